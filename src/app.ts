@@ -1,0 +1,49 @@
+import { cors } from "hono/cors";
+import type { AppConfig, AppDeps } from "./deps.ts";
+import { apiKeyRoutes } from "./keys/routes.ts";
+import { orgContext } from "./http/auth.ts";
+import { onError } from "./http/errors.ts";
+import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
+import { createRouter } from "./http/openapi.ts";
+import { problemResponse } from "./http/problem.ts";
+import { metaRoutes } from "./meta/routes.ts";
+import { organisationRoutes } from "./orgs/routes.ts";
+
+/**
+ * The whole API, built from its dependencies. The same app serves the Worker and
+ * the Node runtime; only the entry points differ in how they make the dependencies
+ * (the Worker passes a function, as it needs a fresh database client per request).
+ */
+export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (deps as AppDeps).config) {
+  const app = createRouter();
+
+  // Every request: an id, the dependencies, CORS for third-party frontends, a body limit.
+  app.use("*", requestContext(deps));
+  app.use(
+    "*",
+    cors({
+      origin: config.corsOrigins,
+      allowHeaders: ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-Id"],
+      exposeHeaders: ["ETag", "Location", "X-Request-Id", "Idempotent-Replayed", "Retry-After"],
+      maxAge: 86400,
+    }),
+  );
+  app.use("/v1/*", limitBody(config.maxBodyBytes));
+
+  // Everything under an organisation: resolve the tenant and the caller first.
+  app.use("/v1/orgs/:org", orgContext);
+  app.use("/v1/orgs/:org/*", orgContext);
+
+  app.route("/", metaRoutes);
+  app.route("/", organisationRoutes);
+  app.route("/", apiKeyRoutes);
+
+  app.get("/", (c) => c.redirect("/docs"));
+
+  const unmatched = notFoundOrWrongMethod(app);
+  app.notFound((c) => problemResponse(c, unmatched(c.req.path, c.req.method)));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,30 @@
+import type { Db } from "./db/index.ts";
+import type { Mailer } from "./mail/mailer.ts";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Settings read once at the entry point (Node env or Worker bindings) and validated there. */
+export interface AppConfig {
+  /** Bearer key of the deployment operator, who may create organisations. Unset: no operator routes. */
+  operatorKey?: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Origins allowed by CORS: "*" or a list. Browser frontends of third parties call the API. */
+  corsOrigins: "*" | string[];
+}
+
+export const defaultConfig: AppConfig = { maxBodyBytes: 1_048_576, corsOrigins: "*" };
+
+/** Everything a handler or job may touch, injected so tests can fix the clock and capture mail. */
+export interface AppDeps {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  config: AppConfig;
+  /** The committed openapi.yaml, served as it is. */
+  openapiYaml: string;
+}

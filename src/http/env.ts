@@ -1,0 +1,17 @@
+import type { AppDeps } from "../deps.ts";
+import type { Principal } from "./auth.ts";
+
+export interface OrgContext {
+  id: string;
+  slug: string;
+}
+
+/** The Hono environment every route shares: injected deps plus what middleware learned about the request. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal;
+    org: OrgContext;
+  };
+}

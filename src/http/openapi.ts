@@ -1,0 +1,100 @@
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { ZodError } from "zod";
+import { uuidPattern } from "../lib/ids.ts";
+import type { AppEnv } from "./env.ts";
+import { idempotency } from "./idempotency.ts";
+import { ApiError, type FieldError, ProblemSchema, type ProblemCode, problemCatalogue } from "./problem.ts";
+
+const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };
+
+export function fieldErrors(error: ZodError, prefix: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].join("."),
+    message: issue.message,
+  }));
+}
+
+/** Every router of the API validates the same way: failures become one 422 problem listing each field. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = fieldErrors(result.error as ZodError, targetNames[result.target] ?? result.target);
+        const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+        throw new ApiError("validation_failed", `The request is not valid: ${summary}`, { errors });
+      }
+    },
+  });
+}
+
+export type Router = ReturnType<typeof createRouter>;
+
+const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
+/** Documented problem responses for a route; every route gets the ones any request can meet. */
+export function problems(...codes: ProblemCode[]) {
+  const all = new Set<ProblemCode>(["bad_request", "validation_failed", ...codes]);
+  const byStatus = new Map<number, string[]>();
+  for (const code of all) {
+    const { status, title } = problemCatalogue[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), title]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, titles]) => [status, { description: titles.join(" / "), content: problemContent }]),
+  );
+}
+
+/** Problems of any route behind an API key. */
+export const authProblems: ProblemCode[] = ["unauthorized", "forbidden", "not_found"];
+
+/** Refuses bodies that are not of a media type the route declares (415), instead of silently ignoring them. */
+function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const given = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!mediaTypes.includes(given)) {
+      throw new ApiError(
+        "unsupported_media_type",
+        given ? `Content-Type '${given}' is not accepted here; send ${mediaTypes.join(" or ")}.` : `Send a body with Content-Type ${mediaTypes.join(" or ")}.`,
+      );
+    }
+    return next();
+  });
+}
+
+type RouteInput = RouteConfig & { tags: string[]; summary: string; operationId: string };
+
+/**
+ * createRoute with the project's conventions: a body's media types are enforced first,
+ * then the route's own middleware (auth), then Idempotency-Key handling on POST.
+ */
+export function defineRoute<R extends RouteInput>(route: R): R {
+  const content = (route.request?.body as { content?: Record<string, unknown> } | undefined)?.content;
+  const guards: MiddlewareHandler[] = content ? [acceptOnly(Object.keys(content)) as MiddlewareHandler] : [];
+  const own = route.middleware ? (Array.isArray(route.middleware) ? route.middleware : [route.middleware]) : [];
+  // Idempotency needs to know the caller, so it runs after the route's own auth guard.
+  const after: MiddlewareHandler[] = route.method === "post" ? [idempotency as MiddlewareHandler] : [];
+  return createRoute({ ...route, middleware: [...guards, ...own, ...after] as R["middleware"] }) as R;
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+export const IdSchema = z.string().regex(uuidPattern, "must be an id as returned by the API (a UUID)");
+
+export const OrgParams = z.object({
+  org: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be an organisation slug")
+    .openapi({ param: { name: "org", in: "path" }, example: "demo" }),
+});
+
+export const OrgIdParams = OrgParams.extend({ id: IdSchema.openapi({ param: { name: "id", in: "path" } }) });

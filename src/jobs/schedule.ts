@@ -1,0 +1,57 @@
+import type { Db } from "../db/index.ts";
+import type { Clock } from "../deps.ts";
+import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
+import type { Mailer } from "../mail/mailer.ts";
+
+export interface JobDeps {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+/** A scheduled job. It gets the trigger's time, never reads a clock of its own, and may run twice safely. */
+export interface Job {
+  name: string;
+  run(deps: JobDeps, scheduledTime: Date): Promise<Record<string, unknown>>;
+}
+
+const housekeeping: Job = {
+  name: "housekeeping",
+  async run({ db }, scheduledTime) {
+    return { expiredIdempotencyKeys: await purgeExpiredIdempotencyKeys(db, scheduledTime) };
+  },
+};
+
+/**
+ * Which jobs each cron trigger runs. The keys must equal the crons of wrangler.toml
+ * (a test holds them together); the Node runtime schedules exactly these.
+ */
+export const schedule: Record<string, Job[]> = {
+  "17 3 * * *": [housekeeping],
+};
+
+export interface JobReport {
+  job: string;
+  ok: boolean;
+  result?: Record<string, unknown>;
+  error?: string;
+}
+
+/** Runs every job of one trigger. One failing job does not stop the others; all failures are reported. */
+export async function runScheduled(cron: string, scheduledTime: Date, deps: JobDeps): Promise<JobReport[]> {
+  const jobs = schedule[cron];
+  if (!jobs) {
+    console.warn(`No jobs for cron '${cron}'`);
+    return [];
+  }
+  const reports: JobReport[] = [];
+  for (const job of jobs) {
+    try {
+      reports.push({ job: job.name, ok: true, result: await job.run(deps, scheduledTime) });
+    } catch (error) {
+      console.error(`Job ${job.name} failed`, error);
+      reports.push({ job: job.name, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return reports;
+}

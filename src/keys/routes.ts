@@ -1,0 +1,88 @@
+import { requireRole } from "../http/auth.ts";
+import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, OrgIdParams, problems } from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyPublic } from "./schemas.ts";
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, toApiKeyPublic } from "./service.ts";
+
+const tags = ["API keys"];
+const adminOnly = [requireRole("admin")];
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/api-keys",
+  operationId: "listApiKeys",
+  tags,
+  summary: "List the organisation's API keys (without secrets)",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgParams, query: PageQuery },
+  responses: {
+    200: jsonContent(pageOf(ApiKeyPublic, "ApiKeyPage"), "Keys, oldest first, revoked ones included."),
+    ...problems(...authProblems),
+  },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/api-keys",
+  operationId: "createApiKey",
+  tags,
+  summary: "Create an API key; its secret is shown once",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgParams, body: jsonBody(ApiKeyCreate) },
+  responses: {
+    201: {
+      ...jsonContent(ApiKeyCreated, "The key, with its secret."),
+      headers: { Location: { schema: { type: "string" as const }, description: "URL of the new key." } },
+    },
+    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "idempotency_key_reused", "conflict"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/api-keys/{id}",
+  operationId: "getApiKey",
+  tags,
+  summary: "Read an API key (without its secret)",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgIdParams },
+  responses: { 200: jsonContent(ApiKeyPublic, "The key."), ...problems(...authProblems) },
+});
+
+const revoke = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/api-keys/{id}",
+  operationId: "revokeApiKey",
+  tags,
+  summary: "Revoke an API key",
+  description: "The key stops working at once. The last active admin key cannot be revoked (409).",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgIdParams },
+  responses: { 204: { description: "Revoked (also when it already was)." }, ...problems(...authProblems, "conflict") },
+});
+
+export const apiKeyRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listApiKeys(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const key = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
+    c.header("Location", `/v1/orgs/${org.slug}/api-keys/${key.id}`);
+    return c.json(key, 201);
+  })
+  .openapi(get, async (c) => {
+    const row = await getApiKey(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    return c.json(toApiKeyPublic(row), 200);
+  })
+  .openapi(revoke, async (c) => {
+    const { db, clock } = c.get("deps");
+    await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, clock.now());
+    return c.body(null, 204);
+  });

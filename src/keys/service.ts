@@ -1,0 +1,75 @@
+import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import type { Role } from "../http/auth.ts";
+import { decodeCursor, page } from "../http/pagination.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { newId } from "../lib/ids.ts";
+
+type KeyRow = typeof schema.apiKeys.$inferSelect;
+
+export function toApiKeyPublic(row: KeyRow) {
+  return { id: row.id, name: row.name, role: row.role, prefix: row.prefix, createdAt: row.createdAt, revokedAt: row.revokedAt };
+}
+
+/**
+ * A new key row and its secret. The secret is `grs_` + 32 base62 characters unless the
+ * operator supplies one (GRASROT_ADMIN_KEY at first start); only its hash is kept.
+ */
+export async function newApiKey(input: { orgId: string; name: string; role: Role; now: Date; secret?: string }) {
+  const secret = input.secret ?? `grs_${randomToken(32)}`;
+  const row: KeyRow = {
+    id: newId(input.now),
+    orgId: input.orgId,
+    name: input.name,
+    role: input.role,
+    prefix: secret.slice(0, 8),
+    secretHash: await sha256Hex(secret),
+    createdAt: input.now.toISOString(),
+    revokedAt: null,
+  };
+  return { row, secret };
+}
+
+export async function createApiKey(db: Db, input: Parameters<typeof newApiKey>[0]) {
+  const { row, secret } = await newApiKey(input);
+  await db.insert(schema.apiKeys).values(row);
+  return { ...toApiKeyPublic(row), secret };
+}
+
+export async function listApiKeys(db: Db, orgId: string, limit: number, cursor?: string) {
+  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const rows = await db
+    .select()
+    .from(schema.apiKeys)
+    .where(and(eq(schema.apiKeys.orgId, orgId), after ? gt(schema.apiKeys.id, after) : undefined))
+    .orderBy(asc(schema.apiKeys.id))
+    .limit(limit + 1);
+  return page(rows, limit, toApiKeyPublic, (row) => [row.id]);
+}
+
+export async function getApiKey(db: Db, orgId: string, id: string) {
+  const row = await db.query.apiKeys.findFirst({ where: and(eq(schema.apiKeys.orgId, orgId), eq(schema.apiKeys.id, id)) });
+  if (!row) throw notFound("API key");
+  return row;
+}
+
+/**
+ * Revoking is final. The last active admin key cannot be revoked, or nobody could manage
+ * the organisation; the check and the update are one statement so two concurrent
+ * revocations cannot both pass it.
+ */
+export async function revokeApiKey(db: Db, orgId: string, id: string, now: Date) {
+  const row = await getApiKey(db, orgId, id);
+  if (row.revokedAt) return;
+  const otherAdmins = sql`(SELECT count(*) FROM ${schema.apiKeys} WHERE ${schema.apiKeys.orgId} = ${orgId} AND ${schema.apiKeys.role} = 'admin' AND ${schema.apiKeys.revokedAt} IS NULL AND ${schema.apiKeys.id} != ${id})`;
+  const revoked = await db
+    .update(schema.apiKeys)
+    .set({ revokedAt: now.toISOString() })
+    .where(and(eq(schema.apiKeys.id, id), isNull(schema.apiKeys.revokedAt), or(ne(schema.apiKeys.role, "admin"), sql`${otherAdmins} > 0`)))
+    .returning({ id: schema.apiKeys.id });
+  if (revoked.length === 0 && row.role === "admin") {
+    throw conflict("This is the organisation's last active admin key; create another admin key first.");
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { sql } from "drizzle-orm";
+import { parse } from "yaml";
+import { migrationLevel } from "../db/migration-level.ts";
+import type { AppEnv } from "../http/env.ts";
+import { createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
+import { ApiError } from "../http/problem.ts";
+
+const tags = ["Meta"];
+
+const Health = z
+  .object({
+    status: z.enum(["ok", "migrations_pending"]),
+    database: z.object({
+      reachable: z.boolean(),
+      migrations: z.object({
+        applied: z.number().int(),
+        expected: z.number().int().openapi({ description: "Migrations this build was made with." }),
+        latest: z.string().nullable(),
+      }),
+    }),
+    time: z.string(),
+  })
+  .openapi("Health");
+
+const health = defineRoute({
+  method: "get",
+  path: "/v1/health",
+  operationId: "getHealth",
+  tags,
+  summary: "Is the API up, its database reachable and migrated?",
+  security: [],
+  responses: { 200: jsonContent(Health, "Healthy."), ...problems("service_unavailable") },
+});
+
+const openapiYaml = defineRoute({
+  method: "get",
+  path: "/v1/openapi.yaml",
+  operationId: "getOpenApiYaml",
+  tags,
+  summary: "This API's OpenAPI document (YAML)",
+  security: [],
+  responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/yaml": { schema: z.string() } } } },
+});
+
+const openapiJson = defineRoute({
+  method: "get",
+  path: "/v1/openapi.json",
+  operationId: "getOpenApiJson",
+  tags,
+  summary: "This API's OpenAPI document (JSON)",
+  security: [],
+  responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/json": { schema: z.object({}).passthrough() } } } },
+});
+
+/** The committed document is parsed once, on first request, not per request. */
+let jsonDocument: { source: string; json: string } | undefined;
+
+export const metaRoutes = createRouter()
+  .openapi(health, async (c) => {
+    const { db, clock } = c.get("deps");
+    let migrations: Awaited<ReturnType<typeof migrationLevel>>;
+    try {
+      await db.run(sql`SELECT 1`);
+      migrations = await migrationLevel(db);
+    } catch (error) {
+      console.error(`[${c.get("requestId")}] health check: database unreachable`, error);
+      throw new ApiError("service_unavailable", "The database cannot be reached.");
+    }
+    const status = migrations.applied >= migrations.expected ? "ok" : "migrations_pending";
+    return c.json({ status, database: { reachable: true, migrations }, time: clock.now().toISOString() } as const, 200);
+  })
+  .openapi(openapiYaml, (c) => c.body(c.get("deps").openapiYaml, 200, { "Content-Type": "application/yaml; charset=utf-8" }))
+  .openapi(openapiJson, (c) => {
+    const source = c.get("deps").openapiYaml;
+    if (jsonDocument?.source !== source) jsonDocument = { source, json: JSON.stringify(parse(source)) };
+    // Already serialised: sent as it is rather than re-encoded by c.json on every request.
+    return new Response(jsonDocument.json, { headers: { "Content-Type": "application/json; charset=utf-8" } }) as never;
+  });
+
+metaRoutes.get("/docs", Scalar<AppEnv>({ url: "/v1/openapi.json", pageTitle: "Grasrot API reference" }));

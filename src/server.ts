@@ -1,0 +1,62 @@
+/**
+ * Node entry: the embedded default. An embedded libSQL file under data/ (or LIBSQL_URL),
+ * migrations applied at start, the API on PORT, and the cron schedule run in process.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { serve } from "@hono/node-server";
+import { createClient } from "@libsql/client";
+import { createApp } from "./app.ts";
+import { bootstrapIfEmpty } from "./bootstrap.ts";
+import { ConfigError, readConfig } from "./config.ts";
+import { createDb } from "./db/index.ts";
+import { applyMigrations } from "./db/migrate.ts";
+import { systemClock } from "./deps.ts";
+import { startInProcessCron } from "./jobs/in-process.ts";
+import { createMemoryMailer } from "./mail/mailer.ts";
+
+async function main() {
+  const config = readConfig(process.env);
+  const port = Number(process.env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not '${process.env.PORT}'`);
+
+  let url = config.libsql.url;
+  if (!url) {
+    mkdirSync("data", { recursive: true });
+    url = "file:data/grasrot.db";
+  }
+  const client = createClient({ url, authToken: config.libsql.authToken });
+  await applyMigrations(client);
+  const db = createDb(client);
+  const clock = systemClock;
+  const mailer = createMemoryMailer();
+  const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
+  const app = createApp({ db, mailer, clock, config: config.app, openapiYaml });
+
+  const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
+  const cron = startInProcessCron({ db, mailer, clock });
+  const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
+    const base = `http://localhost:${info.port}`;
+    console.log(`Grasrot API on ${base} (database ${url})`);
+    console.log(`  API reference: ${base}/docs`);
+    if (boot) {
+      console.log(`\n  First start: created organisation '${boot.slug}' with an admin API key, shown only now:\n`);
+      console.log(`    ${boot.adminKey}\n`);
+      console.log(`  Try: curl -H 'Authorization: Bearer ${boot.adminKey}' ${base}/v1/orgs/${boot.slug}\n`);
+    }
+  });
+
+  const shutdown = () => {
+    cron.stop();
+    server.close(() => {
+      client.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

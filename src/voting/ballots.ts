@@ -1,0 +1,95 @@
+import { type Ballot, type BallotSummary, type CountInput, CountInputError } from "./types.ts";
+
+/** A ballot with withdrawn candidates removed and every rank position as a group (length 1 unless ranked equally). */
+export interface PreparedBallot {
+  weight: number;
+  ranking: string[][];
+}
+
+export interface PreparedBallots {
+  /** Candidates still standing (withdrawn removed), in input order. */
+  continuing: string[];
+  withdrawn: string[];
+  /** Ballots that carry at least one preference for a continuing candidate. */
+  ballots: PreparedBallot[];
+  summary: BallotSummary;
+}
+
+export interface PrepareOptions {
+  /** Whether "a=b" equal rankings are allowed; when not, a ballot with them is invalid. */
+  allowEqualRanks: boolean;
+  /** Most marks a ballot may carry (plurality: the number of seats); more makes it invalid. */
+  maxMarks?: number;
+}
+
+/**
+ * Validates candidates and ballots and normalises them for counting.
+ * Unknown names are an input error (the caller sent something no ballot paper could carry);
+ * a candidate ranked twice or a forbidden equal ranking makes that ballot invalid, counted apart.
+ * Withdrawn candidates are skipped; a ballot left without preferences stays in the total.
+ */
+export function prepareBallots(input: CountInput, options: PrepareOptions): PreparedBallots {
+  const known = new Set<string>();
+  for (const name of input.candidates) {
+    if (typeof name !== "string" || name.length === 0) throw new CountInputError("candidate names must be non-empty strings", "candidates");
+    if (known.has(name)) throw new CountInputError(`candidate "${name}" is listed twice`, "candidates");
+    known.add(name);
+  }
+  const withdrawn = input.withdrawn ?? [];
+  for (const name of withdrawn) {
+    if (!known.has(name)) throw new CountInputError(`withdrawn candidate "${name}" is not a candidate`, "withdrawn");
+  }
+  const gone = new Set(withdrawn);
+  const summary: BallotSummary = { total: 0, valid: 0, blank: 0, invalid: 0 };
+  const ballots: PreparedBallot[] = [];
+
+  input.ballots.forEach((ballot: Ballot, index) => {
+    if (!Number.isFinite(ballot.weight) || ballot.weight < 0) {
+      throw new CountInputError(`ballot ${index + 1} has an invalid weight`, `ballots[${index}].weight`);
+    }
+    summary.total += ballot.weight;
+    const seen = new Set<string>();
+    let invalid = false;
+    let marks = 0;
+    const ranking: string[][] = [];
+    for (const entry of ballot.ranking) {
+      const group = typeof entry === "string" ? [entry] : entry;
+      if (group.length > 1 && !options.allowEqualRanks) invalid = true;
+      const kept: string[] = [];
+      for (const name of group) {
+        if (!known.has(name)) {
+          throw new CountInputError(`ballot ${index + 1} names unknown candidate "${name}"`, `ballots[${index}].ranking`);
+        }
+        if (seen.has(name)) invalid = true;
+        seen.add(name);
+        marks += 1;
+        if (!gone.has(name)) kept.push(name);
+      }
+      if (kept.length > 0) ranking.push(kept);
+    }
+    if (options.maxMarks !== undefined && marks > options.maxMarks) invalid = true;
+    if (invalid) summary.invalid += ballot.weight;
+    else if (marks === 0) summary.blank += ballot.weight;
+    else {
+      summary.valid += ballot.weight;
+      if (ranking.length > 0 && ballot.weight > 0) ballots.push({ weight: ballot.weight, ranking });
+    }
+  });
+
+  return {
+    continuing: input.candidates.filter((name) => !gone.has(name)),
+    withdrawn: [...withdrawn],
+    ballots,
+    summary,
+  };
+}
+
+/** Checks the seat count against the candidates standing. */
+export function requireSeats(input: CountInput, standing: number, fallback?: number): number {
+  const seats = input.seats ?? fallback;
+  if (seats === undefined || !Number.isInteger(seats) || seats < 1) {
+    throw new CountInputError("seats must be a positive whole number", "seats");
+  }
+  if (seats > standing) throw new CountInputError(`${seats} seats but only ${standing} candidates standing`, "seats");
+  return seats;
+}

@@ -1,0 +1,84 @@
+/**
+ * Workers entry: fetch and scheduled over libSQL's HTTP client (Turso, a self-hosted
+ * libSQL server, or the local bridge in development and tests).
+ */
+import { createClient } from "@libsql/client/web";
+import openapiYaml from "../openapi.yaml";
+import { createApp } from "./app.ts";
+import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
+import { createDb } from "./db/index.ts";
+import { type AppDeps, systemClock } from "./deps.ts";
+import { runScheduled } from "./jobs/schedule.ts";
+import { createMemoryMailer } from "./mail/mailer.ts";
+
+export interface Env {
+  LIBSQL_URL?: string;
+  LIBSQL_AUTH_TOKEN?: string;
+  GRASROT_OPERATOR_KEY?: string;
+  GRASROT_CORS_ORIGINS?: string;
+  GRASROT_MAX_BODY_BYTES?: string;
+}
+
+function configOf(env: Env): RuntimeConfig {
+  const config = readConfig(env as Record<string, unknown>);
+  if (!config.libsql.url) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: is required (the libSQL database URL)");
+  if (config.libsql.url.startsWith("file:")) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
+  return config;
+}
+
+/** Bindings are validated, and the app built, once per env object (once per isolate in production). */
+const apps = new WeakMap<Env, { config: RuntimeConfig; app: ReturnType<typeof createApp> }>();
+
+function appFor(env: Env) {
+  let entry = apps.get(env);
+  if (!entry) {
+    const config = configOf(env);
+    entry = { config, app: createApp(() => depsFor(config), config.app) };
+    apps.set(env, entry);
+  }
+  return entry;
+}
+
+/** One client per invocation: Workers must not carry I/O objects from one request to the next. */
+function depsFor(config: RuntimeConfig): AppDeps {
+  const client = createClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
+  return { db: createDb(client), mailer: createMemoryMailer(), clock: systemClock, config: config.app, openapiYaml };
+}
+
+function misconfigured(error: ConfigError): Response {
+  console.error(error.message);
+  return new Response(
+    JSON.stringify({
+      type: "urn:grasrot:problem:service_unavailable",
+      code: "service_unavailable",
+      title: "Service unavailable",
+      status: 503,
+      detail: "The service is not configured correctly; the operator has been told in the log.",
+      requestId: crypto.randomUUID(),
+    }),
+    { status: 503, headers: { "Content-Type": "application/problem+json" } },
+  );
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    let app: ReturnType<typeof createApp>;
+    try {
+      app = appFor(env).app;
+    } catch (error) {
+      if (error instanceof ConfigError) return misconfigured(error);
+      throw error;
+    }
+    return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env, ctx) {
+    const deps = depsFor(appFor(env).config);
+    ctx.waitUntil(
+      runScheduled(controller.cron, new Date(controller.scheduledTime), deps).then((reports) => {
+        const failed = reports.filter((report) => !report.ok);
+        if (failed.length > 0) throw new Error(`${failed.length} scheduled job(s) failed: ${failed.map((r) => r.job).join(", ")}`);
+      }),
+    );
+  },
+} satisfies ExportedHandler<Env>;
