@@ -26,7 +26,8 @@ export function toApiError(error: unknown): ApiError {
 
 export function onError(error: unknown, c: Context): Response {
   const problem = toApiError(error);
-  if (problem.status >= 500) {
+  // ApiErrors were raised on purpose (and logged where raised, if worth it); the rest is a defect.
+  if (!(error instanceof ApiError) && problem.status >= 500) {
     // The client sees only the request id; the details stay in the server log.
     console.error(`[${c.get("requestId") ?? "-"}] ${c.req.method} ${c.req.path}`, error);
   }

@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { afterEach } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
+import { createDb, type Db } from "../../src/db/index.ts";
+import { type AppConfig, defaultConfig } from "../../src/deps.ts";
+import { createMemoryMailer } from "../../src/mail/mailer.ts";
+import { freshDatabase, type TestDatabase } from "./database.ts";
+
+export const committedOpenApi = readFileSync(new URL("../../openapi.yaml", import.meta.url), "utf8");
+export const operatorKey = "operator-key-for-tests-0123456789";
+export const adminKey = "grs_adminkeyfortests0123456789abcd";
+
+/** A clock tests can set and move. */
+export function fixedClock(start = "2026-11-21T08:00:00.000Z") {
+  let now = new Date(start);
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => {
+      now = new Date(iso);
+    },
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+type Body = unknown;
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  database: TestDatabase;
+  clock: ReturnType<typeof fixedClock>;
+  mailer: ReturnType<typeof createMemoryMailer>;
+  /** Slug and admin key of the organisation every test starts with. */
+  org: string;
+  adminKey: string;
+  request(method: string, path: string, options?: { key?: string | null; body?: Body; headers?: Record<string, string> }): Promise<Response>;
+}
+
+const open: TestDatabase[] = [];
+afterEach(() => {
+  for (const database of open.splice(0)) database.close();
+});
+
+/** The real app on a fresh migrated database, with the demo organisation bootstrapped. */
+export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  open.push(database);
+  const db = createDb(database.client);
+  const clock = fixedClock();
+  const mailer = createMemoryMailer();
+  await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
+  const app = createApp({ db, mailer, clock, config: { ...defaultConfig, operatorKey, ...config }, openapiYaml: committedOpenApi });
+  return {
+    app,
+    db,
+    database,
+    clock,
+    mailer,
+    org: "demo",
+    adminKey,
+    request(method, path, options = {}) {
+      const headers = new Headers(options.headers);
+      const key = options.key === undefined ? adminKey : options.key;
+      if (key !== null) headers.set("Authorization", `Bearer ${key}`);
+      let body: BodyInit | undefined;
+      if (options.body !== undefined) {
+        body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+        if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+      }
+      return Promise.resolve(app.request(path, { method, headers, body }));
+    },
+  };
+}
+
+/** Reads a problem response and checks the parts every problem must have. */
+export async function problemOf(response: Response) {
+  const body = (await response.json()) as {
+    type: string;
+    code: string;
+    title: string;
+    status: number;
+    detail: string;
+    requestId: string;
+    errors?: { field: string; message: string }[];
+  };
+  if (response.headers.get("Content-Type") !== "application/problem+json") {
+    throw new Error(`expected application/problem+json, got ${response.headers.get("Content-Type")}`);
+  }
+  if (body.status !== response.status) throw new Error(`problem status ${body.status} != HTTP ${response.status}`);
+  if (body.requestId !== response.headers.get("X-Request-Id")) throw new Error("problem requestId differs from X-Request-Id");
+  return body;
+}
+
+/** Every row of every table, to show that a rejected request changed nothing. */
+export async function snapshot(database: TestDatabase) {
+  const tables = await database.client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables.rows) out[String(name)] = (await database.client.execute(`SELECT * FROM "${String(name)}"`)).rows;
+  return JSON.stringify(out);
+}
