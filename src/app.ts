@@ -1,11 +1,11 @@
 import { cors } from "hono/cors";
 import type { AppConfig, AppDeps } from "./deps.ts";
-import { apiKeyRoutes } from "./keys/routes.ts";
 import { orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
 import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
+import { apiKeyRoutes } from "./keys/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
 

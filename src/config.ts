@@ -31,7 +31,9 @@ export function readConfig(env: Record<string, unknown>): RuntimeConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  const origins = e.GRASROT_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean);
+  const origins = e.GRASROT_CORS_ORIGINS?.split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   return {
     libsql: { url: e.LIBSQL_URL, authToken: e.LIBSQL_AUTH_TOKEN },
     app: {

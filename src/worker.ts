@@ -22,7 +22,8 @@ export interface Env {
 function configOf(env: Env): RuntimeConfig {
   const config = readConfig(env as Record<string, unknown>);
   if (!config.libsql.url) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: is required (the libSQL database URL)");
-  if (config.libsql.url.startsWith("file:")) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
+  if (config.libsql.url.startsWith("file:"))
+    throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
   return config;
 }
 

@@ -12,10 +12,7 @@ export type Role = (typeof roles)[number];
  * Who is calling. API keys act for an organisation with a role; the operator runs the
  * deployment; member tokens (a person acting for themselves) join this union later.
  */
-export type Principal =
-  | { kind: "anonymous" }
-  | { kind: "operator" }
-  | { kind: "api_key"; keyId: string; orgId: string; role: Role };
+export type Principal = { kind: "anonymous" } | { kind: "operator" } | { kind: "api_key"; keyId: string; orgId: string; role: Role };
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
 

@@ -20,7 +20,8 @@ export function buildOpenApiDocument(app: App) {
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: apiInfo,
-    servers: [{ url: "http://localhost:8787", description: "Embedded default (npm start)" }],
+    // Relative: the API is wherever this document is served from (npm start, wrangler dev, a deployment).
+    servers: [{ url: "/", description: "This deployment" }],
     tags: [
       { name: "Meta", description: "Health and this document." },
       { name: "Organisations", description: "Tenants. Everything else lives under one." },

@@ -17,10 +17,13 @@ export function expectedVersion(c: Context): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
   if (!match) {
-    throw new ApiError("precondition_failed", "If-Match must be an ETag returned by this API, such as \"3\".");
+    throw new ApiError("precondition_failed", 'If-Match must be an ETag returned by this API, such as "3".');
   }
   return Number(match[1]);
 }
 
 export const staleVersion = () =>
-  new ApiError("precondition_failed", "The resource has changed since you read it (If-Match does not match its ETag). Read it again and retry.");
+  new ApiError(
+    "precondition_failed",
+    "The resource has changed since you read it (If-Match does not match its ETag). Read it again and retry.",
+  );

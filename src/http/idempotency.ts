@@ -49,7 +49,10 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     const stored = await db.query.idempotencyKeys.findFirst({ where });
     if (!stored) throw new ApiError("conflict", "The idempotency key was released meanwhile; retry the request.");
     if (stored.requestHash !== requestHash) {
-      throw new ApiError("idempotency_key_reused", "This Idempotency-Key was used with a different request. Use a new key for a new request.");
+      throw new ApiError(
+        "idempotency_key_reused",
+        "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+      );
     }
     if (stored.status === null) {
       throw new ApiError("conflict", "A request with this Idempotency-Key is still being processed; retry shortly.", {

@@ -5,7 +5,7 @@ import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
-import { ApiError, type FieldError, ProblemSchema, type ProblemCode, problemCatalogue } from "./problem.ts";
+import { ApiError, type FieldError, type ProblemCode, ProblemSchema, problemCatalogue } from "./problem.ts";
 
 const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };
 
@@ -33,9 +33,9 @@ export type Router = ReturnType<typeof createRouter>;
 
 const problemContent = { "application/problem+json": { schema: ProblemSchema } };
 
-/** Documented problem responses for a route; every route gets the ones any request can meet. */
+/** Documented problem responses for a route; every route gets the one any request can meet. */
 export function problems(...codes: ProblemCode[]) {
-  const all = new Set<ProblemCode>(["bad_request", "validation_failed", ...codes]);
+  const all = new Set<ProblemCode>(["bad_request", ...codes]);
   const byStatus = new Map<number, string[]>();
   for (const code of all) {
     const { status, title } = problemCatalogue[code];
@@ -46,8 +46,8 @@ export function problems(...codes: ProblemCode[]) {
   );
 }
 
-/** Problems of any route behind an API key. */
-export const authProblems: ProblemCode[] = ["unauthorized", "forbidden", "not_found"];
+/** Problems of any route under an organisation: its path parameters can be invalid too. */
+export const authProblems: ProblemCode[] = ["unauthorized", "forbidden", "not_found", "validation_failed"];
 
 /** Refuses bodies that are not of a media type the route declares (415), instead of silently ignoring them. */
 function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
@@ -56,7 +56,9 @@ function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
     if (!mediaTypes.includes(given)) {
       throw new ApiError(
         "unsupported_media_type",
-        given ? `Content-Type '${given}' is not accepted here; send ${mediaTypes.join(" or ")}.` : `Send a body with Content-Type ${mediaTypes.join(" or ")}.`,
+        given
+          ? `Content-Type '${given}' is not accepted here; send ${mediaTypes.join(" or ")}.`
+          : `Send a body with Content-Type ${mediaTypes.join(" or ")}.`,
       );
     }
     return next();

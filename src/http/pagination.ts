@@ -20,18 +20,17 @@ type CursorValue = string | number;
 /** Cursors are opaque to clients: the sort key of the last item seen, base64url-encoded. */
 export function encodeCursor(values: CursorValue[]): string {
   const bytes = new TextEncoder().encode(JSON.stringify(values));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeCursor(cursor: string, arity: number): CursorValue[] {
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const values = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => typeof v === "string" || typeof v === "number")
-    ) {
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === "string" || typeof v === "number")) {
       return values;
     }
   } catch {

@@ -27,5 +27,9 @@ export function startInProcessCron(deps: JobDeps): { stop(): void } {
         }
       }),
   );
-  return { stop: () => jobs.forEach((job) => job.stop()) };
+  return {
+    stop: () => {
+      for (const job of jobs) job.stop();
+    },
+  };
 }

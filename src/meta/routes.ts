@@ -41,7 +41,7 @@ const openapiYaml = defineRoute({
   tags,
   summary: "This API's OpenAPI document (YAML)",
   security: [],
-  responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/yaml": { schema: z.string() } } } },
+  responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/yaml": { schema: z.string() } } }, ...problems() },
 });
 
 const openapiJson = defineRoute({
@@ -51,7 +51,10 @@ const openapiJson = defineRoute({
   tags,
   summary: "This API's OpenAPI document (JSON)",
   security: [],
-  responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/json": { schema: z.object({}).passthrough() } } } },
+  responses: {
+    200: { description: "OpenAPI 3.1 document.", content: { "application/json": { schema: z.object({}).passthrough() } } },
+    ...problems(),
+  },
 });
 
 /** The committed document is parsed once, on first request, not per request. */

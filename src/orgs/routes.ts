@@ -48,7 +48,8 @@ const createOrg = defineRoute({
   operationId: "createOrganisation",
   tags,
   summary: "Create an organisation (deployment operator)",
-  description: "Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once.",
+  description:
+    "Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once.",
   security: bearerSecurity,
   middleware: [requireOperator],
   request: { body: jsonBody(OrganisationCreate) },
@@ -57,7 +58,15 @@ const createOrg = defineRoute({
       ...jsonContent(OrganisationCreated, "The organisation and its admin key."),
       headers: { Location: { schema: { type: "string" as const }, description: "URL of the new organisation." } },
     },
-    ...problems("unauthorized", "forbidden", "conflict", "malformed_body", "unsupported_media_type", "payload_too_large", "idempotency_key_reused"),
+    ...problems(
+      "unauthorized",
+      "forbidden",
+      "conflict",
+      "malformed_body",
+      "unsupported_media_type",
+      "payload_too_large",
+      "idempotency_key_reused",
+    ),
   },
 });
 
@@ -72,7 +81,7 @@ const listOrgs = defineRoute({
   request: { query: PageQuery },
   responses: {
     200: jsonContent(pageOf(OrganisationPublic, "OrganisationPage"), "Organisations by slug."),
-    ...problems("unauthorized", "forbidden"),
+    ...problems("unauthorized", "forbidden", "validation_failed"),
   },
 });
 

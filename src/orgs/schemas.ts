@@ -40,14 +40,14 @@ export const OrganisationCreate = z
     timeZone: TimeZoneField.default("UTC"),
     locale: LocaleField.default("en"),
     contact: Contact.partial().optional(),
-    adminKeyName: NameField.default("Initial admin key").openapi({ description: "Name of the admin API key created with the organisation." }),
+    adminKeyName: NameField.default("Initial admin key").openapi({
+      description: "Name of the admin API key created with the organisation.",
+    }),
   })
   .strict()
   .openapi("OrganisationCreate");
 
-export const OrganisationCreated = z
-  .object({ organisation: OrganisationPublic, adminKey: ApiKeyCreated })
-  .openapi("OrganisationCreated");
+export const OrganisationCreated = z.object({ organisation: OrganisationPublic, adminKey: ApiKeyCreated }).openapi("OrganisationCreated");
 
 export type OrganisationCreateInput = z.infer<typeof OrganisationCreate>;
 export type OrganisationUpdateInput = z.infer<typeof OrganisationUpdate>;

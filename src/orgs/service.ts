@@ -4,8 +4,8 @@ import { schema } from "../db/index.ts";
 import { staleVersion } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict, notFound } from "../http/problem.ts";
-import { newId } from "../lib/ids.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
+import { newId } from "../lib/ids.ts";
 import type { OrganisationCreateInput, OrganisationUpdateInput } from "./schemas.ts";
 
 type OrgRow = typeof schema.organisations.$inferSelect;

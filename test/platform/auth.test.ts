@@ -53,7 +53,8 @@ describe("tenancy", () => {
     expect(revokeTheirs.status).toBe(404);
     const unknown = await t.request("GET", "/v1/orgs/no-such-org");
     expect(unknown.status).toBe(404);
-    expect((await theirKeyOnOurOrg.json()).detail).toBe((await unknown.json()).detail.replace("no-such-org", "demo"));
+    const detailOf = async (r: Response) => ((await r.json()) as { detail: string }).detail;
+    expect(await detailOf(theirKeyOnOurOrg)).toBe((await detailOf(unknown)).replace("no-such-org", "demo"));
   });
 
   it("lists only the organisation's own keys", async () => {

@@ -89,7 +89,9 @@ describe("the error contract", () => {
   it("lists every invalid field of a body, and changes nothing", async () => {
     const t = await testApp();
     const before = await snapshot(t.database);
-    const response = await t.request("PATCH", "/v1/orgs/demo", { body: { name: "", timeZone: "Mars/Olympus", locale: 42, surprise: true } });
+    const response = await t.request("PATCH", "/v1/orgs/demo", {
+      body: { name: "", timeZone: "Mars/Olympus", locale: 42, surprise: true },
+    });
     expect(response.status).toBe(422);
     const fields = (await problemOf(response)).errors?.map((e) => e.field).sort();
     expect(fields).toEqual(["body", "body.locale", "body.name", "body.timeZone"]);

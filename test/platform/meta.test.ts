@@ -7,7 +7,10 @@ describe("health", () => {
     const t = await testApp();
     const response = await t.request("GET", "/v1/health", { key: null });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; database: { migrations: { applied: number; expected: number; latest: string } } };
+    const body = (await response.json()) as {
+      status: string;
+      database: { migrations: { applied: number; expected: number; latest: string } };
+    };
     expect(body.status).toBe("ok");
     expect(body.database.migrations.applied).toBe(body.database.migrations.expected);
     expect(body.database.migrations.latest).toMatch(/^\d{4}_/);
@@ -58,7 +61,10 @@ describe("documentation", () => {
         expect(operation.summary, where).toBeTypeOf("string");
         expect(operation.security, where).toBeDefined();
         const statuses = Object.keys(operation.responses as object);
-        expect(statuses.some((s) => s.startsWith("2")), `${where} has no success response`).toBe(true);
+        expect(
+          statuses.some((s) => s.startsWith("2")),
+          `${where} has no success response`,
+        ).toBe(true);
         if (path.startsWith("/v1/orgs")) {
           expect(statuses, `${where} lacks 401`).toContain("401");
           expect(statuses, `${where} lacks 422`).toContain("422");
@@ -72,7 +78,9 @@ describe("documentation", () => {
     const t = await testApp();
     const document = parse(committedOpenApi) as { paths: Record<string, Record<string, unknown>> };
     const documented = new Set(
-      Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`)),
+      Object.entries(document.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
+      ),
     );
     const undocumented = t.app.routes
       .filter((r) => r.method !== "ALL" && r.path.startsWith("/v1/"))

@@ -14,7 +14,12 @@ describe("organisations", () => {
     const t = await testApp();
     t.clock.advance(60_000);
     const response = await t.request("PATCH", "/v1/orgs/demo", {
-      body: { name: "Solidarity Forum", timeZone: "Europe/Oslo", locale: "nb-NO", contact: { email: "info@forum.example", phone: "+46 8 123 45" } },
+      body: {
+        name: "Solidarity Forum",
+        timeZone: "Europe/Oslo",
+        locale: "nb-NO",
+        contact: { email: "info@forum.example", phone: "+46 8 123 45" },
+      },
       headers: { "If-Match": '"1"' },
     });
     expect(response.status).toBe(200);
@@ -28,7 +33,10 @@ describe("organisations", () => {
       updatedAt: t.clock.now().toISOString(),
     });
     const clear = await t.request("PATCH", "/v1/orgs/demo", { body: { contact: { phone: null } } });
-    expect(((await clear.json()) as { contact: Record<string, unknown> }).contact).toMatchObject({ email: "info@forum.example", phone: null });
+    expect(((await clear.json()) as { contact: Record<string, unknown> }).contact).toMatchObject({
+      email: "info@forum.example",
+      phone: null,
+    });
   });
 
   it("refuses a stale If-Match with 412 and keeps the newer data", async () => {
@@ -59,7 +67,13 @@ describe("operator", () => {
     const t = await testApp();
     const response = await t.request("POST", "/v1/orgs", {
       key: operatorKey,
-      body: { slug: "vp-malmo", name: "Party branch Malmö", timeZone: "Europe/Stockholm", locale: "sv-SE", contact: { email: "malmo@example.org" } },
+      body: {
+        slug: "vp-malmo",
+        name: "Party branch Malmö",
+        timeZone: "Europe/Stockholm",
+        locale: "sv-SE",
+        contact: { email: "malmo@example.org" },
+      },
     });
     expect(response.status).toBe(201);
     expect(response.headers.get("Location")).toBe("/v1/orgs/vp-malmo");
@@ -96,7 +110,10 @@ describe("operator", () => {
     for (const slug of ["zeta", "alpha", "mid"]) {
       expect((await t.request("POST", "/v1/orgs", { key: operatorKey, body: { slug, name: slug } })).status).toBe(201);
     }
-    const first = (await (await t.request("GET", "/v1/orgs?limit=2", { key: operatorKey })).json()) as { data: { slug: string }[]; nextCursor: string };
+    const first = (await (await t.request("GET", "/v1/orgs?limit=2", { key: operatorKey })).json()) as {
+      data: { slug: string }[];
+      nextCursor: string;
+    };
     expect(first.data.map((o) => o.slug)).toEqual(["alpha", "demo"]);
     const second = (await (await t.request("GET", `/v1/orgs?limit=2&cursor=${first.nextCursor}`, { key: operatorKey })).json()) as {
       data: { slug: string }[];

@@ -61,7 +61,9 @@ describe("Idempotency-Key", () => {
 
   it("keeps keys apart per credential", async () => {
     const t = await testApp();
-    const second = (await (await t.request("POST", "/v1/orgs/demo/api-keys", { body: { name: "admin 2", role: "admin" } })).json()) as { secret: string };
+    const second = (await (await t.request("POST", "/v1/orgs/demo/api-keys", { body: { name: "admin 2", role: "admin" } })).json()) as {
+      secret: string;
+    };
     const headers = { "Idempotency-Key": "shared" };
     const a = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
     const b = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers, key: second.secret });

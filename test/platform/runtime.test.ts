@@ -59,7 +59,11 @@ describe("the schedule", () => {
 
   it("reports an unknown cron as running nothing", async () => {
     const database = await freshDatabase();
-    const reports = await runScheduled("1 2 3 4 5", new Date(), { db: createDb(database.client), mailer: { send: async () => ({ messageId: "" }) }, clock: { now: () => new Date() } });
+    const reports = await runScheduled("1 2 3 4 5", new Date(), {
+      db: createDb(database.client),
+      mailer: { send: async () => ({ messageId: "" }) },
+      clock: { now: () => new Date() },
+    });
     expect(reports).toEqual([]);
     database.close();
   });
