@@ -1,0 +1,44 @@
+/**
+ * Runs in Node before the workerd suite: starts the local bridge (Hrana over HTTP) over a
+ * temporary directory and prepares a migrated, bootstrapped template database that each
+ * test copies. Inside workerd the Worker reaches it with @libsql/client/web, as in production.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// The Node client explicitly: this file is loaded with the workerd resolve conditions.
+import { createClient } from "@libsql/client/node";
+import type { TestProject } from "vitest/node";
+import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
+import { startHranaBridge } from "../../src/bridge/index.ts";
+import { createDb } from "../../src/db/index.ts";
+import { applyMigrations } from "../../src/db/migrate.ts";
+
+export const workerdAdminKey = "grs_workerd-suite-admin-key-0123456789";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    bridgeUrl: string;
+    templateDatabaseUrl: string;
+    sharedDatabaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const directory = mkdtempSync(join(tmpdir(), "grasrot-workerd-"));
+  const template = createClient({ url: `file:${join(directory, "template.db")}` });
+  await applyMigrations(template);
+  await bootstrapIfEmpty(createDb(template), { slug: "demo", adminKey: workerdAdminKey, now: new Date() });
+  template.close();
+
+  const bridge = await startHranaBridge({ directory });
+  const shared = await bridge.bridge.createDatabase({ name: "shared", template: "template" });
+  project.provide("bridgeUrl", bridge.url);
+  project.provide("templateDatabaseUrl", bridge.databaseUrl("template"));
+  project.provide("sharedDatabaseUrl", bridge.databaseUrl(shared));
+
+  return async () => {
+    await bridge.close();
+    rmSync(directory, { recursive: true, force: true });
+  };
+}
