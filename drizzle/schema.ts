@@ -1,1 +1,3 @@
+export * from "./groups.ts";
+export * from "./members.ts";
 export * from "./platform.ts";

@@ -5,6 +5,7 @@ import { onError } from "./http/errors.ts";
 import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
+import { signInRoutes } from "./auth/routes.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", metaRoutes);
   app.route("/", organisationRoutes);
   app.route("/", apiKeyRoutes);
+  app.route("/", signInRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

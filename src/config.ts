@@ -13,6 +13,7 @@ const EnvSchema = z.object({
     .optional(),
   LIBSQL_AUTH_TOKEN: z.string().min(1).optional(),
   GRASROT_OPERATOR_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  GRASROT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   GRASROT_CORS_ORIGINS: z.string().optional(),
   GRASROT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(104_857_600).optional(),
 });
@@ -38,6 +39,7 @@ export function readConfig(env: Record<string, unknown>): RuntimeConfig {
     libsql: { url: e.LIBSQL_URL, authToken: e.LIBSQL_AUTH_TOKEN },
     app: {
       operatorKey: e.GRASROT_OPERATOR_KEY,
+      tokenSecret: e.GRASROT_TOKEN_SECRET,
       maxBodyBytes: e.GRASROT_MAX_BODY_BYTES ?? defaultConfig.maxBodyBytes,
       corsOrigins: !origins || origins.includes("*") ? "*" : origins,
     },

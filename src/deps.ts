@@ -11,6 +11,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface AppConfig {
   /** Bearer key of the deployment operator, who may create organisations. Unset: no operator routes. */
   operatorKey?: string;
+  /** Key that signs member tokens. Unset: the deployment makes one and keeps it in its database. */
+  tokenSecret?: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Origins allowed by CORS: "*" or a list. Browser frontends of third parties call the API. */

@@ -15,6 +15,7 @@ export interface Env {
   LIBSQL_URL?: string;
   LIBSQL_AUTH_TOKEN?: string;
   GRASROT_OPERATOR_KEY?: string;
+  GRASROT_TOKEN_SECRET?: string;
   GRASROT_CORS_ORIGINS?: string;
   GRASROT_MAX_BODY_BYTES?: string;
 }

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { schema } from "../db/index.ts";
+import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./problem.ts";
@@ -10,9 +11,13 @@ export type Role = (typeof roles)[number];
 
 /**
  * Who is calling. API keys act for an organisation with a role; the operator runs the
- * deployment; member tokens (a person acting for themselves) join this union later.
+ * deployment; a member token is a person acting for themselves.
  */
-export type Principal = { kind: "anonymous" } | { kind: "operator" } | { kind: "api_key"; keyId: string; orgId: string; role: Role };
+export type Principal =
+  | { kind: "anonymous" }
+  | { kind: "operator" }
+  | { kind: "api_key"; keyId: string; orgId: string; role: Role }
+  | { kind: "member"; memberId: string; orgId: string };
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
 
@@ -32,40 +37,68 @@ export function bearerToken(header: string | undefined): string | undefined {
  * organisation gets 404, exactly as an unknown slug does, so slugs cannot be probed.
  */
 export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
-  const { db } = c.get("deps");
+  const { db, clock, config } = c.get("deps");
   const slug = c.req.param("org") ?? "";
   const token = bearerToken(c.req.header("Authorization"));
   const orgMissing = new ApiError("not_found", `Organisation '${slug}' was not found.`);
+  const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
 
-  if (token === undefined) {
-    const org = await db.query.organisations.findFirst({
-      columns: { id: true, slug: true },
-      where: eq(schema.organisations.slug, slug),
-    });
+  if (token === undefined || looksLikeMemberToken(token)) {
+    const [org] = await db.select(orgColumns).from(schema.organisations).where(eq(schema.organisations.slug, slug)).limit(1);
     if (!org) throw orgMissing;
-    c.set("principal", { kind: "anonymous" });
     c.set("org", org);
+    if (token === undefined) {
+      c.set("principal", { kind: "anonymous" });
+      return next();
+    }
+    const claims = await verifyMemberToken(await tokenSecret(db, config.tokenSecret), token, clock.now());
+    if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
+    if (claims.orgId !== org.id) throw orgMissing;
+    const member = await db.query.members.findFirst({
+      columns: { id: true },
+      where: and(eq(schema.members.id, claims.memberId), eq(schema.members.orgId, org.id), isNull(schema.members.erasedAt)),
+    });
+    if (!member) throw unauthorized("The member of this token no longer exists.");
+    c.set("principal", { kind: "member", memberId: member.id, orgId: org.id });
     return next();
   }
 
   const hash = await sha256Hex(token);
   const [found] = await db
-    .select({ keyId: schema.apiKeys.id, role: schema.apiKeys.role, orgId: schema.organisations.id, slug: schema.organisations.slug })
+    .select({ keyId: schema.apiKeys.id, role: schema.apiKeys.role, ...orgColumns })
     .from(schema.apiKeys)
     .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
     .where(and(eq(schema.apiKeys.secretHash, hash), isNull(schema.apiKeys.revokedAt)))
     .limit(1);
   if (!found) throw unauthorized("The API key is not valid or has been revoked.");
   if (found.slug !== slug) throw orgMissing;
-  c.set("principal", { kind: "api_key", keyId: found.keyId, orgId: found.orgId, role: found.role });
-  c.set("org", { id: found.orgId, slug: found.slug });
+  c.set("principal", { kind: "api_key", keyId: found.keyId, orgId: found.id, role: found.role });
+  c.set("org", { id: found.id, slug: found.slug, timeZone: found.timeZone });
   return next();
 });
+
+/** Route guard: a member acting for themselves (member token). */
+export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
+  const principal = c.get("principal");
+  if (principal.kind === "anonymous") throw unauthorized("This operation needs a member token.");
+  if (principal.kind !== "member") throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
+  return next();
+});
+
+/** Route guard: an API key of at least `minimum` role, or a member token (the handler then checks what the member may do). */
+export function requireRoleOrMember(minimum: Role) {
+  const keyGuard = requireRole(minimum);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("principal").kind === "member") return next();
+    return keyGuard(c, next);
+  });
+}
 
 /** Route guard: an API key of at least `minimum` role. */
 export function requireRole(minimum: Role) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
+    if (principal.kind === "member") throw new ApiError("forbidden", "Members cannot do this with a member token.");
     if (principal.kind !== "api_key") throw unauthorized("This operation needs an API key.");
     if (rank[principal.role] < rank[minimum]) {
       throw new ApiError("forbidden", `This operation needs a key with the '${minimum}' role; this key is '${principal.role}'.`);
@@ -93,6 +126,8 @@ export function principalScope(principal: Principal): string {
       return `key:${principal.keyId}`;
     case "operator":
       return "operator";
+    case "member":
+      return `member:${principal.memberId}`;
     case "anonymous":
       return "anonymous";
   }

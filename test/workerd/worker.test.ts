@@ -29,7 +29,8 @@ async function call(
   if (init.body !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://grasrot.test${path}`, { method, headers, body }), testEnv, ctx);
+  const request = new Request(`https://grasrot.test${path}`, { method, headers, body }) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, testEnv, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

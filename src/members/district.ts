@@ -1,0 +1,81 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+
+/**
+ * District assignment: a member's area follows from their postal code, their district
+ * group from their area (the active district group covering it). Reassignment is set-based
+ * SQL so that changing an area's postal codes moves thousands of members in one batch, and
+ * every move closes the member's open history row and opens a new one.
+ */
+
+/** Postal codes are compared without spaces and in upper case ("114 55" = "11455"). */
+export function postalCodeKey(code: string | null | undefined): string | null {
+  if (code === null || code === undefined) return null;
+  const key = code.replace(/\s+/g, "").toUpperCase();
+  return key === "" ? null : key;
+}
+
+export type AssignmentReason = "created" | "address_changed" | "areas_changed" | "import";
+
+/** Which members to reassign. */
+export type ReassignScope = { memberIds: string[] } | { areaIds: string[] } | { all: true };
+
+const mem = schema.members;
+const apc = schema.areaPostalCodes;
+const ga = schema.groupAreas;
+const grp = schema.groups;
+
+/** The area of the member's postal code, as SQL over `members`. */
+const newArea = sql`(SELECT ${apc.areaId} FROM ${apc} WHERE ${apc.orgId} = ${mem.orgId} AND ${apc.postalCode} = ${mem.postalCodeKey})`;
+/** The active district group covering that area. */
+const newGroup = sql`(SELECT ${ga.groupId} FROM ${ga} JOIN ${grp} ON ${grp.id} = ${ga.groupId}
+  WHERE ${ga.orgId} = ${mem.orgId} AND ${ga.areaId} = ${newArea} AND ${grp.kind} = 'district' AND ${grp.status} = 'active')`;
+const changed = sql`(${mem.areaId} IS NOT ${newArea} OR ${mem.districtGroupId} IS NOT ${newGroup})`;
+
+function scopeCondition(orgId: string, scope: ReassignScope): SQL {
+  const inOrg = sql`${mem.orgId} = ${orgId} AND ${mem.erasedAt} IS NULL`;
+  if ("all" in scope) return inOrg;
+  if ("memberIds" in scope) {
+    if (scope.memberIds.length === 0) return sql`0`;
+    return sql`${inOrg} AND ${mem.id} IN (${sql.join(
+      scope.memberIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`;
+  }
+  if (scope.areaIds.length === 0) return sql`0`;
+  const areaList = sql.join(
+    scope.areaIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  // Members now in one of the areas, and members whose postal code now lies in one.
+  return sql`${inOrg} AND (${mem.areaId} IN (${areaList}) OR ${mem.postalCodeKey} IN (SELECT ${apc.postalCode} FROM ${apc} WHERE ${apc.orgId} = ${orgId} AND ${apc.areaId} IN (${areaList})))`;
+}
+
+/** A UUID made by SQLite, for history rows written in bulk. */
+const sqlUuid = sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+
+/**
+ * The statements that bring the members in scope to the area and district group their
+ * postal code gives, recording each move. Run them in one batch with the write that made
+ * them necessary (a new address, new postal codes), so both happen or neither.
+ */
+export function reassignStatements(db: Db, orgId: string, scope: ReassignScope, reason: AssignmentReason, now: Date): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+  const at = now.toISOString();
+  const who = scopeCondition(orgId, scope);
+  const da = schema.districtAssignments;
+  return [
+    db.run(sql`UPDATE ${da} SET to_at = ${at}
+      WHERE ${da.toAt} IS NULL AND ${da.memberId} IN (SELECT ${mem.id} FROM ${mem} WHERE ${who} AND ${changed})`),
+    db.run(sql`INSERT INTO ${da} (id, org_id, member_id, area_id, district_group_id, postal_code, from_at, to_at, reason)
+      SELECT ${sqlUuid}, ${mem.orgId}, ${mem.id}, ${newArea}, ${newGroup}, ${mem.postalCode}, ${at}, NULL, ${reason}
+      FROM ${mem} WHERE ${who} AND (${changed} OR NOT EXISTS (SELECT 1 FROM ${da} WHERE ${da.memberId} = ${mem.id}))`),
+    db.run(sql`UPDATE ${mem} SET area_id = ${newArea}, district_group_id = ${newGroup} WHERE ${who} AND ${changed}`),
+  ];
+}
+
+/** Reassigns on its own, for changes that need nothing else written with them. */
+export async function reassign(db: Db, orgId: string, scope: ReassignScope, reason: AssignmentReason, now: Date): Promise<void> {
+  await db.batch(reassignStatements(db, orgId, scope, reason, now));
+}

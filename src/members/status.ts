@@ -1,0 +1,95 @@
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { ApiError } from "../http/problem.ts";
+
+/**
+ * A member's status on a day follows from their membership periods alone, so it is
+ * right on any day asked without a nightly job:
+ * - current: a period covers the day;
+ * - grace: no period covers it, but one ended and its grace period has not;
+ * - lapsed: periods exist, none covers the day nor is in grace;
+ * - none: no period has started by that day.
+ */
+export const memberStatuses = ["current", "grace", "lapsed", "none"] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+const m = schema.memberships;
+
+function periodExists(memberId: SQL | string, condition: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${m} WHERE ${m.memberId} = ${memberId} AND ${condition})`;
+}
+
+const covers = (day: string) => sql`${m.startsOn} <= ${day} AND ${m.endsOn} >= ${day}`;
+const inGrace = (day: string) => sql`${m.endsOn} < ${day} AND ${m.graceUntil} >= ${day}`;
+const started = (day: string) => sql`${m.startsOn} <= ${day}`;
+
+/** The status as an SQL expression over `members.id`, for lists and filters. */
+export function statusSql(day: string): SQL<MemberStatus> {
+  const id = sql`${schema.members.id}`;
+  return sql<MemberStatus>`CASE
+    WHEN ${periodExists(id, covers(day))} THEN 'current'
+    WHEN ${periodExists(id, inGrace(day))} THEN 'grace'
+    WHEN ${periodExists(id, started(day))} THEN 'lapsed'
+    ELSE 'none' END`;
+}
+
+/** A filter on `members` for one status. */
+export function hasStatus(status: MemberStatus, day: string): SQL {
+  return sql`(${statusSql(day)}) = ${status}`;
+}
+
+export interface Standing {
+  status: MemberStatus;
+  /** Kind of the period that gives the status (covering, or in grace); null when lapsed or none. */
+  kind: "active" | "supporting" | null;
+  /** Last day of the period that covers the day, or that the grace follows. */
+  endsOn: string | null;
+  graceUntil: string | null;
+}
+
+/** One member's status on a day, with the kind of membership behind it. */
+export async function standingOf(db: Db, memberId: string, day: string): Promise<Standing> {
+  const periods = await db
+    .select({ kind: m.kind, startsOn: m.startsOn, endsOn: m.endsOn, graceUntil: m.graceUntil })
+    .from(m)
+    .where(and(eq(m.memberId, memberId), sql`${m.startsOn} <= ${day}`));
+  // Where several periods overlap the day, an active one counts: it gives the most rights.
+  const rank = (p: { kind: string }) => (p.kind === "active" ? 1 : 0);
+  const covering = periods.filter((p) => p.startsOn <= day && p.endsOn >= day).sort((a, b) => rank(b) - rank(a))[0];
+  if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
+  const grace = periods.filter((p) => p.endsOn < day && p.graceUntil >= day).sort((a, b) => rank(b) - rank(a))[0];
+  if (grace) return { status: "grace", kind: grace.kind, endsOn: grace.endsOn, graceUntil: grace.graceUntil };
+  const last = periods.sort((a, b) => b.endsOn.localeCompare(a.endsOn))[0];
+  return periods.length > 0
+    ? { status: "lapsed", kind: null, endsOn: last?.endsOn ?? null, graceUntil: last?.graceUntil ?? null }
+    : { status: "none", kind: null, endsOn: null, graceUntil: null };
+}
+
+/**
+ * Joining a group, applying for a training, standing for election and voting need a
+ * membership of an active kind that is current or still in its grace period (fee due,
+ * rights kept until it lapses). Otherwise a 409 that says why.
+ */
+export async function requireActiveStanding(db: Db, memberId: string, day: string, action: string): Promise<Standing> {
+  const standing = await standingOf(db, memberId, day);
+  const why =
+    standing.status === "none"
+      ? "the member has no membership"
+      : standing.status === "lapsed"
+        ? `the membership lapsed (it ended on ${standing.endsOn} and its grace period on ${standing.graceUntil})`
+        : standing.kind !== "active"
+          ? "a supporting membership does not include taking part in group work, elections or trainings"
+          : undefined;
+  if (why) {
+    throw new ApiError("conflict", `Cannot ${action}: ${why}.`, {
+      extra: { reason: standing.status === "current" || standing.status === "grace" ? "membership_not_active_kind" : `membership_${standing.status}` },
+    });
+  }
+  return standing;
+}
+
+/** Today's date (YYYY-MM-DD) in the organisation's time zone: membership days are local days. */
+export function localDay(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
