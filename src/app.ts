@@ -5,8 +5,11 @@ import { onError } from "./http/errors.ts";
 import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
+import { areaRoutes } from "./areas/routes.ts";
 import { signInRoutes } from "./auth/routes.ts";
+import { groupRoutes } from "./groups/routes.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
+import { memberRoutes } from "./members/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
 
@@ -39,6 +42,9 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", organisationRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", signInRoutes);
+  app.route("/", memberRoutes);
+  app.route("/", areaRoutes);
+  app.route("/", groupRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

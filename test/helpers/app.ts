@@ -36,7 +36,11 @@ export interface TestApp {
   /** Slug and admin key of the organisation every test starts with. */
   org: string;
   adminKey: string;
-  request(method: string, path: string, options?: { key?: string | null; body?: Body; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: Body; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 const open: TestDatabase[] = [];
@@ -96,7 +100,9 @@ export async function problemOf(response: Response) {
 
 /** Every row of every table, to show that a rejected request changed nothing. */
 export async function snapshot(database: TestDatabase) {
-  const tables = await database.client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const tables = await database.client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables.rows) out[String(name)] = (await database.client.execute(`SELECT * FROM "${String(name)}"`)).rows;
   return JSON.stringify(out);

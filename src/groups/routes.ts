@@ -1,0 +1,3 @@
+import { createRouter } from "../http/openapi.ts";
+
+export const groupRoutes = createRouter();
