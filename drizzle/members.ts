@@ -97,10 +97,7 @@ export const memberships = sqliteTable(
     paymentReference: text("payment_reference"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [
-    index("memberships_member_idx").on(t.memberId, t.startsOn, t.endsOn),
-    index("memberships_org_type_idx").on(t.orgId, t.typeId),
-  ],
+  (t) => [index("memberships_member_idx").on(t.memberId, t.startsOn, t.endsOn), index("memberships_org_type_idx").on(t.orgId, t.typeId)],
 );
 
 /** Where a member was assigned, and when: a row per stay, closed when the address moves them. */

@@ -1,13 +1,13 @@
 import { cors } from "hono/cors";
+import { areaRoutes } from "./areas/routes.ts";
+import { signInRoutes } from "./auth/routes.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
+import { groupRoutes } from "./groups/routes.ts";
 import { orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
 import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
-import { areaRoutes } from "./areas/routes.ts";
-import { signInRoutes } from "./auth/routes.ts";
-import { groupRoutes } from "./groups/routes.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";

@@ -16,7 +16,10 @@ const MagicLinkRequest = z
   .strict()
   .openapi("MagicLinkRequest");
 
-const TokenRequest = z.object({ code: z.string().min(1).max(200) }).strict().openapi("MemberTokenRequest");
+const TokenRequest = z
+  .object({ code: z.string().min(1).max(200) })
+  .strict()
+  .openapi("MemberTokenRequest");
 
 const MemberToken = z
   .object({

@@ -67,7 +67,9 @@ export async function exchangeSignInCode(deps: AppDeps, org: { id: string }, cod
   const [used] = await db
     .update(codes)
     .set({ usedAt: now.toISOString() })
-    .where(and(eq(codes.codeHash, await sha256Hex(code)), eq(codes.orgId, org.id), isNull(codes.usedAt), gt(codes.expiresAt, now.toISOString())))
+    .where(
+      and(eq(codes.codeHash, await sha256Hex(code)), eq(codes.orgId, org.id), isNull(codes.usedAt), gt(codes.expiresAt, now.toISOString())),
+    )
     .returning({ memberId: codes.memberId });
   if (!used) throw new ApiError("unauthorized", "The sign-in code is not valid, was already used, or has expired.");
   const member = await db.query.members.findFirst({

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { schema } from "../db/index.ts";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
+import { schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./problem.ts";
@@ -81,7 +81,8 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
   const principal = c.get("principal");
   if (principal.kind === "anonymous") throw unauthorized("This operation needs a member token.");
-  if (principal.kind !== "member") throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
+  if (principal.kind !== "member")
+    throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
   return next();
 });
 

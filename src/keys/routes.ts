@@ -1,5 +1,15 @@
 import { requireRole } from "../http/auth.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, OrgIdParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyPublic } from "./schemas.ts";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, toApiKeyPublic } from "./service.ts";

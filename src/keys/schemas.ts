@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { NameField, Timestamp } from "../http/fields.ts";
 
-const Role = z.enum(["admin", "staff", "readonly"]).openapi({ description: "admin: everything; staff: day-to-day work; readonly: reading only." });
+const Role = z
+  .enum(["admin", "staff", "readonly"])
+  .openapi({ description: "admin: everything; staff: day-to-day work; readonly: reading only." });
 
 export const ApiKeyPublic = z
   .object({

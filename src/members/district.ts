@@ -61,7 +61,13 @@ const sqlUuid = sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4
  * postal code gives, recording each move. Run them in one batch with the write that made
  * them necessary (a new address, new postal codes), so both happen or neither.
  */
-export function reassignStatements(db: Db, orgId: string, scope: ReassignScope, reason: AssignmentReason, now: Date): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+export function reassignStatements(
+  db: Db,
+  orgId: string,
+  scope: ReassignScope,
+  reason: AssignmentReason,
+  now: Date,
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
   const at = now.toISOString();
   const who = scopeCondition(orgId, scope);
   const da = schema.districtAssignments;

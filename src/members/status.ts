@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ApiError } from "../http/problem.ts";
@@ -83,7 +83,10 @@ export async function requireActiveStanding(db: Db, memberId: string, day: strin
           : undefined;
   if (why) {
     throw new ApiError("conflict", `Cannot ${action}: ${why}.`, {
-      extra: { reason: standing.status === "current" || standing.status === "grace" ? "membership_not_active_kind" : `membership_${standing.status}` },
+      extra: {
+        reason:
+          standing.status === "current" || standing.status === "grace" ? "membership_not_active_kind" : `membership_${standing.status}`,
+      },
     });
   }
   return standing;

@@ -18,7 +18,14 @@ export async function createMember(t: TestApp, fields: Record<string, unknown> =
 export async function createMembershipType(t: TestApp, fields: Record<string, unknown> = {}): Promise<string> {
   counter += 1;
   const response = await t.request("POST", `/v1/orgs/${t.org}/membership-types`, {
-    body: { name: `Type ${counter}`, kind: "active", fee: { amount: 0, currency: "SEK" }, period: { type: "calendar_year" }, graceDays: 30, ...fields },
+    body: {
+      name: `Type ${counter}`,
+      kind: "active",
+      fee: { amount: 0, currency: "SEK" },
+      period: { type: "calendar_year" },
+      graceDays: 30,
+      ...fields,
+    },
   });
   expect(response.status, await response.clone().text()).toBe(201);
   return ((await response.json()) as { id: string }).id;
