@@ -1,0 +1,122 @@
+import { requireMember } from "../http/auth.ts";
+import { authProblems, bearerSecurity, createRouter, defineRoute, IdSchema, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { ApiError, notFound } from "../http/problem.ts";
+import { viewerOf } from "./access.ts";
+import { endMembership, joinSelf } from "./roster.ts";
+import { myGroups } from "./roster-queries.ts";
+import { MyGroup } from "./schemas.ts";
+import { visibleGroup } from "./service.ts";
+
+/** A member's own groups, with a member token: list, join, leave. */
+
+const tags = ["Group members"];
+const GroupParams = OrgParams.extend({ groupId: IdSchema.openapi({ param: { name: "groupId", in: "path" } }) });
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/groups",
+  operationId: "listMyGroups",
+  tags,
+  summary: "My groups",
+  description:
+    "The groups the member is in now, with their role: joined ones and the district group their address assigns (source `district`).",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(MyGroup, "MyGroupPage"), "Groups, by group id."), ...problems(...authProblems) },
+});
+
+const getOne = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "getMyGroup",
+  tags,
+  summary: "My membership of one group",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams },
+  responses: { 200: jsonContent(MyGroup, "The membership."), ...problems(...authProblems) },
+});
+
+const join = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "joinGroup",
+  tags,
+  summary: "Join a group",
+  description:
+    "Members join active local groups, networks, interest groups and working groups themselves. A district group follows the " +
+    "address (409 `district_assigned`); committees are appointed by staff (403). Needs active standing (409 with `reason`); " +
+    "joining twice is 409 `already_member`.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams },
+  responses: {
+    201: {
+      ...jsonContent(MyGroup, "The membership."),
+      headers: { Location: { schema: { type: "string" as const }, description: "URL of the membership." } },
+    },
+    ...problems(...authProblems, "conflict", "idempotency_key_reused"),
+  },
+});
+
+const leave = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "leaveGroup",
+  tags,
+  summary: "Leave a group",
+  description:
+    "Ends the membership today (kept in the group's history); a convener stepping down leaves this way too. The district group " +
+    "of one's address cannot be left (409 `district_assigned`), only an explicit role in it.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams },
+  responses: { 204: { description: "Left." }, ...problems(...authProblems, "conflict") },
+});
+
+function memberIdOf(principal: Parameters<typeof viewerOf>[0]): string {
+  const viewer = viewerOf(principal);
+  if (viewer.kind !== "member")
+    throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
+  return viewer.memberId;
+}
+
+export const meRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await myGroups(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), limit, cursor), 200);
+  })
+  .openapi(getOne, async (c) => {
+    const { data } = await myGroups(
+      c.get("deps").db,
+      c.get("org"),
+      memberIdOf(c.get("principal")),
+      1,
+      undefined,
+      c.req.valid("param").groupId,
+    );
+    const [entry] = data;
+    if (!entry) throw notFound("Your membership of this group");
+    return c.json(entry, 200);
+  })
+  .openapi(join, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const memberId = memberIdOf(c.get("principal"));
+    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
+    await joinSelf(db, org, group, memberId, clock.now());
+    const [entry] = (await myGroups(db, org, memberId, 1, undefined, group.id)).data;
+    if (!entry) throw notFound("Your membership of this group");
+    c.header("Location", `/v1/orgs/${org.slug}/me/groups/${group.id}`);
+    return c.json(entry, 201);
+  })
+  .openapi(leave, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const memberId = memberIdOf(c.get("principal"));
+    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
+    await endMembership(db, org, group, memberId, clock.now());
+    return c.body(null, 204);
+  });

@@ -1,0 +1,152 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { runBatch } from "../areas/sql.ts";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import type { OrgContext } from "../http/env.ts";
+import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
+import { newId } from "../lib/ids.ts";
+import { localDay, requireActiveStanding } from "../members/status.ts";
+import { isStaff, leadsGroup, type Viewer } from "./access.ts";
+import type { GroupRole } from "./schemas.ts";
+import type { GroupRow } from "./service.ts";
+
+/**
+ * Group membership. Explicit rows (joined, or given a role) keep joined and left dates;
+ * leaving closes the row and rejoining opens a new one, so the history stays. A district
+ * group's ordinary members are not rows: they follow from the address (members.district_group_id).
+ */
+
+const gm = schema.groupMemberships;
+const members = schema.members;
+
+const forbidden = (detail: string) => new ApiError("forbidden", detail);
+
+/** What the caller may do with a group's roster: staff manage it, leaders manage most of it, readonly keys read it. */
+export async function rosterAccess(
+  db: Db,
+  orgId: string,
+  viewer: Viewer,
+  group: GroupRow,
+  write: boolean,
+): Promise<"staff" | "leader" | "reader"> {
+  if (isStaff(viewer)) return "staff";
+  if (viewer.kind === "key") {
+    if (write) throw forbidden("Changing a roster needs a key with the 'staff' role; this key is 'readonly'.");
+    return "reader";
+  }
+  if (await leadsGroup(db, orgId, viewer.memberId, group.id)) return "leader";
+  throw forbidden("Only the group's conveners and contact persons (and staff) see and manage its roster.");
+}
+
+/** Rules for leaders who are not staff: committees and conveners are the organisation's to appoint. */
+export function checkLeaderChange(group: GroupRow, actor: Viewer, target: { memberId: string; from?: GroupRole; to?: GroupRole }) {
+  if (isStaff(actor)) return;
+  if (group.kind === "committee") throw forbidden("Committee members are appointed by staff.");
+  const self = actor.kind === "member" && actor.memberId === target.memberId && target.to === undefined;
+  if ((target.from === "convener" || target.to === "convener") && !self) {
+    throw forbidden("Only staff appoint or remove conveners; conveners and contact persons manage members and contact persons.");
+  }
+}
+
+async function openRow(db: Db, groupId: string, memberId: string) {
+  return db.query.groupMemberships.findFirst({ where: and(eq(gm.groupId, groupId), eq(gm.memberId, memberId), isNull(gm.leftOn)) });
+}
+
+async function memberOf(db: Db, orgId: string, memberId: string) {
+  return db.query.members.findFirst({
+    columns: { id: true, districtGroupId: true },
+    where: and(eq(members.orgId, orgId), eq(members.id, memberId), isNull(members.erasedAt)),
+  });
+}
+
+const districtRefusal = () =>
+  new ApiError(
+    "conflict",
+    "Members of a district group are assigned by their address (postal code → area → district group), not added; " +
+      "only the roles convener and contact_person are given explicitly.",
+    { extra: { reason: "district_assigned" } },
+  );
+
+/**
+ * Adds a member with a role: the group must be active, the member in active standing
+ * (a current or in-grace membership of an active kind), and not already in it.
+ */
+export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, memberId: string, role: GroupRole, now: Date) {
+  if (group.status !== "active") {
+    throw new ApiError("conflict", `The group is ${group.status}; only active groups take members.`, {
+      extra: { reason: "group_not_active" },
+    });
+  }
+  const member = await memberOf(db, org.id, memberId);
+  if (!member) throw invalid("body.memberId", "is no member of this organisation");
+  if (group.kind === "district" && role === "member") throw districtRefusal();
+  const today = localDay(now, org.timeZone);
+  await requireActiveStanding(db, memberId, today, "join a group");
+  const existing = await openRow(db, group.id, memberId);
+  if (existing) {
+    throw new ApiError("conflict", `The member is already in this group (as ${existing.role} since ${existing.joinedOn}).`, {
+      extra: { reason: "already_member" },
+    });
+  }
+  const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
+  // The partial unique index refuses a second open row if two requests race past the check.
+  await db.insert(gm).values(row);
+  return row;
+}
+
+/**
+ * A role change ends the row and opens one with the new role today, so the history shows
+ * who was convener when. A district group has no `member` rows: there, removing the role
+ * is how a convener goes back to being an ordinary (assigned) member.
+ */
+export async function changeRole(db: Db, org: OrgContext, group: GroupRow, memberId: string, role: GroupRole, now: Date) {
+  const current = await openRow(db, group.id, memberId);
+  if (!current) throw notFound("An explicit membership of this member in the group");
+  if (current.role === role) return current;
+  if (group.status !== "active") throw conflict(`The group is ${group.status}; its roster cannot change.`);
+  if (group.kind === "district" && role === "member") throw districtRefusal();
+  const today = localDay(now, org.timeZone);
+  await requireActiveStanding(db, memberId, today, "take on a group role");
+  const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
+  await runBatch(db, [
+    db
+      .update(gm)
+      .set({ leftOn: today })
+      .where(and(eq(gm.id, current.id), isNull(gm.leftOn))),
+    db.insert(gm).values(row),
+  ]);
+  return row;
+}
+
+/** Ends the member's explicit membership today. Being assigned by address is not ended here: that follows the address. */
+export async function endMembership(db: Db, org: OrgContext, group: GroupRow, memberId: string, now: Date) {
+  const current = await openRow(db, group.id, memberId);
+  if (!current) {
+    const member = await memberOf(db, org.id, memberId);
+    if (member && group.kind === "district" && member.districtGroupId === group.id) {
+      throw new ApiError("conflict", "The member belongs to this district group by their address; a change of address moves them.", {
+        extra: { reason: "district_assigned" },
+      });
+    }
+    throw notFound("A membership of this member in the group");
+  }
+  await db
+    .update(gm)
+    .set({ leftOn: localDay(now, org.timeZone) })
+    .where(and(eq(gm.id, current.id), isNull(gm.leftOn)));
+  return current;
+}
+
+export async function currentRole(db: Db, groupId: string, memberId: string): Promise<GroupRole | undefined> {
+  return (await openRow(db, groupId, memberId))?.role;
+}
+
+/**
+ * A member joins by themselves: local groups, networks, interest and working groups.
+ * District groups follow the address and committees are appointed by staff.
+ */
+export async function joinSelf(db: Db, org: OrgContext, group: GroupRow, memberId: string, now: Date) {
+  if (group.kind === "district") throw districtRefusal();
+  if (group.kind === "committee") throw forbidden("Committee members are appointed by staff; a member cannot join a committee.");
+  return addToGroup(db, org, group, memberId, "member", now);
+}

@@ -1,0 +1,161 @@
+import { z } from "@hono/zod-openapi";
+import { groupKinds, groupRoles, groupStatuses } from "../../drizzle/groups.ts";
+import { EmailField, NameField, Timestamp } from "../http/fields.ts";
+import { IdSchema } from "../http/openapi.ts";
+
+const Kind = z.enum(groupKinds).openapi({
+  description:
+    "local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; " +
+    "interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff).",
+});
+const Status = z.enum(groupStatuses).openapi({
+  description: "proposed: a member's proposal awaiting staff; active; closed; declined: a proposal staff turned down.",
+});
+export const Role = z.enum(groupRoles).openapi({
+  description:
+    "member; convener (a group is usually led by two; more are allowed); contact_person. Conveners and contact persons lead the group.",
+});
+const Day = z.string().openapi({ format: "date", example: "2026-11-21" });
+
+const FocusTags = z
+  .array(z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters"))
+  .max(20)
+  .transform((tags) => [...new Set(tags)])
+  .openapi({ description: "Short tags for what the group works on.", example: ["climate", "housing"] });
+const Description = z.string().trim().max(5000);
+
+export const GroupPublic = z
+  .object({
+    id: z.string(),
+    kind: Kind,
+    name: z.string(),
+    description: z.string().nullable(),
+    focusTags: z.array(z.string()),
+    contactEmail: z.string().nullable(),
+    parentId: z.string().nullable(),
+    politicalContactId: z.string().nullable().openapi({ description: "Networks: the member who is the political contact." }),
+    status: Status,
+    areaIds: z.array(z.string()).openapi({ description: "District groups: the areas covered. Empty for other kinds." }),
+    proposal: z
+      .object({
+        proposedById: z.string().nullable(),
+        purpose: z.string().nullable(),
+        areaId: z.string().nullable(),
+        declineReason: z.string().nullable(),
+        decidedAt: Timestamp.nullable(),
+      })
+      .nullable()
+      .openapi({ description: "For groups started as a member's proposal; shown to API keys and to the proposer only." }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Group");
+
+export const GroupCreate = z
+  .object({
+    name: NameField,
+    kind: Kind,
+    description: Description.optional(),
+    focusTags: FocusTags.default([]),
+    contactEmail: EmailField.optional(),
+    parentId: IdSchema.optional(),
+    politicalContactId: IdSchema.optional().openapi({ description: "Networks only: a member of the organisation." }),
+    areaIds: z.array(IdSchema).max(100).optional().openapi({ description: "District groups only: the areas the group covers." }),
+  })
+  .strict()
+  .openapi("GroupCreate");
+
+export const GroupUpdate = z
+  .object({
+    name: NameField,
+    description: Description.nullable(),
+    focusTags: FocusTags,
+    contactEmail: EmailField.nullable(),
+    parentId: IdSchema.nullable(),
+    politicalContactId: IdSchema.nullable(),
+    areaIds: z.array(IdSchema).max(100).openapi({ description: "District groups only: replaces the areas covered." }),
+    status: z.enum(["active", "closed"]).openapi({
+      description: "Close a group (its open memberships end today) or reopen it. Proposals are decided with approve/decline.",
+    }),
+  })
+  .partial()
+  .strict()
+  .openapi("GroupUpdate");
+
+export const proposableKinds = ["local", "network", "interest", "working"] as const;
+
+export const GroupProposalCreate = z
+  .object({
+    kind: z.enum(proposableKinds).openapi({ description: "District groups and committees are set up by staff, not proposed." }),
+    name: NameField,
+    purpose: z.string().trim().min(1, "must not be empty").max(5000),
+    description: Description.optional(),
+    focusTags: FocusTags.default([]),
+    areaId: IdSchema.optional().openapi({ description: "The area the group would work in, if any." }),
+  })
+  .strict()
+  .openapi("GroupProposalCreate");
+
+export const GroupDecline = z
+  .object({ reason: z.string().trim().min(1, "must not be empty").max(2000).openapi({ description: "Shown to the proposer." }) })
+  .strict()
+  .openapi("GroupDecline");
+
+export const GroupListQuery = z.object({
+  kind: Kind.optional(),
+  status: Status.optional(),
+  parentId: IdSchema.optional(),
+  areaId: IdSchema.optional().openapi({ description: "Groups covering the area (district groups) or proposed for it." }),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name prefix, case-insensitive." }),
+});
+
+export const RosterEntry = z
+  .object({
+    memberId: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    role: Role,
+    joinedOn: Day.openapi({ description: "When the member took this role (district: when the address assigned them)." }),
+    source: z.enum(["explicit", "district"]).openapi({
+      description: "explicit: a membership row (joined, or given a role); district: assigned by address to this district group.",
+    }),
+  })
+  .openapi("GroupRosterEntry");
+
+export const MembershipRecord = z
+  .object({
+    memberId: z.string(),
+    name: z.string().nullable(),
+    role: Role,
+    source: z.enum(["explicit", "district"]),
+    joinedOn: Day,
+    leftOn: Day.nullable().openapi({ description: "Null while the membership lasts." }),
+  })
+  .openapi("GroupMembershipRecord");
+
+export const RosterAdd = z
+  .object({ memberId: IdSchema, role: Role.default("member") })
+  .strict()
+  .openapi("GroupMemberAdd");
+
+export const RoleChange = z.object({ role: Role }).strict().openapi("GroupMemberRoleChange");
+
+export const MyGroup = z
+  .object({
+    group: GroupPublic,
+    role: Role,
+    joinedOn: Day,
+    source: z.enum(["explicit", "district"]),
+  })
+  .openapi("MyGroup");
+
+export const HistoryQuery = z.object({
+  memberId: IdSchema.optional().openapi({ description: "Only this member's records." }),
+});
+
+export type GroupRole = z.infer<typeof Role>;
+export type GroupCreateInput = z.infer<typeof GroupCreate>;
+export type GroupUpdateInput = z.infer<typeof GroupUpdate>;
+export type GroupProposalInput = z.infer<typeof GroupProposalCreate>;
+export type GroupListFilter = z.infer<typeof GroupListQuery>;

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import { type TestApp, testApp } from "../helpers/app.ts";
+import { createActiveMember, memberToken } from "../helpers/members.ts";
+import { addMember, createArea, createGroup, json, keyWithRole, otherOrgAdmin } from "./helpers.ts";
+
+/**
+ * The permission table of areas, groups, rosters and proposals, row by row, for every kind
+ * of caller. Each row runs in a fresh organisation; a caller that changes something works
+ * on its own target, so the callers of a row do not disturb each other.
+ */
+
+const callers = ["anonymous", "member", "convenerHere", "convenerElsewhere", "readonly", "staff", "admin", "otherOrgAdmin"] as const;
+type Caller = (typeof callers)[number];
+
+interface World {
+  t: TestApp;
+  keys: Record<Caller, string | null>;
+  group: string;
+  area: string;
+}
+
+async function world(): Promise<World> {
+  const t = await testApp();
+  const group = (await createGroup(t, { name: "Here" })).id;
+  const elsewhere = (await createGroup(t, { name: "Elsewhere" })).id;
+  const convenerHere = await createActiveMember(t);
+  const convenerElsewhere = await createActiveMember(t);
+  await addMember(t, group, convenerHere, "convener");
+  await addMember(t, elsewhere, convenerElsewhere, "convener");
+  const area = await createArea(t, "01", ["11455"]);
+  return {
+    t,
+    group,
+    area,
+    keys: {
+      anonymous: null,
+      member: await memberToken(t, await createActiveMember(t)),
+      convenerHere: await memberToken(t, convenerHere),
+      convenerElsewhere: await memberToken(t, convenerElsewhere),
+      readonly: await keyWithRole(t, "readonly"),
+      staff: await keyWithRole(t, "staff"),
+      admin: t.adminKey,
+      otherOrgAdmin: await otherOrgAdmin(t),
+    },
+  };
+}
+
+let counter = 0;
+/** Something for one caller to act on, made with the admin key. */
+const fresh = {
+  member: (w: World) => createActiveMember(w.t),
+  rosterMember: async (w: World) => {
+    const id = await createActiveMember(w.t);
+    await addMember(w.t, w.group, id);
+    return id;
+  },
+  proposal: async (w: World) => {
+    const token = await memberToken(w.t, await createActiveMember(w.t));
+    const response = await w.t.request("POST", "/v1/orgs/demo/groups/proposals", {
+      key: token,
+      body: { kind: "interest", name: "P", purpose: "Why" },
+    });
+    return (await json<{ id: string }>(response, 201)).id;
+  },
+  area: async (w: World) => createArea(w.t, `x${++counter}`, []),
+};
+
+type Row = [action: string, run: (w: World, key: string | null) => Promise<Response>, expected: Record<Caller, number>];
+const as = (statuses: number[]) => Object.fromEntries(callers.map((caller, i) => [caller, statuses[i]])) as Record<Caller, number>;
+
+//                                    anon member convHere convElse readonly staff admin otherOrg
+const rows: Row[] = [
+  ["list groups", (w, key) => w.t.request("GET", "/v1/orgs/demo/groups", { key }), as([401, 200, 200, 200, 200, 200, 200, 404])],
+  [
+    "read a group",
+    (w, key) => w.t.request("GET", `/v1/orgs/demo/groups/${w.group}`, { key }),
+    as([401, 200, 200, 200, 200, 200, 200, 404]),
+  ],
+  [
+    "create a group",
+    (w, key) => w.t.request("POST", "/v1/orgs/demo/groups", { key, body: { name: "New", kind: "working" } }),
+    as([401, 403, 403, 403, 403, 201, 201, 404]),
+  ],
+  [
+    "update a group",
+    (w, key) => w.t.request("PATCH", `/v1/orgs/demo/groups/${w.group}`, { key, body: { description: "New text" } }),
+    as([401, 403, 403, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "propose a group",
+    (w, key) => w.t.request("POST", "/v1/orgs/demo/groups/proposals", { key, body: { kind: "interest", name: "P", purpose: "Why" } }),
+    as([401, 201, 201, 201, 403, 403, 403, 404]),
+  ],
+  [
+    "approve a proposal",
+    async (w, key) => w.t.request("POST", `/v1/orgs/demo/groups/${await fresh.proposal(w)}/approve`, { key }),
+    as([401, 403, 403, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "decline a proposal",
+    async (w, key) => w.t.request("POST", `/v1/orgs/demo/groups/${await fresh.proposal(w)}/decline`, { key, body: { reason: "No" } }),
+    as([401, 403, 403, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "read the roster",
+    (w, key) => w.t.request("GET", `/v1/orgs/demo/groups/${w.group}/members`, { key }),
+    as([401, 403, 200, 403, 200, 200, 200, 404]),
+  ],
+  [
+    "read the membership history",
+    (w, key) => w.t.request("GET", `/v1/orgs/demo/groups/${w.group}/membership-history`, { key }),
+    as([401, 403, 200, 403, 200, 200, 200, 404]),
+  ],
+  [
+    "add a member",
+    async (w, key) => addMember(w.t, w.group, await fresh.member(w), "member", key),
+    as([401, 403, 201, 403, 403, 201, 201, 404]),
+  ],
+  [
+    "add a convener",
+    async (w, key) =>
+      w.t.request("POST", `/v1/orgs/demo/groups/${w.group}/members`, { key, body: { memberId: await fresh.member(w), role: "convener" } }),
+    as([401, 403, 403, 403, 403, 201, 201, 404]),
+  ],
+  [
+    "change a role",
+    async (w, key) =>
+      w.t.request("PATCH", `/v1/orgs/demo/groups/${w.group}/members/${await fresh.rosterMember(w)}`, {
+        key,
+        body: { role: "contact_person" },
+      }),
+    as([401, 403, 200, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "remove a member",
+    async (w, key) => w.t.request("DELETE", `/v1/orgs/demo/groups/${w.group}/members/${await fresh.rosterMember(w)}`, { key }),
+    as([401, 403, 204, 403, 403, 204, 204, 404]),
+  ],
+  // The convener of this group is in it already (409); keys do not join groups (403).
+  [
+    "join a group",
+    (w, key) => w.t.request("POST", `/v1/orgs/demo/me/groups/${w.group}`, { key }),
+    as([401, 201, 409, 201, 403, 403, 403, 404]),
+  ],
+  ["list my groups", (w, key) => w.t.request("GET", "/v1/orgs/demo/me/groups", { key }), as([401, 200, 200, 200, 403, 403, 403, 404])],
+  // Only the convener of this group is in it; the others are not (404).
+  [
+    "leave a group",
+    (w, key) => w.t.request("DELETE", `/v1/orgs/demo/me/groups/${w.group}`, { key }),
+    as([401, 404, 204, 404, 403, 403, 403, 404]),
+  ],
+  ["list areas", (w, key) => w.t.request("GET", "/v1/orgs/demo/areas", { key }), as([401, 200, 200, 200, 200, 200, 200, 404])],
+  [
+    "read postal codes",
+    (w, key) => w.t.request("GET", `/v1/orgs/demo/areas/${w.area}/postal-codes`, { key }),
+    as([401, 200, 200, 200, 200, 200, 200, 404]),
+  ],
+  [
+    "create an area",
+    (w, key) => w.t.request("POST", "/v1/orgs/demo/areas", { key, body: { name: "New", code: `n${++counter}` } }),
+    as([401, 403, 403, 403, 403, 201, 201, 404]),
+  ],
+  [
+    "update an area",
+    (w, key) => w.t.request("PATCH", `/v1/orgs/demo/areas/${w.area}`, { key, body: { name: "Renamed" } }),
+    as([401, 403, 403, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "import postal codes",
+    (w, key) =>
+      w.t.request("PUT", `/v1/orgs/demo/areas/${w.area}/postal-codes`, {
+        key,
+        body: "11455\n11456\n",
+        headers: { "Content-Type": "text/csv" },
+      }),
+    as([401, 403, 403, 403, 403, 200, 200, 404]),
+  ],
+  [
+    "delete an area",
+    async (w, key) => w.t.request("DELETE", `/v1/orgs/demo/areas/${await fresh.area(w)}`, { key }),
+    as([401, 403, 403, 403, 403, 204, 204, 404]),
+  ],
+];
+
+describe("permissions", () => {
+  for (const [action, run, expected] of rows) {
+    it(action, async () => {
+      const w = await world();
+      const got: Record<string, number> = {};
+      for (const caller of callers) got[caller] = (await run(w, w.keys[caller])).status;
+      expect(got).toEqual(expected);
+    });
+  }
+});
+
+describe("tenancy", () => {
+  it("never lets another organisation reach our groups, areas or members through its own paths", async () => {
+    const t = await testApp();
+    const theirs = await otherOrgAdmin(t);
+    const area = await createArea(t, "01", ["11455"]);
+    const group = await createGroup(t, { name: "Ours" });
+    const member = await createActiveMember(t);
+    const as = { key: theirs };
+    expect((await t.request("GET", `/v1/orgs/other/groups/${group.id}`, as)).status).toBe(404);
+    expect((await t.request("GET", `/v1/orgs/other/groups/${group.id}/members`, as)).status).toBe(404);
+    expect((await t.request("GET", `/v1/orgs/other/areas/${area}`, as)).status).toBe(404);
+    expect((await t.request("GET", `/v1/orgs/other/areas/${area}/postal-codes`, as)).status).toBe(404);
+    expect((await t.request("DELETE", `/v1/orgs/other/areas/${area}`, as)).status).toBe(404);
+    expect((await t.request("GET", "/v1/orgs/other/areas?postalCode=11455", as)).status).toBe(200);
+    const listed = await t.request("GET", "/v1/orgs/other/groups", as);
+    expect(((await listed.json()) as { data: unknown[] }).data).toEqual([]);
+    // Our ids in their requests are unknown to them.
+    const district = await t.request("POST", "/v1/orgs/other/groups", { ...as, body: { name: "D", kind: "district", areaIds: [area] } });
+    expect(district.status).toBe(422);
+    const child = await t.request("POST", "/v1/orgs/other/groups", { ...as, body: { name: "C", kind: "local", parentId: group.id } });
+    expect(child.status).toBe(422);
+    // Their postal codes may overlap ours: areas are per organisation.
+    const overlapping = await t.request("POST", "/v1/orgs/other/areas", {
+      ...as,
+      body: { name: "Theirs", code: "01", postalCodes: ["11455"] },
+    });
+    expect(overlapping.status).toBe(201);
+    const theirGroup = (await (
+      await t.request("POST", "/v1/orgs/other/groups", { ...as, body: { name: "G", kind: "interest" } })
+    ).json()) as {
+      id: string;
+    };
+    const addOurs = await t.request("POST", `/v1/orgs/other/groups/${theirGroup.id}/members`, { ...as, body: { memberId: member } });
+    expect(addOurs.status).toBe(422);
+  });
+});
