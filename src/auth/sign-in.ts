@@ -54,6 +54,7 @@ export async function sendSignInLink(deps: AppDeps, org: { id: string }, email: 
   }
   await mailer.send({
     to: member.email,
+    orgId: org.id,
     subject: `Sign in to ${organisation?.name ?? "Grasrot"}`,
     text: `Hello ${member.name ?? ""},${link}\n\nYour sign-in code: ${code}\n\nIt works once, for 15 minutes. If you did not ask to sign in, ignore this message.\n`,
   });
