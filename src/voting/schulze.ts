@@ -1,0 +1,188 @@
+/**
+ * The Schulze method (beatpath), winning votes.
+ *
+ * - d[a][b] = weight of ballots ranking a strictly above b. Equal rankings are
+ *   allowed; unranked candidates tie last (VoteIT's and the Pirate parties'
+ *   instruction).
+ * - A link a→b has strength d[a][b] when d[a][b] > d[b][a], else 0; the
+ *   strongest paths p come from Floyd–Warshall (widest path).
+ * - a beats b when p[a][b] > p[b][a]. This relation is transitive, so the
+ *   candidates can be ranked in tiers: the winners are everyone undefeated,
+ *   then everyone undefeated once those are removed, and so on.
+ * - Candidates sharing a tier are tied. A tie deciding a seat (the single
+ *   winner when seats = 1) is reported and broken by tieBreakOrder, else the
+ *   seeded lot; ties further down only order the `ranking` and are reported
+ *   as "rank".
+ *
+ * `countSchulzeRepeated` orders a list the way VoteIT does: take the Schulze
+ * winner, remove them, recompute among the rest, repeat.
+ */
+import { prepareBallots, requireSeats } from "./ballots.ts";
+import { orderByScore } from "./common/order.ts";
+import { pairwiseMatrix, rankedProfile } from "./common/ranked.ts";
+import { formatCount } from "./common/rational.ts";
+import { TieBreaker } from "./common/tiebreak.ts";
+import type { CountInput, CountResult, Round } from "./types.ts";
+
+export interface SchulzeOutcome {
+  /** Strongest-path strengths between the `active` candidates, row-major over `active`. */
+  paths: Float64Array;
+  /** Tiers of `active` positions (indices into `active`), best first. */
+  tiers: number[][];
+}
+
+/** Strongest paths and the tiered ranking among `active` (indices into the n×n matrix d). */
+export function schulzeRanking(d: Float64Array, n: number, active: readonly number[]): SchulzeOutcome {
+  const m = active.length;
+  const p = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      if (i === j) continue;
+      const a = active[i] as number;
+      const b = active[j] as number;
+      const ab = d[a * n + b] as number;
+      p[i * m + j] = ab > (d[b * n + a] as number) ? ab : 0;
+    }
+  }
+  for (let k = 0; k < m; k++) {
+    for (let i = 0; i < m; i++) {
+      if (i === k) continue;
+      const ik = p[i * m + k] as number;
+      if (ik === 0) continue;
+      for (let j = 0; j < m; j++) {
+        if (j === i || j === k) continue;
+        const via = Math.min(ik, p[k * m + j] as number);
+        if (via > (p[i * m + j] as number)) p[i * m + j] = via;
+      }
+    }
+  }
+  const tiers: number[][] = [];
+  let remaining = Array.from({ length: m }, (_, i) => i);
+  while (remaining.length > 0) {
+    const undefeated = remaining.filter((x) => remaining.every((y) => (p[y * m + x] as number) <= (p[x * m + y] as number)));
+    tiers.push(undefeated);
+    remaining = remaining.filter((x) => !undefeated.includes(x));
+  }
+  return { paths: p, tiers };
+}
+
+function matrixRecord(
+  values: Float64Array,
+  names: readonly string[],
+  pick: (i: number, j: number) => number,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  names.forEach((a, i) => {
+    const row: Record<string, string> = {};
+    names.forEach((b, j) => {
+      if (i !== j) row[b] = formatCount(values[pick(i, j)] as number);
+    });
+    out[a] = row;
+  });
+  return out;
+}
+
+function prepare(input: CountInput) {
+  const prepared = prepareBallots(input, { allowEqualRanks: true });
+  const profile = rankedProfile(prepared.ballots, prepared.continuing);
+  const n = prepared.continuing.length;
+  return { prepared, n, names: prepared.continuing, d: pairwiseMatrix(profile) };
+}
+
+function roundFor(
+  number: number,
+  action: string,
+  names: readonly string[],
+  outcome: SchulzeOutcome,
+  extra: Record<string, unknown>,
+): Round {
+  const m = names.length;
+  const wins: Record<string, string> = {};
+  names.forEach((a, i) => {
+    let count = 0;
+    for (let j = 0; j < m; j++) if (j !== i && (outcome.paths[i * m + j] as number) > (outcome.paths[j * m + i] as number)) count++;
+    wins[a] = String(count);
+  });
+  return {
+    number,
+    action,
+    tallies: wins,
+    elected: [],
+    excluded: [],
+    details: {
+      ...extra,
+      strongestPaths: matrixRecord(outcome.paths, names, (i, j) => i * m + j),
+      tiers: outcome.tiers.map((tier) => tier.map((i) => names[i] as string)),
+    },
+  };
+}
+
+const parameters = { linkStrength: "winning votes", unranked: "tied last" };
+
+export function countSchulze(input: CountInput): CountResult {
+  const { prepared, n, names, d } = prepare(input);
+  const seats = requireSeats(input, n, 1);
+  const tieBreaker = new TieBreaker(input);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const outcome = schulzeRanking(d, n, all);
+  const tierOf = new Map<string, number>();
+  outcome.tiers.forEach((tier, t) => {
+    for (const i of tier) tierOf.set(names[i] as string, t);
+  });
+  const ranking = orderByScore(names, (name) => -(tierOf.get(name) as number), tieBreaker, 1, seats, seats === 1 ? "elect" : "seat");
+  const elected = ranking.slice(0, seats);
+  const round = roundFor(1, "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.", names, outcome, {
+    pairwise: matrixRecord(d, names, (i, j) => i * n + j),
+    winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
+  });
+  round.elected = elected;
+  return {
+    method: "schulze",
+    seats,
+    parameters: { ...tieBreaker.parameters(), ...parameters },
+    elected,
+    ranking,
+    rounds: [round],
+    ties: tieBreaker.ties,
+    ballots: prepared.summary,
+  };
+}
+
+export function countSchulzeRepeated(input: CountInput): CountResult {
+  const { prepared, n, names, d } = prepare(input);
+  const seats = requireSeats(input, n, n);
+  const tieBreaker = new TieBreaker(input);
+  const order: string[] = [];
+  const rounds: Round[] = [];
+  let active = Array.from({ length: n }, (_, i) => i);
+  while (order.length < seats) {
+    const number = rounds.length + 1;
+    const outcome = schulzeRanking(d, n, active);
+    const activeNames = active.map((i) => names[i] as string);
+    const winners = (outcome.tiers[0] ?? []).map((i) => activeNames[i] as string);
+    const chosen = tieBreaker.pickFirst(winners, number, "rank");
+    const extra: Record<string, unknown> = { place: number, winners };
+    if (number === 1) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
+    const round = roundFor(
+      number,
+      `Place ${number}: ${chosen} is the Schulze winner among the ${active.length} remaining candidates.`,
+      activeNames,
+      outcome,
+      extra,
+    );
+    round.elected = [chosen];
+    rounds.push(round);
+    order.push(chosen);
+    active = active.filter((i) => names[i] !== chosen);
+  }
+  return {
+    method: "schulze_repeated",
+    seats,
+    parameters: { ...tieBreaker.parameters(), ...parameters },
+    elected: order,
+    ranking: order,
+    rounds,
+    ties: tieBreaker.ties,
+    ballots: prepared.summary,
+  };
+}
