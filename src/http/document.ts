@@ -10,22 +10,51 @@ export const apiInfo = {
   license: { name: "AGPL-3.0-or-later", identifier: "AGPL-3.0-or-later" },
 };
 
+/** What each tag of the reference groups; a tag used by a route but missing here fails a test. */
+export const tagDescriptions: Record<string, string> = {
+  Meta: "Health and this document.",
+  Organisations: "Tenants. Everything else lives under one.",
+  "API keys": "Keys of an organisation, with roles admin, staff and readonly.",
+  "Member sign-in": "Members sign in with a one-time code sent by e-mail and act for themselves with a member token.",
+  Me: "A member's own profile, memberships, groups and calendar, with a member token.",
+  Members: "Members, their personal data, district assignment, export and erasure, CSV import and export.",
+  "Membership types": "Kinds of membership with their fee, period and grace period.",
+  Memberships: "Periods of membership; a member's status follows from them.",
+  Areas: "Areas of the organisation and the postal codes in each; they decide members' district groups.",
+  Groups: "Local and district groups, networks, interest and working groups, committees; proposals of new groups.",
+  "Group members": "Rosters with roles (member, convener, contact person) and their history.",
+  Events: "The calendar: meetings, trainings, campaign activities, lectures; recurring events and their occurrences.",
+  Registrations: "Registrations for events and trainings, capacity and waiting list, attendance.",
+  Campaigns: "Campaigns, their material, events and figures.",
+  "Calendar feeds": "iCalendar feeds of public events, a group's events and a member's own calendar.",
+  Mailings: "Mailings to audiences of members, recurring and automatic mailings, delivery progress.",
+  Mail: "The local outbox, suppressed addresses and unsubscribing.",
+  "Positions and mandates": "Positions of representatives and who holds them.",
+  Elections: "Elections: nominations, the committee's proposal, the electorate, results.",
+  Voting: "Casting ballots, receipts, paper ballots.",
+  Tally: "Counting a supplied set of ballots with any method, with no election stored.",
+};
+
 /** The OpenAPI 3.1 document of the app: what `npm run openapi` writes to openapi.yaml. */
 export function buildOpenApiDocument(app: App) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "An organisation's API key (`grs_…`), or the deployment operator's key for operator routes.",
+    description: "An organisation's API key (`grs_…`), a member token, or the deployment operator's key for operator routes.",
   });
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: apiInfo,
     // Relative: the API is wherever this document is served from (npm start, wrangler dev, a deployment).
     servers: [{ url: "/", description: "This deployment" }],
-    tags: [
-      { name: "Meta", description: "Health and this document." },
-      { name: "Organisations", description: "Tenants. Everything else lives under one." },
-      { name: "API keys", description: "Keys of an organisation, with roles admin, staff and readonly." },
-    ],
   });
+  const used = new Set(
+    Object.values(document.paths ?? {}).flatMap((item) =>
+      Object.values(item as Record<string, { tags?: string[] }>).flatMap((op) => op.tags ?? []),
+    ),
+  );
+  document.tags = Object.keys(tagDescriptions)
+    .filter((name) => used.has(name))
+    .map((name) => ({ name, description: tagDescriptions[name] }));
+  return document;
 }

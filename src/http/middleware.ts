@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps } from "../deps.ts";
@@ -29,6 +29,16 @@ export function limitBody(maxSize: number) {
       throw new ApiError("payload_too_large", `The request body is larger than ${maxSize} bytes.`);
     },
   });
+}
+
+/**
+ * The general body limit, with larger limits for the few upload routes that need them
+ * (a body limit inside a route would come too late: the general one has refused already).
+ */
+export function limitBodies(generalMax: number, uploads: { path: RegExp; maxSize: number }[]): MiddlewareHandler<AppEnv> {
+  const general = limitBody(generalMax);
+  const specific = uploads.map(({ path, maxSize }) => ({ path, limit: limitBody(Math.max(maxSize, generalMax)) }));
+  return (c, next) => (specific.find(({ path }) => path.test(c.req.path))?.limit ?? general)(c, next);
 }
 
 function pathPattern(path: string): RegExp {

@@ -49,8 +49,14 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
     scope.areaIds.map((id) => sql`${id}`),
     sql`, `,
   );
-  // Members now in one of the areas, and members whose postal code now lies in one.
-  return sql`${inOrg} AND (${mem.areaId} IN (${areaList}) OR ${mem.postalCodeKey} IN (SELECT ${apc.postalCode} FROM ${apc} WHERE ${apc.orgId} = ${orgId} AND ${apc.areaId} IN (${areaList})))`;
+  // Members now in one of the areas, and members whose postal code now lies in one. As a
+  // union of two index searches (members_org_area_idx, members_org_postal_idx): written
+  // as an OR, SQLite scans every member of the organisation and evaluates the rest per row.
+  const inAreas = sql`SELECT s.id FROM members AS s WHERE s.org_id = ${orgId} AND s.area_id IN (${areaList})`;
+  const byCode = sql`SELECT s.id FROM members AS s WHERE s.org_id = ${orgId} AND s.postal_code_key IN (SELECT ${apc.postalCode} FROM ${apc} WHERE ${apc.orgId} = ${orgId} AND ${apc.areaId} IN (${areaList}))`;
+  // The organisation is checked inside the union only: with it outside too, SQLite prefers
+  // walking the organisation's index to looking up the few ids.
+  return sql`${mem.erasedAt} IS NULL AND ${mem.id} IN (${inAreas} UNION ${byCode})`;
 }
 
 /** A UUID made by SQLite, for history rows written in bulk. */

@@ -87,3 +87,12 @@ describe("documentation", () => {
     expect(undocumented).toEqual([]);
   });
 });
+
+describe("tags", () => {
+  it("describes every tag an operation uses", async () => {
+    const { tagDescriptions } = await import("../../src/http/document.ts");
+    const document = parse(committedOpenApi) as { paths: Record<string, Record<string, { tags: string[] }>> };
+    const used = new Set(Object.values(document.paths).flatMap((ops) => Object.values(ops).flatMap((op) => op.tags)));
+    expect([...used].filter((tag) => !(tag in tagDescriptions))).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { createMiddleware } from "hono/factory";
+import { isInGroupLedBy } from "../groups/access.ts";
+import { type Role, requireRole } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ApiError, notFound } from "../http/problem.ts";
+
+/**
+ * Who may reach a route on one member (`{id}` in the path). API keys need a role; a member
+ * token reaches the member's own record where `reach` allows it, and a group leader the
+ * contact details of the group's members. Any other member id answers 404 to a member
+ * token, exactly like an id that does not exist, so members cannot probe who is a member.
+ */
+export type MemberReach = "none" | "self" | "self_or_leader";
+
+export function memberGuard(minimum: Role, reach: MemberReach) {
+  const keyGuard = requireRole(minimum);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get("principal");
+    if (principal.kind !== "member") return keyGuard(c, next);
+    const id = c.req.param("id");
+    if (id === principal.memberId) {
+      if (reach === "none") {
+        throw new ApiError("forbidden", "Members cannot do this with a member token; members change their own profile through /me.");
+      }
+      return next();
+    }
+    if (reach === "self_or_leader" && id && (await isInGroupLedBy(c.get("deps").db, c.get("org").id, principal.memberId, id))) {
+      return next();
+    }
+    throw notFound("Member");
+  });
+}
+
+/** Whether the caller sees only the contact view of the member: a group leader looking at someone else. */
+export function seesContactOnly(principal: AppEnv["Variables"]["principal"], id: string): boolean {
+  return principal.kind === "member" && principal.memberId !== id;
+}

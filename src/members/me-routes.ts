@@ -1,0 +1,101 @@
+import type { Context } from "hono";
+import { requireMember } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { listMemberships } from "./memberships.ts";
+import { exportMember } from "./personal-data.ts";
+import { memberView } from "./queries.ts";
+import { clockOf, etagHeader, IfMatchHeaders, writeProblems } from "./route-parts.ts";
+import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./schemas.ts";
+import { updateMember } from "./service.ts";
+
+/** A member acting for themselves with a member token. Group join and leave (/me/groups) live with the groups. */
+
+const tags = ["Me"];
+const base = "/v1/orgs/{org}/me";
+
+/** requireMember has run: the principal is a member. */
+function self(c: Context<AppEnv>): string {
+  const principal = c.get("principal");
+  if (principal.kind !== "member") throw new Error("requireMember did not run");
+  return principal.memberId;
+}
+
+const get = defineRoute({
+  method: "get",
+  path: base,
+  operationId: "getOwnProfile",
+  tags,
+  summary: "My profile, with my membership status",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams },
+  responses: { 200: { ...jsonContent(MemberPublic, "Your record."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: base,
+  operationId: "updateOwnProfile",
+  tags,
+  summary: "Change my profile, address or consents",
+  description:
+    "Everything but the member number. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OwnProfileUpdate) },
+  responses: {
+    200: { ...jsonContent(MemberPublic, "Your updated record."), headers: etagHeader },
+    ...problems(...authProblems, ...writeProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const memberships = defineRoute({
+  method: "get",
+  path: `${base}/memberships`,
+  operationId: "listOwnMemberships",
+  tags,
+  summary: "My membership periods",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(MembershipPublic, "OwnMembershipPage"), "Periods, newest first."), ...problems(...authProblems) },
+});
+
+const exportOwn = defineRoute({
+  method: "get",
+  path: `${base}/export`,
+  operationId: "exportOwnData",
+  tags,
+  summary: "Everything the organisation holds about me",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams },
+  responses: { 200: jsonContent(MemberExport, "Your data."), ...problems(...authProblems) },
+});
+
+export const meRoutes = createRouter()
+  .openapi(get, async (c) => {
+    const { row, view } = await memberView(c.get("deps").db, c.get("org").id, self(c), clockOf(c).day);
+    setEtag(c, row.version);
+    return c.json(view, 200);
+  })
+  .openapi(update, async (c) => {
+    const { db } = c.get("deps");
+    const { now, day } = clockOf(c);
+    const id = self(c);
+    await updateMember(db, c.get("org").id, id, c.req.valid("json"), expectedVersion(c), now);
+    const { row, view } = await memberView(db, c.get("org").id, id, day);
+    setEtag(c, row.version);
+    return c.json(view, 200);
+  })
+  .openapi(memberships, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listMemberships(c.get("deps").db, self(c), limit, cursor), 200);
+  })
+  .openapi(exportOwn, async (c) => {
+    const { now, day } = clockOf(c);
+    return c.json(await exportMember(c.get("deps").db, c.get("org").id, self(c), now, day), 200);
+  });

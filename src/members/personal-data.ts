@@ -1,0 +1,102 @@
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.ts";
+import { assertMember, memberView } from "./queries.ts";
+
+/**
+ * The member's rights over their personal data: a copy of everything held (access,
+ * GDPR art. 15) and erasure (art. 17). Erasure keeps what the organisation must keep
+ * without identity — the periods and fees for its accounts, group histories for counts —
+ * and removes everything that identifies the person.
+ */
+
+export async function exportMember(db: Db, orgId: string, memberId: string, now: Date, day: string) {
+  const { view } = await memberView(db, orgId, memberId, day);
+  const gm = schema.groupMemberships;
+  const [memberships, districtHistory, groupMemberships, signInCodes] = await Promise.all([
+    db.select().from(schema.memberships).where(eq(schema.memberships.memberId, memberId)).orderBy(asc(schema.memberships.startsOn)),
+    db
+      .select()
+      .from(schema.districtAssignments)
+      .where(eq(schema.districtAssignments.memberId, memberId))
+      .orderBy(asc(schema.districtAssignments.fromAt)),
+    db
+      .select({ groupId: gm.groupId, groupName: schema.groups.name, role: gm.role, joinedOn: gm.joinedOn, leftOn: gm.leftOn })
+      .from(gm)
+      .leftJoin(schema.groups, eq(schema.groups.id, gm.groupId))
+      .where(and(eq(gm.orgId, orgId), eq(gm.memberId, memberId)))
+      .orderBy(asc(gm.joinedOn)),
+    db
+      .select({ createdAt: schema.signInCodes.createdAt, expiresAt: schema.signInCodes.expiresAt, usedAt: schema.signInCodes.usedAt })
+      .from(schema.signInCodes)
+      .where(eq(schema.signInCodes.memberId, memberId))
+      .orderBy(asc(schema.signInCodes.createdAt)),
+  ]);
+  return {
+    exportedAt: now.toISOString(),
+    member: view,
+    memberships: memberships.map(toMembershipPublic),
+    districtHistory: districtHistory.map(toDistrictAssignmentPublic),
+    groupMemberships,
+    signInCodes,
+  };
+}
+
+/**
+ * Erases a member's personal data in one batch. The row stays (memberships and group
+ * histories point at it) under a number that identifies nobody: `erased-` and the member's
+ * id — not a prefix of it, as time-ordered ids share their first characters for a minute.
+ */
+export async function eraseMember(db: Db, orgId: string, memberId: string, now: Date, day: string) {
+  await assertMember(db, orgId, memberId);
+  const at = now.toISOString();
+  const m = schema.members;
+  const da = schema.districtAssignments;
+  const gm = schema.groupMemberships;
+  const keys = schema.idempotencyKeys;
+  const erased = db
+    .update(m)
+    .set({
+      memberNumber: `erased-${memberId}`,
+      name: null,
+      nameKey: null,
+      email: null,
+      emailKey: null,
+      phone: null,
+      street: null,
+      postalCode: null,
+      postalCodeKey: null,
+      city: null,
+      country: null,
+      preferredLanguage: null,
+      consentNewsletters: false,
+      consentMeetingSummons: false,
+      consentCampaignNews: false,
+      areaId: null,
+      districtGroupId: null,
+      erasedAt: at,
+      version: sql`${m.version} + 1`,
+      updatedAt: at,
+    })
+    .where(and(eq(m.orgId, orgId), eq(m.id, memberId), isNull(m.erasedAt)))
+    .returning({ id: m.id });
+  const [done] = await db.batch([
+    erased,
+    db
+      .update(da)
+      .set({ toAt: at })
+      .where(and(eq(da.memberId, memberId), isNull(da.toAt))),
+    db.update(da).set({ postalCode: null }).where(eq(da.memberId, memberId)),
+    db.update(schema.memberships).set({ paymentReference: null }).where(eq(schema.memberships.memberId, memberId)),
+    db.delete(schema.signInCodes).where(eq(schema.signInCodes.memberId, memberId)),
+    // An erased person is in no group any more; the rows stay, closed, so group counts over time hold.
+    db
+      .update(gm)
+      .set({ leftOn: day })
+      .where(and(eq(gm.memberId, memberId), isNull(gm.leftOn))),
+    // Replayable responses of creating requests may hold the member's data (the created member itself).
+    db.delete(keys).where(or(eq(keys.scope, `member:${memberId}`), sql`instr(${keys.body}, ${memberId}) > 0`)),
+  ]);
+  return done.length > 0;
+}
