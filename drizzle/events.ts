@@ -1,0 +1,169 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { groups } from "./groups.ts";
+import { members } from "./members.ts";
+import { organisations } from "./platform.ts";
+
+/** Instants are ISO 8601 UTC text (toISOString), so they compare and sort as text. */
+
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    focus: text("focus"),
+    /** The campaign's period as local dates (YYYY-MM-DD), both inclusive. */
+    startsOn: text("starts_on").notNull(),
+    endsOn: text("ends_on").notNull(),
+    /** JSON array of { title, url }. */
+    materials: text("materials").notNull().default("[]"),
+    version: integer("version").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("campaigns_org_period_idx").on(t.orgId, t.startsOn, t.id)],
+);
+
+export const eventKinds = [
+  "group_meeting",
+  "member_meeting",
+  "training",
+  "campaign_activity",
+  "network_meeting",
+  "lecture",
+  "other",
+] as const;
+export const eventVisibilities = ["public", "members", "group"] as const;
+export const eventStatuses = ["scheduled", "cancelled"] as const;
+export const registrationModes = ["none", "open", "application"] as const;
+export const registrationScopes = ["event", "occurrence"] as const;
+
+/** The far end of an open-ended series: keeps "ends after" a plain text comparison on an index. */
+export const openEnded = "9999-12-31T23:59:59.999Z";
+
+/**
+ * An event, single or recurring. A series is stored once (rule + exceptions + overrides),
+ * never as one row per occurrence. `spanStart`/`spanEnd` bound every occurrence including
+ * moved ones, so a range query reads only the rows that can meet the range.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    kind: text("kind", { enum: eventKinds }).notNull(),
+    /** The organising group; null when the organisation itself organises. */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "set null" }),
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    /** The first occurrence (DTSTART / DTEND). */
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    timeZone: text("time_zone").notNull(),
+    locationAddress: text("location_address"),
+    onlineUrl: text("online_url"),
+    visibility: text("visibility", { enum: eventVisibilities }).notNull(),
+    status: text("status", { enum: eventStatuses }).notNull(),
+    /** Canonical RRULE text, or null for a single event. */
+    rrule: text("rrule"),
+    /** JSON array of original starts left out of the series (EXDATE). */
+    exdates: text("exdates").notNull().default("[]"),
+    recurring: integer("recurring", { mode: "boolean" }).notNull(),
+    /** Earliest occurrence start and latest occurrence end, moved occurrences included; `openEnded` for series without end. */
+    spanStart: text("span_start").notNull(),
+    spanEnd: text("span_end").notNull(),
+    registrationMode: text("registration_mode", { enum: registrationModes }).notNull(),
+    /** event: one registration covers every session; occurrence: each occurrence is registered for on its own. */
+    registrationScope: text("registration_scope", { enum: registrationScopes }).notNull(),
+    /** Places per registration unit (the event, or each occurrence); null for no limit. */
+    capacity: integer("capacity"),
+    requiresActiveMembership: integer("requires_active_membership", { mode: "boolean" }).notNull(),
+    /** Bumped on every change, overrides included: the ETag and the iCalendar SEQUENCE. */
+    version: integer("version").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    // Single events by start; series by end: the two halves of a range query.
+    index("events_org_start_idx").on(t.orgId, t.recurring, t.spanStart, t.id),
+    index("events_org_end_idx").on(t.orgId, t.recurring, t.spanEnd),
+    index("events_group_idx").on(t.groupId, t.recurring, t.spanStart),
+    index("events_campaign_idx").on(t.campaignId, t.spanStart),
+  ],
+);
+
+/** One occurrence of a series moved or cancelled, keyed by its original start. */
+export const eventOccurrenceOverrides = sqliteTable(
+  "event_occurrence_overrides",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    originalStart: text("original_start").notNull(),
+    orgId: text("org_id").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    status: text("status", { enum: eventStatuses }).notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.originalStart] }), index("event_overrides_moved_idx").on(t.eventId, t.startsAt)],
+);
+
+export const registrationStatuses = ["applied", "accepted", "waitlisted", "declined", "cancelled", "attended", "no_show"] as const;
+
+/**
+ * A member's registration for an event (occurrenceStart '') or for one occurrence of a
+ * series (its original start). The partial unique index is what makes "registering twice"
+ * a conflict even under concurrent requests; a cancelled registration does not block a new one.
+ */
+export const eventRegistrations = sqliteTable(
+  "event_registrations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    occurrenceStart: text("occurrence_start").notNull().default(""),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    status: text("status", { enum: registrationStatuses }).notNull(),
+    /** When the registration joined the waiting list. */
+    waitlistedAt: text("waitlisted_at"),
+    /**
+     * Its place in the event's waiting list, drawn from a per-event counter in the same
+     * statement that puts it there: strict arrival order, even within one millisecond.
+     */
+    waitlistSeq: integer("waitlist_seq"),
+    note: text("note"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("event_registrations_once").on(t.eventId, t.occurrenceStart, t.memberId).where(sql`status != 'cancelled'`),
+    index("event_registrations_event_idx").on(t.eventId, t.occurrenceStart, t.status, t.waitlistSeq),
+    index("event_registrations_member_idx").on(t.memberId, t.status),
+  ],
+);
+
+/** A member's personal feed token; only its hash is kept. One per member: rotating replaces it. */
+export const calendarFeedTokens = sqliteTable(
+  "calendar_feed_tokens",
+  {
+    memberId: text("member_id")
+      .primaryKey()
+      .references(() => members.id, { onDelete: "cascade" }),
+    orgId: text("org_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("calendar_feed_tokens_hash_unique").on(t.tokenHash)],
+);

@@ -1,0 +1,95 @@
+import type { EventRow, OverrideRow } from "../events/series.ts";
+import { dateTimeListProperty, dateTimeProperty, formatUtc, IcsWriter } from "./ics.ts";
+import { writeVTimezone } from "./vtimezone.ts";
+import { isUtcZone } from "./zone.ts";
+
+/**
+ * An iCalendar feed of events as stored: a series is one VEVENT with RRULE and EXDATE,
+ * each moved or cancelled occurrence a VEVENT with the same UID and a RECURRENCE-ID. UIDs
+ * never change, and SEQUENCE is the event's version, so clients replace what they hold.
+ */
+
+export interface FeedEvent {
+  event: EventRow;
+  overrides: OverrideRow[];
+}
+
+export const uidOf = (eventId: string) => `${eventId}@grasrot`;
+const stamp = (isoTime: string) => formatUtc(Date.parse(isoTime));
+const yearOf = (isoTime: string) => new Date(isoTime).getUTCFullYear();
+
+/** The years each zone's VTIMEZONE must cover: from the first event to the last finite one, and at least next year. */
+function zoneYears(events: FeedEvent[], now: Date) {
+  const years = new Map<string, { from: number; to: number }>();
+  const nextYear = now.getUTCFullYear() + 1;
+  for (const { event, overrides } of events) {
+    if (isUtcZone(event.timeZone)) continue;
+    const ends = [event.spanEnd, ...overrides.map((o) => o.endsAt)].filter((e) => !e.startsWith("9999"));
+    const from = yearOf(event.spanStart) - 1;
+    const to = Math.min(Math.max(nextYear, ...ends.map(yearOf)), from + 60);
+    const known = years.get(event.timeZone);
+    years.set(event.timeZone, known ? { from: Math.min(known.from, from), to: Math.max(known.to, to) } : { from, to });
+  }
+  return years;
+}
+
+function details(w: IcsWriter, event: EventRow) {
+  w.text("SUMMARY", event.title)
+    .text("DESCRIPTION", event.description)
+    .text("LOCATION", event.locationAddress ?? event.onlineUrl)
+    .text("CATEGORIES", event.kind.toUpperCase().replace(/_/g, "-"));
+  if (event.onlineUrl) w.line(`URL:${event.onlineUrl}`);
+  w.line(`CLASS:${event.visibility === "public" ? "PUBLIC" : "PRIVATE"}`);
+}
+
+function writeEvent(w: IcsWriter, { event, overrides }: FeedEvent) {
+  const uid = uidOf(event.id);
+  const tz = event.timeZone;
+  w.begin("VEVENT")
+    .text("UID", uid)
+    .line(`DTSTAMP:${stamp(event.updatedAt)}`)
+    .line(`CREATED:${stamp(event.createdAt)}`)
+    .line(`LAST-MODIFIED:${stamp(event.updatedAt)}`)
+    .line(`SEQUENCE:${event.version}`)
+    .line(dateTimeProperty("DTSTART", Date.parse(event.startsAt), tz))
+    .line(dateTimeProperty("DTEND", Date.parse(event.endsAt), tz));
+  details(w, event);
+  w.line(`STATUS:${event.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`);
+  if (event.rrule) {
+    w.line(`RRULE:${event.rrule}`);
+    const exdates = (JSON.parse(event.exdates) as string[]).map((d) => Date.parse(d));
+    if (exdates.length > 0) w.line(dateTimeListProperty("EXDATE", exdates, tz));
+  }
+  w.end("VEVENT");
+  if (!event.rrule) return;
+  for (const o of overrides) {
+    w.begin("VEVENT")
+      .text("UID", uid)
+      // Every override change also touches the event, so its stamp is the later one.
+      .line(`DTSTAMP:${stamp(event.updatedAt)}`)
+      .line(`LAST-MODIFIED:${stamp(o.updatedAt)}`)
+      .line(`SEQUENCE:${event.version}`)
+      .line(dateTimeProperty("RECURRENCE-ID", Date.parse(o.originalStart), tz))
+      .line(dateTimeProperty("DTSTART", Date.parse(o.startsAt), tz))
+      .line(dateTimeProperty("DTEND", Date.parse(o.endsAt), tz));
+    details(w, event);
+    w.line(`STATUS:${event.status === "cancelled" || o.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`);
+    w.end("VEVENT");
+  }
+}
+
+export function buildFeed(input: { name: string; events: FeedEvent[]; now: Date }): string {
+  const w = new IcsWriter()
+    .begin("VCALENDAR")
+    .line("VERSION:2.0")
+    .line("PRODID:-//Grasrot//Grasrot API//EN")
+    .line("CALSCALE:GREGORIAN")
+    .line("METHOD:PUBLISH")
+    .text("NAME", input.name)
+    .text("X-WR-CALNAME", input.name)
+    .line("REFRESH-INTERVAL;VALUE=DURATION:PT1H")
+    .line("X-PUBLISHED-TTL:PT1H");
+  for (const [timeZone, { from, to }] of zoneYears(input.events, input.now)) writeVTimezone(w, timeZone, from, to);
+  for (const event of input.events) writeEvent(w, event);
+  return w.end("VCALENDAR").toString();
+}

@@ -1,0 +1,176 @@
+import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { dayMs } from "../calendar/zone.ts";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { decodeCursor, encodeCursor } from "../http/pagination.ts";
+import { invalid } from "../http/problem.ts";
+import { mergeSorted } from "./merge.ts";
+import { maxDurationDays, maxRangeDays } from "./schemas.ts";
+import {
+  compareOccurrences,
+  type EventCore,
+  type EventRow,
+  iso,
+  type Occurrence,
+  type OverrideRow,
+  overriddenIn,
+  unmovedIn,
+  type Window,
+} from "./series.ts";
+import { jsonList } from "./visibility.ts";
+
+/**
+ * Range queries over the merged, time-ordered stream of occurrences. Two index range scans
+ * find the candidates: single events by start (their start lies at most the longest
+ * duration before the range), series by the end of their last occurrence. Single events
+ * are paged in SQL; series are expanded in memory from the cursor on, at most one page of
+ * occurrences each. So a page costs O(page + series meeting the range), whatever the table holds.
+ */
+
+const ev = schema.events;
+const ov = schema.eventOccurrenceOverrides;
+
+export interface Range {
+  from: number;
+  to: number;
+}
+
+/** Checks a query's range: both bounds, `to` after `from`, at most `maxRangeDays` apart. */
+export function rangeOf(query: { from: string; to: string }): Range {
+  const from = Date.parse(query.from);
+  const to = Date.parse(query.to);
+  if (to <= from) throw invalid("query.to", "must be after from");
+  if (to - from > maxRangeDays * dayMs) throw invalid("query.to", `must be at most ${maxRangeDays} days after from`);
+  return { from, to };
+}
+
+export function toOccurrencePublic(o: Occurrence) {
+  const e = o.event;
+  return {
+    id: e.id,
+    occurrenceId: o.id,
+    originalStartsAt: iso(o.originalStart),
+    startsAt: iso(o.start),
+    endsAt: iso(o.end),
+    timeZone: e.timeZone,
+    status: o.status,
+    moved: o.moved,
+    recurring: e.recurring,
+    title: e.title,
+    description: e.description,
+    kind: e.kind,
+    groupId: e.groupId,
+    campaignId: e.campaignId,
+    location: { address: e.locationAddress, onlineUrl: e.onlineUrl },
+    visibility: e.visibility,
+    registration: {
+      mode: e.registrationMode,
+      scope: e.rrule ? e.registrationScope : ("event" as const),
+      capacity: e.capacity,
+      requiresActiveMembership: e.requiresActiveMembership,
+    },
+  };
+}
+
+/** Overrides of these series that can matter for the window: by original start or by new time. */
+export async function overridesFor(db: Db, eventIds: string[], lower: number, to: number): Promise<Map<string, OverrideRow[]>> {
+  const byEvent = new Map<string, OverrideRow[]>();
+  if (eventIds.length === 0) return byEvent;
+  const rows = await db
+    .select()
+    .from(ov)
+    .where(
+      and(
+        sql`${ov.eventId} IN ${jsonList(eventIds)}`,
+        or(and(gte(ov.originalStart, iso(lower)), lt(ov.originalStart, iso(to))), and(lt(ov.startsAt, iso(to)), gt(ov.endsAt, iso(lower)))),
+      ),
+    );
+  for (const row of rows) byEvent.set(row.eventId, [...(byEvent.get(row.eventId) ?? []), row]);
+  return byEvent;
+}
+
+const coreColumns = {
+  id: ev.id,
+  startsAt: ev.startsAt,
+  endsAt: ev.endsAt,
+  timeZone: ev.timeZone,
+  rrule: ev.rrule,
+  exdates: ev.exdates,
+  status: ev.status,
+};
+
+/** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
+const maxDurationMs = maxDurationDays * dayMs;
+
+export async function listOccurrences(db: Db, orgId: string, range: Range, filter: SQL | undefined, limit: number, cursor?: string) {
+  let after: Window["after"];
+  if (cursor) {
+    const [start, id] = decodeCursor(cursor, 2);
+    const startMs = Date.parse(String(start));
+    if (Number.isNaN(startMs) || typeof id !== "string") throw invalid("query.cursor", "is not a cursor this list handed out");
+    after = { start: startMs, id };
+  }
+  const lower = Math.max(range.from, after?.start ?? range.from);
+
+  const singles = await db
+    .select()
+    .from(ev)
+    .where(
+      and(
+        eq(ev.orgId, orgId),
+        eq(ev.recurring, false),
+        gte(ev.spanStart, iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY))),
+        lt(ev.spanStart, iso(range.to)),
+        gt(ev.endsAt, iso(range.from)),
+        after ? or(gt(ev.spanStart, iso(after.start)), sql`${ev.id} || ':' || ${ev.startsAt} > ${after.id}`) : undefined,
+        filter,
+      ),
+    )
+    .orderBy(asc(ev.spanStart), asc(ev.id))
+    .limit(limit + 1);
+
+  // Only what expanding needs: a busy calendar has many more candidate series than a page shows.
+  const series: EventCore[] = await db
+    .select(coreColumns)
+    .from(ev)
+    .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.to)), filter));
+
+  const window: Window = { from: range.from, to: range.to, after };
+  const fixed: Occurrence<EventCore>[] = singles.flatMap((row) => [...unmovedIn(row, [], window)]);
+  const streams: Iterable<Occurrence<EventCore>>[] = [];
+  if (series.length > 0) {
+    const longest = Math.max(...series.map((row) => Date.parse(row.endsAt) - Date.parse(row.startsAt)));
+    const overrides = await overridesFor(
+      db,
+      series.map((row) => row.id),
+      lower - longest,
+      range.to,
+    );
+    for (const row of series) {
+      const own = overrides.get(row.id) ?? [];
+      streams.push(unmovedIn(row, own, window));
+      fixed.push(...overriddenIn(row, own, window));
+    }
+  }
+  streams.push(fixed.sort(compareOccurrences));
+  const occurrences = mergeSorted(streams, compareOccurrences, limit + 1);
+  const shown = occurrences.slice(0, limit);
+  const last = shown[shown.length - 1];
+  const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
+  const missing = [...new Set(shown.map((o) => o.event.id).filter((id) => !full.has(id)))];
+  if (missing.length > 0)
+    for (const row of await db
+      .select()
+      .from(ev)
+      .where(sql`${ev.id} IN ${jsonList(missing)}`))
+      full.set(row.id, row);
+  return {
+    data: shown.map((o) => toOccurrencePublic({ ...o, event: full.get(o.event.id) as EventRow })),
+    nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), last.id]) : null,
+  };
+}
+
+/** Every occurrence of one event in a range (for its own occurrence list), unpaged up to the cap. */
+export async function occurrencesOfEvent(db: Db, event: EventRow, range: Range, limit: number, cursor?: string) {
+  return listOccurrences(db, event.orgId, range, eq(ev.id, event.id), limit, cursor);
+}

@@ -1,0 +1,275 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, sql } from "drizzle-orm";
+import { schema } from "../db/index.ts";
+import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { pageOf } from "../http/pagination.ts";
+import { listOccurrences, rangeOf, toOccurrencePublic } from "./occurrences.ts";
+import {
+  EventCreate,
+  EventListQuery,
+  EventPublic,
+  EventUpdate,
+  Instant,
+  maxRangeDays,
+  OccurrenceOverride,
+  OccurrencePublic,
+  RangeQuery,
+} from "./schemas.ts";
+import { createEvent, deleteEvent, getVisibleEvent, overrideOccurrence, toEventPublic, updateEvent } from "./service.ts";
+import { ownCalendar, viewerOf, visibleTo } from "./visibility.ts";
+
+const tags = ["Events"];
+/** Any caller: anonymous callers get the public view, keys and member tokens more. */
+const optionalAuth: Record<string, string[]>[] = [{ bearerAuth: [] }, {}];
+const organiser = [requireRoleOrMember("staff")];
+const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the event, for If-Match." } };
+const ifMatch = z.object({
+  "If-Match": z.string().optional().openapi({ description: "ETag of the version being changed; 412 if it is stale." }),
+});
+const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
+const OccurrenceParams = OrgIdParams.extend({
+  start: Instant.openapi({ param: { name: "start", in: "path" }, description: "The occurrence's original start (`originalStartsAt`)." }),
+});
+const rangeNote = `\`from\` and \`to\` are required and at most ${maxRangeDays} days apart (422 otherwise). Occurrences that overlap the range are listed in start order; recurring events appear once per occurrence.`;
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/events",
+  operationId: "listEvents",
+  tags,
+  summary: "Events in a time range (the calendar)",
+  description: `${rangeNote} Without a key only public events are listed; members see members' events and those of their groups; keys see all.`,
+  security: optionalAuth,
+  request: { params: OrgParams, query: EventListQuery },
+  responses: {
+    200: jsonContent(pageOf(OccurrencePublic, "EventOccurrencePage"), "Occurrences in start order."),
+    ...problems(...authProblems),
+  },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/events",
+  operationId: "createEvent",
+  tags,
+  summary: "Create an event, single or recurring",
+  description: "Staff create any event; conveners and contact persons (member token) create events of their own groups.",
+  security: bearerSecurity,
+  middleware: organiser,
+  request: { params: OrgParams, body: jsonBody(EventCreate) },
+  responses: {
+    201: {
+      ...jsonContent(EventPublic, "The event."),
+      headers: { ...etagHeader, Location: { schema: { type: "string" as const }, description: "URL of the new event." } },
+    },
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/events/{id}",
+  operationId: "getEvent",
+  tags,
+  summary: "Read an event",
+  security: optionalAuth,
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(EventPublic, "The event."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const patch = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}/events/{id}",
+  operationId: "updateEvent",
+  tags,
+  summary: "Change, move or cancel an event",
+  description:
+    "Partial update. `status: cancelled` cancels the event (all its occurrences). Changing a series' rule drops overrides of occurrences it no longer has, " +
+    "but is refused (409) while registrations exist for them. Capacity cannot go below the places taken (422); raising it accepts from the waiting list.",
+  security: bearerSecurity,
+  middleware: organiser,
+  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(EventUpdate) },
+  responses: {
+    200: { ...jsonContent(EventPublic, "The updated event."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const remove = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/events/{id}",
+  operationId: "deleteEvent",
+  tags,
+  summary: "Delete an event without registrations",
+  description: "An event with registrations is cancelled instead (409 here), so participants see what happened.",
+  security: bearerSecurity,
+  middleware: organiser,
+  request: { params: OrgIdParams },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict") },
+});
+
+const occurrences = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/events/{id}/occurrences",
+  operationId: "listEventOccurrences",
+  tags,
+  summary: "Occurrences of one event in a time range",
+  description: rangeNote,
+  security: optionalAuth,
+  request: { params: OrgIdParams, query: RangeQuery },
+  responses: {
+    200: jsonContent(pageOf(OccurrencePublic, "EventOccurrencePage"), "Occurrences in start order."),
+    ...problems(...authProblems),
+  },
+});
+
+const putOccurrence = defineRoute({
+  method: "put",
+  path: "/v1/orgs/{org}/events/{id}/occurrences/{start}",
+  operationId: "overrideOccurrence",
+  tags,
+  summary: "Move or cancel one occurrence of a recurring event",
+  description:
+    "The occurrence keeps its id (`<eventId>:<original start>`). Giving only `startsAt` keeps the duration. Back at its original time and `scheduled`, the override is removed.",
+  security: bearerSecurity,
+  middleware: organiser,
+  request: { params: OccurrenceParams, headers: ifMatch, body: jsonBody(OccurrenceOverride) },
+  responses: {
+    200: { ...jsonContent(OccurrencePublic, "The occurrence as it now is."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const deleteOccurrence = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/events/{id}/occurrences/{start}",
+  operationId: "restoreOccurrence",
+  tags,
+  summary: "Undo a move or cancellation of one occurrence",
+  security: bearerSecurity,
+  middleware: organiser,
+  request: { params: OccurrenceParams, headers: ifMatch },
+  responses: {
+    204: { description: "The occurrence is back as the series has it." },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const myCalendar = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/calendar",
+  operationId: "getMyCalendar",
+  tags,
+  summary: "The member's own calendar",
+  description: `Events of the member's groups (their open group memberships and their district group), the organisation's own events they may see, and events they are registered for. ${rangeNote}`,
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: RangeQuery },
+  responses: {
+    200: jsonContent(pageOf(OccurrencePublic, "EventOccurrencePage"), "Occurrences in start order."),
+    ...problems(...authProblems),
+  },
+});
+
+const ev = schema.events;
+
+export const eventRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const query = c.req.valid("query");
+    const range = rangeOf(query);
+    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    const filter = and(
+      visibleTo(viewer),
+      query.groupId ? eq(ev.groupId, query.groupId) : undefined,
+      query.areaId
+        ? sql`${ev.groupId} IN (SELECT ${schema.groupAreas.groupId} FROM ${schema.groupAreas} WHERE ${schema.groupAreas.orgId} = ${org.id} AND ${schema.groupAreas.areaId} = ${query.areaId})`
+        : undefined,
+      query.kind ? eq(ev.kind, query.kind) : undefined,
+      query.campaignId ? eq(ev.campaignId, query.campaignId) : undefined,
+    );
+    return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await createEvent(db, org, c.get("principal"), c.req.valid("json"), clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/events/${row.id}`);
+    setEtag(c, row.version);
+    return c.json(toEventPublic(row), 201);
+  })
+  .openapi(get, async (c) => {
+    const row = await getVisibleEvent(c.get("deps").db, c.get("org").id, c.get("principal"), c.req.valid("param").id);
+    setEtag(c, row.version);
+    return c.json(toEventPublic(row), 200);
+  })
+  .openapi(patch, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updateEvent(
+      db,
+      c.get("org"),
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      expectedVersion(c),
+      clock.now(),
+    );
+    setEtag(c, row.version);
+    return c.json(toEventPublic(row), 200);
+  })
+  .openapi(remove, async (c) => {
+    await deleteEvent(c.get("deps").db, c.get("org"), c.get("principal"), c.req.valid("param").id);
+    return c.body(null, 204);
+  })
+  .openapi(occurrences, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const query = c.req.valid("query");
+    const range = rangeOf(query);
+    const event = await getVisibleEvent(db, org.id, c.get("principal"), c.req.valid("param").id);
+    return c.json(await listOccurrences(db, org.id, range, eq(ev.id, event.id), query.limit, query.cursor), 200);
+  })
+  .openapi(putOccurrence, async (c) => {
+    const { db, clock } = c.get("deps");
+    const { id, start } = c.req.valid("param");
+    const result = await overrideOccurrence(
+      db,
+      c.get("org"),
+      c.get("principal"),
+      id,
+      start,
+      c.req.valid("json"),
+      expectedVersion(c),
+      clock.now(),
+    );
+    setEtag(c, result.event.version);
+    return c.json(toOccurrencePublic(result.occurrence as NonNullable<typeof result.occurrence>), 200);
+  })
+  .openapi(deleteOccurrence, async (c) => {
+    const { db, clock } = c.get("deps");
+    const { id, start } = c.req.valid("param");
+    await overrideOccurrence(db, c.get("org"), c.get("principal"), id, start, null, expectedVersion(c), clock.now());
+    return c.body(null, 204);
+  })
+  .openapi(myCalendar, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const query = c.req.valid("query");
+    const range = rangeOf(query);
+    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    if (viewer.kind !== "member") throw new Error("requireMember let a non-member through");
+    return c.json(await listOccurrences(db, org.id, range, ownCalendar(viewer), query.limit, query.cursor), 200);
+  });

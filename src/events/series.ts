@@ -1,0 +1,190 @@
+import { openEnded } from "../../drizzle/events.ts";
+import { isOccurrence, lastStart, occurrenceStarts, type Series } from "../calendar/expand.ts";
+import { parseRule, type Rule, RuleError } from "../calendar/rrule.ts";
+import { dayMs, localToUtc } from "../calendar/zone.ts";
+import type { schema } from "../db/index.ts";
+import { invalid } from "../http/problem.ts";
+import { maxDurationDays } from "./schemas.ts";
+
+/**
+ * From stored rows to occurrences: a series is its rule, its EXDATEs and its overrides;
+ * every occurrence is computed when asked, never stored.
+ */
+
+export type EventRow = typeof schema.events.$inferSelect;
+export type OverrideRow = typeof schema.eventOccurrenceOverrides.$inferSelect;
+
+/** What expanding needs of an event; range queries read only these columns for their many candidate series. */
+export type EventCore = Pick<EventRow, "id" | "startsAt" | "endsAt" | "timeZone" | "rrule" | "exdates" | "status">;
+
+export interface Occurrence<E extends EventCore = EventRow> {
+  event: E;
+  /** `<eventId>:<original start>`: stable across moves. */
+  id: string;
+  originalStart: number;
+  start: number;
+  end: number;
+  status: "scheduled" | "cancelled";
+  moved: boolean;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const occurrenceIdOf = (eventId: string, originalStart: number) => `${eventId}:${iso(originalStart)}`;
+
+/** Parses a rule for an event in `timeZone`; a bad rule is a 422 on `field`. */
+export function ruleFor(rrule: string, timeZone: string, field: string) {
+  try {
+    return parseRule(rrule, (year, month, day) => localToUtc(timeZone, Date.UTC(year, month - 1, day, 23, 59, 59)));
+  } catch (error) {
+    if (error instanceof RuleError) throw invalid(field, error.message);
+    throw error;
+  }
+}
+
+/** Stored rules are canonical and few; a page of a busy calendar reads the same ones over and over. */
+const parsedRules = new Map<string, Rule>();
+
+export function seriesOf(event: Pick<EventRow, "rrule" | "startsAt" | "timeZone">): Series | undefined {
+  if (!event.rrule) return undefined;
+  const key = `${event.timeZone}|${event.rrule}`;
+  let rule = parsedRules.get(key);
+  if (!rule) {
+    rule = ruleFor(event.rrule, event.timeZone, "recurrence.rrule");
+    if (parsedRules.size >= 2000) parsedRules.clear();
+    parsedRules.set(key, rule);
+  }
+  return { start: Date.parse(event.startsAt), timeZone: event.timeZone, rule };
+}
+
+const noExdates: ReadonlySet<number> = new Set();
+export const exdatesOf = (event: Pick<EventRow, "exdates">): ReadonlySet<number> =>
+  event.exdates === "[]" ? noExdates : new Set((JSON.parse(event.exdates) as string[]).map((d) => Date.parse(d)));
+
+/** A single occurrence (or a moved one) may last from a minute to `maxDurationDays`. */
+export function checkDuration(start: number, end: number, field: string) {
+  if (end <= start) throw invalid(field, "must be after the start");
+  if (end - start > maxDurationDays * dayMs) throw invalid(field, `must be at most ${maxDurationDays} days after the start`);
+}
+
+/** Validates the series of a new or changed event: DTSTART must be its first occurrence; EXDATEs must be occurrences. */
+export function checkSeries(series: Series, exdates: number[], prefix: string) {
+  if (!isOccurrence(series, series.start)) {
+    throw invalid(
+      `${prefix}recurrence.rrule`,
+      "the start (startsAt, in the event's time zone) must be an occurrence of the rule; it is the first one",
+    );
+  }
+  exdates.forEach((exdate, i) => {
+    if (!isOccurrence(series, exdate)) throw invalid(`${prefix}recurrence.exdates.${i}`, "is not an occurrence of the series");
+  });
+}
+
+/**
+ * The bounds every occurrence lies within, moved ones included: what range queries filter
+ * on. For UNTIL series the end is computed near UNTIL; an upper bound is all it must be.
+ */
+export function spanOf(
+  event: Pick<EventRow, "rrule" | "startsAt" | "endsAt" | "timeZone">,
+  overrides: Pick<OverrideRow, "startsAt" | "endsAt">[],
+) {
+  const start = Date.parse(event.startsAt);
+  const duration = Date.parse(event.endsAt) - start;
+  const series = seriesOf(event);
+  let spanStart = start;
+  let spanEnd: number | undefined = start + duration;
+  if (series) {
+    const last = lastStart(series);
+    spanEnd = last === undefined ? undefined : last + duration;
+  }
+  for (const o of overrides) {
+    spanStart = Math.min(spanStart, Date.parse(o.startsAt));
+    if (spanEnd !== undefined) spanEnd = Math.max(spanEnd, Date.parse(o.endsAt));
+  }
+  return { spanStart: iso(spanStart), spanEnd: spanEnd === undefined ? openEnded : iso(spanEnd) };
+}
+
+function occurrenceOf<E extends EventCore>(
+  event: E,
+  originalStart: number,
+  start: number,
+  end: number,
+  status: Occurrence["status"],
+): Occurrence<E> {
+  return {
+    event,
+    id: occurrenceIdOf(event.id, originalStart),
+    originalStart,
+    start,
+    end,
+    status: event.status === "cancelled" ? "cancelled" : status,
+    moved: start !== originalStart || end - start !== Date.parse(event.endsAt) - Date.parse(event.startsAt),
+  };
+}
+
+export interface Window {
+  from: number;
+  to: number;
+  /** Only occurrences after this (start, occurrence id), for cursor pagination. */
+  after?: { start: number; id: string };
+}
+
+export const compareOccurrences = (a: Occurrence<EventCore>, b: Occurrence<EventCore>) =>
+  a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function inWindow(o: Occurrence<EventCore>, w: Window): boolean {
+  if (!(o.start < w.to && o.end > w.from)) return false;
+  if (!w.after) return true;
+  return o.start > w.after.start || (o.start === w.after.start && o.id > w.after.id);
+}
+
+/**
+ * The series' occurrences that keep their original time, lazily and in start order (the
+ * order of the rule): a page needs only the first few of each series.
+ */
+export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Generator<Occurrence<E>> {
+  const start = Date.parse(event.startsAt);
+  const duration = Date.parse(event.endsAt) - start;
+  const series = seriesOf(event);
+  if (!series) {
+    const single = occurrenceOf(event, start, start, start + duration, "scheduled");
+    if (inWindow(single, w)) yield single;
+    return;
+  }
+  const exdates = exdatesOf(event);
+  const overridden = new Set(overrides.map((o) => Date.parse(o.originalStart)));
+  for (const original of occurrenceStarts(series, Math.max(w.from, w.after?.start ?? w.from) - duration)) {
+    if (original >= w.to) return;
+    if (exdates.has(original) || overridden.has(original)) continue;
+    const occurrence = occurrenceOf(event, original, original, original + duration, "scheduled");
+    if (inWindow(occurrence, w)) yield occurrence;
+  }
+}
+
+/** The series' moved or cancelled occurrences in the window (they may lie anywhere, so they are listed apart). */
+export function overriddenIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Occurrence<E>[] {
+  if (!event.rrule) return [];
+  const exdates = exdatesOf(event);
+  return overrides
+    .filter((o) => !exdates.has(Date.parse(o.originalStart)))
+    .map((o) => occurrenceOf(event, Date.parse(o.originalStart), Date.parse(o.startsAt), Date.parse(o.endsAt), o.status))
+    .filter((o) => inWindow(o, w));
+}
+
+/**
+ * All of the event's occurrences overlapping the window, in order. `overrides` must hold
+ * every override of the event whose original start or new time falls near the window.
+ */
+export function occurrencesIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Occurrence<E>[] {
+  return [...unmovedIn(event, overrides, w), ...overriddenIn(event, overrides, w)].sort(compareOccurrences);
+}
+
+/** The occurrence with this original start, if the event has one (overrides applied). */
+export function occurrenceAt(event: EventRow, override: OverrideRow | undefined, originalStart: number): Occurrence | undefined {
+  const start = Date.parse(event.startsAt);
+  const duration = Date.parse(event.endsAt) - start;
+  const series = seriesOf(event);
+  if (!series) return originalStart === start ? occurrenceOf(event, start, start, start + duration, "scheduled") : undefined;
+  if (exdatesOf(event).has(originalStart) || !isOccurrence(series, originalStart)) return undefined;
+  if (override) return occurrenceOf(event, originalStart, Date.parse(override.startsAt), Date.parse(override.endsAt), override.status);
+  return occurrenceOf(event, originalStart, originalStart, originalStart + duration, "scheduled");
+}
