@@ -65,6 +65,10 @@ export const members = sqliteTable(
   },
   (t) => [
     uniqueIndex("members_org_number_unique").on(t.orgId, t.memberNumber),
+    // The highest numeric member number, found without a scan when the next one is assigned.
+    index("members_org_number_value_idx")
+      .on(t.orgId, sql`CAST(${t.memberNumber} AS INTEGER)`)
+      .where(sql`member_number GLOB '[0-9]*' AND member_number NOT GLOB '*[^0-9]*'`),
     uniqueIndex("members_org_email_unique").on(t.orgId, t.emailKey),
     index("members_org_name_idx").on(t.orgId, t.nameKey, t.id),
     index("members_org_area_idx").on(t.orgId, t.areaId),

@@ -1,17 +1,29 @@
 import { cors } from "hono/cors";
 import { areaRoutes } from "./areas/routes.ts";
 import { signInRoutes } from "./auth/routes.ts";
+import { calendarRoutes } from "./calendar/routes.ts";
+import { campaignRoutes } from "./campaigns/routes.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
+import { electionRoutes } from "./elections/routes/index.ts";
+import { registrationRoutes } from "./events/registration-routes.ts";
+import { eventRoutes } from "./events/routes.ts";
 import { groupRoutes } from "./groups/routes.ts";
 import { orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
-import { limitBody, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
+import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
+import { automationRoutes } from "./mailings/automation-routes.ts";
+import { outboxRoutes } from "./mailings/outbox-routes.ts";
+import { mailingRoutes } from "./mailings/routes.ts";
+import { suppressionRoutes } from "./mailings/suppression-routes.ts";
+import { unsubscribeRoutes } from "./mailings/unsubscribe-routes.ts";
+import { importMaxBytes } from "./members/import-routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
+import { tallyRoutes } from "./tally/routes.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and
@@ -32,7 +44,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
       maxAge: 86400,
     }),
   );
-  app.use("/v1/*", limitBody(config.maxBodyBytes));
+  app.use("/v1/*", limitBodies(config.maxBodyBytes, [{ path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes }]));
 
   // Everything under an organisation: resolve the tenant and the caller first.
   app.use("/v1/orgs/:org", orgContext);
@@ -45,6 +57,17 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", memberRoutes);
   app.route("/", areaRoutes);
   app.route("/", groupRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", registrationRoutes);
+  app.route("/", campaignRoutes);
+  app.route("/", calendarRoutes);
+  app.route("/", electionRoutes);
+  app.route("/", tallyRoutes);
+  app.route("/", mailingRoutes);
+  app.route("/", automationRoutes);
+  app.route("/", suppressionRoutes);
+  app.route("/", outboxRoutes);
+  app.route("/", unsubscribeRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

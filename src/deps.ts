@@ -1,5 +1,6 @@
 import type { Db } from "./db/index.ts";
 import type { Mailer } from "./mail/mailer.ts";
+import { defaultMailSettings, type MailSettings } from "./mail/settings.ts";
 
 export interface Clock {
   now(): Date;
@@ -17,9 +18,18 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Origins allowed by CORS: "*" or a list. Browser frontends of third parties call the API. */
   corsOrigins: "*" | string[];
+  /** Where the API is reached from outside: the base of links in e-mails (unsubscribe). */
+  publicUrl: string;
+  /** The mail transport and its settings. */
+  mail: MailSettings;
 }
 
-export const defaultConfig: AppConfig = { maxBodyBytes: 1_048_576, corsOrigins: "*" };
+export const defaultConfig: AppConfig = {
+  maxBodyBytes: 1_048_576,
+  corsOrigins: "*",
+  publicUrl: "http://localhost:8787",
+  mail: defaultMailSettings,
+};
 
 /** Everything a handler or job may touch, injected so tests can fix the clock and capture mail. */
 export interface AppDeps {

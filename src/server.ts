@@ -12,7 +12,7 @@ import { createDb } from "./db/index.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
 import { startInProcessCron } from "./jobs/in-process.ts";
-import { createMemoryMailer } from "./mail/mailer.ts";
+import { createNodeMailer } from "./mail/node.ts";
 
 async function main() {
   const config = readConfig(process.env);
@@ -28,16 +28,21 @@ async function main() {
   await applyMigrations(client);
   const db = createDb(client);
   const clock = systemClock;
-  const mailer = createMemoryMailer();
+  // Unsubscribe links of the embedded default point at this server unless told otherwise.
+  const appConfig = process.env.GRASROT_PUBLIC_URL ? config.app : { ...config.app, publicUrl: `http://localhost:${port || 8787}` };
+  const mailer = createNodeMailer(appConfig.mail, { db, clock });
   const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
-  const app = createApp({ db, mailer, clock, config: config.app, openapiYaml });
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml });
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
-  const cron = startInProcessCron({ db, mailer, clock });
+  const cron = startInProcessCron({ db, mailer, clock, config: appConfig });
   const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
     console.log(`  API reference: ${base}/docs`);
+    console.log(
+      `  Mail transport: ${appConfig.mail.transport}${appConfig.mail.transport === "outbox" ? ` (read it at GET /v1/orgs/{org}/outbox)` : ""}`,
+    );
     if (boot) {
       console.log(`\n  First start: created organisation '${boot.slug}' with an admin API key, shown only now:\n`);
       console.log(`    ${boot.adminKey}\n`);
@@ -47,6 +52,7 @@ async function main() {
 
   const shutdown = () => {
     cron.stop();
+    mailer.close?.();
     server.close(() => {
       client.close();
       process.exit(0);

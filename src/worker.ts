@@ -9,7 +9,7 @@ import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
 import { createDb } from "./db/index.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
 import { runScheduled } from "./jobs/schedule.ts";
-import { createMemoryMailer } from "./mail/mailer.ts";
+import { createMailer } from "./mail/transports.ts";
 
 export interface Env {
   LIBSQL_URL?: string;
@@ -18,6 +18,13 @@ export interface Env {
   GRASROT_TOKEN_SECRET?: string;
   GRASROT_CORS_ORIGINS?: string;
   GRASROT_MAX_BODY_BYTES?: string;
+  GRASROT_PUBLIC_URL?: string;
+  GRASROT_MAIL_TRANSPORT?: string;
+  GRASROT_MAIL_FROM?: string;
+  GRASROT_MAIL_PER_TICK?: string;
+  POSTMARK_SERVER_TOKEN?: string;
+  POSTMARK_API_URL?: string;
+  POSTMARK_MESSAGE_STREAM?: string;
 }
 
 function configOf(env: Env): RuntimeConfig {
@@ -25,6 +32,10 @@ function configOf(env: Env): RuntimeConfig {
   if (!config.libsql.url) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: is required (the libSQL database URL)");
   if (config.libsql.url.startsWith("file:"))
     throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
+  if (config.app.mail.transport === "smtp")
+    throw new ConfigError(
+      "Invalid configuration:\n  GRASROT_MAIL_TRANSPORT: smtp is available on Node only; on Workers use http (Postmark) or outbox",
+    );
   return config;
 }
 
@@ -44,7 +55,8 @@ function appFor(env: Env) {
 /** One client per invocation: Workers must not carry I/O objects from one request to the next. */
 function depsFor(config: RuntimeConfig): AppDeps {
   const client = createClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
-  return { db: createDb(client), mailer: createMemoryMailer(), clock: systemClock, config: config.app, openapiYaml };
+  const db = createDb(client);
+  return { db, mailer: createMailer(config.app.mail, { db, clock: systemClock }), clock: systemClock, config: config.app, openapiYaml };
 }
 
 function misconfigured(error: ConfigError): Response {

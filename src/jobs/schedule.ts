@@ -1,12 +1,16 @@
 import type { Db } from "../db/index.ts";
-import type { Clock } from "../deps.ts";
+import type { AppConfig, Clock } from "../deps.ts";
+import { electionClockJob } from "../elections/job.ts";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import { mailingJobs } from "./mailings.ts";
 
 export interface JobDeps {
   db: Db;
   mailer: Mailer;
   clock: Clock;
+  /** The deployment's settings (mail From, public URL, per-tick budget); defaults when not given. */
+  config?: AppConfig;
 }
 
 /** A scheduled job. It gets the trigger's time, never reads a clock of its own, and may run twice safely. */
@@ -27,7 +31,10 @@ const housekeeping: Job = {
  * (a test holds them together); the Node runtime schedules exactly these.
  */
 export const schedule: Record<string, Job[]> = {
+  // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute.
+  "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver],
   "17 3 * * *": [housekeeping],
+  "23 3 * * *": [mailingJobs.purgeOutbox],
 };
 
 export interface JobReport {

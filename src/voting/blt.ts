@@ -5,7 +5,7 @@
  *   -2                   (same line or the next) mark withdrawn candidates
  *   [nick a b c d]       short names usable on ballots instead of numbers
  *   [withdrawn b]        Droop's way of withdrawing (numbers or nicks)
- *   [tie c b a d]        explicit tie-break order, most favoured first
+ *   [tie c b a d]        explicit tie-break order as Droop reads it: the first listed loses a tie
  *   [title "Board 2025"] title, when the file has none at the end
  *   3 a b=c d 0          weight, preferences ("b=c": ranked equally), 0
  *   2 0                  a blank ballot
@@ -27,6 +27,10 @@ export interface BltElection {
   /** Withdrawn candidates, in candidate order. */
   withdrawn: string[];
   seats: number;
+  /**
+   * The [tie] line as written: the first listed loses a tie. The engine's CountInput wants
+   * the most favoured first, so callers reverse it (see src/tally/input.ts).
+   */
   tieBreakOrder: string[] | null;
   ballots: Ballot[];
 }

@@ -42,7 +42,8 @@ export function countMajorityRunoff(input: CountInput): CountResult {
   const seats = requireSeats(input, Number.MAX_SAFE_INTEGER);
   const options = input.options ?? {};
   const maxMarks = positiveInteger(options.maxMarks, seats, "options.maxMarks");
-  const majorityRounds = positiveInteger(options.majorityRounds, 1, "options.majorityRounds");
+  // Statutes ask for a majority in one or two rounds; the bound keeps a typo from running away.
+  const majorityRounds = positiveInteger(options.majorityRounds, 1, "options.majorityRounds", 20);
   const supplied = suppliedRounds(options.rounds);
   const prepared = prepareBallots(input, { allowEqualRanks: true, maxMarks });
   requireSeats(input, prepared.continuing.length);
@@ -125,10 +126,10 @@ export function countMajorityRunoff(input: CountInput): CountResult {
   };
 }
 
-function positiveInteger(value: unknown, fallback: number, field: string): number {
+function positiveInteger(value: unknown, fallback: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
-    throw new CountInputError(`${field} must be a positive whole number`, field);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max)
+    throw new CountInputError(`${field} must be a whole number from 1 to ${max}`, field);
   return value;
 }
 

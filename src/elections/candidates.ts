@@ -1,0 +1,324 @@
+import type { z } from "@hono/zod-openapi";
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { decodeCursor, page } from "../http/pagination.ts";
+import { ApiError, conflict, type FieldError, invalid, notFound } from "../http/problem.ts";
+import { newId } from "../lib/ids.ts";
+import { localDay, requireActiveStanding } from "../members/status.ts";
+import { isKey, type Viewer } from "./access.ts";
+import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./schemas.ts";
+import type { ElectionRow } from "./service.ts";
+
+const c = schema.electionCandidates;
+const mem = schema.members;
+type CandidateRow = typeof c.$inferSelect;
+type CandidateStatus = CandidateRow["status"];
+
+const columns = {
+  id: c.id,
+  memberId: c.memberId,
+  name: mem.name,
+  status: c.status,
+  nominatedBy: c.nominatedBy,
+  nominatedById: c.nominatedById,
+  statement: c.statement,
+  gender: c.gender,
+  createdAt: c.createdAt,
+  respondedAt: c.respondedAt,
+  withdrawnAt: c.withdrawnAt,
+};
+interface CandidateView {
+  memberId: string;
+  nominatedById: string | null;
+  gender: string | null;
+}
+
+export function toCandidatePublic<T extends CandidateView>(row: T, viewer: Viewer) {
+  const own = viewer.kind === "member" && viewer.memberId === row.memberId;
+  const { nominatedById: _who, gender, ...rest } = row;
+  return { ...rest, ...(isKey(viewer) || own ? { gender } : {}) };
+}
+
+/** Members see who stands (and who withdrew), plus nominations they made or received; keys see all. */
+function visibleTo(viewer: Viewer): SQL | undefined {
+  if (isKey(viewer)) return undefined;
+  const self = viewer.kind === "member" ? viewer.memberId : "";
+  return or(inArray(c.status, ["accepted", "withdrawn"]), eq(c.memberId, self), eq(c.nominatedById, self));
+}
+
+export async function listCandidates(
+  db: Db,
+  electionId: string,
+  viewer: Viewer,
+  status: CandidateStatus | undefined,
+  limit: number,
+  cursor?: string,
+) {
+  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const rows = await db
+    .select(columns)
+    .from(c)
+    .innerJoin(mem, eq(mem.id, c.memberId))
+    .where(
+      and(eq(c.electionId, electionId), visibleTo(viewer), status ? eq(c.status, status) : undefined, after ? gt(c.id, after) : undefined),
+    )
+    .orderBy(asc(c.id))
+    .limit(limit + 1);
+  return page(
+    rows,
+    limit,
+    (row) => toCandidatePublic(row, viewer),
+    (row) => [row.id],
+  );
+}
+
+/** Every candidate the viewer may see, for the election's own page (an election has tens, not thousands). */
+export async function allCandidates(db: Db, electionId: string, viewer: Viewer) {
+  const rows = await db
+    .select(columns)
+    .from(c)
+    .innerJoin(mem, eq(mem.id, c.memberId))
+    .where(and(eq(c.electionId, electionId), visibleTo(viewer)))
+    .orderBy(asc(c.id))
+    .limit(1000);
+  return rows.map((row) => toCandidatePublic(row, viewer));
+}
+
+export async function getCandidate(db: Db, electionId: string, id: string, viewer: Viewer) {
+  const [row] = await db
+    .select(columns)
+    .from(c)
+    .innerJoin(mem, eq(mem.id, c.memberId))
+    .where(and(eq(c.electionId, electionId), eq(c.id, id), visibleTo(viewer)));
+  if (!row) throw notFound("Candidate");
+  return row;
+}
+
+function requireNominationPeriod(election: ElectionRow, now: Date) {
+  const at = now.toISOString();
+  if (election.status === "draft") throw conflict("The election has not been announced yet.", { reason: "not_announced" });
+  if (election.status !== "nominating" || at >= election.nominationClosesAt) {
+    throw conflict(`The nomination period closed on ${election.nominationClosesAt}.`, { reason: "nomination_closed" });
+  }
+  if (at < election.nominationOpensAt) {
+    throw conflict(`The nomination period opens on ${election.nominationOpensAt}.`, { reason: "nomination_not_open" });
+  }
+}
+
+/** Before voting opens the list of candidates may still change; after, the ballot is fixed. */
+function requireBeforeVoting(election: ElectionRow, what: string) {
+  if (election.status !== "draft" && election.status !== "nominating") {
+    throw conflict(`Voting has opened (the election is ${election.status}); ${what}.`, { reason: "voting_opened" });
+  }
+}
+
+export async function nominate(
+  db: Db,
+  election: ElectionRow,
+  viewer: Viewer,
+  input: z.infer<typeof CandidateCreate>,
+  timeZone: string,
+  now: Date,
+) {
+  requireNominationPeriod(election, now);
+  const today = localDay(now, timeZone);
+  let nomineeId: string;
+  let nominatedBy: CandidateRow["nominatedBy"];
+  let nominatedById: string | null = null;
+  let status: CandidateStatus;
+  if (viewer.kind === "member") {
+    if (input.accepted !== undefined) throw invalid("body.accepted", "is for staff entering a nomination made in the room");
+    nomineeId = input.memberId ?? viewer.memberId;
+    const self = nomineeId === viewer.memberId;
+    nominatedBy = self ? "self" : "member";
+    nominatedById = self ? null : viewer.memberId;
+    status = self ? "accepted" : "proposed";
+    if (!self) await requireActiveStanding(db, viewer.memberId, today, "nominate");
+  } else {
+    if (!input.memberId) throw invalid("body.memberId", "is required: whom do you nominate?");
+    nomineeId = input.memberId;
+    nominatedBy = "staff";
+    status = input.accepted ? "accepted" : "proposed";
+  }
+  const nominee = await db.query.members.findFirst({
+    columns: { id: true },
+    where: and(eq(mem.orgId, election.orgId), eq(mem.id, nomineeId), isNull(mem.erasedAt)),
+  });
+  if (!nominee) throw invalid("body.memberId", "is not a member of this organisation");
+  await requireActiveStanding(db, nomineeId, today, "stand for election");
+  if (election.genderRule && !input.gender) throw invalid("body.gender", "is needed: this election applies a gender rule to its list");
+
+  const at = now.toISOString();
+  const fields = {
+    status,
+    nominatedBy,
+    nominatedById,
+    statement: input.statement ?? null,
+    gender: input.gender ?? null,
+    respondedAt: status === "accepted" ? at : null,
+    withdrawnAt: null,
+    updatedAt: at,
+  };
+  const existing = await db.query.electionCandidates.findFirst({ where: and(eq(c.electionId, election.id), eq(c.memberId, nomineeId)) });
+  if (existing) {
+    if (existing.status === "proposed" || existing.status === "accepted") {
+      throw conflict("This member is already nominated in this election.", { reason: "already_nominated", candidateId: existing.id });
+    }
+    // Someone who declined or withdrew may be nominated again while nominations are open.
+    const [again] = await db
+      .update(c)
+      .set({ ...fields, version: sql`${c.version} + 1` })
+      .where(and(eq(c.id, existing.id), eq(c.status, existing.status)))
+      .returning({ id: c.id });
+    if (!again) throw conflict("The nomination changed meanwhile; retry.");
+    return getCandidate(db, election.id, existing.id, { kind: "staff" });
+  }
+  const id = newId(now);
+  await db
+    .insert(c)
+    .values({ id, orgId: election.orgId, electionId: election.id, memberId: nomineeId, ...fields, version: 1, createdAt: at });
+  return getCandidate(db, election.id, id, { kind: "staff" });
+}
+
+async function candidateRow(db: Db, electionId: string, id: string) {
+  const row = await db.query.electionCandidates.findFirst({ where: and(eq(c.electionId, electionId), eq(c.id, id)) });
+  if (!row) throw notFound("Candidate");
+  return row;
+}
+
+/** Changes a candidate's status if it is still `from` (so concurrent answers cannot both apply). */
+async function move(db: Db, row: CandidateRow, from: CandidateStatus[], to: CandidateStatus, stamp: Partial<CandidateRow>, now: Date) {
+  if (!from.includes(row.status)) throw conflict(`The nomination is ${row.status}.`, { reason: `candidate_${row.status}` });
+  const [moved] = await db
+    .update(c)
+    .set({ status: to, ...stamp, version: sql`${c.version} + 1`, updatedAt: now.toISOString() })
+    .where(and(eq(c.id, row.id), eq(c.status, row.status)))
+    .returning({ id: c.id });
+  if (!moved) throw conflict("The nomination changed meanwhile; read it again.");
+}
+
+/** The nominee answers a nomination with their own token, until voting opens. */
+export async function answer(db: Db, election: ElectionRow, id: string, viewer: Viewer, accept: boolean, timeZone: string, now: Date) {
+  const row = await candidateRow(db, election.id, id);
+  if (viewer.kind !== "member" || viewer.memberId !== row.memberId) {
+    if (viewer.kind === "member" && row.nominatedById !== viewer.memberId && row.status !== "accepted") throw notFound("Candidate");
+    throw new ApiError("forbidden", "Only the nominee can accept or decline a nomination, with their own member token.");
+  }
+  requireBeforeVoting(election, "a nomination can no longer be answered");
+  if (accept) await requireActiveStanding(db, row.memberId, localDay(now, timeZone), "stand for election");
+  await move(db, row, ["proposed"], accept ? "accepted" : "declined", { respondedAt: now.toISOString() }, now);
+  return getCandidate(db, election.id, id, viewer);
+}
+
+/** The candidate, the member who nominated them (while unanswered), or staff withdraw a nomination, until voting opens. */
+export async function withdraw(db: Db, election: ElectionRow, id: string, viewer: Viewer, now: Date) {
+  const row = await candidateRow(db, election.id, id);
+  const self = viewer.kind === "member" && viewer.memberId === row.memberId;
+  const nominator = viewer.kind === "member" && viewer.memberId === row.nominatedById && row.status === "proposed";
+  if (viewer.kind === "member" && !self && !nominator) {
+    if (row.status !== "accepted" && row.status !== "withdrawn") throw notFound("Candidate");
+    throw new ApiError("forbidden", "Only the candidate or staff can withdraw a candidacy.");
+  }
+  if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot withdraw a candidacy.");
+  requireBeforeVoting(election, "a candidate can no longer withdraw");
+  await move(db, row, ["proposed", "accepted"], "withdrawn", { withdrawnAt: now.toISOString() }, now);
+  return getCandidate(db, election.id, id, { kind: "staff" });
+}
+
+/** The statement (and gender, for a gender rule) by the candidate or staff, while the ballot is not fixed. */
+export async function updateCandidate(
+  db: Db,
+  election: ElectionRow,
+  id: string,
+  viewer: Viewer,
+  input: z.infer<typeof CandidateUpdate>,
+  now: Date,
+) {
+  const row = await candidateRow(db, election.id, id);
+  if (viewer.kind === "member" && viewer.memberId !== row.memberId) {
+    await getCandidate(db, election.id, id, viewer);
+    throw new ApiError("forbidden", "Only the candidate or staff can change a candidate's statement.");
+  }
+  if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot change candidates.");
+  requireBeforeVoting(election, "what voters read about candidates no longer changes");
+  if (election.genderRule && input.gender === null) throw invalid("body.gender", "cannot be removed: this election applies a gender rule");
+  await db
+    .update(c)
+    .set({
+      ...(input.statement !== undefined && { statement: input.statement }),
+      ...(input.gender !== undefined && { gender: input.gender }),
+      version: sql`${c.version} + 1`,
+      updatedAt: now.toISOString(),
+    })
+    .where(eq(c.id, row.id));
+  return getCandidate(db, election.id, id, viewer);
+}
+
+// ---------------------------------------------------------------- the nominating committee's proposal
+
+const pr = schema.electionProposals;
+
+export async function proposalOf(db: Db, electionId: string) {
+  return db
+    .select({
+      place: pr.place,
+      memberId: pr.memberId,
+      candidateId: c.id,
+      name: mem.name,
+      candidateStatus: c.status,
+      reason: pr.reason,
+    })
+    .from(pr)
+    .innerJoin(mem, eq(mem.id, pr.memberId))
+    .leftJoin(c, and(eq(c.electionId, pr.electionId), eq(c.memberId, pr.memberId)))
+    .where(eq(pr.electionId, electionId))
+    .orderBy(asc(pr.place));
+}
+
+/** Staff, or a member of the election's nominating committee (an open roster membership of its group). */
+export async function requireProposalAuthor(db: Db, election: ElectionRow, viewer: Viewer) {
+  if (viewer.kind === "staff") return;
+  if (viewer.kind === "member" && election.committeeGroupId) {
+    const gm = schema.groupMemberships;
+    const [onCommittee] = await db
+      .select({ id: gm.id })
+      .from(gm)
+      .where(and(eq(gm.groupId, election.committeeGroupId), eq(gm.memberId, viewer.memberId), isNull(gm.leftOn)))
+      .limit(1);
+    if (onCommittee) return;
+  }
+  throw new ApiError("forbidden", "The proposal is set by staff or by members of the election's nominating committee.");
+}
+
+/** Replaces the proposal: nominees of this election (proposed or accepted), most recommended first. */
+export async function putProposal(db: Db, election: ElectionRow, input: z.infer<typeof ProposalPut>) {
+  requireBeforeVoting(election, "the committee's proposal is fixed");
+  const ids = input.entries.map((entry) => entry.memberId);
+  const nominees = ids.length
+    ? await db
+        .select({ memberId: c.memberId })
+        .from(c)
+        .where(and(eq(c.electionId, election.id), inArray(c.memberId, ids), inArray(c.status, ["proposed", "accepted"])))
+    : [];
+  const known = new Set(nominees.map((n) => n.memberId));
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  input.entries.forEach((entry, i) => {
+    if (!known.has(entry.memberId)) errors.push({ field: `body.entries.${i}.memberId`, message: "is not nominated in this election" });
+    if (seen.has(entry.memberId)) errors.push({ field: `body.entries.${i}.memberId`, message: "is listed twice" });
+    seen.add(entry.memberId);
+  });
+  if (errors.length > 0) {
+    throw new ApiError("validation_failed", `The proposal is not valid: ${errors.map((x) => `${x.field}: ${x.message}`).join("; ")}`, {
+      errors,
+    });
+  }
+  await db.batch([
+    db.delete(pr).where(eq(pr.electionId, election.id)),
+    ...input.entries.map((entry, i) =>
+      db.insert(pr).values({ electionId: election.id, place: i + 1, memberId: entry.memberId, reason: entry.reason ?? null }),
+    ),
+  ]);
+  return proposalOf(db, election.id);
+}

@@ -1,0 +1,203 @@
+/**
+ * Status changes, persisted. Each is one conditional write (on status and version), so
+ * two requests, or a request and the scheduler, that try the same change at once make
+ * it once; the loser reads the election again. The clock's changes are applied lazily
+ * whenever an election is read or written, and by the scheduler for elections nobody
+ * touches, so the time an election opens never depends on traffic.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { conflict } from "../http/problem.ts";
+import { newId } from "../lib/ids.ts";
+import { queueElectionCall } from "../mailings/automations.ts";
+import { localDay } from "../members/status.ts";
+import { CountInputError } from "../voting/types.ts";
+import { countElection, type StoredResult } from "./counting.ts";
+import { materialiseElectorate } from "./electorate.ts";
+import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
+import type { ElectionRow } from "./service.ts";
+import { termEnd } from "./times.ts";
+
+const e = schema.elections;
+
+async function reload(db: Db, id: string): Promise<ElectionRow> {
+  const row = await db.query.elections.findFirst({ where: eq(e.id, id) });
+  if (!row) throw conflict("The election was deleted meanwhile.");
+  return row;
+}
+
+/** The earlier of two ISO instants (text compares as time does). */
+const earlier = (a: string, b: string) => [a, b].sort()[0] as string;
+
+/** Opens voting and writes the electorate, both or neither. `early`: staff open it before its time, which moves the times. */
+async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date, early: boolean): Promise<ElectionRow> {
+  const at = now.toISOString();
+  const times = early
+    ? {
+        votingOpensAt: at,
+        nominationClosesAt: earlier(row.nominationClosesAt, at),
+        nominationOpensAt: earlier(row.nominationOpensAt, at),
+      }
+    : {};
+  await db.batch([
+    db
+      .update(e)
+      .set({ status: "voting", ...times, version: row.version + 1, updatedAt: at })
+      .where(and(eq(e.id, row.id), eq(e.status, row.status), eq(e.version, row.version))),
+    materialiseElectorate(db, row, timeZone, row.version + 1),
+  ]);
+  const opened = await reload(db, row.id);
+  if (opened.status === "voting") await sendElectionCall(db, opened, "voting_open", now);
+  return opened;
+}
+
+/**
+ * The election call to all members when nominations open and when voting opens. The
+ * mailing is keyed by election and phase, so a repeated or concurrent change queues it once.
+ */
+async function sendElectionCall(db: Db, row: ElectionRow, phase: "nominations_open" | "voting_open", now: Date) {
+  const org = await db.query.organisations.findFirst({
+    columns: { id: true, timeZone: true, locale: true },
+    where: eq(schema.organisations.id, row.orgId),
+  });
+  if (!org) return;
+  const [opensAt, closesAt] =
+    phase === "nominations_open" ? [row.nominationOpensAt, row.nominationClosesAt] : [row.votingOpensAt, row.votingClosesAt];
+  await queueElectionCall(db, org, { id: row.id, title: row.title, phase, opensAt, closesAt }, now);
+}
+
+async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean): Promise<ElectionRow> {
+  const at = now.toISOString();
+  await db
+    .update(e)
+    .set({ status: "closed", ...(early ? { votingClosesAt: at } : {}), version: row.version + 1, updatedAt: at })
+    .where(and(eq(e.id, row.id), eq(e.status, "voting"), eq(e.version, row.version)));
+  return reload(db, row.id);
+}
+
+/**
+ * Counts and stores the result (closed → counted; a counted election is counted again,
+ * after paper ballots were added or removed). A count the method refuses leaves the
+ * election closed with the reason, for staff to see.
+ */
+export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
+  if (row.status !== "closed" && row.status !== "counted") {
+    throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
+  }
+  let result: StoredResult | undefined;
+  let error: string | null = null;
+  try {
+    result = await countElection(db, row);
+  } catch (thrown) {
+    if (!(thrown instanceof CountInputError)) throw thrown;
+    error = thrown.message;
+  }
+  const at = now.toISOString();
+  await db
+    .update(e)
+    .set(
+      result
+        ? { status: "counted", result: JSON.stringify(result), countError: null, countedAt: at, version: row.version + 1, updatedAt: at }
+        : { status: "closed", result: null, countError: error, countedAt: null, version: row.version + 1, updatedAt: at },
+    )
+    .where(and(eq(e.id, row.id), inArray(e.status, ["closed", "counted"]), eq(e.version, row.version)));
+  return reload(db, row.id);
+}
+
+/** Publishes the result and creates the mandates of the elected, both or neither. */
+async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: string | undefined, now: Date): Promise<ElectionRow> {
+  if (row.status !== "counted" || !row.result) throw conflict("Only a counted election can be published; count it first.");
+  const result = JSON.parse(row.result) as StoredResult;
+  const position = await db.query.positions.findFirst({ where: eq(schema.positions.id, row.positionId) });
+  if (!position) throw conflict("The election's position no longer exists.");
+  const startsOn = termStartsOn ?? today;
+  const endsOn = termEnd(startsOn, position.termMonths);
+  const at = now.toISOString();
+  const md = schema.mandates;
+  const published = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'published' AND ${e.version} = ${row.version + 1})`;
+  await db.batch([
+    db
+      .update(e)
+      .set({ status: "published", publishedAt: at, version: row.version + 1, updatedAt: at })
+      .where(and(eq(e.id, row.id), eq(e.status, "counted"), eq(e.version, row.version))),
+    ...result.elected.map((elected) =>
+      db.run(sql`INSERT OR IGNORE INTO ${md} (id, org_id, position_id, member_id, election_id, place, starts_on, ends_on, created_at)
+        SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${elected.memberId}, ${row.id}, ${elected.place}, ${startsOn}, ${endsOn}, ${at}
+        WHERE ${published}`),
+    ),
+  ]);
+  return reload(db, row.id);
+}
+
+/** Brings an election up to date with the clock: opens, closes and counts what is due. */
+export async function settle(db: Db, row: ElectionRow, timeZone: string, now: Date): Promise<ElectionRow> {
+  let current = row;
+  // Each step either changes the status or reloads a row someone else changed; a few rounds always suffice.
+  for (let step = 0; step < 6; step++) {
+    const due = advance(current, now);
+    if (current.status === "nominating" && due !== "nominating") current = await openVoting(db, current, timeZone, now, false);
+    else if (current.status === "voting" && due === "closed") current = await closeVoting(db, current, now, false);
+    else if (current.status === "closed" && current.countError === null) current = await countAndStore(db, current, now);
+    else break;
+  }
+  return current;
+}
+
+/** A move asked for by staff: every step in between happens in order, early steps moving the election's times. */
+export async function transition(
+  db: Db,
+  row: ElectionRow,
+  to: ElectionStatus,
+  timeZone: string,
+  now: Date,
+  termStartsOn?: string,
+): Promise<ElectionRow> {
+  let current = await settle(db, row, timeZone, now);
+  const refusal = transitionRefusal(current.status, to);
+  if (refusal) throw conflict(refusal);
+  const today = localDay(now, timeZone);
+  // The clock may carry the election past `to` on the way (announcing one whose voting time has come): that is no error.
+  while (statusIndex(current.status) < statusIndex(to)) {
+    const before = current;
+    switch (current.status) {
+      case "draft":
+        current = await announce(db, current, now);
+        current = await settle(db, current, timeZone, now);
+        break;
+      case "nominating":
+        // The electorate is read from memberships on the cut-off day, which must have come.
+        if (today < current.electorateCutoffOn) {
+          throw conflict(`Voting cannot open before the electorate's cut-off day (${current.electorateCutoffOn}).`, {
+            reason: "before_cutoff",
+          });
+        }
+        current = await openVoting(db, current, timeZone, now, true);
+        break;
+      case "voting":
+        current = await closeVoting(db, current, now, true);
+        break;
+      case "closed":
+        current = await countAndStore(db, current, now);
+        if (current.status === "closed") throw conflict(`The ballots could not be counted: ${current.countError}`);
+        break;
+      case "counted":
+        current = await publish(db, current, today, termStartsOn, now);
+        break;
+      case "published":
+        return current;
+    }
+    if (current.version === before.version) throw conflict("The election changed meanwhile; read it again and retry.");
+  }
+  return current;
+}
+
+async function announce(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
+  await db
+    .update(e)
+    .set({ status: "nominating", version: row.version + 1, updatedAt: now.toISOString() })
+    .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version)));
+  const announced = await reload(db, row.id);
+  if (announced.status === "nominating") await sendElectionCall(db, announced, "nominations_open", now);
+  return announced;
+}

@@ -1,0 +1,121 @@
+import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { decodeCursor, page } from "../http/pagination.ts";
+import { invalid, notFound } from "../http/problem.ts";
+import { newId } from "../lib/ids.ts";
+import { termEnd } from "./times.ts";
+
+const md = schema.mandates;
+const mem = schema.members;
+const pos = schema.positions;
+
+const columns = {
+  id: md.id,
+  positionId: md.positionId,
+  positionTitle: pos.title,
+  memberId: md.memberId,
+  name: mem.name,
+  electionId: md.electionId,
+  place: md.place,
+  startsOn: md.startsOn,
+  endsOn: md.endsOn,
+  createdAt: md.createdAt,
+};
+
+const toMandatePublic =
+  (today: string) =>
+  <T extends { startsOn: string; endsOn: string }>(row: T) => ({ ...row, current: row.startsOn <= today && row.endsOn >= today });
+
+/** A term covers `today` when it has started and not ended (both days inclusive). */
+const coveringToday = (today: string) => and(lte(md.startsOn, today), gte(md.endsOn, today));
+
+/** Mandates by one filter, newest term first within the id order; `current` keeps those covering today. */
+export async function listMandates(
+  db: Db,
+  orgId: string,
+  filter: { positionId?: string; memberId?: string },
+  current: boolean,
+  today: string,
+  limit: number,
+  cursor?: string,
+) {
+  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const conditions: (SQL | undefined)[] = [
+    eq(md.orgId, orgId),
+    filter.positionId ? eq(md.positionId, filter.positionId) : undefined,
+    filter.memberId ? eq(md.memberId, filter.memberId) : undefined,
+    current ? coveringToday(today) : undefined,
+    after ? gt(md.id, after) : undefined,
+  ];
+  const rows = await db
+    .select(columns)
+    .from(md)
+    .innerJoin(pos, eq(pos.id, md.positionId))
+    .innerJoin(mem, eq(mem.id, md.memberId))
+    .where(and(...conditions))
+    .orderBy(asc(md.id))
+    .limit(limit + 1);
+  return page(rows, limit, toMandatePublic(today), (row) => [row.id]);
+}
+
+/** The current representatives on a position, in order of election. */
+export async function currentHolders(db: Db, positionId: string, today: string) {
+  return db
+    .select({ mandateId: md.id, memberId: md.memberId, name: mem.name, startsOn: md.startsOn, endsOn: md.endsOn })
+    .from(md)
+    .innerJoin(mem, eq(mem.id, md.memberId))
+    .where(and(eq(md.positionId, positionId), coveringToday(today)))
+    .orderBy(asc(md.startsOn), asc(md.place), asc(md.id));
+}
+
+export async function getMandate(db: Db, orgId: string, id: string, today: string) {
+  const [row] = await db
+    .select(columns)
+    .from(md)
+    .innerJoin(pos, eq(pos.id, md.positionId))
+    .innerJoin(mem, eq(mem.id, md.memberId))
+    .where(and(eq(md.orgId, orgId), eq(md.id, id)));
+  if (!row) throw notFound("Mandate");
+  return toMandatePublic(today)(row);
+}
+
+/** Staff record a mandate that no election here produced (an appointment, history from before Grasrot). */
+export async function createMandate(
+  db: Db,
+  orgId: string,
+  positionId: string,
+  input: { memberId: string; startsOn: string; endsOn?: string },
+  termMonths: number,
+  now: Date,
+  today: string,
+) {
+  const member = await db.query.members.findFirst({ columns: { id: true }, where: and(eq(mem.orgId, orgId), eq(mem.id, input.memberId)) });
+  if (!member) throw invalid("body.memberId", "is not a member of this organisation");
+  const endsOn = input.endsOn ?? termEnd(input.startsOn, termMonths);
+  if (endsOn < input.startsOn) throw invalid("body.endsOn", "must not be before startsOn");
+  const id = newId(now);
+  await db.insert(md).values({
+    id,
+    orgId,
+    positionId,
+    memberId: input.memberId,
+    electionId: null,
+    place: null,
+    startsOn: input.startsOn,
+    endsOn,
+    createdAt: now.toISOString(),
+  });
+  return getMandate(db, orgId, id, today);
+}
+
+/** Ends a term early (or corrects its end). */
+export async function updateMandateEnd(db: Db, orgId: string, id: string, endsOn: string, today: string) {
+  const mandate = await getMandate(db, orgId, id, today);
+  if (endsOn < mandate.startsOn) throw invalid("body.endsOn", `must not be before the term's start (${mandate.startsOn})`);
+  await db
+    .update(md)
+    .set({ endsOn })
+    .where(and(eq(md.orgId, orgId), eq(md.id, id)));
+  return getMandate(db, orgId, id, today);
+}

@@ -1,0 +1,49 @@
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import type { Clock } from "../deps.ts";
+import { newId } from "../lib/ids.ts";
+import type { Mailer, MailMessage, SendOutcome } from "./mailer.ts";
+import { buildRawMessage, domainOf, messageHeaders } from "./mime.ts";
+
+/**
+ * The local transport of the embedded default and of development: nothing leaves the
+ * machine; every message is kept whole (headers, text, HTML, raw .eml) in the database
+ * and read through `GET /v1/orgs/{org}/outbox`.
+ */
+export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
+  const rowOf = (message: MailMessage) => {
+    const id = newId(clock.now());
+    const sender = message.from ?? from;
+    const messageId = message.messageId ?? `<${id}@${domainOf(sender)}>`;
+    const headers = messageHeaders({ ...message, from: sender, messageId }, clock.now());
+    return {
+      id,
+      orgId: message.orgId ?? null,
+      to: message.to,
+      from: sender,
+      subject: message.subject,
+      messageId,
+      headers: JSON.stringify(headers),
+      text: message.text,
+      html: message.html ?? null,
+      raw: buildRawMessage(headers, message.text, message.html, id),
+      createdAt: clock.now().toISOString(),
+    };
+  };
+  return {
+    transport: "outbox",
+    // One insert per batch: on Workers every statement is a subrequest.
+    batchSize: 100,
+    async send(message) {
+      const row = rowOf(message);
+      await db.insert(schema.mailOutbox).values(row);
+      return { messageId: row.messageId };
+    },
+    async sendBatch(messages): Promise<SendOutcome[]> {
+      if (messages.length === 0) return [];
+      const rows = messages.map(rowOf);
+      await db.insert(schema.mailOutbox).values(rows);
+      return rows.map((row) => ({ ok: true, messageId: row.messageId }));
+    },
+  };
+}

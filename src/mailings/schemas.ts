@@ -1,0 +1,134 @@
+import { z } from "@hono/zod-openapi";
+import { mailCategories, mailingKinds, mailingStatuses } from "../../drizzle/mailings.ts";
+import { Timestamp } from "../http/fields.ts";
+import { IdSchema } from "../http/openapi.ts";
+
+const Category = z.enum(mailCategories).openapi({
+  description:
+    "newsletters, meeting_summons and campaign_news follow the member's consent and carry an unsubscribe link; statutory and transactional go to everyone in the audience.",
+});
+
+export const AudienceSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("all_members") }).strict(),
+    z.object({ type: z.literal("group"), groupId: IdSchema }).strict(),
+    z.object({ type: z.literal("conveners") }).strict(),
+    z.object({ type: z.literal("area"), areaId: IdSchema }).strict(),
+    z.object({ type: z.literal("event_registrants"), eventId: IdSchema }).strict(),
+  ])
+  .openapi("MailingAudience", {
+    description:
+      "all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants.",
+  });
+
+const Template = (max: number) => z.string().min(1, "must not be empty").max(max);
+
+export const MailingCreate = z
+  .object({
+    subject: Template(300).openapi({ example: "{{org.name}}: autumn campaign" }),
+    text: Template(100_000).openapi({ example: "Hello {{member.firstName}},\n\n…\n\nUnsubscribe: {{unsubscribeUrl}}" }),
+    html: Template(200_000).optional(),
+    category: Category,
+    audience: AudienceSchema,
+    sendAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: "When to send. Without it (and without recurrence) the mailing is a draft." }),
+    recurrence: z.string().max(100).optional().openapi({
+      description: "Cron expression in the organisation's time zone; each occurrence is sent as its own mailing.",
+      example: "0 7 1 * *",
+    }),
+  })
+  .strict()
+  .openapi("MailingCreate");
+
+export const MailingUpdate = MailingCreate.partial()
+  .extend({
+    sendAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    recurrence: z.string().max(100).nullable().optional(),
+    status: z
+      .enum(["draft", "scheduled"])
+      .optional()
+      .openapi({ description: "Move a draft to scheduled (it needs sendAt or recurrence), or back." }),
+  })
+  .strict()
+  .openapi("MailingUpdate");
+
+export const Progress = z
+  .object({
+    total: z.number().int(),
+    pending: z.number().int(),
+    sending: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    suppressed: z.number().int(),
+    cancelled: z.number().int(),
+  })
+  .openapi("MailingProgress");
+
+export const MailingPublic = z
+  .object({
+    id: z.string(),
+    kind: z.enum(mailingKinds),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    category: Category,
+    audience: z.object({ type: z.string(), groupId: z.string().optional(), areaId: z.string().optional(), eventId: z.string().optional() }),
+    sendAt: Timestamp.nullable(),
+    recurrence: z.string().nullable(),
+    nextOccurrenceAt: Timestamp.nullable(),
+    seriesId: z.string().nullable(),
+    status: z.enum(mailingStatuses),
+    progress: Progress.nullable().openapi({ description: "Counts per delivery status; null in lists and before recipients are fixed." }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+  })
+  .openapi("Mailing");
+
+export const MailingListQuery = z.object({
+  status: z.enum(mailingStatuses).optional(),
+  kind: z.enum(mailingKinds).optional(),
+});
+
+export const DeliveryPublic = z
+  .object({
+    id: z.number().int(),
+    memberId: z.string(),
+    email: z.string().nullable(),
+    status: z.enum(["pending", "sending", "sent", "failed", "suppressed", "cancelled"]),
+    reason: z.string().nullable(),
+    attempts: z.number().int(),
+    nextAttemptAt: Timestamp.nullable(),
+    messageId: z.string().nullable(),
+    sentAt: Timestamp.nullable(),
+  })
+  .openapi("MailingDelivery");
+
+export const DeliveryQuery = z.object({
+  status: z.enum(["pending", "sending", "sent", "failed", "suppressed", "cancelled"]).optional(),
+});
+
+export const Preview = z
+  .object({
+    recipients: z.number().int().openapi({ description: "Members who would be mailed if it were sent now." }),
+    audienceSize: z
+      .number()
+      .int()
+      .openapi({ description: "Members of the audience, including those left out for consent, a suppressed address or none." }),
+    sample: z
+      .object({
+        to: z.string(),
+        subject: z.string(),
+        text: z.string(),
+        html: z.string().nullable(),
+        headers: z.record(z.string(), z.string()),
+      })
+      .nullable(),
+  })
+  .openapi("MailingPreview");
+
+export type MailingCreateInput = z.infer<typeof MailingCreate>;
+export type MailingUpdateInput = z.infer<typeof MailingUpdate>;
+export type AudienceInput = z.infer<typeof AudienceSchema>;

@@ -1,0 +1,130 @@
+import { z } from "@hono/zod-openapi";
+import { and, asc, eq, gt } from "drizzle-orm";
+import { suppressionReasons } from "../../drizzle/mailings.ts";
+import { schema } from "../db/index.ts";
+import { requireRole } from "../http/auth.ts";
+import { EmailField, Timestamp } from "../http/fields.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
+import { notFound } from "../http/problem.ts";
+import { newId } from "../lib/ids.ts";
+
+const tags = ["Mail"];
+const s = schema.mailSuppressions;
+
+const Suppression = z
+  .object({ id: z.string(), email: z.string(), reason: z.enum(suppressionReasons), detail: z.string().nullable(), createdAt: Timestamp })
+  .openapi("MailSuppression");
+
+const SuppressionCreate = z
+  .object({
+    email: EmailField,
+    reason: z.enum(["hard_bounce", "complaint", "manual"]),
+    detail: z.string().max(1000).optional().openapi({ description: "The bounce message or why, for the record." }),
+  })
+  .strict()
+  .openapi("MailSuppressionCreate");
+
+const toPublic = (row: typeof s.$inferSelect) => ({
+  id: row.id,
+  email: row.emailKey,
+  reason: row.reason,
+  detail: row.detail,
+  createdAt: row.createdAt,
+});
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mail-suppressions",
+  operationId: "listMailSuppressions",
+  tags,
+  summary: "Addresses that are not mailed (bounces, complaints, staff decisions)",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(Suppression, "MailSuppressionPage"), "Suppressed addresses."), ...problems(...authProblems) },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/mail-suppressions",
+  operationId: "addMailSuppression",
+  tags,
+  summary: "Suppress an address (feed bounces and complaints here)",
+  description: "Adding an address that is already suppressed answers 200 with the existing entry.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgParams, body: jsonBody(SuppressionCreate) },
+  responses: {
+    200: jsonContent(Suppression, "Already suppressed."),
+    201: jsonContent(Suppression, "Suppressed."),
+    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "idempotency_key_reused"),
+  },
+});
+
+const remove = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/mail-suppressions/{id}",
+  operationId: "removeMailSuppression",
+  tags,
+  summary: "Mail an address again",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams },
+  responses: { 204: { description: "Removed." }, ...problems(...authProblems) },
+});
+
+export const suppressionRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+    const rows = await c
+      .get("deps")
+      .db.select()
+      .from(s)
+      .where(and(eq(s.orgId, c.get("org").id), after ? gt(s.id, after) : undefined))
+      .orderBy(asc(s.id))
+      .limit(limit + 1);
+    return c.json(
+      page(rows, limit, toPublic, (row) => [row.id]),
+      200,
+    );
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const orgId = c.get("org").id;
+    const input = c.req.valid("json");
+    const emailKey = input.email.toLowerCase();
+    const now = clock.now();
+    const [inserted] = await db
+      .insert(s)
+      .values({ id: newId(now), orgId, emailKey, reason: input.reason, detail: input.detail ?? null, createdAt: now.toISOString() })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) {
+      c.header("Location", `/v1/orgs/${c.get("org").slug}/mail-suppressions/${inserted.id}`);
+      return c.json(toPublic(inserted), 201);
+    }
+    const existing = await db.query.mailSuppressions.findFirst({ where: and(eq(s.orgId, orgId), eq(s.emailKey, emailKey)) });
+    if (!existing) throw notFound("Suppression");
+    return c.json(toPublic(existing), 200);
+  })
+  .openapi(remove, async (c) => {
+    const removed = await c
+      .get("deps")
+      .db.delete(s)
+      .where(and(eq(s.id, c.req.valid("param").id), eq(s.orgId, c.get("org").id)))
+      .returning({ id: s.id });
+    if (removed.length === 0) throw notFound("Suppression");
+    return c.body(null, 204);
+  });

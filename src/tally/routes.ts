@@ -1,0 +1,112 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { schema } from "../db/index.ts";
+import { bearerToken } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
+import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
+import { ApiError } from "../http/problem.ts";
+import { sha256Hex } from "../lib/crypto.ts";
+import { count } from "../voting/index.ts";
+import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
+import { apiField, inputFromBlt, inputFromJson, type TallyJson } from "./input.ts";
+import { listMethods } from "./methods.ts";
+import { TallyQuery, TallyRequest, TallyResult } from "./schemas.ts";
+
+const unauthorized = (detail: string) =>
+  new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="grasrot"' } });
+
+/**
+ * /v1/tally stands outside every organisation, so the organisation middleware does not
+ * run: any valid API key of any organisation may count. Member tokens are refused, as the
+ * endpoint is for auditors and integrators.
+ */
+const anyApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("Authorization"));
+  if (token === undefined) throw unauthorized("This operation needs an API key.");
+  const [key] = await c
+    .get("deps")
+    .db.select({ id: schema.apiKeys.id, orgId: schema.apiKeys.orgId, role: schema.apiKeys.role })
+    .from(schema.apiKeys)
+    .where(and(eq(schema.apiKeys.secretHash, await sha256Hex(token)), isNull(schema.apiKeys.revokedAt)))
+    .limit(1);
+  if (!key) throw unauthorized("The API key is not valid or has been revoked; /v1/tally needs an API key (not a member token).");
+  c.set("principal", { kind: "api_key", keyId: key.id, orgId: key.orgId, role: key.role });
+  return next();
+});
+
+const tally = defineRoute({
+  method: "post",
+  path: "/v1/tally",
+  operationId: "tally",
+  tags: ["Tally"],
+  summary: "Count a set of ballots with any method, without storing anything",
+  description:
+    "For auditors and integrators: send the ballots as JSON (the reference elections' shape) or as a BLT file " +
+    "(`Content-Type: text/plain`, with `method` and options in the query), and get the full count back: winners in order of " +
+    "election, every round, every tie and how it was broken. Any API key of any organisation may call it. " +
+    "An election's own count is reproduced by sending its ballots with its `seed` and no `tie_break_order`.",
+  security: bearerSecurity,
+  middleware: [anyApiKey],
+  request: {
+    query: TallyQuery,
+    body: {
+      // Declared optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without one).
+      required: false,
+      content: {
+        "application/json": { schema: TallyRequest },
+        "text/plain": {
+          schema: { type: "string", description: "A BLT ballot file (ERS / OpenSTV / Droop, with [nick], [tie], [withdrawn])." },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(TallyResult, "The count."),
+    ...problems(
+      "unauthorized",
+      "validation_failed",
+      "malformed_body",
+      "unsupported_media_type",
+      "payload_too_large",
+      "idempotency_key_reused",
+    ),
+  },
+});
+
+/** The engine's input errors are the caller's: a 422 naming the field (or the BLT line). */
+function countOrExplain(input: () => CountInput, blt: boolean): CountResult {
+  try {
+    return count(input());
+  } catch (error) {
+    if (error instanceof CountInputError) {
+      const field = apiField(error.field, blt);
+      throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+        errors: [{ field, message: error.message }],
+      });
+    }
+    // Pathological sizes (a huge seat count, arrays beyond the engine's reach) are the input's fault too.
+    if (error instanceof RangeError) {
+      throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+        errors: [{ field: "body", message: error.message }],
+      });
+    }
+    throw error;
+  }
+}
+
+export function tallyAnswer(result: CountResult) {
+  const { seats, ...rest } = result;
+  const perList = listMethods.includes(result.method) && result.seatsPerList !== undefined;
+  return { ...rest, seats: perList ? (result.seatsPerList as Record<string, number>) : seats, seatCount: seats };
+}
+
+export const tallyRoutes = createRouter().openapi(tally, async (c) => {
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (mediaType === "text/plain") {
+    const text = await c.req.text();
+    return c.json(tallyAnswer(countOrExplain(() => inputFromBlt(text, c.req.query()), true)), 200);
+  }
+  // The body is declared optional (see the route), so the validated JSON is not typed on the context.
+  const body = (c.req.valid as unknown as (target: "json") => TallyJson)("json");
+  return c.json(tallyAnswer(countOrExplain(() => inputFromJson(body), false)), 200);
+});
