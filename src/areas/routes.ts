@@ -6,10 +6,14 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -32,11 +36,6 @@ import { changePostalCodes, createArea, deleteArea, removePostalCode, updateArea
 const tags = ["Areas"];
 const readers = [requireRoleOrMember("readonly")];
 const staff = [requireRole("staff")];
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the area, for If-Match." } };
-const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being changed; 412 if it is stale." }),
-});
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
 
 const list = defineRoute({
   method: "get",
@@ -66,7 +65,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(AreaPublic, "The area."),
-      headers: { ...etagHeader, Location: { schema: { type: "string" as const }, description: "URL of the new area." } },
+      headers: { ...etagHeader, ...locationHeader("area") },
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
@@ -92,7 +91,7 @@ const update = defineRoute({
   summary: "Rename an area or change its code",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(AreaUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(AreaUpdate) },
   responses: {
     200: { ...jsonContent(AreaPublic, "The updated area."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
@@ -148,7 +147,7 @@ const codesBody = {
 const codeChangeDoc = {
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams, query: MoveQuery, headers: ifMatch, body: codesBody },
+  request: { params: OrgIdParams, query: MoveQuery, headers: IfMatchHeaders, body: codesBody },
   responses: {
     200: { ...jsonContent(PostalCodesChanged, "What changed."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
@@ -198,7 +197,7 @@ const codeRemove = defineRoute({
         .max(32)
         .openapi({ param: { name: "postalCode", in: "path" }, example: "11455" }),
     }),
-    headers: ifMatch,
+    headers: IfMatchHeaders,
   },
   responses: { 204: { description: "Removed." }, ...problems(...authProblems, "precondition_failed") },
 });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { EmailField } from "../http/fields.ts";
-import { createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { checkReturnTo, exchangeSignInCode, sendSignInLink } from "./sign-in.ts";
 
 const tags = ["Member sign-in"];
@@ -41,7 +41,7 @@ const magicLink = defineRoute({
   request: { params: OrgParams, body: jsonBody(MagicLinkRequest) },
   responses: {
     202: jsonContent(z.object({ status: z.literal("accepted") }), "If the address is a member's, a code is on its way."),
-    ...problems("not_found", "validation_failed", "malformed_body", "unsupported_media_type", "payload_too_large"),
+    ...problems("not_found", "validation_failed", ...bodyProblems),
   },
 });
 
@@ -55,7 +55,7 @@ const token = defineRoute({
   request: { params: OrgParams, body: jsonBody(TokenRequest) },
   responses: {
     200: jsonContent(MemberToken, "A member token, valid for an hour."),
-    ...problems("unauthorized", "not_found", "validation_failed", "malformed_body", "unsupported_media_type", "payload_too_large"),
+    ...problems("unauthorized", "not_found", "validation_failed", ...bodyProblems),
   },
 });
 

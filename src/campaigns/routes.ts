@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import { listOccurrences, rangeOf } from "../events/occurrences.ts";
@@ -9,10 +8,14 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -34,11 +37,6 @@ import {
 const tags = ["Campaigns"];
 const readers = [requireRoleOrMember("readonly")];
 const staff = [requireRole("staff")];
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the campaign, for If-Match." } };
-const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if it is stale." }),
-});
 
 const list = defineRoute({
   method: "get",
@@ -64,7 +62,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(CampaignPublic, "The campaign."),
-      headers: { ...etagHeader, Location: { schema: { type: "string" as const }, description: "URL of the new campaign." } },
+      headers: { ...etagHeader, ...locationHeader("campaign") },
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
   },
@@ -90,7 +88,7 @@ const patch = defineRoute({
   summary: "Update a campaign",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(CampaignUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(CampaignUpdate) },
   responses: {
     200: { ...jsonContent(CampaignPublic, "The updated campaign."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "precondition_failed"),

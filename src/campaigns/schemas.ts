@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { RegistrationCounts } from "../events/registration-schemas.ts";
 import { NameField, Timestamp } from "../http/fields.ts";
 
 const DateField = z.iso.date("must be a date (YYYY-MM-DD)").openapi({ example: "2027-06-01" });
@@ -36,16 +37,6 @@ export const CampaignPublic = z
     updatedAt: Timestamp,
   })
   .openapi("Campaign");
-
-const RegistrationCounts = z.object({
-  applied: z.number().int(),
-  accepted: z.number().int(),
-  waitlisted: z.number().int(),
-  declined: z.number().int(),
-  cancelled: z.number().int(),
-  attended: z.number().int(),
-  noShow: z.number().int(),
-});
 
 export const CampaignFigures = z
   .object({

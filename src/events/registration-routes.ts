@@ -2,11 +2,13 @@ import { requireMember, requireRoleOrMember } from "../http/auth.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   IdSchema,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -32,7 +34,6 @@ import {
 
 const tags = ["Registrations"];
 const keyOrMember = [requireRoleOrMember("readonly")];
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
 const RegistrationParams = OrgIdParams.extend({ registrationId: IdSchema.openapi({ param: { name: "registrationId", in: "path" } }) });
 
 const create = defineRoute({
@@ -51,7 +52,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(RegistrationPublic, "The registration."),
-      headers: { Location: { schema: { type: "string" as const }, description: "URL of the registration." } },
+      headers: locationHeader("registration"),
     },
     ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },

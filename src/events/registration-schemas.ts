@@ -58,7 +58,8 @@ export const RegistrationListQuery = PageQuery.extend({
   occurrenceStart: Instant.optional(),
 });
 
-const Counts = z.object({
+/** Registrations of an event (or one occurrence, or a campaign) by status, with attendance. */
+export const RegistrationCounts = z.object({
   applied: z.number().int(),
   accepted: z.number().int(),
   waitlisted: z.number().int(),
@@ -73,12 +74,12 @@ export const AttendanceSummary = z
     eventId: z.string(),
     capacity: z.number().int().nullable(),
     units: z.array(
-      Counts.extend({
+      RegistrationCounts.extend({
         occurrenceStart: Timestamp.nullable(),
         placesLeft: z.number().int().nullable().openapi({ description: "null when the event has no capacity limit." }),
       }),
     ),
-    totals: Counts,
+    totals: RegistrationCounts,
   })
   .openapi("AttendanceSummary");
 

@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
@@ -6,10 +5,14 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -34,11 +37,6 @@ const tags = ["Events"];
 /** Any caller: anonymous callers get the public view, keys and member tokens more. */
 const optionalAuth: Record<string, string[]>[] = [{ bearerAuth: [] }, {}];
 const organiser = [requireRoleOrMember("staff")];
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the event, for If-Match." } };
-const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being changed; 412 if it is stale." }),
-});
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
 const OccurrenceParams = OrgIdParams.extend({
   start: Instant.openapi({ param: { name: "start", in: "path" }, description: "The occurrence's original start (`originalStartsAt`)." }),
 });
@@ -72,7 +70,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(EventPublic, "The event."),
-      headers: { ...etagHeader, Location: { schema: { type: "string" as const }, description: "URL of the new event." } },
+      headers: { ...etagHeader, ...locationHeader("event") },
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
   },
@@ -100,7 +98,7 @@ const patch = defineRoute({
     "but is refused (409) while registrations exist for them. Capacity cannot go below the places taken (422); raising it accepts from the waiting list.",
   security: bearerSecurity,
   middleware: organiser,
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(EventUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(EventUpdate) },
   responses: {
     200: { ...jsonContent(EventPublic, "The updated event."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
@@ -145,7 +143,7 @@ const putOccurrence = defineRoute({
     "The occurrence keeps its id (`<eventId>:<original start>`). Giving only `startsAt` keeps the duration. Back at its original time and `scheduled`, the override is removed.",
   security: bearerSecurity,
   middleware: organiser,
-  request: { params: OccurrenceParams, headers: ifMatch, body: jsonBody(OccurrenceOverride) },
+  request: { params: OccurrenceParams, headers: IfMatchHeaders, body: jsonBody(OccurrenceOverride) },
   responses: {
     200: { ...jsonContent(OccurrencePublic, "The occurrence as it now is."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
@@ -160,7 +158,7 @@ const deleteOccurrence = defineRoute({
   summary: "Undo a move or cancellation of one occurrence",
   security: bearerSecurity,
   middleware: organiser,
-  request: { params: OccurrenceParams, headers: ifMatch },
+  request: { params: OccurrenceParams, headers: IfMatchHeaders },
   responses: {
     204: { description: "The occurrence is back as the series has it." },
     ...problems(...authProblems, "conflict", "precondition_failed"),

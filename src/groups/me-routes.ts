@@ -1,5 +1,15 @@
 import { requireMember } from "../http/auth.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, IdSchema, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  IdSchema,
+  jsonContent,
+  locationHeader,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { ApiError, notFound } from "../http/problem.ts";
 import { viewerOf } from "./access.ts";
@@ -55,7 +65,7 @@ const join = defineRoute({
   responses: {
     201: {
       ...jsonContent(MyGroup, "The membership."),
-      headers: { Location: { schema: { type: "string" as const }, description: "URL of the membership." } },
+      headers: locationHeader("membership"),
     },
     ...problems(...authProblems, "conflict", "idempotency_key_reused"),
   },

@@ -2,11 +2,13 @@ import { requireRoleOrMember } from "../http/auth.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   IdSchema,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   problems,
 } from "../http/openapi.ts";
@@ -19,7 +21,6 @@ import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntr
 import { visibleGroup } from "./service.ts";
 
 const tags = ["Group members"];
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
 const MemberParams = OrgIdParams.extend({ memberId: IdSchema.openapi({ param: { name: "memberId", in: "path" } }) });
 const whoReads =
   "Readable by API keys and by the group's own conveners and contact persons (member token), who all see contact details; " +
@@ -86,7 +87,7 @@ const add = defineRoute({
   responses: {
     201: {
       ...jsonContent(RosterEntry, "The new roster entry."),
-      headers: { Location: { schema: { type: "string" as const }, description: "URL of the roster entry." } },
+      headers: locationHeader("roster entry"),
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },

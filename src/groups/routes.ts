@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { requireMember, requireRole, requireRoleOrMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -6,10 +5,14 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -24,9 +27,6 @@ import { GroupCreate, GroupDecline, GroupListQuery, GroupProposalCreate, GroupPu
 import { createGroup, groupPublic, listGroups, updateGroup, visibleGroup } from "./service.ts";
 
 const tags = ["Groups"];
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the group, for If-Match." } };
-const locationHeader = { Location: { schema: { type: "string" as const }, description: "URL of the new group." } };
-const bodyProblems = ["malformed_body", "unsupported_media_type", "payload_too_large"] as const;
 const readers = [requireRoleOrMember("readonly")];
 const staffGuard = requireRole("staff");
 /** Staff only; a member is told where members start groups instead. */
@@ -67,7 +67,7 @@ const create = defineRoute({
   middleware: staff,
   request: { params: OrgParams, body: jsonBody(GroupCreate) },
   responses: {
-    201: { ...jsonContent(GroupPublic, "The group."), headers: { ...etagHeader, ...locationHeader } },
+    201: { ...jsonContent(GroupPublic, "The group."), headers: { ...etagHeader, ...locationHeader("group") } },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
 });
@@ -99,7 +99,7 @@ const update = defineRoute({
   middleware: staff,
   request: {
     params: OrgIdParams,
-    headers: z.object({ "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if stale." }) }),
+    headers: IfMatchHeaders,
     body: jsonBody(GroupUpdate),
   },
   responses: {
@@ -121,7 +121,7 @@ const propose = defineRoute({
   middleware: [requireMember],
   request: { params: OrgParams, body: jsonBody(GroupProposalCreate) },
   responses: {
-    201: { ...jsonContent(GroupPublic, "The proposal."), headers: { ...etagHeader, ...locationHeader } },
+    201: { ...jsonContent(GroupPublic, "The proposal."), headers: { ...etagHeader, ...locationHeader("group") } },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
 });

@@ -49,6 +49,22 @@ export function problems(...codes: ProblemCode[]) {
 /** Problems of any route under an organisation: its path parameters can be invalid too. */
 export const authProblems: ProblemCode[] = ["unauthorized", "forbidden", "not_found", "validation_failed"];
 
+/** Problems any request with a body can meet. */
+export const bodyProblems: ProblemCode[] = ["malformed_body", "unsupported_media_type", "payload_too_large"];
+
+/** Response header of a single resource: its version, to send back as If-Match. */
+export const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the resource, for If-Match." } };
+
+/** Response header of a creating request: where the new resource lives. */
+export function locationHeader(what: string) {
+  return { Location: { schema: { type: "string" as const }, description: `URL of the new ${what}.` } };
+}
+
+/** Request headers of an update that honours optimistic concurrency. */
+export const IfMatchHeaders = z.object({
+  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if it is stale." }),
+});
+
 /** Refuses bodies that are not of a media type the route declares (415), instead of silently ignoring them. */
 function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {

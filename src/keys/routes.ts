@@ -2,10 +2,12 @@ import { requireRole } from "../http/auth.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -44,9 +46,9 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(ApiKeyCreated, "The key, with its secret."),
-      headers: { Location: { schema: { type: "string" as const }, description: "URL of the new key." } },
+      headers: locationHeader("key"),
     },
-    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "idempotency_key_reused", "conflict"),
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
 });
 

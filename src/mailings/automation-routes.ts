@@ -4,7 +4,17 @@ import { mailCategories } from "../../drizzle/mailings.ts";
 import { schema } from "../db/index.ts";
 import { requireRole } from "../http/auth.ts";
 import { Timestamp } from "../http/fields.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { ApiError, type FieldError } from "../http/problem.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
@@ -89,7 +99,7 @@ const put = defineRoute({
   request: { params: KindParams, body: jsonBody(AutomationUpdate) },
   responses: {
     200: jsonContent(AutomationPublic, "The automation."),
-    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large"),
+    ...problems(...authProblems, ...bodyProblems),
   },
 });
 

@@ -1,13 +1,16 @@
-import { z } from "@hono/zod-openapi";
 import { principalScope, requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -27,11 +30,7 @@ import {
 } from "./service.ts";
 
 const tags = ["Mailings"];
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the mailing, for If-Match." } };
-const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if stale." }),
-});
-const writeProblems = [...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "conflict"] as const;
+const writeProblems = [...authProblems, ...bodyProblems, "conflict"] as const;
 
 const create = defineRoute({
   method: "post",
@@ -47,7 +46,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(MailingPublic, "The mailing."),
-      headers: { ...etagHeader, Location: { schema: { type: "string" as const }, description: "URL of the mailing." } },
+      headers: { ...etagHeader, ...locationHeader("mailing") },
     },
     ...problems(...writeProblems, "idempotency_key_reused"),
   },
@@ -89,7 +88,7 @@ const update = defineRoute({
   description: "Only before sending starts (409 after). `status` moves it between draft and scheduled.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(MailingUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MailingUpdate) },
   responses: {
     200: { ...jsonContent(MailingPublic, "The mailing."), headers: etagHeader },
     ...problems(...writeProblems, "precondition_failed"),

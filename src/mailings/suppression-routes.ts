@@ -7,6 +7,7 @@ import { EmailField, Timestamp } from "../http/fields.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   jsonBody,
@@ -68,7 +69,7 @@ const create = defineRoute({
   responses: {
     200: jsonContent(Suppression, "Already suppressed."),
     201: jsonContent(Suppression, "Suppressed."),
-    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "idempotency_key_reused"),
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
   },
 });
 

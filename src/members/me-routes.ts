@@ -2,12 +2,24 @@ import type { Context } from "hono";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { listMemberships } from "./memberships.ts";
 import { exportMember } from "./personal-data.ts";
 import { memberView } from "./queries.ts";
-import { clockOf, etagHeader, IfMatchHeaders, writeProblems } from "./route-parts.ts";
+import { clockOf } from "./route-parts.ts";
 import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./schemas.ts";
 import { updateMember } from "./service.ts";
 
@@ -48,7 +60,7 @@ const update = defineRoute({
   request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OwnProfileUpdate) },
   responses: {
     200: { ...jsonContent(MemberPublic, "Your updated record."), headers: etagHeader },
-    ...problems(...authProblems, ...writeProblems, "conflict", "precondition_failed"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 

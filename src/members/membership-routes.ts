@@ -1,9 +1,20 @@
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgIdParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  problems,
+} from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { memberGuard } from "./access.ts";
 import { addMembership, getMembership, listDistrictHistory, listMemberships, toMembershipPublic, updatePayment } from "./memberships.ts";
 import { assertMember } from "./queries.ts";
-import { clockOf, locationHeader, writeProblems } from "./route-parts.ts";
+import { clockOf } from "./route-parts.ts";
 import { DistrictAssignmentPublic, MembershipCreate, MembershipParams, MembershipPaymentUpdate, MembershipPublic } from "./schemas.ts";
 
 const tags = ["Memberships"];
@@ -34,8 +45,8 @@ const create = defineRoute({
   middleware: [memberGuard("staff", "none")],
   request: { params: OrgIdParams, body: jsonBody(MembershipCreate) },
   responses: {
-    201: { ...jsonContent(MembershipPublic, "The new period."), headers: locationHeader },
-    ...problems(...authProblems, ...writeProblems, "conflict", "idempotency_key_reused"),
+    201: { ...jsonContent(MembershipPublic, "The new period."), headers: locationHeader("membership period") },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
 
@@ -61,7 +72,7 @@ const pay = defineRoute({
   security: bearerSecurity,
   middleware: [memberGuard("staff", "none")],
   request: { params: MembershipParams, body: jsonBody(MembershipPaymentUpdate) },
-  responses: { 200: jsonContent(MembershipPublic, "The period."), ...problems(...authProblems, ...writeProblems) },
+  responses: { 200: jsonContent(MembershipPublic, "The period."), ...problems(...authProblems, ...bodyProblems) },
 });
 
 const history = defineRoute({

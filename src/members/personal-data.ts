@@ -3,6 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.ts";
 import { assertMember, memberView } from "./queries.ts";
+import { noContactDetails } from "./service.ts";
 
 /**
  * The member's rights over their personal data: a copy of everything held (access,
@@ -61,15 +62,7 @@ export async function eraseMember(db: Db, orgId: string, memberId: string, now: 
       memberNumber: `erased-${memberId}`,
       name: null,
       nameKey: null,
-      email: null,
-      emailKey: null,
-      phone: null,
-      street: null,
-      postalCode: null,
-      postalCodeKey: null,
-      city: null,
-      country: null,
-      preferredLanguage: null,
+      ...noContactDetails,
       consentNewsletters: false,
       consentMeetingSummons: false,
       consentCampaignNews: false,

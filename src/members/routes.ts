@@ -4,10 +4,14 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -19,7 +23,7 @@ import { meRoutes } from "./me-routes.ts";
 import { membershipRoutes } from "./membership-routes.ts";
 import { eraseMember, exportMember } from "./personal-data.ts";
 import { findMember, memberView, toMemberContact } from "./queries.ts";
-import { clockOf, etagHeader, IfMatchHeaders, locationHeader, writeProblems } from "./route-parts.ts";
+import { clockOf } from "./route-parts.ts";
 import { MemberContact, MemberCreate, MemberExport, MemberListQuery, MemberPublic, MemberUpdate } from "./schemas.ts";
 import { createMember, listMembers, updateMember } from "./service.ts";
 import { membershipTypeRoutes } from "./types-routes.ts";
@@ -56,8 +60,8 @@ const create = defineRoute({
   middleware: [requireRole("staff")],
   request: { params: OrgParams, body: jsonBody(MemberCreate) },
   responses: {
-    201: { ...jsonContent(MemberPublic, "The new member."), headers: { ...locationHeader, ...etagHeader } },
-    ...problems(...authProblems, ...writeProblems, "conflict", "idempotency_key_reused"),
+    201: { ...jsonContent(MemberPublic, "The new member."), headers: { ...locationHeader("member"), ...etagHeader } },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
 
@@ -93,7 +97,7 @@ const update = defineRoute({
   request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MemberUpdate) },
   responses: {
     200: { ...jsonContent(MemberPublic, "The updated member."), headers: etagHeader },
-    ...problems(...authProblems, ...writeProblems, "conflict", "precondition_failed"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 

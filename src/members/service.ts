@@ -59,6 +59,19 @@ export function personalColumns(input: Personal): Partial<MemberRow> {
   };
 }
 
+/** The optional contact columns, empty: a new member's defaults, and what erasure leaves of them. */
+export const noContactDetails = {
+  email: null,
+  emailKey: null,
+  phone: null,
+  street: null,
+  postalCode: null,
+  postalCodeKey: null,
+  city: null,
+  country: null,
+  preferredLanguage: null,
+} satisfies Partial<MemberRow>;
+
 /** Creates a member and their first district assignment in one batch; returns the new id. */
 export async function createMember(db: Db, orgId: string, input: MemberCreateInput, now: Date): Promise<string> {
   const emailKey = input.email ? searchKey(input.email) : null;
@@ -68,15 +81,7 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
     id,
     orgId,
     memberNumber: input.memberNumber ?? nextMemberNumberSql(orgId),
-    phone: null,
-    street: null,
-    postalCode: null,
-    postalCodeKey: null,
-    city: null,
-    country: null,
-    preferredLanguage: null,
-    email: null,
-    emailKey: null,
+    ...noContactDetails,
     ...personalColumns(input),
     version: 1,
     createdAt: now.toISOString(),

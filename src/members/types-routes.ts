@@ -3,16 +3,19 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
-import { etagHeader, IfMatchHeaders, locationHeader, writeProblems } from "./route-parts.ts";
 import { MembershipTypeCreate, MembershipTypeListQuery, MembershipTypePublic, MembershipTypeUpdate } from "./type-schemas.ts";
 import {
   createMembershipType,
@@ -51,8 +54,8 @@ const create = defineRoute({
   middleware: [requireRole("staff")],
   request: { params: OrgParams, body: jsonBody(MembershipTypeCreate) },
   responses: {
-    201: { ...jsonContent(MembershipTypePublic, "The new type."), headers: { ...locationHeader, ...etagHeader } },
-    ...problems(...authProblems, ...writeProblems, "conflict", "idempotency_key_reused"),
+    201: { ...jsonContent(MembershipTypePublic, "The new type."), headers: { ...locationHeader("membership type"), ...etagHeader } },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
 
@@ -80,7 +83,7 @@ const update = defineRoute({
   request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MembershipTypeUpdate) },
   responses: {
     200: { ...jsonContent(MembershipTypePublic, "The updated type."), headers: etagHeader },
-    ...problems(...authProblems, ...writeProblems, "conflict", "precondition_failed"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 

@@ -1,16 +1,24 @@
-import { z } from "@hono/zod-openapi";
 import { requireOperator, requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { OrganisationCreate, OrganisationCreated, OrganisationPublic, OrganisationUpdate } from "./schemas.ts";
 import { createOrganisation, getOrganisation, listOrganisations, toOrganisationPublic, updateOrganisation } from "./service.ts";
 
 const tags = ["Organisations"];
-const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the resource, for If-Match." } };
-const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if it is stale." }),
-});
 
 const getOrg = defineRoute({
   method: "get",
@@ -35,10 +43,10 @@ const patchOrg = defineRoute({
   summary: "Update an organisation's name, time zone, locale or contact",
   security: bearerSecurity,
   middleware: [requireRole("admin")],
-  request: { params: OrgParams, headers: ifMatch, body: jsonBody(OrganisationUpdate) },
+  request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OrganisationUpdate) },
   responses: {
     200: { ...jsonContent(OrganisationPublic, "The updated organisation."), headers: etagHeader },
-    ...problems(...authProblems, "malformed_body", "unsupported_media_type", "payload_too_large", "precondition_failed"),
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
   },
 });
 
@@ -56,7 +64,7 @@ const createOrg = defineRoute({
   responses: {
     201: {
       ...jsonContent(OrganisationCreated, "The organisation and its admin key."),
-      headers: { Location: { schema: { type: "string" as const }, description: "URL of the new organisation." } },
+      headers: locationHeader("organisation"),
     },
     ...problems(
       "unauthorized",

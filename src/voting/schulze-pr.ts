@@ -20,7 +20,7 @@ import { rankedProfile } from "./common/ranked.ts";
 import { formatCount } from "./common/rational.ts";
 import { schwartzSequentialDropping, type WeightedEdge } from "./common/ssd.ts";
 import { TieBreaker } from "./common/tiebreak.ts";
-import { strengthAgainst, workBudget } from "./common/vote-management.ts";
+import { strengthAgainst, voteManagementParameters, workBudget } from "./common/vote-management.ts";
 import type { CountInput, CountResult, Round } from "./types.ts";
 
 export function countSchulzeProportionalRanking(input: CountInput): CountResult {
@@ -86,12 +86,7 @@ export function countSchulzeProportionalRanking(input: CountInput): CountResult 
   return {
     method: "schulze_proportional_ranking",
     seats,
-    parameters: {
-      ...tieBreaker.parameters(),
-      strength: "vote management, rounded to 9 decimals",
-      unranked: "tied last",
-      maxWork: budget.limit,
-    },
+    parameters: { ...tieBreaker.parameters(), ...voteManagementParameters(budget) },
     elected: list,
     ranking: list,
     rounds,

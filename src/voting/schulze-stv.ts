@@ -25,7 +25,7 @@ import { rankedProfile } from "./common/ranked.ts";
 import { formatCount } from "./common/rational.ts";
 import { schwartzSequentialDropping, type WeightedEdge } from "./common/ssd.ts";
 import { TieBreaker } from "./common/tiebreak.ts";
-import { strengthAgainst, workBudget } from "./common/vote-management.ts";
+import { strengthAgainst, voteManagementParameters, workBudget } from "./common/vote-management.ts";
 import { type CountInput, CountInputError, type CountResult } from "./types.ts";
 
 export const MAX_COMPARISONS = 50_000;
@@ -74,12 +74,7 @@ export function countSchulzeStv(input: CountInput): CountResult {
   const base = {
     method: "schulze_stv" as const,
     seats,
-    parameters: {
-      ...tieBreaker.parameters(),
-      strength: "vote management, rounded to 9 decimals",
-      unranked: "tied last",
-      maxWork: budget.limit,
-    },
+    parameters: { ...tieBreaker.parameters(), ...voteManagementParameters(budget) },
     ballots: prepared.summary,
   };
   if (seats === n) {

@@ -5,10 +5,12 @@ import { idempotency } from "../../http/idempotency.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   problems,
 } from "../../http/openapi.ts";
@@ -25,7 +27,7 @@ import {
 } from "../ballots.ts";
 import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "../schemas.ts";
 import { getElectionRow } from "../service.ts";
-import { bodyProblems, locationHeader, settledElection, staffOnly } from "./common.ts";
+import { settledElection, staffOnly } from "./common.ts";
 
 const tags = ["Voting"];
 const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];

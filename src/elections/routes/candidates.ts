@@ -2,10 +2,12 @@ import { requireMember, requireRoleOrMember } from "../../http/auth.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   problems,
 } from "../../http/openapi.ts";
@@ -24,7 +26,7 @@ import {
   withdraw,
 } from "../candidates.ts";
 import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "../schemas.ts";
-import { bodyProblems, ElectionCandidateParams, locationHeader, settledElection } from "./common.ts";
+import { ElectionCandidateParams, settledElection } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];

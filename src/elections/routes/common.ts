@@ -1,23 +1,13 @@
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { requireRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { IdSchema, OrgIdParams } from "../../http/openapi.ts";
-import { ApiError, type ProblemCode } from "../../http/problem.ts";
+import { ApiError } from "../../http/problem.ts";
 import { localDay } from "../../members/status.ts";
 import { viewer } from "../access.ts";
 import { settle } from "../lifecycle.ts";
 import { type ElectionRow, getElectionRow } from "../service.ts";
-
-export const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the resource, for If-Match." } };
-export const locationHeader = (what: string) => ({
-  Location: { schema: { type: "string" as const }, description: `URL of the new ${what}.` },
-});
-export const bodyProblems: ProblemCode[] = ["malformed_body", "unsupported_media_type", "payload_too_large"];
-export const ifMatch = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if it is stale." }),
-});
 
 const staffGuard = requireRole("staff");
 /** Staff only; a member is told that this is staff work rather than given the generic refusal. */

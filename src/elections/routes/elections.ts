@@ -3,10 +3,14 @@ import { expectedVersion, setEtag } from "../../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -29,7 +33,7 @@ import {
   TransitionRequest,
 } from "../schemas.ts";
 import { createElection, deleteElection, type ElectionRow, listElectionRows, toElectionPublic, updateElection } from "../service.ts";
-import { bodyProblems, etagHeader, ifMatch, locationHeader, settledElection, staffOnly } from "./common.ts";
+import { settledElection, staffOnly } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -90,7 +94,7 @@ const update = defineRoute({
   description: "Allowed while draft or nominating (409 after). The seed never changes.",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(ElectionUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(ElectionUpdate) },
   responses: {
     200: { ...jsonContent(ElectionPublic, "The election."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),

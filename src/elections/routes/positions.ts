@@ -5,10 +5,14 @@ import { expectedVersion, setEtag } from "../../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
+  locationHeader,
   OrgIdParams,
   OrgParams,
   problems,
@@ -19,7 +23,7 @@ import { viewer } from "../access.ts";
 import { createMandate, getMandate, listMandates, updateMandateEnd } from "../mandates.ts";
 import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "../positions.ts";
 import { MandateCreate, MandatePublic, MandateQuery, MandateUpdate, PositionCreate, PositionPublic, PositionUpdate } from "../schemas.ts";
-import { bodyProblems, etagHeader, ifMatch, locationHeader, staffOnly, today } from "./common.ts";
+import { staffOnly, today } from "./common.ts";
 
 const tags = ["Positions and mandates"];
 const readers = [requireRoleOrMember("readonly")];
@@ -77,7 +81,7 @@ const update = defineRoute({
   description: "Changes apply to elections created afterwards; an election keeps the seats it was created with.",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams, headers: ifMatch, body: jsonBody(PositionUpdate) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(PositionUpdate) },
   responses: {
     200: { ...jsonContent(PositionPublic, "The position."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "precondition_failed"),

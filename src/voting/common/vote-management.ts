@@ -45,6 +45,11 @@ export interface WorkBudget {
   field: string;
 }
 
+/** The result parameters of a count whose links are vote-management strengths. */
+export function voteManagementParameters(budget: WorkBudget) {
+  return { strength: "vote management, rounded to 9 decimals", unranked: "tied last", maxWork: budget.limit };
+}
+
 /** The work budget of one count; `options.maxWork` raises it for batch counts that may take minutes. */
 export function workBudget(input: CountInput, field: string): WorkBudget {
   const limit = input.options?.maxWork ?? DEFAULT_WORK;
