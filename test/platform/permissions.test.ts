@@ -55,7 +55,7 @@ async function setUp() {
 type Column = keyof Callers;
 const columns: Column[] = ["anonymous", "self", "convener", "otherConvener", "readonly", "staff", "admin", "otherOrgAdmin"];
 
-async function statuses(t: TestApp, callers: Callers, request: (key: string | null) => Promise<Response>, only: Column[] = columns) {
+async function statuses(callers: Callers, request: (key: string | null) => Promise<Response>, only: Column[] = columns) {
   const result: Partial<Record<Column, number>> = {};
   for (const column of only) result[column] = (await request(callers[column])).status;
   return result;
@@ -77,7 +77,7 @@ describe("events", () => {
       visibility: "members",
       groupId,
     };
-    const got = await statuses(t, callers, (key) => t.request("POST", "/v1/orgs/demo/events", { key, body }));
+    const got = await statuses(callers, (key) => t.request("POST", "/v1/orgs/demo/events", { key, body }));
     expect(got).toEqual({
       anonymous: 401,
       self: 403,
@@ -107,7 +107,7 @@ describe("events", () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    const got = await statuses(t, callers, (key) => t.request("POST", `/v1/orgs/demo/events/${id}/registrations`, { key, body: {} }), [
+    const got = await statuses(callers, (key) => t.request("POST", `/v1/orgs/demo/events/${id}/registrations`, { key, body: {} }), [
       "anonymous",
       "self",
       "convener",
@@ -122,7 +122,7 @@ describe("events", () => {
 describe("campaigns and mailings", () => {
   it("lets anyone of the organisation read campaigns and staff change them", async () => {
     const { t, callers } = await setUp();
-    const read = await statuses(t, callers, (key) => t.request("GET", "/v1/orgs/demo/campaigns", { key }));
+    const read = await statuses(callers, (key) => t.request("GET", "/v1/orgs/demo/campaigns", { key }));
     expect(read).toEqual({
       anonymous: 401,
       self: 200,
@@ -134,7 +134,7 @@ describe("campaigns and mailings", () => {
       otherOrgAdmin: 404,
     });
     const body = { name: "Summer", startsOn: "2027-06-01", endsOn: "2027-08-31" };
-    const write = await statuses(t, callers, (key) => t.request("POST", "/v1/orgs/demo/campaigns", { key, body }));
+    const write = await statuses(callers, (key) => t.request("POST", "/v1/orgs/demo/campaigns", { key, body }));
     expect(write).toEqual({
       anonymous: 401,
       self: 403,
@@ -149,7 +149,7 @@ describe("campaigns and mailings", () => {
 
   it("keeps mailings to keys: readonly reads, staff writes and reads the outbox", async () => {
     const { t, callers } = await setUp();
-    const read = await statuses(t, callers, (key) => t.request("GET", "/v1/orgs/demo/mailings", { key }));
+    const read = await statuses(callers, (key) => t.request("GET", "/v1/orgs/demo/mailings", { key }));
     expect(read).toEqual({
       anonymous: 401,
       self: 403,
@@ -160,7 +160,7 @@ describe("campaigns and mailings", () => {
       admin: 200,
       otherOrgAdmin: 404,
     });
-    const outbox = await statuses(t, callers, (key) => t.request("GET", "/v1/orgs/demo/outbox", { key }));
+    const outbox = await statuses(callers, (key) => t.request("GET", "/v1/orgs/demo/outbox", { key }));
     expect(outbox).toEqual({
       anonymous: 401,
       self: 403,
@@ -172,7 +172,7 @@ describe("campaigns and mailings", () => {
       otherOrgAdmin: 404,
     });
     const body = { subject: "Hello", text: "Hi {{member.name}}", category: "newsletters", audience: { type: "all_members" } };
-    const write = await statuses(t, callers, (key) => t.request("POST", "/v1/orgs/demo/mailings", { key, body }));
+    const write = await statuses(callers, (key) => t.request("POST", "/v1/orgs/demo/mailings", { key, body }));
     expect(write).toEqual({
       anonymous: 401,
       self: 403,
@@ -199,7 +199,7 @@ describe("elections", () => {
       nomination: { opensAt: at(0), closesAt: at(48) },
       voting: { opensAt: at(72), closesAt: at(96) },
     };
-    const write = await statuses(t, callers, (key) => t.request("POST", "/v1/orgs/demo/elections", { key, body }));
+    const write = await statuses(callers, (key) => t.request("POST", "/v1/orgs/demo/elections", { key, body }));
     expect(write).toEqual({
       anonymous: 401,
       self: 403,
@@ -210,7 +210,7 @@ describe("elections", () => {
       admin: 201,
       otherOrgAdmin: 404,
     });
-    const read = await statuses(t, callers, (key) => t.request("GET", "/v1/orgs/demo/elections", { key }));
+    const read = await statuses(callers, (key) => t.request("GET", "/v1/orgs/demo/elections", { key }));
     expect(read).toEqual({
       anonymous: 401,
       self: 200,
@@ -226,7 +226,7 @@ describe("elections", () => {
   it("counts supplied ballots for any API key, never for a member token", async () => {
     const { t, callers } = await setUp();
     const body = { method: "plurality", seats: 1, candidates: ["A", "B"], ballots: [{ weight: 2, ranking: ["A"] }] };
-    const got = await statuses(t, callers, (key) => t.request("POST", "/v1/tally", { key, body }));
+    const got = await statuses(callers, (key) => t.request("POST", "/v1/tally", { key, body }));
     expect(got).toEqual({
       anonymous: 401,
       self: 401,
