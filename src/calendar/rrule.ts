@@ -4,6 +4,7 @@
  * out a summer break), WKST, and UNTIL or COUNT. Anything else is refused with a message,
  * never silently ignored: a calendar that drops part of a rule shows wrong dates.
  */
+import { formatUtc } from "./ics.ts";
 
 export const weekdayCodes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 
@@ -126,13 +127,6 @@ export function parseRule(text: string, localEndOfDay: (year: number, month: num
   }
   if (rule.count !== undefined && rule.until !== undefined) throw new RuleError("UNTIL and COUNT cannot both be given");
   return rule;
-}
-
-function formatUtc(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}/, "");
 }
 
 /** The canonical text of a rule: what is stored, returned and written to feeds. */

@@ -29,9 +29,9 @@
  * paper evenly across the continuing candidates of the rank.
  */
 
+import { Fraction } from "./common/rational.ts";
 import { formatFixed, scaleOf } from "./stv/fixed.ts";
 import { countGregory, exactArithmetic, fixedArithmetic } from "./stv/gregory.ts";
-import { compare, formatRational, rational } from "./stv/rational.ts";
 import { flag, oneOf, readOptions, setupStv, wholeNumber } from "./stv/setup.ts";
 import { TieBreaker } from "./stv/ties.ts";
 import type { CountInput, CountMethod, CountResult } from "./types.ts";
@@ -55,16 +55,16 @@ export const countWigmStv: CountMethod = (input: CountInput): CountResult => {
 
   if (arithmetic === "exact") {
     const display = options.display ?? 12;
-    const quota = rational(valid, divisor);
-    quotaText = formatRational(quota, display);
+    const quota = Fraction.of(valid, divisor);
+    quotaText = quota.toFixed(display);
     numeric = { arithmetic, display, electOn: "exceeding the quota", quota: "valid / (seats + 1), unrounded" };
     count = countGregory(
       setup,
       {
         arithmetic: exactArithmetic(display),
         quota,
-        reaches: (votes, q) => compare(votes, q) > 0,
-        validVotes: rational(valid),
+        reaches: (votes, q) => votes.cmp(q) > 0,
+        validVotes: Fraction.of(valid),
         lookBack,
       },
       ties,

@@ -96,13 +96,22 @@ export class Fraction {
 
   /** Decimal text rounded half away from zero to `places` decimals, trailing zeros dropped ("17/3" → "5.66667"). */
   toDecimal(places = 5): string {
+    return this.rounded(places, false);
+  }
+
+  /** Decimal text rounded half away from zero to exactly `places` decimals ("8" → "8.00000"), for count records. */
+  toFixed(places: number): string {
+    return this.rounded(places, true);
+  }
+
+  private rounded(places: number, keepZeros: boolean): string {
     const negative = this.num < 0n;
     const abs = negative ? -this.num : this.num;
     const scale = 10n ** BigInt(places);
     const scaled = (abs * scale * 2n + this.den) / (this.den * 2n);
     const whole = scaled / scale;
-    let frac = (scaled % scale).toString().padStart(places, "0").replace(/0+$/, "");
-    if (places === 0) frac = "";
+    let frac = places === 0 ? "" : (scaled % scale).toString().padStart(places, "0");
+    if (!keepZeros) frac = frac.replace(/0+$/, "");
     const text = frac ? `${whole}.${frac}` : `${whole}`;
     return negative && scaled !== 0n ? `-${text}` : text;
   }

@@ -11,9 +11,9 @@
  * computes each new value once per parcel, not once per paper.
  */
 
+import { Fraction } from "../common/rational.ts";
 import type { Round } from "../types.ts";
 import { formatFixed, scaleOf } from "./fixed.ts";
-import { add, compare, div, formatRational, mul, mulInt, type Rational, rational, sub, ZERO } from "./rational.ts";
 import type { RankedBallots, StvSetup } from "./setup.ts";
 import { tallies } from "./setup.ts";
 import type { LookBack, TieBreaker } from "./ties.ts";
@@ -51,17 +51,17 @@ export function fixedArithmetic(precision: number): Arithmetic<bigint> {
 }
 
 /** Exact rationals: nothing is ever rounded; `display` decimals are for the record only. */
-export function exactArithmetic(display: number): Arithmetic<Rational> {
+export function exactArithmetic(display: number): Arithmetic<Fraction> {
   return {
-    zero: ZERO,
-    one: rational(1n),
-    add,
-    sub,
-    times: (value, papers) => mulInt(value, BigInt(papers)),
-    share: (value, parts) => rational(value.n, value.d * BigInt(parts)),
-    transfer: (value, surplus, total) => div(mul(value, surplus), total),
-    compare,
-    format: (value) => formatRational(value, display),
+    zero: Fraction.ZERO,
+    one: Fraction.ONE,
+    add: (a, b) => a.add(b),
+    sub: (a, b) => a.sub(b),
+    times: (value, papers) => Fraction.of(value.num * BigInt(papers), value.den),
+    share: (value, parts) => Fraction.of(value.num, value.den * BigInt(parts)),
+    transfer: (value, surplus, total) => value.mul(surplus).div(total),
+    compare: (a, b) => a.cmp(b),
+    format: (value) => value.toFixed(display),
   };
 }
 
