@@ -1,4 +1,5 @@
 import { ApiError, type FieldError } from "../http/problem.ts";
+import { CsvSyntaxError, parseCsv } from "../lib/csv.ts";
 import { postalCodeKey } from "../members/district.ts";
 
 /**
@@ -57,29 +58,6 @@ export function fromJson(postalCodes: string[]): RawCode[] {
   return postalCodes.map((value, index) => ({ value, field: `body.postalCodes.${index}` }));
 }
 
-/** Splits one CSV line, honouring double quotes ("a;b" and "" escapes). Multi-line fields are not supported. */
-function cells(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch !== '"') current += ch;
-      else if (line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      out.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  out.push(current.trim());
-  return out;
-}
-
 /** Spreadsheets in many locales export with semicolons; tabs come from copy and paste. */
 function delimiterOf(line: string): string {
   if (line.includes(";") && !line.includes(",")) return ";";
@@ -95,12 +73,25 @@ const isHeader = (cell: string) => headerNames.has(cell.toLowerCase().replace(/[
  * non-blank line is one code.
  */
 export function fromCsv(text: string): RawCode[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
-  const firstIndex = lines.findIndex((line) => line.trim() !== "");
-  if (firstIndex === -1) return [];
-  const firstLine = lines[firstIndex] ?? "";
+  const firstLine = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r\n|\n|\r/)
+    .find((line) => line.trim() !== "");
+  if (firstLine === undefined) return [];
   const delimiter = delimiterOf(firstLine);
-  const header = cells(firstLine, delimiter);
+  let records: string[][];
+  try {
+    records = parseCsv(text, delimiter);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new ApiError("validation_failed", `The CSV cannot be read: line ${error.row}: ${error.message}.`, {
+      errors: [{ field: `line ${error.row}`, message: error.message }],
+    });
+  }
+  // Without multi-line fields (postal codes have none) record N is line N.
+  const rows = records.map((record) => record.map((cell) => cell.trim()));
+  const firstIndex = rows.findIndex((row) => row.some((cell) => cell !== ""));
+  const header = rows[firstIndex] ?? [];
   const column = header.findIndex(isHeader);
   if (column === -1 && header.length > 1) {
     throw new ApiError("validation_failed", "The CSV has several columns but none is named postal_code.", {
@@ -108,12 +99,12 @@ export function fromCsv(text: string): RawCode[] {
     });
   }
   const out: RawCode[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === "" || (column !== -1 && index === firstIndex)) return;
-    const row = cells(line, delimiter);
+  rows.forEach((row, index) => {
+    if (row.every((cell) => cell === "") || (column !== -1 && index === firstIndex)) return;
     const field = `line ${index + 1}`;
     if (column === -1 && row.length > 1) {
-      out.push({ value: line.trim(), field });
+      // A line of several cells where one code was expected: kept whole, so it fails validation.
+      out.push({ value: row.join(delimiter), field });
       return;
     }
     out.push({ value: row[column === -1 ? 0 : column] ?? "", field });

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { csvRecord, guardFormula } from "./csv.ts";
+import { csvRecord } from "../lib/csv.ts";
+import { guardFormula } from "./csv.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { listMemberRows, membershipsById } from "./queries.ts";
 import type { MemberFilter } from "./schemas.ts";

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { EmailField, LocaleField, NameField } from "../http/fields.ts";
 import { ApiError, type FieldError } from "../http/problem.ts";
-import { CsvSyntaxError, detectDelimiter, parseCsv, unguardFormula } from "./csv.ts";
+import { CsvSyntaxError, detectDelimiter, parseCsv } from "../lib/csv.ts";
+import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
 import { searchKey } from "./queries.ts";
 import {

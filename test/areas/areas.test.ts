@@ -200,6 +200,14 @@ describe("postal code import", () => {
     expect(problem.detail).toContain("nothing was changed");
     expect(await snapshot(t.database)).toBe(before);
 
+    const strayQuote = await t.request("PUT", `/v1/orgs/demo/areas/${area.id}/postal-codes`, {
+      body: 'postal_code\n11122\n111"23\n',
+      headers: { "Content-Type": "text/csv" },
+    });
+    expect(strayQuote.status).toBe(422);
+    expect((await problemOf(strayQuote)).errors?.[0]?.field).toBe("line 3");
+    expect(await snapshot(t.database)).toBe(before);
+
     const noColumn = await t.request("PUT", `/v1/orgs/demo/areas/${area.id}/postal-codes`, {
       body: "district,zipper\nA,11122\n",
       headers: { "Content-Type": "text/csv" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CsvSyntaxError, csvRecord, detectDelimiter, guardFormula, parseCsv, unguardFormula } from "../../src/members/csv.ts";
+import { CsvSyntaxError, csvRecord, detectDelimiter, parseCsv } from "../../src/lib/csv.ts";
+import { guardFormula, unguardFormula } from "../../src/members/csv.ts";
 import { addMonthsClamped, isRealDay, periodEnd } from "../../src/members/periods.ts";
 
 describe("CSV parsing (RFC 4180)", () => {

@@ -1,0 +1,115 @@
+/**
+ * CSV as RFC 4180 describes it: fields separated by a delimiter, records by CRLF (LF and
+ * lone CR are accepted too), fields optionally in double quotes, where a quote is doubled
+ * and commas and line breaks may appear. A leading byte-order mark is ignored.
+ *
+ * Written here rather than taken from npm: it is small, the popular parsers are either
+ * Node-only or lenient where the import must not be (a stray quote must be an error
+ * with its row and column, not a silently shifted record), and it runs unchanged in Workers.
+ */
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    /** 1-based record number; the header is record 1. */
+    readonly row: number,
+    /** 1-based field number within the record. */
+    readonly column: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "CsvSyntaxError";
+  }
+}
+
+/**
+ * Spreadsheets saved in many European locales separate with semicolons; the header
+ * line decides. Only the header is looked at, and it holds plain column names.
+ */
+export function detectDelimiter(text: string): "," | ";" {
+  const end = text.search(/[\r\n]/);
+  const header = end === -1 ? text : text.slice(0, end);
+  return !header.includes(",") && header.includes(";") ? ";" : ",";
+}
+
+/** All records of the text; a final line break does not start an empty record. */
+export function parseCsv(input: string, delimiter = ","): string[][] {
+  const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let i = 0;
+  const n = text.length;
+  if (n === 0) return records;
+
+  while (i <= n) {
+    const row = records.length + 1;
+    const column = record.length + 1;
+    if (text[i] === '"') {
+      // A quoted field: runs to the quote not followed by another quote.
+      let j = i + 1;
+      let value = "";
+      for (;;) {
+        const close = text.indexOf('"', j);
+        if (close === -1) throw new CsvSyntaxError(row, column, "a quoted field is not closed: a closing quote is missing");
+        value += text.slice(j, close);
+        if (text[close + 1] === '"') {
+          value += '"';
+          j = close + 2;
+        } else {
+          i = close + 1;
+          break;
+        }
+      }
+      field = value;
+      const next = text[i];
+      if (i < n && next !== delimiter && next !== "\r" && next !== "\n") {
+        throw new CsvSyntaxError(row, column, "text follows the closing quote of a quoted field; double quotes inside a quoted field");
+      }
+    } else {
+      let j = i;
+      while (j < n && text[j] !== delimiter && text[j] !== "\r" && text[j] !== "\n") {
+        if (text[j] === '"') {
+          throw new CsvSyntaxError(row, column, "a quote inside an unquoted field; put the field in quotes and double the quote");
+        }
+        j++;
+      }
+      field = text.slice(i, j);
+      i = j;
+    }
+    record.push(field);
+    field = "";
+    if (i >= n) {
+      records.push(record);
+      break;
+    }
+    const ch = text[i];
+    if (ch === delimiter) {
+      i++;
+      if (i === n) {
+        // A delimiter at the very end: the record ends with an empty field.
+        record.push("");
+        records.push(record);
+        break;
+      }
+      continue;
+    }
+    // A line break: CRLF, LF or CR ends the record.
+    i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
+    records.push(record);
+    record = [];
+    if (i >= n) break;
+  }
+  return records;
+}
+
+const needsQuotes = /[",\r\n;]|^\s|\s$/;
+
+/** One record, CRLF-terminated; fields are quoted only when they must be (or would lose spaces). */
+export function csvRecord(fields: (string | null | undefined)[]): string {
+  return `${fields
+    .map((value) => {
+      const text = value ?? "";
+      return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    })
+    .join(",")}\r\n`;
+}
