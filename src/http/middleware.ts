@@ -22,7 +22,7 @@ export function requestContext(deps: AppDeps | (() => AppDeps)) {
   });
 }
 
-export function limitBody(maxSize: number) {
+function limitBody(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: () => {

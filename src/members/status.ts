@@ -34,11 +34,6 @@ export function statusSql(day: string): SQL<MemberStatus> {
     ELSE 'none' END`;
 }
 
-/** A filter on `members` for one status. */
-export function hasStatus(status: MemberStatus, day: string): SQL {
-  return sql`(${statusSql(day)}) = ${status}`;
-}
-
 export interface Standing {
   status: MemberStatus;
   /** Kind of the period that gives the status (covering, or in grace); null when lapsed or none. */
