@@ -4,9 +4,10 @@ import { getRuntimeKey } from "hono/adapter";
 /** The client of a request that came with no address at all (app.request in tests): one shared client. */
 export const unknownClient = "unknown";
 
-/** What @hono/node-server passes as the environment: the Node request, with its socket. */
+/** What @hono/node-server passes as the environment (nested under `server` by some set-ups): the Node request. */
 interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string } };
+  server?: NodeBindings;
 }
 
 /**
@@ -18,7 +19,8 @@ interface NodeBindings {
  */
 export function clientAddress(c: Context, proxyHops = 0): string {
   if (getRuntimeKey() === "workerd") return clientKey(c.req.header("CF-Connecting-IP") ?? unknownClient);
-  const socket = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  const bindings = c.env as NodeBindings | undefined;
+  const socket = (bindings?.server ?? bindings)?.incoming?.socket?.remoteAddress;
   if (proxyHops > 0) {
     const forwarded = (c.req.header("X-Forwarded-For") ?? "")
       .split(",")

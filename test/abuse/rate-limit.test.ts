@@ -151,6 +151,10 @@ describe("who the client is", () => {
     const ask = probe(0);
     expect(await ask({}, "198.51.100.7")).toBe("198.51.100.7");
     expect(await ask({ "X-Forwarded-For": "203.0.113.1", "CF-Connecting-IP": "203.0.113.2" }, "198.51.100.7")).toBe("198.51.100.7");
+    const nested = new Hono().get("/", (c) => c.text(clientAddress(c)));
+    expect(await (await nested.request("/", {}, { server: { incoming: { socket: { remoteAddress: "192.0.2.5" } } } })).text()).toBe(
+      "192.0.2.5",
+    );
     // app.request in tests has no socket: one shared client.
     expect(await ask({})).toBe("unknown");
   });

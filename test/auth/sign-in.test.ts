@@ -188,6 +188,15 @@ describe("exchanging a sign-in code", () => {
     expect((await exchange(t, code, "198.51.100.7", "demo")).status).toBe(200);
   });
 
+  it("takes no code of a member erased since", async () => {
+    const t = await testApp();
+    const id = await createMember(t, member);
+    await askForCode(t, member.email);
+    const code = codeMailedTo(t.mailer, member.email);
+    expect((await t.request("DELETE", `/v1/orgs/demo/members/${id}`)).status).toBe(204);
+    expect((await exchange(t, code)).status).toBe(401);
+  });
+
   it("stops a client guessing after 20 wrong codes in 10 minutes, before looking at its next code", async () => {
     const t = await testApp();
     await createMember(t, member);
