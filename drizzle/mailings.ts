@@ -200,6 +200,11 @@ export const mailOutbox = sqliteTable(
     html: text("html"),
     /** The whole message (RFC 5322, MIME), as an .eml file would hold it. */
     raw: text("raw").notNull(),
+    /**
+     * JSON array of values in the message that only its recipient may read (a sign-in code):
+     * the outbox shows them to no one but an admin. Null: nothing to hide.
+     */
+    secrets: text("secrets"),
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("mail_outbox_org_idx").on(t.orgId, t.id)],

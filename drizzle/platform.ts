@@ -63,3 +63,19 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * Fixed-window counters of the rate limits (src/abuse/): one row per rule and key. The key
+ * is a hash, so the e-mail addresses and client addresses being counted are not kept.
+ */
+export const rateLimitCounters = sqliteTable(
+  "rate_limit_counters",
+  {
+    /** SHA-256 of the rule's name and the counted key (an address, a client, an API key). */
+    key: text("key").primaryKey(),
+    hits: integer("hits").notNull(),
+    /** When the current window ends and the count starts again from nothing. */
+    windowEndsAt: text("window_ends_at").notNull(),
+  },
+  (t) => [index("rate_limit_counters_window_idx").on(t.windowEndsAt)],
+);

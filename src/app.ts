@@ -1,4 +1,5 @@
 import { cors } from "hono/cors";
+import { tallyRateLimit } from "./abuse/requests.ts";
 import { areaRoutes } from "./areas/routes.ts";
 import { signInRoutes } from "./auth/routes.ts";
 import { calendarRoutes } from "./calendar/routes.ts";
@@ -45,6 +46,9 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
     }),
   );
   app.use("/v1/*", limitBodies(config.maxBodyBytes, [{ path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes }]));
+
+  // Counting is real work: a limit per API key, before the route authenticates it.
+  app.use("/v1/tally", tallyRateLimit);
 
   // Everything under an organisation: resolve the tenant and the caller first.
   app.use("/v1/orgs/:org", orgContext);

@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   GRASROT_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   GRASROT_CORS_ORIGINS: z.string().optional(),
   GRASROT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(104_857_600).optional(),
+  GRASROT_TRUSTED_PROXY_HOPS: z.coerce.number("must be a whole number of proxies").int().min(0).max(10).optional(),
   GRASROT_PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, "must be the http(s) URL the API is reached at, such as https://api.example.org")
@@ -99,6 +100,7 @@ export function readConfig(env: Record<string, unknown>): RuntimeConfig {
       maxBodyBytes: e.GRASROT_MAX_BODY_BYTES ?? defaultConfig.maxBodyBytes,
       corsOrigins: !origins || origins.includes("*") ? "*" : origins,
       publicUrl: (e.GRASROT_PUBLIC_URL ?? defaultConfig.publicUrl).replace(/\/+$/, ""),
+      trustedProxyHops: e.GRASROT_TRUSTED_PROXY_HOPS ?? 0,
       mail: mailSettings(e),
     },
   };

@@ -20,6 +20,11 @@ export interface AppConfig {
   corsOrigins: "*" | string[];
   /** Where the API is reached from outside: the base of links in e-mails (unsubscribe). */
   publicUrl: string;
+  /**
+   * Node: how many proxies the deployment stands behind, whose X-Forwarded-For entries are
+   * believed when finding a client's address for per-client limits. 0 or unset: the socket's.
+   */
+  trustedProxyHops?: number;
   /** The mail transport and its settings. */
   mail: MailSettings;
 }

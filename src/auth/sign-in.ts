@@ -1,62 +1,98 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { schema } from "../db/index.ts";
-import type { AppDeps } from "../deps.ts";
+import type { AppConfig, AppDeps } from "../deps.ts";
 import { ApiError } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { signMemberToken, tokenSecret } from "./member-tokens.ts";
 
 export const signInCodeTtlMs = 15 * 60 * 1000;
 
-/** Where the link in the e-mail may point: a frontend of the organisation, never anywhere else. */
-export function checkReturnTo(returnTo: string | undefined, corsOrigins: "*" | string[]): URL | undefined {
+/** The form every address is compared and counted in, as members' `email_key` holds it. */
+export const emailKeyOf = (email: string) => email.trim().toLowerCase();
+
+const isLocalHttp = (url: URL) => url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname);
+
+/**
+ * Where the link in the e-mail may point: this deployment (GRASROT_PUBLIC_URL) or a frontend
+ * listed in GRASROT_CORS_ORIGINS, never anywhere else — the link carries the code, and a
+ * link elsewhere would hand it to whoever asked for the mail.
+ */
+export function checkReturnTo(returnTo: string | undefined, config: Pick<AppConfig, "corsOrigins" | "publicUrl">): URL | undefined {
   if (returnTo === undefined) return undefined;
   const url = URL.canParse(returnTo) ? new URL(returnTo) : undefined;
-  const local = url?.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname);
-  if (!url || (url.protocol !== "https:" && !local)) {
+  if (!url || (url.protocol !== "https:" && !isLocalHttp(url))) {
     throw new ApiError("validation_failed", "returnTo must be an https URL of your frontend.", {
       errors: [{ field: "body.returnTo", message: "must be an https URL" }],
     });
   }
-  if (corsOrigins !== "*" && !corsOrigins.includes(url.origin)) {
-    throw new ApiError("validation_failed", "returnTo must be on one of the origins allowed by GRASROT_CORS_ORIGINS.", {
-      errors: [{ field: "body.returnTo", message: "origin not allowed" }],
-    });
+  const allowed = new Set([new URL(config.publicUrl).origin, ...(config.corsOrigins === "*" ? [] : config.corsOrigins)]);
+  if (!allowed.has(url.origin)) {
+    throw new ApiError(
+      "validation_failed",
+      "returnTo must be on this deployment (GRASROT_PUBLIC_URL) or on one of the origins listed in GRASROT_CORS_ORIGINS.",
+      { errors: [{ field: "body.returnTo", message: "origin not allowed" }] },
+    );
   }
   return url;
 }
 
+export interface IssuedCode {
+  memberId: string;
+  code: string;
+}
+
 /**
- * Sends a one-time sign-in code to the member with this e-mail, if there is one.
- * The caller answers the same whether or not the address is known.
+ * Makes a one-time code for the member with this address, if there is one. Known and unknown
+ * addresses cost the same: a code is made either way, and one statement inserts it for the
+ * member it finds — or for nobody. Only what happens after the response differs.
  */
-export async function sendSignInLink(deps: AppDeps, org: { id: string }, email: string, returnTo: URL | undefined) {
-  const { db, clock, mailer } = deps;
-  const member = await db.query.members.findFirst({
-    columns: { id: true, name: true, email: true },
-    where: and(eq(schema.members.orgId, org.id), eq(schema.members.emailKey, email.trim().toLowerCase()), isNull(schema.members.erasedAt)),
-  });
-  if (!member?.email) return;
-  const organisation = await db.query.organisations.findFirst({ columns: { name: true }, where: eq(schema.organisations.id, org.id) });
+export async function issueSignInCode(deps: AppDeps, org: { id: string }, email: string): Promise<IssuedCode | undefined> {
+  const { db, clock } = deps;
+  const m = schema.members;
   const code = randomToken(32);
+  const codeHash = await sha256Hex(code);
   const now = clock.now();
-  await db.insert(schema.signInCodes).values({
-    codeHash: await sha256Hex(code),
-    orgId: org.id,
-    memberId: member.id,
-    expiresAt: new Date(now.getTime() + signInCodeTtlMs).toISOString(),
-    createdAt: now.toISOString(),
-  });
+  const [issued] = await db
+    .insert(schema.signInCodes)
+    .select(
+      db
+        .select({
+          codeHash: sql<string>`${codeHash}`.as("code_hash"),
+          orgId: m.orgId,
+          memberId: m.id,
+          expiresAt: sql<string>`${new Date(now.getTime() + signInCodeTtlMs).toISOString()}`.as("expires_at"),
+          usedAt: sql<null>`NULL`.as("used_at"),
+          createdAt: sql<string>`${now.toISOString()}`.as("created_at"),
+        })
+        .from(m)
+        .where(and(eq(m.orgId, org.id), eq(m.emailKey, emailKeyOf(email)), isNull(m.erasedAt), isNotNull(m.email))),
+    )
+    .returning({ memberId: schema.signInCodes.memberId });
+  return issued ? { memberId: issued.memberId, code } : undefined;
+}
+
+/** Sends an issued code to its member; run after the response, so its cost shows in no timing. */
+export async function mailSignInCode(deps: AppDeps, org: { id: string }, issued: IssuedCode, returnTo: URL | undefined) {
+  const { db, mailer } = deps;
+  const [found] = await db
+    .select({ name: schema.members.name, email: schema.members.email, organisation: schema.organisations.name })
+    .from(schema.members)
+    .innerJoin(schema.organisations, eq(schema.organisations.id, schema.members.orgId))
+    .where(and(eq(schema.members.id, issued.memberId), eq(schema.members.orgId, org.id), isNull(schema.members.erasedAt)));
+  if (!found?.email) return;
   let link = "";
   if (returnTo) {
     const url = new URL(returnTo);
-    url.searchParams.set("code", code);
+    url.searchParams.set("code", issued.code);
     link = `\n\nOpen this link to sign in:\n${url}\n`;
   }
   await mailer.send({
-    to: member.email,
+    to: found.email,
     orgId: org.id,
-    subject: `Sign in to ${organisation?.name ?? "Grasrot"}`,
-    text: `Hello ${member.name ?? ""},${link}\n\nYour sign-in code: ${code}\n\nIt works once, for 15 minutes. If you did not ask to sign in, ignore this message.\n`,
+    subject: `Sign in to ${found.organisation}`,
+    text: `Hello ${found.name ?? ""},${link}\n\nYour sign-in code: ${issued.code}\n\nIt works once, for 15 minutes. If you did not ask to sign in, ignore this message.\n`,
+    // The code is the member's key: whoever reads it can act as them.
+    secrets: [issued.code],
   });
 }
 

@@ -1,3 +1,4 @@
+import { documentRateLimit } from "../abuse/requests.ts";
 import type { App } from "../app.ts";
 
 export const apiInfo = {
@@ -48,6 +49,8 @@ export function buildOpenApiDocument(app: App) {
     // Relative: the API is wherever this document is served from (npm start, wrangler dev, a deployment).
     servers: [{ url: "/", description: "This deployment" }],
   });
+  // Limited by middleware that app.ts mounts outside the route's own definition.
+  documentRateLimit(document, "/v1/tally", "post");
   const used = new Set(
     Object.values(document.paths ?? {}).flatMap((item) =>
       Object.values(item as Record<string, { tags?: string[] }>).flatMap((op) => op.tags ?? []),

@@ -1,3 +1,4 @@
+import { purgeEndedRateLimitWindows } from "../abuse/rate-limit.ts";
 import type { Db } from "../db/index.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { electionClockJob } from "../elections/job.ts";
@@ -22,7 +23,10 @@ export interface Job {
 const housekeeping: Job = {
   name: "housekeeping",
   async run({ db }, scheduledTime) {
-    return { expiredIdempotencyKeys: await purgeExpiredIdempotencyKeys(db, scheduledTime) };
+    return {
+      expiredIdempotencyKeys: await purgeExpiredIdempotencyKeys(db, scheduledTime),
+      endedRateLimitWindows: await purgeEndedRateLimitWindows(db, scheduledTime),
+    };
   },
 };
 

@@ -9,6 +9,11 @@ export interface MailMessage {
   messageId?: string;
   /** The organisation the message is sent for (the local outbox files it under that organisation). */
   orgId?: string;
+  /**
+   * Values in the message that only its recipient may read, such as a sign-in code. Transports
+   * send the message as it is; the local outbox hides them from every reader but an admin.
+   */
+  secrets?: string[];
 }
 
 export interface SentMail {

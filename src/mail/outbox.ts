@@ -8,7 +8,8 @@ import { buildRawMessage, domainOf, messageHeaders } from "./mime.ts";
 /**
  * The local transport of the embedded default and of development: nothing leaves the
  * machine; every message is kept whole (headers, text, HTML, raw .eml) in the database
- * and read through `GET /v1/orgs/{org}/outbox`.
+ * and read through `GET /v1/orgs/{org}/outbox`, where its secrets (a sign-in code) are
+ * shown to admins only.
  */
 export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
   const rowOf = (message: MailMessage) => {
@@ -27,6 +28,7 @@ export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
       text: message.text,
       html: message.html ?? null,
       raw: buildRawMessage(headers, message.text, message.html, id),
+      secrets: message.secrets?.length ? JSON.stringify(message.secrets) : null,
       createdAt: clock.now().toISOString(),
     };
   };

@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { schema } from "../db/index.ts";
-import { requireRole } from "../http/auth.ts";
+import { type Principal, requireRole } from "../http/auth.ts";
 import { Timestamp } from "../http/fields.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgIdParams, OrgParams, problems } from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
+import { buildRawMessage } from "../mail/mime.ts";
 
 const tags = ["Mail"];
 const o = schema.mailOutbox;
@@ -28,7 +29,38 @@ const OutboxMessageFull = OutboxMessage.extend({
   raw: z.string().openapi({ description: "The whole message (RFC 5322 with MIME parts), as an .eml file holds it." }),
 }).openapi("OutboxMessageFull");
 
-const summary = (row: typeof o.$inferSelect) => ({
+type OutboxRow = typeof o.$inferSelect;
+
+export const hiddenSecret = "[hidden]";
+
+/**
+ * A message as a reader other than an admin may see it: the recipient's secrets (a sign-in
+ * code, and with it the link that carries it) hidden in every part, the raw message rebuilt
+ * from the hidden parts. Outbox rows exist only where the outbox is the transport, a
+ * deployment whose mail never leaves: there an admin may read codes to sign members in while
+ * developing, as an admin could make any member's address their own anyway.
+ */
+function asSeenBy(principal: Principal, row: OutboxRow): OutboxRow {
+  if (principal.kind === "api_key" && principal.role === "admin") return row;
+  const secrets = row.secrets ? (JSON.parse(row.secrets) as string[]).filter((secret) => secret.length > 0) : [];
+  if (secrets.length === 0) return row;
+  const hide = (value: string) => secrets.reduce((out, secret) => out.replaceAll(secret, hiddenSecret), value);
+  const headers = Object.fromEntries(
+    Object.entries(JSON.parse(row.headers) as Record<string, string>).map(([name, value]) => [name, hide(value)]),
+  );
+  const text = hide(row.text);
+  const html = row.html === null ? null : hide(row.html);
+  return {
+    ...row,
+    subject: hide(row.subject),
+    headers: JSON.stringify(headers),
+    text,
+    html,
+    raw: buildRawMessage(headers, text, html ?? undefined, row.id),
+  };
+}
+
+const summary = (row: OutboxRow) => ({
   id: row.id,
   to: row.to,
   from: row.from,
@@ -43,7 +75,9 @@ const list = defineRoute({
   operationId: "listOutbox",
   tags,
   summary: "Messages kept by the local mail transport, newest first",
-  description: "Only with GRASROT_MAIL_TRANSPORT=outbox (the default on Node): nothing leaves the machine, every message is kept here.",
+  description:
+    "Only with GRASROT_MAIL_TRANSPORT=outbox (the default on Node): nothing leaves the machine, every message is kept here. " +
+    "What only the recipient may read (sign-in codes and the links that carry them) shows as `[hidden]` to every key but an admin's.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgParams, query: PageQuery },
@@ -56,6 +90,7 @@ const get = defineRoute({
   operationId: "getOutboxMessage",
   tags,
   summary: "One kept message, with headers, bodies and the raw message",
+  description: "Sign-in codes, and the links that carry them, show as `[hidden]` to every key but an admin's.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgIdParams },
@@ -73,16 +108,23 @@ export const outboxRoutes = createRouter()
       .where(and(eq(o.orgId, c.get("org").id), before ? lt(o.id, before) : undefined))
       .orderBy(desc(o.id))
       .limit(limit + 1);
+    const principal = c.get("principal");
     return c.json(
-      page(rows, limit, summary, (row) => [row.id]),
+      page(
+        rows,
+        limit,
+        (row) => summary(asSeenBy(principal, row)),
+        (row) => [row.id],
+      ),
       200,
     );
   })
   .openapi(get, async (c) => {
-    const row = await c
+    const found = await c
       .get("deps")
       .db.query.mailOutbox.findFirst({ where: and(eq(o.id, c.req.valid("param").id), eq(o.orgId, c.get("org").id)) });
-    if (!row) throw notFound("Message");
+    if (!found) throw notFound("Message");
+    const row = asSeenBy(c.get("principal"), found);
     return c.json(
       { ...summary(row), headers: JSON.parse(row.headers) as Record<string, string>, text: row.text, html: row.html, raw: row.raw },
       200,

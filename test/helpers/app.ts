@@ -74,9 +74,21 @@ export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp>
         body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
         if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
       }
-      return Promise.resolve(app.request(path, { method, headers, body }));
+      return settledRequest(app, path, { method, headers, body });
     },
   };
+}
+
+/**
+ * A request as a Worker's invocation runs it: the response, and then whatever the app left to
+ * finish after it (`waitUntil`, such as a sign-in mail), so a test sees its effects.
+ */
+export async function settledRequest(app: TestApp["app"], path: string, init: RequestInit, env?: unknown): Promise<Response> {
+  const pending: Promise<unknown>[] = [];
+  const executionCtx = { waitUntil: (promise: Promise<unknown>) => void pending.push(promise), passThroughOnException() {}, props: {} };
+  const response = await app.request(path, init, env, executionCtx);
+  await Promise.all(pending);
+  return response;
 }
 
 /** Reads a problem response and checks the parts every problem must have. */
