@@ -61,11 +61,23 @@ async function seedDatabase() {
       args: [id, orgId, i < 14 ? "district" : "local", `Group ${i}`, stamp, stamp],
     });
   });
+  // Members in good standing: only they see members' and their groups' events.
+  const typeId = newId(now);
+  statements.push({
+    sql: `INSERT INTO membership_types (id, org_id, name, kind, fee_minor, currency, period_type, grace_days, created_at, updated_at)
+          VALUES (?, ?, 'Member', 'active', 0, 'SEK', 'calendar_year', 30, ?, ?)`,
+    args: [typeId, orgId, stamp, stamp],
+  });
   const memberIds = Array.from({ length: memberCount }, () => newId(now));
   memberIds.forEach((id, i) => {
     statements.push({
       sql: "INSERT INTO members (id, org_id, member_number, name, district_group_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       args: [id, orgId, String(1000 + i), `Member ${i}`, groupIds[i % 14] ?? null, stamp, stamp],
+    });
+    statements.push({
+      sql: `INSERT INTO memberships (id, org_id, member_id, type_id, kind, starts_on, ends_on, grace_until, fee_minor, currency, created_at)
+            VALUES (?, ?, ?, ?, 'active', '2026-01-01', '2026-12-31', '2027-01-30', 0, 'SEK', ?)`,
+      args: [newId(now), orgId, id, typeId, stamp],
     });
     for (const g of [14 + (i % 46), 14 + ((i * 7) % 46)]) {
       statements.push({
@@ -278,6 +290,8 @@ async function main() {
   await time("year, first page (50)", firstPage(`${base}${year}`));
   await time("year, all pages (limit 200)", allPages(`${base}${year}&limit=200`));
   await time("year, first page, anonymous (public only)", firstPage(`${base}${year}`, null));
+  await time("year, first page, a member (members' and their groups')", firstPage(`${base}${year}`, memberToken));
+  await time("year, all pages, a member", allPages(`${base}${year}&limit=200`, memberToken));
   await time("month, one group, all pages", allPages(`${base}${month}&limit=200&groupId=${groupIds[20]}`));
   await time("year, one group, all pages", allPages(`${base}${year}&limit=200&groupId=${groupIds[20]}`));
   await time("month, kind=training, all pages", allPages(`${base}${month}&limit=200&kind=training`));

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { schema } from "../db/index.ts";
-import { memberGroupIds, ownCalendar, viewerOf, visibleTo } from "../events/visibility.ts";
+import { memberViewer, ownCalendar, viewerOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgIdParams, OrgParams, problems } from "../http/openapi.ts";
@@ -139,7 +139,7 @@ export const calendarRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const group = await groupExists(db, org.id, c.req.valid("param").id);
-    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    const viewer = await viewerOf(db, org, c.get("principal"), clock.now());
     const events = await feedEvents(db, org.id, and(visibleTo(viewer), eq(schema.events.groupId, group.id)), clock.now());
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, viewer.kind === "anonymous" ? "public" : "private");
   })
@@ -147,7 +147,7 @@ export const calendarRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
-    const viewer = { kind: "member" as const, memberId, groupIds: await memberGroupIds(db, org.id, memberId) };
+    const viewer = await memberViewer(db, org, memberId, clock.now());
     const events = await feedEvents(db, org.id, ownCalendar(viewer), clock.now());
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })

@@ -175,7 +175,7 @@ export const campaignRoutes = createRouter()
       throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
     const period = periodOf(campaign, org.timeZone);
     const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
-    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    const viewer = await viewerOf(db, org, c.get("principal"), c.get("deps").clock.now());
     const filter = and(visibleTo(viewer), eq(schema.events.campaignId, campaign.id));
     return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
   })

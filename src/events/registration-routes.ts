@@ -141,20 +141,22 @@ export const registrationRoutes = createRouter()
     return c.json(toRegistrationPublic(created), 201);
   })
   .openapi(list, async (c) => {
-    const { db } = c.get("deps");
+    const { db, clock } = c.get("deps");
     const query = c.req.valid("query");
-    return c.json(await listRegistrations(db, c.get("org"), c.get("principal"), c.req.valid("param").id, query), 200);
+    return c.json(await listRegistrations(db, c.get("org"), c.get("principal"), c.req.valid("param").id, query, clock.now()), 200);
   })
   .openapi(attendance, async (c) => {
-    const { db } = c.get("deps");
+    const { db, clock } = c.get("deps");
+    const { id } = c.req.valid("param");
     return c.json(
-      await attendanceSummary(db, c.get("org"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").occurrenceStart),
+      await attendanceSummary(db, c.get("org"), c.get("principal"), id, c.req.valid("query").occurrenceStart, clock.now()),
       200,
     );
   })
   .openapi(get, async (c) => {
+    const { db, clock } = c.get("deps");
     const { id, registrationId } = c.req.valid("param");
-    return c.json(toRegistrationPublic(await getRegistration(c.get("deps").db, c.get("org"), c.get("principal"), id, registrationId)), 200);
+    return c.json(toRegistrationPublic(await getRegistration(db, c.get("org"), c.get("principal"), id, registrationId, clock.now())), 200);
   })
   .openapi(patch, async (c) => {
     const { db, clock } = c.get("deps");

@@ -93,7 +93,7 @@ async function unitOf(db: Db, event: EventRow, occurrenceStart: string | undefin
  * second registration into a 409, also when both arrive at once.
  */
 export async function register(db: Db, org: OrgContext, principal: Principal, eventId: string, input: RegistrationCreateInput, now: Date) {
-  const event = await getVisibleEvent(db, org.id, principal, eventId);
+  const event = await getVisibleEvent(db, org, principal, eventId, now);
   let memberId: string;
   if (principal.kind === "member") {
     if (input.memberId !== undefined && input.memberId !== principal.memberId)
@@ -152,10 +152,10 @@ export async function changeRegistration(
   target: Exclude<Status, "applied">,
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org.id, principal, eventId);
+  const event = await getVisibleEvent(db, org, principal, eventId, now);
   const current = await readRegistration(db, eventId, id);
   const own = principal.kind === "member" && principal.memberId === current.row.memberId;
-  const organiser = await organises(db, org.id, principal, event.groupId);
+  const organiser = await organises(db, org, principal, event.groupId, now);
   if (!organiser && !own) {
     if (principal.kind === "api_key") throw new ApiError("forbidden", "Changing registrations needs a staff key.");
     throw notFound("Registration");
@@ -207,11 +207,11 @@ async function beginning(db: Db, event: EventRow, occurrenceStart: string): Prom
 }
 
 /** A registration as its member or an organiser sees it; 404 for anyone else. */
-export async function getRegistration(db: Db, org: OrgContext, principal: Principal, eventId: string, id: string) {
-  const event = await getVisibleEvent(db, org.id, principal, eventId);
+export async function getRegistration(db: Db, org: OrgContext, principal: Principal, eventId: string, id: string, now: Date) {
+  const event = await getVisibleEvent(db, org, principal, eventId, now);
   const found = await readRegistration(db, eventId, id);
   const own = principal.kind === "member" && principal.memberId === found.row.memberId;
-  if (!own && principal.kind !== "api_key" && !(await organises(db, org.id, principal, event.groupId))) throw notFound("Registration");
+  if (!own && principal.kind !== "api_key" && !(await organises(db, org, principal, event.groupId, now))) throw notFound("Registration");
   return found;
 }
 
@@ -221,9 +221,10 @@ export async function listRegistrations(
   principal: Principal,
   eventId: string,
   query: { status?: Status; occurrenceStart?: string; limit: number; cursor?: string },
+  now: Date,
 ) {
-  const event = await getVisibleEvent(db, org.id, principal, eventId);
-  await requireOrganiser(db, org.id, principal, event, { read: true });
+  const event = await getVisibleEvent(db, org, principal, eventId, now);
+  await requireOrganiser(db, org, principal, event, now, { read: true });
   const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
   const rows = await db
     .select(listColumns)
@@ -246,9 +247,16 @@ const emptyCounts = () => ({ applied: 0, accepted: 0, waitlisted: 0, declined: 0
 const countKey = (status: Status) => (status === "no_show" ? "noShow" : status);
 
 /** Counts per registration unit and in total, for organisers' attendance lists. */
-export async function attendanceSummary(db: Db, org: OrgContext, principal: Principal, eventId: string, occurrenceStart?: string) {
-  const event = await getVisibleEvent(db, org.id, principal, eventId);
-  await requireOrganiser(db, org.id, principal, event, { read: true });
+export async function attendanceSummary(
+  db: Db,
+  org: OrgContext,
+  principal: Principal,
+  eventId: string,
+  occurrenceStart: string | undefined,
+  now: Date,
+) {
+  const event = await getVisibleEvent(db, org, principal, eventId, now);
+  await requireOrganiser(db, org, principal, event, now, { read: true });
   const rows = await db
     .select({ unit: reg.occurrenceStart, status: reg.status, n: sql<number>`count(*)` })
     .from(reg)

@@ -48,7 +48,10 @@ const list = defineRoute({
   operationId: "listEvents",
   tags,
   summary: "Events in a time range (the calendar)",
-  description: `${rangeNote} Without a key only public events are listed; members see members' events and those of their groups; keys see all.`,
+  description:
+    `${rangeNote} Without a key only public events are listed. Members in good standing (current or in grace) also see members' events ` +
+    "and the `group` events of their groups; lapsed members and people without a membership see public events only. Every member sees " +
+    "the events they are registered for. Keys see all.",
   security: optionalAuth,
   request: { params: OrgParams, query: EventListQuery },
   responses: {
@@ -171,7 +174,7 @@ const myCalendar = defineRoute({
   operationId: "getMyCalendar",
   tags,
   summary: "The member's own calendar",
-  description: `Events of the member's groups (their open group memberships and their district group), the organisation's own events they may see, and events they are registered for. ${rangeNote}`,
+  description: `Events of the member's groups (their open group memberships and their district group) while their membership is current or in grace, the organisation's own events they may see, and events they are registered for. ${rangeNote}`,
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams, query: RangeQuery },
@@ -185,11 +188,11 @@ const ev = schema.events;
 
 export const eventRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { db } = c.get("deps");
+    const { db, clock } = c.get("deps");
     const org = c.get("org");
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    const viewer = await viewerOf(db, org, c.get("principal"), clock.now());
     const filter = and(
       visibleTo(viewer),
       query.groupId ? eq(ev.groupId, query.groupId) : undefined,
@@ -210,7 +213,8 @@ export const eventRoutes = createRouter()
     return c.json(toEventPublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await getVisibleEvent(c.get("deps").db, c.get("org").id, c.get("principal"), c.req.valid("param").id);
+    const { db, clock } = c.get("deps");
+    const row = await getVisibleEvent(db, c.get("org"), c.get("principal"), c.req.valid("param").id, clock.now());
     setEtag(c, row.version);
     return c.json(toEventPublic(row), 200);
   })
@@ -229,15 +233,16 @@ export const eventRoutes = createRouter()
     return c.json(toEventPublic(row), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteEvent(c.get("deps").db, c.get("org"), c.get("principal"), c.req.valid("param").id);
+    const { db, clock } = c.get("deps");
+    await deleteEvent(db, c.get("org"), c.get("principal"), c.req.valid("param").id, clock.now());
     return c.body(null, 204);
   })
   .openapi(occurrences, async (c) => {
-    const { db } = c.get("deps");
+    const { db, clock } = c.get("deps");
     const org = c.get("org");
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const event = await getVisibleEvent(db, org.id, c.get("principal"), c.req.valid("param").id);
+    const event = await getVisibleEvent(db, org, c.get("principal"), c.req.valid("param").id, clock.now());
     return c.json(await listOccurrences(db, org.id, range, eq(ev.id, event.id), query.limit, query.cursor), 200);
   })
   .openapi(putOccurrence, async (c) => {
@@ -263,11 +268,11 @@ export const eventRoutes = createRouter()
     return c.body(null, 204);
   })
   .openapi(myCalendar, async (c) => {
-    const { db } = c.get("deps");
+    const { db, clock } = c.get("deps");
     const org = c.get("org");
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const viewer = await viewerOf(db, org.id, c.get("principal"));
+    const viewer = await viewerOf(db, org, c.get("principal"), clock.now());
     if (viewer.kind !== "member") throw new Error("requireMember let a non-member through");
     return c.json(await listOccurrences(db, org.id, range, ownCalendar(viewer), query.limit, query.cursor), 200);
   });

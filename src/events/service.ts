@@ -11,11 +11,12 @@ import { newId } from "../lib/ids.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, iso, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
-import { canSee, organises, requireOrganiser, viewerOf } from "./visibility.ts";
+import { organises, requireOrganiser, viewerOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 const reg = schema.eventRegistrations;
+type OrgRef = Pick<OrgContext, "id" | "timeZone">;
 
 export function toEventPublic(row: EventRow) {
   return {
@@ -50,19 +51,26 @@ const versionIs = (id: string, version: number) => sql`EXISTS (SELECT 1 FROM ${e
 /** A single event has one occurrence, so its registrations are always for the event. */
 export const effectiveScope = (row: Pick<EventRow, "rrule" | "registrationScope">) => (row.rrule ? row.registrationScope : "event");
 
-/** Reads an event the caller may see; anything else is 404. */
-export async function getVisibleEvent(db: Db, orgId: string, principal: Principal, id: string): Promise<EventRow> {
-  const row = await db.query.events.findFirst({ where: and(eq(ev.orgId, orgId), eq(ev.id, id)) });
-  if (!row || !canSee(await viewerOf(db, orgId, principal), row)) throw notFound("Event");
+/** Reads an event the caller may see (on the organisation's day `now` falls on); anything else is 404. */
+export async function getVisibleEvent(db: Db, org: OrgRef, principal: Principal, id: string, now: Date): Promise<EventRow> {
+  const viewer = await viewerOf(db, org, principal, now);
+  const [row] = await db
+    .select()
+    .from(ev)
+    .where(and(eq(ev.orgId, org.id), eq(ev.id, id), visibleTo(viewer)))
+    .limit(1);
+  if (!row) throw notFound("Event");
   return row;
 }
 
 async function checkReferences(
   db: Db,
-  orgId: string,
+  org: OrgRef,
   principal: Principal,
   input: { groupId?: string | null; campaignId?: string | null },
+  now: Date,
 ) {
+  const orgId = org.id;
   if (input.groupId) {
     const group = await db.query.groups.findFirst({
       columns: { id: true },
@@ -77,7 +85,7 @@ async function checkReferences(
     });
     if (!campaign) throw invalid("body.campaignId", "is not a campaign of this organisation");
   }
-  if (input.groupId !== undefined && !(await organises(db, orgId, principal, input.groupId ?? null))) {
+  if (input.groupId !== undefined && !(await organises(db, org, principal, input.groupId ?? null, now))) {
     throw new ApiError(
       "forbidden",
       input.groupId ? "Members create and move events only for groups they convene." : "Only staff create the organisation's own events.",
@@ -107,7 +115,7 @@ function recurrenceColumns(recurrence: EventCreateInput["recurrence"], timeZone:
 }
 
 export async function createEvent(db: Db, org: OrgContext, principal: Principal, input: EventCreateInput, now: Date): Promise<EventRow> {
-  await checkReferences(db, org.id, principal, { groupId: input.groupId ?? null, campaignId: input.campaignId });
+  await checkReferences(db, org, principal, { groupId: input.groupId ?? null, campaignId: input.campaignId }, now);
   const training = input.kind === "training";
   const draft: Draft = {
     title: input.title,
@@ -156,10 +164,10 @@ export async function updateEvent(
   expected: number | undefined,
   now: Date,
 ): Promise<EventRow> {
-  const current = await getVisibleEvent(db, org.id, principal, id);
-  await requireOrganiser(db, org.id, principal, current);
+  const current = await getVisibleEvent(db, org, principal, id, now);
+  await requireOrganiser(db, org, principal, current, now);
   if (expected !== undefined && expected !== current.version) throw staleVersion();
-  await checkReferences(db, org.id, principal, { groupId: input.groupId, campaignId: input.campaignId });
+  await checkReferences(db, org, principal, { groupId: input.groupId, campaignId: input.campaignId }, now);
 
   const timeZone = input.timeZone ?? current.timeZone;
   const recurrence =
@@ -241,9 +249,9 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
   }
 }
 
-export async function deleteEvent(db: Db, org: OrgContext, principal: Principal, id: string) {
-  const current = await getVisibleEvent(db, org.id, principal, id);
-  await requireOrganiser(db, org.id, principal, current);
+export async function deleteEvent(db: Db, org: OrgContext, principal: Principal, id: string, now: Date) {
+  const current = await getVisibleEvent(db, org, principal, id, now);
+  await requireOrganiser(db, org, principal, current, now);
   const [live] = await db
     .select({ id: reg.id })
     .from(reg)
@@ -269,8 +277,8 @@ export async function overrideOccurrence(
   expected: number | undefined,
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org.id, principal, id);
-  await requireOrganiser(db, org.id, principal, event);
+  const event = await getVisibleEvent(db, org, principal, id, now);
+  await requireOrganiser(db, org, principal, event, now);
   if (expected !== undefined && expected !== event.version) throw staleVersion();
   if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
   const original = Date.parse(originalStart);

@@ -2,93 +2,165 @@ import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ledGroupIds } from "../groups/access.ts";
-import type { Principal } from "../http/auth.ts";
-import { ApiError, notFound } from "../http/problem.ts";
+import type { Principal, Role } from "../http/auth.ts";
+import { ApiError } from "../http/problem.ts";
+import { localDay, standingOf } from "../members/status.ts";
 
 /**
- * Who sees which events. Anonymous callers see public events; API keys see everything of
- * their organisation; a member sees public and members' events and the `group` events of
- * the groups they belong to (an open group membership, or their district group). What a
- * caller may not see does not exist for them: 404, never 403.
+ * Who sees which events: the one rule behind the events API, the calendar and campaign
+ * lists, the iCalendar feeds and the mailings that list or announce events.
+ *
+ * - API keys see everything of their organisation.
+ * - Everyone sees public events.
+ * - A member in good standing (current, or in the grace period) also sees members' events
+ *   and the `group` events of the groups they belong to (an open group membership, or their
+ *   district group). A lapsed member, or someone without a membership, does not.
+ * - A member sees every event they are registered for, whatever its visibility: staff may
+ *   register anyone, and what `/me/registrations` lists must not be hidden from them.
+ *
+ * What a caller may not see does not exist for them: 404, never 403.
  */
 export type Viewer =
   | { kind: "anonymous" }
-  | { kind: "key"; role: "admin" | "staff" | "readonly" }
-  | { kind: "member"; memberId: string; groupIds: string[] };
+  | { kind: "key"; role: Role }
+  | {
+      kind: "member";
+      /** Null for a member in general, as a mailing addresses its audience: no registrations of their own. */
+      memberId: string | null;
+      /** Current or in grace on the organisation's day. */
+      inGoodStanding: boolean;
+      /** Their groups; empty unless in good standing, as the groups' events are a member's right. */
+      groupIds: string[];
+    };
 
 const ev = schema.events;
 const gm = schema.groupMemberships;
-
-/** The groups a member belongs to: open group memberships plus the district group of their address. */
-export async function memberGroupIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
-  const [roster, member] = await Promise.all([
-    db
-      .select({ groupId: gm.groupId })
-      .from(gm)
-      .where(and(eq(gm.orgId, orgId), eq(gm.memberId, memberId), isNull(gm.leftOn))),
-    db.query.members.findFirst({ columns: { districtGroupId: true }, where: eq(schema.members.id, memberId) }),
-  ]);
-  const ids = new Set(roster.map((row) => row.groupId));
-  if (member?.districtGroupId) ids.add(member.districtGroupId);
-  return [...ids];
-}
-
-export async function viewerOf(db: Db, orgId: string, principal: Principal): Promise<Viewer> {
-  if (principal.kind === "api_key") return { kind: "key", role: principal.role };
-  if (principal.kind === "member")
-    return { kind: "member", memberId: principal.memberId, groupIds: await memberGroupIds(db, orgId, principal.memberId) };
-  return { kind: "anonymous" };
-}
+const reg = schema.eventRegistrations;
 
 /** A JSON array parameter: lists of any length travel as one bound value, not one per element. */
 export const jsonList = (values: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
-/** The events a viewer may see, as a condition on `events`; undefined for all of them. */
-export function visibleTo(viewer: Viewer): SQL | undefined {
-  if (viewer.kind === "key") return undefined;
-  if (viewer.kind === "anonymous") return eq(ev.visibility, "public");
-  return or(
-    inArray(ev.visibility, ["public", "members"]),
-    and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonList(viewer.groupIds)}`),
-  );
+/** The groups a member belongs to: open group memberships plus the district group of their address. */
+export async function memberGroupIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
+  return (await groupIdsOfMembers(db, orgId, [memberId])).get(memberId) ?? [];
 }
 
-type Visible = Pick<typeof schema.events.$inferSelect, "visibility" | "groupId">;
+/** The same for many members at once (the recipients of a mailing), in two queries. */
+export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(memberIds.map((id) => [id, []]));
+  if (memberIds.length === 0) return out;
+  const [roster, districts] = await Promise.all([
+    db
+      .select({ memberId: gm.memberId, groupId: gm.groupId })
+      .from(gm)
+      .where(and(eq(gm.orgId, orgId), isNull(gm.leftOn), sql`${gm.memberId} IN ${jsonList(memberIds)}`)),
+    db
+      .select({ memberId: schema.members.id, groupId: schema.members.districtGroupId })
+      .from(schema.members)
+      .where(and(eq(schema.members.orgId, orgId), sql`${schema.members.id} IN ${jsonList(memberIds)}`)),
+  ]);
+  for (const { memberId, groupId } of [...roster, ...districts]) {
+    const groups = out.get(memberId);
+    if (groupId && groups && !groups.includes(groupId)) groups.push(groupId);
+  }
+  return out;
+}
 
-export function canSee(viewer: Viewer, event: Visible): boolean {
-  if (viewer.kind === "key") return true;
-  if (event.visibility === "public") return true;
-  if (viewer.kind === "anonymous") return false;
-  if (event.visibility === "members") return true;
-  return event.groupId !== null && viewer.groupIds.includes(event.groupId);
+/** A member as a viewer on the day `now` falls on in the organisation. */
+export async function memberViewer(
+  db: Db,
+  org: { id: string; timeZone: string },
+  memberId: string,
+  now: Date,
+): Promise<Extract<Viewer, { kind: "member" }>> {
+  const { status } = await standingOf(db, memberId, localDay(now, org.timeZone));
+  const inGoodStanding = status === "current" || status === "grace";
+  return { kind: "member", memberId, inGoodStanding, groupIds: inGoodStanding ? await memberGroupIds(db, org.id, memberId) : [] };
+}
+
+export async function viewerOf(db: Db, org: { id: string; timeZone: string }, principal: Principal, now: Date): Promise<Viewer> {
+  if (principal.kind === "api_key") return { kind: "key", role: principal.role };
+  if (principal.kind === "member") return memberViewer(db, org, principal.memberId, now);
+  return { kind: "anonymous" };
+}
+
+/** Any member in good standing of these groups (none: of no group), with no registrations: whom a mailing addresses. */
+export const membersOf = (groupIds: string[]): Viewer => ({ kind: "member", memberId: null, inGoodStanding: true, groupIds });
+
+/** Events the member has a registration for; `live` leaves out cancelled, declined and no-show ones. */
+function registeredFor(memberId: string, live = false): SQL {
+  const statuses = live ? sql`AND ${inArray(reg.status, ["applied", "accepted", "waitlisted", "attended"])}` : sql``;
+  return sql`${ev.id} IN (SELECT ${reg.eventId} FROM ${reg} WHERE ${reg.memberId} = ${memberId} ${statuses})`;
+}
+
+/** The events a viewer may see, as a condition on `events`; undefined for all of them. This is the rule. */
+export function visibleTo(viewer: Viewer): SQL | undefined {
+  if (viewer.kind === "key") return undefined;
+  const granted: (SQL | undefined)[] = [eq(ev.visibility, "public")];
+  if (viewer.kind === "member") {
+    if (viewer.inGoodStanding) {
+      granted.push(eq(ev.visibility, "members"));
+      if (viewer.groupIds.length > 0) granted.push(and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonList(viewer.groupIds)}`));
+    }
+    if (viewer.memberId !== null) granted.push(registeredFor(viewer.memberId));
+  }
+  return or(...granted);
+}
+
+/** Viewers asked about at once: one statement answers this many. */
+const viewersPerStatement = 50;
+
+/**
+ * Which of these events each viewer may see, in the viewers' order: the rule applied to
+ * many viewers (the recipients of a mailing) in a statement per fifty of them.
+ */
+export async function visibleEventIds(db: Db, viewers: Viewer[], eventIds: string[]): Promise<Set<string>[]> {
+  const out = viewers.map(() => new Set<string>());
+  if (eventIds.length === 0) return out;
+  for (let first = 0; first < viewers.length; first += viewersPerStatement) {
+    const arms = viewers
+      .slice(first, first + viewersPerStatement)
+      .map(
+        (viewer, i) =>
+          sql`SELECT ${first + i} AS viewer, ${ev.id} AS id FROM ${ev} WHERE ${ev.id} IN ${jsonList(eventIds)} AND ${visibleTo(viewer) ?? sql`1`}`,
+      );
+    const rows = await db.all<{ viewer: number; id: string }>(sql.join(arms, sql` UNION ALL `));
+    for (const row of rows) out[Number(row.viewer)]?.add(row.id);
+  }
+  return out;
 }
 
 /**
  * Whether the caller organises the event: a staff or admin key, or a member who convenes
- * (or is contact person of) the organising group. Events of the organisation itself are
- * for staff only.
+ * (or is contact person of) the organising group while in good standing. Events of the
+ * organisation itself are for staff only.
  */
-export async function organises(db: Db, orgId: string, principal: Principal, groupId: string | null): Promise<boolean> {
+export async function organises(
+  db: Db,
+  org: { id: string; timeZone: string },
+  principal: Principal,
+  groupId: string | null,
+  now: Date,
+): Promise<boolean> {
   if (principal.kind === "api_key") return principal.role !== "readonly";
   if (principal.kind !== "member" || groupId === null) return false;
-  return (await ledGroupIds(db, orgId, principal.memberId)).includes(groupId);
+  return (await ledGroupIds(db, org.id, principal.memberId, localDay(now, org.timeZone))).includes(groupId);
 }
 
 /**
- * Guards an organiser's action on an event: 404 when the caller may not even see it,
- * 403 when they see it but do not organise it. A readonly key may read organiser views.
+ * Guards an organiser's action on an event the caller has read through `getVisibleEvent`
+ * (so may see): 403 when they do not organise it. A readonly key may read organiser views.
  */
 export async function requireOrganiser(
   db: Db,
-  orgId: string,
+  org: { id: string; timeZone: string },
   principal: Principal,
-  event: Visible,
+  event: { groupId: string | null },
+  now: Date,
   options: { read?: boolean } = {},
 ): Promise<void> {
   if (options.read && principal.kind === "api_key") return;
-  if (await organises(db, orgId, principal, event.groupId)) return;
-  const viewer = await viewerOf(db, orgId, principal);
-  if (!canSee(viewer, event)) throw notFound("Event");
+  if (await organises(db, org, principal, event.groupId, now)) return;
   throw new ApiError(
     "forbidden",
     event.groupId === null
@@ -99,16 +171,15 @@ export async function requireOrganiser(
 
 /**
  * A member's own calendar: their groups' events, the organisation's own events, and events
- * they have registered for; always within what they may see.
+ * they are registered for (live registrations); always within what they may see.
  */
 export function ownCalendar(viewer: Extract<Viewer, { kind: "member" }>): SQL | undefined {
-  const reg = schema.eventRegistrations;
   return and(
     visibleTo(viewer),
     or(
       viewer.groupIds.length > 0 ? sql`${ev.groupId} IN ${jsonList(viewer.groupIds)}` : undefined,
       isNull(ev.groupId),
-      sql`${ev.id} IN (SELECT ${reg.eventId} FROM ${reg} WHERE ${reg.memberId} = ${viewer.memberId} AND ${inArray(reg.status, ["applied", "accepted", "waitlisted", "attended"])})`,
+      viewer.memberId === null ? undefined : registeredFor(viewer.memberId, true),
     ),
   );
 }

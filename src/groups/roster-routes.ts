@@ -1,4 +1,6 @@
+import type { Context } from "hono";
 import { requireRoleOrMember } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -14,6 +16,7 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
+import { localDay } from "../members/status.ts";
 import { viewerOf } from "./access.ts";
 import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, rosterAccess } from "./roster.ts";
 import { historyOf, rosterOf } from "./roster-queries.ts";
@@ -23,7 +26,8 @@ import { visibleGroup } from "./service.ts";
 const tags = ["Group members"];
 const MemberParams = OrgIdParams.extend({ memberId: IdSchema.openapi({ param: { name: "memberId", in: "path" } }) });
 const whoReads =
-  "Readable by API keys and by the group's own conveners and contact persons (member token), who all see contact details; " +
+  "Readable by API keys and by the group's own conveners and contact persons (member token) while their membership is current or in grace, " +
+  "who all see contact details; " +
   "other members get 403 (404 for a group they cannot see).";
 const whoWrites =
   "Staff keys manage every roster. A group's conveners and contact persons manage its members and contact persons, but only " +
@@ -128,13 +132,16 @@ async function entryOf(db: Parameters<typeof rosterOf>[0], org: Parameters<typeo
   return entry;
 }
 
+/** The organisation's local day: a leader's rights follow their membership on it. */
+const today = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), c.get("org").timeZone);
+
 export const rosterRoutes = createRouter()
   .openapi(roster, async (c) => {
     const { db } = c.get("deps");
     const org = c.get("org");
     const viewer = viewerOf(c.get("principal"));
     const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, false);
+    await rosterAccess(db, org.id, viewer, group, false, today(c));
     const { limit, cursor, role } = c.req.valid("query");
     return c.json(await rosterOf(db, org, group.id, { role }, limit, cursor), 200);
   })
@@ -143,7 +150,7 @@ export const rosterRoutes = createRouter()
     const org = c.get("org");
     const viewer = viewerOf(c.get("principal"));
     const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, false);
+    await rosterAccess(db, org.id, viewer, group, false, today(c));
     const { limit, cursor, memberId } = c.req.valid("query");
     return c.json(await historyOf(db, org, group.id, { memberId }, limit, cursor), 200);
   })
@@ -153,7 +160,7 @@ export const rosterRoutes = createRouter()
     const viewer = viewerOf(c.get("principal"));
     const { id, memberId } = c.req.valid("param");
     const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, false);
+    await rosterAccess(db, org.id, viewer, group, false, today(c));
     return c.json(await entryOf(db, org, group.id, memberId), 200);
   })
   .openapi(add, async (c) => {
@@ -161,7 +168,7 @@ export const rosterRoutes = createRouter()
     const org = c.get("org");
     const viewer = viewerOf(c.get("principal"));
     const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, true);
+    await rosterAccess(db, org.id, viewer, group, true, today(c));
     const { memberId, role } = c.req.valid("json");
     checkLeaderChange(group, viewer, { memberId, to: role });
     await addToGroup(db, org, group, memberId, role, clock.now());
@@ -174,7 +181,7 @@ export const rosterRoutes = createRouter()
     const viewer = viewerOf(c.get("principal"));
     const { id, memberId } = c.req.valid("param");
     const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, true);
+    await rosterAccess(db, org.id, viewer, group, true, today(c));
     const { role } = c.req.valid("json");
     checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId), to: role });
     await changeRole(db, org, group, memberId, role, clock.now());
@@ -186,7 +193,7 @@ export const rosterRoutes = createRouter()
     const viewer = viewerOf(c.get("principal"));
     const { id, memberId } = c.req.valid("param");
     const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, true);
+    await rosterAccess(db, org.id, viewer, group, true, today(c));
     checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId) });
     await endMembership(db, org, group, memberId, clock.now());
     return c.body(null, 204);

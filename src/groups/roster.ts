@@ -21,20 +21,24 @@ const members = schema.members;
 
 const forbidden = (detail: string) => new ApiError("forbidden", detail);
 
-/** What the caller may do with a group's roster: staff manage it, leaders manage most of it, readonly keys read it. */
+/**
+ * What the caller may do with a group's roster: staff manage it, leaders (in good standing
+ * on `day`) manage most of it, readonly keys read it.
+ */
 export async function rosterAccess(
   db: Db,
   orgId: string,
   viewer: Viewer,
   group: GroupRow,
   write: boolean,
+  day: string,
 ): Promise<"staff" | "leader" | "reader"> {
   if (isStaff(viewer)) return "staff";
   if (viewer.kind === "key") {
     if (write) throw forbidden("Changing a roster needs a key with the 'staff' role; this key is 'readonly'.");
     return "reader";
   }
-  if (await leadsGroup(db, orgId, viewer.memberId, group.id)) return "leader";
+  if (await leadsGroup(db, orgId, viewer.memberId, group.id, day)) return "leader";
   throw forbidden("Only the group's conveners and contact persons (and staff) see and manage its roster.");
 }
 

@@ -1,12 +1,14 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
 import { localDay } from "../members/status.ts";
-import { suppressionReasonSql } from "./audience.ts";
+import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
 import { nextRun } from "./schedule.ts";
+import { audiencesWhoMaySee, sharesBySight } from "./sight.ts";
 
 type AutomationRow = typeof schema.mailingAutomations.$inferSelect;
 type MailingRow = typeof schema.mailings.$inferSelect;
@@ -172,19 +174,15 @@ function queueMailing(
     .returning({ id: schema.mailings.id });
 }
 
-const eventKinds: Partial<
-  Record<
-    AutomationKind,
-    { events: EventMailKind; audience: (e: ComingEvent) => { audienceType: MailingRow["audienceType"]; audienceRef: string | null } | null }
-  >
-> = {
-  meeting_summons: { events: "group_meeting", audience: (e) => (e.groupId ? { audienceType: "group", audienceRef: e.groupId } : null) },
-  member_meeting_notice: { events: "member_meeting", audience: () => ({ audienceType: "all_members", audienceRef: null }) },
+/** Who each kind of event mailing is for; narrowed afterwards to those who may see the event. */
+const eventKinds: Partial<Record<AutomationKind, { events: EventMailKind; audience: (e: ComingEvent) => Audience | null }>> = {
+  meeting_summons: { events: "group_meeting", audience: (e) => (e.groupId ? { type: "group", ref: e.groupId } : null) },
+  member_meeting_notice: { events: "member_meeting", audience: () => ({ type: "all_members", ref: null }) },
   event_reminder: {
     events: "any_registered",
-    audience: (e) => ({ audienceType: "event_registrants", audienceRef: e.recurring ? `${e.id}@${e.originalStart}` : e.id }),
+    audience: (e) => ({ type: "event_registrants", ref: e.recurring ? `${e.id}@${e.originalStart}` : e.id }),
   },
-  training_announcement: { events: "training", audience: () => ({ audienceType: "all_members", audienceRef: null }) },
+  training_announcement: { events: "training", audience: () => ({ type: "all_members", ref: null }) },
 };
 
 async function planEvents(ctx: PlanContext): Promise<number> {
@@ -199,13 +197,15 @@ async function planEvents(ctx: PlanContext): Promise<number> {
     ctx.now,
     new Date(ctx.now.getTime() + ctx.automation.leadDays * 86_400_000),
   );
+  const audiences = await audiencesWhoMaySee(ctx.db, events, events.map(spec.audience));
   let queued = 0;
-  for (const event of events) {
-    const audience = spec.audience(event);
+  for (const [i, event] of events.entries()) {
+    const audience = audiences[i];
     if (!audience) continue;
     const rows = await queueMailing(ctx, {
       sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
-      ...audience,
+      audienceType: audience.type,
+      audienceRef: audience.ref,
       variables: eventVariables(event, ctx.org.locale),
     });
     queued += rows.length;
@@ -213,28 +213,99 @@ async function planEvents(ctx: PlanContext): Promise<number> {
   return queued;
 }
 
+/**
+ * The monthly group mailing to the conveners of every active group. Its list of coming
+ * events holds only what each convener may see, so conveners who see the same events share
+ * one mailing, and a convener whose group meets behind `group` visibility gets their own.
+ * Each convener is remembered per run (mailing_triggers): none gets the month's mail twice.
+ */
 async function planMonthly(ctx: PlanContext): Promise<number> {
+  const { db, org } = ctx;
   const to = new Date(ctx.runAt.getTime() + ctx.automation.leadDays * 86_400_000);
   const [campaigns, events] = await Promise.all([
-    comingCampaigns(ctx.db, ctx.org.id, localDay(ctx.runAt, ctx.org.timeZone), localDay(to, ctx.org.timeZone)),
-    comingEvents(ctx.db, ctx.org.id, "any_registered", ctx.runAt, to),
+    comingCampaigns(db, org.id, localDay(ctx.runAt, org.timeZone), localDay(to, org.timeZone)),
+    comingEvents(db, org.id, "any_registered", ctx.runAt, to),
   ]);
   const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
-  const rows = await queueMailing(ctx, {
-    sourceKey: `monthly_group:${iso(ctx.runAt)}`,
-    audienceType: "conveners",
-    variables: {
-      month: formatLocal(iso(ctx.runAt), ctx.org.timeZone, { month: "long", year: "numeric" }, ctx.org.locale),
-      instructions: ctx.automation.instructions ?? "",
-      campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
-      events: list(
-        events.map(
-          (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, ctx.org.locale)} ${e.title}`,
+  const common = {
+    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
+    instructions: ctx.automation.instructions ?? "",
+    campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
+  };
+  const day = localDay(ctx.now, org.timeZone);
+  const conveners: Audience = { type: "conveners", ref: null };
+  const run = `monthly_group:${iso(ctx.runAt)}`;
+  let queued = 0;
+  for (const share of await sharesBySight(db, org.id, conveners, day, events)) {
+    const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
+    queued += await queueToMembers(ctx, {
+      sourceKey: `${run}:${(await sha256Hex(listed)).slice(0, 16)}`,
+      triggerPrefix: `${run}:`,
+      memberIds: share.memberIds,
+      group: audienceSql(org.id, conveners, day).group,
+      variables: {
+        ...common,
+        events: list(
+          share.events.map(
+            (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+          ),
         ),
-      ),
-    },
-  });
-  return rows.length;
+      },
+    });
+  }
+  return queued;
+}
+
+/**
+ * A mailing to members the planner chose, written with its recipients at once. A trigger
+ * per member (`triggerPrefix` + member id) keeps anyone from being added to a second
+ * mailing of the same run; a run that finds nobody new leaves no empty mailing behind.
+ */
+async function queueToMembers(
+  ctx: PlanContext,
+  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> },
+): Promise<number> {
+  const { db, org, automation, now } = ctx;
+  const t = schema.mailingTriggers;
+  const d = schema.mailingDeliveries;
+  const members = schema.members;
+  const id = newId(now);
+  const [inserted] = await db.batch([
+    db
+      .insert(schema.mailings)
+      .values({
+        id,
+        orgId: org.id,
+        kind: automation.kind,
+        sourceKey: fields.sourceKey,
+        subject: automation.subject,
+        text: automation.text,
+        html: automation.html,
+        category: automation.category,
+        audienceType: "member_list",
+        variables: JSON.stringify(fields.variables),
+        sendAt: iso(ctx.runAt),
+        status: "sending",
+        materialisedAt: iso(now),
+        createdBy: "automation",
+        createdAt: iso(now),
+        updatedAt: iso(now),
+      })
+      .onConflictDoNothing()
+      .returning({ id: schema.mailings.id }),
+    db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
+      SELECT ${org.id}, ${fields.triggerPrefix} || value, ${id}, value, ${iso(now)} FROM json_each(${JSON.stringify(fields.memberIds)})
+      WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
+      SELECT ${id}, ${org.id}, ${members.id}, ${fields.group},
+        CASE WHEN (${suppressionReasonSql(org.id, automation.category)}) IS NULL THEN 'pending' ELSE 'suppressed' END,
+        ${suppressionReasonSql(org.id, automation.category)}, 0
+      FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
+  ]);
+  return inserted.length;
 }
 
 /**

@@ -3,6 +3,7 @@ import { isInGroupLedBy } from "../groups/access.ts";
 import { type Role, requireRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ApiError, notFound } from "../http/problem.ts";
+import { localDay } from "./status.ts";
 
 /**
  * Who may reach a route on one member (`{id}` in the path). API keys need a role; a member
@@ -24,8 +25,10 @@ export function memberGuard(minimum: Role, reach: MemberReach) {
       }
       return next();
     }
-    if (reach === "self_or_leader" && id && (await isInGroupLedBy(c.get("deps").db, c.get("org").id, principal.memberId, id))) {
-      return next();
+    if (reach === "self_or_leader" && id) {
+      const { db, clock } = c.get("deps");
+      const org = c.get("org");
+      if (await isInGroupLedBy(db, org.id, principal.memberId, id, localDay(clock.now(), org.timeZone))) return next();
     }
     throw notFound("Member");
   });

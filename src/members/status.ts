@@ -34,6 +34,15 @@ export function statusSql(day: string): SQL<MemberStatus> {
     ELSE 'none' END`;
 }
 
+/**
+ * Current or in grace: the member holds a member's rights on the day (seeing members' and
+ * their groups' events, leading a group). Lapsed members and people without a membership
+ * see and do what the public may. `memberId` is a bound id or a column.
+ */
+export function inGoodStandingSql(memberId: SQL | string, day: string): SQL {
+  return sql`(${periodExists(memberId, covers(day))} OR ${periodExists(memberId, inGrace(day))})`;
+}
+
 export interface Standing {
   status: MemberStatus;
   /** Kind of the period that gives the status (covering, or in grace); null when lapsed or none. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, memberToken } from "../helpers/members.ts";
+import { castOfCallers, expectReachable, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
 import { addToGroup, createEvent, createGroup, type EventBody, json, keyWithRole, type RegistrationBody, register } from "./helpers.ts";
 
 const open = (capacity: number | null, fields: Record<string, unknown> = {}) => ({ registration: { mode: "open", capacity }, ...fields });
@@ -319,5 +320,94 @@ describe("attendance", () => {
     );
     expect(summary.totals).toEqual({ applied: 0, accepted: 1, waitlisted: 0, declined: 0, cancelled: 0, attended: 1, noShow: 1 });
     expect(summary.units[0]?.placesLeft).toBe(0);
+  });
+});
+
+describe("who sees which registrations", () => {
+  /**
+   * A members' lecture of the group with three registrations: two members registered
+   * themselves, and staff registered a contact without a membership (who then sees the event
+   * through that registration). Organisers see them all; each member sees their own.
+   */
+  async function world() {
+    const cast = await castOfCallers();
+    const { t, members } = cast;
+    const event = await createEvent(t, { kind: "lecture", visibility: "members", groupId: cast.group, registration: { mode: "open" } });
+    const labels: Labels = {};
+    const registration = async (label: string, memberId: string, key?: string) => {
+      const body = key === undefined ? { memberId } : {};
+      labels[(await json<RegistrationBody>(await register(t, event.id, body, key), 201)).id] = label;
+    };
+    await registration("group member's", members.groupMember, await memberToken(t, members.groupMember));
+    await registration("other member's", members.otherMember, await memberToken(t, members.otherMember));
+    await registration("contact's", members.noneMember);
+    return { cast, t, event, labels };
+  }
+  const all = ["group member's", "other member's", "contact's"];
+
+  it("lists an event's registrations to keys and the organising group's conveners in good standing only", async () => {
+    const { cast, t, event, labels } = await world();
+    await expectSeen(cast, labels, (key) => t.request("GET", `/v1/orgs/demo/events/${event.id}/registrations`, { key }), idsOfPage(), {
+      anonymous: 401,
+      readonly: all,
+      staff: all,
+      admin: all,
+      otherOrgAdmin: 404,
+      convener: all,
+      groupMember: 403,
+      otherMember: 403,
+      graceMember: 403,
+      // Still convener on the roster, but lapsed: the members' event does not exist for them.
+      lapsedMember: 404,
+      noneMember: 403,
+    });
+  });
+
+  it("lets each member read their own registration, organisers all of them, and nobody else any", async () => {
+    const { cast, t, event, labels } = await world();
+    const targets = Object.fromEntries(
+      Object.entries(labels).map(([id, label]) => [
+        label,
+        (key: string | null) => t.request("GET", `/v1/orgs/demo/events/${event.id}/registrations/${id}`, { key }),
+      ]),
+    );
+    await expectReachable(cast, targets, {
+      anonymous: 401,
+      readonly: all,
+      staff: all,
+      admin: all,
+      otherOrgAdmin: 404,
+      convener: all,
+      groupMember: ["group member's"],
+      otherMember: ["other member's"],
+      graceMember: [],
+      lapsedMember: [],
+      noneMember: ["contact's"],
+    });
+  });
+
+  it("lists each member their own registrations (GET /me/registrations)", async () => {
+    const { cast, t, labels } = await world();
+    await expectSeen(cast, labels, (key) => t.request("GET", "/v1/orgs/demo/me/registrations", { key }), idsOfPage(), {
+      anonymous: 401,
+      readonly: 403,
+      admin: 403,
+      otherOrgAdmin: 404,
+      convener: [],
+      groupMember: ["group member's"],
+      otherMember: ["other member's"],
+      graceMember: [],
+      lapsedMember: [],
+      noneMember: ["contact's"],
+    });
+  });
+
+  it("shows attendance counts to the same callers as the registrations", async () => {
+    const { cast, t, event } = await world();
+    const got: Record<string, number> = {};
+    for (const kind of ["anonymous", "readonly", "convener", "groupMember", "lapsedMember", "otherOrgAdmin"] as const) {
+      got[kind] = (await t.request("GET", `/v1/orgs/demo/events/${event.id}/attendance`, { key: await cast.key(kind) })).status;
+    }
+    expect(got).toEqual({ anonymous: 401, readonly: 200, convener: 200, groupMember: 403, lapsedMember: 404, otherOrgAdmin: 404 });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
+import { type Cast, castOfCallers, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
 import { addMember, createArea, createGroup, json, keyWithRole, otherOrgAdmin } from "./helpers.ts";
 
 /**
@@ -191,6 +192,54 @@ describe("permissions", () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe("who sees whom on a roster", () => {
+  /** The roster of the cast's group: its conveners (one of them lapsed), a member and a member in grace. */
+  const labelsOf = (cast: Cast): Labels =>
+    Object.fromEntries(Object.entries(cast.members).map(([kind, id]) => [id, kind] as const)) as Labels;
+  const everyone = ["convener", "groupMember", "graceMember", "lapsedMember"];
+  const readers = { readonly: everyone, staff: everyone, admin: everyone, convener: everyone };
+  const othersRefused = { anonymous: 401, otherOrgAdmin: 404, groupMember: 403, otherMember: 403, graceMember: 403, noneMember: 403 };
+
+  it("shows the roster, contact details and all, to keys and the group's conveners in good standing only", async () => {
+    const cast = await castOfCallers();
+    const path = `/v1/orgs/demo/groups/${cast.group}/members`;
+    await expectSeen(cast, labelsOf(cast), (key) => cast.t.request("GET", path, { key }), idsOfPage("memberId"), {
+      ...readers,
+      ...othersRefused,
+      // Still convener on the roster, but their membership lapsed: no leader's rights.
+      lapsedMember: 403,
+    });
+  });
+
+  it("shows the membership history to the same callers", async () => {
+    const cast = await castOfCallers();
+    const path = `/v1/orgs/demo/groups/${cast.group}/membership-history`;
+    await expectSeen(cast, labelsOf(cast), (key) => cast.t.request("GET", path, { key }), idsOfPage("memberId"), {
+      ...readers,
+      ...othersRefused,
+      lapsedMember: 403,
+    });
+  });
+
+  it("lists each member only their own groups (GET /me/groups)", async () => {
+    const cast = await castOfCallers();
+    const labels: Labels = { [cast.group]: "the group", [cast.otherGroup]: "the other group" };
+    const read = async (response: Response) =>
+      ((await response.json()) as { data: { group: { id: string } }[] }).data.map((entry) => entry.group.id);
+    await expectSeen(cast, labels, (key) => cast.t.request("GET", "/v1/orgs/demo/me/groups", { key }), read, {
+      anonymous: 401,
+      readonly: 403,
+      otherOrgAdmin: 404,
+      convener: ["the group"],
+      groupMember: ["the group"],
+      otherMember: ["the other group"],
+      graceMember: ["the group"],
+      lapsedMember: ["the group"],
+      noneMember: [],
+    });
+  });
 });
 
 describe("tenancy", () => {

@@ -33,9 +33,12 @@ async function world() {
   const type = await createMembershipType(t);
   const group = await insertGroup(t);
   const otherGroup = await insertGroup(t);
+  // A leader's rights are a member's rights: the conveners hold a current membership.
   const convener = await createMember(t);
+  await giveMembership(t, convener, type, "2026-01-01");
   await joinGroup(t, group, convener, "convener");
   const otherConvener = await createMember(t);
+  await giveMembership(t, otherConvener, type, "2026-01-01");
   await joinGroup(t, otherGroup, otherConvener, "convener");
   const plain = await createMember(t);
   const keys = {
@@ -238,6 +241,7 @@ describe("what each caller sees of a member", () => {
     const area = await insertArea(t, "N", ["11455"]);
     const district = await insertGroup(t, "district", [area]);
     const convener = await createMember(t, { postalCode: "99999" });
+    await giveMembership(t, convener, await createMembershipType(t), "2026-01-01");
     await joinGroup(t, district, convener, "convener");
     const resident = await createMember(t, { postalCode: "11455" });
     const elsewhere = await createMember(t, { postalCode: "99999" });
@@ -250,6 +254,7 @@ describe("what each caller sees of a member", () => {
     const t = await testApp();
     const group = await insertGroup(t);
     const convener = await createMember(t);
+    await giveMembership(t, convener, await createMembershipType(t), "2026-01-01");
     await joinGroup(t, group, convener, "convener");
     const member = await createMember(t);
     await joinGroup(t, group, member);
@@ -257,6 +262,21 @@ describe("what each caller sees of a member", () => {
     expect((await t.request("GET", `${m}/${member}`, { key: token })).status).toBe(200);
     await t.database.client.execute({ sql: "UPDATE group_memberships SET left_on = '2026-11-21' WHERE member_id = ?", args: [convener] });
     expect((await t.request("GET", `${m}/${member}`, { key: token })).status).toBe(404);
+  });
+
+  it("stops showing members to a convener whose membership has lapsed, and keeps it through the grace period", async () => {
+    const t = await testApp();
+    const group = await insertGroup(t);
+    const convener = await createMember(t);
+    // A calendar-year membership of 2025 with 60 days' grace: in grace until 2026-03-01, lapsed after.
+    await giveMembership(t, convener, await createMembershipType(t, { graceDays: 60 }), "2025-01-01");
+    await joinGroup(t, group, convener, "convener");
+    const member = await createMember(t);
+    await joinGroup(t, group, member);
+    t.clock.set("2026-02-15T12:00:00.000Z");
+    expect((await t.request("GET", `${m}/${member}`, { key: await memberToken(t, convener) })).status).toBe(200);
+    t.clock.set("2026-03-02T12:00:00.000Z");
+    expect((await t.request("GET", `${m}/${member}`, { key: await memberToken(t, convener) })).status).toBe(404);
   });
 
   it("answers a member token for another member exactly as for an id that does not exist", async () => {

@@ -1,7 +1,10 @@
 /**
  * The README's permission rows for events, campaigns, mailings and elections, column by
- * column (members and groups have their own suites: test/members/access.test.ts and
- * test/groups/permissions.test.ts).
+ * column, by status (members and groups have their own suites: test/members/access.test.ts
+ * and test/groups/permissions.test.ts). What each kind of caller finds in the body of every
+ * list and feed of events, registrations, rosters and candidates is asserted with the
+ * shared matrix of test/helpers/permission-matrix.ts, in the events, calendar, groups and
+ * elections suites.
  */
 import { describe, expect, it } from "vitest";
 import { operatorKey, type TestApp, testApp } from "../helpers/app.ts";
