@@ -45,8 +45,9 @@ export const apiKeys = sqliteTable(
 );
 
 /**
- * Responses remembered for Idempotency-Key retries. `status` is null while the first
- * request is still being handled, so a concurrent retry can be told to wait.
+ * Responses remembered for Idempotency-Key retries. `status` is null while a request holding
+ * the key is still being handled, so a concurrent retry can be told to wait; the hold is a
+ * lease (`locked_until`), so a key whose holder died is not stuck.
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -58,6 +59,11 @@ export const idempotencyKeys = sqliteTable(
     status: integer("status"),
     headers: text("headers"),
     body: text("body"),
+    /**
+     * Until when the current holder may run the request (null: no lease, a claim made before leases
+     * existed). Each claim sets a later time than the one it takes over, so it also names the claim.
+     */
+    lockedUntil: text("locked_until"),
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
   },

@@ -5,9 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createClient } from "@libsql/client";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { startHranaBridge } from "../src/bridge/index.ts";
+import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 
@@ -15,7 +15,7 @@ const port = Number(process.env.PORT ?? 8787);
 const bridgePort = Number(process.env.BRIDGE_PORT ?? 8788);
 
 mkdirSync("data", { recursive: true });
-const client = createClient({ url: "file:data/grasrot.db" });
+const client = await openEmbedded("file:data/grasrot.db");
 await applyMigrations(client);
 const boot = await bootstrapIfEmpty(createDb(client), {
   slug: process.env.GRASROT_ORG,

@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createClient } from "@libsql/client";
 import { ConfigError, readConfig } from "../src/config.ts";
+import { openDatabase } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { systemClock } from "../src/deps.ts";
 import { cronsDueAt, wranglerCrons } from "../src/jobs/in-process.ts";
@@ -32,7 +32,7 @@ try {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
 if (!config.libsql.url) mkdirSync("data", { recursive: true });
-const client = createClient({ url: config.libsql.url ?? "file:data/grasrot.db", authToken: config.libsql.authToken });
+const client = await openDatabase(config.libsql.url ?? "file:data/grasrot.db", config.libsql.authToken);
 const db = createDb(client);
 const mailer = createNodeMailer(config.app.mail, { db, clock: systemClock });
 

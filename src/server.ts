@@ -4,10 +4,10 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
-import { createClient } from "@libsql/client";
 import { createApp } from "./app.ts";
 import { bootstrapIfEmpty } from "./bootstrap.ts";
 import { ConfigError, readConfig } from "./config.ts";
+import { openDatabase } from "./db/embedded.ts";
 import { createDb } from "./db/index.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
@@ -24,7 +24,7 @@ async function main() {
     mkdirSync("data", { recursive: true });
     url = "file:data/grasrot.db";
   }
-  const client = createClient({ url, authToken: config.libsql.authToken });
+  const client = await openDatabase(url, config.libsql.authToken);
   await applyMigrations(client);
   const db = createDb(client);
   const clock = systemClock;

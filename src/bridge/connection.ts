@@ -1,4 +1,5 @@
 import Database from "libsql";
+import { embeddedBusyTimeoutMs } from "../db/embedded.ts";
 import { type DescribeResult, encodeValue, type ProtoError, type SqlValue, type StmtResult } from "./protocol.ts";
 import { type StatementInfo, splitSql } from "./sql.ts";
 
@@ -133,7 +134,9 @@ export class Connection {
 
   constructor(path: string, options: ConnectionOptions) {
     this.#options = options;
-    this.#db = new Database(path);
+    // Streams of this bridge never wait here for each other (they queue at the database's lock); the busy
+    // timeout is for other processes on the same file, such as `npm run tick` beside `npm run dev`.
+    this.#db = new Database(path, { timeout: embeddedBusyTimeoutMs });
     try {
       // WAL lets readers proceed during a write, and is persistent, so this is a no-op after the first time.
       // NORMAL skips the fsync per commit: a power cut may lose the last commits, which is fine for development.

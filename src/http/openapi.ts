@@ -33,9 +33,12 @@ export type Router = ReturnType<typeof createRouter>;
 
 const problemContent = { "application/problem+json": { schema: ProblemSchema } };
 
-/** Documented problem responses for a route; every route gets the one any request can meet. */
+/**
+ * Documented problem responses for a route; every route gets those any request can meet: an
+ * unreadable request, and a database too busy (or unreachable) to answer it.
+ */
 export function problems(...codes: ProblemCode[]) {
-  const all = new Set<ProblemCode>(["bad_request", ...codes]);
+  const all = new Set<ProblemCode>(["bad_request", ...codes, "service_unavailable"]);
   const byStatus = new Map<number, string[]>();
   for (const code of all) {
     const { status, title } = problemCatalogue[code];

@@ -1,6 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type RetryPolicy, retryWhileBusy, writeRetry } from "../db/retry.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
 import {
@@ -38,6 +39,8 @@ import { unsubscribeSecret, unsubscribeToken } from "./unsubscribe.ts";
  */
 
 export const leaseMs = 10 * 60_000;
+/** Recording messages the transport accepted: about half a minute of retries, well inside the lease. */
+export const acceptedSendRetry: RetryPolicy = { retries: 20, baseDelayMs: 50, maxDelayMs: 2000 };
 export const maxAttempts = 8;
 const backoffBaseMs = 60_000;
 const backoffMaxMs = 2 * 60 * 60_000;
@@ -208,7 +211,11 @@ async function recordOutcomes(
   }
   statements.push(...others);
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  if (!first) return;
+  // Once the transport has accepted a message, failing to write that down would send it again after the
+  // lease: so a locked database is waited out far longer here than a request would be. The batch only sets
+  // values, so running it again is harmless.
+  await retryWhileBusy(() => db.batch([first, ...rest]), sent.length > 0 ? acceptedSendRetry : writeRetry);
 }
 
 /** Finishes a mailing once no row is left to send. */
@@ -228,6 +235,9 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
   let budget = options.maxMessages ?? config.mail.perTick;
   const claimSize = options.claimSize ?? Math.max(mailer.batchSize ?? 50, 50);
   const report: DeliverReport = { claimed: 0, sent: 0, retrying: 0, failed: 0, suppressed: 0, completedMailings: 0 };
+  // Leases run on the clock every process shares: a tick re-run for a past instant (`npm run tick -- --at`)
+  // beside the running server must not hold rows under leases the server already counts as run out.
+  const leaseFrom = new Date(Math.max(now.getTime(), deps.clock.now().getTime()));
   const mailings = await sendingMailings(db);
   if (mailings.length === 0) return report;
   const secret = await unsubscribeSecret(db, config.tokenSecret);
@@ -236,7 +246,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
     const own = parseVariables(mailing.variables);
     const linked = hasUnsubscribeLink(mailing.category);
     while (budget > 0) {
-      const claimed = await claim(db, mailing.id, Math.min(claimSize, budget), tickId, now);
+      const claimed = await claim(db, mailing.id, Math.min(claimSize, budget), tickId, leaseFrom);
       if (claimed.length === 0) {
         if (await completeIfDone(db, mailing.id, now)) report.completedMailings += 1;
         break;

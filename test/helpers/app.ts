@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
+import type { EmbeddedOptions } from "../../src/db/embedded.ts";
 import { createDb, type Db } from "../../src/db/index.ts";
 import { type AppConfig, defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
@@ -49,8 +50,8 @@ afterEach(() => {
 });
 
 /** The real app on a fresh migrated database, with the demo organisation bootstrapped. */
-export async function testApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
-  const database = await freshDatabase();
+export async function testApp(config: Partial<AppConfig> = {}, databaseOptions: EmbeddedOptions = {}): Promise<TestApp> {
+  const database = await freshDatabase(databaseOptions);
   open.push(database);
   const db = createDb(database.client);
   const clock = fixedClock();

@@ -1,7 +1,8 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient } from "@libsql/client";
+import type { Client } from "@libsql/client";
+import { type EmbeddedOptions, openEmbedded } from "../../src/db/embedded.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "grasrot-test-"));
@@ -12,8 +13,10 @@ let counter = 0;
 async function migratedTemplate(): Promise<string> {
   template ??= (async () => {
     const path = join(directory, "template.db");
-    const client = createClient({ url: `file:${path}` });
+    const client = await openEmbedded(`file:${path}`);
     await applyMigrations(client);
+    // The driver closes connections lazily, so move the write-ahead log into the file before copying it.
+    await client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     client.close();
     return path;
   })();
@@ -26,11 +29,11 @@ export interface TestDatabase {
   close(): void;
 }
 
-/** A real libSQL database file, fully migrated, used by one test only. */
-export async function freshDatabase(): Promise<TestDatabase> {
+/** A real libSQL database file, fully migrated, used by one test only, opened as the server opens its own. */
+export async function freshDatabase(options: EmbeddedOptions = {}): Promise<TestDatabase> {
   const path = join(directory, `db-${process.pid}-${++counter}.db`);
   copyFileSync(await migratedTemplate(), path);
-  const client = createClient({ url: `file:${path}` });
+  const client = await openEmbedded(`file:${path}`, options);
   return {
     client,
     path,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { idempotencyLeaseMs } from "../../src/http/idempotency.ts";
 import { runScheduled } from "../../src/jobs/schedule.ts";
 import { problemOf, testApp } from "../helpers/app.ts";
 
@@ -71,15 +72,16 @@ describe("Idempotency-Key", () => {
     expect(((await a.json()) as { id: string }).id).not.toBe(((await b.json()) as { id: string }).id);
   });
 
-  it("tells a retry that arrives while the first is still running to wait", async () => {
+  it("tells a retry that arrives while the first is still running to wait until its lease ends", async () => {
     const t = await testApp();
     const first = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers: { "Idempotency-Key": "busy" } });
-    // As if the first request had claimed the key and not finished yet.
+    // As if the first request had claimed the key 20 seconds ago and not finished yet.
+    t.clock.advance(20_000);
     await t.database.client.execute("UPDATE idempotency_keys SET status = NULL");
     const retry = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers: { "Idempotency-Key": "busy" } });
     expect(first.status).toBe(201);
     expect(retry.status).toBe(409);
-    expect(retry.headers.get("Retry-After")).toBe("1");
+    expect(retry.headers.get("Retry-After")).toBe(String((idempotencyLeaseMs - 20_000) / 1000));
   });
 
   it("rejects unusable keys", async () => {

@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-// The Node client explicitly: this file is loaded with the workerd resolve conditions.
-import { createClient } from "@libsql/client/node";
 import type { TestProject } from "vitest/node";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import { startHranaBridge } from "../../src/bridge/index.ts";
+import { openEmbedded } from "../../src/db/embedded.ts";
 import { createDb } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 
@@ -26,7 +25,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const directory = mkdtempSync(join(tmpdir(), "grasrot-workerd-"));
-  const template = createClient({ url: `file:${join(directory, "template.db")}` });
+  const template = await openEmbedded(`file:${join(directory, "template.db")}`);
   await applyMigrations(template);
   await bootstrapIfEmpty(createDb(template), { slug: "demo", adminKey: workerdAdminKey, now: new Date() });
   template.close();

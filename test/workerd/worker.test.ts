@@ -88,6 +88,19 @@ describe("the Worker in workerd, over libSQL's HTTP protocol", () => {
     expect(reused.status).toBe(201);
   });
 
+  it("creates once with an Idempotency-Key, the handler's batch and the stored response in one transaction", async () => {
+    const testEnv = await freshEnv();
+    const headers = { "Idempotency-Key": "workerd-member-1" };
+    const body = { name: "Ada Lind", email: "ada@example.org", postalCode: "11455" };
+    const first = await call(testEnv, "POST", "/v1/orgs/demo/members", { body, headers });
+    expect(first.status).toBe(201);
+    const retry = await call(testEnv, "POST", "/v1/orgs/demo/members", { body, headers });
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(((await retry.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
+    const list = (await (await call(testEnv, "GET", "/v1/orgs/demo/members")).json()) as { data: unknown[] };
+    expect(list.data).toHaveLength(1);
+  });
+
   it("keeps the error contract", async () => {
     const testEnv = await freshEnv();
     const malformed = await call(testEnv, "PATCH", "/v1/orgs/demo", { body: "{oops" });
