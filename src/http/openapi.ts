@@ -106,7 +106,7 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } };
 }
 
-export const IdSchema = z.string().regex(uuidPattern, "must be an id as returned by the API (a UUID)");
+export const IdSchema = z.string().regex(uuidPattern, "must be an id as returned by the API (a UUID)").openapi({ format: "uuid" });
 
 export const OrgParams = z.object({
   org: z
