@@ -88,7 +88,7 @@ const remove = defineRoute({
 export const suppressionRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+    const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
     const rows = await c
       .get("deps")
       .db.select()
