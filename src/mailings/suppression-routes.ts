@@ -18,6 +18,7 @@ import {
 } from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
+import { multiline } from "../http/text.ts";
 import { newId } from "../lib/ids.ts";
 
 const tags = ["Mail"];
@@ -31,7 +32,7 @@ const SuppressionCreate = z
   .object({
     email: EmailField,
     reason: z.enum(["hard_bounce", "complaint", "manual"]),
-    detail: z.string().max(1000).optional().openapi({ description: "The bounce message or why, for the record." }),
+    detail: multiline(z.string().max(1000)).optional().openapi({ description: "The bounce message or why, for the record." }),
   })
   .strict()
   .openapi("MailSuppressionCreate");
