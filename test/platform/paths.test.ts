@@ -82,6 +82,23 @@ describe("path parameters", () => {
     expect(((await search.json()) as { data: unknown[] }).data).toHaveLength(1);
     expect((await t.request("GET", "/v1/orgs/demo/members/..x")).status).toBe(422);
   });
+
+  it("are validated for their shape before any query: ids are UUIDs, postal codes letters and digits", async () => {
+    const t = await testApp();
+    const area = await t.request("POST", "/v1/orgs/demo/areas", { body: { name: "North", code: "N", postalCodes: ["11455"] } });
+    const { id } = (await area.json()) as { id: string };
+    for (const [path, field] of [
+      ["/v1/orgs/demo/members/01A1FC82-9876-7000-8000-00000000000", "path.id"],
+      ["/v1/orgs/demo/groups/x'%20OR%201=1", "path.id"],
+      [`/v1/orgs/demo/areas/${id}/postal-codes/11455';--`, "path.postalCode"],
+      [`/v1/orgs/demo/areas/${id}/postal-codes/%2511455`, "path.postalCode"],
+    ] as const) {
+      const response = await t.request(path.includes("postal-codes") ? "DELETE" : "GET", path);
+      expect(response.status, path).toBe(422);
+      expect((await problemOf(response)).errors?.map((error) => error.field)).toEqual([field]);
+    }
+    expect((await t.request("DELETE", `/v1/orgs/demo/areas/${id}/postal-codes/114%2055`)).status).toBe(204);
+  });
 });
 
 /** One HTTP/1.1 request with the target exactly as given (node:http sends `path` verbatim). */
