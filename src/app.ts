@@ -14,6 +14,7 @@ import { onError } from "./http/errors.ts";
 import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
+import { refuseRewrittenPaths } from "./http/request-target.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
 import { automationRoutes } from "./mailings/automation-routes.ts";
 import { outboxRoutes } from "./mailings/outbox-routes.ts";
@@ -34,7 +35,8 @@ import { tallyRoutes } from "./tally/routes.ts";
 export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (deps as AppDeps).config) {
   const app = createRouter();
 
-  // Every request: an id, the dependencies, CORS for third-party frontends, a body limit.
+  // Every request: an id, the dependencies, CORS for third-party frontends, a path routed
+  // only as the client wrote it, a body limit.
   app.use("*", requestContext(deps));
   app.use(
     "*",
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
       maxAge: 86400,
     }),
   );
+  app.use("*", refuseRewrittenPaths);
   app.use("/v1/*", limitBodies(config.maxBodyBytes, [{ path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes }]));
 
   // Counting is real work: a limit per API key, before the route authenticates it.

@@ -51,7 +51,7 @@ export async function getArea(db: Db, orgId: string, id: string): Promise<AreaRo
 
 /** Areas by code: the order organisations number their districts in. */
 export async function listAreas(db: Db, orgId: string, filter: { postalCode?: string }, limit: number, cursor?: string) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const key = filter.postalCode === undefined ? undefined : (postalCodeKey(filter.postalCode) ?? "");
   const rows = await db
     .select(areaFields)
@@ -72,7 +72,7 @@ export async function listAreas(db: Db, orgId: string, filter: { postalCode?: st
 
 export async function listPostalCodes(db: Db, orgId: string, areaId: string, limit: number, cursor?: string) {
   await getArea(db, orgId, areaId);
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select({ postalCode: apc.postalCode })
     .from(apc)

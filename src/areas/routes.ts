@@ -193,8 +193,8 @@ const codeRemove = defineRoute({
     params: OrgIdParams.extend({
       postalCode: z
         .string()
-        .min(1)
         .max(32)
+        .regex(/^[A-Za-z0-9 -]+$/, "must be a postal code: letters, digits, spaces and dashes")
         .openapi({ param: { name: "postalCode", in: "path" }, example: "11455" }),
     }),
     headers: IfMatchHeaders,

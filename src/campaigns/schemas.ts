@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RegistrationCounts } from "../events/registration-schemas.ts";
 import { NameField, Timestamp } from "../http/fields.ts";
+import { multiline } from "../http/text.ts";
 
 const DateField = z.iso.date("must be a date (YYYY-MM-DD)").openapi({ example: "2027-06-01" });
 
@@ -13,7 +14,7 @@ const Material = z
 
 const fields = {
   name: NameField,
-  description: z.string().trim().max(10_000).nullable().optional(),
+  description: multiline(z.string().trim().max(10_000)).nullable().optional(),
   focus: z.string().trim().max(1000).nullable().optional().openapi({ description: "What the campaign is about, in a line." }),
   startsOn: DateField.openapi({ description: "First day of the campaign (the organisation's local date)." }),
   endsOn: DateField.openapi({ description: "Last day of the campaign, inclusive." }),

@@ -68,7 +68,7 @@ export async function getCampaign(db: Db, orgId: string, id: string): Promise<Ca
 }
 
 export async function listCampaigns(db: Db, orgId: string, limit: number, cursor?: string) {
-  const after = cursor ? decodeCursor(cursor, 2).map(String) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db
     .select()
     .from(cp)

@@ -55,7 +55,7 @@ export async function listCandidates(
   limit: number,
   cursor?: string,
 ) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(columns)
     .from(c)

@@ -40,7 +40,7 @@ export async function listMandates(
   limit: number,
   cursor?: string,
 ) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const conditions: (SQL | undefined)[] = [
     eq(md.orgId, orgId),
     filter.positionId ? eq(md.positionId, filter.positionId) : undefined,

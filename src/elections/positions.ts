@@ -88,7 +88,7 @@ export async function updatePosition(
 }
 
 export async function listPositions(db: Db, orgId: string, limit: number, cursor?: string) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()
     .from(p)

@@ -3,12 +3,13 @@ import { candidateStatuses, electionStatuses } from "../../drizzle/elections.ts"
 import { Timestamp } from "../http/fields.ts";
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { multiline } from "../http/text.ts";
 import { DayField } from "../members/schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
 import { CountResultSchema } from "../tally/schemas.ts";
 
 const Title = z.string().trim().min(1, "must not be empty").max(200);
-const LongText = z.string().trim().max(20_000);
+const LongText = multiline(z.string().trim().max(20_000));
 const Instant = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time with an offset, such as 2026-12-01T18:00:00Z" })
   .transform((value) => new Date(value).toISOString())

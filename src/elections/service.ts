@@ -254,7 +254,7 @@ export async function listElectionRows(
   limit: number,
   cursor?: string,
 ) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   return db
     .select()
     .from(e)

@@ -105,9 +105,9 @@ const maxDurationMs = maxDurationDays * dayMs;
 export async function listOccurrences(db: Db, orgId: string, range: Range, filter: SQL | undefined, limit: number, cursor?: string) {
   let after: Window["after"];
   if (cursor) {
-    const [start, id] = decodeCursor(cursor, 2);
-    const startMs = Date.parse(String(start));
-    if (Number.isNaN(startMs) || typeof id !== "string") throw invalid("query.cursor", "is not a cursor this list handed out");
+    const [start, id] = decodeCursor(cursor, ["string", "string"]);
+    const startMs = Date.parse(start);
+    if (Number.isNaN(startMs)) throw invalid("query.cursor", "is not a cursor this list handed out");
     after = { start: startMs, id };
   }
   const lower = Math.max(range.from, after?.start ?? range.from);

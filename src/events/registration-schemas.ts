@@ -3,6 +3,7 @@ import { registrationStatuses } from "../../drizzle/events.ts";
 import { Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { multiline } from "../http/text.ts";
 import { Instant } from "./schemas.ts";
 
 const Status = z.enum(registrationStatuses).openapi({
@@ -18,7 +19,7 @@ export const RegistrationCreate = z
     occurrenceStart: Instant.optional().openapi({
       description: "For events registered per occurrence: the original start of the occurrence (see `originalStartsAt`).",
     }),
-    note: z.string().trim().max(2000).optional(),
+    note: multiline(z.string().trim().max(2000)).optional(),
   })
   .strict()
   .openapi("RegistrationCreate");

@@ -225,7 +225,7 @@ export async function listRegistrations(
 ) {
   const event = await getVisibleEvent(db, org, principal, eventId, now);
   await requireOrganiser(db, org, principal, event, now, { read: true });
-  const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(listColumns)
     .from(reg)
@@ -285,7 +285,7 @@ export async function attendanceSummary(
 
 /** A member's own registrations, newest first. */
 export async function myRegistrations(db: Db, org: OrgContext, memberId: string, query: { limit: number; cursor?: string }) {
-  const before = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const before = query.cursor ? decodeCursor(query.cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(listColumns)
     .from(reg)

@@ -3,6 +3,7 @@ import { eventKinds, eventStatuses, eventVisibilities, registrationModes, regist
 import { NameField, Timestamp, TimeZoneField } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { multiline } from "../http/text.ts";
 
 /** Longest single occurrence: a weekend course or a camp, not a season. */
 export const maxDurationDays = 31;
@@ -21,7 +22,7 @@ const Status = z.enum(eventStatuses);
 
 const LocationInput = z
   .object({
-    address: z.string().trim().max(500).nullable().optional(),
+    address: multiline(z.string().trim().max(500)).nullable().optional(),
     onlineUrl: z
       .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
       .max(1000)
@@ -75,7 +76,7 @@ const RegistrationInput = z
 
 const eventFields = {
   title: NameField,
-  description: z.string().trim().max(10_000).nullable().optional(),
+  description: multiline(z.string().trim().max(10_000)).nullable().optional(),
   kind: Kind,
   groupId: IdSchema.nullable()
     .optional()

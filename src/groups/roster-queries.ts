@@ -32,7 +32,7 @@ export async function rosterOf(
   limit: number,
   cursor?: string,
 ) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select({
       memberId: members.id,
@@ -93,7 +93,7 @@ const dayOf = (value: string, timeZone: string) => (value.length > 10 ? localDay
  * for a district group each stay of a member assigned to it by address.
  */
 export async function historyOf(db: Db, org: OrgContext, groupId: string, filter: { memberId?: string }, limit: number, cursor?: string) {
-  const after = cursor ? decodeCursor(cursor, 2).map(String) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db.all<HistoryRow>(sql`SELECT h.*, m.name AS name FROM (
       SELECT id, member_id, role, 'explicit' AS source, joined_on AS started, left_on AS ended
         FROM group_memberships WHERE group_id = ${groupId}
@@ -121,7 +121,7 @@ export async function historyOf(db: Db, org: OrgContext, groupId: string, filter
 
 /** The member's groups now, with their role: open rows, and their district group by address. */
 export async function myGroups(db: Db, org: OrgContext, memberId: string, limit: number, cursor?: string, groupId?: string) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const member = await db.query.members.findFirst({ columns: { districtGroupId: true, createdAt: true }, where: eq(members.id, memberId) });
   if (!member) throw notFound("Member");
   const groups = schema.groups;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { groupKinds, groupRoles, groupStatuses } from "../../drizzle/groups.ts";
 import { EmailField, NameField, Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
+import { multiline } from "../http/text.ts";
 
 const Kind = z.enum(groupKinds).openapi({
   description:
@@ -22,7 +23,7 @@ const FocusTags = z
   .max(20)
   .transform((tags) => [...new Set(tags)])
   .openapi({ description: "Short tags for what the group works on.", example: ["climate", "housing"] });
-const Description = z.string().trim().max(5000);
+const Description = multiline(z.string().trim().max(5000));
 
 export const GroupPublic = z
   .object({
@@ -88,7 +89,7 @@ export const GroupProposalCreate = z
   .object({
     kind: z.enum(proposableKinds).openapi({ description: "District groups and committees are set up by staff, not proposed." }),
     name: NameField,
-    purpose: z.string().trim().min(1, "must not be empty").max(5000),
+    purpose: multiline(z.string().trim().min(1, "must not be empty").max(5000)),
     description: Description.optional(),
     focusTags: FocusTags.default([]),
     areaId: IdSchema.optional().openapi({ description: "The area the group would work in, if any." }),
@@ -97,7 +98,7 @@ export const GroupProposalCreate = z
   .openapi("GroupProposalCreate");
 
 export const GroupDecline = z
-  .object({ reason: z.string().trim().min(1, "must not be empty").max(2000).openapi({ description: "Shown to the proposer." }) })
+  .object({ reason: multiline(z.string().trim().min(1, "must not be empty").max(2000)).openapi({ description: "Shown to the proposer." }) })
   .strict()
   .openapi("GroupDecline");
 

@@ -86,7 +86,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Groups by name (then id), filtered; members see only what `mayView` allows. */
 export async function listGroups(db: Db, orgId: string, viewer: Viewer, filter: GroupListFilter, limit: number, cursor?: string) {
-  const after = cursor ? decodeCursor(cursor, 2).map(String) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db
     .select()
     .from(groups)

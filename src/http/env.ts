@@ -1,3 +1,4 @@
+import type { RouteConfig } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import type { Principal } from "./auth.ts";
 
@@ -15,5 +16,7 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     org: OrgContext;
+    /** The matched route's declared request schemas, for the validation hook. */
+    requestParts: RouteConfig["request"];
   };
 }

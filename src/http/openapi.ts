@@ -6,6 +6,7 @@ import { uuidPattern } from "../lib/ids.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
 import { ApiError, type FieldError, type ProblemCode, ProblemSchema, problemCatalogue } from "./problem.ts";
+import { textErrors } from "./text.ts";
 
 const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };
 
@@ -16,15 +17,38 @@ export function fieldErrors(error: ZodError, prefix: string): FieldError[] {
   }));
 }
 
-/** Every router of the API validates the same way: failures become one 422 problem listing each field. */
+type RequestParts = NonNullable<RouteConfig["request"]>;
+
+/** The schema a validation target is checked against, when the route declared one. */
+function schemaOf(request: RequestParts | undefined, target: string): z.core.$ZodType | undefined {
+  if (target === "json") {
+    const media = request?.body?.content?.["application/json"] as { schema?: unknown } | undefined;
+    return media?.schema as z.core.$ZodType | undefined;
+  }
+  if (target === "query") return request?.query as z.core.$ZodType | undefined;
+  if (target === "param") return request?.params as z.core.$ZodType | undefined;
+  return undefined;
+}
+
+/**
+ * Every router of the API validates the same way: failures become one 422 problem listing
+ * each field, and every string sent in a body, query or path is checked as text (see text.ts).
+ */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const errors = fieldErrors(result.error as ZodError, targetNames[result.target] ?? result.target);
-        const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-        throw new ApiError("validation_failed", `The request is not valid: ${summary}`, { errors });
-      }
+    defaultHook: (result, c) => {
+      const prefix = targetNames[result.target] ?? result.target;
+      // What was sent when it failed to parse; what the handler will use when it parsed (so text a
+      // schema trims or transforms away is no longer in it). Field names are the same in both.
+      const value = (result as { data?: unknown }).data;
+      const text = textErrors(schemaOf(c.get("requestParts"), result.target), value, prefix);
+      if (result.success && text.length === 0) return;
+      // A field with bad text is reported for that alone: its other complaints follow from it.
+      const flagged = new Set(text.map((error) => error.field));
+      const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix).filter((error) => !flagged.has(error.field));
+      const errors = [...text, ...other];
+      const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      throw new ApiError("validation_failed", `The request is not valid: ${summary}`, { errors });
     },
   });
 }
@@ -92,7 +116,12 @@ type RouteInput = RouteConfig & { tags: string[]; summary: string; operationId: 
  */
 export function defineRoute<R extends RouteInput>(route: R): R {
   const content = (route.request?.body as { content?: Record<string, unknown> } | undefined)?.content;
-  const guards: MiddlewareHandler[] = content ? [acceptOnly(Object.keys(content)) as MiddlewareHandler] : [];
+  // The validation hook learns the route's schemas from here, to know which fields are multi-line text.
+  const parts = createMiddleware<AppEnv>(async (c, next) => {
+    c.set("requestParts", route.request);
+    return next();
+  }) as MiddlewareHandler;
+  const guards: MiddlewareHandler[] = [parts, ...(content ? [acceptOnly(Object.keys(content)) as MiddlewareHandler] : [])];
   const own = route.middleware ? (Array.isArray(route.middleware) ? route.middleware : [route.middleware]) : [];
   // Idempotency needs to know the caller, so it runs after the route's own auth guard.
   const after: MiddlewareHandler[] = route.method === "post" ? [idempotency as MiddlewareHandler] : [];
@@ -109,7 +138,7 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } };
 }
 
-export const IdSchema = z.string().regex(uuidPattern, "must be an id as returned by the API (a UUID)");
+export const IdSchema = z.string().regex(uuidPattern, "must be an id as returned by the API (a UUID)").openapi({ format: "uuid" });
 
 export const OrgParams = z.object({
   org: z

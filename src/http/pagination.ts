@@ -17,6 +17,10 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
 
 type CursorValue = string | number;
 
+/** What one position of a cursor holds: text (ids, dates, names) or a finite number. */
+export type CursorType = "string" | "number";
+type CursorValues<T extends readonly CursorType[]> = { -readonly [K in keyof T]: T[K] extends "number" ? number : string };
+
 /** Cursors are opaque to clients: the sort key of the last item seen, base64url-encoded. */
 export function encodeCursor(values: CursorValue[]): string {
   const bytes = new TextEncoder().encode(JSON.stringify(values));
@@ -26,15 +30,35 @@ export function encodeCursor(values: CursorValue[]): string {
     .replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string, arity: number): CursorValue[] {
+function fits(value: unknown, type: CursorType): boolean {
+  return type === "number" ? typeof value === "number" && Number.isFinite(value) : typeof value === "string";
+}
+
+/** The JSON inside a cursor, or undefined when it is not base64url of UTF-8 JSON. */
+function cursorJson(cursor: string): unknown {
+  if (!/^[A-Za-z0-9_-]*$/.test(cursor)) return undefined;
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const values = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === "string" || typeof v === "number")) {
-      return values;
-    }
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+    return JSON.parse(text);
   } catch {
-    // fall through to the problem below
+    return undefined;
+  }
+}
+
+/**
+ * The sort key a cursor carries, checked position by position against what the list put
+ * there, so that a cursor of another list, or a hand-made one, is a 422 on `query.cursor`
+ * and never a value of the wrong type in a query. A number instead of types is shorthand
+ * for that many strings.
+ */
+export function decodeCursor<const T extends readonly CursorType[]>(cursor: string, types: T): CursorValues<T>;
+export function decodeCursor(cursor: string, arity: number): string[];
+export function decodeCursor(cursor: string, shape: readonly CursorType[] | number): CursorValue[] {
+  const types: readonly CursorType[] = typeof shape === "number" ? Array.from({ length: shape }, () => "string" as const) : shape;
+  const values = cursorJson(cursor);
+  if (Array.isArray(values) && values.length === types.length && values.every((value, i) => fits(value, types[i] as CursorType))) {
+    return values;
   }
   throw invalid("query.cursor", "is not a cursor this list handed out");
 }

@@ -39,7 +39,7 @@ export async function createApiKey(db: Db, input: Parameters<typeof newApiKey>[0
 }
 
 export async function listApiKeys(db: Db, orgId: string, limit: number, cursor?: string) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()
     .from(schema.apiKeys)

@@ -16,6 +16,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { ApiError, type FieldError } from "../http/problem.ts";
+import { multiline } from "../http/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
 import { templateErrors } from "./service.ts";
@@ -62,9 +63,9 @@ const AutomationUpdate = z
     leadDays: z.number().int().min(0).max(366),
     graceDays: z.number().int().min(1).max(366).nullable(),
     subject: z.string().min(1).max(300),
-    text: z.string().min(1).max(100_000),
-    html: z.string().min(1).max(200_000).nullable(),
-    instructions: z.string().max(100_000).nullable(),
+    text: multiline(z.string().min(1).max(100_000)),
+    html: multiline(z.string().min(1).max(200_000)).nullable(),
+    instructions: multiline(z.string().max(100_000)).nullable(),
   })
   .partial()
   .strict()

@@ -100,7 +100,7 @@ const get = defineRoute({
 export const outboxRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const before = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+    const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
     const rows = await c
       .get("deps")
       .db.select()

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { mailCategories, mailingKinds, mailingStatuses } from "../../drizzle/mailings.ts";
 import { Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
+import { multiline } from "../http/text.ts";
 
 const Category = z.enum(mailCategories).openapi({
   description:
@@ -22,12 +23,14 @@ export const AudienceSchema = z
   });
 
 const Template = (max: number) => z.string().min(1, "must not be empty").max(max);
+/** Mail bodies are multi-line; the subject, a header, is one line. */
+const BodyTemplate = (max: number) => multiline(Template(max));
 
 export const MailingCreate = z
   .object({
     subject: Template(300).openapi({ example: "{{org.name}}: autumn campaign" }),
-    text: Template(100_000).openapi({ example: "Hello {{member.firstName}},\n\n…\n\nUnsubscribe: {{unsubscribeUrl}}" }),
-    html: Template(200_000).optional(),
+    text: BodyTemplate(100_000).openapi({ example: "Hello {{member.firstName}},\n\n…\n\nUnsubscribe: {{unsubscribeUrl}}" }),
+    html: BodyTemplate(200_000).optional(),
     category: Category,
     audience: AudienceSchema,
     sendAt: z.iso

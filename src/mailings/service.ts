@@ -189,7 +189,7 @@ export async function listMailings(
   cursor?: string,
 ) {
   const m = schema.mailings;
-  const before = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()
     .from(m)
@@ -284,7 +284,7 @@ export async function cancelMailing(db: Db, orgId: string, id: string, now: Date
 
 export async function listDeliveries(db: Db, mailingId: string, status: string | undefined, limit: number, cursor?: string) {
   const d = schema.mailingDeliveries;
-  const after = cursor ? Number(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["number"])[0] : undefined;
   const rows = await db
     .select()
     .from(d)

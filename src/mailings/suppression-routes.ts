@@ -18,6 +18,7 @@ import {
 } from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
+import { multiline } from "../http/text.ts";
 import { newId } from "../lib/ids.ts";
 
 const tags = ["Mail"];
@@ -31,7 +32,7 @@ const SuppressionCreate = z
   .object({
     email: EmailField,
     reason: z.enum(["hard_bounce", "complaint", "manual"]),
-    detail: z.string().max(1000).optional().openapi({ description: "The bounce message or why, for the record." }),
+    detail: multiline(z.string().max(1000)).optional().openapi({ description: "The bounce message or why, for the record." }),
   })
   .strict()
   .openapi("MailSuppressionCreate");
@@ -88,7 +89,7 @@ const remove = defineRoute({
 export const suppressionRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+    const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
     const rows = await c
       .get("deps")
       .db.select()

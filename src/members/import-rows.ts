@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { EmailField, LocaleField, NameField } from "../http/fields.ts";
 import { ApiError, type FieldError } from "../http/problem.ts";
+import { acceptsLineBreaks, unacceptableText } from "../http/text.ts";
 import { CsvSyntaxError, detectDelimiter, parseCsv } from "../lib/csv.ts";
 import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
@@ -136,6 +137,12 @@ export function validateRows(header: CsvColumn[], records: { row: number; cells:
     header.forEach((column, index) => {
       const cell = unguardFormula((cells[index] ?? "").trim());
       if (cell === "") return;
+      // The same text rule as every JSON field: a NUL, or a line break outside a multi-line field, is refused.
+      const badText = unacceptableText(cell, column !== "membership_type" && acceptsLineBreaks(cellSchemas[column]));
+      if (badText) {
+        errors.push({ field: `row ${row} column ${column}`, message: badText });
+        return;
+      }
       if (column === "membership_type") {
         values[column] = cell;
         return;

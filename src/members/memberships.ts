@@ -134,7 +134,7 @@ export async function updatePayment(
 
 /** A member's periods, newest first. */
 export async function listMemberships(db: Db, memberId: string, limit: number, cursor?: string) {
-  const after = cursor ? decodeCursor(cursor, 2).map(String) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db
     .select()
     .from(ms)
@@ -164,7 +164,7 @@ export function toDistrictAssignmentPublic(row: typeof da.$inferSelect) {
  */
 export async function listDistrictHistory(db: Db, memberId: string, limit: number, cursor?: string) {
   const open = sql<number>`(${da.toAt} IS NULL)`;
-  const after = cursor ? decodeCursor(cursor, 3) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string", "number", "string"]) : undefined;
   const rows = await db
     .select({ row: da, open })
     .from(da)

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { EmailField, LocaleField, NameField, Timestamp } from "../http/fields.ts";
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { multiline } from "../http/text.ts";
 import { isRealDay } from "./periods.ts";
 import { memberStatuses } from "./status.ts";
 import { Money } from "./type-schemas.ts";
@@ -46,7 +47,8 @@ export const PhoneField = z
   .openapi({ example: "+46 70 123 45 67" });
 
 export const PostalCodeField = z.string().trim().min(1, "must not be empty").max(20).openapi({ example: "114 55" });
-export const StreetField = z.string().trim().min(1, "must not be empty").max(200);
+/** A street address may take more than one line (c/o, flat, building). */
+export const StreetField = multiline(z.string().trim().min(1, "must not be empty").max(200));
 export const CityField = z.string().trim().min(1, "must not be empty").max(100);
 export const CountryField = z
   .string()

@@ -123,7 +123,7 @@ export async function updateMember(db: Db, orgId: string, id: string, input: Mem
 }
 
 export async function listMembers(db: Db, orgId: string, day: string, query: MemberFilter & { limit: number; cursor?: string }) {
-  const after = query.cursor ? (decodeCursor(query.cursor, 2).map(String) as [string, string]) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
   const rows = await listMemberRows(db, orgId, day, query, query.limit, after);
   const memberships = await membershipsById(
     db,

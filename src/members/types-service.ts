@@ -68,7 +68,7 @@ export async function getMembershipType(db: Db, orgId: string, id: string): Prom
 }
 
 export async function listMembershipTypes(db: Db, orgId: string, query: { limit: number; cursor?: string; archived?: boolean }) {
-  const after = query.cursor ? decodeCursor(query.cursor, 2).map(String) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
   const rows = await db
     .select()
     .from(mt)

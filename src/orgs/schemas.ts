@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../http/fields.ts";
+import { multiline } from "../http/text.ts";
 import { ApiKeyCreated } from "../keys/schemas.ts";
 
 const Contact = z.object({
   email: EmailField.nullable(),
   phone: z.string().trim().max(40).nullable(),
-  address: z.string().trim().max(500).nullable(),
+  address: multiline(z.string().trim().max(500)).nullable(),
   website: z.url().max(500).nullable(),
 });
 

@@ -84,7 +84,7 @@ export async function createOrganisation(db: Db, input: OrganisationCreateInput 
 }
 
 export async function listOrganisations(db: Db, limit: number, cursor?: string) {
-  const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()
     .from(schema.organisations)

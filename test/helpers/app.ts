@@ -75,7 +75,9 @@ export async function testApp(config: Partial<AppConfig> = {}, databaseOptions: 
         body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
         if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
       }
-      return settledRequest(app, path, { method, headers, body });
+      // As @hono/node-server does, the app is also handed the target as written (`incoming.url`):
+      // `app.request` parses the path as a URL, which resolves `..` and `%2e%2e` segments away.
+      return settledRequest(app, path, { method, headers, body }, { incoming: { url: path } });
     },
   };
 }

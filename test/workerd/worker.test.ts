@@ -131,4 +131,20 @@ describe("the Worker in workerd, over libSQL's HTTP protocol", () => {
     const response = await SELF.fetch("https://grasrot.test/v1/orgs/demo", { headers: { Authorization: `Bearer ${adminKey}` } });
     expect(response.status).toBe(200);
   });
+
+  it("refuses a slash or backslash hidden in a path segment with 404, as deployed", async () => {
+    const headers = { Authorization: `Bearer ${adminKey}` };
+    // fetch resolves '..' segments before the Worker runs (test/platform/worker-paths.test.ts sends them raw);
+    // encoded separators survive it and reach the Worker's guard.
+    expect(new Request("https://grasrot.test/v1/orgs/demo/groups/%2e%2e/members").url).toBe("https://grasrot.test/v1/orgs/demo/members");
+    for (const path of [
+      "/v1/orgs/demo/members/a%2Fb",
+      "/v1/orgs/demo/groups/x%5C..%5C..%5Cmembers",
+      "/v1/orgs/demo/groups/..%2f..%2fmembers",
+    ]) {
+      const response = await SELF.fetch(`https://grasrot.test${path}`, { headers });
+      expect(response.status, path).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe("not_found");
+    }
+  });
 });
