@@ -156,11 +156,13 @@ export const electionVoters = sqliteTable(
 );
 
 /**
- * Ballots. Nothing here can lead back to a voter: no member, no time, and the key is a
- * random UUIDv4 in a WITHOUT ROWID table (the custom migration
- * `elections_ballots_without_rowid`; drizzle-kit cannot declare one), so neither a rowid nor the
- * physical order of rows follows the order of voting. An online ballot carries the
- * SHA-256 of the receipt code only its voter was shown.
+ * Ballots. Nothing here can lead back to a voter: no member, no time, and the key is
+ * random in a WITHOUT ROWID table (the custom migration `elections_ballots_without_rowid`;
+ * drizzle-kit cannot declare one), so no rowid follows the order of voting. Where rows sit
+ * in the file would, so ballots are written in shuffled batches and rewritten in random
+ * order when the poll closes (src/elections/ballot-storage.ts); the id is a UUIDv4, or
+ * `pending:<uuid>` until its batch is written. An online ballot carries the SHA-256 of the
+ * receipt code only its voter was shown.
  */
 export const ballots = sqliteTable(
   "ballots",

@@ -8,6 +8,7 @@ import { parseBlt } from "../voting/blt.ts";
 import { CountInputError, type MethodName, type RankEntry } from "../voting/types.ts";
 import { isKey, type Viewer } from "./access.ts";
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
+import { clearFreedSpace, pendingBallotId, shuffleIfFull } from "./ballot-storage.ts";
 import { whyNotInElectorate } from "./electorate.ts";
 import { countAndStore } from "./lifecycle.ts";
 import type { ElectionRow } from "./service.ts";
@@ -40,8 +41,9 @@ function requireVotingOpen(election: ElectionRow) {
  * Casts a member's ballot. One batch marks the voter as having voted, if they are in the
  * electorate, have not voted and voting is still open, and stores the ballot only if that
  * mark was made (`changes() = 1`): of any number of concurrent attempts exactly one
- * stores a ballot. The ballot row gets a random id and no trace of the voter; the voter
- * gets a receipt code whose hash is on the ballot, and nobody else ever sees the code.
+ * stores a ballot. The ballot row gets a random id and no trace of the voter, and is
+ * written in a shuffled batch once enough wait (ballot-storage.ts); the voter gets a
+ * receipt code whose hash is on the ballot, and nobody else ever sees the code.
  */
 export async function castBallot(db: Db, election: ElectionRow, memberId: string, ranking: RankEntry[], timeZone: string, now: Date) {
   requireVotingOpen(election);
@@ -56,8 +58,10 @@ export async function castBallot(db: Db, election: ElectionRow, memberId: string
       WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${memberId} AND ${v.hasVoted} = 0
         AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at})`),
     db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
-      SELECT ${election.id}, ${crypto.randomUUID()}, ${JSON.stringify(normalised)}, 1, ${receiptHash}, 'online', NULL
+      SELECT ${election.id}, ${pendingBallotId()}, ${JSON.stringify(normalised)}, 1, ${receiptHash}, 'online', NULL
       WHERE changes() = 1`),
+    ...clearFreedSpace(db),
+    ...shuffleIfFull(db, election.id),
   ]);
   if (inserted.rowsAffected === 1) return { electionId: election.id, receiptCode, receiptHash };
 

@@ -13,6 +13,7 @@ import { newId } from "../lib/ids.ts";
 import { queueElectionCall } from "../mailings/automations.ts";
 import { localDay } from "../members/status.ts";
 import { CountInputError } from "../voting/types.ts";
+import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { countElection, type StoredResult } from "./counting.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
@@ -67,12 +68,18 @@ async function sendElectionCall(db: Db, row: ElectionRow, phase: "nominations_op
   await queueElectionCall(db, org, { id: row.id, title: row.title, phase, opensAt, closesAt }, now);
 }
 
+/** Closes the poll and rewrites its ballots in random order (ballot-storage.ts), both or neither. */
 async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean): Promise<ElectionRow> {
   const at = now.toISOString();
-  await db
-    .update(e)
-    .set({ status: "closed", ...(early ? { votingClosesAt: at } : {}), version: row.version + 1, updatedAt: at })
-    .where(and(eq(e.id, row.id), eq(e.status, "voting"), eq(e.version, row.version)));
+  const closed = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'closed' AND ${e.version} = ${row.version + 1})`;
+  const [closing] = await db.batch([
+    db
+      .update(e)
+      .set({ status: "closed", ...(early ? { votingClosesAt: at } : {}), version: row.version + 1, updatedAt: at })
+      .where(and(eq(e.id, row.id), eq(e.status, "voting"), eq(e.version, row.version))),
+    ...sealBallots(db, row.id, closed),
+  ]);
+  if (closing.rowsAffected === 1) await truncateLocalLog(db);
   return reload(db, row.id);
 }
 

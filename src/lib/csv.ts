@@ -31,19 +31,34 @@ export function detectDelimiter(text: string): "," | ";" {
   return !header.includes(",") && header.includes(";") ? ";" : ",";
 }
 
-/** All records of the text; a final line break does not start an empty record. */
-export function parseCsv(input: string, delimiter = ","): string[][] {
+/** One record: its cells (at most the `maxFields` asked for) and how many fields it really has. */
+export interface CsvRecord {
+  cells: string[];
+  fields: number;
+}
+
+/**
+ * The records of the text, one at a time, so that a caller can stop early and need not
+ * hold them all. A record keeps at most `maxFields` cells and counts the rest, so one
+ * line of millions of delimiters costs a count, not millions of strings. A final line
+ * break does not start an empty record.
+ */
+export function* csvRecords(input: string, delimiter = ",", maxFields = Number.POSITIVE_INFINITY): Generator<CsvRecord> {
   const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
+  let row = 1;
+  let cells: string[] = [];
+  let fields = 0;
   let i = 0;
   const n = text.length;
-  if (n === 0) return records;
+  if (n === 0) return;
+  const take = (field: string) => {
+    fields++;
+    if (cells.length < maxFields) cells.push(field);
+  };
 
   while (i <= n) {
-    const row = records.length + 1;
-    const column = record.length + 1;
+    const column = fields + 1;
+    let field: string;
     if (text[i] === '"') {
       // A quoted field: runs to the quote not followed by another quote.
       let j = i + 1;
@@ -76,30 +91,35 @@ export function parseCsv(input: string, delimiter = ","): string[][] {
       field = text.slice(i, j);
       i = j;
     }
-    record.push(field);
-    field = "";
+    take(field);
     if (i >= n) {
-      records.push(record);
-      break;
+      yield { cells, fields };
+      return;
     }
     const ch = text[i];
     if (ch === delimiter) {
       i++;
       if (i === n) {
         // A delimiter at the very end: the record ends with an empty field.
-        record.push("");
-        records.push(record);
-        break;
+        take("");
+        yield { cells, fields };
+        return;
       }
       continue;
     }
     // A line break: CRLF, LF or CR ends the record.
     i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-    records.push(record);
-    record = [];
-    if (i >= n) break;
+    yield { cells, fields };
+    row++;
+    cells = [];
+    fields = 0;
+    if (i >= n) return;
   }
-  return records;
+}
+
+/** All records of the text, whole; for small files (see csvRecords for large ones). */
+export function parseCsv(input: string, delimiter = ","): string[][] {
+  return Array.from(csvRecords(input, delimiter), (record) => record.cells);
 }
 
 const needsQuotes = /[",\r\n;]|^\s|\s$/;

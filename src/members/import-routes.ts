@@ -4,7 +4,7 @@ import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, O
 import { csvColumns } from "./csv-columns.ts";
 import { membersCsvStream } from "./csv-export.ts";
 import { importMembers } from "./import.ts";
-import { maxImportRows } from "./import-rows.ts";
+import { maxImportRows, maxListedErrors } from "./import-rows.ts";
 import { clockOf } from "./route-parts.ts";
 import { ImportResult, MemberFilterQuery } from "./schemas.ts";
 
@@ -25,7 +25,8 @@ const importCsv = defineRoute({
     `RFC 4180 CSV in UTF-8 (a byte-order mark is fine; semicolons instead of commas are recognised from the header). A header row names the columns, case-insensitively: ${columnList}. Each row needs an email or a member_number.`,
     "Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).",
     "`membership_type` (the type's name or id) with `membership_starts_on` adds that membership unless the member already has one of that type starting that day; `paid_at` and `payment_reference` record its payment.",
-    `All rows or none: any error answers 422 listing each as \`row N column C\` (the header is row 1) and nothing is written. Importing the same file again changes nothing. At most ${maxImportRows} rows and 10 MiB per file. With \`dryRun=true\` the file is checked and counted but not written.`,
+    `All rows or none: any error answers 422 listing each as \`row N column C\` (the header is row 1) and nothing is written. Importing the same file again changes nothing. With \`dryRun=true\` the file is checked and counted but not written.`,
+    `Limits: 10 MiB per file (above the general body limit) and at most ${maxImportRows} rows (blank lines aside); a longer file is refused as soon as its row ${maxImportRows + 1} is read. The file is read one record at a time, and of the errors the first ${maxListedErrors} by row are listed, with their total in \`detail\`; a header or row with more fields than the ${csvColumns.length} columns is one error giving the count.`,
   ].join("\n\n"),
   security: bearerSecurity,
   // The 10 MiB limit of this route is set in app.ts, where the general limit is applied.

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { EmailField, LocaleField, NameField } from "../http/fields.ts";
 import { ApiError, type FieldError } from "../http/problem.ts";
 import { acceptsLineBreaks, unacceptableText } from "../http/text.ts";
-import { CsvSyntaxError, detectDelimiter, parseCsv } from "../lib/csv.ts";
+import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../lib/csv.ts";
 import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
 import { searchKey } from "./queries.ts";
@@ -24,9 +24,6 @@ import type { MembershipTypeRow } from "./types-service.ts";
  * same field validators as the JSON API. Errors are collected per row and column, never
  * thrown one at a time, so a user fixes the whole file in one round.
  */
-
-export const maxImportRows = 50_000;
-const maxListedErrors = 100;
 
 /** Member fields a row can carry, as validated values. */
 export interface RowFields {
@@ -74,32 +71,59 @@ const fieldOf: Partial<Record<CsvColumn, keyof RowFields>> = {
   preferred_language: "preferredLanguage",
 };
 
-export const rejected = (errors: FieldError[], what: string) => {
-  const listed = errors.slice(0, maxListedErrors);
-  const more = errors.length > listed.length ? ` (the first ${listed.length} are listed)` : "";
-  return new ApiError("validation_failed", `${what}: ${errors.length} error(s)${more}; nothing was imported.`, { errors: listed });
+/** Rows one file may hold: the import is planned in memory, all rows or none, so a file is bounded. */
+export const maxImportRows = 100_000;
+export const maxListedErrors = 100;
+
+/**
+ * The errors of an import, in row order: the first `maxListedErrors` by row are kept, the
+ * rest only counted, so a file with an error in every cell costs a count, not a list.
+ */
+export class ImportErrors {
+  readonly listed: FieldError[] = [];
+  /** The row of each listed error, in step with `listed`. */
+  readonly #rows: number[] = [];
+  total = 0;
+
+  add(error: FieldError): void {
+    this.total++;
+    const row = rowOf(error.field);
+    const rows = this.#rows;
+    if (rows.length >= maxListedErrors && (rows.at(-1) as number) <= row) return;
+    // After every error of the same row or an earlier one, so each row's errors keep their order.
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1] as number) > row) at--;
+    rows.splice(at, 0, row);
+    this.listed.splice(at, 0, error);
+    if (rows.length > maxListedErrors) {
+      rows.pop();
+      this.listed.pop();
+    }
+  }
+}
+
+/** The row an error is about ("row 12 column email" → 12); errors about the whole file come first. */
+const rowOf = (field: string) => Number(/^row (\d+)/.exec(field)?.[1] ?? 0);
+
+export const rejected = (errors: ImportErrors | FieldError[], what: string) => {
+  const collected = Array.isArray(errors) ? { listed: errors.slice(0, maxListedErrors), total: errors.length } : errors;
+  const more = collected.total > collected.listed.length ? ` (the first ${collected.listed.length} are listed)` : "";
+  return new ApiError("validation_failed", `${what}: ${collected.total} error(s)${more}; nothing was imported.`, {
+    errors: collected.listed,
+  });
 };
 
-export function parseFile(text: string): { header: CsvColumn[]; records: { row: number; cells: string[] }[] } {
-  const delimiter = detectDelimiter(text);
-  let records: string[][];
-  try {
-    records = parseCsv(text, delimiter);
-  } catch (error) {
-    if (!(error instanceof CsvSyntaxError)) throw error;
-    let column = String(error.column);
-    try {
-      const header = parseCsv(text.split(/\r\n|\n|\r/, 1)[0] ?? "", delimiter)[0] ?? [];
-      if (error.row > 1 && header[error.column - 1]) column = header[error.column - 1]?.trim().toLowerCase() ?? column;
-    } catch {
-      // The header itself is malformed: name the column by its position.
-    }
-    throw rejected([{ field: `row ${error.row} column ${column}`, message: error.message }], "The file is not valid CSV");
-  }
-  const [head, ...body] = records;
-  if (!head) throw rejected([{ field: "row 1", message: "the file is empty; it needs a header row" }], "The file is empty");
+/** A record keeps at most this many cells: no valid header or row has more, and the rest are only counted. */
+const maxCells = csvColumns.length + 1;
 
-  const names = head.map((name) => name.trim().toLowerCase());
+function checkHeader(record: CsvRecord): CsvColumn[] {
+  const names = record.cells.map((name) => name.trim().toLowerCase());
+  if (record.fields > csvColumns.length) {
+    throw rejected(
+      [{ field: "row 1", message: `has ${record.fields} columns; the columns are ${csvColumns.join(", ")}, each at most once` }],
+      "The header row is not valid",
+    );
+  }
   const errors: FieldError[] = [];
   names.forEach((name, index) => {
     if (!isCsvColumn(name)) {
@@ -115,72 +139,99 @@ export function parseFile(text: string): { header: CsvColumn[]; records: { row: 
     errors.push({ field: "row 1", message: "a column 'email' or 'member_number' is needed to match members" });
   }
   if (errors.length > 0) throw rejected(errors, "The header row is not valid");
-
-  const rows = body.map((cells, index) => ({ row: index + 2, cells })).filter(({ cells }) => cells.some((cell) => cell.trim() !== ""));
-  if (rows.length > maxImportRows) {
-    throw rejected(
-      [{ field: "file", message: `has ${rows.length} rows; import at most ${maxImportRows} at a time` }],
-      "The file is too long",
-    );
-  }
-  return { header: names as CsvColumn[], records: rows };
+  return names as CsvColumn[];
 }
 
-export function validateRows(header: CsvColumn[], records: { row: number; cells: string[] }[], errors: FieldError[]): ImportRow[] {
+/**
+ * Reads and validates the file one record at a time: only the validated rows are kept,
+ * never the file's records as a whole. A malformed header, bad CSV or too many rows stop
+ * the import at once; errors in rows are collected (see ImportErrors).
+ */
+export function readImportFile(text: string, errors: ImportErrors): { header: CsvColumn[]; rows: ImportRow[] } {
+  const delimiter = detectDelimiter(text);
+  let header: CsvColumn[] | undefined;
   const rows: ImportRow[] = [];
-  for (const { row, cells } of records) {
-    if (cells.length !== header.length) {
-      errors.push({ field: `row ${row}`, message: `has ${cells.length} fields, the header has ${header.length}` });
-      continue;
+  let row = 0;
+  let counted = 0;
+  try {
+    for (const record of csvRecords(text, delimiter, maxCells)) {
+      row++;
+      if (!header) {
+        header = checkHeader(record);
+        continue;
+      }
+      const blank = record.fields === record.cells.length && record.cells.every((cell) => cell.trim() === "");
+      if (blank) continue;
+      if (++counted > maxImportRows) {
+        throw rejected(
+          [{ field: "file", message: `has more than ${maxImportRows} rows; import at most ${maxImportRows} at a time` }],
+          "The file is too long",
+        );
+      }
+      const item = validateRow(header, row, record, errors);
+      if (item) rows.push(item);
     }
-    const values: Partial<Record<CsvColumn, string>> = {};
-    header.forEach((column, index) => {
-      const cell = unguardFormula((cells[index] ?? "").trim());
-      if (cell === "") return;
-      // The same text rule as every JSON field: a NUL, or a line break outside a multi-line field, is refused.
-      const badText = unacceptableText(cell, column !== "membership_type" && acceptsLineBreaks(cellSchemas[column]));
-      if (badText) {
-        errors.push({ field: `row ${row} column ${column}`, message: badText });
-        return;
-      }
-      if (column === "membership_type") {
-        values[column] = cell;
-        return;
-      }
-      const parsed = cellSchemas[column].safeParse(cell);
-      if (parsed.success) values[column] = parsed.data;
-      else errors.push({ field: `row ${row} column ${column}`, message: parsed.error.issues[0]?.message ?? "is not valid" });
-    });
-    const fields: RowFields = {};
-    for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, keyof RowFields][]) {
-      if (values[column] !== undefined) fields[field] = values[column];
-    }
-    const hasKey = cells.some((cell, index) => ["email", "member_number"].includes(header[index] ?? "") && cell.trim() !== "");
-    if (!hasKey) errors.push({ field: `row ${row}`, message: "needs an email or a member_number" });
-    const item: ImportRow = { row, fields };
-    if (values.membership_type !== undefined) {
-      item.membership = {
-        typeRef: values.membership_type,
-        startsOn: values.membership_starts_on,
-        paidAt: values.paid_at,
-        paymentReference: values.payment_reference,
-      };
-      if (cellEmpty(header, cells, "membership_starts_on", true)) {
-        errors.push({
-          field: `row ${row} column membership_starts_on`,
-          message: "is needed with membership_type (an import never guesses a start)",
-        });
-      }
-    } else {
-      for (const column of ["membership_starts_on", "paid_at", "payment_reference"] as const) {
-        if (!cellEmpty(header, cells, column, true)) {
-          errors.push({ field: `row ${row} column ${column}`, message: "needs a membership_type in the same row" });
-        }
-      }
-    }
-    rows.push(item);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    const column = (error.row > 1 && header?.[error.column - 1]) || String(error.column);
+    throw rejected([{ field: `row ${error.row} column ${column}`, message: error.message }], "The file is not valid CSV");
   }
-  return rows;
+  if (!header) throw rejected([{ field: "row 1", message: "the file is empty; it needs a header row" }], "The file is empty");
+  return { header, rows };
+}
+
+function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors: ImportErrors): ImportRow | null {
+  const { cells } = record;
+  if (record.fields !== header.length) {
+    errors.add({ field: `row ${row}`, message: `has ${record.fields} fields, the header has ${header.length}` });
+    return null;
+  }
+  const values: Partial<Record<CsvColumn, string>> = {};
+  header.forEach((column, index) => {
+    const cell = unguardFormula((cells[index] ?? "").trim());
+    if (cell === "") return;
+    // The same text rule as every JSON field: a NUL, or a line break outside a multi-line field, is refused.
+    const badText = unacceptableText(cell, column !== "membership_type" && acceptsLineBreaks(cellSchemas[column]));
+    if (badText) {
+      errors.add({ field: `row ${row} column ${column}`, message: badText });
+      return;
+    }
+    if (column === "membership_type") {
+      values[column] = cell;
+      return;
+    }
+    const parsed = cellSchemas[column].safeParse(cell);
+    if (parsed.success) values[column] = parsed.data;
+    else errors.add({ field: `row ${row} column ${column}`, message: parsed.error.issues[0]?.message ?? "is not valid" });
+  });
+  const fields: RowFields = {};
+  for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, keyof RowFields][]) {
+    if (values[column] !== undefined) fields[field] = values[column];
+  }
+  const hasKey = cells.some((cell, index) => ["email", "member_number"].includes(header[index] ?? "") && cell.trim() !== "");
+  if (!hasKey) errors.add({ field: `row ${row}`, message: "needs an email or a member_number" });
+  const item: ImportRow = { row, fields };
+  if (values.membership_type !== undefined) {
+    item.membership = {
+      typeRef: values.membership_type,
+      startsOn: values.membership_starts_on,
+      paidAt: values.paid_at,
+      paymentReference: values.payment_reference,
+    };
+    if (cellEmpty(header, cells, "membership_starts_on", true)) {
+      errors.add({
+        field: `row ${row} column membership_starts_on`,
+        message: "is needed with membership_type (an import never guesses a start)",
+      });
+    }
+  } else {
+    for (const column of ["membership_starts_on", "paid_at", "payment_reference"] as const) {
+      if (!cellEmpty(header, cells, column, true)) {
+        errors.add({ field: `row ${row} column ${column}`, message: "needs a membership_type in the same row" });
+      }
+    }
+  }
+  return item;
 }
 
 function cellEmpty(header: CsvColumn[], cells: string[], column: CsvColumn, whenMissing: boolean): boolean {

@@ -2,12 +2,11 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { FieldError } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
-import { type ImportRow, parseFile, type RowFields, rejected, typeResolver, validateRows } from "./import-rows.ts";
+import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
 import { newMembershipRow } from "./memberships.ts";
-import type { MemberRow, MembershipRow } from "./queries.ts";
+import type { MemberRow } from "./queries.ts";
 import { searchKey } from "./queries.ts";
 import { nextMemberNumberSql } from "./service.ts";
 
@@ -41,6 +40,36 @@ async function chunked<T, R>(items: T[], size: number, run: (chunk: T[]) => Prom
 }
 
 type NewMember = Omit<MemberRow, "memberNumber"> & { memberNumber: string | null };
+type PlannedMember = { id: string; fields: RowFields };
+type PlannedMembership = Omit<Parameters<typeof newMembershipRow>[0], "orgId">;
+
+function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date): NewMember {
+  return {
+    id,
+    orgId,
+    memberNumber: f.memberNumber ?? null,
+    name: f.name ?? null,
+    nameKey: f.name === undefined ? null : searchKey(f.name),
+    email: f.email ?? null,
+    emailKey: f.email === undefined ? null : searchKey(f.email),
+    phone: f.phone ?? null,
+    street: f.street ?? null,
+    postalCode: f.postalCode ?? null,
+    postalCodeKey: postalCodeKey(f.postalCode),
+    city: f.city ?? null,
+    country: f.country ?? null,
+    preferredLanguage: f.preferredLanguage ?? null,
+    consentNewsletters: true,
+    consentMeetingSummons: true,
+    consentCampaignNews: true,
+    areaId: null,
+    districtGroupId: null,
+    erasedAt: null,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
 
 const memberColumns: (keyof RowFields)[] = [
   "memberNumber",
@@ -69,9 +98,8 @@ function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
 
 export async function importMembers(db: Db, orgId: string, text: string, options: { now: Date; dryRun: boolean }): Promise<ImportCounts> {
   const { now } = options;
-  const { header, records } = parseFile(text);
-  const errors: FieldError[] = [];
-  const rows = validateRows(header, records, errors);
+  const errors = new ImportErrors();
+  const { rows } = readImportFile(text, errors);
 
   // Within the file: a member number or e-mail address may appear in one row only.
   const numberRow = new Map<string, number>();
@@ -79,12 +107,12 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   for (const { row, fields } of rows) {
     if (fields.memberNumber !== undefined) {
       const first = numberRow.get(fields.memberNumber);
-      if (first) errors.push({ field: `row ${row} column member_number`, message: `the same member number as row ${first}` });
+      if (first) errors.add({ field: `row ${row} column member_number`, message: `the same member number as row ${first}` });
       else numberRow.set(fields.memberNumber, row);
     }
     if (fields.email !== undefined) {
       const first = emailRow.get(searchKey(fields.email));
-      if (first) errors.push({ field: `row ${row} column email`, message: `the same e-mail address as row ${first}` });
+      if (first) errors.add({ field: `row ${row} column email`, message: `the same e-mail address as row ${first}` });
       else emailRow.set(searchKey(fields.email), row);
     }
   }
@@ -120,14 +148,14 @@ export async function importMembers(db: Db, orgId: string, text: string, options
       (fields.memberNumber !== undefined ? byNumber.get(fields.memberNumber) : undefined) ?? (emailKey ? byEmail.get(emailKey) : undefined);
     const owner = emailKey ? byEmail.get(emailKey) : undefined;
     if (owner && stored && owner.id !== stored.id) {
-      errors.push({ field: `row ${row} column email`, message: `belongs to another member (number ${owner.memberNumber})` });
+      errors.add({ field: `row ${row} column email`, message: `belongs to another member (number ${owner.memberNumber})` });
     }
     if (stored) {
       const first = matchedBy.get(stored.id);
-      if (first) errors.push({ field: `row ${row}`, message: `matches the same member as row ${first}` });
+      if (first) errors.add({ field: `row ${row}`, message: `matches the same member as row ${first}` });
       else matchedBy.set(stored.id, row);
     } else if (fields.name === undefined) {
-      errors.push({ field: `row ${row} column name`, message: "is needed for a new member" });
+      errors.add({ field: `row ${row} column name`, message: "is needed for a new member" });
     }
     plans.push({ item, stored });
   }
@@ -142,10 +170,12 @@ export async function importMembers(db: Db, orgId: string, text: string, options
     ]),
   );
 
-  // Plan the writes, still collecting errors: nothing is written unless there are none.
-  const created: NewMember[] = [];
+  // Plan the writes, still collecting errors: nothing is written unless there are none. New
+  // members and memberships are planned from the rows' own values; the rows to insert are
+  // made only when they are written (never on a dry run).
+  const created: PlannedMember[] = [];
   const updates: { id: string; changes: Partial<MemberRow> }[] = [];
-  const newMemberships: MembershipRow[] = [];
+  const newMemberships: PlannedMembership[] = [];
   const payments: { id: string; paidAt?: string; paymentReference?: string }[] = [];
   const moved: string[] = [];
   let unchanged = 0;
@@ -160,38 +190,13 @@ export async function importMembers(db: Db, orgId: string, text: string, options
         if (changes.postalCode !== undefined) moved.push(stored.id);
       }
     } else {
-      const f = item.fields;
-      created.push({
-        id: memberId,
-        orgId,
-        memberNumber: f.memberNumber ?? null,
-        name: f.name ?? null,
-        nameKey: f.name === undefined ? null : searchKey(f.name),
-        email: f.email ?? null,
-        emailKey: f.email === undefined ? null : searchKey(f.email),
-        phone: f.phone ?? null,
-        street: f.street ?? null,
-        postalCode: f.postalCode ?? null,
-        postalCodeKey: postalCodeKey(f.postalCode),
-        city: f.city ?? null,
-        country: f.country ?? null,
-        preferredLanguage: f.preferredLanguage ?? null,
-        consentNewsletters: true,
-        consentMeetingSummons: true,
-        consentCampaignNews: true,
-        areaId: null,
-        districtGroupId: null,
-        erasedAt: null,
-        version: 1,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      });
+      created.push({ id: memberId, fields: item.fields });
     }
     const wanted = item.membership;
     if (!wanted?.startsOn) continue;
     const type = resolveType(wanted.typeRef);
     if (typeof type === "string") {
-      errors.push({ field: `row ${item.row} column membership_type`, message: type });
+      errors.add({ field: `row ${item.row} column membership_type`, message: type });
       continue;
     }
     const present = stored ? existing.get(`${stored.id}|${type.id}|${wanted.startsOn}`) : undefined;
@@ -201,21 +206,13 @@ export async function importMembers(db: Db, orgId: string, text: string, options
         wanted.paymentReference !== undefined && wanted.paymentReference !== present.paymentReference ? wanted.paymentReference : undefined;
       if (paidAt !== undefined || reference !== undefined) payments.push({ id: present.id, paidAt, paymentReference: reference });
     } else if (type.archived) {
-      errors.push({ field: `row ${item.row} column membership_type`, message: `'${type.name}' is archived and takes no new memberships` });
+      errors.add({ field: `row ${item.row} column membership_type`, message: `'${type.name}' is archived and takes no new memberships` });
     } else {
-      newMemberships.push(
-        newMembershipRow(
-          { orgId, memberId, type, startsOn: wanted.startsOn, paidAt: wanted.paidAt, paymentReference: wanted.paymentReference },
-          now,
-        ),
-      );
+      newMemberships.push({ memberId, type, startsOn: wanted.startsOn, paidAt: wanted.paidAt, paymentReference: wanted.paymentReference });
     }
   }
 
-  if (errors.length > 0) {
-    errors.sort((a, b) => rowOf(a.field) - rowOf(b.field));
-    throw rejected(errors, "The file has errors");
-  }
+  if (errors.total > 0) throw rejected(errors, "The file has errors");
   const counts = {
     created: created.length,
     updated: updates.length,
@@ -232,8 +229,6 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   return counts;
 }
 
-const rowOf = (field: string) => Number(/^row (\d+)/.exec(field)?.[1] ?? 0);
-
 /** The largest purely numeric number the file gives: generated numbers start above it, so they never collide with it. */
 function floorOf(numbers: Iterable<string>): number {
   let floor = 0;
@@ -245,9 +240,9 @@ function writeStatements(
   db: Db,
   orgId: string,
   plan: {
-    created: NewMember[];
+    created: PlannedMember[];
     updates: { id: string; changes: Partial<MemberRow> }[];
-    newMemberships: MembershipRow[];
+    newMemberships: PlannedMembership[];
     payments: { id: string; paidAt?: string; paymentReference?: string }[];
     moved: string[];
   },
@@ -266,13 +261,15 @@ function writeStatements(
   for (let i = 0; i < plan.created.length; i += insertChunk) {
     // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
     let offset = 0;
-    const values = plan.created
-      .slice(i, i + insertChunk)
-      .map((row) => ({ ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) }));
+    const values = plan.created.slice(i, i + insertChunk).map((planned) => {
+      const row = newMemberRow(orgId, planned, now);
+      return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
+    });
     statements.push(db.insert(m).values(values));
   }
   for (let i = 0; i < plan.newMemberships.length; i += insertChunk) {
-    statements.push(db.insert(ms).values(plan.newMemberships.slice(i, i + insertChunk)));
+    const values = plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now));
+    statements.push(db.insert(ms).values(values));
   }
   for (const payment of plan.payments) {
     statements.push(
