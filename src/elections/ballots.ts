@@ -8,7 +8,7 @@ import { parseBlt } from "../voting/blt.ts";
 import { CountInputError, type MethodName, type RankEntry } from "../voting/types.ts";
 import { isKey, type Viewer } from "./access.ts";
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
-import { clearFreedSpace, pendingBallotId, shuffleIfFull } from "./ballot-storage.ts";
+import { clearFreedSpace, pendingBallotId, shuffleIfFull, truncateLocalLog } from "./ballot-storage.ts";
 import { whyNotInElectorate } from "./electorate.ts";
 import { countAndStore } from "./lifecycle.ts";
 import type { ElectionRow } from "./service.ts";
@@ -53,7 +53,7 @@ export async function castBallot(db: Db, election: ElectionRow, memberId: string
   const receiptCode = randomToken(32);
   const receiptHash = await sha256Hex(receiptCode);
   const at = now.toISOString();
-  const [, inserted] = await db.batch([
+  const [, inserted, ...shuffle] = await db.batch([
     db.run(sql`UPDATE ${v} SET has_voted = 1
       WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${memberId} AND ${v.hasVoted} = 0
         AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at})`),
@@ -63,7 +63,11 @@ export async function castBallot(db: Db, election: ElectionRow, memberId: string
     ...clearFreedSpace(db),
     ...shuffleIfFull(db, election.id),
   ]);
-  if (inserted.rowsAffected === 1) return { electionId: election.id, receiptCode, receiptHash };
+  if (inserted.rowsAffected === 1) {
+    // A full batch was just rewritten: in WAL mode the log still holds the pages as they were.
+    if (shuffle.some((result) => result.rowsAffected > 0)) await truncateLocalLog(db);
+    return { electionId: election.id, receiptCode, receiptHash };
+  }
 
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
   if (voter?.hasVoted) throw conflict("You have already voted in this election.", { reason: "already_voted" });

@@ -145,9 +145,12 @@ describe("no link between ballots and voters", () => {
     // Written again, elsewhere, under new ids (the last one of the batch at once, in its own cast); the first copies are gone.
     const moved = written.filter(({ hash, firstId }) => idNow.get(hash) !== firstId);
     expect(moved.length).toBeGreaterThanOrEqual(batch - 1);
+    // The database file holds each written ballot once in the table and once in its index; the
+    // log may hold newer versions of the same pages (casts after the batch), never the first copies.
+    const fileOnly = { ...image, bytes: image.main };
     for (const { hash, firstId } of written) {
       expect(idNow.get(hash)).toMatch(uuidV4);
-      expect(occurrences(image, hash), hash).toBe(2);
+      expect(occurrences(fileOnly, hash), hash).toBe(2);
       if (idNow.get(hash) !== firstId) expect(occurrences(image, firstId), firstId).toBe(0);
     }
     // The last three wait for the next batch (or the close).
