@@ -114,8 +114,8 @@ const remove = defineRoute({
   description: "An event with registrations is cancelled instead (409 here), so participants see what happened.",
   security: bearerSecurity,
   middleware: organiser,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 const occurrences = defineRoute({
@@ -229,7 +229,7 @@ export const eventRoutes = createRouter()
     return c.json(toEventPublic(row), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteEvent(c.get("deps").db, c.get("org"), c.get("principal"), c.req.valid("param").id);
+    await deleteEvent(c.get("deps").db, c.get("org"), c.get("principal"), c.req.valid("param").id, expectedVersion(c));
     return c.body(null, 204);
   })
   .openapi(occurrences, async (c) => {
