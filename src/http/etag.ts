@@ -28,8 +28,8 @@ export function setEtag(c: Context, version: number) {
 /** Versions an If-Match header allows; undefined when any current version will do (no header, or `*`). */
 export type Expected = readonly number[] | undefined;
 
-/** One element of an If-Match list: `*`, or an entity tag, strong or weak (RFC 9110 §8.8.3). */
-const listElement = /[\t ]*(?:(\*)|(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")[\t ]*(?:,|$)/y;
+/** One element of an If-Match list: `*`, or an entity tag, strong or weak (RFC 9110 §8.8.3); empty elements are allowed (§5.6.1). */
+const listElement = /[\t ]*(?:(\*)|(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?[\t ]*(?:,|$)/y;
 
 /**
  * The versions an update or delete may apply to, from If-Match. Undefined when the client
