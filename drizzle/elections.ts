@@ -79,6 +79,8 @@ export const elections = sqliteTable(
     countedAt: text("counted_at"),
     publishedAt: text("published_at"),
     version: integer("version").notNull().default(1),
+    /** Version of the nominating committee's proposal (election_proposals), bumped by each PUT: its ETag. */
+    proposalVersion: integer("proposal_version").notNull().default(1),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -202,6 +204,8 @@ export const mandates = sqliteTable(
     place: integer("place"),
     startsOn: text("starts_on").notNull(),
     endsOn: text("ends_on").notNull(),
+    /** Bumped on every change: the ETag, for If-Match. */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),
   },
   (t) => [

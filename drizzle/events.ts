@@ -144,6 +144,8 @@ export const eventRegistrations = sqliteTable(
      */
     waitlistSeq: integer("waitlist_seq"),
     note: text("note"),
+    /** Bumped on every change: the ETag, for If-Match. */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -164,6 +166,10 @@ export const calendarFeedTokens = sqliteTable(
     orgId: text("org_id").notNull(),
     tokenHash: text("token_hash").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Set when the member revokes the URL; the row stays so its version keeps counting. */
+    revokedAt: text("revoked_at"),
+    /** Bumped by every rotation and revocation: the ETag of /me/calendar-token, which never repeats. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("calendar_feed_tokens_hash_unique").on(t.tokenHash)],
 );

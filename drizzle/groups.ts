@@ -101,6 +101,12 @@ export const groupMemberships = sqliteTable(
     role: text("role", { enum: groupRoles }).notNull(),
     joinedOn: text("joined_on").notNull(),
     leftOn: text("left_on"),
+    /**
+     * The version of the member's explicit membership of the group, carried from row to row:
+     * a role change opens a row one above the row it closes, and ending a row bumps it, so the
+     * ETag of /groups/{id}/members/{memberId} never comes back to an earlier value.
+     */
+    version: integer("version").notNull().default(1),
   },
   (t) => [
     // One open membership per member and group; history rows have leftOn set.

@@ -99,6 +99,8 @@ export const memberships = sqliteTable(
     currency: text("currency").notNull(),
     paidAt: text("paid_at"),
     paymentReference: text("payment_reference"),
+    /** Bumped on every change: the ETag, for If-Match. */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("memberships_member_idx").on(t.memberId, t.startsOn, t.endsOn), index("memberships_org_type_idx").on(t.orgId, t.typeId)],

@@ -40,6 +40,8 @@ export const apiKeys = sqliteTable(
     secretHash: text("secret_hash").notNull(),
     createdAt: text("created_at").notNull(),
     revokedAt: text("revoked_at"),
+    /** Bumped on every change: the ETag, for If-Match. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("api_keys_secret_hash_unique").on(t.secretHash), index("api_keys_org_idx").on(t.orgId, t.id)],
 );

@@ -109,8 +109,8 @@ const remove = defineRoute({
     "unassigned (no area, no district group), with a history row each.",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 const codesList = defineRoute({
@@ -237,7 +237,7 @@ export const areaRoutes = createRouter()
   })
   .openapi(remove, async (c) => {
     const { db, clock } = c.get("deps");
-    await deleteArea(db, c.get("org").id, c.req.valid("param").id, clock.now());
+    await deleteArea(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
     return c.body(null, 204);
   })
   .openapi(codesList, async (c) => {

@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { postalCodeKey } from "../members/district.ts";
@@ -36,8 +36,9 @@ export async function createArea(db: Db, orgId: string, input: AreaCreateInput &
   return getArea(db, orgId, id);
 }
 
-export async function updateArea(db: Db, orgId: string, id: string, input: AreaUpdateInput, expected: number | undefined, now: Date) {
+export async function updateArea(db: Db, orgId: string, id: string, input: AreaUpdateInput, expected: Expected, now: Date) {
   const current = await getArea(db, orgId, id);
+  requireVersion(expected, current.version);
   if (input.code !== undefined && input.code !== current.code) await requireFreeCode(db, orgId, input.code, id);
   const [updated] = await db
     .update(areas)
@@ -47,7 +48,7 @@ export async function updateArea(db: Db, orgId: string, id: string, input: AreaU
       version: sql`${areas.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(areas.orgId, orgId), eq(areas.id, id), expected === undefined ? undefined : eq(areas.version, expected)))
+    .where(and(eq(areas.orgId, orgId), eq(areas.id, id), versionMatches(areas.version, expected)))
     .returning({ id: areas.id });
   if (!updated) throw staleVersion();
   return getArea(db, orgId, id);
@@ -58,8 +59,9 @@ export async function updateArea(db: Db, orgId: string, id: string, input: AreaU
  * so it is a 409 until the group's areas are changed. Members in the area become
  * unassigned in the same batch, with a history row each.
  */
-export async function deleteArea(db: Db, orgId: string, id: string, now: Date) {
+export async function deleteArea(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
   const area = await getArea(db, orgId, id);
+  requireVersion(expected, area.version);
   if (area.districtGroupId) {
     const group = await db.query.groups.findFirst({ columns: { name: true }, where: eq(groups.id, area.districtGroupId) });
     throw conflict(
@@ -67,15 +69,21 @@ export async function deleteArea(db: Db, orgId: string, id: string, now: Date) {
       { districtGroupId: area.districtGroupId },
     );
   }
-  await runBatch(db, [
+  const gone = sql`NOT EXISTS (SELECT 1 FROM ${areas} WHERE ${areas.id} = ${id})`;
+  const [deleted] = await runBatch(db, [
     // Cascades remove its postal codes and the cover rows of closed district groups.
-    db.delete(areas).where(and(eq(areas.orgId, orgId), eq(areas.id, id))),
+    db
+      .delete(areas)
+      .where(and(eq(areas.orgId, orgId), eq(areas.id, id), versionMatches(areas.version, expected)))
+      .returning({ id: areas.id }),
+    // Only once the delete took: a stale If-Match changes nothing (reassigning an area that stays moves nobody).
     db
       .update(groups)
       .set({ proposalAreaId: null })
-      .where(and(eq(groups.orgId, orgId), eq(groups.proposalAreaId, id))),
+      .where(and(eq(groups.orgId, orgId), eq(groups.proposalAreaId, id), gone)),
     ...reassignAreas(db, orgId, [id], now),
   ]);
+  if ((deleted as unknown[]).length === 0 && expected !== undefined) throw staleVersion();
 }
 
 /**
@@ -91,12 +99,12 @@ export async function changePostalCodes(
     codes: string[];
     mode: "replace" | "add";
     move: boolean;
-    expected: number | undefined;
+    expected: Expected;
     now: Date;
   },
 ) {
   const { orgId, areaId, codes, mode, move, expected, now } = input;
-  await getArea(db, orgId, areaId);
+  requireVersion(expected, (await getArea(db, orgId, areaId)).version);
   const held = await heldElsewhere(db, orgId, codes, areaId);
   if (held.length > 0 && !move) throw heldConflict(held);
 
@@ -121,7 +129,7 @@ export async function changePostalCodes(
   const bump = db
     .update(areas)
     .set({ version: sql`${areas.version} + 1`, updatedAt: now.toISOString() })
-    .where(and(eq(areas.id, areaId), expected === undefined ? undefined : eq(areas.version, expected)))
+    .where(and(eq(areas.id, areaId), versionMatches(areas.version, expected)))
     .returning({ id: areas.id });
   const bumpIndex = statements.push(bump) - 1;
   statements.push(...reassignAreas(db, orgId, [areaId, ...held.map((h) => h.areaId)], now));
@@ -142,10 +150,10 @@ export async function changePostalCodes(
 
 export async function removePostalCode(
   db: Db,
-  input: { orgId: string; areaId: string; postalCode: string; expected: number | undefined; now: Date },
+  input: { orgId: string; areaId: string; postalCode: string; expected: Expected; now: Date },
 ) {
   const { orgId, areaId, expected, now } = input;
-  await getArea(db, orgId, areaId);
+  requireVersion(expected, (await getArea(db, orgId, areaId)).version);
   const key = postalCodeKey(input.postalCode) ?? "";
   const found = await db.query.areaPostalCodes.findFirst({
     where: and(eq(apc.orgId, orgId), eq(apc.postalCode, key), eq(apc.areaId, areaId)),
@@ -157,7 +165,7 @@ export async function removePostalCode(
     db
       .update(areas)
       .set({ version: sql`${areas.version} + 1`, updatedAt: now.toISOString() })
-      .where(and(eq(areas.id, areaId), expected === undefined ? undefined : eq(areas.version, expected)))
+      .where(and(eq(areas.id, areaId), versionMatches(areas.version, expected)))
       .returning({ id: areas.id }),
     ...reassignAreas(db, orgId, [areaId], now),
   ]);

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/index.ts";
+import { type Expected, versionMatches } from "../http/etag.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -24,7 +25,6 @@ export function jsonValues(values: readonly string[]): SQL {
  * and the version bump runs last. Inside the batch every statement then sees the version
  * the client read, or none of them acts, and the bump's empty RETURNING says "stale".
  */
-export function versionIs(table: SQL, id: string, expected: number | undefined): SQL {
-  if (expected === undefined) return sql`1`;
-  return sql`(SELECT version FROM ${table} WHERE id = ${id}) = ${expected}`;
+export function versionIs(table: SQL, id: string, expected: Expected): SQL {
+  return versionMatches(sql`(SELECT version FROM ${table} WHERE id = ${id})`, expected) ?? sql`1`;
 }

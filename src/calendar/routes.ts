@@ -5,7 +5,19 @@ import { schema } from "../db/index.ts";
 import { memberViewer, ownCalendar, viewerOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgIdParams, OrgParams, problems } from "../http/openapi.ts";
+import { expectedVersion, hasIfMatch, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonContent,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { buildFeed, type FeedEvent } from "./feed.ts";
 import {
   feedEvents,
@@ -79,11 +91,16 @@ const issueToken = defineRoute({
   operationId: "issueCalendarToken",
   tags,
   summary: "Create or rotate the member's personal feed URL",
-  description: "Issues a new unguessable token; any earlier one stops working at once. Only its hash is stored.",
+  description:
+    "Issues a new unguessable token; any earlier one stops working at once. Only its hash is stored. With If-Match, rotates " +
+    "only the token of that version (412 when it changed, or when there is none).",
   security: bearerSecurity,
   middleware: [requireMember],
-  request: { params: OrgParams },
-  responses: { 201: jsonContent(FeedToken, "The feed token and URL."), ...problems(...authProblems, "idempotency_key_reused") },
+  request: { params: OrgParams, headers: IfMatchHeaders },
+  responses: {
+    201: { ...jsonContent(FeedToken, "The feed token and URL."), headers: etagHeader },
+    ...problems(...authProblems, "precondition_failed", "idempotency_key_reused"),
+  },
 });
 
 const tokenStatus = defineRoute({
@@ -96,7 +113,7 @@ const tokenStatus = defineRoute({
   middleware: [requireMember],
   request: { params: OrgParams },
   responses: {
-    200: jsonContent(z.object({ createdAt: z.string() }).openapi("CalendarFeedTokenStatus"), "A token exists."),
+    200: { ...jsonContent(z.object({ createdAt: z.string() }).openapi("CalendarFeedTokenStatus"), "A token exists."), headers: etagHeader },
     ...problems(...authProblems),
   },
 });
@@ -107,10 +124,14 @@ const revokeToken = defineRoute({
   operationId: "revokeCalendarToken",
   tags,
   summary: "Revoke the member's personal feed URL",
+  description: "With If-Match, only the token of that version (412 when it changed, or when there is none).",
   security: bearerSecurity,
   middleware: [requireMember],
-  request: { params: OrgParams },
-  responses: { 204: { description: "Revoked (also when there was none)." }, ...problems(...authProblems) },
+  request: { params: OrgParams, headers: IfMatchHeaders },
+  responses: {
+    204: { description: "Revoked (also when there was none, without If-Match)." },
+    ...problems(...authProblems, "precondition_failed"),
+  },
 });
 
 function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[], cache: "public" | "private") {
@@ -154,14 +175,17 @@ export const calendarRoutes = createRouter()
   .openapi(issueToken, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const issued = await issueFeedToken(db, org.id, memberOf(c), clock.now());
+    const { version, ...issued } = await issueFeedToken(db, org.id, memberOf(c), expectedVersion(c), hasIfMatch(c), clock.now());
+    setEtag(c, version);
     return c.json({ ...issued, url: `/v1/orgs/${org.slug}/feeds/${issued.token}/calendar.ics` }, 201);
   })
   .openapi(tokenStatus, async (c) => {
     const row = await feedTokenOf(c.get("deps").db, c.get("org").id, memberOf(c));
+    setEtag(c, row.version);
     return c.json({ createdAt: row.createdAt }, 200);
   })
   .openapi(revokeToken, async (c) => {
-    await revokeFeedToken(c.get("deps").db, c.get("org").id, memberOf(c));
+    const { db, clock } = c.get("deps");
+    await revokeFeedToken(db, c.get("org").id, memberOf(c), expectedVersion(c), hasIfMatch(c), clock.now());
     return c.body(null, 204);
   });

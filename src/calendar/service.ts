@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { jsonList } from "../events/visibility.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import type { FeedEvent } from "./feed.ts";
@@ -57,26 +58,61 @@ export async function groupExists(db: Db, orgId: string, groupId: string) {
 /**
  * Personal feed tokens: calendar apps cannot send Authorization headers, so the URL itself
  * is the credential. It is random (190 bits), stored only as a hash, and replaced or
- * revoked by the member at will.
+ * revoked by the member at will. A member's row stays once made (revoking marks it), so its
+ * version, the ETag of /me/calendar-token, keeps counting across revocations.
  */
-export async function issueFeedToken(db: Db, orgId: string, memberId: string, now: Date) {
+async function liveToken(db: Db, orgId: string, memberId: string) {
+  return db.query.calendarFeedTokens.findFirst({
+    where: and(eq(tokens.orgId, orgId), eq(tokens.memberId, memberId), isNull(tokens.revokedAt)),
+  });
+}
+
+/**
+ * Issues a token, replacing any earlier one. With If-Match (`ifMatch`) it replaces only the
+ * current token of that version, and 412 when there is none; the condition is part of the upsert.
+ */
+export async function issueFeedToken(db: Db, orgId: string, memberId: string, expected: Expected, ifMatch: boolean, now: Date) {
+  if (ifMatch) {
+    const current = await liveToken(db, orgId, memberId);
+    if (!current) throw staleVersion();
+    requireVersion(expected, current.version);
+  }
   const token = `cal_${randomToken(32)}`;
-  const row = { memberId, orgId, tokenHash: await sha256Hex(token), createdAt: now.toISOString() };
-  await db
+  const row = { memberId, orgId, tokenHash: await sha256Hex(token), createdAt: now.toISOString(), revokedAt: null };
+  const [saved] = await db
     .insert(tokens)
-    .values(row)
-    .onConflictDoUpdate({ target: tokens.memberId, set: { tokenHash: row.tokenHash, createdAt: row.createdAt } });
-  return { token, createdAt: row.createdAt };
+    .values({ ...row, version: 1 })
+    .onConflictDoUpdate({
+      target: tokens.memberId,
+      set: { tokenHash: row.tokenHash, createdAt: row.createdAt, revokedAt: null, version: sql`${tokens.version} + 1` },
+      setWhere: ifMatch ? and(isNull(tokens.revokedAt), versionMatches(tokens.version, expected)) : undefined,
+    })
+    .returning({ version: tokens.version });
+  if (!saved) throw staleVersion();
+  return { token, createdAt: row.createdAt, version: saved.version };
 }
 
 export async function feedTokenOf(db: Db, orgId: string, memberId: string) {
-  const row = await db.query.calendarFeedTokens.findFirst({ where: and(eq(tokens.orgId, orgId), eq(tokens.memberId, memberId)) });
+  const row = await liveToken(db, orgId, memberId);
   if (!row) throw notFound("Calendar feed token");
   return row;
 }
 
-export async function revokeFeedToken(db: Db, orgId: string, memberId: string) {
-  await db.delete(tokens).where(and(eq(tokens.orgId, orgId), eq(tokens.memberId, memberId)));
+/** Revokes the member's token; with If-Match only that version of it, and 412 when there is none. */
+export async function revokeFeedToken(db: Db, orgId: string, memberId: string, expected: Expected, ifMatch: boolean, now: Date) {
+  const current = await liveToken(db, orgId, memberId);
+  if (!current) {
+    if (ifMatch) throw staleVersion();
+    return;
+  }
+  requireVersion(expected, current.version);
+  const [revoked] = await db
+    .update(tokens)
+    .set({ revokedAt: now.toISOString(), version: sql`${tokens.version} + 1` })
+    .where(and(eq(tokens.memberId, memberId), isNull(tokens.revokedAt), versionMatches(tokens.version, expected)))
+    .returning({ memberId: tokens.memberId });
+  // Without If-Match, a token revoked meanwhile is revoked all the same.
+  if (!revoked && ifMatch) throw staleVersion();
 }
 
 /** The member a feed token belongs to; 404 for unknown or revoked tokens and for erased members. */
@@ -85,7 +121,14 @@ export async function memberOfFeedToken(db: Db, orgId: string, token: string): P
     .select({ memberId: tokens.memberId })
     .from(tokens)
     .innerJoin(schema.members, eq(schema.members.id, tokens.memberId))
-    .where(and(eq(tokens.orgId, orgId), eq(tokens.tokenHash, await sha256Hex(token)), sql`${schema.members.erasedAt} IS NULL`))
+    .where(
+      and(
+        eq(tokens.orgId, orgId),
+        eq(tokens.tokenHash, await sha256Hex(token)),
+        isNull(tokens.revokedAt),
+        sql`${schema.members.erasedAt} IS NULL`,
+      ),
+    )
     .limit(1);
   if (!row) throw notFound("Calendar feed");
   return row.memberId;

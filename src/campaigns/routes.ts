@@ -103,8 +103,8 @@ const remove = defineRoute({
   summary: "Delete a campaign (its events stay, without a campaign)",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Deleted." }, ...problems(...authProblems) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "precondition_failed") },
 });
 
 const calendar = defineRoute({
@@ -163,7 +163,7 @@ export const campaignRoutes = createRouter()
     return c.json(toCampaignPublic(row), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    await deleteCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id, expectedVersion(c));
     return c.body(null, 204);
   })
   .openapi(calendar, async (c) => {

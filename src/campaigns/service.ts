@@ -5,7 +5,7 @@ import { schema } from "../db/index.ts";
 import { overridesFor } from "../events/occurrences.ts";
 import { iso, occurrencesIn } from "../events/series.ts";
 import type { OrgContext } from "../http/env.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -85,15 +85,9 @@ export async function listCampaigns(db: Db, orgId: string, limit: number, cursor
   return page(rows, limit, toCampaignPublic, (row) => [row.startsOn, row.id]);
 }
 
-export async function updateCampaign(
-  db: Db,
-  orgId: string,
-  id: string,
-  input: CampaignUpdateInput,
-  expected: number | undefined,
-  now: Date,
-) {
+export async function updateCampaign(db: Db, orgId: string, id: string, input: CampaignUpdateInput, expected: Expected, now: Date) {
   const current = await getCampaign(db, orgId, id);
+  requireVersion(expected, current.version);
   checkPeriod(input.startsOn ?? current.startsOn, input.endsOn ?? current.endsOn);
   const [row] = await db
     .update(cp)
@@ -107,16 +101,20 @@ export async function updateCampaign(
       version: sql`${cp.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(cp.id, id), eq(cp.version, expected ?? current.version)))
+    .where(and(eq(cp.id, id), eq(cp.version, current.version)))
     .returning();
   if (!row) throw staleVersion();
   return row;
 }
 
 /** Events keep existing when their campaign goes; they just no longer belong to one. */
-export async function deleteCampaign(db: Db, orgId: string, id: string) {
-  await getCampaign(db, orgId, id);
-  await db.delete(cp).where(eq(cp.id, id));
+export async function deleteCampaign(db: Db, orgId: string, id: string, expected: Expected) {
+  requireVersion(expected, (await getCampaign(db, orgId, id)).version);
+  const deleted = await db
+    .delete(cp)
+    .where(and(eq(cp.id, id), versionMatches(cp.version, expected)))
+    .returning({ id: cp.id });
+  if (deleted.length === 0 && expected !== undefined) throw staleVersion();
 }
 
 const statusKeys = {

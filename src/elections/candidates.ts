@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { ApiError, conflict, type FieldError, invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -27,16 +28,19 @@ const columns = {
   createdAt: c.createdAt,
   respondedAt: c.respondedAt,
   withdrawnAt: c.withdrawnAt,
+  version: c.version,
 };
 interface CandidateView {
   memberId: string;
   nominatedById: string | null;
   gender: string | null;
+  version: number;
 }
 
 export function toCandidatePublic<T extends CandidateView>(row: T, viewer: Viewer) {
   const own = viewer.kind === "member" && viewer.memberId === row.memberId;
-  const { nominatedById: _who, gender, ...rest } = row;
+  // The version leaves as the ETag, not in the body.
+  const { nominatedById: _who, version: _version, gender, ...rest } = row;
   return { ...rest, ...(isKey(viewer) || own ? { gender } : {}) };
 }
 
@@ -187,32 +191,50 @@ async function candidateRow(db: Db, electionId: string, id: string) {
   return row;
 }
 
-/** Changes a candidate's status if it is still `from` (so concurrent answers cannot both apply). */
-async function move(db: Db, row: CandidateRow, from: CandidateStatus[], to: CandidateStatus, stamp: Partial<CandidateRow>, now: Date) {
+/** Changes a candidate's status if it is still the version read (so concurrent answers cannot both apply). */
+async function move(
+  db: Db,
+  row: CandidateRow,
+  from: CandidateStatus[],
+  to: CandidateStatus,
+  stamp: Partial<CandidateRow>,
+  expected: Expected,
+  now: Date,
+) {
   if (!from.includes(row.status)) throw conflict(`The nomination is ${row.status}.`, { reason: `candidate_${row.status}` });
   const [moved] = await db
     .update(c)
     .set({ status: to, ...stamp, version: sql`${c.version} + 1`, updatedAt: now.toISOString() })
-    .where(and(eq(c.id, row.id), eq(c.status, row.status)))
+    .where(and(eq(c.id, row.id), eq(c.status, row.status), eq(c.version, row.version)))
     .returning({ id: c.id });
-  if (!moved) throw conflict("The nomination changed meanwhile; read it again.");
+  if (!moved) throw lostRace(expected, () => conflict("The nomination changed meanwhile; read it again."));
 }
 
 /** The nominee answers a nomination with their own token, until voting opens. */
-export async function answer(db: Db, election: ElectionRow, id: string, viewer: Viewer, accept: boolean, timeZone: string, now: Date) {
+export async function answer(
+  db: Db,
+  election: ElectionRow,
+  id: string,
+  viewer: Viewer,
+  accept: boolean,
+  expected: Expected,
+  timeZone: string,
+  now: Date,
+) {
   const row = await candidateRow(db, election.id, id);
   if (viewer.kind !== "member" || viewer.memberId !== row.memberId) {
     if (viewer.kind === "member" && row.nominatedById !== viewer.memberId && row.status !== "accepted") throw notFound("Candidate");
     throw new ApiError("forbidden", "Only the nominee can accept or decline a nomination, with their own member token.");
   }
+  requireVersion(expected, row.version);
   requireBeforeVoting(election, "a nomination can no longer be answered");
   if (accept) await requireActiveStanding(db, row.memberId, localDay(now, timeZone), "stand for election");
-  await move(db, row, ["proposed"], accept ? "accepted" : "declined", { respondedAt: now.toISOString() }, now);
+  await move(db, row, ["proposed"], accept ? "accepted" : "declined", { respondedAt: now.toISOString() }, expected, now);
   return getCandidate(db, election.id, id, viewer);
 }
 
 /** The candidate, the member who nominated them (while unanswered), or staff withdraw a nomination, until voting opens. */
-export async function withdraw(db: Db, election: ElectionRow, id: string, viewer: Viewer, now: Date) {
+export async function withdraw(db: Db, election: ElectionRow, id: string, viewer: Viewer, expected: Expected, now: Date) {
   const row = await candidateRow(db, election.id, id);
   const self = viewer.kind === "member" && viewer.memberId === row.memberId;
   const nominator = viewer.kind === "member" && viewer.memberId === row.nominatedById && row.status === "proposed";
@@ -221,8 +243,9 @@ export async function withdraw(db: Db, election: ElectionRow, id: string, viewer
     throw new ApiError("forbidden", "Only the candidate or staff can withdraw a candidacy.");
   }
   if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot withdraw a candidacy.");
+  requireVersion(expected, row.version);
   requireBeforeVoting(election, "a candidate can no longer withdraw");
-  await move(db, row, ["proposed", "accepted"], "withdrawn", { withdrawnAt: now.toISOString() }, now);
+  await move(db, row, ["proposed", "accepted"], "withdrawn", { withdrawnAt: now.toISOString() }, expected, now);
   return getCandidate(db, election.id, id, { kind: "staff" });
 }
 
@@ -233,6 +256,7 @@ export async function updateCandidate(
   id: string,
   viewer: Viewer,
   input: z.infer<typeof CandidateUpdate>,
+  expected: Expected,
   now: Date,
 ) {
   const row = await candidateRow(db, election.id, id);
@@ -241,9 +265,10 @@ export async function updateCandidate(
     throw new ApiError("forbidden", "Only the candidate or staff can change a candidate's statement.");
   }
   if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot change candidates.");
+  requireVersion(expected, row.version);
   requireBeforeVoting(election, "what voters read about candidates no longer changes");
   if (election.genderRule && input.gender === null) throw invalid("body.gender", "cannot be removed: this election applies a gender rule");
-  await db
+  const [updated] = await db
     .update(c)
     .set({
       ...(input.statement !== undefined && { statement: input.statement }),
@@ -251,7 +276,9 @@ export async function updateCandidate(
       version: sql`${c.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(eq(c.id, row.id));
+    .where(and(eq(c.id, row.id), versionMatches(c.version, expected)))
+    .returning({ id: c.id });
+  if (!updated) throw expected === undefined ? notFound("Candidate") : staleVersion();
   return getCandidate(db, election.id, id, viewer);
 }
 
@@ -291,8 +318,13 @@ export async function requireProposalAuthor(db: Db, election: ElectionRow, viewe
   throw new ApiError("forbidden", "The proposal is set by staff or by members of the election's nominating committee.");
 }
 
-/** Replaces the proposal: nominees of this election (proposed or accepted), most recommended first. */
-export async function putProposal(db: Db, election: ElectionRow, input: z.infer<typeof ProposalPut>) {
+/**
+ * Replaces the proposal: nominees of this election (proposed or accepted), most recommended
+ * first. Its version (elections.proposal_version) is the ETag: every statement of the batch
+ * is conditioned on the version read and the bump runs last, so a stale PUT changes nothing.
+ */
+export async function putProposal(db: Db, election: ElectionRow, input: z.infer<typeof ProposalPut>, expected: Expected) {
+  requireVersion(expected, election.proposalVersion);
   requireBeforeVoting(election, "the committee's proposal is fixed");
   const ids = input.entries.map((entry) => entry.memberId);
   const nominees = ids.length
@@ -314,11 +346,21 @@ export async function putProposal(db: Db, election: ElectionRow, input: z.infer<
       errors,
     });
   }
-  await db.batch([
-    db.delete(pr).where(eq(pr.electionId, election.id)),
-    ...input.entries.map((entry, i) =>
-      db.insert(pr).values({ electionId: election.id, place: i + 1, memberId: entry.memberId, reason: entry.reason ?? null }),
-    ),
+  const e = schema.elections;
+  const unchanged = sql`(SELECT ${e.proposalVersion} FROM ${e} WHERE ${e.id} = ${election.id}) = ${election.proposalVersion}`;
+  const entries = input.entries.map((entry) => ({ memberId: entry.memberId, reason: entry.reason ?? null }));
+  const [, , bumped] = await db.batch([
+    db.delete(pr).where(and(eq(pr.electionId, election.id), unchanged)),
+    db.run(sql`INSERT INTO ${pr} (election_id, place, member_id, reason)
+      SELECT ${election.id}, key + 1, json_extract(value, '$.memberId'), json_extract(value, '$.reason')
+      FROM json_each(${JSON.stringify(entries)}) WHERE ${unchanged}`),
+    db
+      .update(e)
+      .set({ proposalVersion: sql`${e.proposalVersion} + 1` })
+      .where(and(eq(e.id, election.id), eq(e.proposalVersion, election.proposalVersion)))
+      .returning({ version: e.proposalVersion }),
   ]);
-  return proposalOf(db, election.id);
+  const [after] = bumped;
+  if (!after) throw lostRace(expected, () => conflict("The proposal changed meanwhile; read it again and retry."));
+  return { entries: await proposalOf(db, election.id), version: after.version };
 }

@@ -8,6 +8,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
 import { conflict } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { queueElectionCall } from "../mailings/automations.ts";
@@ -28,11 +29,19 @@ async function reload(db: Db, id: string): Promise<ElectionRow> {
   return row;
 }
 
+/** A status change: the election after it, and whether this request's conditional write made it (rather than a concurrent one). */
+interface Moved {
+  row: ElectionRow;
+  applied: boolean;
+}
+
+const rowsAffected = (result: unknown) => Number((result as { rowsAffected?: number } | undefined)?.rowsAffected ?? 0);
+
 /** The earlier of two ISO instants (text compares as time does). */
 const earlier = (a: string, b: string) => [a, b].sort()[0] as string;
 
 /** Opens voting and writes the electorate, both or neither. `early`: staff open it before its time, which moves the times. */
-async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date, early: boolean): Promise<ElectionRow> {
+async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date, early: boolean): Promise<Moved> {
   const at = now.toISOString();
   const times = early
     ? {
@@ -41,7 +50,7 @@ async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date,
         nominationOpensAt: earlier(row.nominationOpensAt, at),
       }
     : {};
-  await db.batch([
+  const [opening] = await db.batch([
     db
       .update(e)
       .set({ status: "voting", ...times, version: row.version + 1, updatedAt: at })
@@ -50,7 +59,7 @@ async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date,
   ]);
   const opened = await reload(db, row.id);
   if (opened.status === "voting") await sendElectionCall(db, opened, "voting_open", now);
-  return opened;
+  return { row: opened, applied: rowsAffected(opening) > 0 };
 }
 
 /**
@@ -69,7 +78,7 @@ async function sendElectionCall(db: Db, row: ElectionRow, phase: "nominations_op
 }
 
 /** Closes the poll and rewrites its ballots in random order (ballot-storage.ts), both or neither. */
-async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean): Promise<ElectionRow> {
+async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean): Promise<Moved> {
   const at = now.toISOString();
   const closed = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'closed' AND ${e.version} = ${row.version + 1})`;
   const [closing] = await db.batch([
@@ -79,8 +88,9 @@ async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean):
       .where(and(eq(e.id, row.id), eq(e.status, "voting"), eq(e.version, row.version))),
     ...sealBallots(db, row.id, closed),
   ]);
-  if (closing.rowsAffected === 1) await truncateLocalLog(db);
-  return reload(db, row.id);
+  const applied = rowsAffected(closing) > 0;
+  if (applied) await truncateLocalLog(db);
+  return { row: await reload(db, row.id), applied };
 }
 
 /**
@@ -89,6 +99,18 @@ async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean):
  * election closed with the reason, for staff to see.
  */
 export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
+  return (await count(db, row, now)).row;
+}
+
+/** POST …/count: counts again, with If-Match only the version read. */
+export async function recount(db: Db, row: ElectionRow, expected: Expected, now: Date): Promise<ElectionRow> {
+  requireVersion(expected, row.version);
+  const counted = await count(db, row, now);
+  if (!counted.applied) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
+  return counted.row;
+}
+
+async function count(db: Db, row: ElectionRow, now: Date): Promise<Moved> {
   if (row.status !== "closed" && row.status !== "counted") {
     throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
   }
@@ -101,7 +123,7 @@ export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promis
     error = thrown.message;
   }
   const at = now.toISOString();
-  await db
+  const stored = await db
     .update(e)
     .set(
       result
@@ -109,11 +131,11 @@ export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promis
         : { status: "closed", result: null, countError: error, countedAt: null, version: row.version + 1, updatedAt: at },
     )
     .where(and(eq(e.id, row.id), inArray(e.status, ["closed", "counted"]), eq(e.version, row.version)));
-  return reload(db, row.id);
+  return { row: await reload(db, row.id), applied: rowsAffected(stored) > 0 };
 }
 
 /** Publishes the result and creates the mandates of the elected, both or neither. */
-async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: string | undefined, now: Date): Promise<ElectionRow> {
+async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: string | undefined, now: Date): Promise<Moved> {
   if (row.status !== "counted" || !row.result) throw conflict("Only a counted election can be published; count it first.");
   const result = JSON.parse(row.result) as StoredResult;
   const position = await db.query.positions.findFirst({ where: eq(schema.positions.id, row.positionId) });
@@ -123,7 +145,7 @@ async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: st
   const at = now.toISOString();
   const md = schema.mandates;
   const published = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'published' AND ${e.version} = ${row.version + 1})`;
-  await db.batch([
+  const [publishing] = await db.batch([
     db
       .update(e)
       .set({ status: "published", publishedAt: at, version: row.version + 1, updatedAt: at })
@@ -134,7 +156,7 @@ async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: st
         WHERE ${published}`),
     ),
   ]);
-  return reload(db, row.id);
+  return { row: await reload(db, row.id), applied: rowsAffected(publishing) > 0 };
 }
 
 /** Brings an election up to date with the clock: opens, closes and counts what is due. */
@@ -143,15 +165,19 @@ export async function settle(db: Db, row: ElectionRow, timeZone: string, now: Da
   // Each step either changes the status or reloads a row someone else changed; a few rounds always suffice.
   for (let step = 0; step < 6; step++) {
     const due = advance(current, now);
-    if (current.status === "nominating" && due !== "nominating") current = await openVoting(db, current, timeZone, now, false);
-    else if (current.status === "voting" && due === "closed") current = await closeVoting(db, current, now, false);
-    else if (current.status === "closed" && current.countError === null) current = await countAndStore(db, current, now);
+    if (current.status === "nominating" && due !== "nominating") current = (await openVoting(db, current, timeZone, now, false)).row;
+    else if (current.status === "voting" && due === "closed") current = (await closeVoting(db, current, now, false)).row;
+    else if (current.status === "closed" && current.countError === null) current = (await count(db, current, now)).row;
     else break;
   }
   return current;
 }
 
-/** A move asked for by staff: every step in between happens in order, early steps moving the election's times. */
+/**
+ * A move asked for by staff: every step in between happens in order, early steps moving the
+ * election's times. With If-Match the first step must be this request's own write on the
+ * version the client read (each step is conditioned on the version it starts from).
+ */
 export async function transition(
   db: Db,
   row: ElectionRow,
@@ -159,18 +185,22 @@ export async function transition(
   timeZone: string,
   now: Date,
   termStartsOn?: string,
+  expected?: Expected,
 ): Promise<ElectionRow> {
   let current = await settle(db, row, timeZone, now);
+  requireVersion(expected, current.version);
   const refusal = transitionRefusal(current.status, to);
   if (refusal) throw conflict(refusal);
   const today = localDay(now, timeZone);
+  let first = true;
   // The clock may carry the election past `to` on the way (announcing one whose voting time has come): that is no error.
   while (statusIndex(current.status) < statusIndex(to)) {
     const before = current;
+    let step: Moved;
     switch (current.status) {
       case "draft":
-        current = await announce(db, current, now);
-        current = await settle(db, current, timeZone, now);
+        step = await announce(db, current, now);
+        step = { ...step, row: await settle(db, step.row, timeZone, now) };
         break;
       case "nominating":
         // The electorate is read from memberships on the cut-off day, which must have come.
@@ -179,32 +209,35 @@ export async function transition(
             reason: "before_cutoff",
           });
         }
-        current = await openVoting(db, current, timeZone, now, true);
+        step = await openVoting(db, current, timeZone, now, true);
         break;
       case "voting":
-        current = await closeVoting(db, current, now, true);
+        step = await closeVoting(db, current, now, true);
         break;
       case "closed":
-        current = await countAndStore(db, current, now);
-        if (current.status === "closed") throw conflict(`The ballots could not be counted: ${current.countError}`);
+        step = await count(db, current, now);
+        if (step.row.status === "closed") throw conflict(`The ballots could not be counted: ${step.row.countError}`);
         break;
       case "counted":
-        current = await publish(db, current, today, termStartsOn, now);
+        step = await publish(db, current, today, termStartsOn, now);
         break;
       case "published":
         return current;
     }
+    if (first && !step.applied && expected !== undefined) throw lostRace(expected, () => conflict("The election changed meanwhile."));
+    first = false;
+    current = step.row;
     if (current.version === before.version) throw conflict("The election changed meanwhile; read it again and retry.");
   }
   return current;
 }
 
-async function announce(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
-  await db
+async function announce(db: Db, row: ElectionRow, now: Date): Promise<Moved> {
+  const announcing = await db
     .update(e)
     .set({ status: "nominating", version: row.version + 1, updatedAt: now.toISOString() })
     .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version)));
   const announced = await reload(db, row.id);
   if (announced.status === "nominating") await sendElectionCall(db, announced, "nominations_open", now);
-  return announced;
+  return { row: announced, applied: rowsAffected(announcing) > 0 };
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -69,15 +70,16 @@ export async function currentHolders(db: Db, positionId: string, today: string) 
     .orderBy(asc(md.startsOn), asc(md.place), asc(md.id));
 }
 
+/** A mandate as the API shows it, and its version (the ETag). */
 export async function getMandate(db: Db, orgId: string, id: string, today: string) {
-  const [row] = await db
-    .select(columns)
+  const [found] = await db
+    .select({ row: columns, version: md.version })
     .from(md)
     .innerJoin(pos, eq(pos.id, md.positionId))
     .innerJoin(mem, eq(mem.id, md.memberId))
     .where(and(eq(md.orgId, orgId), eq(md.id, id)));
-  if (!row) throw notFound("Mandate");
-  return toMandatePublic(today)(row);
+  if (!found) throw notFound("Mandate");
+  return { mandate: toMandatePublic(today)(found.row), version: found.version };
 }
 
 /** Staff record a mandate that no election here produced (an appointment, history from before Grasrot). */
@@ -109,13 +111,16 @@ export async function createMandate(
   return getMandate(db, orgId, id, today);
 }
 
-/** Ends a term early (or corrects its end). */
-export async function updateMandateEnd(db: Db, orgId: string, id: string, endsOn: string, today: string) {
-  const mandate = await getMandate(db, orgId, id, today);
+/** Ends a term early (or corrects its end); with If-Match, only on that version. */
+export async function updateMandateEnd(db: Db, orgId: string, id: string, endsOn: string, expected: Expected, today: string) {
+  const { mandate, version } = await getMandate(db, orgId, id, today);
+  requireVersion(expected, version);
   if (endsOn < mandate.startsOn) throw invalid("body.endsOn", `must not be before the term's start (${mandate.startsOn})`);
-  await db
+  const [updated] = await db
     .update(md)
-    .set({ endsOn })
-    .where(and(eq(md.orgId, orgId), eq(md.id, id)));
+    .set({ endsOn, version: sql`${md.version} + 1` })
+    .where(and(eq(md.orgId, orgId), eq(md.id, id), versionMatches(md.version, expected)))
+    .returning({ id: md.id });
+  if (!updated) throw expected === undefined ? notFound("Mandate") : staleVersion();
   return getMandate(db, orgId, id, today);
 }

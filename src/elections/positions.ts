@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -65,10 +65,11 @@ export async function updatePosition(
   orgId: string,
   id: string,
   input: z.infer<typeof PositionUpdate>,
-  expected: number | undefined,
+  expected: Expected,
   now: Date,
 ) {
-  await getPosition(db, orgId, id);
+  const current = await getPosition(db, orgId, id);
+  requireVersion(expected, current.version);
   if (input.bodyGroupId) await requireGroup(db, orgId, input.bodyGroupId, "body.bodyGroupId");
   const [row] = await db
     .update(p)
@@ -81,7 +82,7 @@ export async function updatePosition(
       version: sql`${p.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(p.orgId, orgId), eq(p.id, id), expected === undefined ? undefined : eq(p.version, expected)))
+    .where(and(eq(p.orgId, orgId), eq(p.id, id), versionMatches(p.version, expected)))
     .returning();
   if (!row) throw staleVersion();
   return row;

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
 import { decodeCursor } from "../http/pagination.ts";
 import { ApiError, conflict, type FieldError, invalid, notFound } from "../http/problem.ts";
 import { randomToken } from "../lib/crypto.ts";
@@ -174,6 +174,7 @@ export async function createElection(db: Db, orgId: string, timeZone: string, in
     countedAt: null,
     publishedAt: null,
     version: 1,
+    proposalVersion: 1,
     createdAt: at,
     updatedAt: at,
   };
@@ -186,9 +187,10 @@ export async function updateElection(
   row: ElectionRow,
   timeZone: string,
   input: z.infer<typeof ElectionUpdate>,
-  expected: number | undefined,
+  expected: Expected,
   now: Date,
 ) {
+  requireVersion(expected, row.version);
   if (!editable(row.status)) throw conflict(`The election is ${row.status}: its settings are fixed once voting has opened.`);
   const settings: Settings = {
     seats: input.seats ?? row.seats,
@@ -218,12 +220,9 @@ export async function updateElection(
       version: sql`${e.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(e.id, row.id), sql`${e.status} IN ('draft', 'nominating')`, eq(e.version, expected ?? row.version)))
+    .where(and(eq(e.id, row.id), sql`${e.status} IN ('draft', 'nominating')`, eq(e.version, row.version)))
     .returning();
-  if (!updated) {
-    if (expected !== undefined) throw staleVersion();
-    throw conflict("The election changed while it was being updated; read it again and retry.");
-  }
+  if (!updated) throw lostRace(expected, () => conflict("The election changed while it was being updated; read it again and retry."));
   return updated;
 }
 
@@ -238,12 +237,14 @@ async function requireGenders(db: Db, electionId: string) {
   if (missing) throw conflict("A gender rule needs every candidate's gender; some candidates have none yet (PATCH the candidates first).");
 }
 
-export async function deleteElection(db: Db, row: ElectionRow) {
+export async function deleteElection(db: Db, row: ElectionRow, expected: Expected) {
+  requireVersion(expected, row.version);
+  if (row.status !== "draft") throw conflict(`Only a draft can be deleted; this election is ${row.status}.`);
   const deleted = await db
     .delete(e)
-    .where(and(eq(e.id, row.id), eq(e.status, "draft")))
+    .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version)))
     .returning({ id: e.id });
-  if (deleted.length === 0) throw conflict(`Only a draft can be deleted; this election is ${row.status}.`);
+  if (deleted.length === 0) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
 }
 
 export async function listElectionRows(

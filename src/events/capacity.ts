@@ -37,7 +37,8 @@ export const mostTaken = (eventId: string) =>
  * One statement; usable inside a batch.
  */
 export function promoteWaitlisted(db: Db, eventId: string, now: Date) {
-  return db.run(sql`UPDATE ${reg} SET status = 'accepted', waitlisted_at = NULL, waitlist_seq = NULL, updated_at = ${now.toISOString()}
+  return db.run(sql`UPDATE ${reg} SET status = 'accepted', waitlisted_at = NULL, waitlist_seq = NULL, version = version + 1,
+      updated_at = ${now.toISOString()}
     WHERE id IN (
       SELECT w.id FROM (
         SELECT id, occurrence_start,

@@ -1,11 +1,14 @@
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
   IdSchema,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -52,7 +55,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(RegistrationPublic, "The registration."),
-      headers: locationHeader("registration"),
+      headers: { ...etagHeader, ...locationHeader("registration") },
     },
     ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
@@ -97,7 +100,7 @@ const get = defineRoute({
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: RegistrationParams },
-  responses: { 200: jsonContent(RegistrationPublic, "The registration."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(RegistrationPublic, "The registration."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const patch = defineRoute({
@@ -112,10 +115,10 @@ const patch = defineRoute({
     "first on the waiting list is accepted in the same transaction.",
   security: bearerSecurity,
   middleware: keyOrMember,
-  request: { params: RegistrationParams, body: jsonBody(RegistrationUpdate) },
+  request: { params: RegistrationParams, headers: IfMatchHeaders, body: jsonBody(RegistrationUpdate) },
   responses: {
-    200: jsonContent(RegistrationPublic, "The registration as it now is."),
-    ...problems(...authProblems, ...bodyProblems, "conflict"),
+    200: { ...jsonContent(RegistrationPublic, "The registration as it now is."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 
@@ -138,6 +141,7 @@ export const registrationRoutes = createRouter()
     const { id } = c.req.valid("param");
     const created = await register(db, org, c.get("principal"), id, c.req.valid("json"), clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/events/${id}/registrations/${created.row.id}`);
+    setEtag(c, created.row.version);
     return c.json(toRegistrationPublic(created), 201);
   })
   .openapi(list, async (c) => {
@@ -156,7 +160,9 @@ export const registrationRoutes = createRouter()
   .openapi(get, async (c) => {
     const { db, clock } = c.get("deps");
     const { id, registrationId } = c.req.valid("param");
-    return c.json(toRegistrationPublic(await getRegistration(db, c.get("org"), c.get("principal"), id, registrationId, clock.now())), 200);
+    const found = await getRegistration(db, c.get("org"), c.get("principal"), id, registrationId, clock.now());
+    setEtag(c, found.row.version);
+    return c.json(toRegistrationPublic(found), 200);
   })
   .openapi(patch, async (c) => {
     const { db, clock } = c.get("deps");
@@ -168,8 +174,10 @@ export const registrationRoutes = createRouter()
       id,
       registrationId,
       c.req.valid("json").status,
+      expectedVersion(c),
       clock.now(),
     );
+    setEtag(c, changed.row.version);
     return c.json(toRegistrationPublic(changed), 200);
   })
   .openapi(mine, async (c) => {

@@ -3,6 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
+import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -150,6 +151,7 @@ export async function changeRegistration(
   eventId: string,
   id: string,
   target: Exclude<Status, "applied">,
+  expected: Expected,
   now: Date,
 ) {
   const event = await getVisibleEvent(db, org, principal, eventId, now);
@@ -163,6 +165,7 @@ export async function changeRegistration(
   const rule = transitions[target];
   if (!organiser && !rule.self)
     throw new ApiError("forbidden", "Members may only cancel their own registration; organisers decide the rest.");
+  requireVersion(expected, current.row.version);
   const from = current.row.status;
   if (from === target) return current;
   if (!rule.from.includes(from))
@@ -177,10 +180,11 @@ export async function changeRegistration(
     throw conflict("The event has already begun; record attendance instead.", { reason: "event_past" });
 
   const stamp = now.toISOString();
-  const guard: SQL[] = [sql`${reg.id} = ${id}`, sql`${reg.status} = ${from}`];
+  // The version read is the compare-and-swap: If-Match, and whatever else changed the registration meanwhile.
+  const guard: SQL[] = [sql`${reg.id} = ${id}`, sql`${reg.status} = ${from}`, sql`${reg.version} = ${current.row.version}`];
   if (target === "accepted") guard.push(hasRoom(eventId, current.row.occurrenceStart));
   const update = db.run(
-    sql`UPDATE ${reg} SET status = ${target}, updated_at = ${stamp},
+    sql`UPDATE ${reg} SET status = ${target}, updated_at = ${stamp}, version = version + 1,
       waitlisted_at = ${target === "waitlisted" ? sql`${stamp}` : sql`NULL`},
       waitlist_seq = ${target === "waitlisted" ? nextWaitlistSeq(eventId) : sql`NULL`}
       WHERE ${sql.join(guard, sql` AND `)}`,
@@ -190,10 +194,10 @@ export async function changeRegistration(
   if (results[0]?.rowsAffected === 0) {
     if (target === "accepted") {
       const latest = await readRegistration(db, eventId, id);
-      if (latest.row.status === from)
+      if (latest.row.version === current.row.version)
         throw conflict("The event is full; raise its capacity or put the registration on the waiting list.", { reason: "full" });
     }
-    throw conflict("The registration changed meanwhile; read it again and retry.", { reason: "changed" });
+    throw lostRace(expected, () => conflict("The registration changed meanwhile; read it again and retry.", { reason: "changed" }));
   }
   return readRegistration(db, eventId, id);
 }

@@ -117,8 +117,8 @@ const remove = defineRoute({
   description: "An event with registrations is cancelled instead (409 here), so participants see what happened.",
   security: bearerSecurity,
   middleware: organiser,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 const occurrences = defineRoute({
@@ -234,7 +234,7 @@ export const eventRoutes = createRouter()
   })
   .openapi(remove, async (c) => {
     const { db, clock } = c.get("deps");
-    await deleteEvent(db, c.get("org"), c.get("principal"), c.req.valid("param").id, clock.now());
+    await deleteEvent(db, c.get("org"), c.get("principal"), c.req.valid("param").id, clock.now(), expectedVersion(c));
     return c.body(null, 204);
   })
   .openapi(occurrences, async (c) => {

@@ -1,11 +1,12 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../areas/sql.ts";
 import { formatRule } from "../calendar/rrule.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
@@ -161,12 +162,12 @@ export async function updateEvent(
   principal: Principal,
   id: string,
   input: EventUpdateInput,
-  expected: number | undefined,
+  expected: Expected,
   now: Date,
 ): Promise<EventRow> {
   const current = await getVisibleEvent(db, org, principal, id, now);
   await requireOrganiser(db, org, principal, current, now);
-  if (expected !== undefined && expected !== current.version) throw staleVersion();
+  requireVersion(expected, current.version);
   await checkReferences(db, org, principal, { groupId: input.groupId, campaignId: input.campaignId }, now);
 
   const timeZone = input.timeZone ?? current.timeZone;
@@ -207,17 +208,20 @@ export async function updateEvent(
 
   const dropped = overrides.filter((o) => !kept.includes(o)).map((o) => o.originalStart);
   const capacity = draft.capacity;
-  const statements: BatchItem<"sqlite">[] = [];
+  // Overrides are dropped first, on the same conditions as the update that follows them: a
+  // stale version (or a capacity below the places taken) then changes nothing at all.
+  const fits = capacity === null ? sql`1` : sql`${mostTaken(id)} <= ${capacity}`;
+  const before: BatchItem<"sqlite">[] =
+    dropped.length > 0
+      ? [db.delete(ov).where(and(eq(ov.eventId, id), inArray(ov.originalStart, dropped), versionIs(id, current.version), fits))]
+      : [];
   const update = db
     .update(ev)
     .set({ ...draft, ...spanOf(draft, kept), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
-    .where(and(eq(ev.id, id), eq(ev.version, current.version), capacity === null ? undefined : sql`${mostTaken(id)} <= ${capacity}`))
+    .where(and(eq(ev.id, id), eq(ev.version, current.version), fits))
     .returning();
-  if (dropped.length > 0) {
-    statements.push(db.delete(ov).where(and(eq(ov.eventId, id), inArray(ov.originalStart, dropped), versionIs(id, current.version + 1))));
-  }
-  statements.push(promoteWaitlisted(db, id, now));
-  const [updated] = await db.batch([update, ...statements] as [typeof update, ...BatchItem<"sqlite">[]]).then((r) => r[0]);
+  const results = await runBatch(db, [...before, update, promoteWaitlisted(db, id, now)]);
+  const [updated] = results[before.length] as EventRow[];
   if (!updated) {
     const fresh = await db.query.events.findFirst({ columns: { version: true }, where: eq(ev.id, id) });
     if (!fresh) throw notFound("Event");
@@ -249,9 +253,10 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
   }
 }
 
-export async function deleteEvent(db: Db, org: OrgContext, principal: Principal, id: string, now: Date) {
+export async function deleteEvent(db: Db, org: OrgContext, principal: Principal, id: string, now: Date, expected: Expected) {
   const current = await getVisibleEvent(db, org, principal, id, now);
   await requireOrganiser(db, org, principal, current, now);
+  requireVersion(expected, current.version);
   const [live] = await db
     .select({ id: reg.id })
     .from(reg)
@@ -259,7 +264,11 @@ export async function deleteEvent(db: Db, org: OrgContext, principal: Principal,
     .limit(1);
   if (live)
     throw conflict("The event has registrations; cancel it (status 'cancelled') instead of deleting it, so participants can see that.");
-  await db.delete(ev).where(eq(ev.id, id));
+  const deleted = await db
+    .delete(ev)
+    .where(and(eq(ev.id, id), versionMatches(ev.version, expected)))
+    .returning({ id: ev.id });
+  if (deleted.length === 0 && expected !== undefined) throw staleVersion();
 }
 
 /**
@@ -274,12 +283,12 @@ export async function overrideOccurrence(
   id: string,
   originalStart: string,
   input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null,
-  expected: number | undefined,
+  expected: Expected,
   now: Date,
 ) {
   const event = await getVisibleEvent(db, org, principal, id, now);
   await requireOrganiser(db, org, principal, event, now);
-  if (expected !== undefined && expected !== event.version) throw staleVersion();
+  requireVersion(expected, event.version);
   if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
   const original = Date.parse(originalStart);
   const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
@@ -310,21 +319,21 @@ export async function overrideOccurrence(
   };
   const others = overrides.filter((o) => o !== existing);
   const after = restore ? others : [...others, row];
-  // The version bump goes first and the override is written only if it took: a concurrent
-  // change to the same series makes this one fail as a whole (412), never half-applied.
   const bump = db
     .update(ev)
     .set({ ...spanOf(event, after), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
     .where(and(eq(ev.id, id), eq(ev.version, event.version)))
     .returning();
-  const guard = versionIs(id, event.version + 1);
+  // The override is written while the event is still at the version read, and the bump runs
+  // last: a concurrent change to the same series makes this one change nothing at all (412).
+  const guard = versionIs(id, event.version);
   const write = restore
     ? db.delete(ov).where(and(eq(ov.eventId, id), eq(ov.originalStart, row.originalStart), guard))
     : db.run(sql`INSERT INTO ${ov} (event_id, original_start, org_id, starts_at, ends_at, status, updated_at)
         SELECT ${row.eventId}, ${row.originalStart}, ${row.orgId}, ${row.startsAt}, ${row.endsAt}, ${row.status}, ${row.updatedAt} WHERE ${guard}
         ON CONFLICT (event_id, original_start) DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
           status = excluded.status, updated_at = excluded.updated_at`);
-  const [bumped] = await db.batch([bump, write]);
+  const [, bumped] = await db.batch([write, bump]);
   const [updated] = bumped;
   if (!updated) throw staleVersion();
   return { event: updated, occurrence: occurrenceAt(updated, restore ? undefined : row, original) };

@@ -1,10 +1,13 @@
 import { requireMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   createRouter,
   defineRoute,
+  etagHeader,
   IdSchema,
+  IfMatchHeaders,
   jsonContent,
   locationHeader,
   OrgParams,
@@ -13,7 +16,7 @@ import {
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { ApiError, notFound } from "../http/problem.ts";
 import { viewerOf } from "./access.ts";
-import { endMembership, joinSelf } from "./roster.ts";
+import { endMembership, entryVersion, joinSelf } from "./roster.ts";
 import { myGroups } from "./roster-queries.ts";
 import { MyGroup } from "./schemas.ts";
 import { visibleGroup } from "./service.ts";
@@ -46,7 +49,7 @@ const getOne = defineRoute({
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: GroupParams },
-  responses: { 200: jsonContent(MyGroup, "The membership."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(MyGroup, "The membership."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const join = defineRoute({
@@ -65,7 +68,7 @@ const join = defineRoute({
   responses: {
     201: {
       ...jsonContent(MyGroup, "The membership."),
-      headers: locationHeader("membership"),
+      headers: { ...etagHeader, ...locationHeader("membership") },
     },
     ...problems(...authProblems, "conflict", "idempotency_key_reused"),
   },
@@ -82,8 +85,8 @@ const leave = defineRoute({
     "of one's address cannot be left (409 `district_assigned`), only an explicit role in it.",
   security: bearerSecurity,
   middleware: [requireMember],
-  request: { params: GroupParams },
-  responses: { 204: { description: "Left." }, ...problems(...authProblems, "conflict") },
+  request: { params: GroupParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Left." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 function memberIdOf(principal: Parameters<typeof viewerOf>[0]): string {
@@ -99,16 +102,14 @@ export const meRoutes = createRouter()
     return c.json(await myGroups(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), limit, cursor), 200);
   })
   .openapi(getOne, async (c) => {
-    const { data } = await myGroups(
-      c.get("deps").db,
-      c.get("org"),
-      memberIdOf(c.get("principal")),
-      1,
-      undefined,
-      c.req.valid("param").groupId,
-    );
-    const [entry] = data;
+    const { db } = c.get("deps");
+    const memberId = memberIdOf(c.get("principal"));
+    const { groupId } = c.req.valid("param");
+    // The same entry as the group's roster has for the member, with the same ETag.
+    const version = await entryVersion(db, groupId, memberId);
+    const [entry] = (await myGroups(db, c.get("org"), memberId, 1, undefined, groupId)).data;
     if (!entry) throw notFound("Your membership of this group");
+    setEtag(c, version);
     return c.json(entry, 200);
   })
   .openapi(join, async (c) => {
@@ -117,9 +118,11 @@ export const meRoutes = createRouter()
     const memberId = memberIdOf(c.get("principal"));
     const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
     await joinSelf(db, org, group, memberId, clock.now());
+    const version = await entryVersion(db, group.id, memberId);
     const [entry] = (await myGroups(db, org, memberId, 1, undefined, group.id)).data;
     if (!entry) throw notFound("Your membership of this group");
     c.header("Location", `/v1/orgs/${org.slug}/me/groups/${group.id}`);
+    setEtag(c, version);
     return c.json(entry, 201);
   })
   .openapi(leave, async (c) => {
@@ -127,6 +130,6 @@ export const meRoutes = createRouter()
     const org = c.get("org");
     const memberId = memberIdOf(c.get("principal"));
     const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
-    await endMembership(db, org, group, memberId, clock.now());
+    await endMembership(db, org, group, memberId, expectedVersion(c), clock.now());
     return c.body(null, 204);
   });

@@ -1,8 +1,9 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { runBatch } from "../areas/sql.ts";
+import { runBatch, versionIs } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
+import { type Expected, lostRace, requireVersion, versionMatches } from "../http/etag.ts";
 import { conflict, invalid } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { localDay, requireActiveStanding } from "../members/status.ts";
@@ -58,8 +59,9 @@ function alreadyDecided(row: GroupRow) {
  * group (active standing); if they cannot, the proposal can still be declined. Both
  * statements test that the group is still proposed, so two approvals cannot both act.
  */
-export async function approveProposal(db: Db, org: OrgContext, id: string, now: Date) {
+export async function approveProposal(db: Db, org: OrgContext, id: string, expected: Expected, now: Date) {
   const row = await groupRow(db, org.id, id);
+  requireVersion(expected, row.version);
   if (row.status !== "proposed") throw alreadyDecided(row);
   const today = localDay(now, org.timeZone);
   const proposer = row.proposedById
@@ -69,7 +71,7 @@ export async function approveProposal(db: Db, org: OrgContext, id: string, now: 
       })
     : undefined;
   if (proposer) await requireActiveStanding(db, proposer.id, today, "make the proposer convener of the approved group");
-  const stillProposed = sql`(SELECT status FROM ${groups} WHERE id = ${id}) = 'proposed'`;
+  const stillProposed = sql`(SELECT status FROM ${groups} WHERE id = ${id}) = 'proposed' AND ${versionIs(sql`${groups}`, id, expected)}`;
   const results = await runBatch(db, [
     ...(proposer
       ? [
@@ -80,15 +82,16 @@ export async function approveProposal(db: Db, org: OrgContext, id: string, now: 
     db
       .update(groups)
       .set({ status: "active", decidedAt: now.toISOString(), updatedAt: now.toISOString(), version: sql`${groups.version} + 1` })
-      .where(and(eq(groups.id, id), eq(groups.status, "proposed")))
+      .where(and(eq(groups.id, id), eq(groups.status, "proposed"), versionMatches(groups.version, expected)))
       .returning({ id: groups.id }),
   ]);
-  if ((results[results.length - 1] as unknown[]).length === 0) throw alreadyDecided(row);
+  if ((results[results.length - 1] as unknown[]).length === 0) throw lostRace(expected, () => alreadyDecided(row));
   return groupRow(db, org.id, id);
 }
 
-export async function declineProposal(db: Db, org: OrgContext, id: string, reason: string, now: Date) {
+export async function declineProposal(db: Db, org: OrgContext, id: string, reason: string, expected: Expected, now: Date) {
   const row = await groupRow(db, org.id, id);
+  requireVersion(expected, row.version);
   if (row.status !== "proposed") throw alreadyDecided(row);
   const [declined] = await db
     .update(groups)
@@ -99,8 +102,8 @@ export async function declineProposal(db: Db, org: OrgContext, id: string, reaso
       updatedAt: now.toISOString(),
       version: sql`${groups.version} + 1`,
     })
-    .where(and(eq(groups.id, id), eq(groups.status, "proposed")))
+    .where(and(eq(groups.id, id), eq(groups.status, "proposed"), versionMatches(groups.version, expected)))
     .returning();
-  if (!declined) throw alreadyDecided(row);
+  if (!declined) throw lostRace(expected, () => alreadyDecided(row));
   return declined;
 }

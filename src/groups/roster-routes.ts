@@ -1,13 +1,16 @@
 import type { Context } from "hono";
 import { requireRoleOrMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
   IdSchema,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -18,7 +21,7 @@ import { PageQuery, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
 import { localDay } from "../members/status.ts";
 import { viewerOf } from "./access.ts";
-import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, rosterAccess } from "./roster.ts";
+import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.ts";
 import { historyOf, rosterOf } from "./roster-queries.ts";
 import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntry } from "./schemas.ts";
 import { visibleGroup } from "./service.ts";
@@ -71,7 +74,7 @@ const getOne = defineRoute({
   security: bearerSecurity,
   middleware: [requireRoleOrMember("readonly")],
   request: { params: MemberParams },
-  responses: { 200: jsonContent(RosterEntry, "The roster entry."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(RosterEntry, "The roster entry."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const add = defineRoute({
@@ -91,7 +94,7 @@ const add = defineRoute({
   responses: {
     201: {
       ...jsonContent(RosterEntry, "The new roster entry."),
-      headers: locationHeader("roster entry"),
+      headers: { ...etagHeader, ...locationHeader("roster entry") },
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
@@ -106,8 +109,11 @@ const patch = defineRoute({
   description: `Ends the current record and starts one with the new role today, so the history shows each role's period. ${whoWrites}`,
   security: bearerSecurity,
   middleware: [requireRoleOrMember("staff")],
-  request: { params: MemberParams, body: jsonBody(RoleChange) },
-  responses: { 200: jsonContent(RosterEntry, "The roster entry."), ...problems(...authProblems, ...bodyProblems, "conflict") },
+  request: { params: MemberParams, headers: IfMatchHeaders, body: jsonBody(RoleChange) },
+  responses: {
+    200: { ...jsonContent(RosterEntry, "The roster entry."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
 });
 
 const remove = defineRoute({
@@ -121,15 +127,17 @@ const remove = defineRoute({
     `removed (409 \`district_assigned\`); only their explicit role ends. ${whoWrites} Leaders may always remove themselves.`,
   security: bearerSecurity,
   middleware: [requireRoleOrMember("staff")],
-  request: { params: MemberParams },
-  responses: { 204: { description: "Ended." }, ...problems(...authProblems, "conflict") },
+  request: { params: MemberParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Ended." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
+/** A roster entry and its version (the ETag), read in that order. */
 async function entryOf(db: Parameters<typeof rosterOf>[0], org: Parameters<typeof rosterOf>[1], groupId: string, memberId: string) {
+  const version = await entryVersion(db, groupId, memberId);
   const { data } = await rosterOf(db, org, groupId, { memberId }, 1);
   const [entry] = data;
   if (!entry) throw notFound("This member in the group's roster");
-  return entry;
+  return { entry, version };
 }
 
 /** The organisation's local day: a leader's rights follow their membership on it. */
@@ -161,7 +169,9 @@ export const rosterRoutes = createRouter()
     const { id, memberId } = c.req.valid("param");
     const group = await visibleGroup(db, org.id, viewer, id);
     await rosterAccess(db, org.id, viewer, group, false, today(c));
-    return c.json(await entryOf(db, org, group.id, memberId), 200);
+    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    setEtag(c, version);
+    return c.json(entry, 200);
   })
   .openapi(add, async (c) => {
     const { db, clock } = c.get("deps");
@@ -173,7 +183,9 @@ export const rosterRoutes = createRouter()
     checkLeaderChange(group, viewer, { memberId, to: role });
     await addToGroup(db, org, group, memberId, role, clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/groups/${group.id}/members/${memberId}`);
-    return c.json(await entryOf(db, org, group.id, memberId), 201);
+    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    setEtag(c, version);
+    return c.json(entry, 201);
   })
   .openapi(patch, async (c) => {
     const { db, clock } = c.get("deps");
@@ -184,8 +196,10 @@ export const rosterRoutes = createRouter()
     await rosterAccess(db, org.id, viewer, group, true, today(c));
     const { role } = c.req.valid("json");
     checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId), to: role });
-    await changeRole(db, org, group, memberId, role, clock.now());
-    return c.json(await entryOf(db, org, group.id, memberId), 200);
+    await changeRole(db, org, group, memberId, role, expectedVersion(c), clock.now());
+    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    setEtag(c, version);
+    return c.json(entry, 200);
   })
   .openapi(remove, async (c) => {
     const { db, clock } = c.get("deps");
@@ -195,6 +209,6 @@ export const rosterRoutes = createRouter()
     const group = await visibleGroup(db, org.id, viewer, id);
     await rosterAccess(db, org.id, viewer, group, true, today(c));
     checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId) });
-    await endMembership(db, org, group, memberId, clock.now());
+    await endMembership(db, org, group, memberId, expectedVersion(c), clock.now());
     return c.body(null, 204);
   });

@@ -1,8 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { runBatch } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
+import { type Expected, lostRace, requireVersion, staleVersion } from "../http/etag.ts";
 import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
 import { localDay, requireActiveStanding } from "../members/status.ts";
@@ -56,6 +57,20 @@ async function openRow(db: Db, groupId: string, memberId: string) {
   return db.query.groupMemberships.findFirst({ where: and(eq(gm.groupId, groupId), eq(gm.memberId, memberId), isNull(gm.leftOn)) });
 }
 
+/** The highest version of the member's explicit rows in the group: the next row takes the one above it. */
+const latestVersion = (groupId: string, memberId: string) =>
+  sql<number>`(SELECT coalesce(max(${gm.version}), 0) FROM ${gm} WHERE ${gm.groupId} = ${groupId} AND ${gm.memberId} = ${memberId})`;
+
+/**
+ * The version of a roster entry (its ETag): that of the member's open explicit row, which is
+ * always their newest; for a member the group has by address only, that of their last
+ * explicit row, or 0. Read before the entry itself, so an ETag is never newer than what it is sent with.
+ */
+export async function entryVersion(db: Db, groupId: string, memberId: string): Promise<number> {
+  const [row] = await db.all<{ version: number }>(sql`SELECT ${latestVersion(groupId, memberId)} AS version`);
+  return Number(row?.version ?? 0);
+}
+
 async function memberOf(db: Db, orgId: string, memberId: string) {
   return db.query.members.findFirst({
     columns: { id: true, districtGroupId: true },
@@ -94,7 +109,7 @@ export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, membe
   }
   const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
   // The partial unique index refuses a second open row if two requests race past the check.
-  await db.insert(gm).values(row);
+  await db.insert(gm).values({ ...row, version: sql`${latestVersion(group.id, memberId)} + 1` });
   return row;
 }
 
@@ -103,27 +118,44 @@ export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, membe
  * who was convener when. A district group has no `member` rows: there, removing the role
  * is how a convener goes back to being an ordinary (assigned) member.
  */
-export async function changeRole(db: Db, org: OrgContext, group: GroupRow, memberId: string, role: GroupRole, now: Date) {
+export async function changeRole(
+  db: Db,
+  org: OrgContext,
+  group: GroupRow,
+  memberId: string,
+  role: GroupRole,
+  expected: Expected,
+  now: Date,
+) {
   const current = await openRow(db, group.id, memberId);
   if (!current) throw notFound("An explicit membership of this member in the group");
+  requireVersion(expected, current.version);
   if (current.role === role) return current;
   if (group.status !== "active") throw conflict(`The group is ${group.status}; its roster cannot change.`);
   if (group.kind === "district" && role === "member") throw districtRefusal();
   const today = localDay(now, org.timeZone);
   await requireActiveStanding(db, memberId, today, "take on a group role");
   const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
-  await runBatch(db, [
+  // Closing the row read is the compare-and-swap (rows change only by being closed); the new
+  // row is written only if that close took (`changes()`), so a concurrent change wins whole.
+  const [closed] = await runBatch(db, [
     db
       .update(gm)
       .set({ leftOn: today })
-      .where(and(eq(gm.id, current.id), isNull(gm.leftOn))),
-    db.insert(gm).values(row),
+      .where(and(eq(gm.id, current.id), isNull(gm.leftOn)))
+      .returning({ id: gm.id }),
+    db.run(sql`INSERT INTO ${gm} (id, org_id, group_id, member_id, role, joined_on, left_on, version)
+      SELECT ${row.id}, ${row.orgId}, ${row.groupId}, ${row.memberId}, ${row.role}, ${row.joinedOn}, NULL, ${current.version + 1}
+      WHERE changes() = 1`),
   ]);
+  if ((closed as unknown[]).length === 0) {
+    throw lostRace(expected, () => conflict("The membership changed meanwhile; read it again and retry."));
+  }
   return row;
 }
 
 /** Ends the member's explicit membership today. Being assigned by address is not ended here: that follows the address. */
-export async function endMembership(db: Db, org: OrgContext, group: GroupRow, memberId: string, now: Date) {
+export async function endMembership(db: Db, org: OrgContext, group: GroupRow, memberId: string, expected: Expected, now: Date) {
   const current = await openRow(db, group.id, memberId);
   if (!current) {
     const member = await memberOf(db, org.id, memberId);
@@ -134,10 +166,15 @@ export async function endMembership(db: Db, org: OrgContext, group: GroupRow, me
     }
     throw notFound("A membership of this member in the group");
   }
-  await db
+  requireVersion(expected, current.version);
+  // Ending bumps the row's version, so the entry's ETag moves on even when the member stays (by address).
+  const [ended] = await db
     .update(gm)
-    .set({ leftOn: localDay(now, org.timeZone) })
-    .where(and(eq(gm.id, current.id), isNull(gm.leftOn)));
+    .set({ leftOn: localDay(now, org.timeZone), version: sql`${gm.version} + 1` })
+    .where(and(eq(gm.id, current.id), isNull(gm.leftOn)))
+    .returning({ id: gm.id });
+  // Without If-Match, ending what a concurrent request ended is done all the same.
+  if (!ended && expected !== undefined) throw staleVersion();
   return current;
 }
 

@@ -137,8 +137,11 @@ const approve = defineRoute({
     "proposer is no longer in active standing (decline it, or renew the membership first).",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams },
-  responses: { 200: { ...jsonContent(GroupPublic, "The approved group."), headers: etagHeader }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(GroupPublic, "The approved group."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
 });
 
 const decline = defineRoute({
@@ -150,10 +153,10 @@ const decline = defineRoute({
   description: "The reason is kept and shown to the proposer. 409 if the proposal is already decided.",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: OrgIdParams, body: jsonBody(GroupDecline) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(GroupDecline) },
   responses: {
     200: { ...jsonContent(GroupPublic, "The declined proposal."), headers: etagHeader },
-    ...problems(...authProblems, ...bodyProblems, "conflict"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 
@@ -196,13 +199,14 @@ const groupCore = createRouter()
   })
   .openapi(approve, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await approveProposal(db, c.get("org"), c.req.valid("param").id, clock.now());
+    const row = await approveProposal(db, c.get("org"), c.req.valid("param").id, expectedVersion(c), clock.now());
     setEtag(c, row.version);
     return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
   })
   .openapi(decline, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await declineProposal(db, c.get("org"), c.req.valid("param").id, c.req.valid("json").reason, clock.now());
+    const { id } = c.req.valid("param");
+    const row = await declineProposal(db, c.get("org"), id, c.req.valid("json").reason, expectedVersion(c), clock.now());
     setEtag(c, row.version);
     return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
   });

@@ -3,7 +3,7 @@ import { runBatch, type Statement, versionIs } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict, invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -173,8 +173,9 @@ export async function createGroup(db: Db, orgId: string, input: GroupCreateInput
  * carry the If-Match condition and the version bump runs after them, so a stale update
  * changes nothing at all. District members are reassigned in the same batch.
  */
-export async function updateGroup(db: Db, org: OrgContext, id: string, input: GroupUpdateInput, expected: number | undefined, now: Date) {
+export async function updateGroup(db: Db, org: OrgContext, id: string, input: GroupUpdateInput, expected: Expected, now: Date) {
   const row = await groupRow(db, org.id, id);
+  requireVersion(expected, row.version);
   if (row.status === "declined") throw conflict("A declined proposal stays as it was decided; a member may propose the group again.");
   if (input.status !== undefined && row.status === "proposed") {
     throw conflict("A proposed group is decided with approve or decline, not by setting its status.");
@@ -195,7 +196,7 @@ export async function updateGroup(db: Db, org: OrgContext, id: string, input: Gr
     statements.push(
       db
         .update(gm)
-        .set({ leftOn: localDay(now, org.timeZone) })
+        .set({ leftOn: localDay(now, org.timeZone), version: sql`${gm.version} + 1` })
         .where(and(eq(gm.groupId, id), isNull(gm.leftOn), guard)),
     );
   }
@@ -214,7 +215,7 @@ export async function updateGroup(db: Db, org: OrgContext, id: string, input: Gr
           version: sql`${groups.version} + 1`,
           updatedAt: now.toISOString(),
         })
-        .where(and(eq(groups.id, id), expected === undefined ? undefined : eq(groups.version, expected)))
+        .where(and(eq(groups.id, id), versionMatches(groups.version, expected)))
         .returning({ id: groups.id }),
     ) - 1;
   if (row.kind === "district" && (newAreas || statusChanges)) {

@@ -7,7 +7,7 @@ export const apiInfo = {
   description:
     "Members and fees, local and district groups, the calendar, elections of representatives and mailings of civic and political membership organisations.\n\n" +
     "Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists are cursor-paginated (`limit`, `cursor` → `nextCursor`). " +
-    "Single resources carry an `ETag`; send it back as `If-Match` on updates. Creating POSTs accept an `Idempotency-Key`.",
+    "Single resources carry a strong `ETag`; send it back as `If-Match` on updates and deletes (412 when stale). Creating POSTs accept an `Idempotency-Key`.",
   license: { name: "AGPL-3.0-or-later", identifier: "AGPL-3.0-or-later" },
 };
 

@@ -80,16 +80,26 @@ export const authProblems: ProblemCode[] = ["unauthorized", "forbidden", "not_fo
 export const bodyProblems: ProblemCode[] = ["malformed_body", "unsupported_media_type", "payload_too_large"];
 
 /** Response header of a single resource: its version, to send back as If-Match. */
-export const etagHeader = { ETag: { schema: { type: "string" as const }, description: "Version of the resource, for If-Match." } };
+export const etagHeader = {
+  ETag: { schema: { type: "string" as const }, description: 'Version of the resource (a strong ETag such as `"3"`), for If-Match.' },
+};
 
 /** Response header of a creating request: where the new resource lives. */
 export function locationHeader(what: string) {
   return { Location: { schema: { type: "string" as const }, description: `URL of the new ${what}.` } };
 }
 
-/** Request headers of an update that honours optimistic concurrency. */
+/** Request headers of an update or delete that honours optimistic concurrency. */
 export const IfMatchHeaders = z.object({
-  "If-Match": z.string().optional().openapi({ description: "ETag of the version being updated; 412 if it is stale." }),
+  "If-Match": z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        "The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: " +
+        "a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. " +
+        "Without it the request applies to whatever is current.",
+    }),
 });
 
 /** Refuses bodies that are not of a media type the route declares (415), instead of silently ignoring them. */

@@ -1,10 +1,13 @@
 import { requireRole } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -46,7 +49,7 @@ const create = defineRoute({
   responses: {
     201: {
       ...jsonContent(ApiKeyCreated, "The key, with its secret."),
-      headers: locationHeader("key"),
+      headers: { ...etagHeader, ...locationHeader("key") },
     },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
   },
@@ -61,7 +64,7 @@ const get = defineRoute({
   security: bearerSecurity,
   middleware: adminOnly,
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(ApiKeyPublic, "The key."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(ApiKeyPublic, "The key."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const revoke = defineRoute({
@@ -73,8 +76,11 @@ const revoke = defineRoute({
   description: "The key stops working at once. The last active admin key cannot be revoked (409).",
   security: bearerSecurity,
   middleware: adminOnly,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Revoked (also when it already was)." }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    204: { description: "Revoked (also when it already was)." },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
 });
 
 export const apiKeyRoutes = createRouter()
@@ -85,16 +91,18 @@ export const apiKeyRoutes = createRouter()
   .openapi(create, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const key = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
+    const { key, version } = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
     c.header("Location", `/v1/orgs/${org.slug}/api-keys/${key.id}`);
+    setEtag(c, version);
     return c.json(key, 201);
   })
   .openapi(get, async (c) => {
     const row = await getApiKey(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    setEtag(c, row.version);
     return c.json(toApiKeyPublic(row), 200);
   })
   .openapi(revoke, async (c) => {
     const { db, clock } = c.get("deps");
-    await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, clock.now());
+    await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
     return c.body(null, 204);
   });

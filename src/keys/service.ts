@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { Role } from "../http/auth.ts";
+import { type Expected, requireVersion, staleVersion } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -28,6 +29,7 @@ export async function newApiKey(input: { orgId: string; name: string; role: Role
     secretHash: await sha256Hex(secret),
     createdAt: input.now.toISOString(),
     revokedAt: null,
+    version: 1,
   };
   return { row, secret };
 }
@@ -35,7 +37,7 @@ export async function newApiKey(input: { orgId: string; name: string; role: Role
 export async function createApiKey(db: Db, input: Parameters<typeof newApiKey>[0]) {
   const { row, secret } = await newApiKey(input);
   await db.insert(schema.apiKeys).values(row);
-  return { ...toApiKeyPublic(row), secret };
+  return { key: { ...toApiKeyPublic(row), secret }, version: row.version };
 }
 
 export async function listApiKeys(db: Db, orgId: string, limit: number, cursor?: string) {
@@ -57,19 +59,25 @@ export async function getApiKey(db: Db, orgId: string, id: string) {
 
 /**
  * Revoking is final. The last active admin key cannot be revoked, or nobody could manage
- * the organisation; the check and the update are one statement so two concurrent
- * revocations cannot both pass it.
+ * the organisation; the check, the version read (If-Match) and the update are one
+ * statement, so two concurrent revocations cannot both pass it.
  */
-export async function revokeApiKey(db: Db, orgId: string, id: string, now: Date) {
+export async function revokeApiKey(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
+  const k = schema.apiKeys;
   const row = await getApiKey(db, orgId, id);
+  requireVersion(expected, row.version);
   if (row.revokedAt) return;
-  const otherAdmins = sql`(SELECT count(*) FROM ${schema.apiKeys} WHERE ${schema.apiKeys.orgId} = ${orgId} AND ${schema.apiKeys.role} = 'admin' AND ${schema.apiKeys.revokedAt} IS NULL AND ${schema.apiKeys.id} != ${id})`;
+  const otherAdmins = sql`(SELECT count(*) FROM ${k} WHERE ${k.orgId} = ${orgId} AND ${k.role} = 'admin' AND ${k.revokedAt} IS NULL AND ${k.id} != ${id})`;
   const revoked = await db
-    .update(schema.apiKeys)
-    .set({ revokedAt: now.toISOString() })
-    .where(and(eq(schema.apiKeys.id, id), isNull(schema.apiKeys.revokedAt), or(ne(schema.apiKeys.role, "admin"), sql`${otherAdmins} > 0`)))
-    .returning({ id: schema.apiKeys.id });
-  if (revoked.length === 0 && row.role === "admin") {
+    .update(k)
+    .set({ revokedAt: now.toISOString(), version: sql`${k.version} + 1` })
+    .where(and(eq(k.id, id), eq(k.version, row.version), isNull(k.revokedAt), or(ne(k.role, "admin"), sql`${otherAdmins} > 0`)))
+    .returning({ id: k.id });
+  if (revoked.length > 0) return;
+  const latest = await getApiKey(db, orgId, id);
+  if (latest.version === row.version) {
     throw conflict("This is the organisation's last active admin key; create another admin key first.");
   }
+  // Revoked (or otherwise changed) meanwhile: without If-Match, revoking what is revoked is done.
+  if (expected !== undefined) throw staleVersion();
 }

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { mailCategories } from "../../drizzle/mailings.ts";
-import { schema } from "../db/index.ts";
+import { type Db, schema } from "../db/index.ts";
 import { requireRole } from "../http/auth.ts";
+import { expectedVersion, lostRace, requireVersion, setEtag } from "../http/etag.ts";
 import { Timestamp } from "../http/fields.ts";
 import {
   authProblems,
@@ -10,12 +11,14 @@ import {
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { ApiError, type FieldError } from "../http/problem.ts";
+import { ApiError, conflict, type FieldError } from "../http/problem.ts";
 import { multiline } from "../http/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
@@ -51,7 +54,10 @@ const AutomationPublic = z
       .nullable()
       .openapi({ description: "The monthly group mailing: the staff-written instructions of the month ({{instructions}})." }),
     nextRunAt: Timestamp.nullable(),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: "The ETag; 0 while the defaults are not stored yet. The planner's runs do not change it." }),
     updatedAt: Timestamp.nullable(),
   })
   .openapi("MailingAutomation");
@@ -88,23 +94,42 @@ const list = defineRoute({
   },
 });
 
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailing-automations/{kind}",
+  operationId: "getMailingAutomation",
+  tags,
+  summary: "One automatic mailing and its settings",
+  description: 'Every kind exists: one not configured yet shows its defaults, with `configured: false` and ETag `"0"`.',
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: { params: KindParams },
+  responses: { 200: { ...jsonContent(AutomationPublic, "The automation."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
 const put = defineRoute({
   method: "put",
   path: "/v1/orgs/{org}/mailing-automations/{kind}",
   operationId: "updateMailingAutomation",
   tags,
   summary: "Configure an automatic mailing",
-  description: "Fields left out keep their current (or default) value. Templates are checked for unknown variables (422).",
+  description:
+    "Fields left out keep their current (or default) value. Templates are checked for unknown variables (422). " +
+    "Without If-Match, a concurrent change of the same automation is a 409 (the fields left out were read from it).",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: KindParams, body: jsonBody(AutomationUpdate) },
+  request: { params: KindParams, headers: IfMatchHeaders, body: jsonBody(AutomationUpdate) },
   responses: {
-    200: jsonContent(AutomationPublic, "The automation."),
-    ...problems(...authProblems, ...bodyProblems),
+    200: { ...jsonContent(AutomationPublic, "The automation."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 
 const a = schema.mailingAutomations;
+
+async function storedAutomation(db: Db, orgId: string, kind: AutomationKind) {
+  return db.query.mailingAutomations.findFirst({ where: and(eq(a.orgId, orgId), eq(a.kind, kind)) });
+}
 
 export const automationRoutes = createRouter()
   .openapi(list, async (c) => {
@@ -125,14 +150,22 @@ export const automationRoutes = createRouter()
       200,
     );
   })
+  .openapi(get, async (c) => {
+    const { kind } = c.req.valid("param");
+    const automation = automationOf(await storedAutomation(c.get("deps").db, c.get("org").id, kind), kind);
+    setEtag(c, automation.version);
+    return c.json(automation, 200);
+  })
   .openapi(put, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const { kind } = c.req.valid("param");
     const input = c.req.valid("json");
     const now = clock.now();
-    const row = await db.query.mailingAutomations.findFirst({ where: and(eq(a.orgId, org.id), eq(a.kind, kind)) });
+    const expected = expectedVersion(c);
+    const row = await storedAutomation(db, org.id, kind);
     const current = automationOf(row, kind);
+    requireVersion(expected, current.version);
     const merged = { ...current, ...input };
     const errors: FieldError[] = templateErrors(kind, "", { subject: merged.subject, text: merged.text, html: merged.html });
     const problem = cronProblem(merged.schedule);
@@ -157,14 +190,19 @@ export const automationRoutes = createRouter()
       html: merged.html,
       instructions: merged.instructions,
       nextRunAt: scheduled ? (nextRun(merged.schedule, org.timeZone, now)?.toISOString() ?? null) : null,
-      version: (row?.version ?? 0) + 1,
+      version: current.version + 1,
       createdAt: row?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    const [saved] = await db
-      .insert(a)
-      .values(values)
-      .onConflictDoUpdate({ target: [a.orgId, a.kind], set: values })
-      .returning();
+    // The fields left out were read from the version read: the write applies to that version only.
+    const [saved] = row
+      ? await db
+          .update(a)
+          .set(values)
+          .where(and(eq(a.orgId, org.id), eq(a.kind, kind), eq(a.version, row.version)))
+          .returning()
+      : await db.insert(a).values(values).onConflictDoNothing().returning();
+    if (!saved) throw lostRace(expected, () => conflict("The automation changed meanwhile; read it again and retry."));
+    setEtag(c, saved.version);
     return c.json(automationOf(saved, kind), 200);
   });

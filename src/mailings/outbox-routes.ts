@@ -2,8 +2,19 @@ import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import { type Principal, requireRole } from "../http/auth.ts";
+import { immutableVersion, setEtag } from "../http/etag.ts";
 import { Timestamp } from "../http/fields.ts";
-import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgIdParams, OrgParams, problems } from "../http/openapi.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  jsonContent,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
 import { buildRawMessage } from "../mail/mime.ts";
@@ -94,7 +105,7 @@ const get = defineRoute({
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(OutboxMessageFull, "The message."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(OutboxMessageFull, "The message."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 export const outboxRoutes = createRouter()
@@ -124,6 +135,7 @@ export const outboxRoutes = createRouter()
       .get("deps")
       .db.query.mailOutbox.findFirst({ where: and(eq(o.id, c.req.valid("param").id), eq(o.orgId, c.get("org").id)) });
     if (!found) throw notFound("Message");
+    setEtag(c, immutableVersion);
     const row = asSeenBy(c.get("principal"), found);
     return c.json(
       { ...summary(row), headers: JSON.parse(row.headers) as Record<string, string>, text: row.text, html: row.html, raw: row.raw },

@@ -105,8 +105,11 @@ const cancel = defineRoute({
     "A draft or scheduled mailing never goes out; a sending one stops (messages already sent stay sent); a recurring one makes no more occurrences.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: OrgIdParams },
-  responses: { 200: jsonContent(MailingPublic, "The cancelled mailing."), ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(MailingPublic, "The cancelled mailing."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
 });
 
 const preview = defineRoute({
@@ -163,7 +166,8 @@ export const mailingRoutes = createRouter()
   })
   .openapi(cancel, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await cancelMailing(db, c.get("org").id, c.req.valid("param").id, clock.now());
+    const row = await cancelMailing(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    setEtag(c, row.version);
     return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(db, row.id) : null), 200);
   })
   .openapi(preview, async (c) => {

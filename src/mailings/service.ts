@@ -3,7 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { AppDeps } from "../deps.ts";
 import type { OrgContext } from "../http/env.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -211,16 +211,9 @@ export async function listMailings(
   );
 }
 
-export async function updateMailing(
-  db: Db,
-  org: OrgContext,
-  id: string,
-  input: MailingUpdateInput,
-  expected: number | undefined,
-  now: Date,
-) {
+export async function updateMailing(db: Db, org: OrgContext, id: string, input: MailingUpdateInput, expected: Expected, now: Date) {
   const current = await getMailing(db, org.id, id);
-  if (expected !== undefined && current.version !== expected) throw staleVersion();
+  requireVersion(expected, current.version);
   if (current.status !== "draft" && current.status !== "scheduled") {
     throw conflict(`A mailing that is ${current.status} cannot be changed.`);
   }
@@ -262,8 +255,9 @@ export async function updateMailing(
 }
 
 /** Stops a mailing: a draft or scheduled one never goes; a sending one stops where it is. */
-export async function cancelMailing(db: Db, orgId: string, id: string, now: Date) {
+export async function cancelMailing(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
   const current = await getMailing(db, orgId, id);
+  requireVersion(expected, current.version);
   if (current.status === "cancelled") return current;
   if (current.status === "sent") throw conflict("The mailing has already been sent.");
   const d = schema.mailingDeliveries;
@@ -271,14 +265,21 @@ export async function cancelMailing(db: Db, orgId: string, id: string, now: Date
     db
       .update(schema.mailings)
       .set({ status: "cancelled", nextOccurrenceAt: null, version: sql`${schema.mailings.version} + 1`, updatedAt: now.toISOString() })
-      .where(and(eq(schema.mailings.id, id), eq(schema.mailings.status, current.status)))
+      .where(and(eq(schema.mailings.id, id), eq(schema.mailings.status, current.status), versionMatches(schema.mailings.version, expected)))
       .returning(),
+    // Only once the mailing is cancelled, so a refused cancellation changes nothing.
     db
       .update(d)
       .set({ status: "cancelled", leaseUntil: null })
-      .where(and(eq(d.mailingId, id), eq(d.status, "pending"))),
+      .where(
+        and(
+          eq(d.mailingId, id),
+          eq(d.status, "pending"),
+          sql`(SELECT ${schema.mailings.status} FROM ${schema.mailings} WHERE ${schema.mailings.id} = ${id}) = 'cancelled'`,
+        ),
+      ),
   ]);
-  if (!row[0]) throw conflict("The mailing changed meanwhile; read it again.");
+  if (!row[0]) throw lostRace(expected, () => conflict("The mailing changed meanwhile; read it again."));
   return row[0];
 }
 

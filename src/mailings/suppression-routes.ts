@@ -3,6 +3,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import { suppressionReasons } from "../../drizzle/mailings.ts";
 import { schema } from "../db/index.ts";
 import { requireRole } from "../http/auth.ts";
+import { expectedVersion, immutableVersion, requireVersion, setEtag } from "../http/etag.ts";
 import { EmailField, Timestamp } from "../http/fields.ts";
 import {
   authProblems,
@@ -10,6 +11,8 @@ import {
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   OrgIdParams,
@@ -68,8 +71,8 @@ const create = defineRoute({
   middleware: [requireRole("staff")],
   request: { params: OrgParams, body: jsonBody(SuppressionCreate) },
   responses: {
-    200: jsonContent(Suppression, "Already suppressed."),
-    201: jsonContent(Suppression, "Suppressed."),
+    200: { ...jsonContent(Suppression, "Already suppressed."), headers: etagHeader },
+    201: { ...jsonContent(Suppression, "Suppressed."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
   },
 });
@@ -80,10 +83,11 @@ const remove = defineRoute({
   operationId: "removeMailSuppression",
   tags,
   summary: "Mail an address again",
+  description: 'A suppression never changes once made: its ETag is always `"1"`.',
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Removed." }, ...problems(...authProblems) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Removed." }, ...problems(...authProblems, "precondition_failed") },
 });
 
 export const suppressionRoutes = createRouter()
@@ -113,6 +117,7 @@ export const suppressionRoutes = createRouter()
       .values({ id: newId(now), orgId, emailKey, reason: input.reason, detail: input.detail ?? null, createdAt: now.toISOString() })
       .onConflictDoNothing()
       .returning();
+    setEtag(c, immutableVersion);
     if (inserted) {
       c.header("Location", `/v1/orgs/${c.get("org").slug}/mail-suppressions/${inserted.id}`);
       return c.json(toPublic(inserted), 201);
@@ -122,11 +127,11 @@ export const suppressionRoutes = createRouter()
     return c.json(toPublic(existing), 200);
   })
   .openapi(remove, async (c) => {
-    const removed = await c
-      .get("deps")
-      .db.delete(s)
-      .where(and(eq(s.id, c.req.valid("param").id), eq(s.orgId, c.get("org").id)))
-      .returning({ id: s.id });
+    const { db } = c.get("deps");
+    const mine = and(eq(s.id, c.req.valid("param").id), eq(s.orgId, c.get("org").id));
+    if (!(await db.query.mailSuppressions.findFirst({ columns: { id: true }, where: mine }))) throw notFound("Suppression");
+    requireVersion(expectedVersion(c), immutableVersion);
+    const removed = await db.delete(s).where(mine).returning({ id: s.id });
     if (removed.length === 0) throw notFound("Suppression");
     return c.body(null, 204);
   });

@@ -278,6 +278,7 @@ function writeStatements(
         .set({
           ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
           ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
+          version: sql`${ms.version} + 1`,
         })
         .where(eq(ms.id, payment.id)),
     );

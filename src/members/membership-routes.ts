@@ -1,9 +1,12 @@
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -45,7 +48,7 @@ const create = defineRoute({
   middleware: [memberGuard("staff", "none")],
   request: { params: OrgIdParams, body: jsonBody(MembershipCreate) },
   responses: {
-    201: { ...jsonContent(MembershipPublic, "The new period."), headers: locationHeader("membership period") },
+    201: { ...jsonContent(MembershipPublic, "The new period."), headers: { ...etagHeader, ...locationHeader("membership period") } },
     ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
@@ -59,7 +62,7 @@ const get = defineRoute({
   security: bearerSecurity,
   middleware: [memberGuard("readonly", "self")],
   request: { params: MembershipParams },
-  responses: { 200: jsonContent(MembershipPublic, "The period."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(MembershipPublic, "The period."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const pay = defineRoute({
@@ -71,8 +74,11 @@ const pay = defineRoute({
   description: "Only `paidAt` and `paymentReference` change; null clears them. The period itself is fixed.",
   security: bearerSecurity,
   middleware: [memberGuard("staff", "none")],
-  request: { params: MembershipParams, body: jsonBody(MembershipPaymentUpdate) },
-  responses: { 200: jsonContent(MembershipPublic, "The period."), ...problems(...authProblems, ...bodyProblems) },
+  request: { params: MembershipParams, headers: IfMatchHeaders, body: jsonBody(MembershipPaymentUpdate) },
+  responses: {
+    200: { ...jsonContent(MembershipPublic, "The period."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
 });
 
 const history = defineRoute({
@@ -107,19 +113,24 @@ export const membershipRoutes = createRouter()
     await assertMember(db, org.id, id);
     const row = await addMembership(db, org.id, id, c.req.valid("json"), now, day);
     c.header("Location", `/v1/orgs/${org.slug}/members/${id}/memberships/${row.id}`);
+    setEtag(c, row.version);
     return c.json(toMembershipPublic(row), 201);
   })
   .openapi(get, async (c) => {
     const { db } = c.get("deps");
     const { id, membershipId } = c.req.valid("param");
     await assertMember(db, c.get("org").id, id);
-    return c.json(toMembershipPublic(await getMembership(db, id, membershipId)), 200);
+    const row = await getMembership(db, id, membershipId);
+    setEtag(c, row.version);
+    return c.json(toMembershipPublic(row), 200);
   })
   .openapi(pay, async (c) => {
     const { db } = c.get("deps");
     const { id, membershipId } = c.req.valid("param");
     await assertMember(db, c.get("org").id, id);
-    return c.json(toMembershipPublic(await updatePayment(db, id, membershipId, c.req.valid("json"))), 200);
+    const row = await updatePayment(db, id, membershipId, c.req.valid("json"), expectedVersion(c));
+    setEtag(c, row.version);
+    return c.json(toMembershipPublic(row), 200);
   })
   .openapi(history, async (c) => {
     const { db } = c.get("deps");

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { ApiError, conflict, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -52,6 +53,7 @@ export function newMembershipRow(
     currency: input.type.currency,
     paidAt: input.paidAt ?? null,
     paymentReference: input.paymentReference ?? null,
+    version: 1,
     createdAt: now.toISOString(),
   };
 }
@@ -111,24 +113,27 @@ export async function getMembership(db: Db, memberId: string, id: string): Promi
   return row;
 }
 
-/** Records (or corrects) a payment; the period itself never changes. */
+/** Records (or corrects) a payment; the period itself never changes. With If-Match, only on that version. */
 export async function updatePayment(
   db: Db,
   memberId: string,
   id: string,
   input: { paidAt?: string | null; paymentReference?: string | null },
+  expected: Expected,
 ): Promise<MembershipRow> {
-  await getMembership(db, memberId, id);
-  if (input.paidAt === undefined && input.paymentReference === undefined) return getMembership(db, memberId, id);
+  const current = await getMembership(db, memberId, id);
+  requireVersion(expected, current.version);
+  if (input.paidAt === undefined && input.paymentReference === undefined) return current;
   const [row] = await db
     .update(ms)
     .set({
       ...(input.paidAt !== undefined && { paidAt: input.paidAt }),
       ...(input.paymentReference !== undefined && { paymentReference: input.paymentReference }),
+      version: sql`${ms.version} + 1`,
     })
-    .where(and(eq(ms.memberId, memberId), eq(ms.id, id)))
+    .where(and(eq(ms.memberId, memberId), eq(ms.id, id), versionMatches(ms.version, expected)))
     .returning();
-  if (!row) throw notFound("Membership");
+  if (!row) throw expected === undefined ? notFound("Membership") : staleVersion();
   return row;
 }
 

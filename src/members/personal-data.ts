@@ -1,8 +1,9 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.ts";
-import { assertMember, memberView } from "./queries.ts";
+import { memberRow, memberView } from "./queries.ts";
 import { noContactDetails } from "./service.ts";
 
 /**
@@ -49,8 +50,8 @@ export async function exportMember(db: Db, orgId: string, memberId: string, now:
  * histories point at it) under a number that identifies nobody: `erased-` and the member's
  * id — not a prefix of it, as time-ordered ids share their first characters for a minute.
  */
-export async function eraseMember(db: Db, orgId: string, memberId: string, now: Date, day: string) {
-  await assertMember(db, orgId, memberId);
+export async function eraseMember(db: Db, orgId: string, memberId: string, expected: Expected, now: Date, day: string) {
+  requireVersion(expected, (await memberRow(db, orgId, memberId)).version);
   const at = now.toISOString();
   const m = schema.members;
   const da = schema.districtAssignments;
@@ -72,24 +73,36 @@ export async function eraseMember(db: Db, orgId: string, memberId: string, now: 
       version: sql`${m.version} + 1`,
       updatedAt: at,
     })
-    .where(and(eq(m.orgId, orgId), eq(m.id, memberId), isNull(m.erasedAt)))
+    .where(and(eq(m.orgId, orgId), eq(m.id, memberId), isNull(m.erasedAt), versionMatches(m.version, expected)))
     .returning({ id: m.id });
-  const [done] = await db.batch([
-    erased,
+  // Every statement waits for the member still to be at the version If-Match names; the erasure
+  // itself, which changes that version, runs last. A stale If-Match thus erases nothing at all.
+  const unchanged = versionMatches(sql`(SELECT ${m.version} FROM ${m} WHERE ${m.id} = ${memberId} AND ${m.erasedAt} IS NULL)`, expected);
+  const ms = schema.memberships;
+  const results = await db.batch([
     db
       .update(da)
       .set({ toAt: at })
-      .where(and(eq(da.memberId, memberId), isNull(da.toAt))),
-    db.update(da).set({ postalCode: null }).where(eq(da.memberId, memberId)),
-    db.update(schema.memberships).set({ paymentReference: null }).where(eq(schema.memberships.memberId, memberId)),
-    db.delete(schema.signInCodes).where(eq(schema.signInCodes.memberId, memberId)),
+      .where(and(eq(da.memberId, memberId), isNull(da.toAt), unchanged)),
+    db
+      .update(da)
+      .set({ postalCode: null })
+      .where(and(eq(da.memberId, memberId), unchanged)),
+    db
+      .update(ms)
+      .set({ paymentReference: null, version: sql`${ms.version} + 1` })
+      .where(and(eq(ms.memberId, memberId), unchanged)),
+    db.delete(schema.signInCodes).where(and(eq(schema.signInCodes.memberId, memberId), unchanged)),
     // An erased person is in no group any more; the rows stay, closed, so group counts over time hold.
     db
       .update(gm)
-      .set({ leftOn: day })
-      .where(and(eq(gm.memberId, memberId), isNull(gm.leftOn))),
+      .set({ leftOn: day, version: sql`${gm.version} + 1` })
+      .where(and(eq(gm.memberId, memberId), isNull(gm.leftOn), unchanged)),
     // Replayable responses of creating requests may hold the member's data (the created member itself).
-    db.delete(keys).where(or(eq(keys.scope, `member:${memberId}`), sql`instr(${keys.body}, ${memberId}) > 0`)),
+    db.delete(keys).where(and(or(eq(keys.scope, `member:${memberId}`), sql`instr(${keys.body}, ${memberId}) > 0`), unchanged)),
+    erased,
   ]);
+  const done = results[results.length - 1] as unknown[];
+  if (done.length === 0 && expected !== undefined) throw staleVersion();
   return done.length > 0;
 }

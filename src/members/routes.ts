@@ -111,8 +111,8 @@ const erase = defineRoute({
     "Removes everything that identifies the person (name, contact details, address, language, payment references, postal codes in the district history, sign-in codes) and keeps the anonymous rest: memberships with their fees, group membership rows (closed). The member then answers 404 everywhere, as if unknown; erasing again is 404 too. Cannot be undone.",
   security: bearerSecurity,
   middleware: [memberGuard("staff", "none")],
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Erased." }, ...problems(...authProblems) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Erased." }, ...problems(...authProblems, "precondition_failed") },
 });
 
 const exportOne = defineRoute({
@@ -147,7 +147,11 @@ const memberCoreRoutes = createRouter()
     const { db } = c.get("deps");
     const { id } = c.req.valid("param");
     const { day } = clockOf(c);
-    if (seesContactOnly(c.get("principal"), id)) return c.json(toMemberContact(await findMember(db, c.get("org").id, id, day)), 200);
+    if (seesContactOnly(c.get("principal"), id)) {
+      const row = await findMember(db, c.get("org").id, id, day);
+      setEtag(c, row.version);
+      return c.json(toMemberContact(row), 200);
+    }
     const { row, view } = await memberView(db, c.get("org").id, id, day);
     setEtag(c, row.version);
     return c.json(view, 200);
@@ -164,7 +168,7 @@ const memberCoreRoutes = createRouter()
   })
   .openapi(erase, async (c) => {
     const { now, day } = clockOf(c);
-    await eraseMember(c.get("deps").db, c.get("org").id, c.req.valid("param").id, now, day);
+    await eraseMember(c.get("deps").db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), now, day);
     return c.body(null, 204);
   })
   .openapi(exportOne, async (c) => {

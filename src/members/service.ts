@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -96,8 +96,9 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
  * code reassigns the district in the same batch, so the address and the assignment
  * never disagree.
  */
-export async function updateMember(db: Db, orgId: string, id: string, input: MemberUpdateInput, expected: number | undefined, now: Date) {
+export async function updateMember(db: Db, orgId: string, id: string, input: MemberUpdateInput, expected: Expected, now: Date) {
   const current = await memberRow(db, orgId, id);
+  requireVersion(expected, current.version);
   const columns = personalColumns(input);
   const emailKey = columns.emailKey !== undefined && columns.emailKey !== current.emailKey ? columns.emailKey : undefined;
   const memberNumber = input.memberNumber !== undefined && input.memberNumber !== current.memberNumber ? input.memberNumber : undefined;
@@ -110,7 +111,7 @@ export async function updateMember(db: Db, orgId: string, id: string, input: Mem
       version: sql`${m.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt), expected === undefined ? undefined : eq(m.version, expected)))
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt), versionMatches(m.version, expected)))
     .returning({ id: m.id });
   // Whenever a postal code is written, not only when it differs from what was read: a
   // concurrent change may have moved the member meanwhile. Reassigning records a history

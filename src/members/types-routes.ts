@@ -1,5 +1,5 @@
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
-import { expectedVersion, setEtag } from "../http/etag.ts";
+import { expectedVersion, requireVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -97,10 +97,10 @@ const archive = defineRoute({
     "An archived type takes no new memberships; the memberships it has stay as they are. Archiving twice is harmless. PATCH `archived: false` restores it.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: OrgIdParams },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
   responses: {
     200: { ...jsonContent(MembershipTypePublic, "The archived type."), headers: etagHeader },
-    ...problems(...authProblems, "idempotency_key_reused"),
+    ...problems(...authProblems, "precondition_failed", "idempotency_key_reused"),
   },
 });
 
@@ -137,10 +137,10 @@ export const membershipTypeRoutes = createRouter()
   .openapi(archive, async (c) => {
     const { db, clock } = c.get("deps");
     const { id } = c.req.valid("param");
+    const expected = expectedVersion(c);
     const current = await getMembershipType(db, c.get("org").id, id);
-    const row = current.archived
-      ? current
-      : await updateMembershipType(db, c.get("org").id, id, { archived: true }, undefined, clock.now());
+    requireVersion(expected, current.version);
+    const row = current.archived ? current : await updateMembershipType(db, c.get("org").id, id, { archived: true }, expected, clock.now());
     setEtag(c, row.version);
     return c.json(toMembershipTypePublic(row), 200);
   });

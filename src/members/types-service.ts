@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
@@ -90,7 +90,7 @@ export async function updateMembershipType(
   orgId: string,
   id: string,
   input: MembershipTypeUpdateInput,
-  expected: number | undefined,
+  expected: Expected,
   now: Date,
 ) {
   if (input.name !== undefined) await assertNameFree(db, orgId, input.name, id);
@@ -109,7 +109,7 @@ export async function updateMembershipType(
       version: sql`${mt.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(mt.orgId, orgId), eq(mt.id, id), expected === undefined ? undefined : eq(mt.version, expected)))
+    .where(and(eq(mt.orgId, orgId), eq(mt.id, id), versionMatches(mt.version, expected)))
     .returning();
   if (!row) {
     await getMembershipType(db, orgId, id);

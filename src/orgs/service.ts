@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { staleVersion } from "../http/etag.ts";
+import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
@@ -40,7 +40,7 @@ function contactColumns(contact: OrganisationUpdateInput["contact"]) {
 }
 
 /** Applies a partial update; with `expected` set, only if the version is still that one (If-Match). */
-export async function updateOrganisation(db: Db, id: string, input: OrganisationUpdateInput, expected: number | undefined, now: Date) {
+export async function updateOrganisation(db: Db, id: string, input: OrganisationUpdateInput, expected: Expected, now: Date) {
   const [row] = await db
     .update(schema.organisations)
     .set({
@@ -51,7 +51,7 @@ export async function updateOrganisation(db: Db, id: string, input: Organisation
       version: sql`${schema.organisations.version} + 1`,
       updatedAt: now.toISOString(),
     })
-    .where(and(eq(schema.organisations.id, id), expected === undefined ? undefined : eq(schema.organisations.version, expected)))
+    .where(and(eq(schema.organisations.id, id), versionMatches(schema.organisations.version, expected)))
     .returning();
   if (!row) {
     await getOrganisation(db, id);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { requireMember } from "../../http/auth.ts";
+import { expectedVersion, immutableVersion, requireVersion, setEtag } from "../../http/etag.ts";
 import { idempotency } from "../../http/idempotency.ts";
 import {
   authProblems,
@@ -8,6 +9,8 @@ import {
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -84,7 +87,7 @@ const paper = defineRoute({
     },
   },
   responses: {
-    201: { ...jsonContent(PaperBatch, "The entry."), headers: locationHeader("batch (for DELETE)") },
+    201: { ...jsonContent(PaperBatch, "The entry."), headers: { ...etagHeader, ...locationHeader("batch (for DELETE)") } },
     ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
@@ -97,11 +100,11 @@ const removeBatch = defineRoute({
   operationId: "deletePaperBallots",
   tags,
   summary: "Remove a mistaken bulk entry of paper ballots (staff)",
-  description: "Until the result is published; a counted election is counted again.",
+  description: 'Until the result is published; a counted election is counted again. An entry never changes: its ETag is always `"1"`.',
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: BatchParams },
-  responses: { 204: { description: "Removed." }, ...problems(...authProblems, "conflict") },
+  request: { params: BatchParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Removed." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 const receipts = defineRoute({
@@ -130,7 +133,10 @@ const receipt = defineRoute({
   description: "Send the SHA-256 of your receipt code, computed on your own device; readable without signing in.",
   security: optionalAuth,
   request: { params: ReceiptParams },
-  responses: { 200: jsonContent(Receipt, "Counted."), ...problems("not_found", "conflict", "validation_failed", "unauthorized") },
+  responses: {
+    200: { ...jsonContent(Receipt, "Counted."), headers: etagHeader },
+    ...problems("not_found", "conflict", "validation_failed", "unauthorized"),
+  },
 });
 
 const voter = defineRoute({
@@ -188,10 +194,12 @@ export const ballotRoutes = createRouter()
           };
     const { election: _after, ...entered } = await enterPaperBallots(db, row, input, clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
+    setEtag(c, immutableVersion);
     return c.json(entered, 201);
   })
   .openapi(removeBatch, async (c) => {
     const { id, batchId } = c.req.valid("param");
+    requireVersion(expectedVersion(c), immutableVersion);
     await deletePaperBatch(c.get("deps").db, await settledElection(c, id), batchId, c.get("deps").clock.now());
     return c.body(null, 204);
   })
@@ -203,7 +211,9 @@ export const ballotRoutes = createRouter()
   .openapi(receipt, async (c) => {
     const { id, hash } = c.req.valid("param");
     const row = await electionForReceipts(c, id);
-    return c.json(await findReceipt(c.get("deps").db, row.id, hash), 200);
+    const found = await findReceipt(c.get("deps").db, row.id, hash);
+    setEtag(c, immutableVersion);
+    return c.json(found, 200);
   })
   .openapi(voter, async (c) => {
     const v = viewer(c);

@@ -1,10 +1,13 @@
 import { requireMember, requireRoleOrMember } from "../../http/auth.ts";
+import { expectedVersion, setEtag } from "../../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
   bodyProblems,
   createRouter,
   defineRoute,
+  etagHeader,
+  IfMatchHeaders,
   jsonBody,
   jsonContent,
   locationHeader,
@@ -59,7 +62,7 @@ const create = defineRoute({
   middleware: actors,
   request: { params: OrgIdParams, body: jsonBody(CandidateCreate) },
   responses: {
-    201: { ...jsonContent(CandidatePublic, "The nomination."), headers: locationHeader("candidate") },
+    201: { ...jsonContent(CandidatePublic, "The nomination."), headers: { ...etagHeader, ...locationHeader("candidate") } },
     ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
@@ -73,7 +76,7 @@ const get = defineRoute({
   security: bearerSecurity,
   middleware: readers,
   request: { params: ElectionCandidateParams },
-  responses: { 200: jsonContent(CandidatePublic, "The candidate."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(CandidatePublic, "The candidate."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const update = defineRoute({
@@ -84,8 +87,11 @@ const update = defineRoute({
   summary: "Change the statement (or gender) — the candidate or staff, before voting opens",
   security: bearerSecurity,
   middleware: actors,
-  request: { params: ElectionCandidateParams, body: jsonBody(CandidateUpdate) },
-  responses: { 200: jsonContent(CandidatePublic, "The candidate."), ...problems(...authProblems, ...bodyProblems, "conflict") },
+  request: { params: ElectionCandidateParams, headers: IfMatchHeaders, body: jsonBody(CandidateUpdate) },
+  responses: {
+    200: { ...jsonContent(CandidatePublic, "The candidate."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
 });
 
 const action = (name: "accept" | "decline" | "withdraw", summary: string, description: string, member: boolean) =>
@@ -98,8 +104,11 @@ const action = (name: "accept" | "decline" | "withdraw", summary: string, descri
     description,
     security: bearerSecurity,
     middleware: member ? [requireMember] : actors,
-    request: { params: ElectionCandidateParams },
-    responses: { 200: jsonContent(CandidatePublic, "The candidate."), ...problems(...authProblems, "conflict", "idempotency_key_reused") },
+    request: { params: ElectionCandidateParams, headers: IfMatchHeaders },
+    responses: {
+      200: { ...jsonContent(CandidatePublic, "The candidate."), headers: etagHeader },
+      ...problems(...authProblems, "conflict", "precondition_failed", "idempotency_key_reused"),
+    },
   });
 
 const accept = action("accept", "Accept a nomination (the nominee)", "With the nominee's own token, until voting opens.", true);
@@ -120,7 +129,10 @@ const getProposal = defineRoute({
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(ProposalPublic, "Most recommended first, with reasons."), ...problems(...authProblems) },
+  responses: {
+    200: { ...jsonContent(ProposalPublic, "Most recommended first, with reasons."), headers: etagHeader },
+    ...problems(...authProblems),
+  },
 });
 
 const putProposalRoute = defineRoute({
@@ -134,8 +146,11 @@ const putProposalRoute = defineRoute({
     "committee group may set it with their own token. Until voting opens.",
   security: bearerSecurity,
   middleware: actors,
-  request: { params: OrgIdParams, body: jsonBody(ProposalPut) },
-  responses: { 200: jsonContent(ProposalPublic, "The proposal."), ...problems(...authProblems, ...bodyProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(ProposalPut) },
+  responses: {
+    200: { ...jsonContent(ProposalPublic, "The proposal."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
 });
 
 export const candidateRoutes = createRouter()
@@ -151,19 +166,24 @@ export const candidateRoutes = createRouter()
     const row = await settledElection(c, c.req.valid("param").id);
     const candidate = await nominate(db, row, v, c.req.valid("json"), org.timeZone, clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/candidates/${candidate.id}`);
+    setEtag(c, candidate.version);
     return c.json(toCandidatePublic(candidate, v), 201);
   })
   .openapi(get, async (c) => {
     const { id, candidateId } = c.req.valid("param");
     const row = await settledElection(c, id);
     const v = viewer(c);
-    return c.json(toCandidatePublic(await getCandidate(c.get("deps").db, row.id, candidateId, v), v), 200);
+    const candidate = await getCandidate(c.get("deps").db, row.id, candidateId, v);
+    setEtag(c, candidate.version);
+    return c.json(toCandidatePublic(candidate, v), 200);
   })
   .openapi(update, async (c) => {
     const { id, candidateId } = c.req.valid("param");
     const v = viewer(c);
     const row = await settledElection(c, id);
-    const candidate = await updateCandidate(c.get("deps").db, row, candidateId, v, c.req.valid("json"), c.get("deps").clock.now());
+    const { db, clock } = c.get("deps");
+    const candidate = await updateCandidate(db, row, candidateId, v, c.req.valid("json"), expectedVersion(c), clock.now());
+    setEtag(c, candidate.version);
     return c.json(toCandidatePublic(candidate, v), 200);
   })
   .openapi(accept, async (c) => {
@@ -171,29 +191,39 @@ export const candidateRoutes = createRouter()
     const v = viewer(c);
     const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    return c.json(toCandidatePublic(await answer(db, row, candidateId, v, true, c.get("org").timeZone, clock.now()), v), 200);
+    const candidate = await answer(db, row, candidateId, v, true, expectedVersion(c), c.get("org").timeZone, clock.now());
+    setEtag(c, candidate.version);
+    return c.json(toCandidatePublic(candidate, v), 200);
   })
   .openapi(decline, async (c) => {
     const { id, candidateId } = c.req.valid("param");
     const v = viewer(c);
     const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    return c.json(toCandidatePublic(await answer(db, row, candidateId, v, false, c.get("org").timeZone, clock.now()), v), 200);
+    const candidate = await answer(db, row, candidateId, v, false, expectedVersion(c), c.get("org").timeZone, clock.now());
+    setEtag(c, candidate.version);
+    return c.json(toCandidatePublic(candidate, v), 200);
   })
   .openapi(withdrawRoute, async (c) => {
     const { id, candidateId } = c.req.valid("param");
     const v = viewer(c);
     const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    return c.json(toCandidatePublic(await withdraw(db, row, candidateId, v, clock.now()), v), 200);
+    const candidate = await withdraw(db, row, candidateId, v, expectedVersion(c), clock.now());
+    setEtag(c, candidate.version);
+    return c.json(toCandidatePublic(candidate, v), 200);
   })
   .openapi(getProposal, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
+    // The election row, and with it the proposal's version, is read before the proposal itself.
+    setEtag(c, row.proposalVersion);
     return c.json({ entries: await proposalOf(c.get("deps").db, row.id) }, 200);
   })
   .openapi(putProposalRoute, async (c) => {
     const { db } = c.get("deps");
     const row = await settledElection(c, c.req.valid("param").id);
     await requireProposalAuthor(db, row, viewer(c));
-    return c.json({ entries: await putProposal(db, row, c.req.valid("json")) }, 200);
+    const { entries, version } = await putProposal(db, row, c.req.valid("json"), expectedVersion(c));
+    setEtag(c, version);
+    return c.json({ entries }, 200);
   });

@@ -21,7 +21,7 @@ import { TallyRequest } from "../../tally/schemas.ts";
 import { isKey, type Viewer, viewer } from "../access.ts";
 import { allCandidates, proposalOf } from "../candidates.ts";
 import { type StoredResult, tallyInputOf } from "../counting.ts";
-import { countAndStore, settle, transition } from "../lifecycle.ts";
+import { recount, settle, transition } from "../lifecycle.ts";
 import {
   ElectionCreate,
   ElectionDetail,
@@ -109,8 +109,8 @@ const remove = defineRoute({
   summary: "Delete a draft election (staff)",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams },
-  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict") },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 const transitions = defineRoute({
@@ -124,10 +124,10 @@ const transitions = defineRoute({
     "opening or closing voting early moves `voting.opensAt` / `voting.closesAt` to now. To `published` only from counted.",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams, body: jsonBody(TransitionRequest) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(TransitionRequest) },
   responses: {
     200: { ...jsonContent(ElectionPublic, "The election."), headers: etagHeader },
-    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed", "idempotency_key_reused"),
   },
 });
 
@@ -140,10 +140,10 @@ const countRoute = defineRoute({
   description: "Voting closes by time or by staff, and the count runs then; this counts again, e.g. after a failed count.",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams },
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
   responses: {
-    200: jsonContent(ElectionResult, "The result (not yet published)."),
-    ...problems(...authProblems, "conflict", "idempotency_key_reused"),
+    200: { ...jsonContent(ElectionResult, "The result (not yet published)."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed", "idempotency_key_reused"),
   },
 });
 
@@ -157,10 +157,10 @@ const publishRoute = defineRoute({
     "The elected hold the position from `termStartsOn` (default: today) for the position's term length. Send `{}` for the defaults.",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams, body: jsonBody(PublishRequest) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(PublishRequest) },
   responses: {
-    200: jsonContent(ElectionResult, "The published result."),
-    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
+    200: { ...jsonContent(ElectionResult, "The published result."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed", "idempotency_key_reused"),
   },
 });
 
@@ -170,11 +170,11 @@ const result = defineRoute({
   operationId: "getElectionResult",
   tags,
   summary: "The result: elected in order, the count round by round, ties, turnout, receipts",
-  description: "Keys see it once counted; members once published (409 before).",
+  description: "Keys see it once counted; members once published (409 before). Its ETag is the election's: the result is part of it.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(ElectionResult, "The result."), ...problems(...authProblems, "conflict") },
+  responses: { 200: { ...jsonContent(ElectionResult, "The result."), headers: etagHeader }, ...problems(...authProblems, "conflict") },
 });
 
 const tallyInput = defineRoute({
@@ -190,7 +190,10 @@ const tallyInput = defineRoute({
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(TallyRequest, "The count's input."), ...problems(...authProblems, "conflict") },
+  responses: {
+    200: { ...jsonContent(TallyRequest, "The count's input."), headers: etagHeader },
+    ...problems(...authProblems, "conflict"),
+  },
 });
 
 export function resultBody(row: ElectionRow, v: Viewer) {
@@ -257,21 +260,24 @@ export const electionCoreRoutes = createRouter()
     return c.json(toElectionPublic(updated, org.timeZone, viewer(c)), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteElection(c.get("deps").db, await settledElection(c, c.req.valid("param").id));
+    await deleteElection(c.get("deps").db, await settledElection(c, c.req.valid("param").id), expectedVersion(c));
     return c.body(null, 204);
   })
   .openapi(transitions, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const { to, termStartsOn } = c.req.valid("json");
-    const row = await transition(db, await settledElection(c, c.req.valid("param").id), to, org.timeZone, clock.now(), termStartsOn);
+    const settled = await settledElection(c, c.req.valid("param").id);
+    const row = await transition(db, settled, to, org.timeZone, clock.now(), termStartsOn, expectedVersion(c));
     setEtag(c, row.version);
     return c.json(toElectionPublic(row, org.timeZone, viewer(c)), 200);
   })
   .openapi(countRoute, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await countAndStore(db, await settledElection(c, c.req.valid("param").id), clock.now());
-    return c.json(resultBody(row, viewer(c)), 200);
+    const row = await recount(db, await settledElection(c, c.req.valid("param").id), expectedVersion(c), clock.now());
+    const body = resultBody(row, viewer(c));
+    setEtag(c, row.version);
+    return c.json(body, 200);
   })
   .openapi(publishRoute, async (c) => {
     const { db, clock } = c.get("deps");
@@ -284,16 +290,22 @@ export const electionCoreRoutes = createRouter()
       org.timeZone,
       clock.now(),
       termStartsOn,
+      expectedVersion(c),
     );
+    setEtag(c, row.version);
     return c.json(resultBody(row, viewer(c)), 200);
   })
   .openapi(tallyInput, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
     if (row.status !== "counted" && row.status !== "published")
       throw conflict(`The election is ${row.status}; it has not been counted yet.`, { reason: "not_counted" });
+    // Ballots change only with a bump of the election's version (paper entries, counts), so that is its ETag.
+    setEtag(c, row.version);
     return c.json(await tallyInputOf(c.get("deps").db, row), 200);
   })
   .openapi(result, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
-    return c.json(resultBody(row, viewer(c)), 200);
+    const body = resultBody(row, viewer(c));
+    setEtag(c, row.version);
+    return c.json(body, 200);
   });

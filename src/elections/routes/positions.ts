@@ -111,7 +111,7 @@ const addMandate = defineRoute({
   middleware: staffOnly,
   request: { params: OrgIdParams, body: jsonBody(MandateCreate) },
   responses: {
-    201: { ...jsonContent(MandatePublic, "The mandate."), headers: locationHeader("mandate") },
+    201: { ...jsonContent(MandatePublic, "The mandate."), headers: { ...etagHeader, ...locationHeader("mandate") } },
     ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
   },
 });
@@ -125,7 +125,7 @@ const getOne = defineRoute({
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams },
-  responses: { 200: jsonContent(MandatePublic, "The mandate."), ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(MandatePublic, "The mandate."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const endMandate = defineRoute({
@@ -136,8 +136,11 @@ const endMandate = defineRoute({
   summary: "Change the last day of a mandate, e.g. when the holder steps down (staff)",
   security: bearerSecurity,
   middleware: staffOnly,
-  request: { params: OrgIdParams, body: jsonBody(MandateUpdate) },
-  responses: { 200: jsonContent(MandatePublic, "The mandate."), ...problems(...authProblems, ...bodyProblems) },
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MandateUpdate) },
+  responses: {
+    200: { ...jsonContent(MandatePublic, "The mandate."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
 });
 
 const memberMandates = defineRoute({
@@ -200,16 +203,30 @@ export const positionRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const position = await getPosition(db, org.id, c.req.valid("param").id);
-    const mandate = await createMandate(db, org.id, position.id, c.req.valid("json"), position.termMonths, clock.now(), today(c));
+    const { mandate, version } = await createMandate(
+      db,
+      org.id,
+      position.id,
+      c.req.valid("json"),
+      position.termMonths,
+      clock.now(),
+      today(c),
+    );
     c.header("Location", `/v1/orgs/${org.slug}/mandates/${mandate.id}`);
+    setEtag(c, version);
     return c.json(mandate, 201);
   })
   .openapi(getOne, async (c) => {
-    return c.json(await getMandate(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c)), 200);
+    const { mandate, version } = await getMandate(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c));
+    setEtag(c, version);
+    return c.json(mandate, 200);
   })
   .openapi(endMandate, async (c) => {
     const { db } = c.get("deps");
-    return c.json(await updateMandateEnd(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json").endsOn, today(c)), 200);
+    const { id } = c.req.valid("param");
+    const { mandate, version } = await updateMandateEnd(db, c.get("org").id, id, c.req.valid("json").endsOn, expectedVersion(c), today(c));
+    setEtag(c, version);
+    return c.json(mandate, 200);
   })
   .openapi(memberMandates, async (c) => {
     const { db } = c.get("deps");
