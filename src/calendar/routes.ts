@@ -177,6 +177,8 @@ export const calendarRoutes = createRouter()
     const org = c.get("org");
     const { version, ...issued } = await issueFeedToken(db, org.id, memberOf(c), expectedVersion(c), hasIfMatch(c), clock.now());
     setEtag(c, version);
+    // The token is shown once: no cache, and no stored replay, keeps a copy.
+    c.header("Cache-Control", "no-store");
     return c.json({ ...issued, url: `/v1/orgs/${org.slug}/feeds/${issued.token}/calendar.ics` }, 201);
   })
   .openapi(tokenStatus, async (c) => {

@@ -9,7 +9,7 @@ import { sha256Hex } from "../lib/crypto.ts";
 import { createOutboxMailer } from "../mail/outbox.ts";
 import { principalScope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError } from "./problem.ts";
+import { ApiError, problemBody } from "./problem.ts";
 
 /** How long a key's response is remembered. */
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;
@@ -92,14 +92,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     await next();
     // A server failure is not a result worth replaying: its writes are undone and the key released below.
     if (c.res.status < 500) {
-      const headers = Object.fromEntries(
-        replayedHeaders.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)]] : [])),
-      );
-      const stored = await inTransaction
-        .update(keys)
-        .set({ status: c.res.status, headers: JSON.stringify(headers), body: await c.res.clone().text() })
-        .where(mine)
-        .returning({ key: keys.key });
+      const kept = await keptResponse(c);
+      const stored = await inTransaction.update(keys).set(kept).where(mine).returning({ key: keys.key });
       if (stored.length === 0) {
         // The lease ran out before this request got to write, and a retry took the key over: its outcome counts.
         throw new ApiError("conflict", "This request took longer than its Idempotency-Key lease; retry it to get the outcome.", {
@@ -118,6 +112,28 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     if (outcome === "rolled_back") await releaseKey(db, mine);
   }
 });
+
+/**
+ * What a retry will be answered. A response marked `Cache-Control: no-store` carries a secret
+ * shown once (a new API key, a feed token): it is not kept; a retry learns that the request
+ * was done and where its resource is, as a 409.
+ */
+async function keptResponse(c: Context<AppEnv>) {
+  const headers = Object.fromEntries(replayedHeaders.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)]] : [])));
+  if (!/\bno-store\b/i.test(c.res.headers.get("Cache-Control") ?? "")) {
+    return { status: c.res.status, headers: JSON.stringify(headers), body: await c.res.clone().text() };
+  }
+  const done = new ApiError(
+    "conflict",
+    "This request was done already. Its answer held a secret that is shown only once and is not kept; the resource is at Location.",
+  );
+  const location = c.res.headers.get("location");
+  return {
+    status: done.status,
+    headers: JSON.stringify({ "content-type": "application/problem+json", ...(location ? { location } : {}) }),
+    body: JSON.stringify(problemBody(done, c.get("requestId"))),
+  };
+}
 
 /** Lets a retry run the request again at once. Should that fail too, the lease ends the claim a little later. */
 async function releaseKey(db: Db, mine: SQL): Promise<void> {
@@ -162,7 +178,12 @@ async function answerFromStoredKey(c: Context<AppEnv>, db: Db, where: SQL, reque
     });
   }
   const headers: Record<string, string> = { ...JSON.parse(stored.headers ?? "{}"), "Idempotent-Replayed": "true" };
-  return c.newResponse(stored.body, stored.status as 200, headers);
+  // A replayed problem names this request's id, as its X-Request-Id header does.
+  const body =
+    headers["content-type"] === "application/problem+json" && stored.body
+      ? JSON.stringify({ ...JSON.parse(stored.body), requestId: c.get("requestId") })
+      : stored.body;
+  return c.newResponse(body, stored.status as 200, headers);
 }
 
 /** Housekeeping: forget keys past their lifetime. */

@@ -93,6 +93,8 @@ export const apiKeyRoutes = createRouter()
     const org = c.get("org");
     const { key, version } = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
     c.header("Location", `/v1/orgs/${org.slug}/api-keys/${key.id}`);
+    // The secret is shown once: no cache, and no stored replay, keeps a copy.
+    c.header("Cache-Control", "no-store");
     setEtag(c, version);
     return c.json(key, 201);
   })

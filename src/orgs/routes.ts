@@ -109,6 +109,8 @@ export const organisationRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const created = await createOrganisation(db, c.req.valid("json"), clock.now());
     c.header("Location", `/v1/orgs/${created.organisation.slug}`);
+    // The first admin key is shown once: no cache, and no stored replay, keeps a copy.
+    c.header("Cache-Control", "no-store");
     setEtag(c, created.organisation.version);
     return c.json({ organisation: toOrganisationPublic(created.organisation), adminKey: created.adminKey }, 201);
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { idempotencyLeaseMs } from "../../src/http/idempotency.ts";
 import { runScheduled } from "../../src/jobs/schedule.ts";
-import { problemOf, testApp } from "../helpers/app.ts";
+import { problemOf, snapshot, testApp } from "../helpers/app.ts";
 
 describe("cursor pagination", () => {
   it("walks a list in stable order without gaps or repeats", async () => {
@@ -39,14 +39,32 @@ describe("Idempotency-Key", () => {
 
   it("replays the first response for a retry with the same body", async () => {
     const t = await testApp();
-    const headers = { "Idempotency-Key": "create-integration-1" };
-    const first = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
-    const retry = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
+    const headers = { "Idempotency-Key": "create-area-1" };
+    const area = { name: "Södermalm", code: "SOD" };
+    const first = await t.request("POST", "/v1/orgs/demo/areas", { body: area, headers });
+    const retry = await t.request("POST", "/v1/orgs/demo/areas", { body: area, headers });
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(retry.headers.get("Location")).toBe(first.headers.get("Location"));
     expect(await retry.json()).toEqual(await first.json());
+    const areas = (await (await t.request("GET", "/v1/orgs/demo/areas")).json()) as { data: unknown[] };
+    expect(areas.data).toHaveLength(1);
+  });
+
+  it("keeps no copy of a secret shown once: a retry learns the key was created, and where, but not its secret", async () => {
+    const t = await testApp();
+    const headers = { "Idempotency-Key": "create-integration-1" };
+    const first = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("Cache-Control")).toBe("no-store");
+    const { secret } = (await first.json()) as { secret: string };
+    const retry = await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
+    expect(retry.status).toBe(409);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(retry.headers.get("Location")).toBe(first.headers.get("Location"));
+    expect((await problemOf(retry)).detail).toMatch(/shown only once/);
+    expect(await snapshot(t.database)).not.toContain(secret);
     const keys = (await (await t.request("GET", "/v1/orgs/demo/api-keys")).json()) as { data: unknown[] };
     expect(keys.data).toHaveLength(2);
   });
