@@ -32,7 +32,8 @@ async function main() {
   const appConfig = process.env.GRASROT_PUBLIC_URL ? config.app : { ...config.app, publicUrl: `http://localhost:${port || 8787}` };
   const mailer = createNodeMailer(appConfig.mail, { db, clock });
   const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
-  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml });
+  const openapiJson = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson });
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
   const cron = startInProcessCron({ db, mailer, clock, config: appConfig });

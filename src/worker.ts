@@ -3,6 +3,7 @@
  * libSQL server, or the local bridge in development and tests).
  */
 import { createClient } from "@libsql/client/web";
+import openapiJson from "../openapi.json";
 import openapiYaml from "../openapi.yaml";
 import { createApp } from "./app.ts";
 import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
@@ -59,7 +60,14 @@ function appFor(env: Env) {
 function depsFor(config: RuntimeConfig): AppDeps {
   const client = createClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
   const db = createDb(client);
-  return { db, mailer: createMailer(config.app.mail, { db, clock: systemClock }), clock: systemClock, config: config.app, openapiYaml };
+  return {
+    db,
+    mailer: createMailer(config.app.mail, { db, clock: systemClock }),
+    clock: systemClock,
+    config: config.app,
+    openapiYaml,
+    openapiJson,
+  };
 }
 
 function misconfigured(error: ConfigError): Response {
