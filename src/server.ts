@@ -13,6 +13,7 @@ import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
 import { startInProcessCron } from "./jobs/in-process.ts";
 import { createNodeMailer } from "./mail/node.ts";
+import { withReferenceBundle } from "./meta/reference-bundle-node.ts";
 
 async function main() {
   const config = readConfig(process.env);
@@ -37,7 +38,7 @@ async function main() {
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
   const cron = startInProcessCron({ db, mailer, clock, config: appConfig });
-  const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
+  const server = serve({ fetch: withReferenceBundle(app.fetch), port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
     console.log(`  API reference: ${base}/docs`);

@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { sql } from "drizzle-orm";
 import { migrationLevel } from "../db/migration-level.ts";
-import type { AppEnv } from "../http/env.ts";
 import { createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
 import { ApiError } from "../http/problem.ts";
+import { docsPage } from "./docs-page.ts";
 
 const tags = ["Meta"];
 
@@ -74,4 +73,4 @@ export const metaRoutes = createRouter()
   // Both documents are committed text, written by `npm run openapi`: sent as they are.
   .openapi(openapiJson, (c) => c.body(c.get("deps").openapiJson, 200, { "Content-Type": "application/json; charset=utf-8" }) as never);
 
-metaRoutes.get("/docs", Scalar<AppEnv>({ url: "/v1/openapi.json", pageTitle: "Grasrot API reference" }));
+metaRoutes.get("/docs", (c) => c.html(docsPage));

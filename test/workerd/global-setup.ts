@@ -9,6 +9,7 @@ import { join } from "node:path";
 // The Node client explicitly: this file is loaded with the workerd resolve conditions.
 import { createClient } from "@libsql/client/node";
 import type { TestProject } from "vitest/node";
+import { prepareDocsAssets } from "../../scripts/docs-assets.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import { startHranaBridge } from "../../src/bridge/index.ts";
 import { createDb } from "../../src/db/index.ts";
@@ -25,6 +26,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // wrangler.toml's [assets]: made by wrangler's build command when deploying, here for the tests.
+  prepareDocsAssets();
   const directory = mkdtempSync(join(tmpdir(), "grasrot-workerd-"));
   const template = createClient({ url: `file:${join(directory, "template.db")}` });
   await applyMigrations(template);
