@@ -3,11 +3,15 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
-/** The Worker imports openapi.yaml as text (a wrangler Text rule); Vite needs to be told the same. */
-const yamlAsText: Plugin = {
-  name: "yaml-as-text",
+/**
+ * The Worker imports openapi.yaml and openapi.json as text (wrangler.toml's Text rule), to
+ * serve them as they are; Vite needs to be told the same, before its own JSON handling.
+ */
+const documentsAsText: Plugin = {
+  name: "documents-as-text",
+  enforce: "pre",
   load(id) {
-    return id.endsWith(".yaml") ? `export default ${JSON.stringify(readFileSync(id, "utf8"))};` : undefined;
+    return id.endsWith(".yaml") || id.endsWith("/openapi.json") ? `export default ${JSON.stringify(readFileSync(id, "utf8"))};` : undefined;
   },
 };
 
@@ -15,7 +19,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [yamlAsText],
+        plugins: [documentsAsText],
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
@@ -25,7 +29,7 @@ export default defineConfig({
       },
       {
         plugins: [
-          yamlAsText,
+          documentsAsText,
           cloudflareTest(async ({ inject }) => ({
             main: "./src/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
@@ -37,6 +41,8 @@ export default defineConfig({
             },
           })),
         ],
+        // The Worker's bundle has zod without its locales (wrangler.toml [alias]); so do its tests.
+        resolve: { alias: [{ find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname }] },
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts"],

@@ -254,7 +254,14 @@ async function main() {
   console.log(
     `Seeded ${eventCount} events (${recurring} recurring, ${overrides} overrides), ${groupCount} groups, ${memberCount} members in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
   );
-  const app = createApp({ db, mailer: createMemoryMailer(), clock: { now: () => now }, config: defaultConfig, openapiYaml: "" });
+  const app = createApp({
+    db,
+    mailer: createMemoryMailer(),
+    clock: { now: () => now },
+    config: defaultConfig,
+    openapiYaml: "",
+    openapiJson: "",
+  });
   const secret = await tokenSecret(db, undefined);
   const memberToken = (await signMemberToken(secret, { memberId: memberIds[17] as string, orgId }, now)).token;
 

@@ -246,7 +246,14 @@ async function main() {
       id: String(row.id),
     }));
 
-    const app = createApp({ db, mailer: createMemoryMailer(), clock: { now: () => now }, config: defaultConfig, openapiYaml: "" });
+    const app = createApp({
+      db,
+      mailer: createMemoryMailer(),
+      clock: { now: () => now },
+      config: defaultConfig,
+      openapiYaml: "",
+      openapiJson: "",
+    });
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await app.request(path, {
         method,

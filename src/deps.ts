@@ -44,4 +44,6 @@ export interface AppDeps {
   config: AppConfig;
   /** The committed openapi.yaml, served as it is. */
   openapiYaml: string;
+  /** The committed openapi.json, served as it is: no runtime parses YAML. */
+  openapiJson: string;
 }

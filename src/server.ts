@@ -13,6 +13,7 @@ import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
 import { startInProcessCron } from "./jobs/in-process.ts";
 import { createNodeMailer } from "./mail/node.ts";
+import { withReferenceBundle } from "./meta/reference-bundle-node.ts";
 
 async function main() {
   const config = readConfig(process.env);
@@ -32,11 +33,12 @@ async function main() {
   const appConfig = process.env.GRASROT_PUBLIC_URL ? config.app : { ...config.app, publicUrl: `http://localhost:${port || 8787}` };
   const mailer = createNodeMailer(appConfig.mail, { db, clock });
   const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
-  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml });
+  const openapiJson = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson });
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
   const cron = startInProcessCron({ db, mailer, clock, config: appConfig });
-  const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
+  const server = serve({ fetch: withReferenceBundle(app.fetch), port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
     console.log(`  API reference: ${base}/docs`);

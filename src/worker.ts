@@ -2,7 +2,9 @@
  * Workers entry: fetch and scheduled over libSQL's HTTP client (Turso, a self-hosted
  * libSQL server, or the local bridge in development and tests).
  */
-import { createClient } from "@libsql/client/web";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type Client, createClient } from "@libsql/client/web";
+import openapiJson from "../openapi.json";
 import openapiYaml from "../openapi.yaml";
 import { createApp } from "./app.ts";
 import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
@@ -42,24 +44,63 @@ function configOf(env: Env): RuntimeConfig {
   return config;
 }
 
-/** Bindings are validated, and the app built, once per env object (once per isolate in production). */
-const apps = new WeakMap<Env, { config: RuntimeConfig; app: ReturnType<typeof createApp> }>();
+/** The dependencies of the invocation at hand: the app asks for them once per request. */
+const invocationDeps = new AsyncLocalStorage<AppDeps>();
 
-function appFor(env: Env) {
-  let entry = apps.get(env);
-  if (!entry) {
-    const config = configOf(env);
-    entry = { config, app: createApp(() => depsFor(config), config.app) };
-    apps.set(env, entry);
-  }
-  return entry;
+function currentDeps(): AppDeps {
+  const deps = invocationDeps.getStore();
+  if (!deps) throw new Error("The app's dependencies were asked for outside an invocation");
+  return deps;
 }
 
-/** One client per invocation: Workers must not carry I/O objects from one request to the next. */
-function depsFor(config: RuntimeConfig): AppDeps {
-  const client = createClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
-  const db = createDb(client);
-  return { db, mailer: createMailer(config.app.mail, { db, clock: systemClock }), clock: systemClock, config: config.app, openapiYaml };
+/** The execution context as the app sees it, remembering what it hands to waitUntil. */
+function trackingTasks(ctx: ExecutionContext): { ctx: ExecutionContext; settled(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  const waitUntil = (promise: Promise<unknown>) => {
+    pending.add(promise);
+    ctx.waitUntil(promise);
+  };
+  return {
+    ctx: new Proxy(ctx, {
+      get(target, property) {
+        if (property === "waitUntil") return waitUntil;
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }),
+    async settled() {
+      // A task may hand over further tasks.
+      while (pending.size > 0) {
+        const batch = [...pending];
+        pending.clear();
+        await Promise.allSettled(batch);
+      }
+    },
+  };
+}
+
+/**
+ * Closes the client once the response body has been sent (an export streams from the
+ * database as the client reads it, after the handler has returned) and every task handed to
+ * waitUntil has settled, whichever comes last. The body is not itself handed to waitUntil:
+ * whoever reads the response drives it, and a caller that waits for the tasks first must not
+ * wait on itself.
+ */
+function closeWhenDone(response: Response, tasksSettled: Promise<void>, close: () => void, ctx: ExecutionContext): Response {
+  let unfinished = 2;
+  const finishOne = () => {
+    unfinished -= 1;
+    if (unfinished === 0) close();
+  };
+  ctx.waitUntil(tasksSettled.then(finishOne));
+  if (!response.body) {
+    finishOne();
+    return response;
+  }
+  const { readable, writable } = new TransformStream();
+  // A client that goes away cancels the body: the invocation is done all the same.
+  response.body.pipeTo(writable).then(finishOne, finishOne);
+  return new Response(readable, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function misconfigured(error: ConfigError): Response {
@@ -77,25 +118,68 @@ function misconfigured(error: ConfigError): Response {
   );
 }
 
-export default {
-  async fetch(request, env, ctx) {
-    let app: ReturnType<typeof createApp>;
-    try {
-      app = appFor(env).app;
-    } catch (error) {
-      if (error instanceof ConfigError) return misconfigured(error);
-      throw error;
-    }
-    return app.fetch(request, env, ctx);
-  },
+/** Makes the database client of one invocation (tests pass one that records what it makes). */
+export type OpenClient = (config: { url: string; authToken?: string }) => Client;
 
-  async scheduled(controller, env, ctx) {
-    const deps = depsFor(appFor(env).config);
-    ctx.waitUntil(
-      runScheduled(controller.cron, new Date(controller.scheduledTime), deps).then((reports) => {
-        const failed = reports.filter((report) => !report.ok);
-        if (failed.length > 0) throw new Error(`${failed.length} scheduled job(s) failed: ${failed.map((r) => r.job).join(", ")}`);
-      }),
-    );
-  },
-} satisfies ExportedHandler<Env>;
+/**
+ * The Worker's handlers. One database client per invocation, closed when the invocation is
+ * done: Workers must not carry I/O objects from one request to the next, and caches keyed on
+ * the database (the member-token key) must not hand one request a promise another settles.
+ */
+export function createWorker(openClient: OpenClient = createClient) {
+  /** Bindings are validated, and the app built, once per env object (once per isolate in production). */
+  const apps = new WeakMap<Env, { config: RuntimeConfig; app: ReturnType<typeof createApp> }>();
+
+  function appFor(env: Env) {
+    let entry = apps.get(env);
+    if (!entry) {
+      const config = configOf(env);
+      entry = { config, app: createApp(currentDeps, config.app) };
+      apps.set(env, entry);
+    }
+    return entry;
+  }
+
+  function openInvocation(config: RuntimeConfig): { client: Client; deps: AppDeps } {
+    const client = openClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
+    const db = createDb(client);
+    const mailer = createMailer(config.app.mail, { db, clock: systemClock });
+    return { client, deps: { db, mailer, clock: systemClock, config: config.app, openapiYaml, openapiJson } };
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      let entry: ReturnType<typeof appFor>;
+      try {
+        entry = appFor(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return misconfigured(error);
+        throw error;
+      }
+      const { client, deps } = openInvocation(entry.config);
+      const tasks = trackingTasks(ctx);
+      let response: Response;
+      try {
+        response = await invocationDeps.run(deps, () => entry.app.fetch(request, env, tasks.ctx));
+      } catch (error) {
+        client.close();
+        throw error;
+      }
+      return closeWhenDone(response, tasks.settled(), () => client.close(), ctx);
+    },
+
+    async scheduled(controller, env, ctx) {
+      const { client, deps } = openInvocation(appFor(env).config);
+      ctx.waitUntil(
+        runScheduled(controller.cron, new Date(controller.scheduledTime), deps)
+          .then((reports) => {
+            const failed = reports.filter((report) => !report.ok);
+            if (failed.length > 0) throw new Error(`${failed.length} scheduled job(s) failed: ${failed.map((r) => r.job).join(", ")}`);
+          })
+          .finally(() => client.close()),
+      );
+    },
+  } satisfies ExportedHandler<Env>;
+}
+
+export default createWorker();

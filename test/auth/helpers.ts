@@ -5,7 +5,7 @@ import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import { createDb } from "../../src/db/index.ts";
 import { type AppConfig, defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer, type Mailer } from "../../src/mail/mailer.ts";
-import { adminKey, committedOpenApi, fixedClock, settledRequest, type TestApp } from "../helpers/app.ts";
+import { adminKey, committedDocuments, fixedClock, settledRequest, type TestApp } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/database.ts";
 
 /** What @hono/node-server hands the app as its environment: the request's socket. */
@@ -84,6 +84,6 @@ export async function recordedApp(mailer: Mailer = createMemoryMailer(), config:
   const db = createDb(client);
   const clock = fixedClock();
   await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
-  const app = createApp({ db, mailer, clock, config: { ...defaultConfig, ...config }, openapiYaml: committedOpenApi });
+  const app = createApp({ db, mailer, clock, config: { ...defaultConfig, ...config }, ...committedDocuments });
   return { app, db, clock, database, statements };
 }

@@ -9,7 +9,7 @@ import { createApp } from "../../src/app.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import type { Mailer, MailMessage } from "../../src/mail/mailer.ts";
 import { createOutboxMailer } from "../../src/mail/outbox.ts";
-import { committedOpenApi, settledRequest, type TestApp, testApp } from "../helpers/app.ts";
+import { committedDocuments, settledRequest, type TestApp, testApp } from "../helpers/app.ts";
 import { createMember } from "../helpers/members.ts";
 import { exchange } from "./helpers.ts";
 
@@ -32,7 +32,7 @@ async function outboxApp() {
     mailer,
     clock: t.clock,
     config: { ...defaultConfig, publicUrl: "https://api.forum.example" },
-    openapiYaml: committedOpenApi,
+    ...committedDocuments,
   });
   const request: TestApp["request"] = (method, path, options = {}) => {
     const headers = new Headers(options.headers);

@@ -7,7 +7,7 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { startTestBridge, type TestBridge } from "../bridge/helpers.ts";
-import { adminKey, committedOpenApi, fixedClock, problemOf, type TestApp, testApp } from "../helpers/app.ts";
+import { adminKey, committedDocuments, fixedClock, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 import { base, tokenOf, votingElection } from "./helpers.ts";
 
 async function attempts(t: TestApp, electionId: string, voter: string, ranking: string[], n: number) {
@@ -66,10 +66,7 @@ describe("one ballot per voter under concurrency", () => {
       const clock = fixedClock();
       await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
       const config = { ...defaultConfig };
-      const app = createApp(
-        () => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, openapiYaml: committedOpenApi }),
-        config,
-      );
+      const app = createApp(() => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, ...committedDocuments }), config);
       // The helpers need only these parts of a TestApp.
       const t = {
         app,

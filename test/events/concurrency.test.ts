@@ -17,7 +17,7 @@ import { createDb, type Db } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
-import { adminKey, committedOpenApi, fixedClock } from "../helpers/app.ts";
+import { adminKey, committedDocuments, fixedClock } from "../helpers/app.ts";
 import { eventInput, json, type RegistrationBody } from "./helpers.ts";
 
 let directory: string;
@@ -44,7 +44,7 @@ async function remoteApp() {
   const db: Db = createDb(client);
   const clock = fixedClock();
   await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
-  const app = createApp({ db, mailer: createMemoryMailer(), clock, config: defaultConfig, openapiYaml: committedOpenApi });
+  const app = createApp({ db, mailer: createMemoryMailer(), clock, config: defaultConfig, ...committedDocuments });
   const request = (method: string, path: string, body?: unknown, key = adminKey) =>
     Promise.resolve(
       app.request(path, {

@@ -9,6 +9,9 @@ import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { freshDatabase, type TestDatabase } from "./database.ts";
 
 export const committedOpenApi = readFileSync(new URL("../../openapi.yaml", import.meta.url), "utf8");
+export const committedOpenApiJson = readFileSync(new URL("../../openapi.json", import.meta.url), "utf8");
+/** Both committed documents, as the entry points hand them to the app. */
+export const committedDocuments = { openapiYaml: committedOpenApi, openapiJson: committedOpenApiJson };
 export const operatorKey = "operator-key-for-tests-0123456789";
 export const adminKey = "grs_adminkeyfortests0123456789abcd";
 
@@ -57,7 +60,7 @@ export async function testApp(config: Partial<AppConfig> = {}, databaseOptions: 
   const clock = fixedClock();
   const mailer = createMemoryMailer();
   await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
-  const app = createApp({ db, mailer, clock, config: { ...defaultConfig, operatorKey, ...config }, openapiYaml: committedOpenApi });
+  const app = createApp({ db, mailer, clock, config: { ...defaultConfig, operatorKey, ...config }, ...committedDocuments });
   return {
     app,
     db,

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { prepareDocsAssets } from "../../scripts/docs-assets.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import { startHranaBridge } from "../../src/bridge/index.ts";
 import { openEmbedded } from "../../src/db/embedded.ts";
@@ -24,6 +25,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // wrangler.toml's [assets]: made by wrangler's build command when deploying, here for the tests.
+  prepareDocsAssets();
   const directory = mkdtempSync(join(tmpdir(), "grasrot-workerd-"));
   const template = await openEmbedded(`file:${join(directory, "template.db")}`);
   await applyMigrations(template);

@@ -1,0 +1,27 @@
+/**
+ * Prepares the Worker's static assets (wrangler.toml [assets], git-ignored): the API
+ * reference's browser bundle from the installed @scalar/api-reference at its versioned path,
+ * and a _headers file that lets browsers keep it for good. wrangler runs this as its [build]
+ * command; the workerd test suite's global setup runs it too. Node serves the same file from
+ * the package itself (src/meta/reference-bundle-node.ts).
+ */
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { referenceBundleCacheControl, referenceBundlePath } from "../src/meta/reference-bundle.ts";
+import { referenceBundleFile } from "../src/meta/reference-bundle-node.ts";
+
+export const docsAssetsDirectory = fileURLToPath(new URL("../dist/docs-assets", import.meta.url));
+
+export function prepareDocsAssets(directory = docsAssetsDirectory): void {
+  rmSync(directory, { recursive: true, force: true });
+  const target = join(directory, referenceBundlePath);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(referenceBundleFile(), target);
+  writeFileSync(join(directory, "_headers"), `${dirname(referenceBundlePath)}/*\n  Cache-Control: ${referenceBundleCacheControl}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  prepareDocsAssets();
+  console.log(`docs assets: ${referenceBundlePath} in ${docsAssetsDirectory}`);
+}
