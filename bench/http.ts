@@ -51,7 +51,7 @@ async function serveChild(kind: "app" | "floor", path: string) {
     fetch = floor.fetch;
   } else {
     const db = createDb(createClient({ url: `file:${path}` }));
-    const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "" });
+    const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
     fetch = app.fetch;
   }
   serve({ fetch, port: 0, hostname: host }, (info) => console.log(JSON.stringify({ port: info.port })));
@@ -100,7 +100,7 @@ async function seed(path: string, memberCount: number) {
   const now = new Date();
   const at = now.toISOString();
   await bootstrapIfEmpty(db, { slug: org, adminKey, now });
-  const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "" });
+  const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
   const call = async <T>(method: string, route: string, body: unknown): Promise<T> => {
     const response = await app.request(`/v1/orgs/${org}${route}`, {
       method,

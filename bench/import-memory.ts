@@ -53,7 +53,7 @@ async function runCase(name: string) {
     const db = createDb(client);
     await bootstrapIfEmpty(db, { slug: "demo", adminKey, now });
     const clock = { now: () => new Date(now) };
-    const app = createApp({ db, mailer: createMemoryMailer(), clock, config: defaultConfig, openapiYaml: "" });
+    const app = createApp({ db, mailer: createMemoryMailer(), clock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
     const type = await app.request("/v1/orgs/demo/membership-types", {
       method: "POST",
       headers: { Authorization: `Bearer ${adminKey}`, "Content-Type": "application/json" },

@@ -12,7 +12,7 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { startTestBridge, type TestBridge } from "../bridge/helpers.ts";
-import { adminKey, committedOpenApi, fixedClock, type TestApp } from "../helpers/app.ts";
+import { adminKey, committedDocuments, fixedClock, type TestApp } from "../helpers/app.ts";
 import { base, json, tokenOf, votingElection } from "./helpers.ts";
 
 const textOf = (statement: InStatement | [string, unknown?]) =>
@@ -55,7 +55,7 @@ describe("ballot storage over the remote protocol", () => {
     await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
     const config = { ...defaultConfig };
     const app = createApp(
-      () => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, openapiYaml: committedOpenApi }),
+      () => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, ...committedDocuments }),
       config,
     );
     const t = {

@@ -10,7 +10,7 @@ import { createDb } from "../../src/db/index.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { idempotencyLeaseMs } from "../../src/http/idempotency.ts";
 import { sha256Hex } from "../../src/lib/crypto.ts";
-import { committedOpenApi, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
+import { committedDocuments, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 
 const path = "/v1/orgs/demo/api-keys";
 const body = { name: "Integration", role: "staff" };
@@ -68,7 +68,7 @@ function appOver(t: TestApp, client: Client) {
     mailer: t.mailer,
     clock: t.clock,
     config: { ...defaultConfig, operatorKey },
-    openapiYaml: committedOpenApi,
+    ...committedDocuments,
   });
 }
 
