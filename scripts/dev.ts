@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
-import { startHranaBridge } from "../src/bridge/index.ts";
 import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
+import { startHranaBridge } from "../tools/libsql-bridge/index.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const bridgePort = Number(process.env.BRIDGE_PORT ?? 8788);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient, LibsqlError } from "@libsql/client/web";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHranaBridge } from "../../src/bridge/index.ts";
+import { createHranaBridge } from "../../tools/libsql-bridge/index.ts";
 import { startTestBridge, type TestBridge } from "./helpers.ts";
 
 let bridge: TestBridge;

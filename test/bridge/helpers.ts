@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningHranaBridge, type StartHranaBridgeOptions, startHranaBridge } from "../../src/bridge/index.ts";
+import { type RunningHranaBridge, type StartHranaBridgeOptions, startHranaBridge } from "../../tools/libsql-bridge/index.ts";
 
 export interface TestBridge extends RunningHranaBridge {
   directory: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bindArguments } from "../../src/bridge/connection.ts";
-import { splitSql } from "../../src/bridge/sql.ts";
+import { bindArguments } from "../../tools/libsql-bridge/connection.ts";
+import { splitSql } from "../../tools/libsql-bridge/sql.ts";
 
 describe("splitSql", () => {
   it("splits on semicolons outside strings, identifiers and comments", () => {

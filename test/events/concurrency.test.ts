@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { signMemberToken, tokenSecret } from "../../src/auth/member-tokens.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
-import { type RunningHranaBridge, startHranaBridge } from "../../src/bridge/index.ts";
 import { createDb, type Db } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
+import { type RunningHranaBridge, startHranaBridge } from "../../tools/libsql-bridge/index.ts";
 import { adminKey, committedDocuments, fixedClock } from "../helpers/app.ts";
 import { eventInput, json, type RegistrationBody } from "./helpers.ts";
 

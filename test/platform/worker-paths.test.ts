@@ -15,9 +15,9 @@ import { promisify } from "node:util";
 import { createClient } from "@libsql/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
-import { type RunningHranaBridge, startHranaBridge } from "../../src/bridge/index.ts";
 import { createDb } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
+import { type RunningHranaBridge, startHranaBridge } from "../../tools/libsql-bridge/index.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const bin = (name: string) => join(root, "node_modules/.bin", name);

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { prepareDocsAssets } from "../../scripts/docs-assets.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
-import { startHranaBridge } from "../../src/bridge/index.ts";
 import { openEmbedded } from "../../src/db/embedded.ts";
 import { createDb } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
+import { startHranaBridge } from "../../tools/libsql-bridge/index.ts";
 
 export const workerdAdminKey = "grs_workerd-suite-admin-key-0123456789";
 

@@ -1,5 +1,5 @@
 import Database from "libsql";
-import { embeddedBusyTimeoutMs } from "../db/embedded.ts";
+import { embeddedBusyTimeoutMs } from "../../src/db/embedded.ts";
 import { type DescribeResult, encodeValue, type ProtoError, type SqlValue, type StmtResult } from "./protocol.ts";
 import { type StatementInfo, splitSql } from "./sql.ts";
 
