@@ -51,7 +51,14 @@ async function serveChild(kind: "app" | "floor", path: string) {
     fetch = floor.fetch;
   } else {
     const db = createDb(createClient({ url: `file:${path}` }));
-    const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
+    const app = createApp({
+      db,
+      mailer: createMemoryMailer(),
+      clock: systemClock,
+      config: defaultConfig,
+      openapiYaml: "",
+      openapiJson: "",
+    });
     fetch = app.fetch;
   }
   serve({ fetch, port: 0, hostname: host }, (info) => console.log(JSON.stringify({ port: info.port })));

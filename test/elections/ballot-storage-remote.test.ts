@@ -54,10 +54,7 @@ describe("ballot storage over the remote protocol", () => {
     const db = createDb(setup);
     await bootstrapIfEmpty(db, { slug: "demo", adminKey, now: clock.now() });
     const config = { ...defaultConfig };
-    const app = createApp(
-      () => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, ...committedDocuments }),
-      config,
-    );
+    const app = createApp(() => ({ db: createDb(open()), mailer: createMemoryMailer(), clock, config, ...committedDocuments }), config);
     const t = {
       app,
       db,
