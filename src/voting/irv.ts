@@ -15,7 +15,7 @@
  * - Equal rankings ("a=b") cannot be followed by IRV: such a ballot is
  *   invalid and counted apart. Withdrawn candidates are skipped.
  */
-import { type PreparedBallot, prepareBallots, requireSeats } from "./ballots.ts";
+import { mergeIdentical, type PreparedBallot, prepareBallots, requireSeats } from "./ballots.ts";
 import { formatCount } from "./common/rational.ts";
 import { TieBreaker } from "./common/tiebreak.ts";
 import { type CountInput, CountInputError, type CountResult, type Round } from "./types.ts";
@@ -92,7 +92,8 @@ function lowest(tally: Map<string, number>, history: Map<string, number>[], tieB
 function prepareIrv(input: CountInput) {
   const prepared = prepareBallots(input, { allowEqualRanks: false });
   if (prepared.continuing.length === 0) throw new CountInputError("no candidates standing", "candidates");
-  return prepared;
+  // Every round reads every ballot: identical ones are read once (limits.ts sizes the count by distinct rankings).
+  return { ...prepared, ballots: mergeIdentical(prepared.ballots) };
 }
 
 export function countIrv(input: CountInput): CountResult {

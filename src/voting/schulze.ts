@@ -16,6 +16,9 @@
  *
  * `countSchulzeRepeated` orders a list the way VoteIT does: take the Schulze
  * winner, remove them, recompute among the rest, repeat.
+ *
+ * The pairwise matrix and the strongest paths (candidates² entries each) are in the
+ * rounds' details only when `input.detail` is "pairwise"; limits.ts bounds them then.
  */
 import { prepareBallots, requireSeats } from "./ballots.ts";
 import { orderByScore } from "./common/order.ts";
@@ -95,6 +98,7 @@ function roundFor(
   names: readonly string[],
   outcome: SchulzeOutcome,
   extra: Record<string, unknown>,
+  matrices: boolean,
 ): Round {
   const m = names.length;
   const wins: Record<string, string> = {};
@@ -111,7 +115,7 @@ function roundFor(
     excluded: [],
     details: {
       ...extra,
-      strongestPaths: matrixRecord(outcome.paths, names, (i, j) => i * m + j),
+      ...(matrices ? { strongestPaths: matrixRecord(outcome.paths, names, (i, j) => i * m + j) } : {}),
       tiers: outcome.tiers.map((tier) => tier.map((i) => names[i] as string)),
     },
   };
@@ -131,10 +135,18 @@ export function countSchulze(input: CountInput): CountResult {
   });
   const ranking = orderByScore(names, (name) => -(tierOf.get(name) as number), tieBreaker, 1, seats, seats === 1 ? "elect" : "seat");
   const elected = ranking.slice(0, seats);
-  const round = roundFor(1, "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.", names, outcome, {
-    pairwise: matrixRecord(d, names, (i, j) => i * n + j),
-    winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
-  });
+  const matrices = input.detail === "pairwise";
+  const round = roundFor(
+    1,
+    "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.",
+    names,
+    outcome,
+    {
+      ...(matrices ? { pairwise: matrixRecord(d, names, (i, j) => i * n + j) } : {}),
+      winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
+    },
+    matrices,
+  );
   round.elected = elected;
   return {
     method: "schulze",
@@ -152,6 +164,7 @@ export function countSchulzeRepeated(input: CountInput): CountResult {
   const { prepared, n, names, d } = prepare(input);
   const seats = requireSeats(input, n, n);
   const tieBreaker = new TieBreaker(input);
+  const matrices = input.detail === "pairwise";
   const order: string[] = [];
   const rounds: Round[] = [];
   let active = Array.from({ length: n }, (_, i) => i);
@@ -162,13 +175,14 @@ export function countSchulzeRepeated(input: CountInput): CountResult {
     const winners = (outcome.tiers[0] ?? []).map((i) => activeNames[i] as string);
     const chosen = tieBreaker.pickFirst(winners, number, "rank");
     const extra: Record<string, unknown> = { place: number, winners };
-    if (number === 1) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
+    if (number === 1 && matrices) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
     const round = roundFor(
       number,
       `Place ${number}: ${chosen} is the Schulze winner among the ${active.length} remaining candidates.`,
       activeNames,
       outcome,
       extra,
+      matrices,
     );
     round.elected = [chosen];
     rounds.push(round);

@@ -107,13 +107,9 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
   let hopeful = n;
 
   const sink = new Sink(n, ranked, status, A);
-  let placed = 0;
-  for (let b = 0; b < ranked.count; b++) {
-    sink.place(b, ranked.start[b] as number, A.one);
-    placed += ranked.weight[b] as number;
-  }
-  // Valid ballots marked only for withdrawn candidates never reach anyone: non-transferable from the start.
-  let exhausted = sink.flush(piles, votes, A.sub(rule.validVotes, A.times(A.one, placed)));
+  for (let b = 0; b < ranked.count; b++) sink.place(b, ranked.start[b] as number, A.one);
+  // Every valid ballot has a standing candidate to go to (one marked only for withdrawn candidates is blank).
+  let exhausted = sink.flush(piles, votes, A.zero);
 
   const elect = (c: number, newly: number[]) => {
     status[c] = ELECTED;
@@ -221,12 +217,17 @@ class Sink<T> {
   private shareParts = 0;
   private lastShare: T | undefined;
 
-  constructor(
-    private readonly n: number,
-    private readonly ranked: RankedBallots,
-    private readonly status: Int8Array,
-    private readonly A: Arithmetic<T>,
-  ) {}
+  private readonly n: number;
+  private readonly ranked: RankedBallots;
+  private readonly status: Int8Array;
+  private readonly A: Arithmetic<T>;
+
+  constructor(n: number, ranked: RankedBallots, status: Int8Array, A: Arithmetic<T>) {
+    this.n = n;
+    this.ranked = ranked;
+    this.status = status;
+    this.A = A;
+  }
 
   placeAll(parcel: Parcel<T>, value: T): void {
     const papers = parcel.papers;
