@@ -13,6 +13,7 @@ import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
 import { startInProcessCron } from "./jobs/in-process.ts";
 import { createNodeMailer } from "./mail/node.ts";
+import { createThreadCounter } from "./tally/thread-runner.ts";
 
 async function main() {
   const config = readConfig(process.env);
@@ -32,10 +33,12 @@ async function main() {
   const appConfig = process.env.GRASROT_PUBLIC_URL ? config.app : { ...config.app, publicUrl: `http://localhost:${port || 8787}` };
   const mailer = createNodeMailer(appConfig.mail, { db, clock });
   const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
-  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml });
+  // Large counts (POST /v1/tally, an election's count) run in worker threads, off the event loop.
+  const counter = createThreadCounter();
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, counter });
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
-  const cron = startInProcessCron({ db, mailer, clock, config: appConfig });
+  const cron = startInProcessCron({ db, mailer, clock, config: appConfig, counter });
   const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
@@ -53,6 +56,7 @@ async function main() {
   const shutdown = () => {
     cron.stop();
     mailer.close?.();
+    void counter.close();
     server.close(() => {
       client.close();
       process.exit(0);

@@ -13,7 +13,7 @@ import { newId } from "../lib/ids.ts";
 import { queueElectionCall } from "../mailings/automations.ts";
 import { localDay } from "../members/status.ts";
 import { CountInputError } from "../voting/types.ts";
-import { countElection, type StoredResult } from "./counting.ts";
+import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 import type { ElectionRow } from "./service.ts";
@@ -79,20 +79,24 @@ async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean):
 /**
  * Counts and stores the result (closed → counted; a counted election is counted again,
  * after paper ballots were added or removed). A count the method refuses leaves the
- * election closed with the reason, for staff to see.
+ * election closed with the reason, for staff to see. A count the policy leaves for the
+ * scheduled job (a large one asked for by a request on Workers) leaves the election
+ * closed with no reason, which is what the job looks for: a counted election's result
+ * is withdrawn then, as it no longer matches its ballots.
  */
-export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
+export async function countAndStore(db: Db, row: ElectionRow, now: Date, policy: CountPolicy = inlineRequestPolicy): Promise<ElectionRow> {
   if (row.status !== "closed" && row.status !== "counted") {
     throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
   }
-  let result: StoredResult | undefined;
+  let result: StoredResult | null = null;
   let error: string | null = null;
   try {
-    result = await countElection(db, row);
+    result = await countElection(db, row, policy);
   } catch (thrown) {
     if (!(thrown instanceof CountInputError)) throw thrown;
     error = thrown.message;
   }
+  if (!result && error === null && row.status === "closed" && row.countError === null) return row; // already waiting for the job
   const at = now.toISOString();
   await db
     .update(e)
@@ -104,6 +108,9 @@ export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promis
     .where(and(eq(e.id, row.id), inArray(e.status, ["closed", "counted"]), eq(e.version, row.version)));
   return reload(db, row.id);
 }
+
+/** Whether the election waits for the scheduled job to count it. */
+export const awaitsCount = (row: ElectionRow) => row.status === "closed" && row.countError === null;
 
 /** Publishes the result and creates the mandates of the elected, both or neither. */
 async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: string | undefined, now: Date): Promise<ElectionRow> {
@@ -130,16 +137,24 @@ async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: st
   return reload(db, row.id);
 }
 
-/** Brings an election up to date with the clock: opens, closes and counts what is due. */
-export async function settle(db: Db, row: ElectionRow, timeZone: string, now: Date): Promise<ElectionRow> {
+/** Brings an election up to date with the clock: opens, closes and counts what is due (as the policy allows). */
+export async function settle(
+  db: Db,
+  row: ElectionRow,
+  timeZone: string,
+  now: Date,
+  policy: CountPolicy = inlineRequestPolicy,
+): Promise<ElectionRow> {
   let current = row;
   // Each step either changes the status or reloads a row someone else changed; a few rounds always suffice.
   for (let step = 0; step < 6; step++) {
     const due = advance(current, now);
     if (current.status === "nominating" && due !== "nominating") current = await openVoting(db, current, timeZone, now, false);
     else if (current.status === "voting" && due === "closed") current = await closeVoting(db, current, now, false);
-    else if (current.status === "closed" && current.countError === null) current = await countAndStore(db, current, now);
-    else break;
+    else if (awaitsCount(current)) {
+      current = await countAndStore(db, current, now, policy);
+      if (awaitsCount(current)) break; // left for the scheduled job
+    } else break;
   }
   return current;
 }
@@ -152,8 +167,9 @@ export async function transition(
   timeZone: string,
   now: Date,
   termStartsOn?: string,
+  policy: CountPolicy = inlineRequestPolicy,
 ): Promise<ElectionRow> {
-  let current = await settle(db, row, timeZone, now);
+  let current = await settle(db, row, timeZone, now, policy);
   const refusal = transitionRefusal(current.status, to);
   if (refusal) throw conflict(refusal);
   const today = localDay(now, timeZone);
@@ -163,7 +179,7 @@ export async function transition(
     switch (current.status) {
       case "draft":
         current = await announce(db, current, now);
-        current = await settle(db, current, timeZone, now);
+        current = await settle(db, current, timeZone, now, policy);
         break;
       case "nominating":
         // The electorate is read from memberships on the cut-off day, which must have come.
@@ -178,7 +194,8 @@ export async function transition(
         current = await closeVoting(db, current, now, true);
         break;
       case "closed":
-        current = await countAndStore(db, current, now);
+        current = await countAndStore(db, current, now, policy);
+        if (awaitsCount(current)) throw countPending();
         if (current.status === "closed") throw conflict(`The ballots could not be counted: ${current.countError}`);
         break;
       case "counted":
@@ -191,6 +208,12 @@ export async function transition(
   }
   return current;
 }
+
+/** A large count left to the scheduled job: the caller asks again once it has run. */
+export const countPending = () =>
+  conflict("The count is large and is done by the scheduled job, within a minute; ask again then.", {
+    reason: "count_pending",
+  });
 
 async function announce(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
   await db

@@ -48,23 +48,39 @@ export function schulzeRanking(d: Float64Array, n: number, active: readonly numb
     }
   }
   for (let k = 0; k < m; k++) {
+    const rowK = k * m;
     for (let i = 0; i < m; i++) {
       if (i === k) continue;
-      const ik = p[i * m + k] as number;
+      const rowI = i * m;
+      const ik = p[rowI + k] as number;
       if (ik === 0) continue;
       for (let j = 0; j < m; j++) {
         if (j === i || j === k) continue;
-        const via = Math.min(ik, p[k * m + j] as number);
-        if (via > (p[i * m + j] as number)) p[i * m + j] = via;
+        const kj = p[rowK + j] as number;
+        const via = Math.min(ik, kj);
+        if (via > (p[rowI + j] as number)) p[rowI + j] = via;
       }
     }
   }
+  // Tiers by peeling the undefeated: each candidate counts who beats it, and a tier taken
+  // off lowers the counts of those it beat. Quadratic, where testing every pair afresh for
+  // every tier would be cubic.
+  const beatenBy = new Int32Array(m);
+  for (let x = 0; x < m; x++) {
+    for (let y = 0; y < m; y++) if ((p[y * m + x] as number) > (p[x * m + y] as number)) beatenBy[x] = (beatenBy[x] as number) + 1;
+  }
   const tiers: number[][] = [];
-  let remaining = Array.from({ length: m }, (_, i) => i);
-  while (remaining.length > 0) {
-    const undefeated = remaining.filter((x) => remaining.every((y) => (p[y * m + x] as number) <= (p[x * m + y] as number)));
-    tiers.push(undefeated);
-    remaining = remaining.filter((x) => !undefeated.includes(x));
+  const taken = new Uint8Array(m);
+  let left = m;
+  while (left > 0) {
+    const tier: number[] = [];
+    for (let x = 0; x < m; x++) if (taken[x] === 0 && beatenBy[x] === 0) tier.push(x);
+    for (const x of tier) {
+      taken[x] = 1;
+      for (let y = 0; y < m; y++) if ((p[x * m + y] as number) > (p[y * m + x] as number)) beatenBy[y] = (beatenBy[y] as number) - 1;
+    }
+    tiers.push(tier);
+    left -= tier.length;
   }
   return { paths: p, tiers };
 }

@@ -21,7 +21,7 @@ import { TallyRequest } from "../../tally/schemas.ts";
 import { isKey, type Viewer, viewer } from "../access.ts";
 import { allCandidates, proposalOf } from "../candidates.ts";
 import { type StoredResult, tallyInputOf } from "../counting.ts";
-import { countAndStore, settle, transition } from "../lifecycle.ts";
+import { awaitsCount, countAndStore, countPending, settle, transition } from "../lifecycle.ts";
 import {
   ElectionCreate,
   ElectionDetail,
@@ -33,7 +33,7 @@ import {
   TransitionRequest,
 } from "../schemas.ts";
 import { createElection, deleteElection, type ElectionRow, listElectionRows, toElectionPublic, updateElection } from "../service.ts";
-import { settledElection, staffOnly } from "./common.ts";
+import { requestPolicy, settledElection, staffOnly } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -137,7 +137,10 @@ const countRoute = defineRoute({
   operationId: "countElection",
   tags,
   summary: "Count (or count again) a closed election (staff)",
-  description: "Voting closes by time or by staff, and the count runs then; this counts again, e.g. after a failed count.",
+  description:
+    "Voting closes by time or by staff, and the count runs then; this counts again, e.g. after a failed count. A count over the " +
+    "limits of POST /v1/tally is recorded as the count's error. Where the runtime cannot count a large election off its event " +
+    "loop (Workers), the scheduled job counts it within a minute and this answers 409 with reason `count_pending` meanwhile.",
   security: bearerSecurity,
   middleware: staffOnly,
   request: { params: OrgIdParams },
@@ -215,7 +218,7 @@ export const electionCoreRoutes = createRouter()
     const { limit, cursor, status, positionId } = c.req.valid("query");
     const rows = await listElectionRows(db, org.id, v, { status, positionId }, limit, cursor);
     // The page is read first so that the cursor follows what was listed; due changes are applied to what is shown.
-    const settled = await Promise.all(rows.map((row) => settle(db, row, org.timeZone, clock.now())));
+    const settled = await Promise.all(rows.map((row) => settle(db, row, org.timeZone, clock.now(), requestPolicy(c))));
     return c.json(
       page(
         settled,
@@ -264,13 +267,22 @@ export const electionCoreRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const { to, termStartsOn } = c.req.valid("json");
-    const row = await transition(db, await settledElection(c, c.req.valid("param").id), to, org.timeZone, clock.now(), termStartsOn);
+    const row = await transition(
+      db,
+      await settledElection(c, c.req.valid("param").id),
+      to,
+      org.timeZone,
+      clock.now(),
+      termStartsOn,
+      requestPolicy(c),
+    );
     setEtag(c, row.version);
     return c.json(toElectionPublic(row, org.timeZone, viewer(c)), 200);
   })
   .openapi(countRoute, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await countAndStore(db, await settledElection(c, c.req.valid("param").id), clock.now());
+    const row = await countAndStore(db, await settledElection(c, c.req.valid("param").id), clock.now(), requestPolicy(c));
+    if (awaitsCount(row)) throw countPending();
     return c.json(resultBody(row, viewer(c)), 200);
   })
   .openapi(publishRoute, async (c) => {
@@ -284,6 +296,7 @@ export const electionCoreRoutes = createRouter()
       org.timeZone,
       clock.now(),
       termStartsOn,
+      requestPolicy(c),
     );
     return c.json(resultBody(row, viewer(c)), 200);
   })
