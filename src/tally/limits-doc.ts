@@ -8,6 +8,7 @@ import {
   MAX_MATRIX_CELLS,
   MAX_PARTY_LIST_CELLS,
   MAX_SCHULZE_STV_COMPARISONS,
+  MAX_SEAT_CELLS,
   MAX_WORK,
   METHOD_LIMITS,
 } from "../voting/limits.ts";
@@ -16,10 +17,16 @@ import type { MethodName } from "../voting/types.ts";
 const n = (value: number) => value.toLocaleString("en-GB");
 
 /** What besides the caps bounds a method's work. */
+const seatCells = `seats × candidates at most ${n(MAX_SEAT_CELLS)}`;
 const alsoBounded: Partial<Record<MethodName, string>> = {
+  plurality: seatCells,
+  approval: seatCells,
+  majority_runoff: seatCells,
+  schulze: seatCells,
+  irv: "one seat",
   meek_stv: "iterations metered as they run",
   schulze_stv: `at most ${n(MAX_SCHULZE_STV_COMPARISONS)} set comparisons; completions metered`,
-  schulze_proportional_ranking: "completions metered (`max_work`)",
+  schulze_proportional_ranking: "completions metered",
   dhondt: `seats × lists at most ${n(MAX_PARTY_LIST_CELLS)}`,
   sainte_lague: `seats × lists at most ${n(MAX_PARTY_LIST_CELLS)}`,
 };

@@ -44,6 +44,7 @@ export function prepareBallots(input: CountInput, options: PrepareOptions): Prep
     if (!known.has(name)) throw new CountInputError(`withdrawn candidate "${name}" is not a candidate`, "withdrawn");
   }
   const gone = new Set(withdrawn);
+  const markedOn = new Map<string, number>();
   const summary: BallotSummary = { total: 0, valid: 0, blank: 0, invalid: 0 };
   const ballots: PreparedBallot[] = [];
 
@@ -58,23 +59,28 @@ export function prepareBallots(input: CountInput, options: PrepareOptions): Prep
       );
     }
     summary.total += ballot.weight;
-    const seen = new Set<string>();
     let invalid = false;
     let marks = 0;
     const ranking: string[][] = [];
-    for (const entry of ballot.ranking) {
-      const group = typeof entry === "string" ? [entry] : entry;
-      if (group.length > 1 && !options.allowEqualRanks) invalid = true;
-      const kept: string[] = [];
-      for (const name of group) {
-        if (!known.has(name)) {
-          throw new CountInputError(`ballot ${index + 1} names unknown candidate "${name}"`, `ballots[${index}].ranking`);
-        }
-        if (seen.has(name)) invalid = true;
-        seen.add(name);
-        marks += 1;
-        if (!gone.has(name)) kept.push(name);
+    // Checks one mark; whether it stands (is not withdrawn).
+    const mark = (name: string): boolean => {
+      if (!known.has(name)) {
+        throw new CountInputError(`ballot ${index + 1} names unknown candidate "${name}"`, `ballots[${index}].ranking`);
       }
+      // The ballot that last marked each name, rather than a set per ballot: 100,000 ballots allocate nothing here.
+      if (markedOn.get(name) === index) invalid = true;
+      markedOn.set(name, index);
+      marks += 1;
+      return !gone.has(name);
+    };
+    for (const entry of ballot.ranking) {
+      if (typeof entry === "string") {
+        if (mark(entry)) ranking.push([entry]);
+        continue;
+      }
+      if (entry.length > 1 && !options.allowEqualRanks) invalid = true;
+      const kept: string[] = [];
+      for (const name of entry) if (mark(name)) kept.push(name);
       if (kept.length > 0) ranking.push(kept);
     }
     if (options.maxMarks !== undefined && marks > options.maxMarks) invalid = true;

@@ -49,7 +49,7 @@ export const METHOD_LIMITS: Record<MethodName, MethodLimits> = {
   plurality: { candidates: 10_000, seats: 10_000, rankings: MAX_BALLOT_ROWS },
   approval: { candidates: 10_000, seats: 10_000, rankings: MAX_BALLOT_ROWS },
   majority_runoff: { candidates: 10_000, seats: 10_000, rankings: MAX_BALLOT_ROWS },
-  irv: { candidates: 500, seats: 1, rankings: MAX_BALLOT_ROWS },
+  irv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS }, // one seat: the method says so itself
   sequential_irv: { candidates: 100, seats: 100, rankings: MAX_BALLOT_ROWS },
   scottish_stv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS },
   meek_stv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS },
@@ -64,6 +64,14 @@ export const METHOD_LIMITS: Record<MethodName, MethodLimits> = {
 
 /** Seat awards × lists a party-list count may record (each award lists every list's comparison number). */
 export const MAX_PARTY_LIST_CELLS = 100_000;
+
+/**
+ * Seats × candidates of the methods that fill seats from one ordering (plurality,
+ * approval, majority_runoff, schulze): a tie at the last seat is reported seat by seat,
+ * each report naming every candidate still tied.
+ */
+export const MAX_SEAT_CELLS = 200_000;
+const orderedSeatMethods: readonly MethodName[] = ["plurality", "approval", "majority_runoff", "schulze"];
 
 /** Vote-management comparisons of Schulze STV: C(candidates, seats + 1) × (seats + 1). */
 export const MAX_SCHULZE_STV_COMPARISONS = 50_000;
@@ -152,7 +160,7 @@ function binomial(n: number, k: number): number {
 function workOf(method: MethodName, s: CountShape, input: CountInput): number {
   const n = s.candidates;
   const seats = Math.min(Math.max(s.seats, 1), Math.max(n, 1));
-  const reading = (s.rows + s.marks) * 100;
+  const reading = (s.rows + s.marks) * 300;
   // Distinct rankings as the ranked methods see them: a row per ranking plus its marks.
   const profile = s.rankings + s.rankingMarks;
   switch (method) {
@@ -164,20 +172,21 @@ function workOf(method: MethodName, s: CountShape, input: CountInput): number {
       return reading * (majorityRounds + 1) + n * 100;
     }
     case "irv":
-      // Every round reads every distinct ranking up to its first continuing candidate.
-      return reading + 6 * n * (profile + n);
+      // Each distinct ranking moves along its marks once; every round records every candidate,
+      // and a tie for exclusion looks back over every earlier round.
+      return reading + irvWork(n, profile);
     case "sequential_irv":
       // One IRV count per place, each over the candidates left.
-      return reading + 6 * seats * n * (profile + n);
+      return reading + seats * irvWork(n, profile);
     case "scottish_stv":
     case "wigm_stv":
       // Each paper moves along its ranking once, and again for every surplus it carries;
       // every stage records every candidate and looks back over earlier stages for ties.
-      return reading + 12 * (profile * (seats + 2) + n * n * 5) + (n * n * n) / 4;
+      return reading + 24 * (profile * (seats + 2) + n * n * 5) + 15 * n * n * n;
     case "meek_stv":
-      // A round iterates over the ballots' prefixes, about 20 times; prefixes shorten as
-      // candidates are defeated. The meter (meek-stv.ts) stops a count that iterates far longer.
-      return reading + meekCostFactor(input.options?.precision) * (30 * profile * Math.min(n, 40) + 30 * n * n);
+      // Every round cuts the rankings into prefixes afresh; its iterations over them are
+      // metered as they run (meek-stv.ts), since their number depends on the votes.
+      return reading + 15 * n * profile + 30 * n * n;
     case "schulze":
       // The pairwise matrix from every distinct ranking, then the strongest paths.
       return reading + s.rankings * n * n + n * n * n;
@@ -203,6 +212,10 @@ function workOf(method: MethodName, s: CountShape, input: CountInput): number {
       // Every seat compares every list's quotient in exact rationals and records it.
       return reading + seats * n * 7_000;
   }
+}
+
+function irvWork(n: number, profile: number): number {
+  return 60 * profile + 40 * n * n + 15 * n * n * n;
 }
 
 /** Meek's products grow with the precision: beyond 15 places each step costs about six times as much. */
@@ -293,6 +306,16 @@ export function planCount(input: CountInput): CountPlan {
         `${method} records every list's comparison number for every seat: seats × lists may be at most ${grouped(MAX_PARTY_LIST_CELLS)}, here ${grouped(cells)}`,
         "seats",
         "seats × lists",
+      );
+    }
+  }
+  if (orderedSeatMethods.includes(method)) {
+    const cells = Math.min(shape.seats, MAX_CANDIDATES) * shape.candidates;
+    if (cells > MAX_SEAT_CELLS) {
+      throw new CountLimitError(
+        `${method} reports a tie for the last seats seat by seat with every candidate in it: seats × candidates may be at most ${grouped(MAX_SEAT_CELLS)}, here ${grouped(cells)}`,
+        "seats",
+        "seats × candidates",
       );
     }
   }

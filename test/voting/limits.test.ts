@@ -110,6 +110,47 @@ describe("limits: the answer's matrices only on request, and bounded", () => {
   });
 });
 
+describe("limits: answers stay small however many candidates tie", () => {
+  it("reports a tie of thousands of candidates once, not once per place", () => {
+    const result = count({ method: "plurality", seats: 10, candidates: names(3_000), ballots: [{ weight: 1, ranking: ["C1"] }] });
+    // Nine seats go by lot among the 2,999 with no vote: a report per seat, then one for the order of the rest.
+    expect(result.ties.filter((tie) => tie.decides === "seat")).toHaveLength(9);
+    expect(result.ties.filter((tie) => tie.decides === "rank")).toHaveLength(1);
+    expect(result.ranking).toHaveLength(3_000);
+    expect(JSON.stringify(result).length).toBeLessThan(1_000_000);
+  });
+
+  it("refuses seats × candidates beyond the bound for methods that fill seats from one ordering", () => {
+    const error = limitError(() =>
+      count({ method: "approval", seats: 100, candidates: names(5_000), ballots: [{ weight: 1, ranking: ["C1"] }] }),
+    );
+    expect(error).toMatchObject({ limit: "seats × candidates", field: "seats" });
+  });
+});
+
+describe("limits: metered work", () => {
+  it("stops exact WIGM once its fractions have grown past the work limit", () => {
+    // 30 seats of 300: every surplus adds a denominator to the papers' values, and the exact sums grow with them.
+    let state = 11;
+    const random = () => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    const candidates = names(300);
+    const ballots = Array.from({ length: 20_000 }, () => {
+      const picked = new Set<string>();
+      const length = 1 + Math.floor(random() ** 2 * 50);
+      while (picked.size < length) picked.add(candidates[Math.floor(random() ** 2 * 300)] as string);
+      return { weight: 1, ranking: [...picked] };
+    });
+    const input: CountInput = { method: "wigm_stv", seats: 30, candidates, ballots };
+    expect(planCount(input).work).toBeLessThanOrEqual(MAX_WORK);
+    expect(count({ ...input, options: { arithmetic: "fixed" } }).elected).toHaveLength(30);
+    const error = limitError(() => count(input));
+    expect(error).toMatchObject({ limit: "work", field: "ballots" });
+  }, 120_000);
+});
+
 describe("weights are exact", () => {
   it("refuses weights adding up past 2^53 - 1, where they would round", () => {
     const ballots = [
