@@ -89,13 +89,15 @@ const largest: { method: MethodName; candidates: number; seats?: number; longest
   { method: "sequential_irv", candidates: METHOD_LIMITS.sequential_irv.candidates, longest: 50 },
   { method: "scottish_stv", candidates: METHOD_LIMITS.scottish_stv.candidates, seats: 30, longest: 50 },
   { method: "meek_stv", candidates: METHOD_LIMITS.meek_stv.candidates, seats: 30, longest: 50 },
-  { method: "wigm_stv", candidates: METHOD_LIMITS.wigm_stv.candidates, seats: 30, longest: 50 },
+  // Exact WIGM's fractions grow with every surplus (metered): with 30 seats the meter stops it first.
+  { method: "wigm_stv", candidates: METHOD_LIMITS.wigm_stv.candidates, seats: 10, longest: 50 },
   { method: "schulze", candidates: METHOD_LIMITS.schulze.candidates, longest: 50 },
   { method: "schulze_repeated", candidates: METHOD_LIMITS.schulze_repeated.candidates, longest: 50 },
   { method: "schulze_stv", candidates: 15, seats: 4, longest: 15 },
-  { method: "schulze_proportional_ranking", candidates: 20, seats: 10, longest: 20 },
-  { method: "dhondt", candidates: 100, seats: 1_000, longest: 1, rows: 100 },
-  { method: "sainte_lague", candidates: 100, seats: 1_000, longest: 1, rows: 100 },
+  // Completions are metered and grow as 2^places: six places over many rankings fit, ten do not.
+  { method: "schulze_proportional_ranking", candidates: 20, seats: 6, longest: 20 },
+  { method: "dhondt", candidates: 100, seats: 500, longest: 1, rows: 100 },
+  { method: "sainte_lague", candidates: 100, seats: 500, longest: 1, rows: 100 },
 ];
 
 /** Most rows (distinct rankings, from `pool`) the limits accept for this count. */

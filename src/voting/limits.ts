@@ -50,7 +50,7 @@ export const METHOD_LIMITS: Record<MethodName, MethodLimits> = {
   approval: { candidates: 10_000, seats: 10_000, rankings: MAX_BALLOT_ROWS },
   majority_runoff: { candidates: 10_000, seats: 10_000, rankings: MAX_BALLOT_ROWS },
   irv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS }, // one seat: the method says so itself
-  sequential_irv: { candidates: 100, seats: 100, rankings: MAX_BALLOT_ROWS },
+  sequential_irv: { candidates: 80, seats: 80, rankings: MAX_BALLOT_ROWS },
   scottish_stv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS },
   meek_stv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS },
   wigm_stv: { candidates: 300, seats: 300, rankings: MAX_BALLOT_ROWS },
@@ -63,7 +63,7 @@ export const METHOD_LIMITS: Record<MethodName, MethodLimits> = {
 };
 
 /** Seat awards × lists a party-list count may record (each award lists every list's comparison number). */
-export const MAX_PARTY_LIST_CELLS = 100_000;
+export const MAX_PARTY_LIST_CELLS = 50_000;
 
 /**
  * Seats × candidates of the methods that fill seats from one ordering (plurality,
@@ -359,15 +359,18 @@ export function planCount(input: CountInput): CountPlan {
 export class WorkMeter {
   private spent = 0;
   readonly limit: number;
-  constructor(limit: number = MAX_WORK) {
+  /** What else the caller may do to make the count smaller, e.g. `use a lower precision`. */
+  private readonly hint: string;
+  constructor(limit: number = MAX_WORK, hint = "") {
     this.limit = limit;
+    this.hint = hint;
   }
 
   spend(units: number): void {
     this.spent += units;
     if (this.spent > this.limit) {
       throw new CountLimitError(
-        `this count needed more than ${grouped(this.limit)} units of work and was stopped; count fewer candidates or distinct rankings, or use a lower precision`,
+        `this count needed more than ${grouped(this.limit)} units of work and was stopped; count fewer candidates or distinct rankings${this.hint ? `, or ${this.hint}` : ""}`,
         "ballots",
         "work",
       );

@@ -84,7 +84,7 @@ export const countMeekStv: CountMethod = (input: CountInput): CountResult => {
   const ties = new TieBreaker(names, input);
   const rule: KeepRule = { scale, roundUp: prf };
   // How many iterations a round takes depends on the votes, not on the input's size: metered.
-  const meter = new WorkMeter(MAX_WORK);
+  const meter = new WorkMeter(MAX_WORK, "use a lower precision");
   const cost = NODE_COST * meekCostFactor(precision);
   const status = new Int8Array(n);
   const kf: bigint[] = names.map(() => scale);

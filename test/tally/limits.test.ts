@@ -41,7 +41,7 @@ describe("POST /v1/tally: counts over the limits are refused with 422 naming the
       await t.request("POST", "/v1/tally", { key, body: { method: "sequential_irv", candidates: names(200), ballots } }),
     );
     expect(sequential).toMatchObject({ status: 422, limit: "candidates" });
-    expect(sequential.detail).toContain("sequential_irv counts at most 100 candidates");
+    expect(sequential.detail).toContain("sequential_irv counts at most 80 candidates");
   });
 
   it("refuses Schulze STV whose comparisons over the distinct rankings exceed the work limit", async () => {

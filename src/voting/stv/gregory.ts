@@ -86,6 +86,8 @@ export interface GregoryRule<T> {
   validVotes: T;
   /** Break ties by the most recent earlier stage at which the candidates differed (SSI rules 49(2), 51). */
   lookBack: boolean;
+  /** How else a count stopped by the work meter could be made smaller. */
+  meterHint?: string;
 }
 
 export interface GregoryResult {
@@ -121,7 +123,7 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
   const sink = new Sink(n, ranked, status, A);
   // The rules' work follows the shape of the ballots (limits.ts), except for the size of exact
   // rationals, which grows with the surpluses transferred: every stage is metered.
-  const meter = new WorkMeter(MAX_WORK);
+  const meter = new WorkMeter(MAX_WORK, rule.meterHint ?? "");
   for (let b = 0; b < ranked.count; b++) sink.place(b, ranked.start[b] as number, A.one);
   // Every valid ballot has a standing candidate to go to (one marked only for withdrawn candidates is blank).
   let exhausted = sink.flush(piles, votes, A.zero);
