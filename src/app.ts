@@ -25,7 +25,7 @@ import { importMaxBytes } from "./members/import-routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
-import { tallyRoutes } from "./tally/routes.ts";
+import { countUploadMaxBytes, tallyRoutes } from "./tally/routes.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and
@@ -48,7 +48,13 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
     }),
   );
   app.use("*", refuseRewrittenPaths);
-  app.use("/v1/*", limitBodies(config.maxBodyBytes, [{ path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes }]));
+  app.use(
+    "/v1/*",
+    limitBodies(config.maxBodyBytes, [
+      { path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes },
+      { path: /^\/v1\/tally$|^\/v1\/orgs\/[^/]+\/elections\/[^/]+\/paper-ballots$/, maxSize: countUploadMaxBytes },
+    ]),
+  );
 
   // Counting is real work: a limit per API key, before the route authenticates it.
   app.use("/v1/tally", tallyRateLimit);

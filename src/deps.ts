@@ -1,6 +1,7 @@
 import type { Db } from "./db/index.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import { defaultMailSettings, type MailSettings } from "./mail/settings.ts";
+import type { CountRunner } from "./tally/runner.ts";
 
 export interface Clock {
   now(): Date;
@@ -46,4 +47,9 @@ export interface AppDeps {
   openapiYaml: string;
   /** The committed openapi.json, served as it is: no runtime parses YAML. */
   openapiJson: string;
+  /**
+   * Where counts run. Node gives a pool of worker threads (src/tally/thread-runner.ts) so large
+   * counts leave the event loop; absent (Workers, tests), counts run in line (src/tally/runner.ts).
+   */
+  counter?: CountRunner;
 }

@@ -14,6 +14,7 @@ import { systemClock } from "./deps.ts";
 import { startInProcessCron } from "./jobs/in-process.ts";
 import { createNodeMailer } from "./mail/node.ts";
 import { withReferenceBundle } from "./meta/reference-bundle-node.ts";
+import { createThreadCounter } from "./tally/thread-runner.ts";
 
 async function main() {
   const config = readConfig(process.env);
@@ -34,10 +35,12 @@ async function main() {
   const mailer = createNodeMailer(appConfig.mail, { db, clock });
   const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
   const openapiJson = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
-  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson });
+  // Large counts (POST /v1/tally, an election's count) run in worker threads, off the event loop.
+  const counter = createThreadCounter();
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson, counter });
 
   const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
-  const cron = startInProcessCron({ db, mailer, clock, config: appConfig });
+  const cron = startInProcessCron({ db, mailer, clock, config: appConfig, counter });
   const server = serve({ fetch: withReferenceBundle(app.fetch), port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
@@ -55,6 +58,7 @@ async function main() {
   const shutdown = () => {
     cron.stop();
     mailer.close?.();
+    void counter.close();
     server.close(() => {
       client.close();
       process.exit(0);

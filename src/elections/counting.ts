@@ -3,8 +3,9 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import { camelToSnake } from "../tally/methods.ts";
+import { type CountRunner, inlineCounter } from "../tally/runner.ts";
 import { applyGenderRule, type GenderRule } from "../voting/gender.ts";
-import { count } from "../voting/index.ts";
+import { INLINE_WORK, planCount } from "../voting/limits.ts";
 import type { CountInput, CountResult, MethodName, RankEntry } from "../voting/types.ts";
 import type { ElectionRow } from "./service.ts";
 
@@ -94,8 +95,39 @@ export async function receiptsOf(db: Db, electionId: string) {
   return { count: hashes.length, digest: await sha256Hex(hashes.join("\n")) };
 }
 
-/** Counts an election's ballots. Throws CountInputError when the method cannot count them (the caller records why). */
-export async function countElection(db: Db, row: ElectionRow): Promise<StoredResult> {
+/**
+ * How a stored count may run where it is asked for. A request waits for its answer: on a
+ * runner that counts in line (Workers) it runs only small counts and leaves larger ones
+ * to the scheduled job, which has a whole invocation for them. A job spends at most its
+ * tick's budget; what is left over is counted on the next tick.
+ */
+export interface CountPolicy {
+  runner: CountRunner;
+  request: boolean;
+  /** Work units (limits.ts) the caller may still spend; a count that needs more waits. Absent: no budget. */
+  budget?: { remaining: number };
+}
+
+/** A request's policy without an injected runner: in line, small counts only. */
+export const inlineRequestPolicy: CountPolicy = { runner: inlineCounter, request: true };
+
+/** Whether this count runs here and now; spends the budget when it does. Throws CountLimitError for one over the limits. */
+function runsHere(input: CountInput, policy: CountPolicy): boolean {
+  const { work } = planCount(input);
+  if (policy.request && !policy.runner.offThread && work > INLINE_WORK) return false;
+  if (policy.budget) {
+    if (policy.budget.remaining <= 0) return false;
+    policy.budget.remaining -= work;
+  }
+  return true;
+}
+
+/**
+ * Counts an election's ballots; null when the count is left for the scheduled job (see
+ * CountPolicy). Throws CountInputError when the method cannot count them, or when the
+ * count is over its limits (the caller records why).
+ */
+export async function countElection(db: Db, row: ElectionRow, policy: CountPolicy = inlineRequestPolicy): Promise<StoredResult | null> {
   const standing = await standingCandidates(db, row.id);
   const refs = standing.map(({ id, memberId, name }) => ({ id, memberId, name }));
   const byId = new Map(refs.map((ref) => [ref.id, ref]));
@@ -104,7 +136,8 @@ export async function countElection(db: Db, row: ElectionRow): Promise<StoredRes
     row,
     standing.map((s) => s.id),
   );
-  const result = standing.length > 0 ? count(input) : null;
+  if (standing.length > 0 && !runsHere(input, policy)) return null;
+  const result = standing.length > 0 ? await policy.runner.count(input) : null;
 
   let order = result?.elected ?? [];
   let gender: StoredResult["genderRule"] = null;

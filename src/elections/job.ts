@@ -1,6 +1,9 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import type { Job } from "../jobs/schedule.ts";
+import { inlineCounter } from "../tally/runner.ts";
+import { MAX_WORK } from "../voting/limits.ts";
+import type { CountPolicy } from "./counting.ts";
 import { settle } from "./lifecycle.ts";
 
 const e = schema.elections;
@@ -8,13 +11,20 @@ const e = schema.elections;
 const perTick = 50;
 
 /**
+ * Counting work (limits.ts) one tick may spend: about two of the largest counts, a few
+ * seconds of CPU, well within a scheduled invocation on Workers. Counts beyond it wait
+ * for the next minute.
+ */
+export const countWorkPerTick = 2 * MAX_WORK;
+
+/**
  * Opens, closes and counts the elections whose time has come, so that it happens on time
- * even when nobody reads them. Requests do the same lazily, and every change is a
+ * even when nobody reads them, and counts those too large for a request to count in line. Requests do the same lazily, and every change is a
  * conditional write, so a tick that runs twice, or races a request, changes nothing twice.
  */
 export const electionClockJob: Job = {
   name: "election-clock",
-  async run({ db }, scheduledTime) {
+  async run({ db, counter }, scheduledTime) {
     const at = scheduledTime.toISOString();
     const due = await db
       .select({ election: e, timeZone: schema.organisations.timeZone })
@@ -29,8 +39,10 @@ export const electionClockJob: Job = {
       )
       .limit(perTick);
     const moved: Record<string, number> = {};
+    // The job runs outside any request: it counts elections of any size, within the tick's budget.
+    const policy: CountPolicy = { runner: counter ?? inlineCounter, request: false, budget: { remaining: countWorkPerTick } };
     for (const { election, timeZone } of due) {
-      const after = await settle(db, election, timeZone, scheduledTime);
+      const after = await settle(db, election, timeZone, scheduledTime, policy);
       moved[after.status] = (moved[after.status] ?? 0) + 1;
     }
     return { settled: due.length, ...moved };

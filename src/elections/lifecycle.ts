@@ -15,7 +15,7 @@ import { queueElectionCall } from "../mailings/automations.ts";
 import { localDay } from "../members/status.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
-import { countElection, type StoredResult } from "./counting.ts";
+import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 import type { ElectionRow } from "./service.ts";
@@ -96,32 +96,41 @@ async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean):
 /**
  * Counts and stores the result (closed → counted; a counted election is counted again,
  * after paper ballots were added or removed). A count the method refuses leaves the
- * election closed with the reason, for staff to see.
+ * election closed with the reason, for staff to see. A count the policy leaves for the
+ * scheduled job (a large one asked for by a request on Workers) leaves the election
+ * closed with no reason, which is what the job looks for: a counted election's result
+ * is withdrawn then, as it no longer matches its ballots.
  */
-export async function countAndStore(db: Db, row: ElectionRow, now: Date): Promise<ElectionRow> {
-  return (await count(db, row, now)).row;
+export async function countAndStore(db: Db, row: ElectionRow, now: Date, policy: CountPolicy = inlineRequestPolicy): Promise<ElectionRow> {
+  return (await count(db, row, now, policy)).row;
 }
 
 /** POST …/count: counts again, with If-Match only the version read. */
-export async function recount(db: Db, row: ElectionRow, expected: Expected, now: Date): Promise<ElectionRow> {
+export async function recount(db: Db, row: ElectionRow, expected: Expected, now: Date, policy: CountPolicy): Promise<ElectionRow> {
   requireVersion(expected, row.version);
-  const counted = await count(db, row, now);
+  const counted = await count(db, row, now, policy);
+  if (awaitsCount(counted.row)) throw countPending();
   if (!counted.applied) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
   return counted.row;
 }
 
-async function count(db: Db, row: ElectionRow, now: Date): Promise<Moved> {
+/** Whether the election waits for the scheduled job to count it. */
+export const awaitsCount = (row: ElectionRow) => row.status === "closed" && row.countError === null;
+
+async function count(db: Db, row: ElectionRow, now: Date, policy: CountPolicy): Promise<Moved> {
   if (row.status !== "closed" && row.status !== "counted") {
     throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
   }
-  let result: StoredResult | undefined;
+  let result: StoredResult | null = null;
   let error: string | null = null;
   try {
-    result = await countElection(db, row);
+    result = await countElection(db, row, policy);
   } catch (thrown) {
     if (!(thrown instanceof CountInputError)) throw thrown;
     error = thrown.message;
   }
+  // Already waiting for the job: nothing to store.
+  if (!result && error === null && row.status === "closed" && row.countError === null) return { row, applied: false };
   const at = now.toISOString();
   const stored = await db
     .update(e)
@@ -159,16 +168,24 @@ async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: st
   return { row: await reload(db, row.id), applied: rowsAffected(publishing) > 0 };
 }
 
-/** Brings an election up to date with the clock: opens, closes and counts what is due. */
-export async function settle(db: Db, row: ElectionRow, timeZone: string, now: Date): Promise<ElectionRow> {
+/** Brings an election up to date with the clock: opens, closes and counts what is due (as the policy allows). */
+export async function settle(
+  db: Db,
+  row: ElectionRow,
+  timeZone: string,
+  now: Date,
+  policy: CountPolicy = inlineRequestPolicy,
+): Promise<ElectionRow> {
   let current = row;
   // Each step either changes the status or reloads a row someone else changed; a few rounds always suffice.
   for (let step = 0; step < 6; step++) {
     const due = advance(current, now);
     if (current.status === "nominating" && due !== "nominating") current = (await openVoting(db, current, timeZone, now, false)).row;
     else if (current.status === "voting" && due === "closed") current = (await closeVoting(db, current, now, false)).row;
-    else if (current.status === "closed" && current.countError === null) current = (await count(db, current, now)).row;
-    else break;
+    else if (awaitsCount(current)) {
+      current = (await count(db, current, now, policy)).row;
+      if (awaitsCount(current)) break; // left for the scheduled job
+    } else break;
   }
   return current;
 }
@@ -184,10 +201,11 @@ export async function transition(
   to: ElectionStatus,
   timeZone: string,
   now: Date,
-  termStartsOn?: string,
-  expected?: Expected,
+  termStartsOn: string | undefined,
+  expected: Expected | undefined,
+  policy: CountPolicy = inlineRequestPolicy,
 ): Promise<ElectionRow> {
-  let current = await settle(db, row, timeZone, now);
+  let current = await settle(db, row, timeZone, now, policy);
   requireVersion(expected, current.version);
   const refusal = transitionRefusal(current.status, to);
   if (refusal) throw conflict(refusal);
@@ -200,7 +218,7 @@ export async function transition(
     switch (current.status) {
       case "draft":
         step = await announce(db, current, now);
-        step = { ...step, row: await settle(db, step.row, timeZone, now) };
+        step = { ...step, row: await settle(db, step.row, timeZone, now, policy) };
         break;
       case "nominating":
         // The electorate is read from memberships on the cut-off day, which must have come.
@@ -215,7 +233,8 @@ export async function transition(
         step = await closeVoting(db, current, now, true);
         break;
       case "closed":
-        step = await count(db, current, now);
+        step = await count(db, current, now, policy);
+        if (awaitsCount(step.row)) throw countPending();
         if (step.row.status === "closed") throw conflict(`The ballots could not be counted: ${step.row.countError}`);
         break;
       case "counted":
@@ -231,6 +250,12 @@ export async function transition(
   }
   return current;
 }
+
+/** A large count left to the scheduled job: the caller asks again once it has run. */
+export const countPending = () =>
+  conflict("The count is large and is done by the scheduled job, within a minute; ask again then.", {
+    reason: "count_pending",
+  });
 
 async function announce(db: Db, row: ElectionRow, now: Date): Promise<Moved> {
   const announcing = await db

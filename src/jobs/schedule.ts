@@ -4,6 +4,7 @@ import type { AppConfig, Clock } from "../deps.ts";
 import { electionClockJob } from "../elections/job.ts";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { CountRunner } from "../tally/runner.ts";
 import { mailingJobs } from "./mailings.ts";
 
 export interface JobDeps {
@@ -12,6 +13,8 @@ export interface JobDeps {
   clock: Clock;
   /** The deployment's settings (mail From, public URL, per-tick budget); defaults when not given. */
   config?: AppConfig;
+  /** Where elections are counted: Node's worker threads; absent (Workers), in line within the tick's budget. */
+  counter?: CountRunner;
 }
 
 /** A scheduled job. It gets the trigger's time, never reads a clock of its own, and may run twice safely. */

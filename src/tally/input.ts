@@ -83,7 +83,7 @@ export function inputFromBlt(text: string, query: Record<string, string>): Count
   let seats: number | undefined = election.seats;
   for (const [key, value] of Object.entries(query)) {
     const field = `query.${key}`;
-    if (key === "method") continue;
+    if (key === "method" || key === "detail") continue;
     if (key === "seats") {
       if (!/^\d{1,6}$/.test(value)) throw new CountInputError("seats must be a whole number", field);
       seats = Number(value);
@@ -113,6 +113,7 @@ export function inputFromBlt(text: string, query: Record<string, string>): Count
 /** The engine names an input field in its own terms; the API answers in the caller's. */
 export function apiField(field: string | undefined, blt: boolean): string {
   if (field === undefined) return "body";
+  if (field === "detail") return "query.detail";
   if (field.startsWith("line ") || field.startsWith("query.")) return field;
   const renamed = field
     .replace(/^tieBreakOrder/, "tie_break_order")

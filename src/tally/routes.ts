@@ -6,11 +6,20 @@ import type { AppEnv } from "../http/env.ts";
 import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
 import { ApiError } from "../http/problem.ts";
 import { sha256Hex } from "../lib/crypto.ts";
-import { count } from "../voting/index.ts";
+import { CountLimitError } from "../voting/limits.ts";
 import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
 import { apiField, inputFromBlt, inputFromJson, type TallyJson } from "./input.ts";
+import { limitsDescription } from "./limits-doc.ts";
 import { listMethods } from "./methods.ts";
+import { type CountRunner, inlineCounter } from "./runner.ts";
 import { TallyQuery, TallyRequest, TallyResult } from "./schemas.ts";
+
+/**
+ * Largest body of a count: /v1/tally and the elections' paper-ballot import. Official ward
+ * files (Edinburgh's reach 1.9 MB) and a 100,000-ballot BLT file are well within it; the
+ * count itself is bounded by the limits of src/voting/limits.ts.
+ */
+export const countUploadMaxBytes = 16 * 1024 * 1024;
 
 const unauthorized = (detail: string) =>
   new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="grasrot"' } });
@@ -44,7 +53,9 @@ const tally = defineRoute({
     "For auditors and integrators: send the ballots as JSON (the reference elections' shape) or as a BLT file " +
     "(`Content-Type: text/plain`, with `method` and options in the query), and get the full count back: winners in order of " +
     "election, every round, every tie and how it was broken. Any API key of any organisation may call it. " +
-    "An election's own count is reproduced by sending its ballots with its `seed` and no `tie_break_order`.",
+    "An election's own count is reproduced by sending its ballots with its `seed` and no `tie_break_order`.\n\n" +
+    `The body may be up to ${countUploadMaxBytes / 1024 / 1024} MiB (JSON or BLT). ` +
+    limitsDescription(),
   security: bearerSecurity,
   middleware: [anyApiKey],
   request: {
@@ -73,24 +84,30 @@ const tally = defineRoute({
   },
 });
 
-/** The engine's input errors are the caller's: a 422 naming the field (or the BLT line). */
-function countOrExplain(input: () => CountInput, blt: boolean): CountResult {
+/** Why a count was refused, as the caller's 422: naming the field (or the BLT line), and the limit when one was reached. */
+function explain(error: unknown, blt: boolean): never {
+  if (error instanceof CountInputError) {
+    const field = apiField(error.field, blt);
+    throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+      errors: [{ field, message: error.message }],
+      ...(error instanceof CountLimitError ? { extra: { limit: error.limit } } : {}),
+    });
+  }
+  // Pathological sizes (arrays beyond the engine's reach) are the input's fault too.
+  if (error instanceof RangeError) {
+    throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+      errors: [{ field: "body", message: error.message }],
+    });
+  }
+  throw error;
+}
+
+/** Reads the input and counts it with the runtime's runner: large counts never hold up the event loop on Node. */
+async function countOrExplain(runner: CountRunner, input: () => CountInput, blt: boolean): Promise<CountResult> {
   try {
-    return count(input());
+    return await runner.count(input());
   } catch (error) {
-    if (error instanceof CountInputError) {
-      const field = apiField(error.field, blt);
-      throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
-        errors: [{ field, message: error.message }],
-      });
-    }
-    // Pathological sizes (a huge seat count, arrays beyond the engine's reach) are the input's fault too.
-    if (error instanceof RangeError) {
-      throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
-        errors: [{ field: "body", message: error.message }],
-      });
-    }
-    throw error;
+    explain(error, blt);
   }
 }
 
@@ -101,12 +118,15 @@ export function tallyAnswer(result: CountResult) {
 }
 
 export const tallyRoutes = createRouter().openapi(tally, async (c) => {
+  const runner = c.get("deps").counter ?? inlineCounter;
+  const { detail } = c.req.valid("query");
   const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (mediaType === "text/plain") {
     const text = await c.req.text();
-    return c.json(tallyAnswer(countOrExplain(() => inputFromBlt(text, c.req.query()), true)), 200);
+    const result = await countOrExplain(runner, () => ({ ...inputFromBlt(text, c.req.query()), detail }), true);
+    return c.json(tallyAnswer(result), 200);
   }
   // The body is declared optional (see the route), so the validated JSON is not typed on the context.
   const body = (c.req.valid as unknown as (target: "json") => TallyJson)("json");
-  return c.json(tallyAnswer(countOrExplain(() => inputFromJson(body), false)), 200);
+  return c.json(tallyAnswer(await countOrExplain(runner, () => ({ ...inputFromJson(body), detail }), false)), 200);
 });

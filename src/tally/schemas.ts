@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_MATRIX_CELLS } from "../voting/limits.ts";
 import { acceptedMethodNames, methodNames } from "./methods.ts";
 
 /** The engine's CountResult as the API shows it: in a tally answer and in an election's result. */
@@ -112,6 +113,14 @@ export const TallyRequest = z
   });
 
 export const TallyQuery = z.object({
+  detail: z
+    .enum(["pairwise"])
+    .optional()
+    .openapi({
+      description:
+        "pairwise: add the Schulze methods' candidates × candidates matrices (pairwise preferences, strongest paths, links) to the " +
+        `rounds' details. Bounded: refused (422, limit \`matrix entries\`) beyond ${MAX_MATRIX_CELLS.toLocaleString("en-GB")} entries.`,
+    }),
   method: z.enum(acceptedMethodNames).optional().openapi({ description: "Required with a BLT body." }),
   seats: z.string().optional().openapi({ description: "BLT: overrides the seats of the file." }),
   seed: z.string().optional().openapi({ description: "Seed of the lot (see `tie_break_order` of the JSON body)." }),

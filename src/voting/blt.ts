@@ -14,11 +14,16 @@
  *   "Title"              the election title (optional source/comment strings may follow)
  *
  * `#` starts a comment to the end of the line and `/* … *\/` a block comment
- * (outside quoted strings). Weights may be decimals. Each ballot must end
- * with 0 on its own line, which turns a forgotten terminator into an error
- * instead of a silently merged ballot. Every error is a CountInputError whose
- * message starts with the line number and whose field is "line N".
+ * (outside quoted strings). Weights may be decimals, and whole weights at most
+ * 2^53 − 1 (larger ones cannot be counted exactly). Each ballot has a line of
+ * its own and ends with 0 on it: a forgotten terminator, or a second ballot
+ * after the 0 ("3 1 0 2 0"), is an error instead of a silently merged or split
+ * ballot. A file may name at most MAX_CANDIDATES candidates and hold at most
+ * MAX_BALLOT_ROWS ballot lines, the limits of a JSON count. Every error is a
+ * CountInputError whose message starts with the line number and whose field is
+ * "line N". Parsing takes time linear in the file's length.
  */
+import { MAX_BALLOT_ROWS, MAX_CANDIDATES } from "./limits.ts";
 import { type Ballot, CountInputError, type RankEntry } from "./types.ts";
 
 export interface BltElection {
@@ -54,7 +59,7 @@ function tokenize(text: string): Token[] {
     if (ch === "\n") {
       line++;
       i++;
-    } else if (/\s/.test(ch)) {
+    } else if (ch === " " || ch === "\t" || ch === "\r" || /\s/.test(ch)) {
       i++;
     } else if (ch === "#") {
       while (i < text.length && text[i] !== "\n") i++;
@@ -65,9 +70,10 @@ function tokenize(text: string): Token[] {
       for (let j = i; j < end; j++) if (text[j] === "\n") line++;
       i = end + 2;
     } else if (ch === '"') {
-      const end = text.indexOf('"', i + 1);
-      const newline = text.indexOf("\n", i + 1);
-      if (end === -1 || (newline !== -1 && newline < end)) fail(line, "quoted string not closed on its line");
+      // Scanned to the closing quote or the end of the line, never further: many names on one line stay linear.
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"' && text[end] !== "\n") end++;
+      if (text[end] !== '"') fail(line, "quoted string not closed on its line");
       tokens.push({ text: text.slice(i + 1, end), line, quoted: true });
       i = end + 1;
     } else if (ch === "[" || ch === "]") {
@@ -98,7 +104,11 @@ export function parseBlt(text: string): BltElection {
     return Number(token.text);
   };
 
-  const count = whole(next("the number of candidates"), "the number of candidates", 1);
+  const countToken = next("the number of candidates");
+  const count = whole(countToken, "the number of candidates", 1);
+  if (count > MAX_CANDIDATES) {
+    fail(countToken.line, `${count} candidates; at most ${MAX_CANDIDATES} can be counted`);
+  }
   const seats = whole(next("the number of seats"), "the number of seats", 0);
   const nicks = new Map<string, number>();
   const withdrawn = new Set<number>();
@@ -160,7 +170,16 @@ export function parseBlt(text: string): BltElection {
     const head = next("a ballot weight or 0");
     if (head.quoted || !/^\d+(\.\d+)?$/.test(head.text)) fail(head.line, `expected a ballot weight or 0, found "${head.text}"`);
     const weight = Number(head.text);
-    if (weight === 0) break;
+    if (weight > Number.MAX_SAFE_INTEGER) {
+      fail(head.line, `weight ${head.text} is above ${Number.MAX_SAFE_INTEGER} (2^53 - 1) and cannot be counted exactly`);
+    }
+    if (weight === 0) {
+      const after = peek();
+      if (after && after.line === head.line) fail(head.line, `unexpected "${after.text}" after the 0 that ends the ballots`);
+      break;
+    }
+    if (ballotsById.length === MAX_BALLOT_ROWS)
+      fail(head.line, `more than ${MAX_BALLOT_ROWS} ballot lines; at most that many can be counted`);
     const ranking: number[][] = [];
     for (;;) {
       const token = next("0 at the end of the ballot");
@@ -169,14 +188,21 @@ export function parseBlt(text: string): BltElection {
       if (token.text === "0") break;
       ranking.push(token.text.split("=").map((part) => candidateId(token, part)));
     }
+    // One ballot per line: "3 1 0 2 0" is a typo for something, not two ballots.
+    const after = peek();
+    if (after && after.line === head.line) {
+      fail(head.line, `unexpected "${after.text}" after the 0 that ends the ballot; each ballot has a line of its own`);
+    }
     ballotsById.push({ weight, ranking });
   }
 
   const candidates: string[] = [];
+  const named = new Set<string>();
   for (let id = 1; id <= count; id++) {
     const token = next(`the name of candidate ${id}`);
     if (!token.quoted) fail(token.line, `expected the quoted name of candidate ${id}, found "${token.text}"`);
-    if (candidates.includes(token.text)) fail(token.line, `candidate name "${token.text}" used twice`);
+    if (named.has(token.text)) fail(token.line, `candidate name "${token.text}" used twice`);
+    named.add(token.text);
     candidates.push(token.text);
   }
   let title = optionTitle ?? "";

@@ -1,9 +1,11 @@
 /**
  * The counting engine's registry: one CountMethod per MethodName, and
- * `count` to dispatch on `input.method`. Everything here is pure.
+ * `count` to dispatch on `input.method` once the count is known to be within the
+ * limits of limits.ts. Everything here is pure.
  */
 import { countApproval } from "./approval.ts";
 import { countIrv, countSequentialIrv } from "./irv.ts";
+import { planCount } from "./limits.ts";
 import { countMajorityRunoff } from "./majority-runoff.ts";
 import { countMeekStv } from "./meek-stv.ts";
 import { countDhondt, countSainteLague } from "./party-list.ts";
@@ -37,5 +39,8 @@ export function count(input: CountInput): CountResult {
   if (!method) throw new CountInputError(`unknown counting method "${String(input?.method)}"`, "method");
   if (!Array.isArray(input.candidates)) throw new CountInputError("candidates must be a list", "candidates");
   if (!Array.isArray(input.ballots)) throw new CountInputError("ballots must be a list", "ballots");
+  if (input.detail !== undefined && input.detail !== "pairwise") throw new CountInputError('detail must be "pairwise" or absent', "detail");
+  // Sized first: a count over its method's limits is refused before any of its work starts.
+  planCount(input);
   return method(input);
 }

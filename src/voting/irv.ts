@@ -15,7 +15,7 @@
  * - Equal rankings ("a=b") cannot be followed by IRV: such a ballot is
  *   invalid and counted apart. Withdrawn candidates are skipped.
  */
-import { type PreparedBallot, prepareBallots, requireSeats } from "./ballots.ts";
+import { mergeIdentical, type PreparedBallot, prepareBallots, requireSeats } from "./ballots.ts";
 import { formatCount } from "./common/rational.ts";
 import { TieBreaker } from "./common/tiebreak.ts";
 import { type CountInput, CountInputError, type CountResult, type Round } from "./types.ts";
@@ -25,7 +25,11 @@ interface IrvOutcome {
   rounds: Round[];
 }
 
-/** One IRV count over `standing`; round numbers continue from `firstRound`. */
+/**
+ * One IRV count over `standing`; round numbers continue from `firstRound`. Each ballot
+ * sits on the pile of its highest-ranked continuing candidate, and only the excluded
+ * candidate's pile moves on: the ballots are read once in all, not once per round.
+ */
 function runIrv(
   ballots: readonly PreparedBallot[],
   standing: readonly string[],
@@ -33,27 +37,48 @@ function runIrv(
   firstRound: number,
   label: string,
 ): IrvOutcome {
-  const continuing = new Set(standing);
+  const index = new Map(standing.map((name, c) => [name, c]));
+  const continuing = new Uint8Array(standing.length).fill(1);
+  const votes = new Float64Array(standing.length);
+  const piles: number[][] = standing.map(() => []);
+  const at = new Int32Array(ballots.length);
+  let remaining = standing.length;
+  // Moves ballot b to the first continuing candidate from position `from` on; past the end it is exhausted.
+  const place = (b: number, from: number) => {
+    const { ranking, weight } = ballots[b] as PreparedBallot;
+    for (let k = from; k < ranking.length; k++) {
+      const c = index.get((ranking[k] as string[])[0] as string);
+      if (c !== undefined && continuing[c] === 1) {
+        at[b] = k;
+        (piles[c] as number[]).push(b);
+        votes[c] = (votes[c] as number) + weight;
+        return;
+      }
+    }
+  };
+  ballots.forEach((_, b) => {
+    place(b, 0);
+  });
+
   const history: Map<string, number>[] = [];
   const rounds: Round[] = [];
   const total = ballots.reduce((sum, ballot) => sum + ballot.weight, 0);
   for (let number = firstRound; ; number++) {
-    const tally = new Map([...continuing].map((name) => [name, 0]));
-    for (const ballot of ballots) {
-      const top = ballot.ranking.find((group) => continuing.has(group[0] as string));
-      if (top) tally.set(top[0] as string, (tally.get(top[0] as string) as number) + ballot.weight);
-    }
+    const tally = new Map<string, number>();
+    standing.forEach((name, c) => {
+      if (continuing[c] === 1) tally.set(name, votes[c] as number);
+    });
     history.push(tally);
     const live = [...tally.values()].reduce((a, b) => a + b, 0);
     const record = {
       number,
-      tallies: Object.fromEntries([...tally].map(([name, votes]) => [name, formatCount(votes)])),
+      tallies: Object.fromEntries([...tally].map(([name, count]) => [name, formatCount(count)])),
       exhausted: formatCount(total - live),
       details: { continuingBallots: formatCount(live), quota: formatCount(Math.floor(live / 2) + 1) },
     };
-    const leader = [...tally].find(([, votes]) => 2 * votes > live);
-    if (leader || continuing.size === 1) {
-      const winner = leader ? leader[0] : ([...continuing][0] as string);
+    const leader = [...tally].find(([, count]) => 2 * count > live);
+    if (leader || remaining === 1) {
+      const winner = leader ? leader[0] : ([...tally.keys()][0] as string);
       const action = leader
         ? `${label}${winner} has more than half of the continuing ballots and is elected.`
         : `${label}${winner} is the only candidate left and is elected.`;
@@ -61,7 +86,13 @@ function runIrv(
       return { winner, rounds };
     }
     const loser = lowest(tally, history, tieBreaker, number);
-    continuing.delete(loser);
+    const c = index.get(loser) as number;
+    continuing[c] = 0;
+    remaining--;
+    votes[c] = 0;
+    const pile = piles[c] as number[];
+    piles[c] = [];
+    for (const b of pile) place(b, (at[b] as number) + 1);
     rounds.push({ ...record, action: `${label}No majority; ${loser} has fewest votes and is excluded.`, elected: [], excluded: [loser] });
   }
 }
@@ -92,7 +123,8 @@ function lowest(tally: Map<string, number>, history: Map<string, number>[], tieB
 function prepareIrv(input: CountInput) {
   const prepared = prepareBallots(input, { allowEqualRanks: false });
   if (prepared.continuing.length === 0) throw new CountInputError("no candidates standing", "candidates");
-  return prepared;
+  // Every round reads every ballot: identical ones are read once (limits.ts sizes the count by distinct rankings).
+  return { ...prepared, ballots: mergeIdentical(prepared.ballots) };
 }
 
 export function countIrv(input: CountInput): CountResult {

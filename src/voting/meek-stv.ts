@@ -47,6 +47,7 @@
  * recursion); a rank whose candidates are all defeated is skipped.
  */
 
+import { MAX_WORK, meekCostFactor, WorkMeter } from "./limits.ts";
 import { divUp, formatFixed, mulUp, parseFixed, scaleOf } from "./stv/fixed.ts";
 import { DEFEATED, ELECTED, HOPEFUL, type KeepRule, RoundBallots } from "./stv/meek-ballots.ts";
 import { oneOf, readOptions, setupStv, tallies, wholeNumber } from "./stv/setup.ts";
@@ -55,6 +56,9 @@ import { type CountInput, CountInputError, type CountMethod, type CountResult, t
 
 /** A round stops iterating at this many iterations at the latest; the stable-surplus test normally ends it long before. */
 const MAX_ITERATIONS = 100_000;
+
+/** Work units charged per prefix node and iteration: about the nanoseconds one takes at 12 places (limits.ts). */
+const NODE_COST = 60;
 
 export const countMeekStv: CountMethod = (input: CountInput): CountResult => {
   const setup = setupStv(input);
@@ -79,6 +83,9 @@ export const countMeekStv: CountMethod = (input: CountInput): CountResult => {
   const n = names.length;
   const ties = new TieBreaker(names, input);
   const rule: KeepRule = { scale, roundUp: prf };
+  // How many iterations a round takes depends on the votes, not on the input's size: metered.
+  const meter = new WorkMeter(MAX_WORK, "use a lower precision");
+  const cost = NODE_COST * meekCostFactor(precision);
   const status = new Int8Array(n);
   const kf: bigint[] = names.map(() => scale);
   const votes: bigint[] = names.map(() => 0n);
@@ -119,7 +126,7 @@ export const countMeekStv: CountMethod = (input: CountInput): CountResult => {
     while (stop === "") {
       iterations++;
       votes.fill(0n);
-      ballots.distribute(kf, votes, rule);
+      ballots.distribute(kf, votes, rule, meter, cost);
       let counted = 0n;
       for (let c = 0; c < n; c++) if (status[c] !== DEFEATED) counted += votes[c] as bigint;
       quota = counted / divisor + 1n;

@@ -14,6 +14,8 @@
  * completions, whose work grows as 2^k: long lists over partial rankings
  * exceed the work budget (`options.maxWork`) and are refused with a
  * CountInputError; about 12 places over partial rankings fit the default.
+ * Each place's links (candidates² of them) are in its details with
+ * `detail: "pairwise"` only.
  */
 import { prepareBallots, requireSeats } from "./ballots.ts";
 import { rankedProfile } from "./common/ranked.ts";
@@ -71,7 +73,9 @@ export function countSchulzeProportionalRanking(input: CountInput): CountResult 
       details: {
         place: number,
         winners: winners.map(label),
-        links: edges.map((edge) => ({ from: label(edge.from), to: label(edge.to), strength: formatCount(edge.weight) })),
+        ...(input.detail === "pairwise"
+          ? { links: edges.map((edge) => ({ from: label(edge.from), to: label(edge.to), strength: formatCount(edge.weight) })) }
+          : {}),
         dropping: steps.map((step) =>
           step.removedNodes
             ? { removed: step.removedNodes.map(label) }

@@ -17,8 +17,9 @@
  * comparisons grows as C(candidates, seats + 1) × (seats + 1) and each one's
  * completion as 2^seats: counts beyond MAX_COMPARISONS, or beyond the work
  * budget (`options.maxWork`, see common/vote-management.ts), are refused with
- * a CountInputError rather than left running. 15 candidates for 4 seats take
- * a few seconds.
+ * a CountInputError rather than left running; limits.ts refuses, before any
+ * work, counts whose comparisons × distinct rankings exceed the work limit.
+ * `linkList` (every link) is in the details with `detail: "pairwise"` only.
  */
 import { prepareBallots, requireSeats } from "./ballots.ts";
 import { rankedProfile } from "./common/ranked.ts";
@@ -117,8 +118,8 @@ export function countSchulzeStv(input: CountInput): CountResult {
         : { droppedLinks: step.droppedEdges?.edges.length, strength: formatCount(step.droppedEdges?.weight ?? 0) },
     ),
   };
-  // Every link is listed for elections small enough to read them.
-  if (edges.length <= 2000) {
+  // Every link is listed on request (detail "pairwise") for elections small enough to read them.
+  if (input.detail === "pairwise" && edges.length <= 2000) {
     details.linkList = edges.map((edge) => ({ from: label(edge.from), to: label(edge.to), strength: formatCount(edge.weight) }));
   }
   return {

@@ -16,6 +16,9 @@
  *
  * `countSchulzeRepeated` orders a list the way VoteIT does: take the Schulze
  * winner, remove them, recompute among the rest, repeat.
+ *
+ * The pairwise matrix and the strongest paths (candidates² entries each) are in the
+ * rounds' details only when `input.detail` is "pairwise"; limits.ts bounds them then.
  */
 import { prepareBallots, requireSeats } from "./ballots.ts";
 import { orderByScore } from "./common/order.ts";
@@ -45,23 +48,39 @@ export function schulzeRanking(d: Float64Array, n: number, active: readonly numb
     }
   }
   for (let k = 0; k < m; k++) {
+    const rowK = k * m;
     for (let i = 0; i < m; i++) {
       if (i === k) continue;
-      const ik = p[i * m + k] as number;
+      const rowI = i * m;
+      const ik = p[rowI + k] as number;
       if (ik === 0) continue;
       for (let j = 0; j < m; j++) {
         if (j === i || j === k) continue;
-        const via = Math.min(ik, p[k * m + j] as number);
-        if (via > (p[i * m + j] as number)) p[i * m + j] = via;
+        const kj = p[rowK + j] as number;
+        const via = Math.min(ik, kj);
+        if (via > (p[rowI + j] as number)) p[rowI + j] = via;
       }
     }
   }
+  // Tiers by peeling the undefeated: each candidate counts who beats it, and a tier taken
+  // off lowers the counts of those it beat. Quadratic, where testing every pair afresh for
+  // every tier would be cubic.
+  const beatenBy = new Int32Array(m);
+  for (let x = 0; x < m; x++) {
+    for (let y = 0; y < m; y++) if ((p[y * m + x] as number) > (p[x * m + y] as number)) beatenBy[x] = (beatenBy[x] as number) + 1;
+  }
   const tiers: number[][] = [];
-  let remaining = Array.from({ length: m }, (_, i) => i);
-  while (remaining.length > 0) {
-    const undefeated = remaining.filter((x) => remaining.every((y) => (p[y * m + x] as number) <= (p[x * m + y] as number)));
-    tiers.push(undefeated);
-    remaining = remaining.filter((x) => !undefeated.includes(x));
+  const taken = new Uint8Array(m);
+  let left = m;
+  while (left > 0) {
+    const tier: number[] = [];
+    for (let x = 0; x < m; x++) if (taken[x] === 0 && beatenBy[x] === 0) tier.push(x);
+    for (const x of tier) {
+      taken[x] = 1;
+      for (let y = 0; y < m; y++) if ((p[x * m + y] as number) > (p[y * m + x] as number)) beatenBy[y] = (beatenBy[y] as number) - 1;
+    }
+    tiers.push(tier);
+    left -= tier.length;
   }
   return { paths: p, tiers };
 }
@@ -95,6 +114,7 @@ function roundFor(
   names: readonly string[],
   outcome: SchulzeOutcome,
   extra: Record<string, unknown>,
+  matrices: boolean,
 ): Round {
   const m = names.length;
   const wins: Record<string, string> = {};
@@ -111,7 +131,7 @@ function roundFor(
     excluded: [],
     details: {
       ...extra,
-      strongestPaths: matrixRecord(outcome.paths, names, (i, j) => i * m + j),
+      ...(matrices ? { strongestPaths: matrixRecord(outcome.paths, names, (i, j) => i * m + j) } : {}),
       tiers: outcome.tiers.map((tier) => tier.map((i) => names[i] as string)),
     },
   };
@@ -131,10 +151,18 @@ export function countSchulze(input: CountInput): CountResult {
   });
   const ranking = orderByScore(names, (name) => -(tierOf.get(name) as number), tieBreaker, 1, seats, seats === 1 ? "elect" : "seat");
   const elected = ranking.slice(0, seats);
-  const round = roundFor(1, "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.", names, outcome, {
-    pairwise: matrixRecord(d, names, (i, j) => i * n + j),
-    winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
-  });
+  const matrices = input.detail === "pairwise";
+  const round = roundFor(
+    1,
+    "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.",
+    names,
+    outcome,
+    {
+      ...(matrices ? { pairwise: matrixRecord(d, names, (i, j) => i * n + j) } : {}),
+      winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
+    },
+    matrices,
+  );
   round.elected = elected;
   return {
     method: "schulze",
@@ -152,6 +180,7 @@ export function countSchulzeRepeated(input: CountInput): CountResult {
   const { prepared, n, names, d } = prepare(input);
   const seats = requireSeats(input, n, n);
   const tieBreaker = new TieBreaker(input);
+  const matrices = input.detail === "pairwise";
   const order: string[] = [];
   const rounds: Round[] = [];
   let active = Array.from({ length: n }, (_, i) => i);
@@ -162,13 +191,14 @@ export function countSchulzeRepeated(input: CountInput): CountResult {
     const winners = (outcome.tiers[0] ?? []).map((i) => activeNames[i] as string);
     const chosen = tieBreaker.pickFirst(winners, number, "rank");
     const extra: Record<string, unknown> = { place: number, winners };
-    if (number === 1) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
+    if (number === 1 && matrices) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
     const round = roundFor(
       number,
       `Place ${number}: ${chosen} is the Schulze winner among the ${active.length} remaining candidates.`,
       activeNames,
       outcome,
       extra,
+      matrices,
     );
     round.elected = [chosen];
     rounds.push(round);

@@ -48,7 +48,15 @@ export interface CountInput {
   ballots: Ballot[];
   /** Method-specific options, e.g. { firstDivisor: 1.4 }, { cartels: [["D","E","F"]] }, { precision: 9 }. Echoed in the result. */
   options?: Record<string, unknown>;
+  /**
+   * "pairwise": the Schulze methods add their candidates × candidates matrices (pairwise
+   * preferences, strongest paths, links) to the rounds' details; bounded by limits.ts.
+   * Absent: the answer stays small whatever the number of candidates.
+   */
+  detail?: CountDetail;
 }
+
+export type CountDetail = "pairwise";
 
 export interface BallotSummary {
   /** Sum of weights of every ballot supplied. */
@@ -104,12 +112,13 @@ export interface CountResult {
 
 /** Thrown for input a method cannot count (unknown candidate on a ballot, seats out of range, ...). */
 export class CountInputError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
+  // A plain field rather than a parameter property: the engine also runs in a worker thread
+  // straight from its TypeScript source, which allows only type annotations that can be erased.
+  readonly field?: string;
+  constructor(message: string, field?: string) {
     super(message);
     this.name = "CountInputError";
+    this.field = field;
   }
 }
 

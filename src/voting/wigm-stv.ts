@@ -66,6 +66,7 @@ export const countWigmStv: CountMethod = (input: CountInput): CountResult => {
         reaches: (votes, q) => votes.cmp(q) > 0,
         validVotes: Fraction.of(valid),
         lookBack,
+        meterHint: 'count with arithmetic "fixed"',
       },
       ties,
     );

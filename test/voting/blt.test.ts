@@ -128,6 +128,22 @@ describe("BLT: extensions", () => {
   });
 });
 
+describe("BLT: limits", () => {
+  it("reads the largest weight that is still exact, and as many candidates as a JSON count takes", () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `"Candidate ${i + 1}"`);
+    // All names on one line: each quoted string is scanned to its own closing quote only.
+    const election = parseBlt(`10000 1\n9007199254740991 1 0\n0\n${names.join(" ")}\n"Big"`);
+    expect(election.candidates).toHaveLength(10_000);
+    expect(election.ballots).toEqual([{ weight: Number.MAX_SAFE_INTEGER, ranking: ["Candidate 1"] }]);
+    const twice = lineError(`10000 1\n0\n${names.slice(0, 9_999).join("\n")}\n"Candidate 17"`);
+    expect(twice.message).toBe('line 10002: candidate name "Candidate 17" used twice');
+  });
+
+  it("names the limit when a file holds more candidates than a count takes", () => {
+    expect(lineError('50000 1\n0\n"A"').message).toBe("line 1: 50000 candidates; at most 10000 can be counted");
+  });
+});
+
 describe("BLT: errors carry the line", () => {
   const cases: [string, string, number][] = [
     ["a ballot without its 0", '2 1\n1 1 2\n1 2 0\n0\n"A"\n"B"\n"T"', 2],
@@ -141,6 +157,10 @@ describe("BLT: errors carry the line", () => {
     ["a bad weight", '2 1\n1 1 0\nw 2 0\n0\n"A"\n"B"', 3],
     ["a duplicate name", '2 1\n0\n"A"\n"A"', 4],
     ["material after the title", '1 1\n0\n"A"\n"T"\nstray', 5],
+    ["a second ballot after a ballot's 0 on the same line", '3 1\n1 1 0\n3 1 0 2 0\n0\n"A"\n"B"\n"C"', 3],
+    ["names on the line of the closing 0", '2 1\n1 1 0\n0 "A" "B"', 3],
+    ["a weight beyond 2^53 - 1", '2 1\n1 1 0\n9007199254740993 2 0\n0\n"A"\n"B"', 3],
+    ["more candidates than can be counted", "10001 1\n0", 1],
   ];
   for (const [what, text, line] of cases) {
     it(`reports ${what} on line ${line}`, () => {

@@ -25,6 +25,8 @@ function inputFor(c: ReferenceCase): CountInput {
     tieBreakOrder: c.tie_break_order,
     ballots: c.ballots,
     options: method === "sainte_lague" ? { firstDivisor: c.first_divisor } : undefined,
+    // The matrices some cases expect are in the answer on request only.
+    detail: "pairwise",
   };
 }
 

@@ -62,19 +62,18 @@ describe("withdrawn candidates", () => {
     ],
   };
 
-  it.each(ALL)("%s: are skipped on every ballot, and the ballot total keeps their ballots", (_, count) => {
+  it.each(ALL)("%s: are skipped on every ballot; a ballot marked only for them is blank, kept in the total", (_, count) => {
     const result = count({ method: "scottish_stv", ...withW });
-    expect(result.ballots).toEqual({ total: 12, valid: 12, blank: 0, invalid: 0 });
+    expect(result.ballots).toEqual({ total: 12, valid: 9, blank: 3, invalid: 0 });
     expect(result.parameters.withdrawn).toEqual(["W"]);
     expect(Object.keys(result.rounds[0]?.tallies ?? {})).toEqual(["A", "B", "C"]);
     expect(Number(result.rounds[0]?.tallies.A)).toBe(4);
-    // The ballots marked only for W count in the total but for nobody.
-    expect(Number(result.rounds[0]?.exhausted)).toBe(3);
+    // The blank ballots count for nobody, and were never valid votes that exhausted.
+    expect(Number(result.rounds[0]?.exhausted)).toBe(0);
   });
 
-  it("Scottish: the quota counts every valid ballot, including those marked only for a withdrawn candidate", () => {
-    expect(scottish(withW).rounds[0]?.details?.quota).toBe("5.00000"); // floor(12 / 3) + 1
-    // The same papers left blank are not valid ballots and do not count towards the quota.
+  it("Scottish: ballots marked only for a withdrawn candidate stay out of the quota, as blank papers do", () => {
+    expect(scottish(withW).rounds[0]?.details?.quota).toBe("4.00000"); // floor(9 / 3) + 1
     const blank = scottish({
       ...withW,
       withdrawn: [],
@@ -82,7 +81,11 @@ describe("withdrawn candidates", () => {
       ballots: [...(withW.ballots.slice(0, 3) as Ballot[]), { weight: 3, ranking: [] }],
     });
     expect(blank.ballots).toEqual({ total: 12, valid: 9, blank: 3, invalid: 0 });
-    expect(blank.rounds[0]?.details?.quota).toBe("4.00000"); // floor(9 / 3) + 1
+    expect(blank.rounds[0]?.details?.quota).toBe("4.00000");
+  });
+
+  it("WIGM: ballots marked only for a withdrawn candidate stay out of the quota", () => {
+    expect(wigm(withW).parameters.quotaValue).toBe("3.000000000000"); // 9 / 3
   });
 
   it("Meek: the first quota is the vote credited to candidates (stv-rs vegetables: 45 ballots, 4 seats)", () => {

@@ -18,6 +18,7 @@ import {
   problems,
 } from "../../http/openapi.ts";
 import { PageQuery, pageOf } from "../../http/pagination.ts";
+import { countUploadMaxBytes } from "../../tally/routes.ts";
 import { viewer } from "../access.ts";
 import {
   castBallot,
@@ -72,7 +73,8 @@ const paper = defineRoute({
   description:
     "JSON (`{ ballots: [{ weight, ranking }] }`, candidate ids) or a BLT file (`Content-Type: text/plain`; its candidates are " +
     "matched by candidate id, or by name where unique; its seats and [tie] are ignored). All ballots are checked as online " +
-    "ones are, and stored all or none, while voting is open or closed and until published. A counted election is counted again.",
+    "ones are, and stored all or none, while voting is open or closed and until published. A counted election is counted again. " +
+    `The body may be up to ${countUploadMaxBytes / 1024 / 1024} MiB.`,
   security: bearerSecurity,
   middleware: staffOnly,
   request: {

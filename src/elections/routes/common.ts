@@ -5,7 +5,9 @@ import type { AppEnv } from "../../http/env.ts";
 import { IdSchema, OrgIdParams } from "../../http/openapi.ts";
 import { ApiError } from "../../http/problem.ts";
 import { localDay } from "../../members/status.ts";
+import { inlineCounter } from "../../tally/runner.ts";
 import { viewer } from "../access.ts";
+import type { CountPolicy } from "../counting.ts";
 import { settle } from "../lifecycle.ts";
 import { type ElectionRow, getElectionRow } from "../service.ts";
 
@@ -18,12 +20,15 @@ export const staffOnly = [
   }),
 ];
 
+/** How a request may count: with the runtime's runner; large counts only where it runs them off the event loop. */
+export const requestPolicy = (c: Context<AppEnv>): CountPolicy => ({ runner: c.get("deps").counter ?? inlineCounter, request: true });
+
 /** Every route of one election reads it through here: the clock's due changes are applied first (lazy advance). */
 export async function settledElection(c: Context<AppEnv>, id: string): Promise<ElectionRow> {
   const { db, clock } = c.get("deps");
   const org = c.get("org");
   const row = await getElectionRow(db, org.id, id, viewer(c));
-  return settle(db, row, org.timeZone, clock.now());
+  return settle(db, row, org.timeZone, clock.now(), requestPolicy(c));
 }
 
 export const today = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), c.get("org").timeZone);

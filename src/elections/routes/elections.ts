@@ -33,7 +33,7 @@ import {
   TransitionRequest,
 } from "../schemas.ts";
 import { createElection, deleteElection, type ElectionRow, listElectionRows, toElectionPublic, updateElection } from "../service.ts";
-import { settledElection, staffOnly } from "./common.ts";
+import { requestPolicy, settledElection, staffOnly } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -137,7 +137,10 @@ const countRoute = defineRoute({
   operationId: "countElection",
   tags,
   summary: "Count (or count again) a closed election (staff)",
-  description: "Voting closes by time or by staff, and the count runs then; this counts again, e.g. after a failed count.",
+  description:
+    "Voting closes by time or by staff, and the count runs then; this counts again, e.g. after a failed count. A count over the " +
+    "limits of POST /v1/tally is recorded as the count's error. Where the runtime cannot count a large election off its event " +
+    "loop (Workers), the scheduled job counts it within a minute and this answers 409 with reason `count_pending` meanwhile.",
   security: bearerSecurity,
   middleware: staffOnly,
   request: { params: OrgIdParams, headers: IfMatchHeaders },
@@ -218,7 +221,7 @@ export const electionCoreRoutes = createRouter()
     const { limit, cursor, status, positionId } = c.req.valid("query");
     const rows = await listElectionRows(db, org.id, v, { status, positionId }, limit, cursor);
     // The page is read first so that the cursor follows what was listed; due changes are applied to what is shown.
-    const settled = await Promise.all(rows.map((row) => settle(db, row, org.timeZone, clock.now())));
+    const settled = await Promise.all(rows.map((row) => settle(db, row, org.timeZone, clock.now(), requestPolicy(c))));
     return c.json(
       page(
         settled,
@@ -268,13 +271,13 @@ export const electionCoreRoutes = createRouter()
     const org = c.get("org");
     const { to, termStartsOn } = c.req.valid("json");
     const settled = await settledElection(c, c.req.valid("param").id);
-    const row = await transition(db, settled, to, org.timeZone, clock.now(), termStartsOn, expectedVersion(c));
+    const row = await transition(db, settled, to, org.timeZone, clock.now(), termStartsOn, expectedVersion(c), requestPolicy(c));
     setEtag(c, row.version);
     return c.json(toElectionPublic(row, org.timeZone, viewer(c)), 200);
   })
   .openapi(countRoute, async (c) => {
     const { db, clock } = c.get("deps");
-    const row = await recount(db, await settledElection(c, c.req.valid("param").id), expectedVersion(c), clock.now());
+    const row = await recount(db, await settledElection(c, c.req.valid("param").id), expectedVersion(c), clock.now(), requestPolicy(c));
     const body = resultBody(row, viewer(c));
     setEtag(c, row.version);
     return c.json(body, 200);
@@ -291,6 +294,7 @@ export const electionCoreRoutes = createRouter()
       clock.now(),
       termStartsOn,
       expectedVersion(c),
+      requestPolicy(c),
     );
     setEtag(c, row.version);
     return c.json(resultBody(row, viewer(c)), 200);

@@ -2,10 +2,15 @@ import type { TieBreaker } from "./tiebreak.ts";
 
 /**
  * Orders names by score, highest first, breaking equal scores with the tie
- * breaker. A tie whose members straddle place `seats` decides who is elected
- * and is reported as `decides` ("seat"); other equal scores only decide an
- * order (substitutes, list places) and are reported as "rank" unless
- * `reportRankTies` is false (when that order is not an outcome).
+ * breaker. A tie whose members straddle place `seats` decides who is elected:
+ * each of its seats is reported (`decides`, "seat" by default) with the
+ * candidates still tied for it. The rest of a tie only decides an order
+ * (substitutes, list places) and is reported once, as "rank", with all its
+ * candidates and the first of them placed (the others follow in `ranking` in
+ * the same tie order), unless `reportRankTies` is false (when that order is
+ * not an outcome). One report per seat and one per rank tie keep the reports
+ * linear in the candidates, however many of them tie; limits.ts bounds
+ * seats × candidates for the methods that order this way.
  */
 export function orderByScore(
   names: readonly string[],
@@ -16,23 +21,23 @@ export function orderByScore(
   decides = "seat",
   reportRankTies = true,
 ): string[] {
-  const sorted = [...names].sort((a, b) => score(b) - score(a));
+  const scores = new Map(names.map((name) => [name, score(name)]));
+  const of = (name: string) => scores.get(name) as number;
+  const sorted = [...names].sort((a, b) => of(b) - of(a));
   const order: string[] = [];
   let i = 0;
   while (i < sorted.length) {
     let j = i + 1;
-    while (j < sorted.length && score(sorted[j] as string) === score(sorted[i] as string)) j++;
-    const remaining = sorted.slice(i, j);
-    while (remaining.length > 0) {
-      const place = order.length;
-      const decisive = place < seats && place + remaining.length > seats;
-      const chosen =
-        decisive || reportRankTies
-          ? tieBreaker.pickFirst(remaining, round, decisive ? decides : "rank")
-          : (tieBreaker.sort(remaining)[0] as string);
-      remaining.splice(remaining.indexOf(chosen), 1);
+    while (j < sorted.length && of(sorted[j] as string) === of(sorted[i] as string)) j++;
+    let remaining = sorted.slice(i, j);
+    // Seats decided inside the tie: one report each, listing who was still in it.
+    while (remaining.length > 1 && order.length < seats && order.length + remaining.length > seats) {
+      const chosen = tieBreaker.pickFirst(remaining, round, decides);
+      remaining = remaining.filter((name) => name !== chosen);
       order.push(chosen);
     }
+    if (remaining.length > 1 && reportRankTies) tieBreaker.pickFirst(remaining, round, "rank");
+    order.push(...tieBreaker.sort(remaining));
     i = j;
   }
   return order;

@@ -12,6 +12,7 @@
  */
 
 import { Fraction } from "../common/rational.ts";
+import { MAX_WORK, WorkMeter } from "../limits.ts";
 import type { Round } from "../types.ts";
 import { formatFixed, scaleOf } from "./fixed.ts";
 import type { RankedBallots, StvSetup } from "./setup.ts";
@@ -32,6 +33,11 @@ export interface Arithmetic<T> {
   transfer(value: T, surplus: T, total: T): T;
   compare(a: T, b: T): number;
   format(value: T): string;
+  /**
+   * Relative cost of arithmetic on numbers of this size (1: a machine word or two).
+   * Exact rationals grow with every surplus transferred, and their cost with them.
+   */
+  cost(value: T): number;
 }
 
 /** Fixed point at `precision` decimals; every transfer value and split share is truncated. */
@@ -47,8 +53,12 @@ export function fixedArithmetic(precision: number): Arithmetic<bigint> {
     transfer: (value, surplus, total) => (value * surplus) / total,
     compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
     format: (value) => formatFixed(value, precision),
+    cost: () => 1,
   };
 }
+
+/** Bits of a BigInt, roughly: the cost of arithmetic grows with it. */
+const bitsOf = (value: bigint) => (value === 0n ? 1 : (value < 0n ? -value : value).toString(16).length * 4);
 
 /** Exact rationals: nothing is ever rounded; `display` decimals are for the record only. */
 export function exactArithmetic(display: number): Arithmetic<Fraction> {
@@ -62,6 +72,8 @@ export function exactArithmetic(display: number): Arithmetic<Fraction> {
     transfer: (value, surplus, total) => value.mul(surplus).div(total),
     compare: (a, b) => a.cmp(b),
     format: (value) => value.toFixed(display),
+    // Multiplying and reducing (Euclid's gcd) cost about the square of the words involved.
+    cost: (value) => (1 + (bitsOf(value.num) + bitsOf(value.den)) / 64) ** 2,
   };
 }
 
@@ -74,6 +86,8 @@ export interface GregoryRule<T> {
   validVotes: T;
   /** Break ties by the most recent earlier stage at which the candidates differed (SSI rules 49(2), 51). */
   lookBack: boolean;
+  /** How else a count stopped by the work meter could be made smaller. */
+  meterHint?: string;
 }
 
 export interface GregoryResult {
@@ -107,13 +121,12 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
   let hopeful = n;
 
   const sink = new Sink(n, ranked, status, A);
-  let placed = 0;
-  for (let b = 0; b < ranked.count; b++) {
-    sink.place(b, ranked.start[b] as number, A.one);
-    placed += ranked.weight[b] as number;
-  }
-  // Valid ballots marked only for withdrawn candidates never reach anyone: non-transferable from the start.
-  let exhausted = sink.flush(piles, votes, A.sub(rule.validVotes, A.times(A.one, placed)));
+  // The rules' work follows the shape of the ballots (limits.ts), except for the size of exact
+  // rationals, which grows with the surpluses transferred: every stage is metered.
+  const meter = new WorkMeter(MAX_WORK, rule.meterHint ?? "");
+  for (let b = 0; b < ranked.count; b++) sink.place(b, ranked.start[b] as number, A.one);
+  // Every valid ballot has a standing candidate to go to (one marked only for withdrawn candidates is blank).
+  let exhausted = sink.flush(piles, votes, A.zero);
 
   const elect = (c: number, newly: number[]) => {
     status[c] = ELECTED;
@@ -124,6 +137,11 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
   };
 
   const stage = (number: number, action: string, excluded: number[], details: Record<string, unknown>) => {
+    let size = A.cost(rule.quota);
+    for (const v of votes) size = Math.max(size, A.cost(v));
+    const moved = sink.takeWork();
+    // Per paper moved, and per sum, comparison and record of the stage at the size of its numbers.
+    meter.spend(moved.papers * 10 + (moved.parcels + 4 * n) * 40 * size);
     history.push([...votes]);
     const newly: number[] = [];
     let words = action;
@@ -215,18 +233,25 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
  */
 class Sink<T> {
   private groups = new Map<T, (Parcel<T> | undefined)[]>();
+  private papersMoved = 0;
+  private parcelsMade = 0;
   private lastValue: T | undefined;
   private lastSlots: (Parcel<T> | undefined)[] = [];
   private shareOf: T | undefined;
   private shareParts = 0;
   private lastShare: T | undefined;
 
-  constructor(
-    private readonly n: number,
-    private readonly ranked: RankedBallots,
-    private readonly status: Int8Array,
-    private readonly A: Arithmetic<T>,
-  ) {}
+  private readonly n: number;
+  private readonly ranked: RankedBallots;
+  private readonly status: Int8Array;
+  private readonly A: Arithmetic<T>;
+
+  constructor(n: number, ranked: RankedBallots, status: Int8Array, A: Arithmetic<T>) {
+    this.n = n;
+    this.ranked = ranked;
+    this.status = status;
+    this.A = A;
+  }
 
   placeAll(parcel: Parcel<T>, value: T): void {
     const papers = parcel.papers;
@@ -268,7 +293,16 @@ class Sink<T> {
     return this.lastShare as T;
   }
 
+  /** Papers moved and parcels made since the last call. */
+  takeWork(): { papers: number; parcels: number } {
+    const work = { papers: this.papersMoved, parcels: this.parcelsMade };
+    this.papersMoved = 0;
+    this.parcelsMade = 0;
+    return work;
+  }
+
   private add(c: number, value: T, b: number, next: number): void {
+    this.papersMoved++;
     let slots = this.lastSlots;
     // Most papers in a transfer share one value; values are compared by identity
     // for rationals (one object per parcel transfer) and by value for bigints.
@@ -282,6 +316,7 @@ class Sink<T> {
     if (!parcel) {
       parcel = { value, papers: [], count: 0 };
       slots[c] = parcel;
+      this.parcelsMade++;
     }
     parcel.papers.push(b, next);
     parcel.count += this.ranked.weight[b] as number;

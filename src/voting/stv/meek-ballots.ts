@@ -16,6 +16,7 @@
  * candidates are kept apart and counted by Droop's recursive split.
  */
 
+import type { WorkMeter } from "../limits.ts";
 import type { RankedBallots } from "./setup.ts";
 
 export const HOPEFUL = 0;
@@ -100,10 +101,14 @@ export class RoundBallots {
     this.remainder = new Array<bigint>(cand.length).fill(0n);
   }
 
-  /** Adds each candidate's kept votes to `votes` (which the caller zeroes) under keep factors `kf`. */
-  distribute(kf: readonly bigint[], votes: bigint[], rule: KeepRule): void {
+  /**
+   * Adds each candidate's kept votes to `votes` (which the caller zeroes) under keep factors `kf`.
+   * `meter` is charged `cost` per prefix node and per share of an equal-rank split.
+   */
+  distribute(kf: readonly bigint[], votes: bigint[], rule: KeepRule, meter?: WorkMeter, cost = 0): void {
     const { cand, parent, pass, remainder } = this;
     const { scale, roundUp } = rule;
+    meter?.spend(cand.length * cost);
     // Parents precede their children, so one forward pass sees every parent's remainder first.
     for (let i = 0; i < cand.length; i++) {
       const p = parent[i] as number;
@@ -131,14 +136,25 @@ export class RoundBallots {
       votes[c] = (votes[c] as bigint) + keep * (pass[i] as bigint);
       remainder[i] = rest;
     }
-    for (const ballot of this.equal) splitDown(ballot, 0, scale, kf, votes, rule);
+    for (const ballot of this.equal) splitDown(ballot, 0, scale, kf, votes, rule, meter, cost);
   }
 }
 
 /** Droop's recursion for equal ranks: the weight splits evenly, each share keeps k and passes the rest to the next rank. */
-function splitDown(ballot: EqualBallot, rank: number, w: bigint, kf: readonly bigint[], votes: bigint[], rule: KeepRule): void {
+function splitDown(
+  ballot: EqualBallot,
+  rank: number,
+  w: bigint,
+  kf: readonly bigint[],
+  votes: bigint[],
+  rule: KeepRule,
+  meter: WorkMeter | undefined,
+  cost: number,
+): void {
   const group = ballot.groups[rank];
   if (!group || w === 0n) return;
+  // The split multiplies along the ranks (2 × 2 × … shares): metered, as the ballots' shape does not bound it.
+  meter?.spend(group.length * cost);
   const { scale, roundUp } = rule;
   const share = w / BigInt(group.length);
   for (const c of group) {
@@ -157,7 +173,7 @@ function splitDown(ballot: EqualBallot, rank: number, w: bigint, kf: readonly bi
       rest = (share * (scale - k)) / scale;
     }
     votes[c] = (votes[c] as bigint) + keep * ballot.weight;
-    splitDown(ballot, rank + 1, rest, kf, votes, rule);
+    splitDown(ballot, rank + 1, rest, kf, votes, rule, meter, cost);
   }
 }
 

@@ -41,10 +41,10 @@ export class TieBreaker {
   private readonly place: number[];
   private readonly listed: boolean[];
 
-  constructor(
-    private readonly names: readonly string[],
-    input: CountInput,
-  ) {
+  private readonly names: readonly string[];
+
+  constructor(names: readonly string[], input: CountInput) {
+    this.names = names;
     const order = input.tieBreakOrder ?? null;
     this.seed = input.seed ?? defaultSeed(input.candidates);
     if (typeof this.seed !== "string") throw new CountInputError("seed must be a string", "seed");
