@@ -1,8 +1,7 @@
-/** zod/v4/core/index.js without `locales` (see ./index.ts). */
+/** zod/v4/core/index.js without `locales` and the schema compiler (see ./index.ts). */
 
 export * from "../../../node_modules/zod/v4/core/api.js";
 export * from "../../../node_modules/zod/v4/core/checks.js";
-export * from "../../../node_modules/zod/v4/core/compile.js";
 export * from "../../../node_modules/zod/v4/core/core.js";
 export * from "../../../node_modules/zod/v4/core/doc.js";
 export * from "../../../node_modules/zod/v4/core/errors.js";

@@ -1,4 +1,4 @@
-/** zod/v4/classic/external.js without `locales` and `fromJSONSchema` (see ./index.ts). */
+/** zod/v4/classic/external.js without `locales`, `fromJSONSchema` and the schema compiler (see ./index.ts). */
 
 export * from "../../../node_modules/zod/v4/classic/checks.js";
 export * as coerce from "../../../node_modules/zod/v4/classic/coerce.js";
@@ -15,13 +15,11 @@ export {
   $input,
   $output,
   clone,
-  compile,
   config,
   flattenError,
   formatError,
   getDiscriminatedOption,
   globalRegistry,
-  INVALID,
   memoizer,
   NEVER,
   prettifyError,
@@ -31,9 +29,6 @@ export {
   toZod,
   treeifyError,
   util,
-  withParser,
-  ZodCompileAsyncError,
-  ZodCompileUnsupportedError,
 } from "../../../node_modules/zod/v4/core/index.js";
 export { toJSONSchema } from "../../../node_modules/zod/v4/core/json-schema-processors.js";
 export * as core from "./core.ts";

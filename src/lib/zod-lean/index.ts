@@ -3,7 +3,8 @@
  * installed package, minus what the API never uses and a bundler cannot drop by itself. The
  * routes reach zod through one namespace object (`z`, handed whole to @hono/zod-openapi),
  * so everything it exports stays in the bundle: the error messages in 48 languages
- * (`z.locales`, two fifths of zod; the API answers in English) and `z.fromJSONSchema`.
+ * (`z.locales`, two fifths of zod; the API answers in English), `z.fromJSONSchema`, and the
+ * schema compiler (`z.compile` and its kin; the routes parse with the schemas themselves).
  * test/platform/zod-lean.test.ts holds this namespace to the installed zod's.
  */
 import * as z from "./external.ts";
