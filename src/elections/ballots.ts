@@ -9,6 +9,7 @@ import { CountInputError, type MethodName, type RankEntry } from "../voting/type
 import { isKey, type Viewer } from "./access.ts";
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
 import { clearFreedSpace, pendingBallotId, shuffleIfFull, truncateLocalLog } from "./ballot-storage.ts";
+import type { CountPolicy } from "./counting.ts";
 import { whyNotInElectorate } from "./electorate.ts";
 import { countAndStore } from "./lifecycle.ts";
 import type { ElectionRow } from "./service.ts";
@@ -146,6 +147,7 @@ export async function enterPaperBallots(
   election: ElectionRow,
   input: { json?: PaperRow[]; blt?: string },
   now: Date,
+  policy: CountPolicy,
 ): Promise<{ batchId: string; rows: number; papers: number; blank: number; election: ElectionRow }> {
   if (!(enterable as readonly string[]).includes(election.status)) {
     throw conflict(
@@ -160,7 +162,9 @@ export async function enterPaperBallots(
   const rules = await rulesOf(db, election);
   const checked = rows.map((row, i) => ({ weight: row.weight, ranking: checkBallot(rules, row.ranking, fields[i] as string) }));
   const batchId = crypto.randomUUID();
-  const guard = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.version} = ${election.version + 1})`;
+  // The first chunk follows the version bump at once and is written only if this request made it
+  // (a concurrent entry read on the same version makes no bump); each later chunk only if the one before it was.
+  const guards = [sql`changes() = 1`, sql`changes() > 0`];
   const chunks: (typeof checked)[] = [];
   for (let i = 0; i < checked.length; i += 400) chunks.push(checked.slice(i, i + 400));
   await db.batch([
@@ -168,13 +172,13 @@ export async function enterPaperBallots(
       .update(e)
       .set({ version: election.version + 1, updatedAt: now.toISOString() })
       .where(and(eq(e.id, election.id), eq(e.version, election.version), sql`${e.status} IN ('voting', 'closed', 'counted')`)),
-    ...chunks.map((chunk) => {
+    ...chunks.map((chunk, index) => {
       const values = sql.join(
         chunk.map((row) => sql`(${crypto.randomUUID()}, ${JSON.stringify(row.ranking)}, ${row.weight})`),
         sql`, `,
       );
       return db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
-        SELECT ${election.id}, column1, column2, column3, NULL, 'paper', ${batchId} FROM (VALUES ${values}) WHERE ${guard}`);
+        SELECT ${election.id}, column1, column2, column3, NULL, 'paper', ${batchId} FROM (VALUES ${values}) WHERE ${guards[Math.min(index, 1)]}`);
     }),
   ]);
   const [stored] = await db
@@ -184,7 +188,7 @@ export async function enterPaperBallots(
   if (Number(stored?.n ?? 0) !== checked.length)
     throw conflict("The election changed while the ballots were entered; nothing was stored. Retry.");
   let after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
-  if (after.status === "counted") after = await countAndStore(db, after, now);
+  if (after.status === "counted") after = await countAndStore(db, after, now, policy);
   return {
     batchId,
     rows: checked.length,
@@ -195,7 +199,7 @@ export async function enterPaperBallots(
 }
 
 /** Removes one bulk entry (a mistake at the counting table); a counted election is counted again. */
-export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: string, now: Date) {
+export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: string, now: Date, policy: CountPolicy) {
   if (!(enterable as readonly string[]).includes(election.status))
     throw conflict(`The election is ${election.status}; its ballots are final.`);
   const [, removed] = await db.batch([
@@ -203,12 +207,13 @@ export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: s
       .update(e)
       .set({ version: election.version + 1, updatedAt: now.toISOString() })
       .where(and(eq(e.id, election.id), eq(e.version, election.version))),
+    // Only if this request's version bump, just before, took.
     db.run(sql`DELETE FROM ${b} WHERE ${b.electionId} = ${election.id} AND ${b.batchId} = ${batchId} AND ${b.source} = 'paper'
-      AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.version} = ${election.version + 1})`),
+      AND changes() = 1`),
   ]);
   if (removed.rowsAffected === 0) throw notFound("Paper ballot batch");
   const after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
-  if (after.status === "counted") await countAndStore(db, after, now);
+  if (after.status === "counted") await countAndStore(db, after, now, policy);
 }
 
 // ---------------------------------------------------------------- receipts

@@ -31,7 +31,7 @@ import {
 } from "../ballots.ts";
 import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "../schemas.ts";
 import { getElectionRow } from "../service.ts";
-import { settledElection, staffOnly } from "./common.ts";
+import { requestPolicy, settledElection, staffOnly } from "./common.ts";
 
 const tags = ["Voting"];
 const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];
@@ -194,7 +194,7 @@ export const ballotRoutes = createRouter()
               ranking: b.ranking,
             })),
           };
-    const { election: _after, ...entered } = await enterPaperBallots(db, row, input, clock.now());
+    const { election: _after, ...entered } = await enterPaperBallots(db, row, input, clock.now(), requestPolicy(c));
     c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
     setEtag(c, immutableVersion);
     return c.json(entered, 201);
@@ -202,7 +202,7 @@ export const ballotRoutes = createRouter()
   .openapi(removeBatch, async (c) => {
     const { id, batchId } = c.req.valid("param");
     requireVersion(expectedVersion(c), immutableVersion);
-    await deletePaperBatch(c.get("deps").db, await settledElection(c, id), batchId, c.get("deps").clock.now());
+    await deletePaperBatch(c.get("deps").db, await settledElection(c, id), batchId, c.get("deps").clock.now(), requestPolicy(c));
     return c.body(null, 204);
   })
   .openapi(receipts, async (c) => {
