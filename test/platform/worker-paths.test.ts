@@ -70,7 +70,8 @@ async function startWorker(): Promise<number> {
     cwd: root,
     env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" },
   });
-  const texts = readdirSync(out).filter((name) => name.endsWith(".yaml"));
+  // The committed OpenAPI documents travel as text modules beside worker.js.
+  const texts = readdirSync(out).filter((name) => /-openapi\.(yaml|json)$/.test(name));
   const port = await freePort();
   writeFileSync(
     join(out, "config.capnp"),
