@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { conflict } from "../http/problem.ts";
+import { conflict } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
 import { jsonValues, type Statement } from "./sql.ts";
 

@@ -5,7 +5,7 @@ import { per, rateLimitedResponses, requestClient, requestRateLimiter } from "..
 import { afterResponse } from "../http/after-response.ts";
 import { EmailField } from "../http/fields.ts";
 import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 import { checkReturnTo, emailKeyOf, exchangeSignInCode, issueSignInCode, mailSignInCode } from "./sign-in.ts";
 
 const tags = ["Member sign-in"];

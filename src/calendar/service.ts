@@ -4,8 +4,8 @@ import { schema } from "../db/index.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { jsonList } from "../events/visibility.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { notFound } from "../lib/problems.ts";
 import type { FeedEvent } from "./feed.ts";
 import { dayMs } from "./zone.ts";
 

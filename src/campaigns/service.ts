@@ -7,8 +7,8 @@ import { iso, occurrencesIn } from "../events/series.ts";
 import type { OrgContext } from "../http/env.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
-import { invalid, notFound } from "../http/problem.ts";
 import { newId } from "../lib/ids.ts";
+import { invalid, notFound } from "../lib/problems.ts";
 import type { CampaignCreateInput, CampaignUpdateInput } from "./schemas.ts";
 
 const cp = schema.campaigns;

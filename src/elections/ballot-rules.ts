@@ -3,8 +3,8 @@
  * voter learns at once what is wrong instead of having a spoilt ballot counted apart.
  * (The engine still classifies ballots, e.g. paper ballots from a BLT file, as it counts.)
  */
-import type { FieldError } from "../http/problem.ts";
-import { ApiError } from "../http/problem.ts";
+import type { FieldError } from "../lib/problems.ts";
+import { ApiError } from "../lib/problems.ts";
 import type { MethodName, RankEntry } from "../voting/types.ts";
 
 /** Methods on whose ballots candidates are marked, not ranked: order carries no meaning. */

@@ -3,7 +3,7 @@ import { dayMs } from "../calendar/zone.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { decodeCursor, encodeCursor } from "../http/pagination.ts";
-import { invalid } from "../http/problem.ts";
+import { invalid } from "../lib/problems.ts";
 import { mergeSorted } from "./merge.ts";
 import { maxDurationDays, maxRangeDays } from "./schemas.ts";
 import {

@@ -3,7 +3,7 @@ import { isOccurrence, lastStart, occurrenceStarts, type Series } from "../calen
 import { parseRule, type Rule, RuleError } from "../calendar/rrule.ts";
 import { dayMs, localToUtc } from "../calendar/zone.ts";
 import type { schema } from "../db/index.ts";
-import { invalid } from "../http/problem.ts";
+import { invalid } from "../lib/problems.ts";
 import { maxDurationDays } from "./schemas.ts";
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ledGroupIds } from "../groups/access.ts";
 import type { Principal, Role } from "../http/auth.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 import { localDay, standingOf } from "../members/status.ts";
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { jsonValues, type Statement } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ApiError, conflict, type FieldError } from "../http/problem.ts";
+import { ApiError, conflict, type FieldError } from "../lib/problems.ts";
 
 /**
  * Which district group covers which areas. An area is covered by at most one district

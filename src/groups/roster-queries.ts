@@ -3,7 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import { localDay } from "../members/status.ts";
 import type { GroupRole } from "./schemas.ts";
 import { groupsPublic } from "./service.ts";

@@ -18,7 +18,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import { localDay } from "../members/status.ts";
 import { viewerOf } from "./access.ts";
 import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.ts";

@@ -3,8 +3,8 @@ import { createMiddleware } from "hono/factory";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
 import { schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError } from "./problem.ts";
 
 export const roles = ["admin", "staff", "readonly"] as const;
 export type Role = (typeof roles)[number];

@@ -1,6 +1,6 @@
 import { inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { ApiError } from "./problem.ts";
+import { ApiError } from "../lib/problems.ts";
 
 /**
  * Optimistic concurrency, the same for every single resource: each resource has a version

@@ -3,9 +3,10 @@ import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
+import { ApiError, type FieldError, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
-import { ApiError, type FieldError, type ProblemCode, ProblemSchema, problemCatalogue } from "./problem.ts";
+import { ProblemSchema } from "./problem.ts";
 import { textErrors } from "./text.ts";
 
 const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };

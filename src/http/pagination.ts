@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { invalid } from "./problem.ts";
+import { invalid } from "../lib/problems.ts";
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Items per page, 1–200.", example: 50 }),

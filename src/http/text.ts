@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { FieldError } from "./problem.ts";
+import type { FieldError } from "../lib/problems.ts";
 
 /**
  * What text the API accepts, in every string of every request: no control characters

@@ -4,9 +4,9 @@ import { schema } from "../db/index.ts";
 import type { Role } from "../http/auth.ts";
 import { type Expected, requireVersion, staleVersion } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict, notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 
 type KeyRow = typeof schema.apiKeys.$inferSelect;
 

@@ -18,8 +18,8 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { ApiError, conflict, type FieldError } from "../http/problem.ts";
 import { multiline } from "../http/text.ts";
+import { ApiError, conflict, type FieldError } from "../lib/problems.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
 import { templateErrors } from "./service.ts";

@@ -16,7 +16,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import { buildRawMessage } from "../mail/mime.ts";
 
 const tags = ["Mail"];

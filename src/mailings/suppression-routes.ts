@@ -20,9 +20,9 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
 import { multiline } from "../http/text.ts";
 import { newId } from "../lib/ids.ts";
+import { notFound } from "../lib/problems.ts";
 
 const tags = ["Mail"];
 const s = schema.mailSuppressions;

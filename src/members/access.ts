@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { isInGroupLedBy } from "../groups/access.ts";
 import { type Role, requireRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
-import { ApiError, notFound } from "../http/problem.ts";
+import { ApiError, notFound } from "../lib/problems.ts";
 import { localDay } from "./status.ts";
 
 /**

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { migrationLevel } from "../db/migration-level.ts";
 import type { AppEnv } from "../http/env.ts";
 import { createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 
 const tags = ["Meta"];
 

@@ -3,9 +3,9 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict, notFound } from "../http/problem.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 import type { OrganisationCreateInput, OrganisationUpdateInput } from "./schemas.ts";
 
 type OrgRow = typeof schema.organisations.$inferSelect;

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { requireRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { IdSchema, OrgIdParams } from "../../http/openapi.ts";
-import { ApiError } from "../../http/problem.ts";
+import { ApiError } from "../../lib/problems.ts";
 import { localDay } from "../../members/status.ts";
 import { viewer } from "../access.ts";
 import { settle } from "../lifecycle.ts";

@@ -16,7 +16,7 @@ import {
   problems,
 } from "../../http/openapi.ts";
 import { page, pageOf } from "../../http/pagination.ts";
-import { conflict } from "../../http/problem.ts";
+import { conflict } from "../../lib/problems.ts";
 import { TallyRequest } from "../../tally/schemas.ts";
 import { isKey, type Viewer, viewer } from "../access.ts";
 import { allCandidates, proposalOf } from "../candidates.ts";
