@@ -5,7 +5,7 @@ import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { newId } from "../lib/ids.ts";
-import { ApiError, conflict, type FieldError, invalid, notFound } from "../lib/problems.ts";
+import { ApiError, conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";
 import { localDay, requireActiveStanding } from "../members/status.ts";
 import { isKey, type Viewer } from "./access.ts";
 import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./schemas.ts";
@@ -342,9 +342,7 @@ export async function putProposal(db: Db, election: ElectionRow, input: z.infer<
     seen.add(entry.memberId);
   });
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The proposal is not valid: ${errors.map((x) => `${x.field}: ${x.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors, "The proposal is not valid");
   }
   const e = schema.elections;
   const unchanged = sql`(SELECT ${e.proposalVersion} FROM ${e} WHERE ${e.id} = ${election.id}) = ${election.proposalVersion}`;

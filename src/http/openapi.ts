@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
-import { ApiError, type FieldError, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
+import { ApiError, type FieldError, invalidFields, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
 import { ProblemSchema } from "./problem.ts";
@@ -48,8 +48,7 @@ export function createRouter() {
       const flagged = new Set(text.map((error) => error.field));
       const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix).filter((error) => !flagged.has(error.field));
       const errors = [...text, ...other];
-      const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-      throw new ApiError("validation_failed", `The request is not valid: ${summary}`, { errors });
+      throw invalidFields(errors);
     },
   });
 }

@@ -56,3 +56,10 @@ export const notFound = (what: string) => new ApiError("not_found", `${what} was
 export const conflict = (detail: string, extra?: Record<string, unknown>) => new ApiError("conflict", detail, { extra });
 export const invalid = (field: string, message: string) =>
   new ApiError("validation_failed", `${field}: ${message}`, { errors: [{ field, message }] });
+
+/**
+ * A 422 naming every field at fault, so a client can show them all at once; the detail
+ * lists them after `what`: "The request is not valid: body.a: …; body.b: …".
+ */
+export const invalidFields = (errors: FieldError[], what = "The request is not valid") =>
+  new ApiError("validation_failed", `${what}: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { errors });

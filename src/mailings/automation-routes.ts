@@ -19,7 +19,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { multiline } from "../http/text.ts";
-import { ApiError, conflict, type FieldError } from "../lib/problems.ts";
+import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
 import { templateErrors } from "./service.ts";
@@ -171,9 +171,7 @@ export const automationRoutes = createRouter()
     const problem = cronProblem(merged.schedule);
     if (problem) errors.push({ field: "body.schedule", message: problem });
     if (errors.length > 0) {
-      throw new ApiError("validation_failed", `The request is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-        errors,
-      });
+      throw invalidFields(errors);
     }
     // Triggered kinds have no schedule of their own.
     const scheduled = merged.enabled && kind !== "election_call";

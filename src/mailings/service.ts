@@ -6,7 +6,7 @@ import type { OrgContext } from "../http/env.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { newId } from "../lib/ids.ts";
-import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
+import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
 import { unknownVariables } from "../mail/template.ts";
 import { localDay } from "../members/status.ts";
 import { type Audience, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
@@ -110,9 +110,7 @@ async function audienceErrors(db: Db, orgId: string, audience: Audience): Promis
 
 function throwIfAny(errors: FieldError[]) {
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The request is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors);
   }
 }
 
