@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { Principal } from "../http/auth.ts";
@@ -18,13 +19,6 @@ const reg = schema.eventRegistrations;
 const ov = schema.eventOccurrenceOverrides;
 type RegistrationRow = typeof reg.$inferSelect;
 type Status = RegistrationRow["status"];
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === "string" && e.code.startsWith("SQLITE_CONSTRAINT")) return true;
-  }
-  return false;
-}
 
 /** A registration with the member's name and, when waitlisted, its place in the queue. */
 const listColumns = {
@@ -128,7 +122,10 @@ export async function register(db: Db, org: OrgContext, principal: Principal, ev
         CASE WHEN s.status = 'waitlisted' THEN ${nextWaitlistSeq(eventId)} END, ${input.note ?? null}, ${stamp}, ${stamp}
       FROM (SELECT ${status} AS status) AS s`);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("The member is already registered for this event.", { reason: "already_registered" });
+    // The unique index event_registrations_once, as a rule; an event or member deleted meanwhile
+    // (a foreign key) is refused as a conflict too rather than a 500.
+    if (constraintViolation(error) !== undefined)
+      throw conflict("The member is already registered for this event.", { reason: "already_registered" });
     throw error;
   }
   return readRegistration(db, eventId, id);
