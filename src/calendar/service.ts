@@ -6,8 +6,8 @@ import { jsonList } from "../events/visibility.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
+import { dayMs } from "../lib/zone.ts";
 import type { FeedEvent } from "./feed.ts";
-import { dayMs } from "./zone.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;

@@ -9,17 +9,16 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
+import { localDay, termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { queueElectionCall } from "../mailings/automations.ts";
-import { localDay } from "../members/status.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { countElection, type StoredResult } from "./counting.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 import type { ElectionRow } from "./service.ts";
-import { termEnd } from "./times.ts";
 
 const e = schema.elections;
 

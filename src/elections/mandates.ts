@@ -3,9 +3,9 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
+import { termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
-import { termEnd } from "./times.ts";
 
 const md = schema.mandates;
 const mem = schema.members;

@@ -6,12 +6,13 @@ import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
 import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
+import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { requireActiveStanding } from "../members/status.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
 import type { RegistrationCreateInput } from "./registration-schemas.ts";
-import { type EventRow, iso, occurrenceAt } from "./series.ts";
+import { type EventRow, occurrenceAt } from "./series.ts";
 import { effectiveScope, getVisibleEvent } from "./service.ts";
 import { organises, requireOrganiser } from "./visibility.ts";
 

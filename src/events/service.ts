@@ -7,11 +7,12 @@ import { schema } from "../db/index.ts";
 import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
+import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./schemas.ts";
-import { checkDuration, checkSeries, type EventRow, exdatesOf, iso, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
+import { checkDuration, checkSeries, type EventRow, exdatesOf, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
 import { organises, requireOrganiser, viewerOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;

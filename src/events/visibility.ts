@@ -3,8 +3,9 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ledGroupIds } from "../groups/access.ts";
 import type { Principal, Role } from "../http/auth.ts";
+import { localDay } from "../lib/dates.ts";
 import { ApiError } from "../lib/problems.ts";
-import { localDay, standingOf } from "../members/status.ts";
+import { standingOf } from "../members/status.ts";
 
 /**
  * Who sees which events: the one rule behind the events API, the calendar and campaign

@@ -4,9 +4,10 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
 import { type Expected, lostRace, requireVersion, versionMatches } from "../http/etag.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid } from "../lib/problems.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { requireActiveStanding } from "../members/status.ts";
 import type { GroupProposalInput } from "./schemas.ts";
 import { type GroupRow, groupRow } from "./service.ts";
 

@@ -3,8 +3,8 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { OrgContext } from "../http/env.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
+import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
-import { localDay } from "../members/status.ts";
 import type { GroupRole } from "./schemas.ts";
 import { groupsPublic } from "./service.ts";
 

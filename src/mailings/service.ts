@@ -5,10 +5,10 @@ import type { AppDeps } from "../deps.ts";
 import type { OrgContext } from "../http/env.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
+import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
 import { unknownVariables } from "../mail/template.ts";
-import { localDay } from "../members/status.ts";
 import { type Audience, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
 import { eventExists } from "./events.ts";
 import { messageFor, parseVariables, recipientVariables } from "./render.ts";
@@ -122,8 +122,6 @@ function scheduleFields(sendAt: string | null, recurrence: string | null, timeZo
   if (!first) throwIfAny([{ field: "body.recurrence", message: "never matches a future time" }]);
   return { nextOccurrenceAt: first?.toISOString() ?? null };
 }
-
-const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 export async function createMailing(db: Db, org: OrgContext, input: MailingCreateInput, createdBy: string, now: Date) {
   const audience = audienceOf(input.audience);

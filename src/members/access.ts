@@ -2,8 +2,8 @@ import { createMiddleware } from "hono/factory";
 import { isInGroupLedBy } from "../groups/access.ts";
 import { type Role, requireRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
+import { localDay } from "../lib/dates.ts";
 import { ApiError, notFound } from "../lib/problems.ts";
-import { localDay } from "./status.ts";
 
 /**
  * Who may reach a route on one member (`{id}` in the path). API keys need a role; a member

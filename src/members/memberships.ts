@@ -3,9 +3,10 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
+import { addDays } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, notFound } from "../lib/problems.ts";
-import { addDays, periodEnd } from "./periods.ts";
+import { periodEnd } from "./periods.ts";
 import type { MembershipRow } from "./queries.ts";
 import { type MembershipTypeRow, periodOf, toMajor } from "./types-service.ts";
 

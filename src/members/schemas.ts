@@ -3,7 +3,7 @@ import { EmailField, LocaleField, NameField, Timestamp } from "../http/fields.ts
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { multiline } from "../http/text.ts";
-import { isRealDay } from "./periods.ts";
+import { isRealDay } from "../lib/dates.ts";
 import { memberStatuses } from "./status.ts";
 import { Money } from "./type-schemas.ts";
 

@@ -95,8 +95,3 @@ export async function requireActiveStanding(db: Db, memberId: string, day: strin
   }
   return standing;
 }
-
-/** Today's date (YYYY-MM-DD) in the organisation's time zone: membership days are local days. */
-export function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
