@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { jsonList } from "../events/visibility.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";

@@ -8,7 +8,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
+import { rowsAffected } from "../db/sql.ts";
+import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { localDay, termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
@@ -33,8 +34,6 @@ interface Moved {
   row: ElectionRow;
   applied: boolean;
 }
-
-const rowsAffected = (result: unknown) => Number((result as { rowsAffected?: number } | undefined)?.rowsAffected ?? 0);
 
 /** The earlier of two ISO instants (text compares as time does). */
 const earlier = (a: string, b: string) => [a, b].sort()[0] as string;

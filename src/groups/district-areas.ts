@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import { jsonValues, type Statement } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { jsonValues, type Statement } from "../db/sql.ts";
 import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 
 /**

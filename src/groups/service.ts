@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { runBatch, type Statement, versionIs } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import type { OrgContext } from "../http/env.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";

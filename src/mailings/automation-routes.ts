@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { mailCategories } from "../../drizzle/mailings.ts";
 import { type Db, schema } from "../db/index.ts";
+import { lostRace, requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
-import { expectedVersion, lostRace, requireVersion, setEtag } from "../http/etag.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import { Timestamp } from "../http/fields.ts";
 import {
   authProblems,

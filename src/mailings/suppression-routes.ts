@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { suppressionReasons } from "../../drizzle/mailings.ts";
 import { schema } from "../db/index.ts";
+import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
-import { expectedVersion, immutableVersion, requireVersion, setEtag } from "../http/etag.ts";
+import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
 import { EmailField, Timestamp } from "../http/fields.ts";
 import {
   authProblems,

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
+import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
 import { decodeCursor, page } from "../http/pagination.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
 import { newId } from "../lib/ids.ts";
