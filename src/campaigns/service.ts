@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { overridesFor } from "../events/occurrences.ts";
 import { occurrencesIn } from "../events/series.ts";
 import type { OrgContext } from "../http/env.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
 import { parseBlt } from "../voting/blt.ts";

@@ -1,9 +1,9 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";

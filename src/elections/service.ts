@@ -1,9 +1,9 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
-import { decodeCursor } from "../http/pagination.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { decodeCursor, encodeCursor } from "../http/pagination.ts";
 import { iso } from "../lib/dates.ts";
 import { invalid } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";

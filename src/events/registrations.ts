@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";

@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import type { OrgContext } from "../http/env.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { type Principal, requireRole } from "../http/auth.ts";
 import { immutableVersion, setEtag } from "../http/etag.ts";
@@ -15,7 +16,7 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
 import { notFound } from "../lib/problems.ts";
 import { buildRawMessage } from "../mail/mime.ts";
 

@@ -1,10 +1,10 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import type { AppDeps } from "../deps.ts";
 import type { OrgContext } from "../http/env.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";

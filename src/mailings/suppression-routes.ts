@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { suppressionReasons } from "../../drizzle/mailings.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
@@ -20,7 +21,7 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
 import { multiline } from "../http/text.ts";
 import { newId } from "../lib/ids.ts";
 import { notFound } from "../lib/problems.ts";

@@ -1,8 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { addDays } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, notFound } from "../lib/problems.ts";

@@ -1,8 +1,8 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
