@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Principal } from "../http/auth.ts";
+import type { Principal } from "../auth/principal.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ApiError } from "../lib/problems.ts";
 

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
-import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";

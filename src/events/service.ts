@@ -1,10 +1,10 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
 import { formatRule } from "../calendar/rrule.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
-import type { Principal } from "../http/auth.ts";
 import type { OrgContext } from "../http/env.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";

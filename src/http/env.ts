@@ -1,6 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
+import type { Principal } from "../auth/principal.ts";
 import type { AppDeps } from "../deps.ts";
-import type { Principal } from "./auth.ts";
 
 export interface OrgContext {
   id: string;

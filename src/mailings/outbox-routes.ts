@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
-import { type Principal, requireRole } from "../http/auth.ts";
+import { requireRole } from "../http/auth.ts";
 import { immutableVersion, setEtag } from "../http/etag.ts";
 import { Timestamp } from "../http/fields.ts";
 import {

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
+import type { Role } from "../auth/principal.ts";
 import { isInGroupLedBy } from "../groups/access.ts";
-import { type Role, requireRole } from "../http/auth.ts";
+import { requireRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { localDay } from "../lib/dates.ts";
 import { ApiError, notFound } from "../lib/problems.ts";
