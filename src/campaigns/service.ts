@@ -5,11 +5,11 @@ import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { overridesFor } from "../events/occurrences.ts";
 import { occurrencesIn } from "../events/series.ts";
-import type { OrgContext } from "../http/env.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
 import { localToUtc } from "../lib/zone.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { CampaignCreateInput, CampaignUpdateInput } from "./schemas.ts";
 
 const cp = schema.campaigns;
