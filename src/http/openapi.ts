@@ -4,10 +4,10 @@ import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
 import { ApiError, type FieldError, invalidFields, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
+import { textErrors } from "../lib/text.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
 import { ProblemSchema } from "./problem.ts";
-import { textErrors } from "./text.ts";
 
 const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };
 
@@ -33,7 +33,7 @@ function schemaOf(request: RequestParts | undefined, target: string): z.core.$Zo
 
 /**
  * Every router of the API validates the same way: failures become one 422 problem listing
- * each field, and every string sent in a body, query or path is checked as text (see text.ts).
+ * each field, and every string sent in a body, query or path is checked as text (see src/lib/text.ts).
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({

@@ -5,7 +5,6 @@ import { type Db, schema } from "../db/index.ts";
 import { lostRace, requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
-import { Timestamp } from "../http/fields.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -19,8 +18,9 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { multiline } from "../http/text.ts";
+import { Timestamp } from "../lib/fields.ts";
 import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
+import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
 import { templateErrors } from "./service.ts";

@@ -5,7 +5,6 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { requireRole } from "../http/auth.ts";
 import { immutableVersion, setEtag } from "../http/etag.ts";
-import { Timestamp } from "../http/fields.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -18,6 +17,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
+import { Timestamp } from "../lib/fields.ts";
 import { notFound } from "../lib/problems.ts";
 import { buildRawMessage } from "../mail/mime.ts";
 

@@ -6,7 +6,6 @@ import { schema } from "../db/index.ts";
 import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
-import { EmailField, Timestamp } from "../http/fields.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -22,9 +21,10 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { multiline } from "../http/text.ts";
+import { EmailField, Timestamp } from "../lib/fields.ts";
 import { newId } from "../lib/ids.ts";
 import { notFound } from "../lib/problems.ts";
+import { multiline } from "../lib/text.ts";
 
 const tags = ["Mail"];
 const s = schema.mailSuppressions;
