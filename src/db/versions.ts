@@ -36,10 +36,12 @@ export function versionMatches(version: SQLWrapper, expected: Expected): SQL | u
 }
 
 /**
- * If-Match for writes made of several statements: each statement carries this condition,
- * and the version bump runs last. Inside the batch every statement then sees the version
- * the client read, or none of them acts, and the bump's empty RETURNING says "stale".
- * Passing the version a service read (`[row.version]`) guards the batch on that read.
+ * A row's version as the condition of each statement of a batch (one transaction in libSQL).
+ * For If-Match, every statement carries it and the version bump runs last: inside the batch
+ * each statement then sees the version the client read, or none of them acts, and the bump's
+ * empty RETURNING says "stale". With the version a service read (`[row.version]`) it guards
+ * the batch on that read; when the batch's first statement bumps the version, the rest carry
+ * `[row.version + 1]` and act only if that bump took.
  */
 export function versionIs(table: SQL, id: string, expected: Expected): SQL {
   return versionMatches(sql`(SELECT version FROM ${table} WHERE id = ${id})`, expected) ?? sql`1`;

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { versionIs } from "../db/versions.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
 import { parseBlt } from "../voting/blt.ts";
@@ -160,7 +161,7 @@ export async function enterPaperBallots(
   const rules = await rulesOf(db, election);
   const checked = rows.map((row, i) => ({ weight: row.weight, ranking: checkBallot(rules, row.ranking, fields[i] as string) }));
   const batchId = crypto.randomUUID();
-  const guard = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.version} = ${election.version + 1})`;
+  const guard = versionIs(sql`${e}`, election.id, [election.version + 1]);
   const chunks: (typeof checked)[] = [];
   for (let i = 0; i < checked.length; i += 400) chunks.push(checked.slice(i, i + 400));
   await db.batch([
@@ -204,7 +205,7 @@ export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: s
       .set({ version: election.version + 1, updatedAt: now.toISOString() })
       .where(and(eq(e.id, election.id), eq(e.version, election.version))),
     db.run(sql`DELETE FROM ${b} WHERE ${b.electionId} = ${election.id} AND ${b.batchId} = ${batchId} AND ${b.source} = 'paper'
-      AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.version} = ${election.version + 1})`),
+      AND ${versionIs(sql`${e}`, election.id, [election.version + 1])}`),
   ]);
   if (removed.rowsAffected === 0) throw notFound("Paper ballot batch");
   const after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
