@@ -18,7 +18,8 @@ import { formatRule } from "../src/calendar/rrule.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
-import { type EventRow, iso, ruleFor, spanOf } from "../src/events/series.ts";
+import { type EventRow, ruleFor, spanOf } from "../src/events/series.ts";
+import { iso } from "../src/lib/dates.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
 

@@ -10,7 +10,9 @@ import { createApp } from "./app.ts";
 import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
 import { createDb } from "./db/index.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
+import { problemBody } from "./http/problem.ts";
 import { runScheduled } from "./jobs/schedule.ts";
+import { ApiError } from "./lib/problems.ts";
 import { createMailer } from "./mail/transports.ts";
 
 export interface Env {
@@ -106,14 +108,12 @@ function closeWhenDone(response: Response, tasksSettled: Promise<void>, close: (
 function misconfigured(error: ConfigError): Response {
   console.error(error.message);
   return new Response(
-    JSON.stringify({
-      type: "urn:grasrot:problem:service_unavailable",
-      code: "service_unavailable",
-      title: "Service unavailable",
-      status: 503,
-      detail: "The service is not configured correctly; the operator has been told in the log.",
-      requestId: crypto.randomUUID(),
-    }),
+    JSON.stringify(
+      problemBody(
+        new ApiError("service_unavailable", "The service is not configured correctly; the operator has been told in the log."),
+        crypto.randomUUID(),
+      ),
+    ),
     { status: 503, headers: { "Content-Type": "application/problem+json" } },
   );
 }

@@ -1,8 +1,8 @@
 import { eq, lte, sql } from "drizzle-orm";
 import { type Db, schema } from "../db/index.ts";
 import type { Clock } from "../deps.ts";
-import { ApiError } from "../http/problem.ts";
 import { sha256Hex } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problems.ts";
 
 /** A limit: at most `limit` events per key in each window of `windowSeconds`. */
 export interface RateLimitRule {

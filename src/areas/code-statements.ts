@@ -1,9 +1,9 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { conflict } from "../http/problem.ts";
+import { jsonValues, type Statement } from "../db/sql.ts";
+import { conflict } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
-import { jsonValues, type Statement } from "./sql.ts";
 
 /** The pieces every write of postal codes is made of: conflict checks, inserts, reassignment. */
 
@@ -55,7 +55,3 @@ export function insertCodes(db: Db, orgId: string, areaId: string, codes: string
 export function reassignAreas(db: Db, orgId: string, areaIds: string[], now: Date): Statement[] {
   return reassignStatements(db, orgId, { areaIds: [...new Set(areaIds)] }, "areas_changed", now);
 }
-
-/** Rows changed by the last statement of a batch: the members' UPDATE of the reassignment. */
-export const rowsAffected = (results: unknown[]) =>
-  Number((results[results.length - 1] as { rowsAffected?: number } | undefined)?.rowsAffected ?? 0);

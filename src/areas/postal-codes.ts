@@ -1,5 +1,5 @@
-import { ApiError, type FieldError } from "../http/problem.ts";
 import { CsvSyntaxError, parseCsv } from "../lib/csv.ts";
+import { ApiError, type FieldError } from "../lib/problems.ts";
 import { postalCodeKey } from "../members/district.ts";
 
 /**

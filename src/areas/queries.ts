@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import { postalCodeKey } from "../members/district.ts";
 
 const areas = schema.areas;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { NameField, Timestamp } from "../http/fields.ts";
+import { NameField, Timestamp } from "../lib/fields.ts";
 import { maxPostalCodesPerRequest } from "./postal-codes.ts";
 
 const AreaCode = z

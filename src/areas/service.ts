@@ -1,14 +1,14 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { jsonValues, rowsAffected, runBatch, type Statement } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 import { postalCodeKey } from "../members/district.ts";
-import { heldConflict, heldElsewhere, insertCodes, reassignAreas, rowsAffected } from "./code-statements.ts";
+import { heldConflict, heldElsewhere, insertCodes, reassignAreas } from "./code-statements.ts";
 import { getArea } from "./queries.ts";
 import type { AreaCreateInput, AreaUpdateInput } from "./schemas.ts";
-import { jsonValues, runBatch, type Statement, versionIs } from "./sql.ts";
 
 const areas = schema.areas;
 const apc = schema.areaPostalCodes;
@@ -143,7 +143,8 @@ export async function changePostalCodes(
     added,
     removed,
     moved: held.map((h) => ({ postalCode: h.postalCode, fromAreaId: h.areaId })),
-    membersReassigned: rowsAffected(results),
+    // The last statement of the batch: the members' UPDATE of the reassignment.
+    membersReassigned: rowsAffected(results.at(-1)),
   };
   return { result, version: area.version };
 }

@@ -3,9 +3,9 @@ import { limits } from "../abuse/limits.ts";
 import { enforce, tooManyRequests } from "../abuse/rate-limit.ts";
 import { per, rateLimitedResponses, requestClient, requestRateLimiter } from "../abuse/requests.ts";
 import { afterResponse } from "../http/after-response.ts";
-import { EmailField } from "../http/fields.ts";
 import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
-import { ApiError } from "../http/problem.ts";
+import { EmailField } from "../lib/fields.ts";
+import { ApiError } from "../lib/problems.ts";
 import { checkReturnTo, emailKeyOf, exchangeSignInCode, issueSignInCode, mailSignInCode } from "./sign-in.ts";
 
 const tags = ["Member sign-in"];

@@ -1,8 +1,8 @@
 import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import type { AppConfig, AppDeps } from "../deps.ts";
-import { ApiError } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problems.ts";
 import { signMemberToken, tokenSecret } from "./member-tokens.ts";
 
 export const signInCodeTtlMs = 15 * 60 * 1000;

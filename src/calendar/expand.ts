@@ -1,5 +1,5 @@
+import { civilFromDays, dayMs, daysFromCivil, daysInMonth, localToUtc, utcToLocal, weekdayOf } from "../lib/zone.ts";
 import type { Rule } from "./rrule.ts";
-import { civilFromDays, dayMs, daysFromCivil, daysInMonth, localToUtc, utcToLocal, weekdayOf } from "./zone.ts";
 
 /**
  * Expansion of a recurring series in its own time zone: every occurrence keeps the local

@@ -1,7 +1,7 @@
 import type { EventRow, OverrideRow } from "../events/series.ts";
+import { isUtcZone } from "../lib/zone.ts";
 import { dateTimeListProperty, dateTimeProperty, formatUtc, IcsWriter } from "./ics.ts";
 import { writeVTimezone } from "./vtimezone.ts";
-import { isUtcZone } from "./zone.ts";
 
 /**
  * An iCalendar feed of events as stored: a series is one VEVENT with RRULE and EXDATE,

@@ -1,4 +1,4 @@
-import { isUtcZone, utcToLocal } from "./zone.ts";
+import { isUtcZone, utcToLocal } from "../lib/zone.ts";
 
 /**
  * Low-level iCalendar (RFC 5545) writing: text escaping, date formats, and content lines

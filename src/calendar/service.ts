@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { jsonList } from "../events/visibility.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { notFound } from "../lib/problems.ts";
+import { dayMs } from "../lib/zone.ts";
 import type { FeedEvent } from "./feed.ts";
-import { dayMs } from "./zone.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;

@@ -1,6 +1,6 @@
+import { civilFromDays, dayMs, daysInMonth, offsetAt, type Transition, transitionsOfYear, weekdayOf } from "../lib/zone.ts";
 import { formatOffset, type IcsWriter, paramValue } from "./ics.ts";
 import { weekdayCodes } from "./rrule.ts";
-import { civilFromDays, dayMs, daysInMonth, offsetAt, type Transition, transitionsOfYear, weekdayOf } from "./zone.ts";
 
 /**
  * VTIMEZONE blocks computed from `Intl`: the offset changes of the years a feed covers,

@@ -21,7 +21,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { invalid } from "../http/problem.ts";
+import { invalid } from "../lib/problems.ts";
 import { CampaignCreate, CampaignFigures, CampaignPublic, CampaignUpdate } from "./schemas.ts";
 import {
   campaignFigures,

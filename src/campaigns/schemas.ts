@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RegistrationCounts } from "../events/registration-schemas.ts";
-import { NameField, Timestamp } from "../http/fields.ts";
-import { multiline } from "../http/text.ts";
+import { NameField, Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 
 const DateField = z.iso.date("must be a date (YYYY-MM-DD)").openapi({ example: "2027-06-01" });
 

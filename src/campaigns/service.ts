@@ -1,14 +1,15 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
-import { localToUtc } from "../calendar/zone.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { overridesFor } from "../events/occurrences.ts";
-import { iso, occurrencesIn } from "../events/series.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { invalid, notFound } from "../http/problem.ts";
+import { occurrencesIn } from "../events/series.ts";
+import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { invalid, notFound } from "../lib/problems.ts";
+import { localToUtc } from "../lib/zone.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { CampaignCreateInput, CampaignUpdateInput } from "./schemas.ts";
 
 const cp = schema.campaigns;

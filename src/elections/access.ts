@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import type { Principal } from "../http/auth.ts";
+import type { Principal } from "../auth/principal.ts";
 import type { AppEnv } from "../http/env.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 
 /**
  * Who is asking, as the election rules need it: staff (staff or admin key) change things,

@@ -3,8 +3,8 @@
  * voter learns at once what is wrong instead of having a spoilt ballot counted apart.
  * (The engine still classifies ballots, e.g. paper ballots from a BLT file, as it counts.)
  */
-import type { FieldError } from "../http/problem.ts";
-import { ApiError } from "../http/problem.ts";
+import type { FieldError } from "../lib/problems.ts";
+import { invalidFields } from "../lib/problems.ts";
 import type { MethodName, RankEntry } from "../voting/types.ts";
 
 /** Methods on whose ballots candidates are marked, not ranked: order carries no meaning. */
@@ -67,9 +67,7 @@ export function checkBallot(rules: BallotRules, ranking: readonly RankEntry[], f
   if (limit !== undefined && marks > limit)
     errors.push({ field, message: `at most ${limit} candidate(s) may be marked; the ballot marks ${marks}` });
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The ballot is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors, "The ballot is not valid");
   }
   return normalised;
 }

@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { ApiError, conflict, type FieldError, notFound } from "../http/problem.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
 import { parseBlt } from "../voting/blt.ts";
 import { CountInputError, type MethodName, type RankEntry } from "../voting/types.ts";
 import { isKey, type Viewer } from "./access.ts";

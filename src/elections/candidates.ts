@@ -1,12 +1,13 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { ApiError, conflict, type FieldError, invalid, notFound } from "../http/problem.ts";
+import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { ApiError, conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";
+import { requireActiveStanding } from "../members/status.ts";
 import { isKey, type Viewer } from "./access.ts";
 import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./schemas.ts";
 import type { ElectionRow } from "./service.ts";
@@ -342,9 +343,7 @@ export async function putProposal(db: Db, election: ElectionRow, input: z.infer<
     seen.add(entry.memberId);
   });
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The proposal is not valid: ${errors.map((x) => `${x.field}: ${x.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors, "The proposal is not valid");
   }
   const e = schema.elections;
   const unchanged = sql`(SELECT ${e.proposalVersion} FROM ${e} WHERE ${e.id} = ${election.id}) = ${election.proposalVersion}`;

@@ -1,8 +1,8 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { endOfLocalDay } from "../lib/dates.ts";
 import { standingOf } from "../members/status.ts";
-import { endOfLocalDay } from "./times.ts";
 
 /**
  * The electorate: every member who, on the cut-off day, held a membership of an active

@@ -8,18 +8,18 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
-import { conflict } from "../http/problem.ts";
+import { rowsAffected } from "../db/sql.ts";
+import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
+import { localDay, termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict } from "../lib/problems.ts";
 import { queueElectionCall } from "../mailings/automations.ts";
-import { localDay } from "../members/status.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 import type { ElectionRow } from "./service.ts";
-import { termEnd } from "./times.ts";
 
 const e = schema.elections;
 
@@ -34,8 +34,6 @@ interface Moved {
   row: ElectionRow;
   applied: boolean;
 }
-
-const rowsAffected = (result: unknown) => Number((result as { rowsAffected?: number } | undefined)?.rowsAffected ?? 0);
 
 /** The earlier of two ISO instants (text compares as time does). */
 const earlier = (a: string, b: string) => [a, b].sort()[0] as string;

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, lte, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { invalid, notFound } from "../http/problem.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { termEnd } from "./times.ts";
+import { invalid, notFound } from "../lib/problems.ts";
 
 const md = schema.mandates;
 const mem = schema.members;

@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { invalid, notFound } from "../http/problem.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
+import { invalid, notFound } from "../lib/problems.ts";
 import { currentHolders } from "./mandates.ts";
 import type { PositionCreate, PositionUpdate } from "./schemas.ts";
 

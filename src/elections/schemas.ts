@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { candidateStatuses, electionStatuses } from "../../drizzle/elections.ts";
-import { Timestamp } from "../http/fields.ts";
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
-import { multiline } from "../http/text.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 import { DayField } from "../members/schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
 import { CountResultSchema } from "../tally/schemas.ts";

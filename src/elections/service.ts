@@ -1,13 +1,13 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
-import { decodeCursor } from "../http/pagination.ts";
-import { ApiError, conflict, type FieldError, invalid, notFound } from "../http/problem.ts";
+import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { randomToken } from "../lib/crypto.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay } from "../members/status.ts";
+import { conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";
 import { methodOptions, optionOutOfBounds, rankingMethods } from "../tally/methods.ts";
 import { count } from "../voting/index.ts";
 import { CountInputError, type MethodName } from "../voting/types.ts";
@@ -130,9 +130,7 @@ async function checkReferences(db: Db, orgId: string, s: Settings) {
 async function validate(db: Db, orgId: string, settings: Settings, timeZone: string) {
   const errors = [...checkMethod(settings), ...checkTimes(settings, timeZone)];
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The election is not valid: ${errors.map((x) => `${x.field}: ${x.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors, "The election is not valid");
   }
   await checkReferences(db, orgId, settings);
 }

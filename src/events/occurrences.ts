@@ -1,16 +1,16 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
-import { dayMs } from "../calendar/zone.ts";
+import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { decodeCursor, encodeCursor } from "../http/pagination.ts";
-import { invalid } from "../http/problem.ts";
+import { iso } from "../lib/dates.ts";
+import { invalid } from "../lib/problems.ts";
+import { dayMs } from "../lib/zone.ts";
 import { mergeSorted } from "./merge.ts";
 import { maxDurationDays, maxRangeDays } from "./schemas.ts";
 import {
   compareOccurrences,
   type EventCore,
   type EventRow,
-  iso,
   type Occurrence,
   type OverrideRow,
   overriddenIn,

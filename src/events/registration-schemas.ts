@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { registrationStatuses } from "../../drizzle/events.ts";
-import { Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
-import { multiline } from "../http/text.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 import { Instant } from "./schemas.ts";
 
 const Status = z.enum(registrationStatuses).openapi({

@@ -1,16 +1,18 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
+import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { Principal } from "../http/auth.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, lostRace, requireVersion } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
+import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
+import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import { requireActiveStanding } from "../members/status.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
 import type { RegistrationCreateInput } from "./registration-schemas.ts";
-import { type EventRow, iso, occurrenceAt } from "./series.ts";
+import { type EventRow, occurrenceAt } from "./series.ts";
 import { effectiveScope, getVisibleEvent } from "./service.ts";
 import { organises, requireOrganiser } from "./visibility.ts";
 
@@ -18,13 +20,6 @@ const reg = schema.eventRegistrations;
 const ov = schema.eventOccurrenceOverrides;
 type RegistrationRow = typeof reg.$inferSelect;
 type Status = RegistrationRow["status"];
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === "string" && e.code.startsWith("SQLITE_CONSTRAINT")) return true;
-  }
-  return false;
-}
 
 /** A registration with the member's name and, when waitlisted, its place in the queue. */
 const listColumns = {
@@ -128,7 +123,10 @@ export async function register(db: Db, org: OrgContext, principal: Principal, ev
         CASE WHEN s.status = 'waitlisted' THEN ${nextWaitlistSeq(eventId)} END, ${input.note ?? null}, ${stamp}, ${stamp}
       FROM (SELECT ${status} AS status) AS s`);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("The member is already registered for this event.", { reason: "already_registered" });
+    // The unique index event_registrations_once, as a rule; an event or member deleted meanwhile
+    // (a foreign key) is refused as a conflict too rather than a 500.
+    if (constraintViolation(error) !== undefined)
+      throw conflict("The member is already registered for this event.", { reason: "already_registered" });
     throw error;
   }
   return readRegistration(db, eventId, id);

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { eventKinds, eventStatuses, eventVisibilities, registrationModes, registrationScopes } from "../../drizzle/events.ts";
-import { NameField, Timestamp, TimeZoneField } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
-import { multiline } from "../http/text.ts";
+import { NameField, Timestamp, TimeZoneField } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 
 /** Longest single occurrence: a weekend course or a camp, not a season. */
 export const maxDurationDays = 31;

@@ -1,9 +1,10 @@
 import { openEnded } from "../../drizzle/events.ts";
 import { isOccurrence, lastStart, occurrenceStarts, type Series } from "../calendar/expand.ts";
 import { parseRule, type Rule, RuleError } from "../calendar/rrule.ts";
-import { dayMs, localToUtc } from "../calendar/zone.ts";
 import type { schema } from "../db/index.ts";
-import { invalid } from "../http/problem.ts";
+import { iso } from "../lib/dates.ts";
+import { invalid } from "../lib/problems.ts";
+import { dayMs, localToUtc } from "../lib/zone.ts";
 import { maxDurationDays } from "./schemas.ts";
 
 /**
@@ -28,7 +29,6 @@ export interface Occurrence<E extends EventCore = EventRow> {
   moved: boolean;
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString();
 export const occurrenceIdOf = (eventId: string, originalStart: number) => `${eventId}:${iso(originalStart)}`;
 
 /** Parses a rule for an event in `timeZone`; a bad rule is a 422 on `field`. */

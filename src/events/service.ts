@@ -1,17 +1,17 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../areas/sql.ts";
+import type { Principal } from "../auth/principal.ts";
 import { formatRule } from "../calendar/rrule.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { Principal } from "../http/auth.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
+import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./schemas.ts";
-import { checkDuration, checkSeries, type EventRow, exdatesOf, iso, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
+import { checkDuration, checkSeries, type EventRow, exdatesOf, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
 import { organises, requireOrganiser, viewerOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;
@@ -45,9 +45,6 @@ export function toEventPublic(row: EventRow) {
     updatedAt: row.updatedAt,
   };
 }
-
-/** True while the event is at this version: guards the later statements of a batch on its first one. */
-const versionIs = (id: string, version: number) => sql`EXISTS (SELECT 1 FROM ${ev} WHERE ${ev.id} = ${id} AND ${ev.version} = ${version})`;
 
 /** A single event has one occurrence, so its registrations are always for the event. */
 export const effectiveScope = (row: Pick<EventRow, "rrule" | "registrationScope">) => (row.rrule ? row.registrationScope : "event");
@@ -211,9 +208,13 @@ export async function updateEvent(
   // Overrides are dropped first, on the same conditions as the update that follows them: a
   // stale version (or a capacity below the places taken) then changes nothing at all.
   const fits = capacity === null ? sql`1` : sql`${mostTaken(id)} <= ${capacity}`;
-  const before: BatchItem<"sqlite">[] =
+  const before: Statement[] =
     dropped.length > 0
-      ? [db.delete(ov).where(and(eq(ov.eventId, id), inArray(ov.originalStart, dropped), versionIs(id, current.version), fits))]
+      ? [
+          db
+            .delete(ov)
+            .where(and(eq(ov.eventId, id), inArray(ov.originalStart, dropped), versionIs(sql`${ev}`, id, [current.version]), fits)),
+        ]
       : [];
   const update = db
     .update(ev)
@@ -326,7 +327,7 @@ export async function overrideOccurrence(
     .returning();
   // The override is written while the event is still at the version read, and the bump runs
   // last: a concurrent change to the same series makes this one change nothing at all (412).
-  const guard = versionIs(id, event.version);
+  const guard = versionIs(sql`${ev}`, id, [event.version]);
   const write = restore
     ? db.delete(ov).where(and(eq(ov.eventId, id), eq(ov.originalStart, row.originalStart), guard))
     : db.run(sql`INSERT INTO ${ov} (event_id, original_start, org_id, starts_at, ends_at, status, updated_at)

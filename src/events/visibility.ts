@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Principal, Role } from "../auth/principal.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ledGroupIds } from "../groups/access.ts";
-import type { Principal, Role } from "../http/auth.ts";
-import { ApiError } from "../http/problem.ts";
-import { localDay, standingOf } from "../members/status.ts";
+import { localDay } from "../lib/dates.ts";
+import { ApiError } from "../lib/problems.ts";
+import { standingOf } from "../members/status.ts";
 
 /**
  * Who sees which events: the one rule behind the events API, the calendar and campaign

@@ -1,8 +1,8 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Principal, Role } from "../auth/principal.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { Principal, Role } from "../http/auth.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 import { inGoodStandingSql } from "../members/status.ts";
 
 /**

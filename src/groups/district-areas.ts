@@ -1,8 +1,8 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import { jsonValues, type Statement } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ApiError, conflict, type FieldError } from "../http/problem.ts";
+import { jsonValues, type Statement } from "../db/sql.ts";
+import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 
 /**
  * Which district group covers which areas. An area is covered by at most one district
@@ -29,9 +29,7 @@ export async function checkCoverable(db: Db, orgId: string, areaIds: string[], g
     known.has(id) ? [] : [{ field: `body.areaIds.${index}`, message: "is no area of this organisation" }],
   );
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The request is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors);
   }
   const taken = await db
     .select({ areaId: ga.areaId, areaName: areas.name, areaCode: areas.code, groupId: groups.id, groupName: groups.name })

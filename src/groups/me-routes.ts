@@ -14,7 +14,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiError, notFound } from "../http/problem.ts";
+import { ApiError, notFound } from "../lib/problems.ts";
 import { viewerOf } from "./access.ts";
 import { endMembership, entryVersion, joinSelf } from "./roster.ts";
 import { myGroups } from "./roster-queries.ts";

@@ -1,12 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { runBatch, versionIs } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, lostRace, requireVersion, versionMatches } from "../http/etag.ts";
-import { conflict, invalid } from "../http/problem.ts";
+import { runBatch } from "../db/sql.ts";
+import { type Expected, lostRace, requireVersion, versionIs, versionMatches } from "../db/versions.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { conflict, invalid } from "../lib/problems.ts";
+import { requireActiveStanding } from "../members/status.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { GroupProposalInput } from "./schemas.ts";
 import { type GroupRow, groupRow } from "./service.ts";
 

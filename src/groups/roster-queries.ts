@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { OrgContext } from "../http/env.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
-import { localDay } from "../members/status.ts";
+import { localDay } from "../lib/dates.ts";
+import { notFound } from "../lib/problems.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { GroupRole } from "./schemas.ts";
 import { groupsPublic } from "./service.ts";
 

@@ -18,8 +18,8 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
-import { localDay } from "../members/status.ts";
+import { localDay } from "../lib/dates.ts";
+import { notFound } from "../lib/problems.ts";
 import { viewerOf } from "./access.ts";
 import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.ts";
 import { historyOf, rosterOf } from "./roster-queries.ts";

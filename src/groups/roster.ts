@@ -1,12 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { runBatch } from "../areas/sql.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, lostRace, requireVersion, staleVersion } from "../http/etag.ts";
-import { ApiError, conflict, invalid, notFound } from "../http/problem.ts";
+import { runBatch } from "../db/sql.ts";
+import { type Expected, lostRace, requireVersion, staleVersion } from "../db/versions.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay, requireActiveStanding } from "../members/status.ts";
+import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import { requireActiveStanding } from "../members/status.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import { isStaff, leadsGroup, type Viewer } from "./access.ts";
 import type { GroupRole } from "./schemas.ts";
 import type { GroupRow } from "./service.ts";

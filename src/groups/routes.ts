@@ -18,7 +18,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 import { viewerOf } from "./access.ts";
 import { meRoutes } from "./me-routes.ts";
 import { approveProposal, declineProposal, proposeGroup } from "./proposals.ts";

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { groupKinds, groupRoles, groupStatuses } from "../../drizzle/groups.ts";
-import { EmailField, NameField, Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
-import { multiline } from "../http/text.ts";
+import { EmailField, NameField, Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 
 const Kind = z.enum(groupKinds).openapi({
   description:

@@ -1,23 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
+import type { Role } from "../auth/principal.ts";
 import { schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError } from "./problem.ts";
-
-export const roles = ["admin", "staff", "readonly"] as const;
-export type Role = (typeof roles)[number];
-
-/**
- * Who is calling. API keys act for an organisation with a role; the operator runs the
- * deployment; a member token is a person acting for themselves.
- */
-export type Principal =
-  | { kind: "anonymous" }
-  | { kind: "operator" }
-  | { kind: "api_key"; keyId: string; orgId: string; role: Role }
-  | { kind: "member"; memberId: string; orgId: string };
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
 
@@ -119,17 +107,3 @@ export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
   c.set("principal", { kind: "operator" });
   return next();
 });
-
-/** The scope idempotency keys and audit entries are recorded under. */
-export function principalScope(principal: Principal): string {
-  switch (principal.kind) {
-    case "api_key":
-      return `key:${principal.keyId}`;
-    case "operator":
-      return "operator";
-    case "member":
-      return `member:${principal.memberId}`;
-    case "anonymous":
-      return "anonymous";
-  }
-}

@@ -1,13 +1,7 @@
 import type { RouteConfig } from "@hono/zod-openapi";
+import type { Principal } from "../auth/principal.ts";
 import type { AppDeps } from "../deps.ts";
-import type { Principal } from "./auth.ts";
-
-export interface OrgContext {
-  id: string;
-  slug: string;
-  /** Membership days, meeting times and the like are local to the organisation. */
-  timeZone: string;
-}
+import type { OrgContext } from "../orgs/context.ts";
 
 /** The Hono environment every route shares: injected deps plus what middleware learned about the request. */
 export interface AppEnv {

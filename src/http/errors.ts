@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { constraintViolation, isDatabaseBusy } from "../db/errors.ts";
-import { ApiError, problemResponse } from "./problem.ts";
+import { ApiError } from "../lib/problems.ts";
+import { problemResponse } from "./problem.ts";
 
 /** Seconds a client is asked to wait after the database was too busy to take its request. */
 export const busyRetryAfterSeconds = 1;

@@ -1,16 +1,11 @@
-import { inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { ApiError } from "./problem.ts";
+import type { Expected } from "../db/versions.ts";
+import { ApiError } from "../lib/problems.ts";
 
 /**
- * Optimistic concurrency, the same for every single resource: each resource has a version
- * that every write of it bumps, and its ETag is that version as a strong entity tag ("3").
- * A write sent with If-Match applies only to a version the header names. The comparison
- * that decides is part of the write itself (`… WHERE version IN (…)`, or the guard of the
- * batch's statements), so a change that lands between a read and the write makes the write
- * match nothing instead of overwriting it. Services may also compare against the row they
- * read, but only to answer 412 before any other refusal (RFC 9110 §13.2.2): the write that
- * follows is still conditioned on that row's version.
+ * ETags and If-Match, the HTTP side of optimistic concurrency (src/db/versions.ts): a
+ * resource's ETag is its version as a strong entity tag ("3"), and If-Match names the
+ * versions a write may apply to.
  */
 
 export const etagOf = (version: number) => `"${version}"`;
@@ -24,9 +19,6 @@ export const immutableVersion = 1;
 export function setEtag(c: Context, version: number) {
   c.header("ETag", etagOf(version));
 }
-
-/** Versions an If-Match header allows; undefined when any current version will do (no header, or `*`). */
-export type Expected = readonly number[] | undefined;
 
 /** One element of an If-Match list: `*`, or an entity tag, strong or weak (RFC 9110 §8.8.3); empty elements are allowed (§5.6.1). */
 const listElement = /[\t ]*(?:(\*)|(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?[\t ]*(?:,|$)/y;
@@ -57,29 +49,3 @@ export function expectedVersion(c: Context): Expected {
 
 /** Whether the request carries If-Match at all (`*` included): then the resource must already exist. */
 export const hasIfMatch = (c: Context) => c.req.header("If-Match") !== undefined;
-
-export const matchesVersion = (expected: Expected, version: number) => expected === undefined || expected.includes(version);
-
-export const staleVersion = () =>
-  new ApiError(
-    "precondition_failed",
-    "The resource has changed since you read it (If-Match does not match its ETag). Read it again and retry.",
-  );
-
-/** 412 unless the version read may be written; the write must then still be conditioned on that version. */
-export function requireVersion(expected: Expected, version: number) {
-  if (!matchesVersion(expected, version)) throw staleVersion();
-}
-
-/** The If-Match condition on a version column (or subquery), for the WHERE of the write itself; undefined when any version will do. */
-export function versionMatches(version: SQLWrapper, expected: Expected): SQL | undefined {
-  if (expected === undefined) return undefined;
-  if (expected.length === 0) return sql`0`;
-  return inArray(version, [...expected]);
-}
-
-/**
- * What a conditional write that matched nothing means: with If-Match, the version moved on
- * (412); without, a concurrent write got there first, which `otherwise` describes.
- */
-export const lostRace = (expected: Expected, otherwise: () => ApiError) => (expected !== undefined ? staleVersion() : otherwise());

@@ -2,14 +2,15 @@ import type { Transaction } from "@libsql/client";
 import { and, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { principalScope } from "../auth/principal.ts";
 import { clientInTransaction } from "../db/in-transaction.ts";
 import { createDb, type Db, schema } from "../db/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { sha256Hex } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problems.ts";
 import { createOutboxMailer } from "../mail/outbox.ts";
-import { principalScope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError, problemBody } from "./problem.ts";
+import { problemBody } from "./problem.ts";
 
 /** How long a key's response is remembered. */
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;

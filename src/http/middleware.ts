@@ -2,8 +2,8 @@ import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps } from "../deps.ts";
+import { ApiError } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError } from "./problem.ts";
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 

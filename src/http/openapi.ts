@@ -3,10 +3,11 @@ import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
+import { ApiError, type FieldError, invalidFields, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
+import { textErrors } from "../lib/text.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
-import { ApiError, type FieldError, type ProblemCode, ProblemSchema, problemCatalogue } from "./problem.ts";
-import { textErrors } from "./text.ts";
+import { ProblemSchema } from "./problem.ts";
 
 const targetNames: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", form: "body" };
 
@@ -32,7 +33,7 @@ function schemaOf(request: RequestParts | undefined, target: string): z.core.$Zo
 
 /**
  * Every router of the API validates the same way: failures become one 422 problem listing
- * each field, and every string sent in a body, query or path is checked as text (see text.ts).
+ * each field, and every string sent in a body, query or path is checked as text (see src/lib/text.ts).
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
@@ -47,8 +48,7 @@ export function createRouter() {
       const flagged = new Set(text.map((error) => error.field));
       const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix).filter((error) => !flagged.has(error.field));
       const errors = [...text, ...other];
-      const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-      throw new ApiError("validation_failed", `The request is not valid: ${summary}`, { errors });
+      throw invalidFields(errors);
     },
   });
 }

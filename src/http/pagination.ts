@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { invalid } from "./problem.ts";
+
+/** The query and the answer of every list, as the OpenAPI document shows them; the cursors themselves are in src/db/cursors.ts. */
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Items per page, 1–200.", example: 50 }),
@@ -13,63 +14,4 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
       nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
     })
     .openapi(name);
-}
-
-type CursorValue = string | number;
-
-/** What one position of a cursor holds: text (ids, dates, names) or a finite number. */
-export type CursorType = "string" | "number";
-type CursorValues<T extends readonly CursorType[]> = { -readonly [K in keyof T]: T[K] extends "number" ? number : string };
-
-/** Cursors are opaque to clients: the sort key of the last item seen, base64url-encoded. */
-export function encodeCursor(values: CursorValue[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(values));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function fits(value: unknown, type: CursorType): boolean {
-  return type === "number" ? typeof value === "number" && Number.isFinite(value) : typeof value === "string";
-}
-
-/** The JSON inside a cursor, or undefined when it is not base64url of UTF-8 JSON. */
-function cursorJson(cursor: string): unknown {
-  if (!/^[A-Za-z0-9_-]*$/.test(cursor)) return undefined;
-  try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The sort key a cursor carries, checked position by position against what the list put
- * there, so that a cursor of another list, or a hand-made one, is a 422 on `query.cursor`
- * and never a value of the wrong type in a query. A number instead of types is shorthand
- * for that many strings.
- */
-export function decodeCursor<const T extends readonly CursorType[]>(cursor: string, types: T): CursorValues<T>;
-export function decodeCursor(cursor: string, arity: number): string[];
-export function decodeCursor(cursor: string, shape: readonly CursorType[] | number): CursorValue[] {
-  const types: readonly CursorType[] = typeof shape === "number" ? Array.from({ length: shape }, () => "string" as const) : shape;
-  const values = cursorJson(cursor);
-  if (Array.isArray(values) && values.length === types.length && values.every((value, i) => fits(value, types[i] as CursorType))) {
-    return values;
-  }
-  throw invalid("query.cursor", "is not a cursor this list handed out");
-}
-
-/**
- * Queries fetch limit + 1 rows; the extra row only tells whether another page exists.
- * The cursor is made from the last row returned, never from the extra one.
- */
-export function page<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item, sortKey: (row: Row) => CursorValue[]) {
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  const last = shown[shown.length - 1];
-  return { data: shown.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(sortKey(last)) : null };
 }

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
+import { ApiError } from "../lib/problems.ts";
 import type { AppEnv } from "./env.ts";
-import { ApiError } from "./problem.ts";
 
 /**
  * The request target exactly as the client sent it.

@@ -1,12 +1,12 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import type { Role } from "../auth/principal.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { Role } from "../http/auth.ts";
-import { type Expected, requireVersion, staleVersion } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { type Expected, requireVersion, staleVersion } from "../db/versions.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 
 type KeyRow = typeof schema.apiKeys.$inferSelect;
 

@@ -2,9 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { mailCategories } from "../../drizzle/mailings.ts";
 import { type Db, schema } from "../db/index.ts";
+import { lostRace, requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
-import { expectedVersion, lostRace, requireVersion, setEtag } from "../http/etag.ts";
-import { Timestamp } from "../http/fields.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -18,8 +18,9 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { ApiError, conflict, type FieldError } from "../http/problem.ts";
-import { multiline } from "../http/text.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
+import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./schedule.ts";
 import { templateErrors } from "./service.ts";
@@ -171,9 +172,7 @@ export const automationRoutes = createRouter()
     const problem = cronProblem(merged.schedule);
     if (problem) errors.push({ field: "body.schedule", message: problem });
     if (errors.length > 0) {
-      throw new ApiError("validation_failed", `The request is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-        errors,
-      });
+      throw invalidFields(errors);
     }
     // Triggered kinds have no schedule of their own.
     const scheduled = merged.enabled && kind !== "election_call";

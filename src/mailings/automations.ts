@@ -2,8 +2,8 @@ import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
+import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay } from "../members/status.ts";
 import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
@@ -117,8 +117,6 @@ export function automationOf(row: AutomationRow | undefined, kind: AutomationKin
 }
 
 export type Automation = ReturnType<typeof automationOf>;
-
-const iso = (date: Date) => date.toISOString();
 
 function formatLocal(instant: string, timeZone: string, options: Intl.DateTimeFormatOptions, locale: string) {
   return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(new Date(instant));

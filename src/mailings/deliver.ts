@@ -2,6 +2,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "../db/retry.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
 import {
@@ -202,7 +203,7 @@ async function recordOutcomes(
       );
     }
   }
-  const statements = [];
+  const statements: Statement[] = [];
   if (sent.length > 0) {
     statements.push(
       db.run(sql`UPDATE ${d} SET status = 'sent', message_id = v.column2, email = v.column3, sent_at = ${at}, lease_until = NULL, reason = NULL
@@ -210,12 +211,11 @@ async function recordOutcomes(
     );
   }
   statements.push(...others);
-  const [first, ...rest] = statements;
-  if (!first) return;
+  if (statements.length === 0) return;
   // Once the transport has accepted a message, failing to write that down would send it again after the
   // lease: so a locked database is waited out far longer here than a request would be. The batch only sets
   // values, so running it again is harmless.
-  await retryWhileBusy(() => db.batch([first, ...rest]), sent.length > 0 ? acceptedSendRetry : writeRetry);
+  await retryWhileBusy(() => runBatch(db, statements), sent.length > 0 ? acceptedSendRetry : writeRetry);
 }
 
 /** Finishes a mailing once no row is left to send. */
@@ -295,13 +295,15 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
       }
       if (skipped.length > 0) {
         report.suppressed += skipped.length;
-        const [first, ...rest] = skipped.map((row) =>
-          db
-            .update(d)
-            .set({ status: "suppressed", reason: row.reason, leaseUntil: null })
-            .where(and(eq(d.id, row.id), eq(d.claimedBy, tickId))),
+        await runBatch(
+          db,
+          skipped.map((row) =>
+            db
+              .update(d)
+              .set({ status: "suppressed", reason: row.reason, leaseUntil: null })
+              .where(and(eq(d.id, row.id), eq(d.claimedBy, tickId))),
+          ),
         );
-        if (first) await db.batch([first, ...rest]);
       }
 
       for (const group of chunks(ready, mailer.batchSize ?? parallelSends)) {

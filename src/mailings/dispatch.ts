@@ -1,8 +1,8 @@
 import { and, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { localDay } from "../members/status.ts";
 import { materialiseSql } from "./audience.ts";
 import { nextRun } from "./schedule.ts";
 

@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
-import { type Principal, requireRole } from "../http/auth.ts";
+import { requireRole } from "../http/auth.ts";
 import { immutableVersion, setEtag } from "../http/etag.ts";
-import { Timestamp } from "../http/fields.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -15,8 +16,9 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { notFound } from "../lib/problems.ts";
 import { buildRawMessage } from "../mail/mime.ts";
 
 const tags = ["Mail"];

@@ -1,4 +1,5 @@
-import { principalScope, requireRole } from "../http/auth.ts";
+import { principalScope } from "../auth/principal.ts";
+import { requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { mailCategories, mailingKinds, mailingStatuses } from "../../drizzle/mailings.ts";
-import { Timestamp } from "../http/fields.ts";
 import { IdSchema } from "../http/openapi.ts";
-import { multiline } from "../http/text.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 
 const Category = z.enum(mailCategories).openapi({
   description:

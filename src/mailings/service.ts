@@ -1,14 +1,14 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import type { AppDeps } from "../deps.ts";
-import type { OrgContext } from "../http/env.ts";
-import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { ApiError, conflict, type FieldError, notFound } from "../http/problem.ts";
+import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
 import { unknownVariables } from "../mail/template.ts";
-import { localDay } from "../members/status.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import { type Audience, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
 import { eventExists } from "./events.ts";
 import { messageFor, parseVariables, recipientVariables } from "./render.ts";
@@ -110,9 +110,7 @@ async function audienceErrors(db: Db, orgId: string, audience: Audience): Promis
 
 function throwIfAny(errors: FieldError[]) {
   if (errors.length > 0) {
-    throw new ApiError("validation_failed", `The request is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
-      errors,
-    });
+    throw invalidFields(errors);
   }
 }
 
@@ -124,8 +122,6 @@ function scheduleFields(sendAt: string | null, recurrence: string | null, timeZo
   if (!first) throwIfAny([{ field: "body.recurrence", message: "never matches a future time" }]);
   return { nextOccurrenceAt: first?.toISOString() ?? null };
 }
-
-const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 export async function createMailing(db: Db, org: OrgContext, input: MailingCreateInput, createdBy: string, now: Date) {
   const audience = audienceOf(input.audience);

@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { suppressionReasons } from "../../drizzle/mailings.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
+import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
-import { expectedVersion, immutableVersion, requireVersion, setEtag } from "../http/etag.ts";
-import { EmailField, Timestamp } from "../http/fields.ts";
+import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -19,10 +20,11 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { decodeCursor, PageQuery, page, pageOf } from "../http/pagination.ts";
-import { notFound } from "../http/problem.ts";
-import { multiline } from "../http/text.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { EmailField, Timestamp } from "../lib/fields.ts";
 import { newId } from "../lib/ids.ts";
+import { notFound } from "../lib/problems.ts";
+import { multiline } from "../lib/text.ts";
 
 const tags = ["Mail"];
 const s = schema.mailSuppressions;

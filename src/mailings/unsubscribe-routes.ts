@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { createRouter, defineRoute, OrgParams, problems } from "../http/openapi.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import { escapeHtml } from "../mail/template.ts";
 import { unsubscribe, unsubscribeSecret, unsubscribeTarget } from "./unsubscribe.ts";
 

@@ -1,9 +1,10 @@
 import { createMiddleware } from "hono/factory";
+import type { Role } from "../auth/principal.ts";
 import { isInGroupLedBy } from "../groups/access.ts";
-import { type Role, requireRole } from "../http/auth.ts";
+import { requireRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
-import { ApiError, notFound } from "../http/problem.ts";
-import { localDay } from "./status.ts";
+import { localDay } from "../lib/dates.ts";
+import { ApiError, notFound } from "../lib/problems.ts";
 
 /**
  * Who may reach a route on one member (`{id}` in the path). API keys need a role; a member

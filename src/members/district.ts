@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import type { Statement } from "../db/sql.ts";
 
 /**
  * District assignment: a member's area follows from their postal code, their district
@@ -73,7 +73,7 @@ export function reassignStatements(
   scope: ReassignScope,
   reason: AssignmentReason,
   now: Date,
-): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+): [Statement, ...Statement[]] {
   const at = now.toISOString();
   const who = scopeCondition(orgId, scope);
   const da = schema.districtAssignments;

@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { EmailField, LocaleField, NameField } from "../http/fields.ts";
-import { ApiError, type FieldError } from "../http/problem.ts";
-import { acceptsLineBreaks, unacceptableText } from "../http/text.ts";
 import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../lib/csv.ts";
+import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
+import { ApiError, type FieldError } from "../lib/problems.ts";
+import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
 import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
 import { searchKey } from "./queries.ts";

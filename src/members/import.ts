@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
@@ -224,8 +224,7 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   if (options.dryRun) return counts;
 
   const statements = writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys()));
-  const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  await runBatch(db, statements);
   return counts;
 }
 
@@ -248,8 +247,8 @@ function writeStatements(
   },
   now: Date,
   floor: number,
-): BatchItem<"sqlite">[] {
-  const statements: BatchItem<"sqlite">[] = [];
+): Statement[] {
+  const statements: Statement[] = [];
   for (const { id, changes } of plan.updates) {
     statements.push(
       db

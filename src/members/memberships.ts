@@ -1,11 +1,12 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { ApiError, conflict, notFound } from "../http/problem.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { addDays } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
-import { addDays, periodEnd } from "./periods.ts";
+import { conflict, invalid, notFound } from "../lib/problems.ts";
+import { periodEnd } from "./periods.ts";
 import type { MembershipRow } from "./queries.ts";
 import { type MembershipTypeRow, periodOf, toMajor } from "./types-service.ts";
 
@@ -78,11 +79,7 @@ export async function usableType(db: Db, orgId: string, typeId: string): Promise
   const type = await db.query.membershipTypes.findFirst({
     where: and(eq(schema.membershipTypes.orgId, orgId), eq(schema.membershipTypes.id, typeId)),
   });
-  if (!type) {
-    throw new ApiError("validation_failed", "body.typeId: no membership type of this organisation has this id", {
-      errors: [{ field: "body.typeId", message: "no membership type of this organisation has this id" }],
-    });
-  }
+  if (!type) throw invalid("body.typeId", "no membership type of this organisation has this id");
   if (type.archived) throw conflict(`The membership type '${type.name}' is archived and takes no new memberships.`);
   return type;
 }

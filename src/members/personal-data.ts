@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.ts";
 import { memberRow, memberView } from "./queries.ts";
 import { noContactDetails } from "./service.ts";

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { notFound } from "../http/problem.ts";
+import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./schemas.ts";
 import { type MemberStatus, statusSql } from "./status.ts";
 

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { EmailField, LocaleField, NameField, Timestamp } from "../http/fields.ts";
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
-import { multiline } from "../http/text.ts";
-import { isRealDay } from "./periods.ts";
+import { isRealDay } from "../lib/dates.ts";
+import { EmailField, LocaleField, NameField, Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 import { memberStatuses } from "./status.ts";
 import { Money } from "./type-schemas.ts";
 

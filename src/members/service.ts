@@ -1,10 +1,10 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict } from "../http/problem.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict } from "../lib/problems.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./queries.ts";
 import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./schemas.ts";

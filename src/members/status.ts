@@ -1,7 +1,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 
 /**
  * A member's status on a day follows from their membership periods alone, so it is
@@ -94,9 +94,4 @@ export async function requireActiveStanding(db: Db, memberId: string, day: strin
     });
   }
   return standing;
-}
-
-/** Today's date (YYYY-MM-DD) in the organisation's time zone: membership days are local days. */
-export function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { NameField, Timestamp } from "../http/fields.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { NameField, Timestamp } from "../lib/fields.ts";
 
 /** ISO 4217 codes the runtime knows, where it can tell; otherwise any three capitals. */
 const knownCurrencies: Set<string> | undefined = (() => {

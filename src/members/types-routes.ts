@@ -1,5 +1,6 @@
+import { requireVersion } from "../db/versions.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
-import { expectedVersion, requireVersion, setEtag } from "../http/etag.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, ne, or, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 import type { Period } from "./periods.ts";
 import type { MembershipTypeCreateInput, MembershipTypeUpdateInput } from "./type-schemas.ts";
 

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { migrationLevel } from "../db/migration-level.ts";
 import { createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
-import { ApiError } from "../http/problem.ts";
+import { ApiError } from "../lib/problems.ts";
 import { docsPage } from "./docs-page.ts";
 
 const tags = ["Meta"];

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../http/fields.ts";
-import { multiline } from "../http/text.ts";
 import { ApiKeyCreated } from "../keys/schemas.ts";
+import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
 
 const Contact = z.object({
   email: EmailField.nullable(),

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, staleVersion, versionMatches } from "../http/etag.ts";
-import { decodeCursor, page } from "../http/pagination.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
 import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
 import type { OrganisationCreateInput, OrganisationUpdateInput } from "./schemas.ts";
 
 type OrgRow = typeof schema.organisations.$inferSelect;

@@ -4,7 +4,7 @@ import { occurrenceStarts, startsBetween } from "../../src/calendar/expand.ts";
 import { escapeText, foldLine, formatOffset, IcsWriter } from "../../src/calendar/ics.ts";
 import { formatRule, parseRule, RuleError } from "../../src/calendar/rrule.ts";
 import { writeVTimezone } from "../../src/calendar/vtimezone.ts";
-import { localToUtc, offsetAt, utcToLocal } from "../../src/calendar/zone.ts";
+import { localToUtc, offsetAt, utcToLocal } from "../../src/lib/zone.ts";
 
 const utc = (iso: string) => Date.parse(iso);
 const isoOf = (ms: number) => new Date(ms).toISOString();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CsvSyntaxError, csvRecord, detectDelimiter, parseCsv } from "../../src/lib/csv.ts";
+import { addMonthsClamped, isRealDay } from "../../src/lib/dates.ts";
 import { guardFormula, unguardFormula } from "../../src/members/csv.ts";
-import { addMonthsClamped, isRealDay, periodEnd } from "../../src/members/periods.ts";
+import { periodEnd } from "../../src/members/periods.ts";
 
 describe("CSV parsing (RFC 4180)", () => {
   it("reads plain records with CRLF, LF or CR line breaks", () => {

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { requireVersion } from "../../db/versions.ts";
 import { requireMember } from "../../http/auth.ts";
-import { expectedVersion, immutableVersion, requireVersion, setEtag } from "../../http/etag.ts";
+import { expectedVersion, immutableVersion, setEtag } from "../../http/etag.ts";
 import { idempotency } from "../../http/idempotency.ts";
 import {
   authProblems,

@@ -1,3 +1,4 @@
+import { page } from "../../db/cursors.ts";
 import { requireRole, requireRoleOrMember } from "../../http/auth.ts";
 import { expectedVersion, setEtag } from "../../http/etag.ts";
 import {
@@ -15,8 +16,8 @@ import {
   OrgParams,
   problems,
 } from "../../http/openapi.ts";
-import { page, pageOf } from "../../http/pagination.ts";
-import { conflict } from "../../http/problem.ts";
+import { pageOf } from "../../http/pagination.ts";
+import { conflict } from "../../lib/problems.ts";
 import { TallyRequest } from "../../tally/schemas.ts";
 import { isKey, type Viewer, viewer } from "../access.ts";
 import { allCandidates, proposalOf } from "../candidates.ts";

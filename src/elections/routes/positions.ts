@@ -18,7 +18,7 @@ import {
   problems,
 } from "../../http/openapi.ts";
 import { PageQuery, pageOf } from "../../http/pagination.ts";
-import { ApiError, notFound } from "../../http/problem.ts";
+import { ApiError, notFound } from "../../lib/problems.ts";
 import { viewer } from "../access.ts";
 import { createMandate, getMandate, listMandates, updateMandateEnd } from "../mandates.ts";
 import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "../positions.ts";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { FieldError } from "./problem.ts";
+import type { FieldError } from "./problems.ts";
 
 /**
  * What text the API accepts, in every string of every request: no control characters
@@ -10,7 +10,7 @@ import type { FieldError } from "./problem.ts";
  * mail bodies): a line break in a name or a subject is never what a user meant, and in a
  * mail header it is dangerous.
  *
- * The check runs in the validation hook of every router (see openapi.ts), over the body,
+ * The check runs in the validation hook of every router (src/http/openapi.ts), over the body,
  * query and path of every request, so no route has to remember it; string schemas only
  * say whether they are multi-line.
  */

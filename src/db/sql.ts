@@ -1,7 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "../db/index.ts";
-import { type Expected, versionMatches } from "../http/etag.ts";
+import type { Db } from "./index.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -12,19 +11,13 @@ export async function runBatch(db: Db, statements: Statement[]): Promise<unknown
   return db.batch([first, ...rest]);
 }
 
+/** Rows a write changed, from its result (of `db.run`, or one of a batch's results); 0 when it reports none. */
+export const rowsAffected = (result: unknown) => Number((result as { rowsAffected?: number } | undefined)?.rowsAffected ?? 0);
+
 /**
  * A list bound as one JSON parameter and read back with json_each, so a statement over
  * ten thousand postal codes stays one statement with one parameter.
  */
 export function jsonValues(values: readonly string[]): SQL {
   return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
-}
-
-/**
- * If-Match for writes made of several statements: each statement carries this condition,
- * and the version bump runs last. Inside the batch every statement then sees the version
- * the client read, or none of them acts, and the bump's empty RETURNING says "stale".
- */
-export function versionIs(table: SQL, id: string, expected: Expected): SQL {
-  return versionMatches(sql`(SELECT version FROM ${table} WHERE id = ${id})`, expected) ?? sql`1`;
 }
