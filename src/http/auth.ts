@@ -1,10 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
-import type { Role } from "../auth/principal.ts";
-import { schema } from "../db/index.ts";
+import type { Principal, Role } from "../auth/principal.ts";
+import { type Db, schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { AppEnv } from "./env.ts";
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
@@ -20,6 +21,30 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match[1];
 }
 
+const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
+
+/**
+ * The caller an API key secret stands for, and the key's organisation; undefined when no
+ * active key has this secret (unknown, or revoked).
+ */
+export async function apiKeyCaller(
+  db: Db,
+  secret: string,
+): Promise<{ principal: Extract<Principal, { kind: "api_key" }>; org: OrgContext } | undefined> {
+  const [found] = await db
+    .select({
+      keyId: schema.apiKeys.id,
+      role: schema.apiKeys.role,
+      org: orgColumns,
+    })
+    .from(schema.apiKeys)
+    .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
+    .where(and(eq(schema.apiKeys.secretHash, await sha256Hex(secret)), isNull(schema.apiKeys.revokedAt)))
+    .limit(1);
+  if (!found) return undefined;
+  return { principal: { kind: "api_key", keyId: found.keyId, orgId: found.org.id, role: found.role }, org: found.org };
+}
+
 /**
  * Resolves the organisation named in the path and the caller. A key of another
  * organisation gets 404, exactly as an unknown slug does, so slugs cannot be probed.
@@ -29,7 +54,6 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param("org") ?? "";
   const token = bearerToken(c.req.header("Authorization"));
   const orgMissing = new ApiError("not_found", `Organisation '${slug}' was not found.`);
-  const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
 
   if (token === undefined || looksLikeMemberToken(token)) {
     const [org] = await db.select(orgColumns).from(schema.organisations).where(eq(schema.organisations.slug, slug)).limit(1);
@@ -51,17 +75,11 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
 
-  const hash = await sha256Hex(token);
-  const [found] = await db
-    .select({ keyId: schema.apiKeys.id, role: schema.apiKeys.role, ...orgColumns })
-    .from(schema.apiKeys)
-    .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
-    .where(and(eq(schema.apiKeys.secretHash, hash), isNull(schema.apiKeys.revokedAt)))
-    .limit(1);
+  const found = await apiKeyCaller(db, token);
   if (!found) throw unauthorized("The API key is not valid or has been revoked.");
-  if (found.slug !== slug) throw orgMissing;
-  c.set("principal", { kind: "api_key", keyId: found.keyId, orgId: found.id, role: found.role });
-  c.set("org", { id: found.id, slug: found.slug, timeZone: found.timeZone });
+  if (found.org.slug !== slug) throw orgMissing;
+  c.set("principal", found.principal);
+  c.set("org", found.org);
   return next();
 });
 
