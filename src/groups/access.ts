@@ -1,8 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Principal, Role } from "../auth/principal.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ApiError } from "../lib/problems.ts";
 import { inGoodStandingSql } from "../members/status.ts";
 
 /**
@@ -56,15 +54,3 @@ export async function isInGroupLedBy(db: Db, orgId: string, leaderId: string, me
     .limit(1);
   return viaDistrict !== undefined;
 }
-
-/** Who reads or changes groups: an API key with its role, or a member with a member token. */
-export type Viewer = { kind: "key"; role: Role } | { kind: "member"; memberId: string };
-
-/** The guards of the group routes let only keys and members through; anything else is a defect. */
-export function viewerOf(principal: Principal): Viewer {
-  if (principal.kind === "api_key") return { kind: "key", role: principal.role };
-  if (principal.kind === "member") return { kind: "member", memberId: principal.memberId };
-  throw new ApiError("unauthorized", "This operation needs an API key or a member token.");
-}
-
-export const isStaff = (viewer: Viewer) => viewer.kind === "key" && viewer.role !== "readonly";

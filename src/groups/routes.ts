@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { requireMember, requireRole, requireRoleOrMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
@@ -19,7 +20,6 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { ApiError } from "../lib/problems.ts";
-import { viewerOf } from "./access.ts";
 import { meRoutes } from "./me-routes.ts";
 import { approveProposal, declineProposal, proposeGroup } from "./proposals.ts";
 import { rosterRoutes } from "./roster-routes.ts";
@@ -177,12 +177,11 @@ const groupCore = createRouter()
   .openapi(propose, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
-    if (viewer.kind !== "member") throw new ApiError("forbidden", "Proposals are made by members with a member token.");
-    const row = await proposeGroup(db, org, viewer.memberId, c.req.valid("json"), clock.now());
+    const memberId = memberIdOf(c.get("principal"));
+    const row = await proposeGroup(db, org, memberId, c.req.valid("json"), clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/groups/${row.id}`);
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewer), 201);
+    return c.json(await groupPublic(db, row, { kind: "member", memberId }), 201);
   })
   .openapi(get, async (c) => {
     const { db } = c.get("deps");

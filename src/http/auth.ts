@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+import { memberIdOf, unauthorized } from "../access/viewer.ts";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
 import type { Principal, Role } from "../auth/principal.ts";
 import { type Db, schema } from "../db/index.ts";
@@ -9,9 +10,6 @@ import type { OrgContext } from "../orgs/context.ts";
 import type { AppEnv } from "./env.ts";
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
-
-const unauthorized = (detail: string) =>
-  new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="grasrot"' } });
 
 /** The bearer token of the request; undefined when there is no Authorization header. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -83,12 +81,9 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-/** Route guard: a member acting for themselves (member token). */
+/** Route guard: a member acting for themselves (member token); the handler reads the id with `memberIdOf`. */
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = c.get("principal");
-  if (principal.kind === "anonymous") throw unauthorized("This operation needs a member token.");
-  if (principal.kind !== "member")
-    throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
+  memberIdOf(c.get("principal"));
   return next();
 });
 
