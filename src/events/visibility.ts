@@ -2,10 +2,11 @@ import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { isStaff, type Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ledGroupIds } from "../groups/access.ts";
+import { jsonValues } from "../db/sql.ts";
+import { leadsGroup, memberGroupIds } from "../groups/access.ts";
 import { localDay } from "../lib/dates.ts";
 import { ApiError } from "../lib/problems.ts";
-import { standingOf } from "../members/status.ts";
+import { inGoodStanding, standingOf } from "../members/status.ts";
 
 /**
  * Who sees which events: the one rule behind the events API, the calendar and campaign
@@ -37,43 +38,13 @@ export interface MemberSight {
 }
 
 const ev = schema.events;
-const gm = schema.groupMemberships;
 const reg = schema.eventRegistrations;
-
-/** A JSON array parameter: lists of any length travel as one bound value, not one per element. */
-export const jsonList = (values: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
-
-/** The groups a member belongs to: open group memberships plus the district group of their address. */
-export async function memberGroupIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
-  return (await groupIdsOfMembers(db, orgId, [memberId])).get(memberId) ?? [];
-}
-
-/** The same for many members at once (the recipients of a mailing), in two queries. */
-export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>(memberIds.map((id) => [id, []]));
-  if (memberIds.length === 0) return out;
-  const [roster, districts] = await Promise.all([
-    db
-      .select({ memberId: gm.memberId, groupId: gm.groupId })
-      .from(gm)
-      .where(and(eq(gm.orgId, orgId), isNull(gm.leftOn), sql`${gm.memberId} IN ${jsonList(memberIds)}`)),
-    db
-      .select({ memberId: schema.members.id, groupId: schema.members.districtGroupId })
-      .from(schema.members)
-      .where(and(eq(schema.members.orgId, orgId), sql`${schema.members.id} IN ${jsonList(memberIds)}`)),
-  ]);
-  for (const { memberId, groupId } of [...roster, ...districts]) {
-    const groups = out.get(memberId);
-    if (groupId && groups && !groups.includes(groupId)) groups.push(groupId);
-  }
-  return out;
-}
 
 /** A member's sight on the day `now` falls on in the organisation. */
 export async function memberSight(db: Db, org: { id: string; timeZone: string }, memberId: string, now: Date): Promise<MemberSight> {
   const { status } = await standingOf(db, memberId, localDay(now, org.timeZone));
-  const inGoodStanding = status === "current" || status === "grace";
-  return { kind: "member", memberId, inGoodStanding, groupIds: inGoodStanding ? await memberGroupIds(db, org.id, memberId) : [] };
+  const good = inGoodStanding(status);
+  return { kind: "member", memberId, inGoodStanding: good, groupIds: good ? await memberGroupIds(db, org.id, memberId) : [] };
 }
 
 export async function sightOf(db: Db, org: { id: string; timeZone: string }, viewer: Viewer, now: Date): Promise<Sight> {
@@ -96,7 +67,7 @@ export function visibleTo(sight: Sight): SQL | undefined {
   if (sight.kind === "member") {
     if (sight.inGoodStanding) {
       granted.push(eq(ev.visibility, "members"));
-      if (sight.groupIds.length > 0) granted.push(and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonList(sight.groupIds)}`));
+      if (sight.groupIds.length > 0) granted.push(and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonValues(sight.groupIds)}`));
     }
     if (sight.memberId !== null) granted.push(registeredFor(sight.memberId));
   }
@@ -118,7 +89,7 @@ export async function visibleEventIds(db: Db, sights: Sight[], eventIds: string[
       .slice(first, first + viewersPerStatement)
       .map(
         (sight, i) =>
-          sql`SELECT ${first + i} AS viewer, ${ev.id} AS id FROM ${ev} WHERE ${ev.id} IN ${jsonList(eventIds)} AND ${visibleTo(sight) ?? sql`1`}`,
+          sql`SELECT ${first + i} AS viewer, ${ev.id} AS id FROM ${ev} WHERE ${ev.id} IN ${jsonValues(eventIds)} AND ${visibleTo(sight) ?? sql`1`}`,
       );
     const rows = await db.all<{ viewer: number; id: string }>(sql.join(arms, sql` UNION ALL `));
     for (const row of rows) out[Number(row.viewer)]?.add(row.id);
@@ -140,7 +111,7 @@ export async function organises(
 ): Promise<boolean> {
   if (viewer.kind === "key") return isStaff(viewer);
   if (viewer.kind !== "member" || groupId === null) return false;
-  return (await ledGroupIds(db, org.id, viewer.memberId, localDay(now, org.timeZone))).includes(groupId);
+  return leadsGroup(db, org.id, viewer.memberId, groupId, localDay(now, org.timeZone));
 }
 
 /**
@@ -173,7 +144,7 @@ export function ownCalendar(sight: MemberSight): SQL | undefined {
   return and(
     visibleTo(sight),
     or(
-      sight.groupIds.length > 0 ? sql`${ev.groupId} IN ${jsonList(sight.groupIds)}` : undefined,
+      sight.groupIds.length > 0 ? sql`${ev.groupId} IN ${jsonValues(sight.groupIds)}` : undefined,
       isNull(ev.groupId),
       sight.memberId === null ? undefined : registeredFor(sight.memberId, true),
     ),

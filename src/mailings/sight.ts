@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { groupIdsOfMembers, membersOf, type Sight, visibleEventIds } from "../events/visibility.ts";
+import { membersOf, type Sight, visibleEventIds } from "../events/visibility.ts";
+import { groupIdsOfMembers } from "../groups/access.ts";
 import { type Audience, audienceSql } from "./audience.ts";
 import type { ComingEvent } from "./events.ts";
 
