@@ -1,7 +1,5 @@
-import { createMiddleware } from "hono/factory";
 import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { requireMember, requireRole, requireRoleOrMember } from "../http/auth.ts";
-import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -19,7 +17,6 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiError } from "../lib/problems.ts";
 import { meRoutes } from "./me-routes.ts";
 import { approveProposal, declineProposal, proposeGroup } from "./proposals.ts";
 import { rosterRoutes } from "./roster-routes.ts";
@@ -28,16 +25,8 @@ import { createGroup, groupPublic, listGroups, updateGroup, visibleGroup } from 
 
 const tags = ["Groups"];
 const readers = [requireRoleOrMember("readonly")];
-const staffGuard = requireRole("staff");
 /** Staff only; a member is told where members start groups instead. */
-const staff = [
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (c.get("principal").kind === "member") {
-      throw new ApiError("forbidden", "Groups are created and changed by staff; members propose a group with POST …/groups/proposals.");
-    }
-    return staffGuard(c, next);
-  }),
-];
+const staff = [requireRole("staff", "Groups are created and changed by staff; members propose a group with POST …/groups/proposals.")];
 
 const list = defineRoute({
   method: "get",

@@ -96,11 +96,14 @@ export function requireRoleOrMember(minimum: Role) {
   });
 }
 
-/** Route guard: an API key of at least `minimum` role. */
-export function requireRole(minimum: Role) {
+/**
+ * Route guard: an API key of at least `minimum` role. A member token is refused with
+ * `toMembers` where the route can tell members what they do instead.
+ */
+export function requireRole(minimum: Role, toMembers = "Members cannot do this with a member token.") {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
-    if (principal.kind === "member") throw new ApiError("forbidden", "Members cannot do this with a member token.");
+    if (principal.kind === "member") throw new ApiError("forbidden", toMembers);
     if (principal.kind !== "api_key") throw unauthorized("This operation needs an API key.");
     if (rank[principal.role] < rank[minimum]) {
       throw new ApiError("forbidden", `This operation needs a key with the '${minimum}' role; this key is '${principal.role}'.`);
