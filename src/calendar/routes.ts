@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
-import { memberViewer, ownCalendar, viewerOf, visibleTo } from "../events/visibility.ts";
+import { memberSight, ownCalendar, sightOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, hasIfMatch, setEtag } from "../http/etag.ts";
@@ -143,12 +144,6 @@ function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[],
   });
 }
 
-const memberOf = (c: Context<AppEnv>) => {
-  const principal = c.get("principal");
-  if (principal.kind !== "member") throw new Error("requireMember let a non-member through");
-  return principal.memberId;
-};
-
 export const calendarRoutes = createRouter()
   .openapi(orgFeed, async (c) => {
     const { db, clock } = c.get("deps");
@@ -160,34 +155,35 @@ export const calendarRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const group = await groupExists(db, org.id, c.req.valid("param").id);
-    const viewer = await viewerOf(db, org, c.get("principal"), clock.now());
-    const events = await feedEvents(db, org.id, and(visibleTo(viewer), eq(schema.events.groupId, group.id)), clock.now());
-    return calendarResponse(c, `${org.slug}: ${group.name}`, events, viewer.kind === "anonymous" ? "public" : "private");
+    const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
+    const events = await feedEvents(db, org.id, and(visibleTo(sight), eq(schema.events.groupId, group.id)), clock.now());
+    return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
-    const viewer = await memberViewer(db, org, memberId, clock.now());
-    const events = await feedEvents(db, org.id, ownCalendar(viewer), clock.now());
+    const sight = await memberSight(db, org, memberId, clock.now());
+    const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now());
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })
   .openapi(issueToken, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const { version, ...issued } = await issueFeedToken(db, org.id, memberOf(c), expectedVersion(c), hasIfMatch(c), clock.now());
+    const memberId = memberIdOf(c.get("principal"));
+    const { version, ...issued } = await issueFeedToken(db, org.id, memberId, expectedVersion(c), hasIfMatch(c), clock.now());
     setEtag(c, version);
     // The token is shown once: no cache, and no stored replay, keeps a copy.
     c.header("Cache-Control", "no-store");
     return c.json({ ...issued, url: `/v1/orgs/${org.slug}/feeds/${issued.token}/calendar.ics` }, 201);
   })
   .openapi(tokenStatus, async (c) => {
-    const row = await feedTokenOf(c.get("deps").db, c.get("org").id, memberOf(c));
+    const row = await feedTokenOf(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")));
     setEtag(c, row.version);
     return c.json({ createdAt: row.createdAt }, 200);
   })
   .openapi(revokeToken, async (c) => {
     const { db, clock } = c.get("deps");
-    await revokeFeedToken(db, c.get("org").id, memberOf(c), expectedVersion(c), hasIfMatch(c), clock.now());
+    await revokeFeedToken(db, c.get("org").id, memberIdOf(c.get("principal")), expectedVersion(c), hasIfMatch(c), clock.now());
     return c.body(null, 204);
   });

@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
-import { jsonList } from "../events/visibility.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
@@ -38,7 +38,7 @@ export async function feedEvents(db: Db, orgId: string, filter: SQL | undefined,
     ? await db
         .select()
         .from(ov)
-        .where(sql`${ov.eventId} IN ${jsonList(seriesIds)}`)
+        .where(sql`${ov.eventId} IN ${jsonValues(seriesIds)}`)
         .orderBy(asc(ov.eventId), asc(ov.originalStart))
     : [];
   const byEvent = new Map<string, OverrideRow[]>();

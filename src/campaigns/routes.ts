@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
+import { viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { listOccurrences, rangeOf } from "../events/occurrences.ts";
 import { Instant, maxRangeDays, OccurrencePublic } from "../events/schemas.ts";
-import { viewerOf, visibleTo } from "../events/visibility.ts";
+import { sightOf, visibleTo } from "../events/visibility.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -175,8 +176,8 @@ export const campaignRoutes = createRouter()
       throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
     const period = periodOf(campaign, org.timeZone);
     const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
-    const viewer = await viewerOf(db, org, c.get("principal"), c.get("deps").clock.now());
-    const filter = and(visibleTo(viewer), eq(schema.events.campaignId, campaign.id));
+    const sight = await sightOf(db, org, viewerOf(c.get("principal")), c.get("deps").clock.now());
+    const filter = and(visibleTo(sight), eq(schema.events.campaignId, campaign.id));
     return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
   })
   .openapi(figures, async (c) => c.json(await campaignFigures(c.get("deps").db, c.get("org"), c.req.valid("param").id), 200));

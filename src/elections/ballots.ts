@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -6,7 +7,6 @@ import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
 import { parseBlt } from "../voting/blt.ts";
 import { CountInputError, type MethodName, type RankEntry } from "../voting/types.ts";
-import { isKey, type Viewer } from "./access.ts";
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
 import { clearFreedSpace, pendingBallotId, shuffleIfFull, truncateLocalLog } from "./ballot-storage.ts";
 import type { CountPolicy } from "./counting.ts";

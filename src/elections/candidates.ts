@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { isKey, isReadonly, isSelf, isStaff, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -8,7 +9,6 @@ import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import { isKey, type Viewer } from "./access.ts";
 import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./schemas.ts";
 import type { ElectionRow } from "./service.ts";
 
@@ -38,8 +38,11 @@ interface CandidateView {
   version: number;
 }
 
+/** Reading back a row just written: the whole row; the caller's view of it is `toCandidatePublic`. */
+const asStaff: Viewer = { kind: "key", role: "staff" };
+
 export function toCandidatePublic<T extends CandidateView>(row: T, viewer: Viewer) {
-  const own = viewer.kind === "member" && viewer.memberId === row.memberId;
+  const own = isSelf(viewer, row.memberId);
   // The version leaves as the ETag, not in the body.
   const { nominatedById: _who, version: _version, gender, ...rest } = row;
   return { ...rest, ...(isKey(viewer) || own ? { gender } : {}) };
@@ -48,8 +51,8 @@ export function toCandidatePublic<T extends CandidateView>(row: T, viewer: Viewe
 /** Members see who stands (and who withdrew), plus nominations they made or received; keys see all. */
 function visibleTo(viewer: Viewer): SQL | undefined {
   if (isKey(viewer)) return undefined;
-  const self = viewer.kind === "member" ? viewer.memberId : "";
-  return or(inArray(c.status, ["accepted", "withdrawn"]), eq(c.memberId, self), eq(c.nominatedById, self));
+  const announced = inArray(c.status, ["accepted", "withdrawn"]);
+  return viewer.kind === "member" ? or(announced, eq(c.memberId, viewer.memberId), eq(c.nominatedById, viewer.memberId)) : announced;
 }
 
 export async function listCandidates(
@@ -177,13 +180,13 @@ export async function nominate(
       .where(and(eq(c.id, existing.id), eq(c.status, existing.status)))
       .returning({ id: c.id });
     if (!again) throw conflict("The nomination changed meanwhile; retry.");
-    return getCandidate(db, election.id, existing.id, { kind: "staff" });
+    return getCandidate(db, election.id, existing.id, asStaff);
   }
   const id = newId(now);
   await db
     .insert(c)
     .values({ id, orgId: election.orgId, electionId: election.id, memberId: nomineeId, ...fields, version: 1, createdAt: at });
-  return getCandidate(db, election.id, id, { kind: "staff" });
+  return getCandidate(db, election.id, id, asStaff);
 }
 
 async function candidateRow(db: Db, electionId: string, id: string) {
@@ -237,17 +240,17 @@ export async function answer(
 /** The candidate, the member who nominated them (while unanswered), or staff withdraw a nomination, until voting opens. */
 export async function withdraw(db: Db, election: ElectionRow, id: string, viewer: Viewer, expected: Expected, now: Date) {
   const row = await candidateRow(db, election.id, id);
-  const self = viewer.kind === "member" && viewer.memberId === row.memberId;
-  const nominator = viewer.kind === "member" && viewer.memberId === row.nominatedById && row.status === "proposed";
+  const self = isSelf(viewer, row.memberId);
+  const nominator = isSelf(viewer, row.nominatedById) && row.status === "proposed";
   if (viewer.kind === "member" && !self && !nominator) {
     if (row.status !== "accepted" && row.status !== "withdrawn") throw notFound("Candidate");
     throw new ApiError("forbidden", "Only the candidate or staff can withdraw a candidacy.");
   }
-  if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot withdraw a candidacy.");
+  if (isReadonly(viewer)) throw new ApiError("forbidden", "A readonly key cannot withdraw a candidacy.");
   requireVersion(expected, row.version);
   requireBeforeVoting(election, "a candidate can no longer withdraw");
   await move(db, row, ["proposed", "accepted"], "withdrawn", { withdrawnAt: now.toISOString() }, expected, now);
-  return getCandidate(db, election.id, id, { kind: "staff" });
+  return getCandidate(db, election.id, id, asStaff);
 }
 
 /** The statement (and gender, for a gender rule) by the candidate or staff, while the ballot is not fixed. */
@@ -265,7 +268,7 @@ export async function updateCandidate(
     await getCandidate(db, election.id, id, viewer);
     throw new ApiError("forbidden", "Only the candidate or staff can change a candidate's statement.");
   }
-  if (viewer.kind === "readonly") throw new ApiError("forbidden", "A readonly key cannot change candidates.");
+  if (isReadonly(viewer)) throw new ApiError("forbidden", "A readonly key cannot change candidates.");
   requireVersion(expected, row.version);
   requireBeforeVoting(election, "what voters read about candidates no longer changes");
   if (election.genderRule && input.gender === null) throw invalid("body.gender", "cannot be removed: this election applies a gender rule");
@@ -306,7 +309,7 @@ export async function proposalOf(db: Db, electionId: string) {
 
 /** Staff, or a member of the election's nominating committee (an open roster membership of its group). */
 export async function requireProposalAuthor(db: Db, election: ElectionRow, viewer: Viewer) {
-  if (viewer.kind === "staff") return;
+  if (isStaff(viewer)) return;
   if (viewer.kind === "member" && election.committeeGroupId) {
     const gm = schema.groupMemberships;
     const [onCommittee] = await db

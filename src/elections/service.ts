@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -11,7 +12,6 @@ import { conflict, type FieldError, invalid, invalidFields, notFound } from "../
 import { methodOptions, optionOutOfBounds, rankingMethods } from "../tally/methods.ts";
 import { count } from "../voting/index.ts";
 import { CountInputError, type MethodName } from "../voting/types.ts";
-import { isKey, type Viewer } from "./access.ts";
 import { editable } from "./machine.ts";
 import { getPosition, requireGroup } from "./positions.ts";
 import type { ElectionCreate, ElectionUpdate, GenderRule } from "./schemas.ts";

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { jsonValues } from "../db/sql.ts";
 import { iso } from "../lib/dates.ts";
 import { invalid } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
@@ -17,7 +18,6 @@ import {
   unmovedIn,
   type Window,
 } from "./series.ts";
-import { jsonList } from "./visibility.ts";
 
 /**
  * Range queries over the merged, time-ordered stream of occurrences. Two index range scans
@@ -81,7 +81,7 @@ export async function overridesFor(db: Db, eventIds: string[], lower: number, to
     .from(ov)
     .where(
       and(
-        sql`${ov.eventId} IN ${jsonList(eventIds)}`,
+        sql`${ov.eventId} IN ${jsonValues(eventIds)}`,
         or(and(gte(ov.originalStart, iso(lower)), lt(ov.originalStart, iso(to))), and(lt(ov.startsAt, iso(to)), gt(ov.endsAt, iso(lower)))),
       ),
     );
@@ -162,7 +162,7 @@ export async function listOccurrences(db: Db, orgId: string, range: Range, filte
     for (const row of await db
       .select()
       .from(ev)
-      .where(sql`${ev.id} IN ${jsonList(missing)}`))
+      .where(sql`${ev.id} IN ${jsonValues(missing)}`))
       full.set(row.id, row);
   return {
     data: shown.map((o) => toOccurrencePublic({ ...o, event: full.get(o.event.id) as EventRow })),

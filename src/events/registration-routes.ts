@@ -1,3 +1,4 @@
+import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -139,7 +140,7 @@ export const registrationRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const { id } = c.req.valid("param");
-    const created = await register(db, org, c.get("principal"), id, c.req.valid("json"), clock.now());
+    const created = await register(db, org, viewerOf(c.get("principal")), id, c.req.valid("json"), clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/events/${id}/registrations/${created.row.id}`);
     setEtag(c, created.row.version);
     return c.json(toRegistrationPublic(created), 201);
@@ -147,20 +148,21 @@ export const registrationRoutes = createRouter()
   .openapi(list, async (c) => {
     const { db, clock } = c.get("deps");
     const query = c.req.valid("query");
-    return c.json(await listRegistrations(db, c.get("org"), c.get("principal"), c.req.valid("param").id, query, clock.now()), 200);
+    const viewer = viewerOf(c.get("principal"));
+    return c.json(await listRegistrations(db, c.get("org"), viewer, c.req.valid("param").id, query, clock.now()), 200);
   })
   .openapi(attendance, async (c) => {
     const { db, clock } = c.get("deps");
     const { id } = c.req.valid("param");
     return c.json(
-      await attendanceSummary(db, c.get("org"), c.get("principal"), id, c.req.valid("query").occurrenceStart, clock.now()),
+      await attendanceSummary(db, c.get("org"), viewerOf(c.get("principal")), id, c.req.valid("query").occurrenceStart, clock.now()),
       200,
     );
   })
   .openapi(get, async (c) => {
     const { db, clock } = c.get("deps");
     const { id, registrationId } = c.req.valid("param");
-    const found = await getRegistration(db, c.get("org"), c.get("principal"), id, registrationId, clock.now());
+    const found = await getRegistration(db, c.get("org"), viewerOf(c.get("principal")), id, registrationId, clock.now());
     setEtag(c, found.row.version);
     return c.json(toRegistrationPublic(found), 200);
   })
@@ -170,7 +172,7 @@ export const registrationRoutes = createRouter()
     const changed = await changeRegistration(
       db,
       c.get("org"),
-      c.get("principal"),
+      viewerOf(c.get("principal")),
       id,
       registrationId,
       c.req.valid("json").status,
@@ -181,7 +183,5 @@ export const registrationRoutes = createRouter()
     return c.json(toRegistrationPublic(changed), 200);
   })
   .openapi(mine, async (c) => {
-    const principal = c.get("principal");
-    if (principal.kind !== "member") throw new Error("requireMember let a non-member through");
-    return c.json(await myRegistrations(c.get("deps").db, c.get("org"), principal.memberId, c.req.valid("query")), 200);
+    return c.json(await myRegistrations(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), c.req.valid("query")), 200);
   });

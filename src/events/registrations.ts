@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
-import type { Principal } from "../auth/principal.ts";
+import { isSelf, isStaff, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
@@ -88,16 +88,15 @@ async function unitOf(db: Db, event: EventRow, occurrenceStart: string | undefin
  * place decision and the insert are one statement, and a partial unique index turns a
  * second registration into a 409, also when both arrive at once.
  */
-export async function register(db: Db, org: OrgContext, principal: Principal, eventId: string, input: RegistrationCreateInput, now: Date) {
-  const event = await getVisibleEvent(db, org, principal, eventId, now);
+export async function register(db: Db, org: OrgContext, viewer: Viewer, eventId: string, input: RegistrationCreateInput, now: Date) {
+  const event = await getVisibleEvent(db, org, viewer, eventId, now);
   let memberId: string;
-  if (principal.kind === "member") {
-    if (input.memberId !== undefined && input.memberId !== principal.memberId)
+  if (viewer.kind === "member") {
+    if (input.memberId !== undefined && input.memberId !== viewer.memberId)
       throw new ApiError("forbidden", "Members register themselves only.");
-    memberId = principal.memberId;
+    memberId = viewer.memberId;
   } else {
-    if (principal.kind !== "api_key" || principal.role === "readonly")
-      throw new ApiError("forbidden", "Registering others needs a staff key.");
+    if (!isStaff(viewer)) throw new ApiError("forbidden", "Registering others needs a staff key.");
     if (input.memberId === undefined) throw invalid("body.memberId", "is required when registering with an API key");
     const member = await db.query.members.findFirst({
       columns: { id: true },
@@ -145,19 +144,19 @@ const transitions: Record<Exclude<Status, "applied">, { from: Status[]; self: bo
 export async function changeRegistration(
   db: Db,
   org: OrgContext,
-  principal: Principal,
+  viewer: Viewer,
   eventId: string,
   id: string,
   target: Exclude<Status, "applied">,
   expected: Expected,
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org, principal, eventId, now);
+  const event = await getVisibleEvent(db, org, viewer, eventId, now);
   const current = await readRegistration(db, eventId, id);
-  const own = principal.kind === "member" && principal.memberId === current.row.memberId;
-  const organiser = await organises(db, org, principal, event.groupId, now);
+  const own = isSelf(viewer, current.row.memberId);
+  const organiser = await organises(db, org, viewer, event.groupId, now);
   if (!organiser && !own) {
-    if (principal.kind === "api_key") throw new ApiError("forbidden", "Changing registrations needs a staff key.");
+    if (viewer.kind === "key") throw new ApiError("forbidden", "Changing registrations needs a staff key.");
     throw notFound("Registration");
   }
   const rule = transitions[target];
@@ -209,24 +208,24 @@ async function beginning(db: Db, event: EventRow, occurrenceStart: string): Prom
 }
 
 /** A registration as its member or an organiser sees it; 404 for anyone else. */
-export async function getRegistration(db: Db, org: OrgContext, principal: Principal, eventId: string, id: string, now: Date) {
-  const event = await getVisibleEvent(db, org, principal, eventId, now);
+export async function getRegistration(db: Db, org: OrgContext, viewer: Viewer, eventId: string, id: string, now: Date) {
+  const event = await getVisibleEvent(db, org, viewer, eventId, now);
   const found = await readRegistration(db, eventId, id);
-  const own = principal.kind === "member" && principal.memberId === found.row.memberId;
-  if (!own && principal.kind !== "api_key" && !(await organises(db, org, principal, event.groupId, now))) throw notFound("Registration");
+  const own = isSelf(viewer, found.row.memberId);
+  if (!own && viewer.kind !== "key" && !(await organises(db, org, viewer, event.groupId, now))) throw notFound("Registration");
   return found;
 }
 
 export async function listRegistrations(
   db: Db,
   org: OrgContext,
-  principal: Principal,
+  viewer: Viewer,
   eventId: string,
   query: { status?: Status; occurrenceStart?: string; limit: number; cursor?: string },
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org, principal, eventId, now);
-  await requireOrganiser(db, org, principal, event, now, { read: true });
+  const event = await getVisibleEvent(db, org, viewer, eventId, now);
+  await requireOrganiser(db, org, viewer, event, now, { read: true });
   const after = query.cursor ? decodeCursor(query.cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(listColumns)
@@ -252,13 +251,13 @@ const countKey = (status: Status) => (status === "no_show" ? "noShow" : status);
 export async function attendanceSummary(
   db: Db,
   org: OrgContext,
-  principal: Principal,
+  viewer: Viewer,
   eventId: string,
   occurrenceStart: string | undefined,
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org, principal, eventId, now);
-  await requireOrganiser(db, org, principal, event, now, { read: true });
+  const event = await getVisibleEvent(db, org, viewer, eventId, now);
+  await requireOrganiser(db, org, viewer, event, now, { read: true });
   const rows = await db
     .select({ unit: reg.occurrenceStart, status: reg.status, n: sql<number>`count(*)` })
     .from(reg)

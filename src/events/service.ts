@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Principal } from "../auth/principal.ts";
+import type { Viewer } from "../access/viewer.ts";
 import { formatRule } from "../calendar/rrule.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -12,7 +12,7 @@ import type { OrgContext } from "../orgs/context.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
-import { organises, requireOrganiser, viewerOf, visibleTo } from "./visibility.ts";
+import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
@@ -50,12 +50,12 @@ export function toEventPublic(row: EventRow) {
 export const effectiveScope = (row: Pick<EventRow, "rrule" | "registrationScope">) => (row.rrule ? row.registrationScope : "event");
 
 /** Reads an event the caller may see (on the organisation's day `now` falls on); anything else is 404. */
-export async function getVisibleEvent(db: Db, org: OrgRef, principal: Principal, id: string, now: Date): Promise<EventRow> {
-  const viewer = await viewerOf(db, org, principal, now);
+export async function getVisibleEvent(db: Db, org: OrgRef, viewer: Viewer, id: string, now: Date): Promise<EventRow> {
+  const sight = await sightOf(db, org, viewer, now);
   const [row] = await db
     .select()
     .from(ev)
-    .where(and(eq(ev.orgId, org.id), eq(ev.id, id), visibleTo(viewer)))
+    .where(and(eq(ev.orgId, org.id), eq(ev.id, id), visibleTo(sight)))
     .limit(1);
   if (!row) throw notFound("Event");
   return row;
@@ -64,7 +64,7 @@ export async function getVisibleEvent(db: Db, org: OrgRef, principal: Principal,
 async function checkReferences(
   db: Db,
   org: OrgRef,
-  principal: Principal,
+  viewer: Viewer,
   input: { groupId?: string | null; campaignId?: string | null },
   now: Date,
 ) {
@@ -83,7 +83,7 @@ async function checkReferences(
     });
     if (!campaign) throw invalid("body.campaignId", "is not a campaign of this organisation");
   }
-  if (input.groupId !== undefined && !(await organises(db, org, principal, input.groupId ?? null, now))) {
+  if (input.groupId !== undefined && !(await organises(db, org, viewer, input.groupId ?? null, now))) {
     throw new ApiError(
       "forbidden",
       input.groupId ? "Members create and move events only for groups they convene." : "Only staff create the organisation's own events.",
@@ -112,8 +112,8 @@ function recurrenceColumns(recurrence: EventCreateInput["recurrence"], timeZone:
   return { rrule: formatRule(rule), exdates: JSON.stringify(exdates), recurring: true };
 }
 
-export async function createEvent(db: Db, org: OrgContext, principal: Principal, input: EventCreateInput, now: Date): Promise<EventRow> {
-  await checkReferences(db, org, principal, { groupId: input.groupId ?? null, campaignId: input.campaignId }, now);
+export async function createEvent(db: Db, org: OrgContext, viewer: Viewer, input: EventCreateInput, now: Date): Promise<EventRow> {
+  await checkReferences(db, org, viewer, { groupId: input.groupId ?? null, campaignId: input.campaignId }, now);
   const training = input.kind === "training";
   const draft: Draft = {
     title: input.title,
@@ -156,16 +156,16 @@ export async function createEvent(db: Db, org: OrgContext, principal: Principal,
 export async function updateEvent(
   db: Db,
   org: OrgContext,
-  principal: Principal,
+  viewer: Viewer,
   id: string,
   input: EventUpdateInput,
   expected: Expected,
   now: Date,
 ): Promise<EventRow> {
-  const current = await getVisibleEvent(db, org, principal, id, now);
-  await requireOrganiser(db, org, principal, current, now);
+  const current = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, current, now);
   requireVersion(expected, current.version);
-  await checkReferences(db, org, principal, { groupId: input.groupId, campaignId: input.campaignId }, now);
+  await checkReferences(db, org, viewer, { groupId: input.groupId, campaignId: input.campaignId }, now);
 
   const timeZone = input.timeZone ?? current.timeZone;
   const recurrence =
@@ -254,9 +254,9 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
   }
 }
 
-export async function deleteEvent(db: Db, org: OrgContext, principal: Principal, id: string, now: Date, expected: Expected) {
-  const current = await getVisibleEvent(db, org, principal, id, now);
-  await requireOrganiser(db, org, principal, current, now);
+export async function deleteEvent(db: Db, org: OrgContext, viewer: Viewer, id: string, now: Date, expected: Expected) {
+  const current = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, current, now);
   requireVersion(expected, current.version);
   const [live] = await db
     .select({ id: reg.id })
@@ -280,15 +280,15 @@ export async function deleteEvent(db: Db, org: OrgContext, principal: Principal,
 export async function overrideOccurrence(
   db: Db,
   org: OrgContext,
-  principal: Principal,
+  viewer: Viewer,
   id: string,
   originalStart: string,
   input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null,
   expected: Expected,
   now: Date,
 ) {
-  const event = await getVisibleEvent(db, org, principal, id, now);
-  await requireOrganiser(db, org, principal, event, now);
+  const event = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, event, now);
   requireVersion(expected, event.version);
   if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
   const original = Date.parse(originalStart);

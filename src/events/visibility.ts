@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
-import type { Principal, Role } from "../auth/principal.ts";
+import { isStaff, type Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ledGroupIds } from "../groups/access.ts";
+import { jsonValues } from "../db/sql.ts";
+import { leadsGroup, memberGroupIds } from "../groups/access.ts";
 import { localDay } from "../lib/dates.ts";
 import { ApiError } from "../lib/problems.ts";
-import { standingOf } from "../members/status.ts";
+import { inGoodStanding, standingOf } from "../members/status.ts";
 
 /**
  * Who sees which events: the one rule behind the events API, the calendar and campaign
@@ -20,73 +21,38 @@ import { standingOf } from "../members/status.ts";
  *   register anyone, and what `/me/registrations` lists must not be hidden from them.
  *
  * What a caller may not see does not exist for them: 404, never 403.
+ *
+ * A viewer's sight is what this rule needs to know of them: for a member, their standing
+ * and their groups on the organisation's day.
  */
-export type Viewer =
-  | { kind: "anonymous" }
-  | { kind: "key"; role: Role }
-  | {
-      kind: "member";
-      /** Null for a member in general, as a mailing addresses its audience: no registrations of their own. */
-      memberId: string | null;
-      /** Current or in grace on the organisation's day. */
-      inGoodStanding: boolean;
-      /** Their groups; empty unless in good standing, as the groups' events are a member's right. */
-      groupIds: string[];
-    };
+export type Sight = Exclude<Viewer, { kind: "member" }> | MemberSight;
+
+export interface MemberSight {
+  kind: "member";
+  /** Null for a member in general, as a mailing addresses its audience: no registrations of their own. */
+  memberId: string | null;
+  /** Current or in grace on the organisation's day. */
+  inGoodStanding: boolean;
+  /** Their groups; empty unless in good standing, as the groups' events are a member's right. */
+  groupIds: string[];
+}
 
 const ev = schema.events;
-const gm = schema.groupMemberships;
 const reg = schema.eventRegistrations;
 
-/** A JSON array parameter: lists of any length travel as one bound value, not one per element. */
-export const jsonList = (values: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
-
-/** The groups a member belongs to: open group memberships plus the district group of their address. */
-export async function memberGroupIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
-  return (await groupIdsOfMembers(db, orgId, [memberId])).get(memberId) ?? [];
-}
-
-/** The same for many members at once (the recipients of a mailing), in two queries. */
-export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>(memberIds.map((id) => [id, []]));
-  if (memberIds.length === 0) return out;
-  const [roster, districts] = await Promise.all([
-    db
-      .select({ memberId: gm.memberId, groupId: gm.groupId })
-      .from(gm)
-      .where(and(eq(gm.orgId, orgId), isNull(gm.leftOn), sql`${gm.memberId} IN ${jsonList(memberIds)}`)),
-    db
-      .select({ memberId: schema.members.id, groupId: schema.members.districtGroupId })
-      .from(schema.members)
-      .where(and(eq(schema.members.orgId, orgId), sql`${schema.members.id} IN ${jsonList(memberIds)}`)),
-  ]);
-  for (const { memberId, groupId } of [...roster, ...districts]) {
-    const groups = out.get(memberId);
-    if (groupId && groups && !groups.includes(groupId)) groups.push(groupId);
-  }
-  return out;
-}
-
-/** A member as a viewer on the day `now` falls on in the organisation. */
-export async function memberViewer(
-  db: Db,
-  org: { id: string; timeZone: string },
-  memberId: string,
-  now: Date,
-): Promise<Extract<Viewer, { kind: "member" }>> {
+/** A member's sight on the day `now` falls on in the organisation. */
+export async function memberSight(db: Db, org: { id: string; timeZone: string }, memberId: string, now: Date): Promise<MemberSight> {
   const { status } = await standingOf(db, memberId, localDay(now, org.timeZone));
-  const inGoodStanding = status === "current" || status === "grace";
-  return { kind: "member", memberId, inGoodStanding, groupIds: inGoodStanding ? await memberGroupIds(db, org.id, memberId) : [] };
+  const good = inGoodStanding(status);
+  return { kind: "member", memberId, inGoodStanding: good, groupIds: good ? await memberGroupIds(db, org.id, memberId) : [] };
 }
 
-export async function viewerOf(db: Db, org: { id: string; timeZone: string }, principal: Principal, now: Date): Promise<Viewer> {
-  if (principal.kind === "api_key") return { kind: "key", role: principal.role };
-  if (principal.kind === "member") return memberViewer(db, org, principal.memberId, now);
-  return { kind: "anonymous" };
+export async function sightOf(db: Db, org: { id: string; timeZone: string }, viewer: Viewer, now: Date): Promise<Sight> {
+  return viewer.kind === "member" ? memberSight(db, org, viewer.memberId, now) : viewer;
 }
 
 /** Any member in good standing of these groups (none: of no group), with no registrations: whom a mailing addresses. */
-export const membersOf = (groupIds: string[]): Viewer => ({ kind: "member", memberId: null, inGoodStanding: true, groupIds });
+export const membersOf = (groupIds: string[]): Sight => ({ kind: "member", memberId: null, inGoodStanding: true, groupIds });
 
 /** Events the member has a registration for; `live` leaves out cancelled, declined and no-show ones. */
 function registeredFor(memberId: string, live = false): SQL {
@@ -95,15 +61,15 @@ function registeredFor(memberId: string, live = false): SQL {
 }
 
 /** The events a viewer may see, as a condition on `events`; undefined for all of them. This is the rule. */
-export function visibleTo(viewer: Viewer): SQL | undefined {
-  if (viewer.kind === "key") return undefined;
+export function visibleTo(sight: Sight): SQL | undefined {
+  if (sight.kind === "key") return undefined;
   const granted: (SQL | undefined)[] = [eq(ev.visibility, "public")];
-  if (viewer.kind === "member") {
-    if (viewer.inGoodStanding) {
+  if (sight.kind === "member") {
+    if (sight.inGoodStanding) {
       granted.push(eq(ev.visibility, "members"));
-      if (viewer.groupIds.length > 0) granted.push(and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonList(viewer.groupIds)}`));
+      if (sight.groupIds.length > 0) granted.push(and(eq(ev.visibility, "group"), sql`${ev.groupId} IN ${jsonValues(sight.groupIds)}`));
     }
-    if (viewer.memberId !== null) granted.push(registeredFor(viewer.memberId));
+    if (sight.memberId !== null) granted.push(registeredFor(sight.memberId));
   }
   return or(...granted);
 }
@@ -115,15 +81,15 @@ const viewersPerStatement = 50;
  * Which of these events each viewer may see, in the viewers' order: the rule applied to
  * many viewers (the recipients of a mailing) in a statement per fifty of them.
  */
-export async function visibleEventIds(db: Db, viewers: Viewer[], eventIds: string[]): Promise<Set<string>[]> {
-  const out = viewers.map(() => new Set<string>());
+export async function visibleEventIds(db: Db, sights: Sight[], eventIds: string[]): Promise<Set<string>[]> {
+  const out = sights.map(() => new Set<string>());
   if (eventIds.length === 0) return out;
-  for (let first = 0; first < viewers.length; first += viewersPerStatement) {
-    const arms = viewers
+  for (let first = 0; first < sights.length; first += viewersPerStatement) {
+    const arms = sights
       .slice(first, first + viewersPerStatement)
       .map(
-        (viewer, i) =>
-          sql`SELECT ${first + i} AS viewer, ${ev.id} AS id FROM ${ev} WHERE ${ev.id} IN ${jsonList(eventIds)} AND ${visibleTo(viewer) ?? sql`1`}`,
+        (sight, i) =>
+          sql`SELECT ${first + i} AS viewer, ${ev.id} AS id FROM ${ev} WHERE ${ev.id} IN ${jsonValues(eventIds)} AND ${visibleTo(sight) ?? sql`1`}`,
       );
     const rows = await db.all<{ viewer: number; id: string }>(sql.join(arms, sql` UNION ALL `));
     for (const row of rows) out[Number(row.viewer)]?.add(row.id);
@@ -139,13 +105,13 @@ export async function visibleEventIds(db: Db, viewers: Viewer[], eventIds: strin
 export async function organises(
   db: Db,
   org: { id: string; timeZone: string },
-  principal: Principal,
+  viewer: Viewer,
   groupId: string | null,
   now: Date,
 ): Promise<boolean> {
-  if (principal.kind === "api_key") return principal.role !== "readonly";
-  if (principal.kind !== "member" || groupId === null) return false;
-  return (await ledGroupIds(db, org.id, principal.memberId, localDay(now, org.timeZone))).includes(groupId);
+  if (viewer.kind === "key") return isStaff(viewer);
+  if (viewer.kind !== "member" || groupId === null) return false;
+  return leadsGroup(db, org.id, viewer.memberId, groupId, localDay(now, org.timeZone));
 }
 
 /**
@@ -155,13 +121,13 @@ export async function organises(
 export async function requireOrganiser(
   db: Db,
   org: { id: string; timeZone: string },
-  principal: Principal,
+  viewer: Viewer,
   event: { groupId: string | null },
   now: Date,
   options: { read?: boolean } = {},
 ): Promise<void> {
-  if (options.read && principal.kind === "api_key") return;
-  if (await organises(db, org, principal, event.groupId, now)) return;
+  if (options.read && viewer.kind === "key") return;
+  if (await organises(db, org, viewer, event.groupId, now)) return;
   throw new ApiError(
     "forbidden",
     event.groupId === null
@@ -174,13 +140,13 @@ export async function requireOrganiser(
  * A member's own calendar: their groups' events, the organisation's own events, and events
  * they are registered for (live registrations); always within what they may see.
  */
-export function ownCalendar(viewer: Extract<Viewer, { kind: "member" }>): SQL | undefined {
+export function ownCalendar(sight: MemberSight): SQL | undefined {
   return and(
-    visibleTo(viewer),
+    visibleTo(sight),
     or(
-      viewer.groupIds.length > 0 ? sql`${ev.groupId} IN ${jsonList(viewer.groupIds)}` : undefined,
+      sight.groupIds.length > 0 ? sql`${ev.groupId} IN ${jsonValues(sight.groupIds)}` : undefined,
       isNull(ev.groupId),
-      viewer.memberId === null ? undefined : registeredFor(viewer.memberId, true),
+      sight.memberId === null ? undefined : registeredFor(sight.memberId, true),
     ),
   );
 }

@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Principal, Role } from "../auth/principal.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { ApiError } from "../lib/problems.ts";
+import { jsonValues } from "../db/sql.ts";
 import { inGoodStandingSql } from "../members/status.ts";
 
 /**
@@ -10,6 +9,8 @@ import { inGoodStandingSql } from "../members/status.ts";
  * of a group sees the contact details of its members and manages its roster; nobody else
  * sees another member's personal data. The role is a member's right: it counts only while
  * the leader's membership is current or in grace (`day`, the organisation's local day).
+ * Belonging to a group (an open group membership, or the district group of one's address)
+ * is what the events' visibility and a leader's sight of members both go by.
  */
 
 const gm = schema.groupMemberships;
@@ -36,35 +37,35 @@ export async function leadsGroup(db: Db, orgId: string, memberId: string, groupI
   return (await ledGroupIds(db, orgId, memberId, day)).includes(groupId);
 }
 
-/**
- * Whether `memberId` belongs to a group that `leaderId` leads: by an open group
- * membership, or, for district groups, by district assignment.
- */
+/** The groups a member belongs to: open group memberships plus the district group of their address. */
+export async function memberGroupIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
+  return (await groupIdsOfMembers(db, orgId, [memberId])).get(memberId) ?? [];
+}
+
+/** The same for many members at once (the recipients of a mailing), in two queries. */
+export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(memberIds.map((id) => [id, []]));
+  if (memberIds.length === 0) return out;
+  const [roster, districts] = await Promise.all([
+    db
+      .select({ memberId: gm.memberId, groupId: gm.groupId })
+      .from(gm)
+      .where(and(eq(gm.orgId, orgId), isNull(gm.leftOn), sql`${gm.memberId} IN ${jsonValues(memberIds)}`)),
+    db
+      .select({ memberId: schema.members.id, groupId: schema.members.districtGroupId })
+      .from(schema.members)
+      .where(and(eq(schema.members.orgId, orgId), sql`${schema.members.id} IN ${jsonValues(memberIds)}`)),
+  ]);
+  for (const { memberId, groupId } of [...roster, ...districts]) {
+    const groups = out.get(memberId);
+    if (groupId && groups && !groups.includes(groupId)) groups.push(groupId);
+  }
+  return out;
+}
+
+/** Whether `memberId` belongs (as `memberGroupIds` has it) to a group that `leaderId` leads. */
 export async function isInGroupLedBy(db: Db, orgId: string, leaderId: string, memberId: string, day: string): Promise<boolean> {
-  const groups = await ledGroupIds(db, orgId, leaderId, day);
-  if (groups.length === 0) return false;
-  const [viaRoster] = await db
-    .select({ n: sql<number>`1` })
-    .from(gm)
-    .where(and(eq(gm.memberId, memberId), isNull(gm.leftOn), inArray(gm.groupId, groups)))
-    .limit(1);
-  if (viaRoster) return true;
-  const [viaDistrict] = await db
-    .select({ n: sql<number>`1` })
-    .from(schema.members)
-    .where(and(eq(schema.members.id, memberId), eq(schema.members.orgId, orgId), inArray(schema.members.districtGroupId, groups)))
-    .limit(1);
-  return viaDistrict !== undefined;
+  const led = await ledGroupIds(db, orgId, leaderId, day);
+  if (led.length === 0) return false;
+  return (await memberGroupIds(db, orgId, memberId)).some((groupId) => led.includes(groupId));
 }
-
-/** Who reads or changes groups: an API key with its role, or a member with a member token. */
-export type Viewer = { kind: "key"; role: Role } | { kind: "member"; memberId: string };
-
-/** The guards of the group routes let only keys and members through; anything else is a defect. */
-export function viewerOf(principal: Principal): Viewer {
-  if (principal.kind === "api_key") return { kind: "key", role: principal.role };
-  if (principal.kind === "member") return { kind: "member", memberId: principal.memberId };
-  throw new ApiError("unauthorized", "This operation needs an API key or a member token.");
-}
-
-export const isStaff = (viewer: Viewer) => viewer.kind === "key" && viewer.role !== "readonly";

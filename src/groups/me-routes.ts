@@ -1,3 +1,4 @@
+import { memberIdOf } from "../access/viewer.ts";
 import { requireMember } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -14,8 +15,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiError, notFound } from "../lib/problems.ts";
-import { viewerOf } from "./access.ts";
+import { notFound } from "../lib/problems.ts";
 import { endMembership, entryVersion, joinSelf } from "./roster.ts";
 import { myGroups } from "./roster-queries.ts";
 import { MyGroup } from "./schemas.ts";
@@ -88,13 +88,6 @@ const leave = defineRoute({
   request: { params: GroupParams, headers: IfMatchHeaders },
   responses: { 204: { description: "Left." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
-
-function memberIdOf(principal: Parameters<typeof viewerOf>[0]): string {
-  const viewer = viewerOf(principal);
-  if (viewer.kind !== "member")
-    throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
-  return viewer.memberId;
-}
 
 export const meRoutes = createRouter()
   .openapi(list, async (c) => {

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { viewerOf } from "../access/viewer.ts";
 import { requireRoleOrMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
@@ -20,7 +21,6 @@ import {
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
-import { viewerOf } from "./access.ts";
 import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.ts";
 import { historyOf, rosterOf } from "./roster-queries.ts";
 import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntry } from "./schemas.ts";

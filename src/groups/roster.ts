@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { isSelf, isStaff, type Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch } from "../db/sql.ts";
@@ -8,7 +9,7 @@ import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import { isStaff, leadsGroup, type Viewer } from "./access.ts";
+import { leadsGroup } from "./access.ts";
 import type { GroupRole } from "./schemas.ts";
 import type { GroupRow } from "./service.ts";
 
@@ -40,7 +41,7 @@ export async function rosterAccess(
     if (write) throw forbidden("Changing a roster needs a key with the 'staff' role; this key is 'readonly'.");
     return "reader";
   }
-  if (await leadsGroup(db, orgId, viewer.memberId, group.id, day)) return "leader";
+  if (viewer.kind === "member" && (await leadsGroup(db, orgId, viewer.memberId, group.id, day))) return "leader";
   throw forbidden("Only the group's conveners and contact persons (and staff) see and manage its roster.");
 }
 
@@ -48,7 +49,7 @@ export async function rosterAccess(
 export function checkLeaderChange(group: GroupRow, actor: Viewer, target: { memberId: string; from?: GroupRole; to?: GroupRole }) {
   if (isStaff(actor)) return;
   if (group.kind === "committee") throw forbidden("Committee members are appointed by staff.");
-  const self = actor.kind === "member" && actor.memberId === target.memberId && target.to === undefined;
+  const self = isSelf(actor, target.memberId) && target.to === undefined;
   if ((target.from === "convener" || target.to === "convener") && !self) {
     throw forbidden("Only staff appoint or remove conveners; conveners and contact persons manage members and contact persons.");
   }

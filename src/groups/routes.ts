@@ -1,6 +1,5 @@
-import { createMiddleware } from "hono/factory";
+import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { requireMember, requireRole, requireRoleOrMember } from "../http/auth.ts";
-import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -18,8 +17,6 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiError } from "../lib/problems.ts";
-import { viewerOf } from "./access.ts";
 import { meRoutes } from "./me-routes.ts";
 import { approveProposal, declineProposal, proposeGroup } from "./proposals.ts";
 import { rosterRoutes } from "./roster-routes.ts";
@@ -28,16 +25,8 @@ import { createGroup, groupPublic, listGroups, updateGroup, visibleGroup } from 
 
 const tags = ["Groups"];
 const readers = [requireRoleOrMember("readonly")];
-const staffGuard = requireRole("staff");
 /** Staff only; a member is told where members start groups instead. */
-const staff = [
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (c.get("principal").kind === "member") {
-      throw new ApiError("forbidden", "Groups are created and changed by staff; members propose a group with POST …/groups/proposals.");
-    }
-    return staffGuard(c, next);
-  }),
-];
+const staff = [requireRole("staff", "Groups are created and changed by staff; members propose a group with POST …/groups/proposals.")];
 
 const list = defineRoute({
   method: "get",
@@ -177,12 +166,11 @@ const groupCore = createRouter()
   .openapi(propose, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
-    if (viewer.kind !== "member") throw new ApiError("forbidden", "Proposals are made by members with a member token.");
-    const row = await proposeGroup(db, org, viewer.memberId, c.req.valid("json"), clock.now());
+    const memberId = memberIdOf(c.get("principal"));
+    const row = await proposeGroup(db, org, memberId, c.req.valid("json"), clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/groups/${row.id}`);
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewer), 201);
+    return c.json(await groupPublic(db, row, { kind: "member", memberId }), 201);
   })
   .openapi(get, async (c) => {
     const { db } = c.get("deps");

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { isKey, isSelf, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -9,7 +10,6 @@ import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import type { Viewer } from "./access.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./schemas.ts";
 
@@ -21,12 +21,12 @@ export type GroupRow = typeof groups.$inferSelect;
 
 /** A member sees active groups and their own proposals; keys see everything of their organisation. */
 export function mayView(viewer: Viewer, row: Pick<GroupRow, "status" | "proposedById">): boolean {
-  return viewer.kind === "key" || row.status === "active" || row.proposedById === viewer.memberId;
+  return isKey(viewer) || row.status === "active" || isSelf(viewer, row.proposedById);
 }
 
 export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) {
   const wasProposed = row.proposedById !== null || row.proposalPurpose !== null;
-  const showProposal = wasProposed && (viewer.kind === "key" || row.proposedById === viewer.memberId);
+  const showProposal = wasProposed && (isKey(viewer) || isSelf(viewer, row.proposedById));
   return {
     id: row.id,
     kind: row.kind,
@@ -93,7 +93,9 @@ export async function listGroups(db: Db, orgId: string, viewer: Viewer, filter: 
     .where(
       and(
         eq(groups.orgId, orgId),
-        viewer.kind === "member" ? or(eq(groups.status, "active"), eq(groups.proposedById, viewer.memberId)) : undefined,
+        isKey(viewer)
+          ? undefined
+          : or(eq(groups.status, "active"), viewer.kind === "member" ? eq(groups.proposedById, viewer.memberId) : undefined),
         filter.kind ? eq(groups.kind, filter.kind) : undefined,
         filter.status ? eq(groups.status, filter.status) : undefined,
         filter.parentId ? eq(groups.parentId, filter.parentId) : undefined,

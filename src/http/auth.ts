@@ -1,16 +1,15 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+import { memberIdOf, unauthorized } from "../access/viewer.ts";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
-import type { Role } from "../auth/principal.ts";
-import { schema } from "../db/index.ts";
+import type { Principal, Role } from "../auth/principal.ts";
+import { type Db, schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
+import type { OrgContext } from "../orgs/context.ts";
 import type { AppEnv } from "./env.ts";
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
-
-const unauthorized = (detail: string) =>
-  new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="grasrot"' } });
 
 /** The bearer token of the request; undefined when there is no Authorization header. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -18,6 +17,30 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthorized("The Authorization header must be 'Bearer <key>'.");
   return match[1];
+}
+
+const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
+
+/**
+ * The caller an API key secret stands for, and the key's organisation; undefined when no
+ * active key has this secret (unknown, or revoked).
+ */
+export async function apiKeyCaller(
+  db: Db,
+  secret: string,
+): Promise<{ principal: Extract<Principal, { kind: "api_key" }>; org: OrgContext } | undefined> {
+  const [found] = await db
+    .select({
+      keyId: schema.apiKeys.id,
+      role: schema.apiKeys.role,
+      org: orgColumns,
+    })
+    .from(schema.apiKeys)
+    .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
+    .where(and(eq(schema.apiKeys.secretHash, await sha256Hex(secret)), isNull(schema.apiKeys.revokedAt)))
+    .limit(1);
+  if (!found) return undefined;
+  return { principal: { kind: "api_key", keyId: found.keyId, orgId: found.org.id, role: found.role }, org: found.org };
 }
 
 /**
@@ -29,7 +52,6 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param("org") ?? "";
   const token = bearerToken(c.req.header("Authorization"));
   const orgMissing = new ApiError("not_found", `Organisation '${slug}' was not found.`);
-  const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
 
   if (token === undefined || looksLikeMemberToken(token)) {
     const [org] = await db.select(orgColumns).from(schema.organisations).where(eq(schema.organisations.slug, slug)).limit(1);
@@ -51,26 +73,17 @@ export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
 
-  const hash = await sha256Hex(token);
-  const [found] = await db
-    .select({ keyId: schema.apiKeys.id, role: schema.apiKeys.role, ...orgColumns })
-    .from(schema.apiKeys)
-    .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
-    .where(and(eq(schema.apiKeys.secretHash, hash), isNull(schema.apiKeys.revokedAt)))
-    .limit(1);
+  const found = await apiKeyCaller(db, token);
   if (!found) throw unauthorized("The API key is not valid or has been revoked.");
-  if (found.slug !== slug) throw orgMissing;
-  c.set("principal", { kind: "api_key", keyId: found.keyId, orgId: found.id, role: found.role });
-  c.set("org", { id: found.id, slug: found.slug, timeZone: found.timeZone });
+  if (found.org.slug !== slug) throw orgMissing;
+  c.set("principal", found.principal);
+  c.set("org", found.org);
   return next();
 });
 
-/** Route guard: a member acting for themselves (member token). */
+/** Route guard: a member acting for themselves (member token); the handler reads the id with `memberIdOf`. */
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = c.get("principal");
-  if (principal.kind === "anonymous") throw unauthorized("This operation needs a member token.");
-  if (principal.kind !== "member")
-    throw new ApiError("forbidden", "This operation is for members acting for themselves, with a member token.");
+  memberIdOf(c.get("principal"));
   return next();
 });
 
@@ -83,11 +96,14 @@ export function requireRoleOrMember(minimum: Role) {
   });
 }
 
-/** Route guard: an API key of at least `minimum` role. */
-export function requireRole(minimum: Role) {
+/**
+ * Route guard: an API key of at least `minimum` role. A member token is refused with
+ * `toMembers` where the route can tell members what they do instead.
+ */
+export function requireRole(minimum: Role, toMembers = "Members cannot do this with a member token.") {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
-    if (principal.kind === "member") throw new ApiError("forbidden", "Members cannot do this with a member token.");
+    if (principal.kind === "member") throw new ApiError("forbidden", toMembers);
     if (principal.kind !== "api_key") throw unauthorized("This operation needs an API key.");
     if (rank[principal.role] < rank[minimum]) {
       throw new ApiError("forbidden", `This operation needs a key with the '${minimum}' role; this key is '${principal.role}'.`);

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { groupIdsOfMembers, membersOf, type Viewer, visibleEventIds } from "../events/visibility.ts";
+import { membersOf, type Sight, visibleEventIds } from "../events/visibility.ts";
+import { groupIdsOfMembers } from "../groups/access.ts";
 import { type Audience, audienceSql } from "./audience.ts";
 import type { ComingEvent } from "./events.ts";
 
@@ -51,7 +52,7 @@ export async function sharesBySight(db: Db, orgId: string, audience: Audience, d
 }
 
 /** Who an audience is, as a viewer: undefined for audiences that may see the event by definition (its registrants). */
-function viewerOfAudience(audience: Audience): Viewer | undefined {
+function sightOfAudience(audience: Audience): Sight | undefined {
   if (audience.type === "all_members") return membersOf([]);
   if (audience.type === "group" && audience.ref) return membersOf([audience.ref]);
   return undefined;
@@ -69,9 +70,9 @@ export async function audiencesWhoMaySee(db: Db, events: ComingEvent[], audience
     return audience.type === "all_members" && event.groupId ? [audience, { type: "group", ref: event.groupId }] : [audience];
   });
   const keyOfAudience = (audience: Audience) => `${audience.type}:${audience.ref ?? ""}`;
-  const viewers = new Map<string, Viewer>();
+  const viewers = new Map<string, Sight>();
   for (const audience of options.flat()) {
-    const viewer = viewerOfAudience(audience);
+    const viewer = sightOfAudience(audience);
     if (viewer) viewers.set(keyOfAudience(audience), viewer);
   }
   const keys = [...viewers.keys()];

@@ -1,6 +1,5 @@
-import type { Context } from "hono";
+import { memberIdOf } from "../access/viewer.ts";
 import { requireMember } from "../http/auth.ts";
-import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -27,13 +26,6 @@ import { updateMember } from "./service.ts";
 
 const tags = ["Me"];
 const base = "/v1/orgs/{org}/me";
-
-/** requireMember has run: the principal is a member. */
-function self(c: Context<AppEnv>): string {
-  const principal = c.get("principal");
-  if (principal.kind !== "member") throw new Error("requireMember did not run");
-  return principal.memberId;
-}
 
 const get = defineRoute({
   method: "get",
@@ -90,14 +82,14 @@ const exportOwn = defineRoute({
 
 export const meRoutes = createRouter()
   .openapi(get, async (c) => {
-    const { row, view } = await memberView(c.get("deps").db, c.get("org").id, self(c), clockOf(c).day);
+    const { row, view } = await memberView(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), clockOf(c).day);
     setEtag(c, row.version);
     return c.json(view, 200);
   })
   .openapi(update, async (c) => {
     const { db } = c.get("deps");
     const { now, day } = clockOf(c);
-    const id = self(c);
+    const id = memberIdOf(c.get("principal"));
     await updateMember(db, c.get("org").id, id, c.req.valid("json"), expectedVersion(c), now);
     const { row, view } = await memberView(db, c.get("org").id, id, day);
     setEtag(c, row.version);
@@ -105,9 +97,9 @@ export const meRoutes = createRouter()
   })
   .openapi(memberships, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    return c.json(await listMemberships(c.get("deps").db, self(c), limit, cursor), 200);
+    return c.json(await listMemberships(c.get("deps").db, memberIdOf(c.get("principal")), limit, cursor), 200);
   })
   .openapi(exportOwn, async (c) => {
     const { now, day } = clockOf(c);
-    return c.json(await exportMember(c.get("deps").db, c.get("org").id, self(c), now, day), 200);
+    return c.json(await exportMember(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), now, day), 200);
   });

@@ -43,6 +43,9 @@ export function inGoodStandingSql(memberId: SQL | string, day: string): SQL {
   return sql`(${periodExists(memberId, covers(day))} OR ${periodExists(memberId, inGrace(day))})`;
 }
 
+/** The same rule for a status already known. */
+export const inGoodStanding = (status: MemberStatus) => status === "current" || status === "grace";
+
 export interface Standing {
   status: MemberStatus;
   /** Kind of the period that gives the status (covering, or in grace); null when lapsed or none. */
@@ -88,8 +91,7 @@ export async function requireActiveStanding(db: Db, memberId: string, day: strin
   if (why) {
     throw new ApiError("conflict", `Cannot ${action}: ${why}.`, {
       extra: {
-        reason:
-          standing.status === "current" || standing.status === "grace" ? "membership_not_active_kind" : `membership_${standing.status}`,
+        reason: inGoodStanding(standing.status) ? "membership_not_active_kind" : `membership_${standing.status}`,
       },
     });
   }

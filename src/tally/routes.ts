@@ -1,10 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { schema } from "../db/index.ts";
-import { bearerToken } from "../http/auth.ts";
+import { apiKeyCaller, bearerToken } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
-import { sha256Hex } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
 import { CountLimitError } from "../voting/limits.ts";
 import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
@@ -32,14 +29,9 @@ const unauthorized = (detail: string) =>
 const anyApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("Authorization"));
   if (token === undefined) throw unauthorized("This operation needs an API key.");
-  const [key] = await c
-    .get("deps")
-    .db.select({ id: schema.apiKeys.id, orgId: schema.apiKeys.orgId, role: schema.apiKeys.role })
-    .from(schema.apiKeys)
-    .where(and(eq(schema.apiKeys.secretHash, await sha256Hex(token)), isNull(schema.apiKeys.revokedAt)))
-    .limit(1);
+  const key = await apiKeyCaller(c.get("deps").db, token);
   if (!key) throw unauthorized("The API key is not valid or has been revoked; /v1/tally needs an API key (not a member token).");
-  c.set("principal", { kind: "api_key", keyId: key.id, orgId: key.orgId, role: key.role });
+  c.set("principal", key.principal);
   return next();
 });
 

@@ -19,7 +19,6 @@ const webLayer: Record<string, string> = {
   "src/abuse/requests.ts": "middleware that limits requests",
   "src/members/access.ts": "route guards for member data",
   "src/members/route-parts.ts": "parts shared by the member routes",
-  "src/elections/access.ts": "route guards for elections",
   "src/jobs/schedule.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
 };
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { memberIdOf } from "../../access/viewer.ts";
 import { requireVersion } from "../../db/versions.ts";
 import { requireMember } from "../../http/auth.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../../http/etag.ts";
@@ -20,7 +21,6 @@ import {
 } from "../../http/openapi.ts";
 import { PageQuery, pageOf } from "../../http/pagination.ts";
 import { countUploadMaxBytes } from "../../tally/routes.ts";
-import { viewer } from "../access.ts";
 import {
   castBallot,
   deletePaperBatch,
@@ -32,7 +32,7 @@ import {
 } from "../ballots.ts";
 import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "../schemas.ts";
 import { getElectionRow } from "../service.ts";
-import { requestPolicy, settledElection, staffOnly } from "./common.ts";
+import { requestPolicy, settledElection, staffOnly, viewer } from "./common.ts";
 
 const tags = ["Voting"];
 const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];
@@ -167,16 +167,9 @@ export const ballotRoutes = createRouter()
   .openapi(cast, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const v = viewer(c);
+    const memberId = memberIdOf(c.get("principal"));
     const row = await settledElection(c, c.req.valid("param").id);
-    const receiptBody = await castBallot(
-      db,
-      row,
-      v.kind === "member" ? v.memberId : "",
-      c.req.valid("json").ranking,
-      org.timeZone,
-      clock.now(),
-    );
+    const receiptBody = await castBallot(db, row, memberId, c.req.valid("json").ranking, org.timeZone, clock.now());
     c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
     c.header("Cache-Control", "no-store");
     return c.json(receiptBody, 201);
@@ -219,7 +212,7 @@ export const ballotRoutes = createRouter()
     return c.json(found, 200);
   })
   .openapi(voter, async (c) => {
-    const v = viewer(c);
+    const memberId = memberIdOf(c.get("principal"));
     const row = await settledElection(c, c.req.valid("param").id);
-    return c.json(await voterStatus(c.get("deps").db, row, v.kind === "member" ? v.memberId : "", c.get("org").timeZone), 200);
+    return c.json(await voterStatus(c.get("deps").db, row, memberId, c.get("org").timeZone), 200);
   });

@@ -15,7 +15,6 @@ import {
   problems,
 } from "../../http/openapi.ts";
 import { pageOf } from "../../http/pagination.ts";
-import { viewer } from "../access.ts";
 import {
   answer,
   getCandidate,
@@ -29,7 +28,7 @@ import {
   withdraw,
 } from "../candidates.ts";
 import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "../schemas.ts";
-import { ElectionCandidateParams, settledElection } from "./common.ts";
+import { ElectionCandidateParams, settledElection, viewer } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];

@@ -1,27 +1,22 @@
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
+import { viewerOf } from "../../access/viewer.ts";
 import { requireRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { IdSchema, OrgIdParams } from "../../http/openapi.ts";
 import { localDay } from "../../lib/dates.ts";
-import { ApiError } from "../../lib/problems.ts";
 import { inlineCounter } from "../../tally/runner.ts";
-import { viewer } from "../access.ts";
 import type { CountPolicy } from "../counting.ts";
 import { settle } from "../lifecycle.ts";
 import { type ElectionRow, getElectionRow } from "../service.ts";
 
-const staffGuard = requireRole("staff");
 /** Staff only; a member is told that this is staff work rather than given the generic refusal. */
-export const staffOnly = [
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (c.get("principal").kind === "member") throw new ApiError("forbidden", "This is done by the organisation's staff, with an API key.");
-    return staffGuard(c, next);
-  }),
-];
+export const staffOnly = [requireRole("staff", "This is done by the organisation's staff, with an API key.")];
 
 /** How a request may count: with the runtime's runner; large counts only where it runs them off the event loop. */
 export const requestPolicy = (c: Context<AppEnv>): CountPolicy => ({ runner: c.get("deps").counter ?? inlineCounter, request: true });
+
+/** The caller, as the election rules see them. */
+export const viewer = (c: Context<AppEnv>) => viewerOf(c.get("principal"));
 
 /** Every route of one election reads it through here: the clock's due changes are applied first (lazy advance). */
 export async function settledElection(c: Context<AppEnv>, id: string): Promise<ElectionRow> {

@@ -1,3 +1,4 @@
+import { isKey, type Viewer } from "../../access/viewer.ts";
 import { page } from "../../db/cursors.ts";
 import { requireRole, requireRoleOrMember } from "../../http/auth.ts";
 import { expectedVersion, setEtag } from "../../http/etag.ts";
@@ -19,7 +20,6 @@ import {
 import { pageOf } from "../../http/pagination.ts";
 import { conflict } from "../../lib/problems.ts";
 import { TallyRequest } from "../../tally/schemas.ts";
-import { isKey, type Viewer, viewer } from "../access.ts";
 import { allCandidates, proposalOf } from "../candidates.ts";
 import { type StoredResult, tallyInputOf } from "../counting.ts";
 import { recount, settle, transition } from "../lifecycle.ts";
@@ -34,7 +34,7 @@ import {
   TransitionRequest,
 } from "../schemas.ts";
 import { createElection, deleteElection, type ElectionRow, listElectionRows, toElectionPublic, updateElection } from "../service.ts";
-import { requestPolicy, settledElection, staffOnly } from "./common.ts";
+import { requestPolicy, settledElection, staffOnly, viewer } from "./common.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { memberIdOf } from "../../access/viewer.ts";
 import { schema } from "../../db/index.ts";
 import { requireMember, requireRoleOrMember } from "../../http/auth.ts";
 import { expectedVersion, setEtag } from "../../http/etag.ts";
@@ -19,11 +20,10 @@ import {
 } from "../../http/openapi.ts";
 import { PageQuery, pageOf } from "../../http/pagination.ts";
 import { ApiError, notFound } from "../../lib/problems.ts";
-import { viewer } from "../access.ts";
 import { createMandate, getMandate, listMandates, updateMandateEnd } from "../mandates.ts";
 import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "../positions.ts";
 import { MandateCreate, MandatePublic, MandateQuery, MandateUpdate, PositionCreate, PositionPublic, PositionUpdate } from "../schemas.ts";
-import { staffOnly, today } from "./common.ts";
+import { staffOnly, today, viewer } from "./common.ts";
 
 const tags = ["Positions and mandates"];
 const readers = [requireRoleOrMember("readonly")];
@@ -243,8 +243,7 @@ export const positionRoutes = createRouter()
     return c.json(await listMandates(db, org.id, { memberId: id }, current, today(c), limit, cursor), 200);
   })
   .openapi(myMandates, async (c) => {
-    const v = viewer(c);
+    const memberId = memberIdOf(c.get("principal"));
     const { current, limit, cursor } = c.req.valid("query");
-    const memberId = v.kind === "member" ? v.memberId : "";
     return c.json(await listMandates(c.get("deps").db, c.get("org").id, { memberId }, current, today(c), limit, cursor), 200);
   });
