@@ -17,8 +17,8 @@ import { createDb, type Db } from "../../src/db/index.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
-import { adminKey, committedOpenApi, fixedClock } from "../helpers/app.ts";
-import { eventInput, json, type RegistrationBody } from "./helpers.ts";
+import { adminKey, committedOpenApi, fixedClock, json } from "../helpers/app.ts";
+import { eventInput, type RegistrationBody } from "./helpers.ts";
 
 let directory: string;
 let bridge: RunningHranaBridge;

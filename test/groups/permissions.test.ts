@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type TestApp, testApp } from "../helpers/app.ts";
+import { json, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
 import { type Cast, castOfCallers, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
-import { addMember, createArea, createGroup, json, keyWithRole, otherOrgAdmin } from "./helpers.ts";
+import { addMember, createArea, createGroup, keyWithRole, otherOrgAdmin } from "./helpers.ts";
 
 /**
  * The permission table of areas, groups, rosters and proposals, row by row, for every kind

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { operatorKey, type TestApp, testApp } from "./app.ts";
+import { json, operatorKey, type TestApp, testApp } from "./app.ts";
 import { createMember, createMembershipType, giveMembership, memberToken } from "./members.ts";
 
 /**
@@ -36,11 +36,6 @@ export interface Cast {
   members: Record<MemberKind, string>;
   /** The credential a kind calls with: null for anonymous; member tokens are made when asked (they expire after an hour). */
   key(kind: CallerKind): Promise<string | null>;
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as T;
 }
 
 async function newKey(t: TestApp, role: "readonly" | "staff") {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { operatorKey, problemOf, testApp } from "../helpers/app.ts";
+import { json, operatorKey, problemOf, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType, giveMembership, memberToken } from "../helpers/members.ts";
-import { insertArea, insertGroup, joinGroup, json, keyWithRole, otherOrganisationKey } from "./fixtures.ts";
+import { insertArea, insertGroup, joinGroup, keyWithRole, otherOrganisationKey } from "./fixtures.ts";
 
 /**
  * The permission table of the member routes, request by request: every action against
@@ -60,7 +60,7 @@ async function world() {
       const id = await createMember(t);
       await giveMembership(t, id, type, "2026-01-01");
       await joinGroup(t, group, id);
-      const list = await json<{ data: { id: string }[] }>(await t.request("GET", `/v1/orgs/demo/members/${id}/memberships`));
+      const list = await json<{ data: { id: string }[] }>(await t.request("GET", `/v1/orgs/demo/members/${id}/memberships`), 200);
       return { id, membershipId: list.data[0]?.id ?? "", token: await memberToken(t, id) };
     },
     keyFor(caller: Caller, target: Target): string | null {
@@ -228,10 +228,10 @@ describe("what each caller sees of a member", () => {
     const w = await world();
     const target = await w.target();
     const convener = w.keyFor("convener of this group", target);
-    const contact = await json(await w.t.request("GET", `${m}/${target.id}`, { key: convener }));
+    const contact = await json(await w.t.request("GET", `${m}/${target.id}`, { key: convener }), 200);
     expect(Object.keys(contact).sort()).toEqual(["email", "id", "memberNumber", "name", "phone", "view"]);
     expect(contact.view).toBe("contact");
-    const own = await json(await w.t.request("GET", `${m}/${target.id}`, { key: target.token }));
+    const own = await json(await w.t.request("GET", `${m}/${target.id}`, { key: target.token }), 200);
     expect(own).toMatchObject({ view: "full", status: "current" });
     expect(own).toHaveProperty("postalCode");
   });
@@ -294,6 +294,6 @@ describe("what each caller sees of a member", () => {
     const token = await memberToken(t, id);
     const response = await t.request("PATCH", "/v1/orgs/demo/me", { key: token, body: { memberNumber: "1" } });
     expect(response.status).toBe(422);
-    expect((await json(await t.request("GET", `${m}/${id}`))).memberNumber).toBe("55");
+    expect((await json(await t.request("GET", `${m}/${id}`), 200)).memberNumber).toBe("55");
   });
 });

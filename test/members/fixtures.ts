@@ -68,5 +68,3 @@ export async function memberWithToken(t: TestApp, fields: Record<string, unknown
   const id = await createMember(t, fields);
   return { id, token: await memberToken(t, id) };
 }
-
-export const json = async <T = Record<string, unknown>>(response: Response): Promise<T> => (await response.json()) as T;

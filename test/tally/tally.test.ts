@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { signMemberToken, tokenSecret } from "../../src/auth/member-tokens.ts";
-import { operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
+import { json, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 import { type ReferenceCase, rawBlt, referenceCases, referenceDir } from "../voting/reference-cases.ts";
 
 interface TallyAnswer {
@@ -39,10 +39,7 @@ async function tallyBlt(t: TestApp, text: string, query: string, key: string | n
   return t.request("POST", `/v1/tally?${query}`, { body: text, key, headers: { "Content-Type": "text/plain" } });
 }
 
-async function answerOf(response: Response): Promise<TallyAnswer> {
-  expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.json()) as TallyAnswer;
-}
+const answerOf = (response: Response) => json<TallyAnswer>(response, 200);
 
 const sorted = (values: readonly string[]) => [...values].sort();
 
