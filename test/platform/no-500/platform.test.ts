@@ -1,0 +1,4 @@
+import { noServerErrors, noServerErrorsCoverage } from "./malformed.ts";
+
+noServerErrors("platform");
+noServerErrorsCoverage();
