@@ -1,4 +1,4 @@
 import { noServerErrors, noServerErrorsCoverage } from "./malformed.ts";
 
-noServerErrors("platform");
+noServerErrors("events", "mailings", "platform");
 noServerErrorsCoverage();

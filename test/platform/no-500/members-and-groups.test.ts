@@ -1,3 +1,3 @@
 import { noServerErrors } from "./malformed.ts";
 
-noServerErrors("members");
+noServerErrors("members", "groups");
