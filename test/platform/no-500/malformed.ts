@@ -3,7 +3,7 @@
  * sent bodies and parameters of the wrong shape, type and size, with an admin key, a
  * member token and no key, and must answer with a 4xx problem (or a success).
  *
- * The operations are shared out by domain over the three files of this folder, of about
+ * The operations are shared out by domain over the two files of this folder, of about
  * equal work, so they run in parallel; each operation is one test, on a fresh database, so a
  * failure names its operation.
  */

@@ -1,4 +1,4 @@
 import { noServerErrors, noServerErrorsCoverage } from "./malformed.ts";
 
-noServerErrors("events", "mailings", "platform");
+noServerErrors("members", "mailings", "platform");
 noServerErrorsCoverage();

@@ -1,3 +1,3 @@
 import { noServerErrors } from "./malformed.ts";
 
-noServerErrors("elections");
+noServerErrors("elections", "events", "groups");

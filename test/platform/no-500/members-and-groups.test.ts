@@ -1,3 +1,0 @@
-import { noServerErrors } from "./malformed.ts";
-
-noServerErrors("members", "groups");
