@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
@@ -25,6 +26,11 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/workerd/**"],
           environment: "node",
+          // Every file has databases and ports of its own, so files can run side by side. Vitest's
+          // default, one worker fewer than the cores, would run them one at a time on two cores.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          // Projects with different numbers of workers must run in groups of their own.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -47,6 +53,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/workerd/**/*.test.ts"],
           globalSetup: ["test/workerd/global-setup.ts"],
+          sequence: { groupOrder: 1 },
         },
       },
     ],

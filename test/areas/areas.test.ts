@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 
 type Area = { id: string; name: string; code: string; postalCodeCount: number; districtGroupId: string | null };
 
 async function createArea(t: TestApp, body: Record<string, unknown>, query = ""): Promise<Area> {
   const response = await t.request("POST", `/v1/orgs/${t.org}/areas${query}`, { body });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as Area;
+  return json<Area>(response, 201);
 }
 
 async function codesOf(t: TestApp, areaId: string): Promise<string[]> {

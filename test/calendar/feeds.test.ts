@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { addToGroup, allPages, createEvent, createGroup, type EventBody, json, range } from "../events/helpers.ts";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { addToGroup, allPages, createEvent, createGroup, type EventBody, range } from "../events/helpers.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
 
 interface Seen {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createEvent, json, range, register } from "../events/helpers.ts";
+import { createEvent, range, register } from "../events/helpers.ts";
+import { json } from "../helpers/app.ts";
 import { castOfCallers, expectSeen, idsOfFeed, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testApp } from "../helpers/app.ts";
-import { base, json, tokenOf, vote, votingElection } from "./helpers.ts";
+import { json, testApp } from "../helpers/app.ts";
+import { base, tokenOf, vote, votingElection } from "./helpers.ts";
 
 interface Count {
   elected: string[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { operatorKey, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, operatorKey, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, createMembershipType, giveMembership, memberToken } from "../helpers/members.ts";
-import { activeMembers, announce, base, createElection, createPosition, json, schedule, stand, tokenOf, vote } from "./helpers.ts";
+import { activeMembers, announce, base, createElection, createPosition, schedule, stand, tokenOf, vote } from "./helpers.ts";
 
 /** Sends a request that must be refused with `status`, and checks that nothing at all was stored. */
 async function refused(t: TestApp, status: number, send: () => Promise<Response>) {

@@ -12,8 +12,8 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { startTestBridge, type TestBridge } from "../bridge/helpers.ts";
-import { adminKey, committedDocuments, fixedClock, type TestApp } from "../helpers/app.ts";
-import { base, json, tokenOf, votingElection } from "./helpers.ts";
+import { adminKey, committedDocuments, fixedClock, json, type TestApp } from "../helpers/app.ts";
+import { base, tokenOf, votingElection } from "./helpers.ts";
 
 const textOf = (statement: InStatement | [string, unknown?]) =>
   Array.isArray(statement) ? statement[0] : typeof statement === "string" ? statement : statement.sql;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testApp } from "../helpers/app.ts";
-import { announce, base, createElection, json, votingElection } from "./helpers.ts";
+import { json, testApp } from "../helpers/app.ts";
+import { announce, base, createElection, votingElection } from "./helpers.ts";
 
 interface MailingList {
   data: { kind: string; subject: string; status: string }[];

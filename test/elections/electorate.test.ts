@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, testApp } from "../helpers/app.ts";
+import { json, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, createMembershipType, giveMembership, memberToken } from "../helpers/members.ts";
-import { announce, base, createElection, day, json, stand, vote } from "./helpers.ts";
+import { announce, base, createElection, day, stand, vote } from "./helpers.ts";
 
 describe("the electorate is fixed from memberships on the cut-off day", () => {
   it("lets in everyone current or in grace on the cut-off day, and no one who joined later", async () => {

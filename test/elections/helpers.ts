@@ -1,16 +1,11 @@
 import { expect } from "vitest";
-import type { TestApp } from "../helpers/app.ts";
+import { json, type TestApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
 
 export const hour = 60 * 60 * 1000;
 export const day = 24 * hour;
 
 export const base = (t: TestApp) => `/v1/orgs/${t.org}`;
-
-export async function json<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as T;
-}
 
 /** Times relative to the test clock: nominations open now for two days, voting from day 3 to day 4. */
 export function schedule(t: TestApp) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, testApp } from "../helpers/app.ts";
+import { json, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember } from "../helpers/members.ts";
-import { activeMembers, announce, base, createElection, json, stand, tokenOf } from "./helpers.ts";
+import { activeMembers, announce, base, createElection, stand, tokenOf } from "./helpers.ts";
 
 interface Candidate {
   id: string;

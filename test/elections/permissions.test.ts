@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { json } from "../helpers/app.ts";
 import { castOfCallers, expectReachable, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
-import { announce, base, createElection, json } from "./helpers.ts";
+import { announce, base, createElection } from "./helpers.ts";
 
 /**
  * Which candidates each kind of caller finds: keys see every nomination; members see who

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { operatorKey, testApp } from "../helpers/app.ts";
+import { json, operatorKey, testApp } from "../helpers/app.ts";
 import { createActiveMember } from "../helpers/members.ts";
-import { base, createPosition, json, tokenOf } from "./helpers.ts";
+import { base, createPosition, tokenOf } from "./helpers.ts";
 
 interface Mandate {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { snapshot, testApp } from "../helpers/app.ts";
+import { json, snapshot, testApp } from "../helpers/app.ts";
 import { type Cell, cellOf, type FileImage, neighboursInTime, occurrences, readImage, treePages } from "./file-layout.ts";
-import { base, json, sha256, tokenOf, votingElection } from "./helpers.ts";
+import { base, sha256, tokenOf, votingElection } from "./helpers.ts";
 
 type T = Awaited<ReturnType<typeof testApp>>;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { advance, transitionRefusal } from "../../src/elections/machine.ts";
 import { runScheduled } from "../../src/jobs/schedule.ts";
-import { operatorKey, problemOf, testApp } from "../helpers/app.ts";
+import { json, operatorKey, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember } from "../helpers/members.ts";
-import { activeMembers, announce, base, createElection, day, type ElectionBody, hour, json, stand, tokenOf, vote } from "./helpers.ts";
+import { activeMembers, announce, base, createElection, day, type ElectionBody, hour, stand, tokenOf, vote } from "./helpers.ts";
 
 const times = { votingOpensAt: "2026-12-01T17:00:00.000Z", votingClosesAt: "2026-12-01T20:00:00.000Z" };
 

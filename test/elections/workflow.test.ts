@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, testApp } from "../helpers/app.ts";
+import { json, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember } from "../helpers/members.ts";
-import {
-  activeMembers,
-  announce,
-  base,
-  createPosition,
-  day,
-  type ElectionBody,
-  hour,
-  json,
-  schedule,
-  sha256,
-  tokenOf,
-  vote,
-} from "./helpers.ts";
+import { activeMembers, announce, base, createPosition, day, type ElectionBody, hour, schedule, sha256, tokenOf, vote } from "./helpers.ts";
 
 interface Candidate {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, testApp } from "../helpers/app.ts";
+import { json, problemOf, testApp } from "../helpers/app.ts";
 import { createMember, memberToken } from "../helpers/members.ts";
-import { allPages, createEvent, type EventBody, json, type RegistrationBody, register } from "./helpers.ts";
+import { allPages, createEvent, type EventBody, type RegistrationBody, register } from "./helpers.ts";
 
 interface Campaign {
   id: string;

@@ -17,8 +17,8 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { type RunningHranaBridge, startHranaBridge } from "../../tools/libsql-bridge/index.ts";
-import { adminKey, committedDocuments, fixedClock } from "../helpers/app.ts";
-import { eventInput, json, type RegistrationBody } from "./helpers.ts";
+import { adminKey, committedDocuments, fixedClock, json } from "../helpers/app.ts";
+import { eventInput, type RegistrationBody } from "./helpers.ts";
 
 let directory: string;
 let bridge: RunningHranaBridge;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
-import { addToGroup, createEvent, createGroup, type EventBody, eventInput, json, keyWithRole, listEvents, range } from "./helpers.ts";
+import { addToGroup, createEvent, createGroup, type EventBody, eventInput, keyWithRole, listEvents, range } from "./helpers.ts";
 
 const week = range("2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z");
 

@@ -1,5 +1,4 @@
-import { expect } from "vitest";
-import type { TestApp } from "../helpers/app.ts";
+import { json, type TestApp } from "../helpers/app.ts";
 
 export interface EventBody {
   id: string;
@@ -37,11 +36,6 @@ export interface RegistrationBody {
   member: { id: string; name: string | null };
   status: string;
   waitlistPosition: number | null;
-}
-
-export async function json<T>(response: Response, status: number): Promise<T> {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as T;
 }
 
 /** The test clock starts on 2026-11-21; events default to a week later, 18:00–20:00 Stockholm time. */

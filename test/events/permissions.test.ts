@@ -1,7 +1,8 @@
 import { describe, it } from "vitest";
 import type { TestApp } from "../helpers/app.ts";
+import { json } from "../helpers/app.ts";
 import { type Cast, castOfCallers, expectReachable, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
-import { createEvent, json, range, register } from "./helpers.ts";
+import { createEvent, range, register } from "./helpers.ts";
 
 /**
  * Which events each kind of caller finds in every list and read of events: what is in the

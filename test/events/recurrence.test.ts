@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, testApp } from "../helpers/app.ts";
-import { allPages, createEvent, createGroup, type EventBody, json, listEvents, type OccurrenceBody, range } from "./helpers.ts";
+import { json, problemOf, testApp } from "../helpers/app.ts";
+import { allPages, createEvent, createGroup, type EventBody, listEvents, type OccurrenceBody, range } from "./helpers.ts";
 
 /** First Tuesday of each month, 18:00–20:00 in Stockholm, from December 2026. */
 const monthly = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, memberToken } from "../helpers/members.ts";
 import { castOfCallers, expectReachable, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
-import { addToGroup, createEvent, createGroup, type EventBody, json, keyWithRole, type RegistrationBody, register } from "./helpers.ts";
+import { addToGroup, createEvent, createGroup, type EventBody, keyWithRole, type RegistrationBody, register } from "./helpers.ts";
 
 const open = (capacity: number | null, fields: Record<string, unknown> = {}) => ({ registration: { mode: "open", capacity }, ...fields });
 const patchRegistration = (t: TestApp, eventId: string, id: string, status: string, key?: string) =>

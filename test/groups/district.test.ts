@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, memberToken } from "../helpers/members.ts";
-import { addMember, createArea, createGroup, districtOf, type Group, json, rosterOf } from "./helpers.ts";
+import { addMember, createArea, createGroup, districtOf, type Group, rosterOf } from "./helpers.ts";
 
 type Stay = { areaId: string | null; districtGroupId: string | null; postalCode: string | null; to: string | null; reason: string };
 

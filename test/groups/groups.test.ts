@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
-import { createGroup, type Group, json } from "./helpers.ts";
+import { createGroup, type Group } from "./helpers.ts";
 
 type Page = { data: Group[]; nextCursor: string | null };
 

@@ -1,5 +1,4 @@
-import { expect } from "vitest";
-import { operatorKey, type TestApp } from "../helpers/app.ts";
+import { json, operatorKey, type TestApp } from "../helpers/app.ts";
 
 export interface Group {
   id: string;
@@ -20,11 +19,6 @@ export interface RosterEntry {
   role: string;
   joinedOn: string;
   source: string;
-}
-
-export async function json<T>(response: Response, status: number): Promise<T> {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as T;
 }
 
 export async function createArea(t: TestApp, code: string, postalCodes: string[], key?: string): Promise<string> {

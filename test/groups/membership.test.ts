@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, createMembershipType, giveMembership, memberToken } from "../helpers/members.ts";
-import { addMember, createGroup, json, keyWithRole, type RosterEntry, rosterOf } from "./helpers.ts";
+import { addMember, createGroup, keyWithRole, type RosterEntry, rosterOf } from "./helpers.ts";
 
 type Problem = Awaited<ReturnType<typeof problemOf>> & { reason?: string };
 type Record_ = { memberId: string; role: string; source: string; joinedOn: string; leftOn: string | null };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, memberToken } from "../helpers/members.ts";
-import { createArea, type Group, json, rosterOf } from "./helpers.ts";
+import { createArea, type Group, rosterOf } from "./helpers.ts";
 
 async function propose(t: TestApp, token: string, body: Record<string, unknown> = {}) {
   return t.request("POST", "/v1/orgs/demo/groups/proposals", {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import type { EmbeddedOptions } from "../../src/db/embedded.ts";
@@ -95,6 +95,12 @@ export async function settledRequest(app: TestApp["app"], path: string, init: Re
   const response = await app.request(path, init, env, executionCtx);
   await Promise.all(pending);
   return response;
+}
+
+/** The JSON body of a response that must have `status`; any other status fails, showing the body. */
+export async function json<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
+  expect(response.status, await response.clone().text()).toBe(status);
+  return (await response.json()) as T;
 }
 
 /** Reads a problem response and checks the parts every problem must have. */

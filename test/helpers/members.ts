@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { signMemberToken, tokenSecret } from "../../src/auth/member-tokens.ts";
-import type { TestApp } from "./app.ts";
+import { json, type TestApp } from "./app.ts";
 
 let counter = 0;
 
@@ -10,8 +10,7 @@ export async function createMember(t: TestApp, fields: Record<string, unknown> =
   const response = await t.request("POST", `/v1/orgs/${t.org}/members`, {
     body: { name: `Member ${counter}`, email: `member${counter}@example.org`, postalCode: "11455", ...fields },
   });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  return (await json<{ id: string }>(response, 201)).id;
 }
 
 /** A membership type through the API; kind active unless told otherwise. */
@@ -27,8 +26,7 @@ export async function createMembershipType(t: TestApp, fields: Record<string, un
       ...fields,
     },
   });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  return (await json<{ id: string }>(response, 201)).id;
 }
 
 /** Gives a member a membership starting on `startsOn` (default: the test clock's day). */

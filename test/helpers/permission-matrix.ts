@@ -1,28 +1,38 @@
 import { expect } from "vitest";
-import { operatorKey, type TestApp, testApp } from "./app.ts";
+import { json, operatorKey, problemOf, type TestApp, testApp } from "./app.ts";
 import { createMember, createMembershipType, giveMembership, memberToken } from "./members.ts";
 
 /**
  * A permission matrix: every kind of caller against one list, feed or read, asserting what
- * each finds in the body — exactly these things, and nothing else — not only the status.
+ * each finds in the body — exactly these things, and nothing else — not only the status;
+ * and against one action, asserting the status each gets (`expectStatuses`).
  *
  * The cast is one organisation with two groups and a member of every standing around the
  * first group ("the group"):
  *
- * | kind           | membership on the test day (2026-11-21)  | in the group             |
- * | -------------- | ---------------------------------------- | ------------------------ |
- * | `convener`     | current                                  | convener                 |
- * | `groupMember`  | current                                  | member                   |
- * | `otherMember`  | current                                  | no (member of the other) |
- * | `graceMember`  | in its grace period                      | member                   |
- * | `lapsedMember` | lapsed (ended 2025, grace over)          | still convener on the roster, from when it was current |
- * | `noneMember`   | none: a contact who signed in            | no                       |
+ * | kind            | membership on the test day (2026-11-21)  | in the group               |
+ * | --------------- | ---------------------------------------- | -------------------------- |
+ * | `convener`      | current                                  | convener                   |
+ * | `groupMember`   | current                                  | member                     |
+ * | `otherConvener` | current                                  | no (convener of the other) |
+ * | `otherMember`   | current                                  | no (member of the other)   |
+ * | `graceMember`   | in its grace period                      | member                     |
+ * | `lapsedMember`  | lapsed (ended 2025, grace over)          | still convener on the roster, from when it was current |
+ * | `noneMember`    | none: a contact who signed in            | no                         |
  *
  * plus `anonymous` (no credential), `readonly`, `staff` and `admin` keys, and `otherOrgAdmin`,
  * the admin key of a second organisation.
  */
 
-export const memberKinds = ["convener", "groupMember", "otherMember", "graceMember", "lapsedMember", "noneMember"] as const;
+export const memberKinds = [
+  "convener",
+  "groupMember",
+  "otherConvener",
+  "otherMember",
+  "graceMember",
+  "lapsedMember",
+  "noneMember",
+] as const;
 export type MemberKind = (typeof memberKinds)[number];
 export const keyKinds = ["readonly", "staff", "admin", "otherOrgAdmin"] as const;
 export const callerKinds = ["anonymous", ...keyKinds, ...memberKinds] as const;
@@ -36,11 +46,13 @@ export interface Cast {
   members: Record<MemberKind, string>;
   /** The credential a kind calls with: null for anonymous; member tokens are made when asked (they expire after an hour). */
   key(kind: CallerKind): Promise<string | null>;
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as T;
+  /** A request to the app with the credential of a kind. */
+  request(
+    kind: CallerKind,
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 async function newKey(t: TestApp, role: "readonly" | "staff") {
@@ -77,17 +89,20 @@ export async function castOfCallers(given?: TestApp): Promise<Cast> {
   const members: Record<MemberKind, string> = {
     convener: await member("Convener"),
     groupMember: await member("Group member"),
+    otherConvener: await member("Other convener"),
     otherMember: await member("Other member"),
     graceMember: await member("Grace member"),
     lapsedMember,
     noneMember: await member("No membership"),
   };
-  for (const kind of ["convener", "groupMember", "otherMember"] as const) await giveMembership(t, members[kind], type, "2026-01-01");
+  for (const kind of ["convener", "groupMember", "otherConvener", "otherMember"] as const)
+    await giveMembership(t, members[kind], type, "2026-01-01");
   // 2025 ended with a year's grace: still in grace on the test day.
   await giveMembership(t, members.graceMember, longGrace, "2025-01-01");
   await addToGroup(t, group, members.convener, "convener");
   await addToGroup(t, group, members.groupMember, "member");
   await addToGroup(t, group, members.graceMember, "member");
+  await addToGroup(t, otherGroup, members.otherConvener, "convener");
   await addToGroup(t, otherGroup, members.otherMember, "member");
 
   const other = await t.request("POST", "/v1/orgs", { key: operatorKey, body: { slug: "other", name: "Other organisation" } });
@@ -97,22 +112,26 @@ export async function castOfCallers(given?: TestApp): Promise<Cast> {
     admin: t.adminKey,
     otherOrgAdmin: (await json<{ adminKey: { secret: string } }>(other, 201)).adminKey.secret,
   };
+  const key = async (kind: CallerKind) => {
+    if (kind === "anonymous") return null;
+    if ((memberKinds as readonly string[]).includes(kind)) return memberToken(t, members[kind as MemberKind]);
+    return keys[kind as (typeof keyKinds)[number]];
+  };
   return {
     t,
     group,
     otherGroup,
     members,
-    async key(kind) {
-      if (kind === "anonymous") return null;
-      if ((memberKinds as readonly string[]).includes(kind)) return memberToken(t, members[kind as MemberKind]);
-      return keys[kind as (typeof keyKinds)[number]];
-    },
+    key,
+    request: async (kind, method, path, options = {}) => t.request(method, path, { ...options, key: await key(kind) }),
   };
 }
 
 /** What a caller should get: the labels of exactly the things in the body, or a refusal's status. */
 export type Seen = readonly string[] | number;
 export type Matrix = Partial<Record<CallerKind, Seen>>;
+/** What each caller should get from an action: a status. */
+export type StatusMatrix = Partial<Record<CallerKind, number>>;
 
 /** Names the things of a test, so a failing matrix reads as labels; anything unnamed shows as its raw id. */
 export type Labels = Record<string, string>;
@@ -160,6 +179,28 @@ export async function expectReachable(cast: Cast, targets: Record<string, (key: 
   }
   const want = Object.fromEntries(Object.entries(expected).map(([kind, seen]) => [kind, normalise(seen)]));
   expect(got).toEqual(want);
+}
+
+/**
+ * What each caller gets from one action, by status: for writes, and for routes refused to some
+ * callers as a whole. Each caller of `expected` acts in turn (give each its own target when the
+ * action changes it), every status is compared at once, and a refusal must be a problem
+ * document. The callers are the cast's kinds or, for an action about the caller's own target
+ * (`self`), any names the test gives.
+ */
+export async function expectStatuses<Caller extends string = CallerKind>(
+  act: (caller: Caller) => Promise<Response>,
+  expected: Partial<Record<Caller, number>>,
+) {
+  const got: Partial<Record<Caller, number>> = {};
+  const notProblems: string[] = [];
+  for (const caller of Object.keys(expected) as Caller[]) {
+    const response = await act(caller);
+    got[caller] = response.status;
+    if (response.status >= 400) await problemOf(response).catch((error: Error) => notProblems.push(`${caller}: ${error.message}`));
+  }
+  expect(got).toEqual(expected);
+  expect(notProblems, "every refusal is a problem document").toEqual([]);
 }
 
 /** The ids of a one-page JSON list (`data[].<field>`); a list that pages here is a mistake in the test. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { reassign } from "../../src/members/district.ts";
-import { snapshot, testApp } from "../helpers/app.ts";
+import { json, snapshot, testApp } from "../helpers/app.ts";
 import { createMember, memberToken } from "../helpers/members.ts";
-import { insertArea, insertGroup, json } from "./fixtures.ts";
+import { insertArea, insertGroup } from "./fixtures.ts";
 
 const members = "/v1/orgs/demo/members";
 type Stay = {
@@ -29,8 +29,8 @@ describe("district assignment", () => {
     const t = await testApp();
     const c = await city(t);
     const id = await createMember(t, { postalCode: "115 20" });
-    expect(await json(await t.request("GET", `${members}/${id}`))).toMatchObject({ areaId: c.east, districtGroupId: c.northEast });
-    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`));
+    expect(await json(await t.request("GET", `${members}/${id}`), 200)).toMatchObject({ areaId: c.east, districtGroupId: c.northEast });
+    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`), 200);
     expect(history.data).toEqual([
       expect.objectContaining({ areaId: c.east, districtGroupId: c.northEast, postalCode: "115 20", to: null, reason: "created" }),
     ]);
@@ -43,13 +43,13 @@ describe("district assignment", () => {
     t.clock.advance(60_000);
     const moved = await t.request("PATCH", `${members}/${id}`, { body: { street: "Hornsgatan 1", postalCode: "11860" } });
     expect(moved.status).toBe(200);
-    expect(await json(moved)).toMatchObject({ areaId: c.south, districtGroupId: c.southGroup });
+    expect(await json(moved, 200)).toMatchObject({ areaId: c.south, districtGroupId: c.southGroup });
     t.clock.advance(60_000);
     await t.request("PATCH", `${members}/${id}`, { body: { postalCode: "99999" } });
     t.clock.advance(60_000);
     await t.request("PATCH", `${members}/${id}`, { body: { street: "Other street 2" } }); // same postal code: no move
 
-    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`));
+    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`), 200);
     expect(
       history.data.map(({ areaId, districtGroupId, postalCode, reason }) => ({ areaId, districtGroupId, postalCode, reason })),
     ).toEqual([
@@ -61,7 +61,7 @@ describe("district assignment", () => {
     expect(latest?.to).toBeNull();
     expect(middle?.to).toBe(latest?.from);
     expect(first?.to).toBe(middle?.from);
-    expect(await json(await t.request("GET", `${members}/${id}`))).toMatchObject({ areaId: null, districtGroupId: null });
+    expect(await json(await t.request("GET", `${members}/${id}`), 200)).toMatchObject({ areaId: null, districtGroupId: null });
   });
 
   it("stays put when the postal code is written differently but is the same", async () => {
@@ -69,7 +69,7 @@ describe("district assignment", () => {
     await city(t);
     const id = await createMember(t, { postalCode: "11455" });
     await t.request("PATCH", `${members}/${id}`, { body: { postalCode: "114 55" } });
-    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`));
+    const history = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${id}/district-history`), 200);
     expect(history.data).toHaveLength(1);
   });
 
@@ -80,7 +80,7 @@ describe("district assignment", () => {
     const token = await memberToken(t, id);
     const response = await t.request("PATCH", "/v1/orgs/demo/me", { key: token, body: { postalCode: "11861", city: "Stockholm" } });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ areaId: c.south, districtGroupId: c.southGroup, city: "Stockholm" });
+    expect(await json(response, 200)).toMatchObject({ areaId: c.south, districtGroupId: c.southGroup, city: "Stockholm" });
   });
 
   it("does not move anybody when an update is rejected", async () => {
@@ -108,11 +108,11 @@ describe("district assignment", () => {
     t.clock.advance(60_000);
     const orgId = String((await t.database.client.execute("SELECT id FROM organisations WHERE slug = 'demo'")).rows[0]?.id);
     await reassign(t.db, orgId, { areaIds: [c.north, c.south] }, "areas_changed", t.clock.now());
-    const views = await Promise.all(ids.map(async (id) => json<{ areaId: string }>(await t.request("GET", `${members}/${id}`))));
+    const views = await Promise.all(ids.map(async (id) => json<{ areaId: string }>(await t.request("GET", `${members}/${id}`), 200)));
     expect(views.map((v) => v.areaId)).toEqual([c.south, c.north, c.north]);
-    const moved = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${ids[1]}/district-history`));
+    const moved = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${ids[1]}/district-history`), 200);
     expect(moved.data.map((s) => s.reason)).toEqual(["areas_changed", "created"]);
-    const stayed = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${ids[0]}/district-history`));
+    const stayed = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${ids[0]}/district-history`), 200);
     expect(stayed.data).toHaveLength(1);
   });
 });

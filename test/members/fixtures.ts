@@ -56,17 +56,8 @@ export async function keyWithRole(t: TestApp, role: "admin" | "staff" | "readonl
   return ((await response.json()) as { secret: string }).secret;
 }
 
-/** A second organisation and its admin key. */
-export async function otherOrganisationKey(t: TestApp, operatorKey: string): Promise<string> {
-  const response = await t.request("POST", "/v1/orgs", { key: operatorKey, body: { slug: "other", name: "Other organisation" } });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { adminKey: { secret: string } }).adminKey.secret;
-}
-
 /** A member with a token of their own. */
 export async function memberWithToken(t: TestApp, fields: Record<string, unknown> = {}) {
   const id = await createMember(t, fields);
   return { id, token: await memberToken(t, id) };
 }
-
-export const json = async <T = Record<string, unknown>>(response: Response): Promise<T> => (await response.json()) as T;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType } from "../helpers/members.ts";
-import { insertArea, insertGroup, json } from "./fixtures.ts";
+import { insertArea, insertGroup } from "./fixtures.ts";
 
 const members = "/v1/orgs/demo/members";
 const header =
@@ -30,7 +30,7 @@ type Member = {
   status: string;
   postalCode: string | null;
 };
-const listAll = async (t: TestApp) => (await json<{ data: Member[] }>(await t.request("GET", `${members}?limit=200`))).data;
+const listAll = async (t: TestApp) => (await json<{ data: Member[] }>(await t.request("GET", `${members}?limit=200`), 200)).data;
 
 describe("CSV import", () => {
   it("creates members with their memberships, assigning districts and numbers", async () => {
@@ -47,7 +47,7 @@ describe("CSV import", () => {
       ),
     );
     expect(response.status, await response.clone().text()).toBe(200);
-    expect(await json(response)).toEqual({ created: 3, updated: 0, unchanged: 0, memberships: 2, payments: 0, dryRun: false });
+    expect(await json(response, 200)).toEqual({ created: 3, updated: 0, unchanged: 0, memberships: 2, payments: 0, dryRun: false });
     const list = await listAll(t);
     expect(list.map((m) => [m.name, m.memberNumber, m.status])).toEqual([
       ["Berg, Anna", "10", "current"],
@@ -55,7 +55,7 @@ describe("CSV import", () => {
       ["Cecilia Ström", "12", "lapsed"],
     ]);
     expect(list[0]).toMatchObject({ areaId: area, postalCode: "114 55", country: "SE", phone: "+46 70 1" });
-    const history = await json<{ data: { reason: string }[] }>(await t.request("GET", `${members}/${list[0]?.id}/district-history`));
+    const history = await json<{ data: { reason: string }[] }>(await t.request("GET", `${members}/${list[0]?.id}/district-history`), 200);
     expect(history.data.map((s) => s.reason)).toEqual(["import"]);
   });
 
@@ -67,10 +67,10 @@ describe("CSV import", () => {
       "Anna,anna@example.org,Active,2026-01-01,2026-01-05",
       "Bo,bo@example.org,,,",
     );
-    expect(await json(await importCsv(t, file))).toMatchObject({ created: 2, memberships: 1 });
+    expect(await json(await importCsv(t, file), 200)).toMatchObject({ created: 2, memberships: 1 });
     const before = await snapshot(t.database);
     const again = await importCsv(t, file);
-    expect(await json(again)).toEqual({ created: 0, updated: 0, unchanged: 2, memberships: 0, payments: 0, dryRun: false });
+    expect(await json(again, 200)).toEqual({ created: 0, updated: 0, unchanged: 2, memberships: 0, payments: 0, dryRun: false });
     expect(await snapshot(t.database)).toBe(before);
   });
 
@@ -92,13 +92,13 @@ describe("CSV import", () => {
       t,
       csv("member_number,name,email,phone,postal_code", "5,Anna Berg,,,11860", "77,Bo,BO@example.org,,", "7,Cilla,cilla@example.org,,"),
     );
-    expect(await json(response)).toMatchObject({ created: 0, updated: 2, unchanged: 1 });
-    const anna = await json<Member>(await t.request("GET", `${members}/${byNumber}`));
+    expect(await json(response, 200)).toMatchObject({ created: 0, updated: 2, unchanged: 1 });
+    const anna = await json<Member>(await t.request("GET", `${members}/${byNumber}`), 200);
     expect(anna).toMatchObject({ name: "Anna Berg", email: "anna@example.org", phone: "08-1", postalCode: "11860", areaId: south });
-    const bo = await json<Member>(await t.request("GET", `${members}/${byEmail}`));
+    const bo = await json<Member>(await t.request("GET", `${members}/${byEmail}`), 200);
     expect(bo).toMatchObject({ memberNumber: "77", email: "BO@example.org", areaId: north });
-    expect((await json<Member>(await t.request("GET", `${members}/${untouched}`))).memberNumber).toBe("7");
-    const history = await json<{ data: { reason: string }[] }>(await t.request("GET", `${members}/${byNumber}/district-history`));
+    expect((await json<Member>(await t.request("GET", `${members}/${untouched}`), 200)).memberNumber).toBe("7");
+    const history = await json<{ data: { reason: string }[] }>(await t.request("GET", `${members}/${byNumber}/district-history`), 200);
     expect(history.data.map((s) => s.reason)).toEqual(["import", "created"]);
   });
 
@@ -120,10 +120,11 @@ describe("CSV import", () => {
       t,
       csv("email,membership_type,membership_starts_on,paid_at,payment_reference", "a@example.org,Active,2026-01-01,2026-02-01,Bank 42"),
     );
-    expect(await json(ok)).toMatchObject({ unchanged: 1, memberships: 0, payments: 1 });
+    expect(await json(ok, 200)).toMatchObject({ unchanged: 1, memberships: 0, payments: 1 });
     const [member] = await listAll(t);
     const periods = await json<{ data: { paidAt: string; paymentReference: string }[] }>(
       await t.request("GET", `${members}/${member?.id}/memberships`),
+      200,
     );
     expect(periods.data).toEqual([expect.objectContaining({ paidAt: "2026-02-01", paymentReference: "Bank 42" })]);
   });
@@ -215,7 +216,7 @@ describe("CSV import", () => {
     const t = await testApp();
     const before = await snapshot(t.database);
     const response = await importCsv(t, csv("name,email", "A,a@example.org", "B,b@example.org"), "?dryRun=true");
-    expect(await json(response)).toMatchObject({ created: 2, dryRun: true });
+    expect(await json(response, 200)).toMatchObject({ created: 2, dryRun: true });
     expect(await snapshot(t.database)).toBe(before);
   });
 
@@ -224,7 +225,7 @@ describe("CSV import", () => {
     await createMember(t, { memberNumber: "100" });
     const rows = Array.from({ length: 250 }, (_, i) => (i === 5 ? `500,Given,given@example.org` : `,Person ${i},p${i}@example.org`));
     const response = await importCsv(t, csv("member_number,name,email", ...rows));
-    expect(await json(response)).toMatchObject({ created: 250 });
+    expect(await json(response, 200)).toMatchObject({ created: 250 });
     const numbers = (await t.database.client.execute("SELECT member_number FROM members")).rows.map((r) => Number(r.member_number));
     expect(new Set(numbers).size).toBe(251);
     const assigned = numbers.filter((n) => n !== 100 && n !== 500).sort((a, b) => a - b);
@@ -246,7 +247,7 @@ describe("CSV import", () => {
     expect(twoMiB.length).toBeGreaterThan(2 * 1024 * 1024);
     const accepted = await importCsv(t, twoMiB, "?dryRun=true");
     expect(accepted.status).toBe(200);
-    expect(await json(accepted)).toMatchObject({ created: 11_000 });
+    expect(await json(accepted, 200)).toMatchObject({ created: 11_000 });
     const tooBig = await importCsv(t, `name,email\r\n${"x".repeat(11 * 1024 * 1024)}\r\n`);
     expect(tooBig.status).toBe(413);
     expect((await problemOf(tooBig)).code).toBe("payload_too_large");
@@ -254,7 +255,7 @@ describe("CSV import", () => {
 
   it("accepts a file with only a header, changing nothing", async () => {
     const t = await testApp();
-    expect(await json(await importCsv(t, "name,email\r\n"))).toEqual({
+    expect(await json(await importCsv(t, "name,email\r\n"), 200)).toEqual({
       created: 0,
       updated: 0,
       unchanged: 0,
@@ -296,7 +297,7 @@ describe("CSV export", () => {
 
     const before = await snapshot(t.database);
     const reimport = await importCsv(t, text);
-    expect(await json(reimport)).toEqual({ created: 0, updated: 0, unchanged: 2, memberships: 0, payments: 0, dryRun: false });
+    expect(await json(reimport, 200)).toEqual({ created: 0, updated: 0, unchanged: 2, memberships: 0, payments: 0, dryRun: false });
     expect(await snapshot(t.database)).toBe(before);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType, giveMembership } from "../helpers/members.ts";
-import { insertArea, insertGroup, json } from "./fixtures.ts";
+import { insertArea, insertGroup } from "./fixtures.ts";
 
 const path = "/v1/orgs/demo/members";
 type Member = Record<string, unknown> & { id: string; memberNumber: string; status: string };
@@ -12,7 +12,7 @@ describe("creating members", () => {
     const t = await testApp();
     const response = await t.request("POST", path, { body: { name: "Ada Lind", email: "ada@example.org", postalCode: "11455" } });
     expect(response.status).toBe(201);
-    const body = await json<Member>(response);
+    const body = await json<Member>(response, 201);
     expect(body).toMatchObject({
       view: "full",
       name: "Ada Lind",
@@ -26,7 +26,7 @@ describe("creating members", () => {
     });
     expect(response.headers.get("Location")).toBe(`${path}/${body.id}`);
     expect(response.headers.get("ETag")).toBe('"1"');
-    expect(await json(await t.request("GET", `${path}/${body.id}`))).toEqual(body);
+    expect(await json(await t.request("GET", `${path}/${body.id}`), 200)).toEqual(body);
   });
 
   it("keeps every personal field given", async () => {
@@ -43,7 +43,7 @@ describe("creating members", () => {
       consents: { newsletters: false, campaignNews: false },
       memberNumber: "A-17",
     };
-    const body = await json<Member>(await t.request("POST", path, { body: fields }));
+    const body = await json<Member>(await t.request("POST", path, { body: fields }), 201);
     expect(body).toMatchObject({ ...fields, country: "SE", consents: { newsletters: false, meetingSummons: true, campaignNews: false } });
   });
 
@@ -67,11 +67,11 @@ describe("creating members", () => {
 
   it("assigns the next number above the highest numeric one when none is given", async () => {
     const t = await testApp();
-    const first = await json<Member>(await t.request("GET", `${path}/${await createMember(t)}`));
+    const first = await json<Member>(await t.request("GET", `${path}/${await createMember(t)}`), 200);
     expect(first.memberNumber).toBe("1");
     await createMember(t, { memberNumber: "0041" });
     await createMember(t, { memberNumber: "B-9000" });
-    const next = await json<Member>(await t.request("GET", `${path}/${await createMember(t)}`));
+    const next = await json<Member>(await t.request("GET", `${path}/${await createMember(t)}`), 200);
     expect(next.memberNumber).toBe("42");
   });
 
@@ -81,7 +81,7 @@ describe("creating members", () => {
       Array.from({ length: 8 }, (_, i) => t.request("POST", path, { body: { name: `Racer ${i}`, email: `racer${i}@example.org` } })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
-    const numbers = (await Promise.all(responses.map((r) => json<Member>(r)))).map((m) => m.memberNumber);
+    const numbers = (await Promise.all(responses.map((r) => json<Member>(r, 201)))).map((m) => m.memberNumber);
     expect(new Set(numbers).size).toBe(8);
     expect(numbers.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
@@ -120,7 +120,7 @@ describe("updating members", () => {
     const response = await t.request("PATCH", `${path}/${id}`, { body: { name: "New Name", phone: null }, headers: { "If-Match": '"1"' } });
     expect(response.status).toBe(200);
     expect(response.headers.get("ETag")).toBe('"2"');
-    expect(await json(response)).toMatchObject({ name: "New Name", phone: null });
+    expect(await json(response, 200)).toMatchObject({ name: "New Name", phone: null });
     const before = await snapshot(t.database);
     const stale = await t.request("PATCH", `${path}/${id}`, { body: { name: "Lost Update" }, headers: { "If-Match": '"1"' } });
     expect(stale.status).toBe(412);
@@ -135,7 +135,7 @@ describe("updating members", () => {
     expect((await t.request("PATCH", `${path}/${id}`, { body: { memberNumber: "7" } })).status).toBe(409);
     const own = await t.request("PATCH", `${path}/${id}`, { body: { email: "MINE@example.org" } });
     expect(own.status).toBe(200);
-    expect((await json(own)).email).toBe("MINE@example.org");
+    expect((await json(own, 200)).email).toBe("MINE@example.org");
   });
 
   it("answers 404 for an unknown member and 422 for a malformed id", async () => {
@@ -147,7 +147,7 @@ describe("updating members", () => {
 
 describe("listing and searching members", () => {
   async function names(t: Awaited<ReturnType<typeof testApp>>, query: string) {
-    const page = await json<Page>(await t.request("GET", `${path}${query}`));
+    const page = await json<Page>(await t.request("GET", `${path}${query}`), 200);
     return page.data.map((m) => m.name);
   }
 
@@ -158,7 +158,7 @@ describe("listing and searching members", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await json<Page>(await t.request("GET", `${path}?limit=2${cursor ? `&cursor=${cursor}` : ""}`));
+      const page: Page = await json<Page>(await t.request("GET", `${path}?limit=2${cursor ? `&cursor=${cursor}` : ""}`), 200);
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((m) => m.name as string));
       cursor = page.nextCursor;
@@ -188,7 +188,7 @@ describe("listing and searching members", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await json<Page>(await t.request("GET", `${path}?q=kim&limit=3${cursor ? `&cursor=${cursor}` : ""}`));
+      const page: Page = await json<Page>(await t.request("GET", `${path}?q=kim&limit=3${cursor ? `&cursor=${cursor}` : ""}`), 200);
       seen.push(...page.data.map((m) => m.name as string));
       cursor = page.nextCursor;
     } while (cursor);
@@ -222,7 +222,7 @@ describe("listing and searching members", () => {
     expect(await names(t, `?typeId=${active}`)).toEqual(["Current", "Lapsed", "Not yet", "Switched"]);
     expect(await names(t, `?typeId=${supporting}`)).toEqual(["Grace"]);
     expect(await names(t, `?typeId=${active}&status=current`)).toEqual(["Current", "Switched"]);
-    const switchedView = await json<Member>(await t.request("GET", `${path}/${switched}`));
+    const switchedView = await json<Member>(await t.request("GET", `${path}/${switched}`), 200);
     expect(switchedView.membership).toMatchObject({ typeId: active, startsOn: "2026-01-01", kind: "active" });
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType } from "../helpers/members.ts";
-import { json } from "./fixtures.ts";
 
 const members = "/v1/orgs/demo/members";
 type Membership = { id: string; startsOn: string; endsOn: string; graceUntil: string; kind: string; fee: unknown; paidAt: string | null };
@@ -9,10 +8,10 @@ type Membership = { id: string; startsOn: string; endsOn: string; graceUntil: st
 async function addMembership(t: TestApp, memberId: string, body: Record<string, unknown>) {
   const response = await t.request("POST", `${members}/${memberId}/memberships`, { body });
   expect(response.status, await response.clone().text()).toBe(201);
-  return json<Membership>(response);
+  return json<Membership>(response, 201);
 }
 
-const statusOf = async (t: TestApp, id: string) => (await json<{ status: string }>(await t.request("GET", `${members}/${id}`))).status;
+const statusOf = async (t: TestApp, id: string) => (await json<{ status: string }>(await t.request("GET", `${members}/${id}`), 200)).status;
 
 describe("memberships", () => {
   it("makes the member current, as the contract says", async () => {
@@ -21,10 +20,10 @@ describe("memberships", () => {
     const id = await createMember(t);
     const response = await t.request("POST", `${members}/${id}/memberships`, { body: { typeId: type, startsOn: "2026-03-01" } });
     expect(response.status).toBe(201);
-    const body = await json<Membership>(response);
+    const body = await json<Membership>(response, 201);
     expect(response.headers.get("Location")).toBe(`${members}/${id}/memberships/${body.id}`);
     expect(await statusOf(t, id)).toBe("current");
-    expect(await json(await t.request("GET", `${members}/${id}/memberships/${body.id}`))).toEqual(body);
+    expect(await json(await t.request("GET", `${members}/${id}/memberships/${body.id}`), 200)).toEqual(body);
   });
 
   it("moves current → grace → lapsed with the clock, on the organisation's local day", async () => {
@@ -156,8 +155,12 @@ describe("memberships", () => {
       body: { paidAt: "2026-01-05T10:30:00+01:00", paymentReference: "Swish 4711" },
     });
     expect(paid.status).toBe(200);
-    expect(await json(paid)).toMatchObject({ paidAt: "2026-01-05T09:30:00.000Z", paymentReference: "Swish 4711", startsOn: "2026-01-01" });
-    const cleared = await json(await t.request("PATCH", `${members}/${id}/memberships/${m.id}`, { body: { paymentReference: null } }));
+    expect(await json(paid, 200)).toMatchObject({
+      paidAt: "2026-01-05T09:30:00.000Z",
+      paymentReference: "Swish 4711",
+      startsOn: "2026-01-01",
+    });
+    const cleared = await json(await t.request("PATCH", `${members}/${id}/memberships/${m.id}`, { body: { paymentReference: null } }), 200);
     expect(cleared).toMatchObject({ paidAt: "2026-01-05T09:30:00.000Z", paymentReference: null });
     expect((await t.request("PATCH", `${members}/${id}/memberships/${m.id}`, { body: { endsOn: "2030-01-01" } })).status).toBe(422);
   });
@@ -177,9 +180,13 @@ describe("memberships", () => {
     const type = await createMembershipType(t);
     const id = await createMember(t);
     for (const year of [2024, 2026, 2025]) await addMembership(t, id, { typeId: type, startsOn: `${year}-01-01` });
-    const first = await json<{ data: Membership[]; nextCursor: string }>(await t.request("GET", `${members}/${id}/memberships?limit=2`));
+    const first = await json<{ data: Membership[]; nextCursor: string }>(
+      await t.request("GET", `${members}/${id}/memberships?limit=2`),
+      200,
+    );
     const rest = await json<{ data: Membership[]; nextCursor: null }>(
       await t.request("GET", `${members}/${id}/memberships?limit=2&cursor=${first.nextCursor}`),
+      200,
     );
     expect([...first.data, ...rest.data].map((m) => m.startsOn)).toEqual(["2026-01-01", "2025-01-01", "2024-01-01"]);
     expect(rest.nextCursor).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { json, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType, memberToken } from "../helpers/members.ts";
-import { insertArea, insertGroup, joinGroup, json } from "./fixtures.ts";
+import { insertArea, insertGroup, joinGroup } from "./fixtures.ts";
 
 const members = "/v1/orgs/demo/members";
 const person = {
@@ -51,7 +51,7 @@ describe("export of a member's data", () => {
       groupMemberships: { groupId: string; role: string }[];
       signInCodes: Record<string, unknown>[];
       exportedAt: string;
-    }>(response);
+    }>(response, 200);
     expect(data.exportedAt).toBe(t.clock.now().toISOString());
     expect(data.member).toMatchObject({ ...person, postalCode: "11455", id, status: "current", areaId: area });
     expect(data.memberships.map((m) => m.paymentReference)).toEqual(["Swish Signe Vallgren 4711", "OCR 99887766"]);
@@ -66,8 +66,8 @@ describe("export of a member's data", () => {
   it("gives a member their own data through /me/export", async () => {
     const t = await testApp();
     const { id } = await fullMember(t);
-    const own = await json(await t.request("GET", "/v1/orgs/demo/me/export", { key: await memberToken(t, id) }));
-    const staff = await json(await t.request("GET", `${members}/${id}/export`));
+    const own = await json(await t.request("GET", "/v1/orgs/demo/me/export", { key: await memberToken(t, id) }), 200);
+    const staff = await json(await t.request("GET", `${members}/${id}/export`), 200);
     expect(own).toEqual(staff);
   });
 });
@@ -146,7 +146,7 @@ describe("erasure", () => {
       body: { name: "Replay Rut", email: "rut@example.org" },
       headers: { "Idempotency-Key": "create-rut" },
     });
-    const { id } = await json<{ id: string }>(created);
+    const { id } = await json<{ id: string }>(created, 201);
     expect(await snapshot(t.database)).toContain("Replay Rut");
     expect((await t.request("DELETE", `${members}/${id}`)).status).toBe(204);
     expect(await snapshot(t.database)).not.toContain("Replay Rut");
@@ -168,9 +168,9 @@ describe("erasure", () => {
     }
     expect((await t.request("PATCH", `${members}/${id}`, { body: { name: "Back" } })).status).toBe(404);
     expect((await t.request("DELETE", `${members}/${id}`)).status).toBe(404);
-    const search = await json<{ data: { name: string }[] }>(await t.request("GET", `${members}?q=signe`));
+    const search = await json<{ data: { name: string }[] }>(await t.request("GET", `${members}?q=signe`), 200);
     expect(search.data.map((m) => m.name)).toEqual(["Signe Other"]);
-    const list = await json<{ data: { id: string }[] }>(await t.request("GET", `${members}?limit=200`));
+    const list = await json<{ data: { id: string }[] }>(await t.request("GET", `${members}?limit=200`), 200);
     expect(list.data.map((m) => m.id)).not.toContain(id);
     expect(await (await t.request("GET", "/v1/orgs/demo/members.csv")).text()).not.toContain("erased-");
     // Their token stops working.

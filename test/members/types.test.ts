@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { problemOf, snapshot, testApp } from "../helpers/app.ts";
+import { json, problemOf, snapshot, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType } from "../helpers/members.ts";
-import { json, keyWithRole } from "./fixtures.ts";
+import { keyWithRole } from "./fixtures.ts";
 
 const path = "/v1/orgs/demo/membership-types";
 const valid = {
@@ -17,7 +17,7 @@ describe("membership types", () => {
     const t = await testApp();
     const response = await t.request("POST", path, { body: valid });
     expect(response.status).toBe(201);
-    const body = await json(response);
+    const body = await json(response, 201);
     expect(body).toMatchObject({ ...valid, archived: false });
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get("Location")).toBe(`${path}/${body.id}`);
@@ -32,7 +32,7 @@ describe("membership types", () => {
       args: [id],
     });
     expect(stored.rows[0]).toMatchObject({ fee_minor: 24950, period_type: "rolling", period_months: 6 });
-    const body = await json(await t.request("GET", `${path}/${id}`));
+    const body = await json(await t.request("GET", `${path}/${id}`), 200);
     expect(body.fee).toEqual({ amount: 249.5, currency: "EUR" });
     expect(body.period).toEqual({ type: "rolling", months: 6 });
   });
@@ -72,13 +72,14 @@ describe("membership types", () => {
     for (const name of ["Student", "Active", "Family"]) await createMembershipType(t, { name });
     const archived = await createMembershipType(t, { name: "Old" });
     await t.request("POST", `${path}/${archived}/archive`);
-    const all = await json<{ data: { name: string }[] }>(await t.request("GET", path));
+    const all = await json<{ data: { name: string }[] }>(await t.request("GET", path), 200);
     expect(all.data.map((type) => type.name)).toEqual(["Active", "Family", "Old", "Student"]);
-    const usable = await json<{ data: { name: string }[] }>(await t.request("GET", `${path}?archived=false`));
+    const usable = await json<{ data: { name: string }[] }>(await t.request("GET", `${path}?archived=false`), 200);
     expect(usable.data.map((type) => type.name)).toEqual(["Active", "Family", "Student"]);
-    const first = await json<{ data: { name: string }[]; nextCursor: string }>(await t.request("GET", `${path}?limit=3`));
+    const first = await json<{ data: { name: string }[]; nextCursor: string }>(await t.request("GET", `${path}?limit=3`), 200);
     const second = await json<{ data: { name: string }[]; nextCursor: null }>(
       await t.request("GET", `${path}?limit=3&cursor=${first.nextCursor}`),
+      200,
     );
     expect([...first.data, ...second.data].map((type) => type.name)).toEqual(["Active", "Family", "Old", "Student"]);
     expect(second.nextCursor).toBeNull();
@@ -93,7 +94,7 @@ describe("membership types", () => {
     });
     expect(updated.status).toBe(200);
     expect(updated.headers.get("ETag")).toBe('"2"');
-    expect(await json(updated)).toMatchObject({ graceDays: 60, fee: { amount: 300, currency: "SEK" } });
+    expect(await json(updated, 200)).toMatchObject({ graceDays: 60, fee: { amount: 300, currency: "SEK" } });
     const before = await snapshot(t.database);
     const stale = await t.request("PATCH", `${path}/${id}`, { body: { graceDays: 1 }, headers: { "If-Match": '"1"' } });
     expect(stale.status).toBe(412);
@@ -106,7 +107,10 @@ describe("membership types", () => {
     const member = await createMember(t);
     await t.request("POST", `/v1/orgs/demo/members/${member}/memberships`, { body: { typeId: type, startsOn: "2026-01-01" } });
     await t.request("PATCH", `${path}/${type}`, { body: { fee: { amount: 500, currency: "SEK" }, graceDays: 90, kind: "supporting" } });
-    const list = await json<{ data: Record<string, unknown>[] }>(await t.request("GET", `/v1/orgs/demo/members/${member}/memberships`));
+    const list = await json<{ data: Record<string, unknown>[] }>(
+      await t.request("GET", `/v1/orgs/demo/members/${member}/memberships`),
+      200,
+    );
     expect(list.data[0]).toMatchObject({ kind: "active", fee: { amount: 100, currency: "SEK" }, graceUntil: "2027-01-10" });
   });
 
@@ -119,15 +123,15 @@ describe("membership types", () => {
     ).toBe(201);
     const archived = await t.request("POST", `${path}/${type}/archive`);
     expect(archived.status).toBe(200);
-    expect((await json(archived)).archived).toBe(true);
+    expect((await json(archived, 200)).archived).toBe(true);
     expect((await t.request("POST", `${path}/${type}/archive`)).status).toBe(200);
     const refused = await t.request("POST", `/v1/orgs/demo/members/${member}/memberships`, {
       body: { typeId: type, startsOn: "2027-01-01" },
     });
     expect(refused.status).toBe(409);
-    expect((await json(await t.request("GET", `/v1/orgs/demo/members/${member}`))).status).toBe("current");
+    expect((await json(await t.request("GET", `/v1/orgs/demo/members/${member}`), 200)).status).toBe("current");
     const restored = await t.request("PATCH", `${path}/${type}`, { body: { archived: false } });
-    expect((await json(restored)).archived).toBe(false);
+    expect((await json(restored, 200)).archived).toBe(false);
   });
 
   it("answers 404 for unknown ids and 422 for ids that are not ids", async () => {

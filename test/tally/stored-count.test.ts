@@ -9,8 +9,8 @@ import { defaultConfig } from "../../src/deps.ts";
 import { runScheduled } from "../../src/jobs/schedule.ts";
 import { createThreadCounter } from "../../src/tally/thread-runner.ts";
 import { INLINE_WORK, MAX_WORK, planCount } from "../../src/voting/limits.ts";
-import { activeMembers, announce, base, createElection, type ElectionBody, json, stand } from "../elections/helpers.ts";
-import { committedDocuments, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
+import { activeMembers, announce, base, createElection, type ElectionBody, stand } from "../elections/helpers.ts";
+import { committedDocuments, json, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

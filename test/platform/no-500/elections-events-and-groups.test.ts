@@ -1,0 +1,3 @@
+import { noServerErrors } from "./malformed.ts";
+
+noServerErrors("elections", "events", "groups");

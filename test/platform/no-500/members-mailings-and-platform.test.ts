@@ -1,0 +1,4 @@
+import { noServerErrors, noServerErrorsCoverage } from "./malformed.ts";
+
+noServerErrors("members", "mailings", "platform");
+noServerErrorsCoverage();
