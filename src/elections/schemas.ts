@@ -4,7 +4,7 @@ import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
-import { DayField } from "../members/schemas.ts";
+import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
 import { CountResultSchema } from "../tally/schemas.ts";
 

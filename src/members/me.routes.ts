@@ -15,12 +15,12 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { listMemberships } from "./memberships.ts";
+import { memberView } from "./members.queries.ts";
+import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./members.schemas.ts";
+import { updateMember } from "./members.service.ts";
+import { listMemberships } from "./memberships.service.ts";
 import { exportMember } from "./personal-data.ts";
-import { memberView } from "./queries.ts";
 import { clockOf } from "./route-parts.ts";
-import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./schemas.ts";
-import { updateMember } from "./service.ts";
 
 /** A member acting for themselves with a member token. Group join and leave (/me/groups) live with the groups. */
 

@@ -17,14 +17,14 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
-import { MembershipTypeCreate, MembershipTypeListQuery, MembershipTypePublic, MembershipTypeUpdate } from "./type-schemas.ts";
+import { MembershipTypeCreate, MembershipTypeListQuery, MembershipTypePublic, MembershipTypeUpdate } from "./types.schemas.ts";
 import {
   createMembershipType,
   getMembershipType,
   listMembershipTypes,
   toMembershipTypePublic,
   updateMembershipType,
-} from "./types-service.ts";
+} from "./types.service.ts";
 
 const tags = ["Membership types"];
 const base = "/v1/orgs/{org}/membership-types";

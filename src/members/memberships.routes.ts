@@ -15,10 +15,23 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { memberGuard } from "./access.ts";
-import { addMembership, getMembership, listDistrictHistory, listMemberships, toMembershipPublic, updatePayment } from "./memberships.ts";
-import { assertMember } from "./queries.ts";
+import { assertMember } from "./members.queries.ts";
+import {
+  DistrictAssignmentPublic,
+  MembershipCreate,
+  MembershipParams,
+  MembershipPaymentUpdate,
+  MembershipPublic,
+} from "./members.schemas.ts";
+import {
+  addMembership,
+  getMembership,
+  listDistrictHistory,
+  listMemberships,
+  toMembershipPublic,
+  updatePayment,
+} from "./memberships.service.ts";
 import { clockOf } from "./route-parts.ts";
-import { DistrictAssignmentPublic, MembershipCreate, MembershipParams, MembershipPaymentUpdate, MembershipPublic } from "./schemas.ts";
 
 const tags = ["Memberships"];
 const base = "/v1/orgs/{org}/members/{id}/memberships";

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sq
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { notFound } from "../lib/problems.ts";
-import type { MemberFilter } from "./schemas.ts";
+import type { MemberFilter } from "./members.schemas.ts";
 import { type MemberStatus, statusSql } from "./status.ts";
 
 /**

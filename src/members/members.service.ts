@@ -6,8 +6,8 @@ import { type Expected, requireVersion, staleVersion, versionMatches } from "../
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
-import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./queries.ts";
-import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./schemas.ts";
+import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./members.queries.ts";
+import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./members.schemas.ts";
 
 const m = schema.members;
 

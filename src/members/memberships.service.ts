@@ -6,9 +6,9 @@ import { type Expected, requireVersion, staleVersion, versionMatches } from "../
 import { addDays } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
+import type { MembershipRow } from "./members.queries.ts";
 import { periodEnd } from "./periods.ts";
-import type { MembershipRow } from "./queries.ts";
-import { type MembershipTypeRow, periodOf, toMajor } from "./types-service.ts";
+import { type MembershipTypeRow, periodOf, toMajor } from "./types.service.ts";
 
 const ms = schema.memberships;
 

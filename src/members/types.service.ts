@@ -6,7 +6,7 @@ import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, notFound } from "../lib/problems.ts";
 import type { Period } from "./periods.ts";
-import type { MembershipTypeCreateInput, MembershipTypeUpdateInput } from "./type-schemas.ts";
+import type { MembershipTypeCreateInput, MembershipTypeUpdateInput } from "./types.schemas.ts";
 
 const mt = schema.membershipTypes;
 export type MembershipTypeRow = typeof mt.$inferSelect;

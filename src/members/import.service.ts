@@ -5,10 +5,10 @@ import { runBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
-import { newMembershipRow } from "./memberships.ts";
-import type { MemberRow } from "./queries.ts";
-import { searchKey } from "./queries.ts";
-import { nextMemberNumberSql } from "./service.ts";
+import type { MemberRow } from "./members.queries.ts";
+import { searchKey } from "./members.queries.ts";
+import { nextMemberNumberSql } from "./members.service.ts";
+import { newMembershipRow } from "./memberships.service.ts";
 
 /**
  * CSV import of members, all rows or none: every row is validated and matched first

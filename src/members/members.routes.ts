@@ -18,15 +18,11 @@ import {
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
 import { memberGuard, seesContactOnly } from "./access.ts";
-import { importRoutes } from "./import-routes.ts";
-import { meRoutes } from "./me-routes.ts";
-import { membershipRoutes } from "./membership-routes.ts";
+import { findMember, memberView, toMemberContact } from "./members.queries.ts";
+import { MemberContact, MemberCreate, MemberExport, MemberListQuery, MemberPublic, MemberUpdate } from "./members.schemas.ts";
+import { createMember, listMembers, updateMember } from "./members.service.ts";
 import { eraseMember, exportMember } from "./personal-data.ts";
-import { findMember, memberView, toMemberContact } from "./queries.ts";
 import { clockOf } from "./route-parts.ts";
-import { MemberContact, MemberCreate, MemberExport, MemberListQuery, MemberPublic, MemberUpdate } from "./schemas.ts";
-import { createMember, listMembers, updateMember } from "./service.ts";
-import { membershipTypeRoutes } from "./types-routes.ts";
 
 const tags = ["Members"];
 const base = "/v1/orgs/{org}/members";
@@ -128,7 +124,7 @@ const exportOne = defineRoute({
   responses: { 200: jsonContent(MemberExport, "The member's data."), ...problems(...authProblems) },
 });
 
-const memberCoreRoutes = createRouter()
+export const memberCoreRoutes = createRouter()
   .openapi(list, async (c) => {
     const { db } = c.get("deps");
     return c.json(await listMembers(db, c.get("org").id, clockOf(c).day, c.req.valid("query")), 200);
@@ -175,12 +171,3 @@ const memberCoreRoutes = createRouter()
     const { now, day } = clockOf(c);
     return c.json(await exportMember(c.get("deps").db, c.get("org").id, c.req.valid("param").id, now, day), 200);
   });
-
-/** Members, their memberships, membership types and the member's own routes (/me). */
-export const memberRoutes = createRouter();
-// The CSV routes go first: `/members/import` must not be taken for a member id.
-memberRoutes.route("/", importRoutes);
-memberRoutes.route("/", memberCoreRoutes);
-memberRoutes.route("/", membershipRoutes);
-memberRoutes.route("/", membershipTypeRoutes);
-memberRoutes.route("/", meRoutes);

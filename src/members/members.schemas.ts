@@ -5,7 +5,7 @@ import { isRealDay } from "../lib/dates.ts";
 import { EmailField, LocaleField, NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 import { memberStatuses } from "./status.ts";
-import { Money } from "./type-schemas.ts";
+import { Money } from "./types.schemas.ts";
 
 /** Field validators of members; the CSV import validates its cells with the same ones. */
 

@@ -3,10 +3,10 @@ import { requireRole } from "../http/auth.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { membersCsvStream } from "./csv-export.ts";
-import { importMembers } from "./import.ts";
+import { importMembers } from "./import.service.ts";
 import { maxImportRows, maxListedErrors } from "./import-rows.ts";
+import { ImportResult, MemberFilterQuery } from "./members.schemas.ts";
 import { clockOf } from "./route-parts.ts";
-import { ImportResult, MemberFilterQuery } from "./schemas.ts";
 
 const tags = ["Members"];
 
