@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
+import { Instant, maxRangeDays, OccurrencePublic } from "../events/events.schemas.ts";
 import { listOccurrences, rangeOf } from "../events/occurrences.ts";
-import { Instant, maxRangeDays, OccurrencePublic } from "../events/schemas.ts";
 import { sightOf, visibleTo } from "../events/visibility.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";

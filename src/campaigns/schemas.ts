@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RegistrationCounts } from "../events/registration-schemas.ts";
+import { RegistrationCounts } from "../events/registrations.schemas.ts";
 import { NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 

@@ -6,8 +6,8 @@ import { jsonValues } from "../db/sql.ts";
 import { iso } from "../lib/dates.ts";
 import { invalid } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
+import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { mergeSorted } from "./merge.ts";
-import { maxDurationDays, maxRangeDays } from "./schemas.ts";
 import {
   compareOccurrences,
   type EventCore,

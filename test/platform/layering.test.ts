@@ -18,6 +18,8 @@ const webLayer: Record<string, string> = {
   "src/worker.ts": "the Workers entry answers a bad configuration with a problem",
   "src/abuse/requests.ts": "middleware that limits requests",
   "src/members/index.ts": "builds the members domain's router",
+  "src/groups/index.ts": "builds the groups domain's router",
+  "src/events/index.ts": "builds the events domain's router",
   "src/members/access.ts": "route guards for member data",
   "src/members/route-parts.ts": "parts shared by the member routes",
   "src/jobs/schedule.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",

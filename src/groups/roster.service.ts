@@ -10,8 +10,8 @@ import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { leadsGroup } from "./access.ts";
-import type { GroupRole } from "./schemas.ts";
-import type { GroupRow } from "./service.ts";
+import type { GroupRole } from "./groups.schemas.ts";
+import type { GroupRow } from "./groups.service.ts";
 
 /**
  * Group membership. Explicit rows (joined, or given a role) keep joined and left dates;

@@ -25,7 +25,7 @@ import {
   RegistrationListQuery,
   RegistrationPublic,
   RegistrationUpdate,
-} from "./registration-schemas.ts";
+} from "./registrations.schemas.ts";
 import {
   attendanceSummary,
   changeRegistration,
@@ -34,7 +34,7 @@ import {
   myRegistrations,
   register,
   toRegistrationPublic,
-} from "./registrations.ts";
+} from "./registrations.service.ts";
 
 const tags = ["Registrations"];
 const keyOrMember = [requireRoleOrMember("readonly")];

@@ -10,7 +10,7 @@ import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
-import type { EventCreateInput, EventUpdateInput } from "./schemas.ts";
+import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
 import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
 

@@ -19,7 +19,6 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
-import { listOccurrences, rangeOf, toOccurrencePublic } from "./occurrences.ts";
 import {
   EventCreate,
   EventListQuery,
@@ -30,8 +29,9 @@ import {
   OccurrenceOverride,
   OccurrencePublic,
   RangeQuery,
-} from "./schemas.ts";
-import { createEvent, deleteEvent, getVisibleEvent, overrideOccurrence, toEventPublic, updateEvent } from "./service.ts";
+} from "./events.schemas.ts";
+import { createEvent, deleteEvent, getVisibleEvent, overrideOccurrence, toEventPublic, updateEvent } from "./events.service.ts";
+import { listOccurrences, rangeOf, toOccurrencePublic } from "./occurrences.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "./visibility.ts";
 
 const tags = ["Events"];
@@ -187,7 +187,7 @@ const myCalendar = defineRoute({
 
 const ev = schema.events;
 
-export const eventRoutes = createRouter()
+export const eventCoreRoutes = createRouter()
   .openapi(list, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");

@@ -5,8 +5,8 @@ import { schema } from "../db/index.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import type { GroupRole } from "./schemas.ts";
-import { groupsPublic } from "./service.ts";
+import type { GroupRole } from "./groups.schemas.ts";
+import { groupsPublic } from "./groups.service.ts";
 
 /** Reading rosters, membership history and a member's own groups. */
 

@@ -11,7 +11,7 @@ import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
-import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./schemas.ts";
+import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./groups.schemas.ts";
 
 const groups = schema.groups;
 const ga = schema.groupAreas;

@@ -11,9 +11,9 @@ import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
-import type { RegistrationCreateInput } from "./registration-schemas.ts";
+import { effectiveScope, getVisibleEvent } from "./events.service.ts";
+import type { RegistrationCreateInput } from "./registrations.schemas.ts";
 import { type EventRow, occurrenceAt } from "./series.ts";
-import { effectiveScope, getVisibleEvent } from "./service.ts";
 import { organises, requireOrganiser } from "./visibility.ts";
 
 const reg = schema.eventRegistrations;

@@ -4,7 +4,7 @@ import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
-import { Instant } from "./schemas.ts";
+import { Instant } from "./events.schemas.ts";
 
 const Status = z.enum(registrationStatuses).openapi({
   description:

@@ -17,11 +17,9 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { meRoutes } from "./me-routes.ts";
-import { approveProposal, declineProposal, proposeGroup } from "./proposals.ts";
-import { rosterRoutes } from "./roster-routes.ts";
-import { GroupCreate, GroupDecline, GroupListQuery, GroupProposalCreate, GroupPublic, GroupUpdate } from "./schemas.ts";
-import { createGroup, groupPublic, listGroups, updateGroup, visibleGroup } from "./service.ts";
+import { GroupCreate, GroupDecline, GroupListQuery, GroupProposalCreate, GroupPublic, GroupUpdate } from "./groups.schemas.ts";
+import { createGroup, groupPublic, listGroups, updateGroup, visibleGroup } from "./groups.service.ts";
+import { approveProposal, declineProposal, proposeGroup } from "./proposals.service.ts";
 
 const tags = ["Groups"];
 const readers = [requireRoleOrMember("readonly")];
@@ -149,7 +147,7 @@ const decline = defineRoute({
   },
 });
 
-const groupCore = createRouter()
+export const groupCoreRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
     const viewer = viewerOf(c.get("principal"));
@@ -198,5 +196,3 @@ const groupCore = createRouter()
     setEtag(c, row.version);
     return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
   });
-
-export const groupRoutes = createRouter().route("/", groupCore).route("/", rosterRoutes).route("/", meRoutes);

@@ -8,8 +8,8 @@ import { newId } from "../lib/ids.ts";
 import { conflict, invalid } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import type { GroupProposalInput } from "./schemas.ts";
-import { type GroupRow, groupRow } from "./service.ts";
+import type { GroupProposalInput } from "./groups.schemas.ts";
+import { type GroupRow, groupRow } from "./groups.service.ts";
 
 /**
  * Starting a group: a member in active standing proposes it, staff approve (the group

@@ -21,10 +21,10 @@ import {
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
-import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.ts";
-import { historyOf, rosterOf } from "./roster-queries.ts";
-import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntry } from "./schemas.ts";
-import { visibleGroup } from "./service.ts";
+import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntry } from "./groups.schemas.ts";
+import { visibleGroup } from "./groups.service.ts";
+import { historyOf, rosterOf } from "./roster.queries.ts";
+import { addToGroup, changeRole, checkLeaderChange, currentRole, endMembership, entryVersion, rosterAccess } from "./roster.service.ts";
 
 const tags = ["Group members"];
 const MemberParams = OrgIdParams.extend({ memberId: IdSchema.openapi({ param: { name: "memberId", in: "path" } }) });

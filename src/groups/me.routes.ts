@@ -16,10 +16,10 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { notFound } from "../lib/problems.ts";
-import { endMembership, entryVersion, joinSelf } from "./roster.ts";
-import { myGroups } from "./roster-queries.ts";
-import { MyGroup } from "./schemas.ts";
-import { visibleGroup } from "./service.ts";
+import { MyGroup } from "./groups.schemas.ts";
+import { visibleGroup } from "./groups.service.ts";
+import { myGroups } from "./roster.queries.ts";
+import { endMembership, entryVersion, joinSelf } from "./roster.service.ts";
 
 /** A member's own groups, with a member token: list, join, leave. */
 
