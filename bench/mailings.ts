@@ -15,7 +15,7 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { runScheduled } from "../src/jobs/schedule.ts";
 import { createNullMailer } from "../src/mail/mailer.ts";
-import { createMailing } from "../src/mailings/service.ts";
+import { createMailing } from "../src/mailings/mailings.service.ts";
 import { orgIdOf, seedMembers } from "../test/mailings/seed.ts";
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@ import { signInRoutes } from "./auth/routes.ts";
 import { calendarRoutes } from "./calendar/routes.ts";
 import { campaignRoutes } from "./campaigns/routes.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
-import { electionRoutes } from "./elections/routes/index.ts";
+import { electionRoutes } from "./elections/index.ts";
 import { eventRoutes } from "./events/index.ts";
 import { groupRoutes } from "./groups/index.ts";
 import { orgContext } from "./http/auth.ts";
@@ -15,11 +15,7 @@ import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
 import { refuseRewrittenPaths } from "./http/request-target.ts";
 import { apiKeyRoutes } from "./keys/routes.ts";
-import { automationRoutes } from "./mailings/automation-routes.ts";
-import { outboxRoutes } from "./mailings/outbox-routes.ts";
-import { mailingRoutes } from "./mailings/routes.ts";
-import { suppressionRoutes } from "./mailings/suppression-routes.ts";
-import { unsubscribeRoutes } from "./mailings/unsubscribe-routes.ts";
+import { mailingRoutes } from "./mailings/index.ts";
 import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/routes.ts";
 import { organisationRoutes } from "./orgs/routes.ts";
@@ -74,10 +70,6 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", electionRoutes);
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
-  app.route("/", automationRoutes);
-  app.route("/", suppressionRoutes);
-  app.route("/", outboxRoutes);
-  app.route("/", unsubscribeRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

@@ -17,9 +17,9 @@ import { queueElectionCall } from "../mailings/automations.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
+import type { ElectionRow } from "./elections.service.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
-import type { ElectionRow } from "./service.ts";
 
 const e = schema.elections;
 

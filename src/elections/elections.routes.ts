@@ -1,7 +1,7 @@
-import { isKey, type Viewer } from "../../access/viewer.ts";
-import { page } from "../../db/cursors.ts";
-import { requireRole, requireRoleOrMember } from "../../http/auth.ts";
-import { expectedVersion, setEtag } from "../../http/etag.ts";
+import { isKey, type Viewer } from "../access/viewer.ts";
+import { page } from "../db/cursors.ts";
+import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -16,13 +16,12 @@ import {
   OrgIdParams,
   OrgParams,
   problems,
-} from "../../http/openapi.ts";
-import { pageOf } from "../../http/pagination.ts";
-import { conflict } from "../../lib/problems.ts";
-import { TallyRequest } from "../../tally/schemas.ts";
-import { allCandidates, proposalOf } from "../candidates.ts";
-import { type StoredResult, tallyInputOf } from "../counting.ts";
-import { recount, settle, transition } from "../lifecycle.ts";
+} from "../http/openapi.ts";
+import { pageOf } from "../http/pagination.ts";
+import { conflict } from "../lib/problems.ts";
+import { TallyRequest } from "../tally/schemas.ts";
+import { allCandidates, proposalOf } from "./candidates.service.ts";
+import { type StoredResult, tallyInputOf } from "./counting.ts";
 import {
   ElectionCreate,
   ElectionDetail,
@@ -32,9 +31,17 @@ import {
   ElectionUpdate,
   PublishRequest,
   TransitionRequest,
-} from "../schemas.ts";
-import { createElection, deleteElection, type ElectionRow, listElectionRows, toElectionPublic, updateElection } from "../service.ts";
-import { requestPolicy, settledElection, staffOnly, viewer } from "./common.ts";
+} from "./elections.schemas.ts";
+import {
+  createElection,
+  deleteElection,
+  type ElectionRow,
+  listElectionRows,
+  toElectionPublic,
+  updateElection,
+} from "./elections.service.ts";
+import { recount, settle, transition } from "./lifecycle.ts";
+import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];

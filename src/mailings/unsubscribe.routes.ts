@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { createRouter, defineRoute, OrgParams, problems } from "../http/openapi.ts";
 import { notFound } from "../lib/problems.ts";
 import { escapeHtml } from "../mail/template.ts";
-import { unsubscribe, unsubscribeSecret, unsubscribeTarget } from "./unsubscribe.ts";
+import { unsubscribe, unsubscribeSecret, unsubscribeTarget } from "./unsubscribe.service.ts";
 
 const tags = ["Mail"];
 const Params = OrgParams.extend({

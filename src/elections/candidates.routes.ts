@@ -1,5 +1,5 @@
-import { requireMember, requireRoleOrMember } from "../../http/auth.ts";
-import { expectedVersion, setEtag } from "../../http/etag.ts";
+import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -13,8 +13,8 @@ import {
   locationHeader,
   OrgIdParams,
   problems,
-} from "../../http/openapi.ts";
-import { pageOf } from "../../http/pagination.ts";
+} from "../http/openapi.ts";
+import { pageOf } from "../http/pagination.ts";
 import {
   answer,
   getCandidate,
@@ -26,9 +26,9 @@ import {
   toCandidatePublic,
   updateCandidate,
   withdraw,
-} from "../candidates.ts";
-import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "../schemas.ts";
-import { ElectionCandidateParams, settledElection, viewer } from "./common.ts";
+} from "./candidates.service.ts";
+import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "./elections.schemas.ts";
+import { ElectionCandidateParams, settledElection, viewer } from "./route-parts.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];

@@ -17,7 +17,15 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { DeliveryPublic, DeliveryQuery, MailingCreate, MailingListQuery, MailingPublic, MailingUpdate, Preview } from "./schemas.ts";
+import {
+  DeliveryPublic,
+  DeliveryQuery,
+  MailingCreate,
+  MailingListQuery,
+  MailingPublic,
+  MailingUpdate,
+  Preview,
+} from "./mailings.schemas.ts";
 import {
   cancelMailing,
   createMailing,
@@ -28,7 +36,7 @@ import {
   progressOf,
   toMailingPublic,
   updateMailing,
-} from "./service.ts";
+} from "./mailings.service.ts";
 
 const tags = ["Mailings"];
 const writeProblems = [...authProblems, ...bodyProblems, "conflict"] as const;
@@ -140,7 +148,7 @@ const deliveries = defineRoute({
   },
 });
 
-export const mailingRoutes = createRouter()
+export const mailingCoreRoutes = createRouter()
   .openapi(create, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");

@@ -1,13 +1,13 @@
 import type { Context } from "hono";
-import { viewerOf } from "../../access/viewer.ts";
-import { requireRole } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/env.ts";
-import { IdSchema, OrgIdParams } from "../../http/openapi.ts";
-import { localDay } from "../../lib/dates.ts";
-import { inlineCounter } from "../../tally/runner.ts";
-import type { CountPolicy } from "../counting.ts";
-import { settle } from "../lifecycle.ts";
-import { type ElectionRow, getElectionRow } from "../service.ts";
+import { viewerOf } from "../access/viewer.ts";
+import { requireRole } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
+import { IdSchema, OrgIdParams } from "../http/openapi.ts";
+import { localDay } from "../lib/dates.ts";
+import { inlineCounter } from "../tally/runner.ts";
+import type { CountPolicy } from "./counting.ts";
+import { type ElectionRow, getElectionRow } from "./elections.service.ts";
+import { settle } from "./lifecycle.ts";
 
 /** Staff only; a member is told that this is staff work rather than given the generic refusal. */
 export const staffOnly = [requireRole("staff", "This is done by the organisation's staff, with an API key.")];

@@ -12,9 +12,9 @@ import { conflict, type FieldError, invalid, invalidFields, notFound } from "../
 import { methodOptions, optionOutOfBounds, rankingMethods } from "../tally/methods.ts";
 import { count } from "../voting/index.ts";
 import { CountInputError, type MethodName } from "../voting/types.ts";
+import type { ElectionCreate, ElectionUpdate, GenderRule } from "./elections.schemas.ts";
 import { editable } from "./machine.ts";
-import { getPosition, requireGroup } from "./positions.ts";
-import type { ElectionCreate, ElectionUpdate, GenderRule } from "./schemas.ts";
+import { getPosition, requireGroup } from "./positions.service.ts";
 
 const e = schema.elections;
 export type ElectionRow = typeof e.$inferSelect;

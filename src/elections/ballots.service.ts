@@ -10,9 +10,9 @@ import { CountInputError, type MethodName, type RankEntry } from "../voting/type
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
 import { clearFreedSpace, pendingBallotId, shuffleIfFull, truncateLocalLog } from "./ballot-storage.ts";
 import type { CountPolicy } from "./counting.ts";
+import type { ElectionRow } from "./elections.service.ts";
 import { whyNotInElectorate } from "./electorate.ts";
 import { countAndStore } from "./lifecycle.ts";
-import type { ElectionRow } from "./service.ts";
 
 const b = schema.ballots;
 const v = schema.electionVoters;

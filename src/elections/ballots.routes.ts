@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { memberIdOf } from "../../access/viewer.ts";
-import { requireVersion } from "../../db/versions.ts";
-import { requireMember } from "../../http/auth.ts";
-import { expectedVersion, immutableVersion, setEtag } from "../../http/etag.ts";
-import { idempotency } from "../../http/idempotency.ts";
+import { memberIdOf } from "../access/viewer.ts";
+import { requireVersion } from "../db/versions.ts";
+import { requireMember } from "../http/auth.ts";
+import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
+import { idempotency } from "../http/idempotency.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -18,9 +18,9 @@ import {
   locationHeader,
   OrgIdParams,
   problems,
-} from "../../http/openapi.ts";
-import { PageQuery, pageOf } from "../../http/pagination.ts";
-import { countUploadMaxBytes } from "../../tally/routes.ts";
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { countUploadMaxBytes } from "../tally/routes.ts";
 import {
   castBallot,
   deletePaperBatch,
@@ -29,10 +29,10 @@ import {
   listReceipts,
   requireReceiptsVisible,
   voterStatus,
-} from "../ballots.ts";
-import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "../schemas.ts";
-import { getElectionRow } from "../service.ts";
-import { requestPolicy, settledElection, staffOnly, viewer } from "./common.ts";
+} from "./ballots.service.ts";
+import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "./elections.schemas.ts";
+import { getElectionRow } from "./elections.service.ts";
+import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
 
 const tags = ["Voting"];
 const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];

@@ -9,8 +9,8 @@ import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, type FieldError, invalid, invalidFields, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./schemas.ts";
-import type { ElectionRow } from "./service.ts";
+import type { CandidateCreate, CandidateUpdate, ProposalPut } from "./elections.schemas.ts";
+import type { ElectionRow } from "./elections.service.ts";
 
 const c = schema.electionCandidates;
 const mem = schema.members;

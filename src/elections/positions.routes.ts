@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { memberIdOf } from "../../access/viewer.ts";
-import { schema } from "../../db/index.ts";
-import { requireMember, requireRoleOrMember } from "../../http/auth.ts";
-import { expectedVersion, setEtag } from "../../http/etag.ts";
+import { memberIdOf } from "../access/viewer.ts";
+import { schema } from "../db/index.ts";
+import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -17,13 +17,21 @@ import {
   OrgIdParams,
   OrgParams,
   problems,
-} from "../../http/openapi.ts";
-import { PageQuery, pageOf } from "../../http/pagination.ts";
-import { ApiError, notFound } from "../../lib/problems.ts";
-import { createMandate, getMandate, listMandates, updateMandateEnd } from "../mandates.ts";
-import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "../positions.ts";
-import { MandateCreate, MandatePublic, MandateQuery, MandateUpdate, PositionCreate, PositionPublic, PositionUpdate } from "../schemas.ts";
-import { staffOnly, today, viewer } from "./common.ts";
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { ApiError, notFound } from "../lib/problems.ts";
+import {
+  MandateCreate,
+  MandatePublic,
+  MandateQuery,
+  MandateUpdate,
+  PositionCreate,
+  PositionPublic,
+  PositionUpdate,
+} from "./elections.schemas.ts";
+import { createMandate, getMandate, listMandates, updateMandateEnd } from "./mandates.ts";
+import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "./positions.service.ts";
+import { staffOnly, today, viewer } from "./route-parts.ts";
 
 const tags = ["Positions and mandates"];
 const readers = [requireRoleOrMember("readonly")];
