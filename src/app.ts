@@ -1,9 +1,9 @@
 import { cors } from "hono/cors";
 import { tallyRateLimit } from "./abuse/requests.ts";
-import { areaRoutes } from "./areas/routes.ts";
-import { signInRoutes } from "./auth/routes.ts";
-import { calendarRoutes } from "./calendar/routes.ts";
-import { campaignRoutes } from "./campaigns/routes.ts";
+import { areaRoutes } from "./areas/index.ts";
+import { signInRoutes } from "./auth/index.ts";
+import { calendarRoutes } from "./calendar/index.ts";
+import { campaignRoutes } from "./campaigns/index.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
 import { electionRoutes } from "./elections/index.ts";
 import { eventRoutes } from "./events/index.ts";
@@ -14,12 +14,12 @@ import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middl
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
 import { refuseRewrittenPaths } from "./http/request-target.ts";
-import { apiKeyRoutes } from "./keys/routes.ts";
+import { apiKeyRoutes } from "./keys/index.ts";
 import { mailingRoutes } from "./mailings/index.ts";
 import { importMaxBytes, memberRoutes } from "./members/index.ts";
-import { metaRoutes } from "./meta/routes.ts";
-import { organisationRoutes } from "./orgs/routes.ts";
-import { countUploadMaxBytes, tallyRoutes } from "./tally/routes.ts";
+import { metaRoutes } from "./meta/index.ts";
+import { organisationRoutes } from "./orgs/index.ts";
+import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and

@@ -20,7 +20,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { countUploadMaxBytes } from "../tally/routes.ts";
+import { countUploadMaxBytes } from "../tally/tally.routes.ts";
 import {
   castBallot,
   deletePaperBatch,

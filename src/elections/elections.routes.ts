@@ -19,7 +19,7 @@ import {
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
 import { conflict } from "../lib/problems.ts";
-import { TallyRequest } from "../tally/schemas.ts";
+import { TallyRequest } from "../tally/tally.schemas.ts";
 import { allCandidates, proposalOf } from "./candidates.service.ts";
 import { type StoredResult, tallyInputOf } from "./counting.ts";
 import {

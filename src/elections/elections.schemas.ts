@@ -6,7 +6,7 @@ import { Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
-import { CountResultSchema } from "../tally/schemas.ts";
+import { CountResultSchema } from "../tally/tally.schemas.ts";
 
 const Title = z.string().trim().min(1, "must not be empty").max(200);
 const LongText = multiline(z.string().trim().max(20_000));

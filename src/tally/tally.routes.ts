@@ -9,7 +9,7 @@ import { apiField, inputFromBlt, inputFromJson, type TallyJson } from "./input.t
 import { limitsDescription } from "./limits-doc.ts";
 import { listMethods } from "./methods.ts";
 import { type CountRunner, inlineCounter } from "./runner.ts";
-import { TallyQuery, TallyRequest, TallyResult } from "./schemas.ts";
+import { TallyQuery, TallyRequest, TallyResult } from "./tally.schemas.ts";
 
 /**
  * Largest body of a count: /v1/tally and the elections' paper-ballot import. Official ward

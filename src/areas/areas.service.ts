@@ -6,9 +6,9 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { newId } from "../lib/ids.ts";
 import { conflict, notFound } from "../lib/problems.ts";
 import { postalCodeKey } from "../members/district.ts";
+import { getArea } from "./areas.queries.ts";
+import type { AreaCreateInput, AreaUpdateInput } from "./areas.schemas.ts";
 import { heldConflict, heldElsewhere, insertCodes, reassignAreas } from "./code-statements.ts";
-import { getArea } from "./queries.ts";
-import type { AreaCreateInput, AreaUpdateInput } from "./schemas.ts";
 
 const areas = schema.areas;
 const apc = schema.areaPostalCodes;

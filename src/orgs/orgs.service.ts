@@ -3,10 +3,10 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
-import { newApiKey, toApiKeyPublic } from "../keys/service.ts";
+import { newApiKey, toApiKeyPublic } from "../keys/keys.service.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, notFound } from "../lib/problems.ts";
-import type { OrganisationCreateInput, OrganisationUpdateInput } from "./schemas.ts";
+import type { OrganisationCreateInput, OrganisationUpdateInput } from "./orgs.schemas.ts";
 
 type OrgRow = typeof schema.organisations.$inferSelect;
 

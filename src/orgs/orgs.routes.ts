@@ -15,8 +15,8 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { OrganisationCreate, OrganisationCreated, OrganisationPublic, OrganisationUpdate } from "./schemas.ts";
-import { createOrganisation, getOrganisation, listOrganisations, toOrganisationPublic, updateOrganisation } from "./service.ts";
+import { OrganisationCreate, OrganisationCreated, OrganisationPublic, OrganisationUpdate } from "./orgs.schemas.ts";
+import { createOrganisation, getOrganisation, listOrganisations, toOrganisationPublic, updateOrganisation } from "./orgs.service.ts";
 
 const tags = ["Organisations"];
 

@@ -23,7 +23,7 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { invalid } from "../lib/problems.ts";
-import { CampaignCreate, CampaignFigures, CampaignPublic, CampaignUpdate } from "./schemas.ts";
+import { CampaignCreate, CampaignFigures, CampaignPublic, CampaignUpdate } from "./campaigns.schemas.ts";
 import {
   campaignFigures,
   createCampaign,
@@ -33,7 +33,7 @@ import {
   periodOf,
   toCampaignPublic,
   updateCampaign,
-} from "./service.ts";
+} from "./campaigns.service.ts";
 
 const tags = ["Campaigns"];
 const readers = [requireRoleOrMember("readonly")];

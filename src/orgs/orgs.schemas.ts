@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ApiKeyCreated } from "../keys/schemas.ts";
+import { ApiKeyCreated } from "../keys/keys.schemas.ts";
 import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 

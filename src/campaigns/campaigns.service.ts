@@ -10,7 +10,7 @@ import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
 import { localToUtc } from "../lib/zone.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import type { CampaignCreateInput, CampaignUpdateInput } from "./schemas.ts";
+import type { CampaignCreateInput, CampaignUpdateInput } from "./campaigns.schemas.ts";
 
 const cp = schema.campaigns;
 const ev = schema.events;

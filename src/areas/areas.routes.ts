@@ -19,8 +19,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { fromCsv, fromJson, normalisePostalCodes } from "./postal-codes.ts";
-import { getArea, listAreas, listPostalCodes, toAreaPublic } from "./queries.ts";
+import { getArea, listAreas, listPostalCodes, toAreaPublic } from "./areas.queries.ts";
 import {
   AreaCreate,
   AreaListQuery,
@@ -30,8 +29,9 @@ import {
   PostalCodePublic,
   PostalCodesBody,
   PostalCodesChanged,
-} from "./schemas.ts";
-import { changePostalCodes, createArea, deleteArea, removePostalCode, updateArea } from "./service.ts";
+} from "./areas.schemas.ts";
+import { changePostalCodes, createArea, deleteArea, removePostalCode, updateArea } from "./areas.service.ts";
+import { fromCsv, fromJson, normalisePostalCodes } from "./postal-codes.ts";
 
 const tags = ["Areas"];
 const readers = [requireRoleOrMember("readonly")];

@@ -19,7 +19,6 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
-import { buildFeed, type FeedEvent } from "./feed.ts";
 import {
   feedEvents,
   feedFutureDays,
@@ -29,7 +28,8 @@ import {
   issueFeedToken,
   memberOfFeedToken,
   revokeFeedToken,
-} from "./service.ts";
+} from "./calendar.service.ts";
+import { buildFeed, type FeedEvent } from "./feed.ts";
 
 const tags = ["Calendar feeds"];
 const calendarContent = { "text/calendar": { schema: z.string().openapi({ description: "RFC 5545 iCalendar." }) } };

@@ -6,7 +6,7 @@ import { afterResponse } from "../http/after-response.ts";
 import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { EmailField } from "../lib/fields.ts";
 import { ApiError } from "../lib/problems.ts";
-import { checkReturnTo, emailKeyOf, exchangeSignInCode, issueSignInCode, mailSignInCode } from "./sign-in.ts";
+import { checkReturnTo, emailKeyOf, exchangeSignInCode, issueSignInCode, mailSignInCode } from "./sign-in.service.ts";
 
 const tags = ["Member sign-in"];
 

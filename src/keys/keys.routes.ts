@@ -16,8 +16,8 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { ApiKeyCreate, ApiKeyCreated, ApiKeyPublic } from "./schemas.ts";
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey, toApiKeyPublic } from "./service.ts";
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyPublic } from "./keys.schemas.ts";
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, toApiKeyPublic } from "./keys.service.ts";
 
 const tags = ["API keys"];
 const adminOnly = [requireRole("admin")];
