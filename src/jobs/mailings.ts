@@ -4,7 +4,7 @@ import { type AppConfig, defaultConfig } from "../deps.ts";
 import { planAutomations } from "../mailings/automations.ts";
 import { deliverDue } from "../mailings/deliver.ts";
 import { planSeries, startDueMailings } from "../mailings/dispatch.ts";
-import type { Job, JobDeps } from "./schedule.ts";
+import type { Job, JobDeps } from "./cron-triggers.ts";
 
 const configOf = (deps: JobDeps): AppConfig => deps.config ?? defaultConfig;
 

@@ -22,8 +22,8 @@ import { Timestamp } from "../lib/fields.ts";
 import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
+import { cronProblem, nextRun } from "./cron-expressions.ts";
 import { templateErrors } from "./mailings.service.ts";
-import { cronProblem, nextRun } from "./schedule.ts";
 
 const tags = ["Mailings"];
 const Kind = z.enum(automationKinds as [AutomationKind, ...AutomationKind[]]);

@@ -5,9 +5,9 @@ import { sha256Hex } from "../lib/crypto.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
+import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
-import { nextRun } from "./schedule.ts";
 import { audiencesWhoMaySee, sharesBySight } from "./sight.ts";
 
 type AutomationRow = typeof schema.mailingAutomations.$inferSelect;

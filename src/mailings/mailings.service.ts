@@ -10,10 +10,10 @@ import { conflict, type FieldError, invalidFields, notFound } from "../lib/probl
 import { unknownVariables } from "../mail/template.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { type Audience, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
+import { cronProblem, firstRunFrom } from "./cron-expressions.ts";
 import { eventExists } from "./events.ts";
 import type { AudienceInput, MailingCreateInput, MailingUpdateInput } from "./mailings.schemas.ts";
 import { messageFor, parseVariables, recipientVariables } from "./render.ts";
-import { cronProblem, firstRunFrom } from "./schedule.ts";
 import { allowedVariables } from "./variables.ts";
 
 type MailingRow = typeof schema.mailings.$inferSelect;

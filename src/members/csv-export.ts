@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
-import { guardFormula } from "./csv.ts";
 import { csvColumns } from "./csv-columns.ts";
+import { guardFormula } from "./formula-guard.ts";
 import { listMemberRows, membershipsById } from "./members.queries.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 

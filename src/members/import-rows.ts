@@ -3,8 +3,8 @@ import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
 import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
-import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
+import { unguardFormula } from "./formula-guard.ts";
 import { searchKey } from "./members.queries.ts";
 import {
   CityField,

@@ -25,7 +25,7 @@ const webLayer: Record<string, string> = {
   "src/mailings/index.ts": "builds the mailings domain's router",
   "src/members/access.ts": "route guards for member data",
   "src/members/route-parts.ts": "parts shared by the member routes",
-  "src/jobs/schedule.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
+  "src/jobs/cron-triggers.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
 };
 
 const isRouteOrSchema = (path: string) => /(^|[/.-])routes\.ts$|\/routes\/[^/]+\.ts$|schemas\.ts$/.test(path);
