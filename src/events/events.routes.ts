@@ -30,8 +30,8 @@ import {
   OccurrencePublic,
   RangeQuery,
 } from "./events.schemas.ts";
-import { createEvent, deleteEvent, getVisibleEvent, overrideOccurrence, toEventPublic, updateEvent } from "./events.service.ts";
-import { listOccurrences, rangeOf, toOccurrencePublic } from "./occurrences.ts";
+import { createEvent, deleteEvent, getVisibleEvent, toEventPublic, updateEvent } from "./events.service.ts";
+import { listOccurrences, overrideOccurrence, rangeOf, toOccurrencePublic } from "./occurrences.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "./visibility.ts";
 
 const tags = ["Events"];

@@ -11,7 +11,7 @@ import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
-import { checkDuration, checkSeries, type EventRow, exdatesOf, type OverrideRow, occurrenceAt, ruleFor, spanOf } from "./series.ts";
+import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
 import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;
@@ -270,72 +270,4 @@ export async function deleteEvent(db: Db, org: OrgContext, viewer: Viewer, id: s
     .where(and(eq(ev.id, id), versionMatches(ev.version, expected)))
     .returning({ id: ev.id });
   if (deleted.length === 0 && expected !== undefined) throw staleVersion();
-}
-
-/**
- * Moves or cancels one occurrence of a series, keyed by its original start. Setting it
- * back to its original time and `scheduled` removes the override. Every change bumps the
- * event's version, so calendar clients see a new SEQUENCE.
- */
-export async function overrideOccurrence(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  id: string,
-  originalStart: string,
-  input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null,
-  expected: Expected,
-  now: Date,
-) {
-  const event = await getVisibleEvent(db, org, viewer, id, now);
-  await requireOrganiser(db, org, viewer, event, now);
-  requireVersion(expected, event.version);
-  if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
-  const original = Date.parse(originalStart);
-  const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
-  const existing = overrides.find((o) => Date.parse(o.originalStart) === original);
-  if (!occurrenceAt(event, existing, original)) throw notFound("Occurrence");
-
-  const duration = Date.parse(event.endsAt) - Date.parse(event.startsAt);
-  const start = input?.startsAt ? Date.parse(input.startsAt) : existing ? Date.parse(existing.startsAt) : original;
-  const end = input?.endsAt
-    ? Date.parse(input.endsAt)
-    : input?.startsAt
-      ? start + (existing ? Date.parse(existing.endsAt) - Date.parse(existing.startsAt) : duration)
-      : existing
-        ? Date.parse(existing.endsAt)
-        : original + duration;
-  const status = input?.status ?? existing?.status ?? "scheduled";
-  checkDuration(start, end, "body.endsAt");
-  const restore = input === null || (start === original && end === original + duration && status === "scheduled");
-
-  const row: OverrideRow = {
-    eventId: id,
-    originalStart: iso(original),
-    orgId: org.id,
-    startsAt: iso(start),
-    endsAt: iso(end),
-    status,
-    updatedAt: now.toISOString(),
-  };
-  const others = overrides.filter((o) => o !== existing);
-  const after = restore ? others : [...others, row];
-  const bump = db
-    .update(ev)
-    .set({ ...spanOf(event, after), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
-    .where(and(eq(ev.id, id), eq(ev.version, event.version)))
-    .returning();
-  // The override is written while the event is still at the version read, and the bump runs
-  // last: a concurrent change to the same series makes this one change nothing at all (412).
-  const guard = versionIs(sql`${ev}`, id, [event.version]);
-  const write = restore
-    ? db.delete(ov).where(and(eq(ov.eventId, id), eq(ov.originalStart, row.originalStart), guard))
-    : db.run(sql`INSERT INTO ${ov} (event_id, original_start, org_id, starts_at, ends_at, status, updated_at)
-        SELECT ${row.eventId}, ${row.originalStart}, ${row.orgId}, ${row.startsAt}, ${row.endsAt}, ${row.status}, ${row.updatedAt} WHERE ${guard}
-        ON CONFLICT (event_id, original_start) DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
-          status = excluded.status, updated_at = excluded.updated_at`);
-  const [, bumped] = await db.batch([write, bump]);
-  const [updated] = bumped;
-  if (!updated) throw staleVersion();
-  return { event: updated, occurrence: occurrenceAt(updated, restore ? undefined : row, original) };
 }
