@@ -23,7 +23,7 @@ import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
 import { cronProblem, nextRun } from "./cron-expressions.ts";
-import { templateErrors } from "./mailings.service.ts";
+import { templateErrors } from "./variables.ts";
 
 const tags = ["Mailings"];
 const Kind = z.enum(automationKinds as [AutomationKind, ...AutomationKind[]]);

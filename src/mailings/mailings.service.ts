@@ -7,43 +7,17 @@ import type { AppDeps } from "../deps.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
-import { unknownVariables } from "../mail/template.ts";
 import type { OrgContext } from "../orgs/context.ts";
-import { type Audience, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
+import { type Audience, audienceJson, audienceOf, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
 import { cronProblem, firstRunFrom } from "./cron-expressions.ts";
 import { eventExists } from "./events.ts";
-import type { AudienceInput, MailingCreateInput, MailingUpdateInput } from "./mailings.schemas.ts";
+import type { MailingCreateInput, MailingUpdateInput } from "./mailings.schemas.ts";
 import { messageFor, parseVariables, recipientVariables } from "./render.ts";
-import { allowedVariables } from "./variables.ts";
+import { templateErrors } from "./variables.ts";
 
 type MailingRow = typeof schema.mailings.$inferSelect;
 type Kind = MailingRow["kind"];
 type Progress = Record<(typeof schema.mailingDeliveries.$inferSelect)["status"] | "total", number>;
-
-export function audienceOf(input: AudienceInput): Audience {
-  switch (input.type) {
-    case "group":
-      return { type: "group", ref: input.groupId };
-    case "area":
-      return { type: "area", ref: input.areaId };
-    case "event_registrants":
-      return { type: "event_registrants", ref: input.eventId };
-    default:
-      return { type: input.type, ref: null };
-  }
-}
-
-function audienceJson(row: MailingRow) {
-  const key =
-    row.audienceType === "group"
-      ? "groupId"
-      : row.audienceType === "area"
-        ? "areaId"
-        : row.audienceType === "event_registrants"
-          ? "eventId"
-          : undefined;
-  return { type: row.audienceType, ...(key && row.audienceRef ? { [key]: row.audienceRef } : {}) };
-}
 
 export function toMailingPublic(row: MailingRow, progress: Progress | null = null) {
   return {
@@ -64,27 +38,6 @@ export function toMailingPublic(row: MailingRow, progress: Progress | null = nul
     updatedAt: row.updatedAt,
     completedAt: row.completedAt,
   };
-}
-
-/** Template variables must be known for the mailing's kind: a typo is a 422 now, not a blank in 10,000 e-mails. */
-export function templateErrors(
-  kind: Kind,
-  audienceType: string,
-  templates: { subject?: string; text?: string; html?: string | null },
-): FieldError[] {
-  const allowed = allowedVariables(kind, audienceType);
-  const errors: FieldError[] = [];
-  for (const [field, template] of Object.entries(templates)) {
-    if (!template) continue;
-    const unknown = unknownVariables(template, allowed);
-    if (unknown.length > 0) {
-      errors.push({
-        field: `body.${field}`,
-        message: `unknown template variable${unknown.length > 1 ? "s" : ""} ${unknown.map((v) => `{{${v}}}`).join(", ")}; known: ${[...allowed].join(", ")}`,
-      });
-    }
-  }
-  return errors;
 }
 
 async function audienceErrors(db: Db, orgId: string, audience: Audience): Promise<FieldError[]> {
