@@ -13,7 +13,7 @@ import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { localDay, termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
-import { queueElectionCall } from "../mailings/automations.ts";
+import { queueElectionCall } from "../mailings/automation-planners.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";

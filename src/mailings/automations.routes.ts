@@ -21,7 +21,7 @@ import {
 import { Timestamp } from "../lib/fields.ts";
 import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { multiline } from "../lib/text.ts";
-import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automations.ts";
+import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automation-templates.ts";
 import { cronProblem, nextRun } from "./cron-expressions.ts";
 import { templateErrors } from "./variables.ts";
 
