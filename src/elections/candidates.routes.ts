@@ -15,19 +15,9 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
-import {
-  answer,
-  getCandidate,
-  listCandidates,
-  nominate,
-  proposalOf,
-  putProposal,
-  requireProposalAuthor,
-  toCandidatePublic,
-  updateCandidate,
-  withdraw,
-} from "./candidates.service.ts";
+import { answer, getCandidate, listCandidates, nominate, toCandidatePublic, updateCandidate, withdraw } from "./candidates.service.ts";
 import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "./elections.schemas.ts";
+import { proposalOf, putProposal, requireProposalAuthor } from "./proposals.service.ts";
 import { ElectionCandidateParams, settledElection, viewer } from "./route-parts.ts";
 
 const tags = ["Elections"];

@@ -20,7 +20,7 @@ import {
 import { pageOf } from "../http/pagination.ts";
 import { conflict } from "../lib/problems.ts";
 import { TallyRequest } from "../tally/tally.schemas.ts";
-import { allCandidates, proposalOf } from "./candidates.service.ts";
+import { allCandidates } from "./candidates.service.ts";
 import { type StoredResult, tallyInputOf } from "./counting.ts";
 import {
   ElectionCreate,
@@ -41,6 +41,7 @@ import {
   updateElection,
 } from "./elections.service.ts";
 import { recount, settle, transition } from "./lifecycle.ts";
+import { proposalOf } from "./proposals.service.ts";
 import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
 
 const tags = ["Elections"];

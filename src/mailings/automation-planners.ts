@@ -11,7 +11,7 @@ import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
 import { audiencesWhoMaySee, sharesBySight } from "./sight.ts";
 
-/** The planners: on each tick, turn the enabled automations into mailings for the members and events they concern. */
+/** The planners: they turn the enabled automations into queued mailings for the members and events they concern. */
 type MailingRow = typeof schema.mailings.$inferSelect;
 
 function formatLocal(instant: string, timeZone: string, options: Intl.DateTimeFormatOptions, locale: string) {
