@@ -21,6 +21,7 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { countUploadMaxBytes } from "../tally/tally.routes.ts";
+import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "./ballots.schemas.ts";
 import {
   castBallot,
   deletePaperBatch,
@@ -30,7 +31,6 @@ import {
   requireReceiptsVisible,
   voterStatus,
 } from "./ballots.service.ts";
-import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "./elections.schemas.ts";
 import { getElectionRow } from "./elections.service.ts";
 import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
 

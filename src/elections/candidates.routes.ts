@@ -15,8 +15,9 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
+import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate } from "./candidates.schemas.ts";
 import { answer, getCandidate, listCandidates, nominate, toCandidatePublic, updateCandidate, withdraw } from "./candidates.service.ts";
-import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate, ProposalPublic, ProposalPut } from "./elections.schemas.ts";
+import { ProposalPublic, ProposalPut } from "./proposals.schemas.ts";
 import { proposalOf, putProposal, requireProposalAuthor } from "./proposals.service.ts";
 import { ElectionCandidateParams, settledElection, viewer } from "./route-parts.ts";
 

@@ -9,7 +9,7 @@ import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import type { CandidateCreate, CandidateUpdate } from "./elections.schemas.ts";
+import type { CandidateCreate, CandidateUpdate } from "./candidates.schemas.ts";
 import type { ElectionRow } from "./elections.service.ts";
 
 const c = schema.electionCandidates;

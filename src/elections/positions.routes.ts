@@ -20,6 +20,7 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { ApiError, notFound } from "../lib/problems.ts";
+import { createMandate, getMandate, listMandates, updateMandateEnd } from "./mandates.ts";
 import {
   MandateCreate,
   MandatePublic,
@@ -28,8 +29,7 @@ import {
   PositionCreate,
   PositionPublic,
   PositionUpdate,
-} from "./elections.schemas.ts";
-import { createMandate, getMandate, listMandates, updateMandateEnd } from "./mandates.ts";
+} from "./positions.schemas.ts";
 import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "./positions.service.ts";
 import { staffOnly, today, viewer } from "./route-parts.ts";
 

@@ -6,8 +6,8 @@ import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
-import type { PositionCreate, PositionUpdate } from "./elections.schemas.ts";
 import { currentHolders } from "./mandates.ts";
+import type { PositionCreate, PositionUpdate } from "./positions.schemas.ts";
 
 const p = schema.positions;
 export type PositionRow = typeof p.$inferSelect;

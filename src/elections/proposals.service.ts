@@ -6,8 +6,8 @@ import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { ApiError, conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { requireBeforeVoting } from "./candidates.service.ts";
-import type { ProposalPut } from "./elections.schemas.ts";
 import type { ElectionRow } from "./elections.service.ts";
+import type { ProposalPut } from "./proposals.schemas.ts";
 
 /** The nominating committee's proposal: which nominees it recommends, most recommended first. */
 
