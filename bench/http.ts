@@ -26,7 +26,7 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig, systemClock } from "../src/deps.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
-import { searchKey } from "../src/members/queries.ts";
+import { searchKey } from "../src/members/members.queries.ts";
 
 const host = "127.0.0.1";
 const org = "bench";

@@ -13,9 +13,9 @@ import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
-import { runScheduled } from "../src/jobs/schedule.ts";
+import { runScheduled } from "../src/jobs/cron-triggers.ts";
 import { createNullMailer } from "../src/mail/mailer.ts";
-import { createMailing } from "../src/mailings/service.ts";
+import { createMailing } from "../src/mailings/mailings.service.ts";
 import { orgIdOf, seedMembers } from "../test/mailings/seed.ts";
 
 const { values } = parseArgs({

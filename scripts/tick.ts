@@ -10,8 +10,8 @@ import { ConfigError, readConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { systemClock } from "../src/deps.ts";
+import { runScheduled } from "../src/jobs/cron-triggers.ts";
 import { cronsDueAt, wranglerCrons } from "../src/jobs/in-process.ts";
-import { runScheduled } from "../src/jobs/schedule.ts";
 import { createNodeMailer } from "../src/mail/node.ts";
 
 function fail(message: string): never {

@@ -1,31 +1,25 @@
 import { cors } from "hono/cors";
 import { tallyRateLimit } from "./abuse/requests.ts";
-import { areaRoutes } from "./areas/routes.ts";
-import { signInRoutes } from "./auth/routes.ts";
-import { calendarRoutes } from "./calendar/routes.ts";
-import { campaignRoutes } from "./campaigns/routes.ts";
+import { areaRoutes } from "./areas/index.ts";
+import { signInRoutes } from "./auth/index.ts";
+import { calendarRoutes } from "./calendar/index.ts";
+import { campaignRoutes } from "./campaigns/index.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
-import { electionRoutes } from "./elections/routes/index.ts";
-import { registrationRoutes } from "./events/registration-routes.ts";
-import { eventRoutes } from "./events/routes.ts";
-import { groupRoutes } from "./groups/routes.ts";
+import { electionRoutes } from "./elections/index.ts";
+import { eventRoutes } from "./events/index.ts";
+import { groupRoutes } from "./groups/index.ts";
 import { orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
 import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
 import { problemResponse } from "./http/problem.ts";
 import { refuseRewrittenPaths } from "./http/request-target.ts";
-import { apiKeyRoutes } from "./keys/routes.ts";
-import { automationRoutes } from "./mailings/automation-routes.ts";
-import { outboxRoutes } from "./mailings/outbox-routes.ts";
-import { mailingRoutes } from "./mailings/routes.ts";
-import { suppressionRoutes } from "./mailings/suppression-routes.ts";
-import { unsubscribeRoutes } from "./mailings/unsubscribe-routes.ts";
-import { importMaxBytes } from "./members/import-routes.ts";
-import { memberRoutes } from "./members/routes.ts";
-import { metaRoutes } from "./meta/routes.ts";
-import { organisationRoutes } from "./orgs/routes.ts";
-import { countUploadMaxBytes, tallyRoutes } from "./tally/routes.ts";
+import { apiKeyRoutes } from "./keys/index.ts";
+import { mailingRoutes } from "./mailings/index.ts";
+import { importMaxBytes, memberRoutes } from "./members/index.ts";
+import { metaRoutes } from "./meta/index.ts";
+import { organisationRoutes } from "./orgs/index.ts";
+import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and
@@ -71,16 +65,11 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", areaRoutes);
   app.route("/", groupRoutes);
   app.route("/", eventRoutes);
-  app.route("/", registrationRoutes);
   app.route("/", campaignRoutes);
   app.route("/", calendarRoutes);
   app.route("/", electionRoutes);
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
-  app.route("/", automationRoutes);
-  app.route("/", suppressionRoutes);
-  app.route("/", outboxRoutes);
-  app.route("/", unsubscribeRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

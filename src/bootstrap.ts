@@ -1,5 +1,5 @@
 import type { Db } from "./db/index.ts";
-import { countOrganisations, createOrganisation } from "./orgs/service.ts";
+import { countOrganisations, createOrganisation } from "./orgs/orgs.service.ts";
 
 export interface BootstrapResult {
   slug: string;

@@ -11,7 +11,7 @@ import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
 import { createDb } from "./db/index.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
 import { problemBody } from "./http/problem.ts";
-import { runScheduled } from "./jobs/schedule.ts";
+import { runScheduled } from "./jobs/cron-triggers.ts";
 import { ApiError } from "./lib/problems.ts";
 import { createMailer } from "./mail/transports.ts";
 

@@ -7,7 +7,7 @@ import { type CountRunner, inlineCounter } from "../tally/runner.ts";
 import { applyGenderRule, type GenderRule } from "../voting/gender.ts";
 import { INLINE_WORK, planCount } from "../voting/limits.ts";
 import type { CountInput, CountResult, MethodName, RankEntry } from "../voting/types.ts";
-import type { ElectionRow } from "./service.ts";
+import type { ElectionRow } from "./elections.service.ts";
 
 /** What is stored as an election's result; status and publication come from the election row. */
 export interface StoredResult {

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { schema } from "../db/index.ts";
-import type { Job } from "../jobs/schedule.ts";
+import type { Job } from "../jobs/cron-triggers.ts";
 import { inlineCounter } from "../tally/runner.ts";
 import { MAX_WORK } from "../voting/limits.ts";
 import type { CountPolicy } from "./counting.ts";

@@ -13,13 +13,13 @@ import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { localDay, termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
-import { queueElectionCall } from "../mailings/automations.ts";
+import { queueElectionCall } from "../mailings/automation-planners.ts";
 import { CountInputError } from "../voting/types.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
+import type { ElectionRow } from "./elections.service.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
-import type { ElectionRow } from "./service.ts";
 
 const e = schema.elections;
 

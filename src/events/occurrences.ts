@@ -1,23 +1,31 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Viewer } from "../access/viewer.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
-import { invalid } from "../lib/problems.ts";
+import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
+import type { OrgContext } from "../orgs/context.ts";
+import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
+import { getVisibleEvent } from "./events.service.ts";
 import { mergeSorted } from "./merge.ts";
-import { maxDurationDays, maxRangeDays } from "./schemas.ts";
 import {
+  checkDuration,
   compareOccurrences,
   type EventCore,
   type EventRow,
   type Occurrence,
   type OverrideRow,
+  occurrenceAt,
   overriddenIn,
+  spanOf,
   unmovedIn,
   type Window,
 } from "./series.ts";
+import { requireOrganiser } from "./visibility.ts";
 
 /**
  * Range queries over the merged, time-ordered stream of occurrences. Two index range scans
@@ -173,4 +181,72 @@ export async function listOccurrences(db: Db, orgId: string, range: Range, filte
 /** Every occurrence of one event in a range (for its own occurrence list), unpaged up to the cap. */
 export async function occurrencesOfEvent(db: Db, event: EventRow, range: Range, limit: number, cursor?: string) {
   return listOccurrences(db, event.orgId, range, eq(ev.id, event.id), limit, cursor);
+}
+
+/**
+ * Moves or cancels one occurrence of a series, keyed by its original start. Setting it
+ * back to its original time and `scheduled` removes the override. Every change bumps the
+ * event's version, so calendar clients see a new SEQUENCE.
+ */
+export async function overrideOccurrence(
+  db: Db,
+  org: OrgContext,
+  viewer: Viewer,
+  id: string,
+  originalStart: string,
+  input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null,
+  expected: Expected,
+  now: Date,
+) {
+  const event = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, event, now);
+  requireVersion(expected, event.version);
+  if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
+  const original = Date.parse(originalStart);
+  const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
+  const existing = overrides.find((o) => Date.parse(o.originalStart) === original);
+  if (!occurrenceAt(event, existing, original)) throw notFound("Occurrence");
+
+  const duration = Date.parse(event.endsAt) - Date.parse(event.startsAt);
+  const start = input?.startsAt ? Date.parse(input.startsAt) : existing ? Date.parse(existing.startsAt) : original;
+  const end = input?.endsAt
+    ? Date.parse(input.endsAt)
+    : input?.startsAt
+      ? start + (existing ? Date.parse(existing.endsAt) - Date.parse(existing.startsAt) : duration)
+      : existing
+        ? Date.parse(existing.endsAt)
+        : original + duration;
+  const status = input?.status ?? existing?.status ?? "scheduled";
+  checkDuration(start, end, "body.endsAt");
+  const restore = input === null || (start === original && end === original + duration && status === "scheduled");
+
+  const row: OverrideRow = {
+    eventId: id,
+    originalStart: iso(original),
+    orgId: org.id,
+    startsAt: iso(start),
+    endsAt: iso(end),
+    status,
+    updatedAt: now.toISOString(),
+  };
+  const others = overrides.filter((o) => o !== existing);
+  const after = restore ? others : [...others, row];
+  const bump = db
+    .update(ev)
+    .set({ ...spanOf(event, after), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
+    .where(and(eq(ev.id, id), eq(ev.version, event.version)))
+    .returning();
+  // The override is written while the event is still at the version read, and the bump runs
+  // last: a concurrent change to the same series makes this one change nothing at all (412).
+  const guard = versionIs(sql`${ev}`, id, [event.version]);
+  const write = restore
+    ? db.delete(ov).where(and(eq(ov.eventId, id), eq(ov.originalStart, row.originalStart), guard))
+    : db.run(sql`INSERT INTO ${ov} (event_id, original_start, org_id, starts_at, ends_at, status, updated_at)
+        SELECT ${row.eventId}, ${row.originalStart}, ${row.orgId}, ${row.startsAt}, ${row.endsAt}, ${row.status}, ${row.updatedAt} WHERE ${guard}
+        ON CONFLICT (event_id, original_start) DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+          status = excluded.status, updated_at = excluded.updated_at`);
+  const [, bumped] = await db.batch([write, bump]);
+  const [updated] = bumped;
+  if (!updated) throw staleVersion();
+  return { event: updated, occurrence: occurrenceAt(updated, restore ? undefined : row, original) };
 }

@@ -5,7 +5,7 @@ import type { schema } from "../db/index.ts";
 import { iso } from "../lib/dates.ts";
 import { invalid } from "../lib/problems.ts";
 import { dayMs, localToUtc } from "../lib/zone.ts";
-import { maxDurationDays } from "./schemas.ts";
+import { maxDurationDays } from "./events.schemas.ts";
 
 /**
  * From stored rows to occurrences: a series is its rule, its EXDATEs and its overrides;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Cron } from "croner";
 import { parse } from "smol-toml";
-import { type JobDeps, runScheduled } from "./schedule.ts";
+import { type JobDeps, runScheduled } from "./cron-triggers.ts";
 
 /** The cron triggers the Worker is deployed with; the Node runtime runs the same ones. */
 export function wranglerCrons(path = new URL("../../wrangler.toml", import.meta.url)): string[] {

@@ -1,10 +1,10 @@
 import { lt } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import { type AppConfig, defaultConfig } from "../deps.ts";
-import { planAutomations } from "../mailings/automations.ts";
+import { planAutomations } from "../mailings/automation-planners.ts";
 import { deliverDue } from "../mailings/deliver.ts";
 import { planSeries, startDueMailings } from "../mailings/dispatch.ts";
-import type { Job, JobDeps } from "./schedule.ts";
+import type { Job, JobDeps } from "./cron-triggers.ts";
 
 const configOf = (deps: JobDeps): AppConfig => deps.config ?? defaultConfig;
 

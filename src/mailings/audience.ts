@@ -3,6 +3,9 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { statusSql } from "../members/status.ts";
 import { eventAudience } from "./events.ts";
+import type { AudienceInput } from "./mailings.schemas.ts";
+
+type MailingRow = typeof schema.mailings.$inferSelect;
 
 export type Category = (typeof schema.mailings.$inferSelect)["category"];
 export type AudienceType = (typeof schema.mailings.$inferSelect)["audienceType"];
@@ -107,4 +110,30 @@ export async function sampleRecipient(db: Db, orgId: string, category: Category,
     sql`SELECT ${m.id} AS id, ${group} AS group_id FROM ${m} WHERE ${where} AND (${reason}) IS NULL ORDER BY ${m.id} LIMIT 1`,
   );
   return row;
+}
+
+export function audienceOf(input: AudienceInput): Audience {
+  switch (input.type) {
+    case "group":
+      return { type: "group", ref: input.groupId };
+    case "area":
+      return { type: "area", ref: input.areaId };
+    case "event_registrants":
+      return { type: "event_registrants", ref: input.eventId };
+    default:
+      return { type: input.type, ref: null };
+  }
+}
+
+/** The audience as the API shows it: the reference under the name of what it refers to. */
+export function audienceJson(row: MailingRow) {
+  const key =
+    row.audienceType === "group"
+      ? "groupId"
+      : row.audienceType === "area"
+        ? "areaId"
+        : row.audienceType === "event_registrants"
+          ? "eventId"
+          : undefined;
+  return { type: row.audienceType, ...(key && row.audienceRef ? { [key]: row.audienceRef } : {}) };
 }

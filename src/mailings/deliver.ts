@@ -17,7 +17,7 @@ import {
 } from "../mail/mailer.ts";
 import { type Category, consentColumn, hasUnsubscribeLink } from "./audience.ts";
 import { type MailingContent, messageFor, parseVariables, type Recipient, recipientVariables } from "./render.ts";
-import { unsubscribeSecret, unsubscribeToken } from "./unsubscribe.ts";
+import { unsubscribeSecret, unsubscribeToken } from "./unsubscribe.service.ts";
 
 /**
  * The delivery engine, run by every tick.

@@ -4,7 +4,7 @@ import { schema } from "../db/index.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { materialiseSql } from "./audience.ts";
-import { nextRun } from "./schedule.ts";
+import { nextRun } from "./cron-expressions.ts";
 
 const m = schema.mailings;
 /** A missed occurrence older than this is skipped rather than sent late (the deployment was down). */

@@ -1,4 +1,6 @@
 import type { mailingKinds } from "../../drizzle/mailings.ts";
+import type { FieldError } from "../lib/problems.ts";
+import { unknownVariables } from "../mail/template.ts";
 
 type Kind = (typeof mailingKinds)[number];
 
@@ -38,4 +40,25 @@ const byKind: Record<Kind, readonly string[]> = {
 export function allowedVariables(kind: Kind, audienceType?: string): ReadonlySet<string> {
   const extra = kind === "manual" && audienceType === "event_registrants" ? eventVariables : byKind[kind];
   return new Set([...recipientVariables, ...extra]);
+}
+
+/** Template variables must be known for the mailing's kind: a typo is a 422 now, not a blank in 10,000 e-mails. */
+export function templateErrors(
+  kind: Kind,
+  audienceType: string,
+  templates: { subject?: string; text?: string; html?: string | null },
+): FieldError[] {
+  const allowed = allowedVariables(kind, audienceType);
+  const errors: FieldError[] = [];
+  for (const [field, template] of Object.entries(templates)) {
+    if (!template) continue;
+    const unknown = unknownVariables(template, allowed);
+    if (unknown.length > 0) {
+      errors.push({
+        field: `body.${field}`,
+        message: `unknown template variable${unknown.length > 1 ? "s" : ""} ${unknown.map((v) => `{{${v}}}`).join(", ")}; known: ${[...allowed].join(", ")}`,
+      });
+    }
+  }
+  return errors;
 }

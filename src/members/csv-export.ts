@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
-import { guardFormula } from "./csv.ts";
 import { csvColumns } from "./csv-columns.ts";
-import { listMemberRows, membershipsById } from "./queries.ts";
-import type { MemberFilter } from "./schemas.ts";
+import { guardFormula } from "./formula-guard.ts";
+import { listMemberRows, membershipsById } from "./members.queries.ts";
+import type { MemberFilter } from "./members.schemas.ts";
 
 /** Members per query while streaming: enough to be quick, small enough that no request holds a whole organisation. */
 export const exportChunk = 1000;

@@ -3,9 +3,9 @@ import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
 import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
-import { unguardFormula } from "./csv.ts";
 import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
-import { searchKey } from "./queries.ts";
+import { unguardFormula } from "./formula-guard.ts";
+import { searchKey } from "./members.queries.ts";
 import {
   CityField,
   CountryField,
@@ -16,8 +16,8 @@ import {
   PhoneField,
   PostalCodeField,
   StreetField,
-} from "./schemas.ts";
-import type { MembershipTypeRow } from "./types-service.ts";
+} from "./members.schemas.ts";
+import type { MembershipTypeRow } from "./types.service.ts";
 
 /**
  * Reading an import file: the CSV, its header, and each row's cells validated with the

@@ -2,9 +2,9 @@ import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.ts";
-import { memberRow, memberView } from "./queries.ts";
-import { noContactDetails } from "./service.ts";
+import { memberRow, memberView } from "./members.queries.ts";
+import { noContactDetails } from "./members.service.ts";
+import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.service.ts";
 
 /**
  * The member's rights over their personal data: a copy of everything held (access,

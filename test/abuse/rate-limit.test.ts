@@ -14,7 +14,7 @@ import { limits } from "../../src/abuse/limits.ts";
 import { databaseRateLimiter, type RateLimitRule, withRateLimitBindings } from "../../src/abuse/rate-limit.ts";
 import { readConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/index.ts";
-import { runScheduled } from "../../src/jobs/schedule.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { committedOpenApi, fixedClock, problemOf, settledRequest, type TestApp, testApp } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/database.ts";
 

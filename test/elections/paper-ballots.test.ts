@@ -5,9 +5,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../src/db/index.ts";
-import { deletePaperBatch, enterPaperBallots } from "../../src/elections/ballots.ts";
+import { deletePaperBatch, enterPaperBallots } from "../../src/elections/ballots.service.ts";
 import { inlineRequestPolicy } from "../../src/elections/counting.ts";
-import type { ElectionRow } from "../../src/elections/service.ts";
+import type { ElectionRow } from "../../src/elections/elections.service.ts";
 import { testApp } from "../helpers/app.ts";
 import { votingElection } from "./helpers.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { advance, transitionRefusal } from "../../src/elections/machine.ts";
-import { runScheduled } from "../../src/jobs/schedule.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { json, operatorKey, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember } from "../helpers/members.ts";
 import { activeMembers, announce, base, createElection, day, type ElectionBody, hour, stand, tokenOf, vote } from "./helpers.ts";

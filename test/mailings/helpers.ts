@@ -1,5 +1,5 @@
 import { defaultConfig } from "../../src/deps.ts";
-import { runScheduled } from "../../src/jobs/schedule.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import type { Mailer } from "../../src/mail/mailer.ts";
 import { createOutboxMailer } from "../../src/mail/outbox.ts";
 import type { TestApp } from "../helpers/app.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "../../src/lib/ids.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
-import { queueElectionCall } from "../../src/mailings/automations.ts";
+import { queueElectionCall } from "../../src/mailings/automation-planners.ts";
 import { testApp } from "../helpers/app.ts";
 import { createMailing, tick } from "./helpers.ts";
 import { addToGroup, orgIdOf, seedGroup, seedMembers } from "./seed.ts";

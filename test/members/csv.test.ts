@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CsvSyntaxError, csvRecord, detectDelimiter, parseCsv } from "../../src/lib/csv.ts";
 import { addMonthsClamped, isRealDay } from "../../src/lib/dates.ts";
-import { guardFormula, unguardFormula } from "../../src/members/csv.ts";
+import { guardFormula, unguardFormula } from "../../src/members/formula-guard.ts";
 import { periodEnd } from "../../src/members/periods.ts";
 
 describe("CSV parsing (RFC 4180)", () => {

@@ -17,12 +17,18 @@ const webLayer: Record<string, string> = {
   "src/app.ts": "builds the HTTP app",
   "src/worker.ts": "the Workers entry answers a bad configuration with a problem",
   "src/abuse/requests.ts": "middleware that limits requests",
+  "src/members/index.ts": "builds the members domain's router",
+  "src/groups/index.ts": "builds the groups domain's router",
+  "src/events/index.ts": "builds the events domain's router",
+  "src/elections/index.ts": "builds the elections domain's router",
+  "src/elections/route-parts.ts": "parts shared by the election routes",
+  "src/mailings/index.ts": "builds the mailings domain's router",
   "src/members/access.ts": "route guards for member data",
   "src/members/route-parts.ts": "parts shared by the member routes",
-  "src/jobs/schedule.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
+  "src/jobs/cron-triggers.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
 };
 
-const isRouteOrSchema = (path: string) => /(^|[/-])routes\.ts$|\/routes\/[^/]+\.ts$|schemas\.ts$/.test(path);
+const isRouteOrSchema = (path: string) => /(^|[/.-])routes\.ts$|\/routes\/[^/]+\.ts$|schemas\.ts$/.test(path);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { idempotencyLeaseMs } from "../../src/http/idempotency.ts";
-import { runScheduled } from "../../src/jobs/schedule.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { problemOf, snapshot, testApp } from "../helpers/app.ts";
 
 describe("cursor pagination", () => {

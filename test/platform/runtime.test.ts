@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import { ConfigError, readConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/index.ts";
+import { runScheduled, schedule } from "../../src/jobs/cron-triggers.ts";
 import { cronsDueAt, wranglerCrons } from "../../src/jobs/in-process.ts";
-import { runScheduled, schedule } from "../../src/jobs/schedule.ts";
 import { freshDatabase } from "../helpers/database.ts";
 
 describe("configuration", () => {

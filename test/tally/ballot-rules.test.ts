@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countUploadMaxBytes } from "../../src/tally/routes.ts";
+import { countUploadMaxBytes } from "../../src/tally/tally.routes.ts";
 import { activeMembers, announce, base, createElection, stand } from "../elections/helpers.ts";
 import { problemOf, type TestApp, testApp } from "../helpers/app.ts";
 

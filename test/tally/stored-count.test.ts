@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { defaultConfig } from "../../src/deps.ts";
-import { runScheduled } from "../../src/jobs/schedule.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { createThreadCounter } from "../../src/tally/thread-runner.ts";
 import { INLINE_WORK, MAX_WORK, planCount } from "../../src/voting/limits.ts";
 import { activeMembers, announce, base, createElection, type ElectionBody, stand } from "../elections/helpers.ts";

@@ -1,0 +1,183 @@
+import { and, eq } from "drizzle-orm";
+import { viewerOf } from "../access/viewer.ts";
+import { schema } from "../db/index.ts";
+import { Instant, maxRangeDays, OccurrencePublic } from "../events/events.schemas.ts";
+import { listOccurrences, rangeOf } from "../events/occurrences.ts";
+import { sightOf, visibleTo } from "../events/visibility.ts";
+import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { invalid } from "../lib/problems.ts";
+import { CampaignCreate, CampaignFigures, CampaignPublic, CampaignUpdate } from "./campaigns.schemas.ts";
+import {
+  campaignFigures,
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  listCampaigns,
+  periodOf,
+  toCampaignPublic,
+  updateCampaign,
+} from "./campaigns.service.ts";
+
+const tags = ["Campaigns"];
+const readers = [requireRoleOrMember("readonly")];
+const staff = [requireRole("staff")];
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/campaigns",
+  operationId: "listCampaigns",
+  tags,
+  summary: "List campaigns by start date",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(CampaignPublic, "CampaignPage"), "Campaigns, earliest first."), ...problems(...authProblems) },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/campaigns",
+  operationId: "createCampaign",
+  tags,
+  summary: "Create a campaign",
+  security: bearerSecurity,
+  middleware: staff,
+  request: { params: OrgParams, body: jsonBody(CampaignCreate) },
+  responses: {
+    201: {
+      ...jsonContent(CampaignPublic, "The campaign."),
+      headers: { ...etagHeader, ...locationHeader("campaign") },
+    },
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/campaigns/{id}",
+  operationId: "getCampaign",
+  tags,
+  summary: "Read a campaign",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(CampaignPublic, "The campaign."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const patch = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}/campaigns/{id}",
+  operationId: "updateCampaign",
+  tags,
+  summary: "Update a campaign",
+  security: bearerSecurity,
+  middleware: staff,
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(CampaignUpdate) },
+  responses: {
+    200: { ...jsonContent(CampaignPublic, "The updated campaign."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
+});
+
+const remove = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/campaigns/{id}",
+  operationId: "deleteCampaign",
+  tags,
+  summary: "Delete a campaign (its events stay, without a campaign)",
+  security: bearerSecurity,
+  middleware: staff,
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Deleted." }, ...problems(...authProblems, "precondition_failed") },
+});
+
+const calendar = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/campaigns/{id}/events",
+  operationId: "listCampaignEvents",
+  tags,
+  summary: "The campaign's calendar",
+  description: `Occurrences of the campaign's events the caller may see. Without \`from\`/\`to\` the campaign's period is used; it, or the range given, may span at most ${maxRangeDays} days.`,
+  security: bearerSecurity,
+  middleware: readers,
+  request: {
+    params: OrgIdParams,
+    query: PageQuery.extend({ from: Instant.optional(), to: Instant.optional() }),
+  },
+  responses: {
+    200: jsonContent(pageOf(OccurrencePublic, "EventOccurrencePage"), "Occurrences in start order."),
+    ...problems(...authProblems),
+  },
+});
+
+const figures = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/campaigns/{id}/figures",
+  operationId: "getCampaignFigures",
+  tags,
+  summary: "A campaign's figures: events, occurrences, registrations, attendance",
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: { params: OrgIdParams },
+  responses: { 200: jsonContent(CampaignFigures, "Figures."), ...problems(...authProblems) },
+});
+
+export const campaignRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listCampaigns(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await createCampaign(db, org, c.req.valid("json"), clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/campaigns/${row.id}`);
+    setEtag(c, row.version);
+    return c.json(toCampaignPublic(row), 201);
+  })
+  .openapi(get, async (c) => {
+    const row = await getCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    setEtag(c, row.version);
+    return c.json(toCampaignPublic(row), 200);
+  })
+  .openapi(patch, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updateCampaign(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    setEtag(c, row.version);
+    return c.json(toCampaignPublic(row), 200);
+  })
+  .openapi(remove, async (c) => {
+    await deleteCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id, expectedVersion(c));
+    return c.body(null, 204);
+  })
+  .openapi(calendar, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const campaign = await getCampaign(db, org.id, c.req.valid("param").id);
+    const query = c.req.valid("query");
+    if ((query.from === undefined) !== (query.to === undefined))
+      throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
+    const period = periodOf(campaign, org.timeZone);
+    const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
+    const sight = await sightOf(db, org, viewerOf(c.get("principal")), c.get("deps").clock.now());
+    const filter = and(visibleTo(sight), eq(schema.events.campaignId, campaign.id));
+    return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
+  })
+  .openapi(figures, async (c) => c.json(await campaignFigures(c.get("deps").db, c.get("org"), c.req.valid("param").id), 200));

@@ -1,0 +1,218 @@
+import { z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { memberIdOf } from "../access/viewer.ts";
+import { requireVersion } from "../db/versions.ts";
+import { requireMember } from "../http/auth.ts";
+import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
+import { idempotency } from "../http/idempotency.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { countUploadMaxBytes } from "../tally/tally.routes.ts";
+import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "./ballots.schemas.ts";
+import {
+  castBallot,
+  deletePaperBatch,
+  enterPaperBallots,
+  findReceipt,
+  listReceipts,
+  requireReceiptsVisible,
+  voterStatus,
+} from "./ballots.service.ts";
+import { getElectionRow } from "./elections.service.ts";
+import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
+
+const tags = ["Voting"];
+const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];
+
+const castDefinition = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/ballots",
+  operationId: "castBallot",
+  tags,
+  summary: "Cast your ballot (member)",
+  description:
+    "One ballot per voter in the electorate, while voting is open. The ballot is checked against the method first " +
+    "(422: unknown or withdrawn candidates, a candidate twice, equal rankings the method cannot count, more marks than allowed) " +
+    "and nothing is stored if it fails. Answers 201 with a receipt code, shown only here: its SHA-256 is listed with the " +
+    "published result so the voter can see their ballot was counted. 409 when already voted (reason `already_voted`), outside " +
+    "the voting period, or not in the electorate (reason from the membership on the cut-off day). The stored ballot has no link " +
+    "to the voter. Idempotency-Key is ignored here: keeping the response would keep the receipt beside the voter's name; " +
+    "a retry is answered 409 `already_voted` instead.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgIdParams, body: jsonBody(BallotCast) },
+  responses: {
+    201: { ...jsonContent(BallotReceipt, "The ballot is stored; keep the receipt code."), headers: locationHeader("receipt (its hash)") },
+    ...problems(...authProblems, ...bodyProblems, "conflict"),
+  },
+});
+// Idempotency stores responses under the caller's identity: for a ballot that would link voter and receipt.
+const cast = {
+  ...castDefinition,
+  middleware: (castDefinition.middleware as MiddlewareHandler[]).filter((m) => m !== idempotency),
+} as typeof castDefinition;
+
+const paper = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/paper-ballots",
+  operationId: "enterPaperBallots",
+  tags,
+  summary: "Enter paper or meeting ballots in bulk (staff)",
+  description:
+    "JSON (`{ ballots: [{ weight, ranking }] }`, candidate ids) or a BLT file (`Content-Type: text/plain`; its candidates are " +
+    "matched by candidate id, or by name where unique; its seats and [tie] are ignored). All ballots are checked as online " +
+    "ones are, and stored all or none, while voting is open or closed and until published. A counted election is counted again. " +
+    `The body may be up to ${countUploadMaxBytes / 1024 / 1024} MiB.`,
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: {
+    params: OrgIdParams,
+    body: {
+      // Optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without).
+      required: false,
+      content: {
+        "application/json": { schema: PaperBallots },
+        "text/plain": { schema: { type: "string", description: "A BLT ballot file." } },
+      },
+    },
+  },
+  responses: {
+    201: { ...jsonContent(PaperBatch, "The entry."), headers: { ...etagHeader, ...locationHeader("batch (for DELETE)") } },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
+  },
+});
+
+const BatchParams = OrgIdParams.extend({ batchId: z.uuid().openapi({ param: { name: "batchId", in: "path" } }) });
+
+const removeBatch = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/elections/{id}/paper-ballots/{batchId}",
+  operationId: "deletePaperBallots",
+  tags,
+  summary: "Remove a mistaken bulk entry of paper ballots (staff)",
+  description: 'Until the result is published; a counted election is counted again. An entry never changes: its ETag is always `"1"`.',
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: BatchParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Removed." }, ...problems(...authProblems, "conflict", "precondition_failed") },
+});
+
+const receipts = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/elections/{id}/receipts",
+  operationId: "listReceipts",
+  tags,
+  summary: "The receipt hashes of the online ballots counted, sorted",
+  description:
+    "Public once the result is published (staff: once counted), and readable without signing in, so checking one's receipt links " +
+    "nobody to a ballot. The result's `receipts.digest` is the SHA-256 of this whole list joined by newlines.",
+  security: optionalAuth,
+  request: { params: OrgIdParams, query: PageQuery },
+  responses: {
+    200: jsonContent(pageOf(Receipt, "ReceiptPage"), "Receipt hashes in ascending order."),
+    ...problems("not_found", "conflict", "validation_failed", "unauthorized"),
+  },
+});
+
+const receipt = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/elections/{id}/receipts/{hash}",
+  operationId: "getReceipt",
+  tags,
+  summary: "Check one receipt: 200 when a counted ballot carries it, 404 when none does",
+  description: "Send the SHA-256 of your receipt code, computed on your own device; readable without signing in.",
+  security: optionalAuth,
+  request: { params: ReceiptParams },
+  responses: {
+    200: { ...jsonContent(Receipt, "Counted."), headers: etagHeader },
+    ...problems("not_found", "conflict", "validation_failed", "unauthorized"),
+  },
+});
+
+const voter = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/elections/{id}/voter",
+  operationId: "getMyVoterStatus",
+  tags,
+  summary: "Am I in the electorate, and have I voted? (member)",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgIdParams },
+  responses: { 200: jsonContent(VoterStatus, "The member's own status."), ...problems(...authProblems) },
+});
+
+/** Receipts are read without credentials too; a member token or key may still be sent. */
+async function electionForReceipts(c: Parameters<typeof settledElection>[0], id: string) {
+  const v = viewer(c);
+  // Anonymous callers see what members see: nothing before publication, no drafts.
+  const row = v.kind === "anonymous" ? await getElectionRow(c.get("deps").db, c.get("org").id, id, v) : await settledElection(c, id);
+  requireReceiptsVisible(row, v);
+  return row;
+}
+
+export const ballotRoutes = createRouter()
+  .openapi(cast, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const memberId = memberIdOf(c.get("principal"));
+    const row = await settledElection(c, c.req.valid("param").id);
+    const receiptBody = await castBallot(db, row, memberId, c.req.valid("json").ranking, org.timeZone, clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
+    c.header("Cache-Control", "no-store");
+    return c.json(receiptBody, 201);
+  })
+  .openapi(paper, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await settledElection(c, c.req.valid("param").id);
+    const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+    const input =
+      mediaType === "text/plain"
+        ? { blt: await c.req.text() }
+        : {
+            json: (c.req.valid as unknown as (target: "json") => z.infer<typeof PaperBallots>)("json").ballots.map((b) => ({
+              weight: b.weight ?? 1,
+              ranking: b.ranking,
+            })),
+          };
+    const { election: _after, ...entered } = await enterPaperBallots(db, row, input, clock.now(), requestPolicy(c));
+    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
+    setEtag(c, immutableVersion);
+    return c.json(entered, 201);
+  })
+  .openapi(removeBatch, async (c) => {
+    const { id, batchId } = c.req.valid("param");
+    requireVersion(expectedVersion(c), immutableVersion);
+    await deletePaperBatch(c.get("deps").db, await settledElection(c, id), batchId, c.get("deps").clock.now(), requestPolicy(c));
+    return c.body(null, 204);
+  })
+  .openapi(receipts, async (c) => {
+    const row = await electionForReceipts(c, c.req.valid("param").id);
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listReceipts(c.get("deps").db, row.id, limit, cursor), 200);
+  })
+  .openapi(receipt, async (c) => {
+    const { id, hash } = c.req.valid("param");
+    const row = await electionForReceipts(c, id);
+    const found = await findReceipt(c.get("deps").db, row.id, hash);
+    setEtag(c, immutableVersion);
+    return c.json(found, 200);
+  })
+  .openapi(voter, async (c) => {
+    const memberId = memberIdOf(c.get("principal"));
+    const row = await settledElection(c, c.req.valid("param").id);
+    return c.json(await voterStatus(c.get("deps").db, row, memberId, c.get("org").timeZone), 200);
+  });

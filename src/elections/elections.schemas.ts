@@ -1,0 +1,171 @@
+import { z } from "@hono/zod-openapi";
+import { electionStatuses } from "../../drizzle/elections.ts";
+import { IdSchema } from "../http/openapi.ts";
+import { PageQuery } from "../http/pagination.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { DayField } from "../members/members.schemas.ts";
+import { listMethods, methodNames } from "../tally/methods.ts";
+import { CountResultSchema } from "../tally/tally.schemas.ts";
+import { CandidatePublic } from "./candidates.schemas.ts";
+import { ProposalEntry } from "./proposals.schemas.ts";
+import { LongText, Title } from "./schema-fields.ts";
+
+const Instant = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time with an offset, such as 2026-12-01T18:00:00Z" })
+  .transform((value) => new Date(value).toISOString())
+  .openapi({ type: "string", format: "date-time", example: "2026-12-01T18:00:00.000Z" });
+
+// ---------------------------------------------------------------- elections
+
+/** Stored elections elect people; seats between lists (d'Hondt, Sainte-Laguë) are counted with POST /v1/tally. */
+export const electionMethods = methodNames.filter((name) => !listMethods.includes(name)) as [string, ...string[]];
+
+export const GenderRule = z
+  .discriminatedUnion("rule", [
+    z.object({ rule: z.literal("zipper"), start: z.string().min(1).max(40).optional() }).strict(),
+    z.object({ rule: z.literal("min_half"), gender: z.string().min(1).max(40) }).strict(),
+    z.object({ rule: z.literal("pairwise"), gender: z.string().min(1).max(40) }).strict(),
+  ])
+  .openapi("GenderRule", {
+    description:
+      "Applied to the counted order as a separate, recorded step (ranking methods only): zipper (strict alternation), " +
+      "min_half (at least half of every top k of `gender`), pairwise (each pair holds one of `gender`; two of it may head the list).",
+  });
+
+const Window = (what: string) =>
+  z
+    .object({ opensAt: Instant, closesAt: Instant })
+    .strict()
+    .openapi({ description: `When ${what} opens and closes.` });
+
+export const Electorate = z
+  .object({
+    groupId: IdSchema.nullable()
+      .optional()
+      .openapi({ description: "null: every active member of the organisation; else the group's members." }),
+    cutoffOn: DayField.openapi({ description: "The electorate is the members in active standing on this day (the organisation's day)." }),
+  })
+  .strict();
+
+export const ElectionCreate = z
+  .object({
+    positionId: IdSchema,
+    title: Title.optional().openapi({ description: "Default: the position's title." }),
+    description: LongText.nullable().optional(),
+    seats: z.number().int().min(1).max(1000).optional().openapi({ description: "Default: the position's seats." }),
+    method: z.enum(electionMethods),
+    options: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        "Options of the method, as in the engine: precision, omega, variant (meek_stv); arithmetic, lookBack … (wigm_stv); maxMarks, majorityRounds (majority_runoff).",
+    }),
+    genderRule: GenderRule.nullable().optional(),
+    eventId: IdSchema.nullable().optional().openapi({ description: "The member meeting the election belongs to." }),
+    committeeGroupId: IdSchema.nullable()
+      .optional()
+      .openapi({ description: "The nominating committee; its members may set the proposal." }),
+    electorate: Electorate,
+    nomination: Window("the nomination period"),
+    voting: Window("voting"),
+    onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
+  })
+  .strict()
+  .openapi("ElectionCreate");
+
+export const ElectionUpdate = ElectionCreate.omit({ positionId: true }).partial().strict().openapi("ElectionUpdate");
+
+export const ElectionPublic = z
+  .object({
+    id: z.string(),
+    positionId: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    seats: z.number().int(),
+    method: z.string(),
+    options: z.record(z.string(), z.unknown()),
+    genderRule: GenderRule.nullable(),
+    eventId: z.string().nullable(),
+    committeeGroupId: z.string().nullable(),
+    electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
+    nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+    voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+    timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
+    onlineVoting: z.boolean(),
+    status: z.enum(electionStatuses),
+    seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
+    countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
+    countedAt: Timestamp.nullable(),
+    publishedAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Election");
+
+export const ElectionListQuery = PageQuery.extend({
+  status: z.enum(electionStatuses).optional(),
+  positionId: IdSchema.optional(),
+});
+
+export const TransitionRequest = z
+  .object({
+    to: z.enum(electionStatuses).openapi({ description: "A later status." }),
+    termStartsOn: DayField.optional().openapi({ description: "With `published`: first day of the term (default: today)." }),
+  })
+  .strict()
+  .openapi("ElectionTransition");
+
+export const PublishRequest = z
+  .object({ termStartsOn: DayField.optional().openapi({ description: "First day of the term (default: the day of publication)." }) })
+  .strict()
+  .openapi("ElectionPublish");
+
+export const ElectionDetail = ElectionPublic.extend({
+  candidates: z.array(CandidatePublic),
+  proposal: z.array(ProposalEntry),
+}).openapi("ElectionDetail");
+
+// ---------------------------------------------------------------- result
+
+const CandidateRef = z.object({ id: z.string(), memberId: z.string(), name: z.string().nullable() }).openapi("CandidateRef");
+
+export const ElectionResult = z
+  .object({
+    electionId: z.string(),
+    status: z.enum(electionStatuses),
+    countedAt: Timestamp,
+    publishedAt: Timestamp.nullable(),
+    candidates: z.array(CandidateRef).openapi({ description: "Candidates on the ballot; the count names them by `id`." }),
+    elected: z
+      .array(CandidateRef.extend({ place: z.number().int() }))
+      .openapi({ description: "In order of election (after the gender rule)." }),
+    vacantSeats: z.number().int().openapi({ description: "Seats left empty for want of candidates." }),
+    count: CountResultSchema.nullable().openapi({ description: "The engine's record, round by round; null when nobody stood." }),
+    genderRule: z
+      .object({
+        rule: GenderRule,
+        order: z.array(z.string()),
+        moves: z.array(z.object({ candidate: z.string(), from: z.number().int(), to: z.number().int(), reason: z.string() })),
+        ranOutAt: z.number().int().nullable(),
+      })
+      .nullable(),
+    turnout: z
+      .object({
+        electorate: z.number().int(),
+        votedOnline: z.number().int(),
+        paperBallots: z.number().int(),
+        ballots: z.number().int(),
+        valid: z.number(),
+        blank: z.number(),
+        invalid: z.number(),
+        percentOnline: z.number().nullable().openapi({ description: "Online voters as a share of the electorate, in per cent." }),
+      })
+      .openapi("Turnout"),
+    receipts: z
+      .object({
+        count: z.number().int(),
+        digest: z.string().openapi({ description: "SHA-256 of the sorted receipt hashes joined by newlines: the list behind …/receipts." }),
+      })
+      .openapi("ReceiptsSummary"),
+  })
+  .openapi("ElectionResult");
+
+export type ElectionResultBody = z.infer<typeof ElectionResult>;

@@ -1,0 +1,257 @@
+import { and, eq } from "drizzle-orm";
+import { memberIdOf } from "../access/viewer.ts";
+import { schema } from "../db/index.ts";
+import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { ApiError, notFound } from "../lib/problems.ts";
+import { createMandate, getMandate, listMandates, updateMandateEnd } from "./mandates.ts";
+import {
+  MandateCreate,
+  MandatePublic,
+  MandateQuery,
+  MandateUpdate,
+  PositionCreate,
+  PositionPublic,
+  PositionUpdate,
+} from "./positions.schemas.ts";
+import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "./positions.service.ts";
+import { staffOnly, today, viewer } from "./route-parts.ts";
+
+const tags = ["Positions and mandates"];
+const readers = [requireRoleOrMember("readonly")];
+const MandatePage = pageOf(MandatePublic, "MandatePage");
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/positions",
+  operationId: "listPositions",
+  tags,
+  summary: "List positions",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(PositionPublic, "PositionPage"), "Positions, oldest first."), ...problems(...authProblems) },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/positions",
+  operationId: "createPosition",
+  tags,
+  summary: "Create a position (staff)",
+  description: "A position of the organisation, or of a group (`bodyGroupId`): title, role description, seats and term length.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgParams, body: jsonBody(PositionCreate) },
+  responses: {
+    201: { ...jsonContent(PositionPublic, "The position."), headers: { ...etagHeader, ...locationHeader("position") } },
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/positions/{id}",
+  operationId: "getPosition",
+  tags,
+  summary: "Read a position with its current representatives",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgIdParams },
+  responses: {
+    200: { ...jsonContent(PositionPublic, "The position; `holders` are today's mandate holders."), headers: etagHeader },
+    ...problems(...authProblems),
+  },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}/positions/{id}",
+  operationId: "updatePosition",
+  tags,
+  summary: "Update a position (staff)",
+  description: "Changes apply to elections created afterwards; an election keeps the seats it was created with.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(PositionUpdate) },
+  responses: {
+    200: { ...jsonContent(PositionPublic, "The position."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
+});
+
+const positionMandates = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/positions/{id}/mandates",
+  operationId: "listPositionMandates",
+  tags,
+  summary: "Mandates on a position; `current=true` for today's representatives",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgIdParams, query: MandateQuery },
+  responses: { 200: jsonContent(MandatePage, "Mandates, oldest first."), ...problems(...authProblems) },
+});
+
+const addMandate = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/positions/{id}/mandates",
+  operationId: "createMandate",
+  tags,
+  summary: "Record a mandate not produced by an election here (staff)",
+  description: "An appointment, a co-option, or the holders from before the organisation used Grasrot. Default end: a full term.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, body: jsonBody(MandateCreate) },
+  responses: {
+    201: { ...jsonContent(MandatePublic, "The mandate."), headers: { ...etagHeader, ...locationHeader("mandate") } },
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused"),
+  },
+});
+
+const getOne = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mandates/{id}",
+  operationId: "getMandate",
+  tags,
+  summary: "Read a mandate",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(MandatePublic, "The mandate."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const endMandate = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}/mandates/{id}",
+  operationId: "updateMandate",
+  tags,
+  summary: "Change the last day of a mandate, e.g. when the holder steps down (staff)",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MandateUpdate) },
+  responses: {
+    200: { ...jsonContent(MandatePublic, "The mandate."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
+});
+
+const memberMandates = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/members/{id}/mandates",
+  operationId: "listMemberMandates",
+  tags,
+  summary: "A member's mandates (keys; a member reads their own at /me/mandates)",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgIdParams, query: MandateQuery },
+  responses: { 200: jsonContent(MandatePage, "Mandates, oldest first."), ...problems(...authProblems) },
+});
+
+const myMandates = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/mandates",
+  operationId: "listMyMandates",
+  tags,
+  summary: "The signed-in member's mandates",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: MandateQuery },
+  responses: { 200: jsonContent(MandatePage, "Mandates, oldest first."), ...problems(...authProblems) },
+});
+
+export const positionRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listPositions(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await createPosition(db, org.id, c.req.valid("json"), clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/positions/${row.id}`);
+    setEtag(c, row.version);
+    return c.json(toPositionPublic(row), 201);
+  })
+  .openapi(get, async (c) => {
+    const { row, body } = await positionWithHolders(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c));
+    setEtag(c, row.version);
+    return c.json(body, 200);
+  })
+  .openapi(update, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updatePosition(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    setEtag(c, row.version);
+    return c.json(toPositionPublic(row), 200);
+  })
+  .openapi(positionMandates, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const { id } = c.req.valid("param");
+    await getPosition(db, org.id, id);
+    const { current, limit, cursor } = c.req.valid("query");
+    return c.json(await listMandates(db, org.id, { positionId: id }, current, today(c), limit, cursor), 200);
+  })
+  .openapi(addMandate, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const position = await getPosition(db, org.id, c.req.valid("param").id);
+    const { mandate, version } = await createMandate(
+      db,
+      org.id,
+      position.id,
+      c.req.valid("json"),
+      position.termMonths,
+      clock.now(),
+      today(c),
+    );
+    c.header("Location", `/v1/orgs/${org.slug}/mandates/${mandate.id}`);
+    setEtag(c, version);
+    return c.json(mandate, 201);
+  })
+  .openapi(getOne, async (c) => {
+    const { mandate, version } = await getMandate(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c));
+    setEtag(c, version);
+    return c.json(mandate, 200);
+  })
+  .openapi(endMandate, async (c) => {
+    const { db } = c.get("deps");
+    const { id } = c.req.valid("param");
+    const { mandate, version } = await updateMandateEnd(db, c.get("org").id, id, c.req.valid("json").endsOn, expectedVersion(c), today(c));
+    setEtag(c, version);
+    return c.json(mandate, 200);
+  })
+  .openapi(memberMandates, async (c) => {
+    const { db } = c.get("deps");
+    const org = c.get("org");
+    const { id } = c.req.valid("param");
+    const v = viewer(c);
+    if (v.kind === "member" && v.memberId !== id) throw new ApiError("forbidden", "A member reads their own mandates at /me/mandates.");
+    const member = await db.query.members.findFirst({
+      columns: { id: true },
+      where: and(eq(schema.members.orgId, org.id), eq(schema.members.id, id)),
+    });
+    if (!member) throw notFound("Member");
+    const { current, limit, cursor } = c.req.valid("query");
+    return c.json(await listMandates(db, org.id, { memberId: id }, current, today(c), limit, cursor), 200);
+  })
+  .openapi(myMandates, async (c) => {
+    const memberId = memberIdOf(c.get("principal"));
+    const { current, limit, cursor } = c.req.valid("query");
+    return c.json(await listMandates(c.get("deps").db, c.get("org").id, { memberId }, current, today(c), limit, cursor), 200);
+  });

@@ -1,0 +1,273 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Viewer } from "../access/viewer.ts";
+import { formatRule } from "../calendar/rrule.ts";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
+import { iso } from "../lib/dates.ts";
+import { newId } from "../lib/ids.ts";
+import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import type { OrgContext } from "../orgs/context.ts";
+import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
+import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
+import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
+import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
+
+const ev = schema.events;
+const ov = schema.eventOccurrenceOverrides;
+const reg = schema.eventRegistrations;
+type OrgRef = Pick<OrgContext, "id" | "timeZone">;
+
+export function toEventPublic(row: EventRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    kind: row.kind,
+    groupId: row.groupId,
+    campaignId: row.campaignId,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    timeZone: row.timeZone,
+    location: { address: row.locationAddress, onlineUrl: row.onlineUrl },
+    visibility: row.visibility,
+    status: row.status,
+    recurrence: row.rrule ? { rrule: row.rrule, exdates: JSON.parse(row.exdates) as string[] } : null,
+    registration: {
+      mode: row.registrationMode,
+      scope: effectiveScope(row),
+      capacity: row.capacity,
+      requiresActiveMembership: row.requiresActiveMembership,
+    },
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** A single event has one occurrence, so its registrations are always for the event. */
+export const effectiveScope = (row: Pick<EventRow, "rrule" | "registrationScope">) => (row.rrule ? row.registrationScope : "event");
+
+/** Reads an event the caller may see (on the organisation's day `now` falls on); anything else is 404. */
+export async function getVisibleEvent(db: Db, org: OrgRef, viewer: Viewer, id: string, now: Date): Promise<EventRow> {
+  const sight = await sightOf(db, org, viewer, now);
+  const [row] = await db
+    .select()
+    .from(ev)
+    .where(and(eq(ev.orgId, org.id), eq(ev.id, id), visibleTo(sight)))
+    .limit(1);
+  if (!row) throw notFound("Event");
+  return row;
+}
+
+async function checkReferences(
+  db: Db,
+  org: OrgRef,
+  viewer: Viewer,
+  input: { groupId?: string | null; campaignId?: string | null },
+  now: Date,
+) {
+  const orgId = org.id;
+  if (input.groupId) {
+    const group = await db.query.groups.findFirst({
+      columns: { id: true },
+      where: and(eq(schema.groups.orgId, orgId), eq(schema.groups.id, input.groupId)),
+    });
+    if (!group) throw invalid("body.groupId", "is not a group of this organisation");
+  }
+  if (input.campaignId) {
+    const campaign = await db.query.campaigns.findFirst({
+      columns: { id: true },
+      where: and(eq(schema.campaigns.orgId, orgId), eq(schema.campaigns.id, input.campaignId)),
+    });
+    if (!campaign) throw invalid("body.campaignId", "is not a campaign of this organisation");
+  }
+  if (input.groupId !== undefined && !(await organises(db, org, viewer, input.groupId ?? null, now))) {
+    throw new ApiError(
+      "forbidden",
+      input.groupId ? "Members create and move events only for groups they convene." : "Only staff create the organisation's own events.",
+    );
+  }
+}
+
+type Draft = Omit<EventRow, "id" | "orgId" | "version" | "createdAt" | "updatedAt" | "spanStart" | "spanEnd">;
+
+/** Validates a complete event as it would be stored; field names point at the request body. */
+function checkDraft(draft: Draft) {
+  if (draft.visibility === "group" && !draft.groupId) throw invalid("body.visibility", "'group' needs an organising group (groupId)");
+  const start = Date.parse(draft.startsAt);
+  checkDuration(start, Date.parse(draft.endsAt), "body.endsAt");
+  if (draft.rrule) {
+    // The stored rule is canonical (UNTIL in UTC), so it reads the same in a changed time zone.
+    const rule = ruleFor(draft.rrule, draft.timeZone, "body.recurrence.rrule");
+    checkSeries({ start, timeZone: draft.timeZone, rule }, [...exdatesOf(draft)], "body.");
+  }
+}
+
+function recurrenceColumns(recurrence: EventCreateInput["recurrence"], timeZone: string) {
+  if (!recurrence) return { rrule: null, exdates: "[]", recurring: false };
+  const rule = ruleFor(recurrence.rrule, timeZone, "body.recurrence.rrule");
+  const exdates = [...new Set(recurrence.exdates.map((d) => Date.parse(d)))].sort((a, b) => a - b).map(iso);
+  return { rrule: formatRule(rule), exdates: JSON.stringify(exdates), recurring: true };
+}
+
+export async function createEvent(db: Db, org: OrgContext, viewer: Viewer, input: EventCreateInput, now: Date): Promise<EventRow> {
+  await checkReferences(db, org, viewer, { groupId: input.groupId ?? null, campaignId: input.campaignId }, now);
+  const training = input.kind === "training";
+  const draft: Draft = {
+    title: input.title,
+    description: input.description ?? null,
+    kind: input.kind,
+    groupId: input.groupId ?? null,
+    campaignId: input.campaignId ?? null,
+    startsAt: iso(Date.parse(input.startsAt)),
+    endsAt: iso(Date.parse(input.endsAt)),
+    timeZone: input.timeZone,
+    locationAddress: input.location?.address ?? null,
+    onlineUrl: input.location?.onlineUrl ?? null,
+    visibility: input.visibility,
+    status: "scheduled",
+    ...recurrenceColumns(input.recurrence, input.timeZone),
+    registrationMode: input.registration?.mode ?? "none",
+    registrationScope: input.registration?.scope ?? (training ? "event" : "occurrence"),
+    capacity: input.registration?.capacity ?? null,
+    requiresActiveMembership: input.registration?.requiresActiveMembership ?? training,
+  };
+  checkDraft(draft);
+  const row: EventRow = {
+    ...draft,
+    id: newId(now),
+    orgId: org.id,
+    ...spanOf(draft, []),
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await db.insert(ev).values(row);
+  return row;
+}
+
+/**
+ * Applies a partial update. Recurrence changes drop overrides of occurrences that no longer
+ * exist, but refuse (409) to strand registrations for them; capacity cannot go below the
+ * places already taken (422); raising it promotes from the waiting list in the same batch.
+ */
+export async function updateEvent(
+  db: Db,
+  org: OrgContext,
+  viewer: Viewer,
+  id: string,
+  input: EventUpdateInput,
+  expected: Expected,
+  now: Date,
+): Promise<EventRow> {
+  const current = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, current, now);
+  requireVersion(expected, current.version);
+  await checkReferences(db, org, viewer, { groupId: input.groupId, campaignId: input.campaignId }, now);
+
+  const timeZone = input.timeZone ?? current.timeZone;
+  const recurrence =
+    input.recurrence === undefined
+      ? { rrule: current.rrule, exdates: current.exdates, recurring: current.recurring }
+      : recurrenceColumns(input.recurrence, timeZone);
+  const draft: Draft = {
+    title: input.title ?? current.title,
+    description: input.description === undefined ? current.description : input.description,
+    kind: input.kind ?? current.kind,
+    groupId: input.groupId === undefined ? current.groupId : input.groupId,
+    campaignId: input.campaignId === undefined ? current.campaignId : input.campaignId,
+    startsAt: input.startsAt ? iso(Date.parse(input.startsAt)) : current.startsAt,
+    endsAt: input.endsAt ? iso(Date.parse(input.endsAt)) : current.endsAt,
+    timeZone,
+    locationAddress: input.location?.address === undefined ? current.locationAddress : input.location.address,
+    onlineUrl: input.location?.onlineUrl === undefined ? current.onlineUrl : input.location.onlineUrl,
+    visibility: input.visibility ?? current.visibility,
+    status: input.status ?? current.status,
+    ...recurrence,
+    registrationMode: input.registration?.mode ?? current.registrationMode,
+    registrationScope: input.registration?.scope ?? current.registrationScope,
+    capacity: input.registration?.capacity === undefined ? current.capacity : input.registration.capacity,
+    requiresActiveMembership: input.registration?.requiresActiveMembership ?? current.requiresActiveMembership,
+  };
+  checkDraft(draft);
+
+  const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
+  const candidate = { ...current, ...draft };
+  const seriesChanged =
+    draft.rrule !== current.rrule ||
+    draft.exdates !== current.exdates ||
+    draft.startsAt !== current.startsAt ||
+    draft.timeZone !== current.timeZone;
+  const kept = seriesChanged ? overrides.filter((o) => occurrenceAt(candidate, o, Date.parse(o.originalStart)) !== undefined) : overrides;
+  await checkStrandedRegistrations(db, current, candidate);
+
+  const dropped = overrides.filter((o) => !kept.includes(o)).map((o) => o.originalStart);
+  const capacity = draft.capacity;
+  // Overrides are dropped first, on the same conditions as the update that follows them: a
+  // stale version (or a capacity below the places taken) then changes nothing at all.
+  const fits = capacity === null ? sql`1` : sql`${mostTaken(id)} <= ${capacity}`;
+  const before: Statement[] =
+    dropped.length > 0
+      ? [
+          db
+            .delete(ov)
+            .where(and(eq(ov.eventId, id), inArray(ov.originalStart, dropped), versionIs(sql`${ev}`, id, [current.version]), fits)),
+        ]
+      : [];
+  const update = db
+    .update(ev)
+    .set({ ...draft, ...spanOf(draft, kept), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
+    .where(and(eq(ev.id, id), eq(ev.version, current.version), fits))
+    .returning();
+  const results = await runBatch(db, [...before, update, promoteWaitlisted(db, id, now)]);
+  const [updated] = results[before.length] as EventRow[];
+  if (!updated) {
+    const fresh = await db.query.events.findFirst({ columns: { version: true }, where: eq(ev.id, id) });
+    if (!fresh) throw notFound("Event");
+    if (fresh.version !== current.version) throw staleVersion();
+    const [taken] = await db.all<{ n: number }>(sql`SELECT ${mostTaken(id)} AS n`);
+    throw invalid("body.registration.capacity", `is below the ${Number(taken?.n ?? 0)} places already taken`);
+  }
+  return updated;
+}
+
+/** Refuses changes that would leave live registrations pointing at occurrences that no longer exist. */
+async function checkStrandedRegistrations(db: Db, before: EventRow, after: EventRow) {
+  const live = await db
+    .selectDistinct({ occurrenceStart: reg.occurrenceStart })
+    .from(reg)
+    .where(and(eq(reg.eventId, before.id), inArray(reg.status, [...liveStatuses])));
+  if (live.length === 0) return;
+  const scope = effectiveScope(after);
+  const stranded = live.filter(({ occurrenceStart }) =>
+    scope === "event"
+      ? occurrenceStart !== ""
+      : occurrenceStart === "" || occurrenceAt(after, undefined, Date.parse(occurrenceStart)) === undefined,
+  );
+  if (stranded.length > 0) {
+    throw conflict(
+      "This change would leave registrations for occurrences that no longer exist (or change how registrations are counted). Cancel single occurrences instead, or cancel the registrations first.",
+      { occurrences: stranded.map((s) => s.occurrenceStart || null) },
+    );
+  }
+}
+
+export async function deleteEvent(db: Db, org: OrgContext, viewer: Viewer, id: string, now: Date, expected: Expected) {
+  const current = await getVisibleEvent(db, org, viewer, id, now);
+  await requireOrganiser(db, org, viewer, current, now);
+  requireVersion(expected, current.version);
+  const [live] = await db
+    .select({ id: reg.id })
+    .from(reg)
+    .where(and(eq(reg.eventId, id), ne(reg.status, "cancelled"), ne(reg.status, "declined")))
+    .limit(1);
+  if (live)
+    throw conflict("The event has registrations; cancel it (status 'cancelled') instead of deleting it, so participants can see that.");
+  const deleted = await db
+    .delete(ev)
+    .where(and(eq(ev.id, id), versionMatches(ev.version, expected)))
+    .returning({ id: ev.id });
+  if (deleted.length === 0 && expected !== undefined) throw staleVersion();
+}

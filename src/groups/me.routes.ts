@@ -1,0 +1,128 @@
+import { memberIdOf } from "../access/viewer.ts";
+import { requireMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IdSchema,
+  IfMatchHeaders,
+  jsonContent,
+  locationHeader,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { notFound } from "../lib/problems.ts";
+import { MyGroup } from "./groups.schemas.ts";
+import { visibleGroup } from "./groups.service.ts";
+import { myGroups } from "./roster.queries.ts";
+import { endMembership, entryVersion, joinSelf } from "./roster.service.ts";
+
+/** A member's own groups, with a member token: list, join, leave. */
+
+const tags = ["Group members"];
+const GroupParams = OrgParams.extend({ groupId: IdSchema.openapi({ param: { name: "groupId", in: "path" } }) });
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/groups",
+  operationId: "listMyGroups",
+  tags,
+  summary: "My groups",
+  description:
+    "The groups the member is in now, with their role: joined ones and the district group their address assigns (source `district`).",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(MyGroup, "MyGroupPage"), "Groups, by group id."), ...problems(...authProblems) },
+});
+
+const getOne = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "getMyGroup",
+  tags,
+  summary: "My membership of one group",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams },
+  responses: { 200: { ...jsonContent(MyGroup, "The membership."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const join = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "joinGroup",
+  tags,
+  summary: "Join a group",
+  description:
+    "Members join active local groups, networks, interest groups and working groups themselves. A district group follows the " +
+    "address (409 `district_assigned`); committees are appointed by staff (403). Needs active standing (409 with `reason`); " +
+    "joining twice is 409 `already_member`.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams },
+  responses: {
+    201: {
+      ...jsonContent(MyGroup, "The membership."),
+      headers: { ...etagHeader, ...locationHeader("membership") },
+    },
+    ...problems(...authProblems, "conflict", "idempotency_key_reused"),
+  },
+});
+
+const leave = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/me/groups/{groupId}",
+  operationId: "leaveGroup",
+  tags,
+  summary: "Leave a group",
+  description:
+    "Ends the membership today (kept in the group's history); a convener stepping down leaves this way too. The district group " +
+    "of one's address cannot be left (409 `district_assigned`), only an explicit role in it.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: GroupParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Left." }, ...problems(...authProblems, "conflict", "precondition_failed") },
+});
+
+export const meRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await myGroups(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), limit, cursor), 200);
+  })
+  .openapi(getOne, async (c) => {
+    const { db } = c.get("deps");
+    const memberId = memberIdOf(c.get("principal"));
+    const { groupId } = c.req.valid("param");
+    // The same entry as the group's roster has for the member, with the same ETag.
+    const version = await entryVersion(db, groupId, memberId);
+    const [entry] = (await myGroups(db, c.get("org"), memberId, 1, undefined, groupId)).data;
+    if (!entry) throw notFound("Your membership of this group");
+    setEtag(c, version);
+    return c.json(entry, 200);
+  })
+  .openapi(join, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const memberId = memberIdOf(c.get("principal"));
+    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
+    await joinSelf(db, org, group, memberId, clock.now());
+    const version = await entryVersion(db, group.id, memberId);
+    const [entry] = (await myGroups(db, org, memberId, 1, undefined, group.id)).data;
+    if (!entry) throw notFound("Your membership of this group");
+    c.header("Location", `/v1/orgs/${org.slug}/me/groups/${group.id}`);
+    setEtag(c, version);
+    return c.json(entry, 201);
+  })
+  .openapi(leave, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const memberId = memberIdOf(c.get("principal"));
+    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
+    await endMembership(db, org, group, memberId, expectedVersion(c), clock.now());
+    return c.body(null, 204);
+  });

@@ -1,0 +1,110 @@
+import { requireRole } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyPublic } from "./keys.schemas.ts";
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, toApiKeyPublic } from "./keys.service.ts";
+
+const tags = ["API keys"];
+const adminOnly = [requireRole("admin")];
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/api-keys",
+  operationId: "listApiKeys",
+  tags,
+  summary: "List the organisation's API keys (without secrets)",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgParams, query: PageQuery },
+  responses: {
+    200: jsonContent(pageOf(ApiKeyPublic, "ApiKeyPage"), "Keys, oldest first, revoked ones included."),
+    ...problems(...authProblems),
+  },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/api-keys",
+  operationId: "createApiKey",
+  tags,
+  summary: "Create an API key; its secret is shown once",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgParams, body: jsonBody(ApiKeyCreate) },
+  responses: {
+    201: {
+      ...jsonContent(ApiKeyCreated, "The key, with its secret."),
+      headers: { ...etagHeader, ...locationHeader("key") },
+    },
+    ...problems(...authProblems, ...bodyProblems, "idempotency_key_reused", "conflict"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/api-keys/{id}",
+  operationId: "getApiKey",
+  tags,
+  summary: "Read an API key (without its secret)",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(ApiKeyPublic, "The key."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const revoke = defineRoute({
+  method: "delete",
+  path: "/v1/orgs/{org}/api-keys/{id}",
+  operationId: "revokeApiKey",
+  tags,
+  summary: "Revoke an API key",
+  description: "The key stops working at once. The last active admin key cannot be revoked (409).",
+  security: bearerSecurity,
+  middleware: adminOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    204: { description: "Revoked (also when it already was)." },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
+export const apiKeyRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listApiKeys(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const { key, version } = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
+    c.header("Location", `/v1/orgs/${org.slug}/api-keys/${key.id}`);
+    // The secret is shown once: no cache, and no stored replay, keeps a copy.
+    c.header("Cache-Control", "no-store");
+    setEtag(c, version);
+    return c.json(key, 201);
+  })
+  .openapi(get, async (c) => {
+    const row = await getApiKey(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    setEtag(c, row.version);
+    return c.json(toApiKeyPublic(row), 200);
+  })
+  .openapi(revoke, async (c) => {
+    const { db, clock } = c.get("deps");
+    await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    return c.body(null, 204);
+  });

@@ -1,0 +1,345 @@
+import { and, eq, lte, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { sha256Hex } from "../lib/crypto.ts";
+import { iso, localDay } from "../lib/dates.ts";
+import { newId } from "../lib/ids.ts";
+import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
+import { type Automation, type AutomationKind, automationOf } from "./automation-templates.ts";
+import { nextRun } from "./cron-expressions.ts";
+import { lateLimitMs } from "./dispatch.ts";
+import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
+import { audiencesWhoMaySee, sharesBySight } from "./sight.ts";
+
+/** The planners: they turn the enabled automations into queued mailings for the members and events they concern. */
+type MailingRow = typeof schema.mailings.$inferSelect;
+
+function formatLocal(instant: string, timeZone: string, options: Intl.DateTimeFormatOptions, locale: string) {
+  return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(new Date(instant));
+}
+
+function eventVariables(event: ComingEvent, locale: string) {
+  return {
+    "event.title": event.title,
+    "event.date": formatLocal(event.startsAt, event.timeZone, { dateStyle: "full" }, locale),
+    "event.time": formatLocal(event.startsAt, event.timeZone, { timeStyle: "short" }, locale),
+    "event.startsAt": event.startsAt,
+    "event.location": event.location ?? "",
+    "event.timeZone": event.timeZone,
+    "event.url": "",
+  };
+}
+
+interface PlanContext {
+  db: Db;
+  org: { id: string; timeZone: string; locale: string };
+  automation: Automation;
+  runAt: Date;
+  now: Date;
+}
+
+/** A scheduled automatic mailing, made once per source key; the tick that follows sends it. */
+function queueMailing(
+  ctx: PlanContext,
+  fields: { sourceKey: string; audienceType: MailingRow["audienceType"]; audienceRef?: string | null; variables: Record<string, string> },
+) {
+  const { automation, org, now } = ctx;
+  return ctx.db
+    .insert(schema.mailings)
+    .values({
+      id: newId(now),
+      orgId: org.id,
+      kind: automation.kind,
+      sourceKey: fields.sourceKey,
+      subject: automation.subject,
+      text: automation.text,
+      html: automation.html,
+      category: automation.category,
+      audienceType: fields.audienceType,
+      audienceRef: fields.audienceRef ?? null,
+      variables: JSON.stringify(fields.variables),
+      sendAt: iso(ctx.runAt),
+      status: "scheduled",
+      createdBy: "automation",
+      createdAt: iso(now),
+      updatedAt: iso(now),
+    })
+    .onConflictDoNothing()
+    .returning({ id: schema.mailings.id });
+}
+
+/** Who each kind of event mailing is for; narrowed afterwards to those who may see the event. */
+const eventKinds: Partial<Record<AutomationKind, { events: EventMailKind; audience: (e: ComingEvent) => Audience | null }>> = {
+  meeting_summons: { events: "group_meeting", audience: (e) => (e.groupId ? { type: "group", ref: e.groupId } : null) },
+  member_meeting_notice: { events: "member_meeting", audience: () => ({ type: "all_members", ref: null }) },
+  event_reminder: {
+    events: "any_registered",
+    audience: (e) => ({ type: "event_registrants", ref: e.recurring ? `${e.id}@${e.originalStart}` : e.id }),
+  },
+  training_announcement: { events: "training", audience: () => ({ type: "all_members", ref: null }) },
+};
+
+async function planEvents(ctx: PlanContext): Promise<number> {
+  const spec = eventKinds[ctx.automation.kind];
+  if (!spec) return 0;
+  // Everything starting within the lead time that has not been mailed about yet: a run
+  // that was missed, or an event added late, is still covered by the next run.
+  const events = await comingEvents(
+    ctx.db,
+    ctx.org.id,
+    spec.events,
+    ctx.now,
+    new Date(ctx.now.getTime() + ctx.automation.leadDays * 86_400_000),
+  );
+  const audiences = await audiencesWhoMaySee(ctx.db, events, events.map(spec.audience));
+  let queued = 0;
+  for (const [i, event] of events.entries()) {
+    const audience = audiences[i];
+    if (!audience) continue;
+    const rows = await queueMailing(ctx, {
+      sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
+      audienceType: audience.type,
+      audienceRef: audience.ref,
+      variables: eventVariables(event, ctx.org.locale),
+    });
+    queued += rows.length;
+  }
+  return queued;
+}
+
+/**
+ * The monthly group mailing to the conveners of every active group. Its list of coming
+ * events holds only what each convener may see, so conveners who see the same events share
+ * one mailing, and a convener whose group meets behind `group` visibility gets their own.
+ * Each convener is remembered per run (mailing_triggers): none gets the month's mail twice.
+ */
+async function planMonthly(ctx: PlanContext): Promise<number> {
+  const { db, org } = ctx;
+  const to = new Date(ctx.runAt.getTime() + ctx.automation.leadDays * 86_400_000);
+  const [campaigns, events] = await Promise.all([
+    comingCampaigns(db, org.id, localDay(ctx.runAt, org.timeZone), localDay(to, org.timeZone)),
+    comingEvents(db, org.id, "any_registered", ctx.runAt, to),
+  ]);
+  const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
+  const common = {
+    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
+    instructions: ctx.automation.instructions ?? "",
+    campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
+  };
+  const day = localDay(ctx.now, org.timeZone);
+  const conveners: Audience = { type: "conveners", ref: null };
+  const run = `monthly_group:${iso(ctx.runAt)}`;
+  let queued = 0;
+  for (const share of await sharesBySight(db, org.id, conveners, day, events)) {
+    const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
+    queued += await queueToMembers(ctx, {
+      sourceKey: `${run}:${(await sha256Hex(listed)).slice(0, 16)}`,
+      triggerPrefix: `${run}:`,
+      memberIds: share.memberIds,
+      group: audienceSql(org.id, conveners, day).group,
+      variables: {
+        ...common,
+        events: list(
+          share.events.map(
+            (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+          ),
+        ),
+      },
+    });
+  }
+  return queued;
+}
+
+/**
+ * A mailing to members the planner chose, written with its recipients at once. A trigger
+ * per member (`triggerPrefix` + member id) keeps anyone from being added to a second
+ * mailing of the same run; a run that finds nobody new leaves no empty mailing behind.
+ */
+async function queueToMembers(
+  ctx: PlanContext,
+  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> },
+): Promise<number> {
+  const { db, org, automation, now } = ctx;
+  const t = schema.mailingTriggers;
+  const d = schema.mailingDeliveries;
+  const members = schema.members;
+  const id = newId(now);
+  const [inserted] = await db.batch([
+    db
+      .insert(schema.mailings)
+      .values({
+        id,
+        orgId: org.id,
+        kind: automation.kind,
+        sourceKey: fields.sourceKey,
+        subject: automation.subject,
+        text: automation.text,
+        html: automation.html,
+        category: automation.category,
+        audienceType: "member_list",
+        variables: JSON.stringify(fields.variables),
+        sendAt: iso(ctx.runAt),
+        status: "sending",
+        materialisedAt: iso(now),
+        createdBy: "automation",
+        createdAt: iso(now),
+        updatedAt: iso(now),
+      })
+      .onConflictDoNothing()
+      .returning({ id: schema.mailings.id }),
+    db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
+      SELECT ${org.id}, ${fields.triggerPrefix} || value, ${id}, value, ${iso(now)} FROM json_each(${JSON.stringify(fields.memberIds)})
+      WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
+      SELECT ${id}, ${org.id}, ${members.id}, ${fields.group},
+        CASE WHEN (${suppressionReasonSql(org.id, automation.category)}) IS NULL THEN 'pending' ELSE 'suppressed' END,
+        ${suppressionReasonSql(org.id, automation.category)}, 0
+      FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
+      ON CONFLICT DO NOTHING`),
+    db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
+  ]);
+  return inserted.length;
+}
+
+/**
+ * Renewal reminders: a member whose period ends within the lead time (and who has no
+ * later period), and again `graceDays` into the grace period. Each period and stage is
+ * remembered in mailing_triggers, so nobody is reminded of the same thing twice.
+ */
+async function planRenewals(ctx: PlanContext): Promise<number> {
+  const { db, org, automation, now } = ctx;
+  const day = localDay(ctx.runAt, org.timeZone);
+  const ms = schema.memberships;
+  const t = schema.mailingTriggers;
+  const d = schema.mailingDeliveries;
+  const members = schema.members;
+  const notRenewed = sql`NOT EXISTS (SELECT 1 FROM ${ms} AS later WHERE later.member_id = ${ms.memberId} AND later.starts_on > ${ms.endsOn})`;
+  const stages = [
+    { stage: "before_expiry", when: sql`${ms.endsOn} >= ${day} AND ${ms.endsOn} <= date(${day}, ${`+${automation.leadDays} days`})` },
+    ...(automation.graceDays !== null
+      ? [
+          {
+            stage: "grace",
+            when: sql`${ms.endsOn} < ${day} AND ${ms.graceUntil} >= ${day} AND date(${ms.endsOn}, ${`+${automation.graceDays} days`}) <= ${day}`,
+          },
+        ]
+      : []),
+  ];
+  let queued = 0;
+  for (const { stage, when } of stages) {
+    const id = newId(now);
+    const [inserted] = await db.batch([
+      db
+        .insert(schema.mailings)
+        .values({
+          id,
+          orgId: org.id,
+          kind: "renewal_reminder",
+          sourceKey: `renewal_reminder:${stage}:${day}`,
+          subject: automation.subject,
+          text: automation.text,
+          html: automation.html,
+          category: automation.category,
+          audienceType: "member_list",
+          variables: JSON.stringify({ "membership.stage": stage }),
+          sendAt: iso(ctx.runAt),
+          status: "sending",
+          materialisedAt: iso(now),
+          createdBy: "automation",
+          createdAt: iso(now),
+          updatedAt: iso(now),
+        })
+        .onConflictDoNothing()
+        .returning({ id: schema.mailings.id }),
+      db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
+        SELECT ${org.id}, ${`renewal:${stage}:`} || ${ms.id}, ${id}, ${ms.memberId}, ${iso(now)}
+        FROM ${ms} JOIN ${members} ON ${members.id} = ${ms.memberId}
+        WHERE ${ms.orgId} = ${org.id} AND ${members.erasedAt} IS NULL AND ${when} AND ${notRenewed}
+          AND EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
+        ON CONFLICT DO NOTHING`),
+      db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
+        SELECT ${id}, ${org.id}, ${members.id}, ${members.districtGroupId},
+          CASE WHEN (${suppressionReasonSql(org.id, automation.category)}) IS NULL THEN 'pending' ELSE 'suppressed' END,
+          ${suppressionReasonSql(org.id, automation.category)}, 0
+        FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
+        ON CONFLICT DO NOTHING`),
+      // No one to remind today: no empty mailing in the list.
+      db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
+    ]);
+    queued += inserted.length;
+  }
+  return queued;
+}
+
+const planners: Partial<Record<AutomationKind, (ctx: PlanContext) => Promise<number>>> = {
+  monthly_group: planMonthly,
+  renewal_reminder: planRenewals,
+  meeting_summons: planEvents,
+  member_meeting_notice: planEvents,
+  event_reminder: planEvents,
+  training_announcement: planEvents,
+};
+
+/** Runs every automation whose time has come, then moves its next run on. Safe to run twice. */
+export async function planAutomations(db: Db, now: Date): Promise<number> {
+  const a = schema.mailingAutomations;
+  const due = await db
+    .select({ row: a, timeZone: schema.organisations.timeZone, locale: schema.organisations.locale })
+    .from(a)
+    .innerJoin(schema.organisations, eq(schema.organisations.id, a.orgId))
+    .where(and(eq(a.enabled, true), lte(a.nextRunAt, iso(now))))
+    .limit(50);
+  let queued = 0;
+  for (const { row, timeZone, locale } of due) {
+    const runAt = new Date(row.nextRunAt as string);
+    const planner = planners[row.kind as AutomationKind];
+    if (planner && now.getTime() - runAt.getTime() <= lateLimitMs) {
+      queued += await planner({
+        db,
+        org: { id: row.orgId, timeZone, locale },
+        automation: automationOf(row, row.kind as AutomationKind),
+        runAt,
+        now,
+      });
+    }
+    const next = nextRun(row.schedule, timeZone, new Date(Math.max(now.getTime(), runAt.getTime())));
+    await db
+      .update(a)
+      .set({ nextRunAt: next ? iso(next) : null })
+      .where(and(eq(a.orgId, row.orgId), eq(a.kind, row.kind), eq(a.nextRunAt, row.nextRunAt as string)));
+  }
+  return queued;
+}
+
+/**
+ * The hook the elections module calls when nominations open and when voting opens: a
+ * statutory mailing to all members, made once per election and phase.
+ */
+export async function queueElectionCall(
+  db: Db,
+  org: { id: string; timeZone: string; locale: string },
+  election: { id: string; title: string; phase: "nominations_open" | "voting_open"; opensAt: string; closesAt: string; url?: string },
+  now: Date,
+): Promise<string | undefined> {
+  const row = await db.query.mailingAutomations.findFirst({
+    where: and(eq(schema.mailingAutomations.orgId, org.id), eq(schema.mailingAutomations.kind, "election_call")),
+  });
+  const automation = automationOf(row, "election_call");
+  if (row && !row.enabled) return undefined;
+  const [queued] = await queueMailing(
+    { db, org, automation, runAt: now, now },
+    {
+      sourceKey: `election_call:${election.id}:${election.phase}`,
+      audienceType: "all_members",
+      variables: {
+        "election.title": election.title,
+        "election.phase": election.phase === "nominations_open" ? "nominations are open" : "voting is open",
+        "election.opensAt": election.opensAt,
+        "election.closesAt": election.closesAt,
+        "election.url": election.url ?? "",
+      },
+    },
+  );
+  return queued?.id;
+}

@@ -1,0 +1,192 @@
+import { principalScope } from "../auth/principal.ts";
+import { requireRole } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import {
+  DeliveryPublic,
+  DeliveryQuery,
+  MailingCreate,
+  MailingListQuery,
+  MailingPublic,
+  MailingUpdate,
+  Preview,
+} from "./mailings.schemas.ts";
+import {
+  cancelMailing,
+  createMailing,
+  getMailing,
+  listDeliveries,
+  listMailings,
+  previewMailing,
+  progressOf,
+  toMailingPublic,
+  updateMailing,
+} from "./mailings.service.ts";
+
+const tags = ["Mailings"];
+const writeProblems = [...authProblems, ...bodyProblems, "conflict"] as const;
+
+const create = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/mailings",
+  operationId: "createMailing",
+  tags,
+  summary: "Create a mailing",
+  description:
+    "Templates use `{{variable}}`: member.name, member.firstName, member.email, member.number, org.name, group.name, unsubscribeUrl (and event.* for event registrants). An unknown variable is a 422. With `sendAt` the mailing is scheduled; with `recurrence` (cron, in the organisation's time zone) each occurrence is sent as its own mailing; with neither it is a draft.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgParams, body: jsonBody(MailingCreate) },
+  responses: {
+    201: {
+      ...jsonContent(MailingPublic, "The mailing."),
+      headers: { ...etagHeader, ...locationHeader("mailing") },
+    },
+    ...problems(...writeProblems, "idempotency_key_reused"),
+  },
+});
+
+const list = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailings",
+  operationId: "listMailings",
+  tags,
+  summary: "List mailings, newest first",
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: { params: OrgParams, query: PageQuery.merge(MailingListQuery) },
+  responses: {
+    200: jsonContent(pageOf(MailingPublic, "MailingPage"), "Mailings (progress is null in lists)."),
+    ...problems(...authProblems),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailings/{id}",
+  operationId: "getMailing",
+  tags,
+  summary: "Read a mailing with its progress",
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(MailingPublic, "The mailing."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}/mailings/{id}",
+  operationId: "updateMailing",
+  tags,
+  summary: "Change a draft or scheduled mailing",
+  description: "Only before sending starts (409 after). `status` moves it between draft and scheduled.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MailingUpdate) },
+  responses: {
+    200: { ...jsonContent(MailingPublic, "The mailing."), headers: etagHeader },
+    ...problems(...writeProblems, "precondition_failed"),
+  },
+});
+
+const cancel = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/mailings/{id}/cancel",
+  operationId: "cancelMailing",
+  tags,
+  summary: "Cancel a mailing",
+  description:
+    "A draft or scheduled mailing never goes out; a sending one stops (messages already sent stay sent); a recurring one makes no more occurrences.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(MailingPublic, "The cancelled mailing."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const preview = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailings/{id}/preview",
+  operationId: "previewMailing",
+  tags,
+  summary: "Recipient count and a rendered sample",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams },
+  responses: { 200: jsonContent(Preview, "Who would get it now, and what the first of them would read."), ...problems(...authProblems) },
+});
+
+const deliveries = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailings/{id}/deliveries",
+  operationId: "listMailingDeliveries",
+  tags,
+  summary: "Recipients of a mailing with their delivery status",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams, query: PageQuery.merge(DeliveryQuery) },
+  responses: {
+    200: jsonContent(pageOf(DeliveryPublic, "MailingDeliveryPage"), "Deliveries in the order they were queued."),
+    ...problems(...authProblems),
+  },
+});
+
+export const mailingCoreRoutes = createRouter()
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await createMailing(db, org, c.req.valid("json"), principalScope(c.get("principal")), clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/mailings/${row.id}`);
+    setEtag(c, row.version);
+    return c.json(toMailingPublic(row), 201);
+  })
+  .openapi(list, async (c) => {
+    const { limit, cursor, ...filter } = c.req.valid("query");
+    return c.json(await listMailings(c.get("deps").db, c.get("org").id, filter, limit, cursor), 200);
+  })
+  .openapi(get, async (c) => {
+    const db = c.get("deps").db;
+    const row = await getMailing(db, c.get("org").id, c.req.valid("param").id);
+    setEtag(c, row.version);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(db, row.id) : null), 200);
+  })
+  .openapi(update, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updateMailing(db, c.get("org"), c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    setEtag(c, row.version);
+    return c.json(toMailingPublic(row), 200);
+  })
+  .openapi(cancel, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await cancelMailing(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    setEtag(c, row.version);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(db, row.id) : null), 200);
+  })
+  .openapi(preview, async (c) => {
+    const deps = c.get("deps");
+    const row = await getMailing(deps.db, c.get("org").id, c.req.valid("param").id);
+    return c.json(await previewMailing(deps, c.get("org"), row), 200);
+  })
+  .openapi(deliveries, async (c) => {
+    const db = c.get("deps").db;
+    const row = await getMailing(db, c.get("org").id, c.req.valid("param").id);
+    const { limit, cursor, status } = c.req.valid("query");
+    return c.json(await listDeliveries(db, row.id, status, limit, cursor), 200);
+  });

@@ -1,0 +1,290 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
+import { newId } from "../lib/ids.ts";
+import { postalCodeKey, reassignStatements } from "./district.ts";
+import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
+import type { MemberRow } from "./members.queries.ts";
+import { searchKey } from "./members.queries.ts";
+import { nextMemberNumberSql } from "./members.service.ts";
+import { newMembershipRow } from "./memberships.service.ts";
+
+/**
+ * CSV import of members, all rows or none: every row is validated and matched first
+ * (against the file itself and the database, in chunked look-ups), and only a file
+ * without errors is written, in one batch. Matching is by member number, else by
+ * e-mail; an empty cell means "not given" and never clears what is stored, so the
+ * same file imported twice changes nothing the second time.
+ */
+
+const lookupChunk = 500;
+const insertChunk = 100;
+
+const m = schema.members;
+const ms = schema.memberships;
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  memberships: number;
+  payments: number;
+  dryRun: boolean;
+}
+
+async function chunked<T, R>(items: T[], size: number, run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await run(items.slice(i, i + size))));
+  return out;
+}
+
+type NewMember = Omit<MemberRow, "memberNumber"> & { memberNumber: string | null };
+type PlannedMember = { id: string; fields: RowFields };
+type PlannedMembership = Omit<Parameters<typeof newMembershipRow>[0], "orgId">;
+
+function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date): NewMember {
+  return {
+    id,
+    orgId,
+    memberNumber: f.memberNumber ?? null,
+    name: f.name ?? null,
+    nameKey: f.name === undefined ? null : searchKey(f.name),
+    email: f.email ?? null,
+    emailKey: f.email === undefined ? null : searchKey(f.email),
+    phone: f.phone ?? null,
+    street: f.street ?? null,
+    postalCode: f.postalCode ?? null,
+    postalCodeKey: postalCodeKey(f.postalCode),
+    city: f.city ?? null,
+    country: f.country ?? null,
+    preferredLanguage: f.preferredLanguage ?? null,
+    consentNewsletters: true,
+    consentMeetingSummons: true,
+    consentCampaignNews: true,
+    areaId: null,
+    districtGroupId: null,
+    erasedAt: null,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+const memberColumns: (keyof RowFields)[] = [
+  "memberNumber",
+  "name",
+  "email",
+  "phone",
+  "street",
+  "postalCode",
+  "city",
+  "country",
+  "preferredLanguage",
+];
+
+/** What a matched row would change on the stored member. */
+function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
+  const changes: Partial<MemberRow> = {};
+  for (const column of memberColumns) {
+    const value = fields[column];
+    if (value !== undefined && value !== stored[column]) changes[column] = value;
+  }
+  if (typeof changes.name === "string") changes.nameKey = searchKey(changes.name);
+  if (typeof changes.email === "string") changes.emailKey = searchKey(changes.email);
+  if (changes.postalCode !== undefined) changes.postalCodeKey = postalCodeKey(changes.postalCode);
+  return changes;
+}
+
+export async function importMembers(db: Db, orgId: string, text: string, options: { now: Date; dryRun: boolean }): Promise<ImportCounts> {
+  const { now } = options;
+  const errors = new ImportErrors();
+  const { rows } = readImportFile(text, errors);
+
+  // Within the file: a member number or e-mail address may appear in one row only.
+  const numberRow = new Map<string, number>();
+  const emailRow = new Map<string, number>();
+  for (const { row, fields } of rows) {
+    if (fields.memberNumber !== undefined) {
+      const first = numberRow.get(fields.memberNumber);
+      if (first) errors.add({ field: `row ${row} column member_number`, message: `the same member number as row ${first}` });
+      else numberRow.set(fields.memberNumber, row);
+    }
+    if (fields.email !== undefined) {
+      const first = emailRow.get(searchKey(fields.email));
+      if (first) errors.add({ field: `row ${row} column email`, message: `the same e-mail address as row ${first}` });
+      else emailRow.set(searchKey(fields.email), row);
+    }
+  }
+
+  const active = and(eq(m.orgId, orgId), isNull(m.erasedAt));
+  const byNumber = new Map(
+    (
+      await chunked([...numberRow.keys()], lookupChunk, (chunk) =>
+        db
+          .select()
+          .from(m)
+          .where(and(active, inArray(m.memberNumber, chunk))),
+      )
+    ).map((row) => [row.memberNumber, row]),
+  );
+  const byEmail = new Map(
+    (
+      await chunked([...emailRow.keys()], lookupChunk, (chunk) =>
+        db
+          .select()
+          .from(m)
+          .where(and(active, inArray(m.emailKey, chunk))),
+      )
+    ).map((row) => [row.emailKey ?? "", row]),
+  );
+
+  const matchedBy = new Map<string, number>();
+  const plans: { item: ImportRow; stored?: MemberRow }[] = [];
+  for (const item of rows) {
+    const { row, fields } = item;
+    const emailKey = fields.email === undefined ? undefined : searchKey(fields.email);
+    const stored =
+      (fields.memberNumber !== undefined ? byNumber.get(fields.memberNumber) : undefined) ?? (emailKey ? byEmail.get(emailKey) : undefined);
+    const owner = emailKey ? byEmail.get(emailKey) : undefined;
+    if (owner && stored && owner.id !== stored.id) {
+      errors.add({ field: `row ${row} column email`, message: `belongs to another member (number ${owner.memberNumber})` });
+    }
+    if (stored) {
+      const first = matchedBy.get(stored.id);
+      if (first) errors.add({ field: `row ${row}`, message: `matches the same member as row ${first}` });
+      else matchedBy.set(stored.id, row);
+    } else if (fields.name === undefined) {
+      errors.add({ field: `row ${row} column name`, message: "is needed for a new member" });
+    }
+    plans.push({ item, stored });
+  }
+
+  const types = await db.select().from(schema.membershipTypes).where(eq(schema.membershipTypes.orgId, orgId));
+  const resolveType = typeResolver(types);
+  const matchedIds = plans.flatMap(({ item, stored }) => (stored && item.membership ? [stored.id] : []));
+  const existing = new Map(
+    (await chunked(matchedIds, lookupChunk, (chunk) => db.select().from(ms).where(inArray(ms.memberId, chunk)))).map((row) => [
+      `${row.memberId}|${row.typeId}|${row.startsOn}`,
+      row,
+    ]),
+  );
+
+  // Plan the writes, still collecting errors: nothing is written unless there are none. New
+  // members and memberships are planned from the rows' own values; the rows to insert are
+  // made only when they are written (never on a dry run).
+  const created: PlannedMember[] = [];
+  const updates: { id: string; changes: Partial<MemberRow> }[] = [];
+  const newMemberships: PlannedMembership[] = [];
+  const payments: { id: string; paidAt?: string; paymentReference?: string }[] = [];
+  const moved: string[] = [];
+  let unchanged = 0;
+  for (const { item, stored } of plans) {
+    const memberId = stored?.id ?? newId(now);
+    if (stored) {
+      const changes = changesOf(item.fields, stored);
+      if (Object.keys(changes).length === 0) unchanged++;
+      else {
+        updates.push({ id: stored.id, changes });
+        // Reassigned whenever the postal code is rewritten; history rows appear only for real moves.
+        if (changes.postalCode !== undefined) moved.push(stored.id);
+      }
+    } else {
+      created.push({ id: memberId, fields: item.fields });
+    }
+    const wanted = item.membership;
+    if (!wanted?.startsOn) continue;
+    const type = resolveType(wanted.typeRef);
+    if (typeof type === "string") {
+      errors.add({ field: `row ${item.row} column membership_type`, message: type });
+      continue;
+    }
+    const present = stored ? existing.get(`${stored.id}|${type.id}|${wanted.startsOn}`) : undefined;
+    if (present) {
+      const paidAt = wanted.paidAt !== undefined && wanted.paidAt !== present.paidAt ? wanted.paidAt : undefined;
+      const reference =
+        wanted.paymentReference !== undefined && wanted.paymentReference !== present.paymentReference ? wanted.paymentReference : undefined;
+      if (paidAt !== undefined || reference !== undefined) payments.push({ id: present.id, paidAt, paymentReference: reference });
+    } else if (type.archived) {
+      errors.add({ field: `row ${item.row} column membership_type`, message: `'${type.name}' is archived and takes no new memberships` });
+    } else {
+      newMemberships.push({ memberId, type, startsOn: wanted.startsOn, paidAt: wanted.paidAt, paymentReference: wanted.paymentReference });
+    }
+  }
+
+  if (errors.total > 0) throw rejected(errors, "The file has errors");
+  const counts = {
+    created: created.length,
+    updated: updates.length,
+    unchanged,
+    memberships: newMemberships.length,
+    payments: payments.length,
+    dryRun: options.dryRun,
+  };
+  if (options.dryRun) return counts;
+
+  const statements = writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys()));
+  await runBatch(db, statements);
+  return counts;
+}
+
+/** The largest purely numeric number the file gives: generated numbers start above it, so they never collide with it. */
+function floorOf(numbers: Iterable<string>): number {
+  let floor = 0;
+  for (const number of numbers) if (/^\d+$/.test(number)) floor = Math.max(floor, Number(number));
+  return floor;
+}
+
+function writeStatements(
+  db: Db,
+  orgId: string,
+  plan: {
+    created: PlannedMember[];
+    updates: { id: string; changes: Partial<MemberRow> }[];
+    newMemberships: PlannedMembership[];
+    payments: { id: string; paidAt?: string; paymentReference?: string }[];
+    moved: string[];
+  },
+  now: Date,
+  floor: number,
+): Statement[] {
+  const statements: Statement[] = [];
+  for (const { id, changes } of plan.updates) {
+    statements.push(
+      db
+        .update(m)
+        .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
+        .where(and(eq(m.orgId, orgId), eq(m.id, id))),
+    );
+  }
+  for (let i = 0; i < plan.created.length; i += insertChunk) {
+    // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
+    let offset = 0;
+    const values = plan.created.slice(i, i + insertChunk).map((planned) => {
+      const row = newMemberRow(orgId, planned, now);
+      return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
+    });
+    statements.push(db.insert(m).values(values));
+  }
+  for (let i = 0; i < plan.newMemberships.length; i += insertChunk) {
+    const values = plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now));
+    statements.push(db.insert(ms).values(values));
+  }
+  for (const payment of plan.payments) {
+    statements.push(
+      db
+        .update(ms)
+        .set({
+          ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
+          ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
+          version: sql`${ms.version} + 1`,
+        })
+        .where(eq(ms.id, payment.id)),
+    );
+  }
+  const reassigned = [...plan.created.map((row) => row.id), ...plan.moved];
+  for (let i = 0; i < reassigned.length; i += lookupChunk) {
+    statements.push(...reassignStatements(db, orgId, { memberIds: reassigned.slice(i, i + lookupChunk) }, "import", now));
+  }
+  return statements;
+}

@@ -1,0 +1,105 @@
+import { memberIdOf } from "../access/viewer.ts";
+import { requireMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { memberView } from "./members.queries.ts";
+import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./members.schemas.ts";
+import { updateMember } from "./members.service.ts";
+import { listMemberships } from "./memberships.service.ts";
+import { exportMember } from "./personal-data.ts";
+import { clockOf } from "./route-parts.ts";
+
+/** A member acting for themselves with a member token. Group join and leave (/me/groups) live with the groups. */
+
+const tags = ["Me"];
+const base = "/v1/orgs/{org}/me";
+
+const get = defineRoute({
+  method: "get",
+  path: base,
+  operationId: "getOwnProfile",
+  tags,
+  summary: "My profile, with my membership status",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams },
+  responses: { 200: { ...jsonContent(MemberPublic, "Your record."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: base,
+  operationId: "updateOwnProfile",
+  tags,
+  summary: "Change my profile, address or consents",
+  description:
+    "Everything but the member number. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OwnProfileUpdate) },
+  responses: {
+    200: { ...jsonContent(MemberPublic, "Your updated record."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const memberships = defineRoute({
+  method: "get",
+  path: `${base}/memberships`,
+  operationId: "listOwnMemberships",
+  tags,
+  summary: "My membership periods",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams, query: PageQuery },
+  responses: { 200: jsonContent(pageOf(MembershipPublic, "OwnMembershipPage"), "Periods, newest first."), ...problems(...authProblems) },
+});
+
+const exportOwn = defineRoute({
+  method: "get",
+  path: `${base}/export`,
+  operationId: "exportOwnData",
+  tags,
+  summary: "Everything the organisation holds about me",
+  security: bearerSecurity,
+  middleware: [requireMember],
+  request: { params: OrgParams },
+  responses: { 200: jsonContent(MemberExport, "Your data."), ...problems(...authProblems) },
+});
+
+export const meRoutes = createRouter()
+  .openapi(get, async (c) => {
+    const { row, view } = await memberView(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), clockOf(c).day);
+    setEtag(c, row.version);
+    return c.json(view, 200);
+  })
+  .openapi(update, async (c) => {
+    const { db } = c.get("deps");
+    const { now, day } = clockOf(c);
+    const id = memberIdOf(c.get("principal"));
+    await updateMember(db, c.get("org").id, id, c.req.valid("json"), expectedVersion(c), now);
+    const { row, view } = await memberView(db, c.get("org").id, id, day);
+    setEtag(c, row.version);
+    return c.json(view, 200);
+  })
+  .openapi(memberships, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listMemberships(c.get("deps").db, memberIdOf(c.get("principal")), limit, cursor), 200);
+  })
+  .openapi(exportOwn, async (c) => {
+    const { now, day } = clockOf(c);
+    return c.json(await exportMember(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), now, day), 200);
+  });

@@ -1,0 +1,179 @@
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { notFound } from "../lib/problems.ts";
+import type { MemberFilter } from "./members.schemas.ts";
+import { type MemberStatus, statusSql } from "./status.ts";
+
+/**
+ * Reading members: the one query shape behind the single read, the list, the search and
+ * the CSV export. Every read excludes erased members; every list walks an index in
+ * (name_key, id) order with a cursor and a limit, so no request loads a whole table.
+ */
+
+const m = schema.members;
+const ms = schema.memberships;
+export type MemberRow = typeof m.$inferSelect;
+
+/** Lower-cased keys for prefix search; JavaScript lower-cases all of Unicode, SQLite's lower() only ASCII. */
+export const searchKey = (text: string) => text.trim().toLowerCase();
+
+/**
+ * The membership that describes a member today, as SQL over `members`: the one covering
+ * the day (an active one first), else the most recent that has started, else the next.
+ */
+export function relevantMembership(column: "id" | "type_id", day: string): SQL<string | null> {
+  // Qualified by hand: drizzle prints columns of a single-table query unqualified, which
+  // inside this subquery would bind "id" to memberships instead of the outer members.
+  const covers = sql`(ms.starts_on <= ${day} AND ms.ends_on >= ${day})`;
+  return sql<string | null>`(SELECT ms.${sql.raw(column)} FROM memberships AS ms WHERE ms.member_id = "members"."id"
+    ORDER BY ${covers} DESC, CASE WHEN ${covers} THEN ms.kind = 'active' ELSE 0 END DESC,
+      (ms.starts_on <= ${day}) DESC, ms.ends_on DESC, ms.id DESC LIMIT 1)`;
+}
+
+/** The filters other than `q`, which listMemberRows turns into index ranges of its own. */
+export function filterConditions(orgId: string, day: string, filter: MemberFilter): SQL {
+  const conditions: (SQL | undefined)[] = [eq(m.orgId, orgId), isNull(m.erasedAt)];
+  if (filter.memberNumber !== undefined) conditions.push(eq(m.memberNumber, filter.memberNumber.trim()));
+  if (filter.areaId !== undefined) conditions.push(eq(m.areaId, filter.areaId));
+  if (filter.districtGroupId !== undefined) conditions.push(eq(m.districtGroupId, filter.districtGroupId));
+  if (filter.unassigned !== undefined) conditions.push(filter.unassigned ? isNull(m.areaId) : isNotNull(m.areaId));
+  if (filter.status !== undefined) conditions.push(sql`(${statusSql(day)}) = ${filter.status}`);
+  if (filter.typeId !== undefined) conditions.push(sql`${relevantMembership("type_id", day)} = ${filter.typeId}`);
+  return and(...conditions) as SQL;
+}
+
+export type ListedMember = MemberRow & { status: MemberStatus; membershipId: string | null };
+
+/** SQLite compares text as UTF-8 bytes, which is code point order; JavaScript's < compares UTF-16 units. */
+function compareText(a: string, b: string): number {
+  const left = a[Symbol.iterator]();
+  const right = b[Symbol.iterator]();
+  for (;;) {
+    const x = left.next();
+    const y = right.next();
+    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    const difference = (x.value.codePointAt(0) ?? 0) - (y.value.codePointAt(0) ?? 0);
+    if (difference !== 0) return difference;
+  }
+}
+
+const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? "", b.nameKey ?? "") || compareText(a.id, b.id);
+
+/**
+ * One page of members in (name_key, id) order after the cursor position; fetches limit + 1
+ * rows. A search `q` runs as two queries, one per index (name_key, email_key), each
+ * already in list order and limited, merged here: as one query with an OR, SQLite would
+ * walk the whole organisation in name order testing each member against both prefixes.
+ * `withStatus: false` skips working out the status, for callers that do not show it.
+ */
+export async function listMemberRows(
+  db: Db,
+  orgId: string,
+  day: string,
+  filter: MemberFilter,
+  limit: number,
+  after?: [string, string],
+  options: { withStatus?: boolean } = {},
+): Promise<ListedMember[]> {
+  const status = options.withStatus === false ? sql<MemberStatus>`'none'` : statusSql(day);
+  const run = (range?: SQL) =>
+    db
+      .select({ ...getTableColumns(m), status, membershipId: relevantMembership("id", day) })
+      .from(m)
+      .where(
+        and(filterConditions(orgId, day, filter), range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined),
+      )
+      .orderBy(asc(m.nameKey), asc(m.id))
+      .limit(limit + 1);
+  if (filter.q === undefined) return run();
+  const key = searchKey(filter.q);
+  const upTo = `${key}\uffff`;
+  const [byName, byEmail] = await Promise.all([
+    run(sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`),
+    run(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo}`),
+  ]);
+  const seen = new Set(byName.map((row) => row.id));
+  return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);
+}
+
+/** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
+export async function findMember(db: Db, orgId: string, id: string, day: string): Promise<ListedMember> {
+  const [row] = await db
+    .select({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) })
+    .from(m)
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)))
+    .limit(1);
+  if (!row) throw notFound("Member");
+  return row;
+}
+
+/** The stored row of a member of the organisation that has not been erased; 404 otherwise. */
+export async function memberRow(db: Db, orgId: string, id: string): Promise<MemberRow> {
+  const row = await db.query.members.findFirst({ where: and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)) });
+  if (!row) throw notFound("Member");
+  return row;
+}
+
+/** 404 unless the member exists; for routes on what a member has. */
+export async function assertMember(db: Db, orgId: string, id: string): Promise<void> {
+  const [row] = await db
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)))
+    .limit(1);
+  if (!row) throw notFound("Member");
+}
+
+export type MembershipRow = typeof ms.$inferSelect;
+
+/** The memberships behind a page of members, in one query. */
+export async function membershipsById(db: Db, ids: (string | null)[]): Promise<Map<string, MembershipRow>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select().from(ms).where(inArray(ms.id, wanted));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export function toMembershipSummary(row: MembershipRow | undefined) {
+  if (!row) return null;
+  return { id: row.id, typeId: row.typeId, kind: row.kind, startsOn: row.startsOn, endsOn: row.endsOn, graceUntil: row.graceUntil };
+}
+
+export function toMemberPublic(row: ListedMember, membership: MembershipRow | undefined) {
+  return {
+    view: "full" as const,
+    id: row.id,
+    memberNumber: row.memberNumber,
+    name: row.name ?? "",
+    email: row.email,
+    phone: row.phone,
+    street: row.street,
+    postalCode: row.postalCode,
+    city: row.city,
+    country: row.country,
+    preferredLanguage: row.preferredLanguage,
+    consents: {
+      newsletters: row.consentNewsletters,
+      meetingSummons: row.consentMeetingSummons,
+      campaignNews: row.consentCampaignNews,
+    },
+    status: row.status,
+    membership: toMembershipSummary(membership),
+    areaId: row.areaId,
+    districtGroupId: row.districtGroupId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toMemberContact(row: MemberRow) {
+  return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
+}
+
+/** The full view of one member, status and membership included. */
+export async function memberView(db: Db, orgId: string, id: string, day: string) {
+  const row = await findMember(db, orgId, id, day);
+  const memberships = await membershipsById(db, [row.membershipId]);
+  return { row, view: toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined) };
+}

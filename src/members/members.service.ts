@@ -1,0 +1,139 @@
+import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { newId } from "../lib/ids.ts";
+import { conflict } from "../lib/problems.ts";
+import { postalCodeKey, reassignStatements } from "./district.ts";
+import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./members.queries.ts";
+import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./members.schemas.ts";
+
+const m = schema.members;
+
+/**
+ * The next member number, as SQL evaluated inside the INSERT itself: SQLite runs one
+ * writer at a time, so two concurrent creations cannot both read the same maximum. Only
+ * purely numeric numbers count; `offset` numbers several new members in one statement.
+ */
+export function nextMemberNumberSql(orgId: string, floor = 0, offset = 1): SQL<string> {
+  // Bound numbers arrive as REAL from JavaScript; the casts keep the result an integer ("12", not "12.0").
+  return sql<string>`(SELECT CAST(max(COALESCE(max(CAST(n.member_number AS INTEGER)), 0), CAST(${floor} AS INTEGER)) + CAST(${offset} AS INTEGER) AS TEXT)
+    FROM members AS n WHERE n.org_id = ${orgId} AND n.member_number GLOB '[0-9]*' AND n.member_number NOT GLOB '*[^0-9]*')`;
+}
+
+/** 409 naming what is taken: e-mail addresses and member numbers are unique in an organisation. */
+export async function assertUnique(db: Db, orgId: string, wanted: { emailKey?: string | null; memberNumber?: string }, exceptId?: string) {
+  const clauses = [
+    wanted.emailKey ? eq(m.emailKey, wanted.emailKey) : undefined,
+    wanted.memberNumber !== undefined ? eq(m.memberNumber, wanted.memberNumber) : undefined,
+  ].filter((clause) => clause !== undefined);
+  if (clauses.length === 0) return;
+  const taken = await db
+    .select({ emailKey: m.emailKey, memberNumber: m.memberNumber })
+    .from(m)
+    .where(and(eq(m.orgId, orgId), or(...clauses), exceptId ? ne(m.id, exceptId) : undefined))
+    .limit(2);
+  if (taken.some((row) => wanted.emailKey && row.emailKey === wanted.emailKey)) {
+    throw conflict("Another member already has this e-mail address.", { field: "email" });
+  }
+  if (taken.length > 0) throw conflict(`Member number ${wanted.memberNumber} is already taken.`, { field: "memberNumber" });
+}
+
+type Personal = Omit<MemberUpdateInput, "memberNumber">;
+
+/** The columns a change of personal fields sets; keys and postal-code key follow their fields. */
+export function personalColumns(input: Personal): Partial<MemberRow> {
+  return {
+    ...(input.name !== undefined && { name: input.name, nameKey: searchKey(input.name) }),
+    ...(input.email !== undefined && { email: input.email, emailKey: input.email === null ? null : searchKey(input.email) }),
+    ...(input.phone !== undefined && { phone: input.phone }),
+    ...(input.street !== undefined && { street: input.street }),
+    ...(input.postalCode !== undefined && { postalCode: input.postalCode, postalCodeKey: postalCodeKey(input.postalCode) }),
+    ...(input.city !== undefined && { city: input.city }),
+    ...(input.country !== undefined && { country: input.country }),
+    ...(input.preferredLanguage !== undefined && { preferredLanguage: input.preferredLanguage }),
+    ...(input.consents?.newsletters !== undefined && { consentNewsletters: input.consents.newsletters }),
+    ...(input.consents?.meetingSummons !== undefined && { consentMeetingSummons: input.consents.meetingSummons }),
+    ...(input.consents?.campaignNews !== undefined && { consentCampaignNews: input.consents.campaignNews }),
+  };
+}
+
+/** The optional contact columns, empty: a new member's defaults, and what erasure leaves of them. */
+export const noContactDetails = {
+  email: null,
+  emailKey: null,
+  phone: null,
+  street: null,
+  postalCode: null,
+  postalCodeKey: null,
+  city: null,
+  country: null,
+  preferredLanguage: null,
+} satisfies Partial<MemberRow>;
+
+/** Creates a member and their first district assignment in one batch; returns the new id. */
+export async function createMember(db: Db, orgId: string, input: MemberCreateInput, now: Date): Promise<string> {
+  const emailKey = input.email ? searchKey(input.email) : null;
+  await assertUnique(db, orgId, { emailKey, memberNumber: input.memberNumber });
+  const id = newId(now);
+  const insert = db.insert(m).values({
+    id,
+    orgId,
+    memberNumber: input.memberNumber ?? nextMemberNumberSql(orgId),
+    ...noContactDetails,
+    ...personalColumns(input),
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  await db.batch([insert, ...reassignStatements(db, orgId, { memberIds: [id] }, "created", now)]);
+  return id;
+}
+
+/**
+ * A partial update by staff (memberNumber allowed) or by the member (not). A new postal
+ * code reassigns the district in the same batch, so the address and the assignment
+ * never disagree.
+ */
+export async function updateMember(db: Db, orgId: string, id: string, input: MemberUpdateInput, expected: Expected, now: Date) {
+  const current = await memberRow(db, orgId, id);
+  requireVersion(expected, current.version);
+  const columns = personalColumns(input);
+  const emailKey = columns.emailKey !== undefined && columns.emailKey !== current.emailKey ? columns.emailKey : undefined;
+  const memberNumber = input.memberNumber !== undefined && input.memberNumber !== current.memberNumber ? input.memberNumber : undefined;
+  await assertUnique(db, orgId, { emailKey, memberNumber }, id);
+  const update = db
+    .update(m)
+    .set({
+      ...columns,
+      ...(input.memberNumber !== undefined && { memberNumber: input.memberNumber }),
+      version: sql`${m.version} + 1`,
+      updatedAt: now.toISOString(),
+    })
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt), versionMatches(m.version, expected)))
+    .returning({ id: m.id });
+  // Whenever a postal code is written, not only when it differs from what was read: a
+  // concurrent change may have moved the member meanwhile. Reassigning records a history
+  // row only where the assignment actually changes.
+  const [updated] =
+    columns.postalCodeKey !== undefined
+      ? await db.batch([update, ...reassignStatements(db, orgId, { memberIds: [id] }, "address_changed", now)])
+      : [await update];
+  if (updated.length === 0) throw staleVersion();
+}
+
+export async function listMembers(db: Db, orgId: string, day: string, query: MemberFilter & { limit: number; cursor?: string }) {
+  const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
+  const rows = await listMemberRows(db, orgId, day, query, query.limit, after);
+  const memberships = await membershipsById(
+    db,
+    rows.slice(0, query.limit).map((row) => row.membershipId),
+  );
+  return page(
+    rows,
+    query.limit,
+    (row) => toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined),
+    (row) => [row.nameKey ?? "", row.id],
+  );
+}

@@ -1,0 +1,147 @@
+import { requireVersion } from "../db/versions.ts";
+import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgIdParams,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { pageOf } from "../http/pagination.ts";
+import { MembershipTypeCreate, MembershipTypeListQuery, MembershipTypePublic, MembershipTypeUpdate } from "./types.schemas.ts";
+import {
+  createMembershipType,
+  getMembershipType,
+  listMembershipTypes,
+  toMembershipTypePublic,
+  updateMembershipType,
+} from "./types.service.ts";
+
+const tags = ["Membership types"];
+const base = "/v1/orgs/{org}/membership-types";
+
+const list = defineRoute({
+  method: "get",
+  path: base,
+  operationId: "listMembershipTypes",
+  tags,
+  summary: "List membership types",
+  description: "Readable by every key and by members (to choose a type when renewing).",
+  security: bearerSecurity,
+  middleware: [requireRoleOrMember("readonly")],
+  request: { params: OrgParams, query: MembershipTypeListQuery },
+  responses: {
+    200: jsonContent(pageOf(MembershipTypePublic, "MembershipTypePage"), "Types by name."),
+    ...problems(...authProblems),
+  },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: base,
+  operationId: "createMembershipType",
+  tags,
+  summary: "Create a membership type",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgParams, body: jsonBody(MembershipTypeCreate) },
+  responses: {
+    201: { ...jsonContent(MembershipTypePublic, "The new type."), headers: { ...locationHeader("membership type"), ...etagHeader } },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
+  },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: `${base}/{id}`,
+  operationId: "getMembershipType",
+  tags,
+  summary: "Read a membership type",
+  security: bearerSecurity,
+  middleware: [requireRoleOrMember("readonly")],
+  request: { params: OrgIdParams },
+  responses: { 200: { ...jsonContent(MembershipTypePublic, "The type."), headers: etagHeader }, ...problems(...authProblems) },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: `${base}/{id}`,
+  operationId: "updateMembershipType",
+  tags,
+  summary: "Update a membership type",
+  description: "Existing memberships keep the kind, fee and period they were created with.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(MembershipTypeUpdate) },
+  responses: {
+    200: { ...jsonContent(MembershipTypePublic, "The updated type."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const archive = defineRoute({
+  method: "post",
+  path: `${base}/{id}/archive`,
+  operationId: "archiveMembershipType",
+  tags,
+  summary: "Archive a membership type",
+  description:
+    "An archived type takes no new memberships; the memberships it has stay as they are. Archiving twice is harmless. PATCH `archived: false` restores it.",
+  security: bearerSecurity,
+  middleware: [requireRole("staff")],
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(MembershipTypePublic, "The archived type."), headers: etagHeader },
+    ...problems(...authProblems, "precondition_failed", "idempotency_key_reused"),
+  },
+});
+
+export const membershipTypeRoutes = createRouter()
+  .openapi(list, async (c) => {
+    return c.json(await listMembershipTypes(c.get("deps").db, c.get("org").id, c.req.valid("query")), 200);
+  })
+  .openapi(create, async (c) => {
+    const { db, clock } = c.get("deps");
+    const org = c.get("org");
+    const row = await createMembershipType(db, org.id, c.req.valid("json"), clock.now());
+    c.header("Location", `/v1/orgs/${org.slug}/membership-types/${row.id}`);
+    setEtag(c, row.version);
+    return c.json(toMembershipTypePublic(row), 201);
+  })
+  .openapi(get, async (c) => {
+    const row = await getMembershipType(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    setEtag(c, row.version);
+    return c.json(toMembershipTypePublic(row), 200);
+  })
+  .openapi(update, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updateMembershipType(
+      db,
+      c.get("org").id,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      expectedVersion(c),
+      clock.now(),
+    );
+    setEtag(c, row.version);
+    return c.json(toMembershipTypePublic(row), 200);
+  })
+  .openapi(archive, async (c) => {
+    const { db, clock } = c.get("deps");
+    const { id } = c.req.valid("param");
+    const expected = expectedVersion(c);
+    const current = await getMembershipType(db, c.get("org").id, id);
+    requireVersion(expected, current.version);
+    const row = current.archived ? current : await updateMembershipType(db, c.get("org").id, id, { archived: true }, expected, clock.now());
+    setEtag(c, row.version);
+    return c.json(toMembershipTypePublic(row), 200);
+  });

@@ -1,0 +1,120 @@
+import { requireOperator, requireRole } from "../http/auth.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonBody,
+  jsonContent,
+  locationHeader,
+  OrgParams,
+  problems,
+} from "../http/openapi.ts";
+import { PageQuery, pageOf } from "../http/pagination.ts";
+import { OrganisationCreate, OrganisationCreated, OrganisationPublic, OrganisationUpdate } from "./orgs.schemas.ts";
+import { createOrganisation, getOrganisation, listOrganisations, toOrganisationPublic, updateOrganisation } from "./orgs.service.ts";
+
+const tags = ["Organisations"];
+
+const getOrg = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}",
+  operationId: "getOrganisation",
+  tags,
+  summary: "Read an organisation",
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: { params: OrgParams },
+  responses: {
+    200: { ...jsonContent(OrganisationPublic, "The organisation."), headers: etagHeader },
+    ...problems(...authProblems),
+  },
+});
+
+const patchOrg = defineRoute({
+  method: "patch",
+  path: "/v1/orgs/{org}",
+  operationId: "updateOrganisation",
+  tags,
+  summary: "Update an organisation's name, time zone, locale or contact",
+  security: bearerSecurity,
+  middleware: [requireRole("admin")],
+  request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OrganisationUpdate) },
+  responses: {
+    200: { ...jsonContent(OrganisationPublic, "The updated organisation."), headers: etagHeader },
+    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+  },
+});
+
+const createOrg = defineRoute({
+  method: "post",
+  path: "/v1/orgs",
+  operationId: "createOrganisation",
+  tags,
+  summary: "Create an organisation (deployment operator)",
+  description:
+    "Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once.",
+  security: bearerSecurity,
+  middleware: [requireOperator],
+  request: { body: jsonBody(OrganisationCreate) },
+  responses: {
+    201: {
+      ...jsonContent(OrganisationCreated, "The organisation and its admin key."),
+      headers: locationHeader("organisation"),
+    },
+    ...problems(
+      "unauthorized",
+      "forbidden",
+      "conflict",
+      "malformed_body",
+      "unsupported_media_type",
+      "payload_too_large",
+      "idempotency_key_reused",
+    ),
+  },
+});
+
+const listOrgs = defineRoute({
+  method: "get",
+  path: "/v1/orgs",
+  operationId: "listOrganisations",
+  tags,
+  summary: "List organisations (deployment operator)",
+  security: bearerSecurity,
+  middleware: [requireOperator],
+  request: { query: PageQuery },
+  responses: {
+    200: jsonContent(pageOf(OrganisationPublic, "OrganisationPage"), "Organisations by slug."),
+    ...problems("unauthorized", "forbidden", "validation_failed"),
+  },
+});
+
+export const organisationRoutes = createRouter()
+  .openapi(getOrg, async (c) => {
+    const row = await getOrganisation(c.get("deps").db, c.get("org").id);
+    setEtag(c, row.version);
+    return c.json(toOrganisationPublic(row), 200);
+  })
+  .openapi(patchOrg, async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await updateOrganisation(db, c.get("org").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    setEtag(c, row.version);
+    return c.json(toOrganisationPublic(row), 200);
+  })
+  .openapi(createOrg, async (c) => {
+    const { db, clock } = c.get("deps");
+    const created = await createOrganisation(db, c.req.valid("json"), clock.now());
+    c.header("Location", `/v1/orgs/${created.organisation.slug}`);
+    // The first admin key is shown once: no cache, and no stored replay, keeps a copy.
+    c.header("Cache-Control", "no-store");
+    setEtag(c, created.organisation.version);
+    return c.json({ organisation: toOrganisationPublic(created.organisation), adminKey: created.adminKey }, 201);
+  })
+  .openapi(listOrgs, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listOrganisations(c.get("deps").db, limit, cursor), 200);
+  });

@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+import { ApiKeyCreated } from "../keys/keys.schemas.ts";
+import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
+
+const Contact = z.object({
+  email: EmailField.nullable(),
+  phone: z.string().trim().max(40).nullable(),
+  address: multiline(z.string().trim().max(500)).nullable(),
+  website: z.url().max(500).nullable(),
+});
+
+export const OrganisationPublic = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    locale: z.string(),
+    contact: Contact,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Organisation");
+
+export const OrganisationUpdate = z
+  .object({
+    name: NameField,
+    timeZone: TimeZoneField,
+    locale: LocaleField,
+    contact: Contact.partial(),
+  })
+  .partial()
+  .strict()
+  .openapi("OrganisationUpdate");
+
+export const OrganisationCreate = z
+  .object({
+    slug: SlugField,
+    name: NameField,
+    timeZone: TimeZoneField.default("UTC"),
+    locale: LocaleField.default("en"),
+    contact: Contact.partial().optional(),
+    adminKeyName: NameField.default("Initial admin key").openapi({
+      description: "Name of the admin API key created with the organisation.",
+    }),
+  })
+  .strict()
+  .openapi("OrganisationCreate");
+
+export const OrganisationCreated = z.object({ organisation: OrganisationPublic, adminKey: ApiKeyCreated }).openapi("OrganisationCreated");
+
+export type OrganisationCreateInput = z.infer<typeof OrganisationCreate>;
+export type OrganisationUpdateInput = z.infer<typeof OrganisationUpdate>;

@@ -1,0 +1,100 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { decodeCursor, page } from "../db/cursors.ts";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
+import { newApiKey, toApiKeyPublic } from "../keys/keys.service.ts";
+import { newId } from "../lib/ids.ts";
+import { conflict, notFound } from "../lib/problems.ts";
+import type { OrganisationCreateInput, OrganisationUpdateInput } from "./orgs.schemas.ts";
+
+type OrgRow = typeof schema.organisations.$inferSelect;
+
+export function toOrganisationPublic(row: OrgRow) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timeZone: row.timeZone,
+    locale: row.locale,
+    contact: { email: row.contactEmail, phone: row.contactPhone, address: row.contactAddress, website: row.website },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function getOrganisation(db: Db, id: string): Promise<OrgRow> {
+  const row = await db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
+  if (!row) throw notFound("Organisation");
+  return row;
+}
+
+function contactColumns(contact: OrganisationUpdateInput["contact"]) {
+  if (!contact) return {};
+  return {
+    ...(contact.email !== undefined && { contactEmail: contact.email }),
+    ...(contact.phone !== undefined && { contactPhone: contact.phone }),
+    ...(contact.address !== undefined && { contactAddress: contact.address }),
+    ...(contact.website !== undefined && { website: contact.website }),
+  };
+}
+
+/** Applies a partial update; with `expected` set, only if the version is still that one (If-Match). */
+export async function updateOrganisation(db: Db, id: string, input: OrganisationUpdateInput, expected: Expected, now: Date) {
+  const [row] = await db
+    .update(schema.organisations)
+    .set({
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+      ...(input.locale !== undefined && { locale: input.locale }),
+      ...contactColumns(input.contact),
+      version: sql`${schema.organisations.version} + 1`,
+      updatedAt: now.toISOString(),
+    })
+    .where(and(eq(schema.organisations.id, id), versionMatches(schema.organisations.version, expected)))
+    .returning();
+  if (!row) {
+    await getOrganisation(db, id);
+    throw staleVersion();
+  }
+  return row;
+}
+
+/** Creates an organisation together with its first admin key, atomically. */
+export async function createOrganisation(db: Db, input: OrganisationCreateInput & { adminSecret?: string }, now: Date) {
+  const taken = await db.query.organisations.findFirst({ columns: { id: true }, where: eq(schema.organisations.slug, input.slug) });
+  if (taken) throw conflict(`The slug '${input.slug}' is already taken.`);
+  const org: OrgRow = {
+    id: newId(now),
+    slug: input.slug,
+    name: input.name,
+    timeZone: input.timeZone,
+    locale: input.locale,
+    contactEmail: input.contact?.email ?? null,
+    contactPhone: input.contact?.phone ?? null,
+    contactAddress: input.contact?.address ?? null,
+    website: input.contact?.website ?? null,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const key = await newApiKey({ orgId: org.id, name: input.adminKeyName, role: "admin", now, secret: input.adminSecret });
+  await db.batch([db.insert(schema.organisations).values(org), db.insert(schema.apiKeys).values(key.row)]);
+  return { organisation: org, adminKey: { ...toApiKeyPublic(key.row), secret: key.secret } };
+}
+
+export async function listOrganisations(db: Db, limit: number, cursor?: string) {
+  const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
+  const rows = await db
+    .select()
+    .from(schema.organisations)
+    .where(after ? gt(schema.organisations.slug, after) : undefined)
+    .orderBy(asc(schema.organisations.slug))
+    .limit(limit + 1);
+  return page(rows, limit, toOrganisationPublic, (row) => [row.slug]);
+}
+
+export async function countOrganisations(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(schema.organisations);
+  return Number(row?.n ?? 0);
+}

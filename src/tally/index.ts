@@ -1,0 +1,1 @@
+export { countUploadMaxBytes, tallyRoutes } from "./tally.routes.ts";

@@ -1,0 +1,124 @@
+import { createMiddleware } from "hono/factory";
+import { apiKeyCaller, bearerToken } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
+import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
+import { ApiError } from "../lib/problems.ts";
+import { CountLimitError } from "../voting/limits.ts";
+import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
+import { apiField, inputFromBlt, inputFromJson, type TallyJson } from "./input.ts";
+import { limitsDescription } from "./limits-doc.ts";
+import { listMethods } from "./methods.ts";
+import { type CountRunner, inlineCounter } from "./runner.ts";
+import { TallyQuery, TallyRequest, TallyResult } from "./tally.schemas.ts";
+
+/**
+ * Largest body of a count: /v1/tally and the elections' paper-ballot import. Official ward
+ * files (Edinburgh's reach 1.9 MB) and a 100,000-ballot BLT file are well within it; the
+ * count itself is bounded by the limits of src/voting/limits.ts.
+ */
+export const countUploadMaxBytes = 16 * 1024 * 1024;
+
+const unauthorized = (detail: string) =>
+  new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": 'Bearer realm="grasrot"' } });
+
+/**
+ * /v1/tally stands outside every organisation, so the organisation middleware does not
+ * run: any valid API key of any organisation may count. Member tokens are refused, as the
+ * endpoint is for auditors and integrators.
+ */
+const anyApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("Authorization"));
+  if (token === undefined) throw unauthorized("This operation needs an API key.");
+  const key = await apiKeyCaller(c.get("deps").db, token);
+  if (!key) throw unauthorized("The API key is not valid or has been revoked; /v1/tally needs an API key (not a member token).");
+  c.set("principal", key.principal);
+  return next();
+});
+
+const tally = defineRoute({
+  method: "post",
+  path: "/v1/tally",
+  operationId: "tally",
+  tags: ["Tally"],
+  summary: "Count a set of ballots with any method, without storing anything",
+  description:
+    "For auditors and integrators: send the ballots as JSON (the reference elections' shape) or as a BLT file " +
+    "(`Content-Type: text/plain`, with `method` and options in the query), and get the full count back: winners in order of " +
+    "election, every round, every tie and how it was broken. Any API key of any organisation may call it. " +
+    "An election's own count is reproduced by sending its ballots with its `seed` and no `tie_break_order`.\n\n" +
+    `The body may be up to ${countUploadMaxBytes / 1024 / 1024} MiB (JSON or BLT). ` +
+    limitsDescription(),
+  security: bearerSecurity,
+  middleware: [anyApiKey],
+  request: {
+    query: TallyQuery,
+    body: {
+      // Declared optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without one).
+      required: false,
+      content: {
+        "application/json": { schema: TallyRequest },
+        "text/plain": {
+          schema: { type: "string", description: "A BLT ballot file (ERS / OpenSTV / Droop, with [nick], [tie], [withdrawn])." },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(TallyResult, "The count."),
+    ...problems(
+      "unauthorized",
+      "validation_failed",
+      "malformed_body",
+      "unsupported_media_type",
+      "payload_too_large",
+      "idempotency_key_reused",
+    ),
+  },
+});
+
+/** Why a count was refused, as the caller's 422: naming the field (or the BLT line), and the limit when one was reached. */
+function explain(error: unknown, blt: boolean): never {
+  if (error instanceof CountInputError) {
+    const field = apiField(error.field, blt);
+    throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+      errors: [{ field, message: error.message }],
+      ...(error instanceof CountLimitError ? { extra: { limit: error.limit } } : {}),
+    });
+  }
+  // Pathological sizes (arrays beyond the engine's reach) are the input's fault too.
+  if (error instanceof RangeError) {
+    throw new ApiError("validation_failed", `The ballots cannot be counted: ${error.message}`, {
+      errors: [{ field: "body", message: error.message }],
+    });
+  }
+  throw error;
+}
+
+/** Reads the input and counts it with the runtime's runner: large counts never hold up the event loop on Node. */
+async function countOrExplain(runner: CountRunner, input: () => CountInput, blt: boolean): Promise<CountResult> {
+  try {
+    return await runner.count(input());
+  } catch (error) {
+    explain(error, blt);
+  }
+}
+
+export function tallyAnswer(result: CountResult) {
+  const { seats, ...rest } = result;
+  const perList = listMethods.includes(result.method) && result.seatsPerList !== undefined;
+  return { ...rest, seats: perList ? (result.seatsPerList as Record<string, number>) : seats, seatCount: seats };
+}
+
+export const tallyRoutes = createRouter().openapi(tally, async (c) => {
+  const runner = c.get("deps").counter ?? inlineCounter;
+  const { detail } = c.req.valid("query");
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (mediaType === "text/plain") {
+    const text = await c.req.text();
+    const result = await countOrExplain(runner, () => ({ ...inputFromBlt(text, c.req.query()), detail }), true);
+    return c.json(tallyAnswer(result), 200);
+  }
+  // The body is declared optional (see the route), so the validated JSON is not typed on the context.
+  const body = (c.req.valid as unknown as (target: "json") => TallyJson)("json");
+  return c.json(tallyAnswer(await countOrExplain(runner, () => ({ ...inputFromJson(body), detail }), false)), 200);
+});
