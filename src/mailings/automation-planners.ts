@@ -159,6 +159,26 @@ async function queueToMembers(
   ctx: PlanContext,
   fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> },
 ): Promise<number> {
+  const { org, now } = ctx;
+  return queueAutomaticMailing(ctx, {
+    sourceKey: fields.sourceKey,
+    variables: fields.variables,
+    group: fields.group,
+    triggers: (id) => sql`SELECT ${org.id}, ${fields.triggerPrefix} || value, ${id}, value, ${iso(now)}
+      FROM json_each(${JSON.stringify(fields.memberIds)})`,
+  });
+}
+
+/**
+ * One automatic mailing, in one batch: the mailing (once per `sourceKey`), a trigger row per
+ * recipient that `triggers` selects (org_id, key, mailing_id, member_id, created_at; a key
+ * already taken skips that recipient), a delivery per new trigger, and no mailing at all
+ * when nobody new is left. Answers 1 when a mailing was queued.
+ */
+async function queueAutomaticMailing(
+  ctx: PlanContext,
+  fields: { sourceKey: string; variables: Record<string, string>; group: SQL; triggers: (mailingId: string) => SQL },
+): Promise<number> {
   const { db, org, automation, now } = ctx;
   const t = schema.mailingTriggers;
   const d = schema.mailingDeliveries;
@@ -188,8 +208,7 @@ async function queueToMembers(
       .onConflictDoNothing()
       .returning({ id: schema.mailings.id }),
     db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
-      SELECT ${org.id}, ${fields.triggerPrefix} || value, ${id}, value, ${iso(now)} FROM json_each(${JSON.stringify(fields.memberIds)})
-      WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
+      SELECT * FROM (${fields.triggers(id)}) WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
       ON CONFLICT DO NOTHING`),
     db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
       SELECT ${id}, ${org.id}, ${members.id}, ${fields.group},
@@ -197,6 +216,7 @@ async function queueToMembers(
         ${suppressionReasonSql(org.id, automation.category)}, 0
       FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
       ON CONFLICT DO NOTHING`),
+    // Nobody new to tell: no empty mailing in the list.
     db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
   ]);
   return inserted.length;
@@ -208,11 +228,9 @@ async function queueToMembers(
  * remembered in mailing_triggers, so nobody is reminded of the same thing twice.
  */
 async function planRenewals(ctx: PlanContext): Promise<number> {
-  const { db, org, automation, now } = ctx;
+  const { org, automation, now } = ctx;
   const day = localDay(ctx.runAt, org.timeZone);
   const ms = schema.memberships;
-  const t = schema.mailingTriggers;
-  const d = schema.mailingDeliveries;
   const members = schema.members;
   const notRenewed = sql`NOT EXISTS (SELECT 1 FROM ${ms} AS later WHERE later.member_id = ${ms.memberId} AND later.starts_on > ${ms.endsOn})`;
   const stages = [
@@ -228,46 +246,14 @@ async function planRenewals(ctx: PlanContext): Promise<number> {
   ];
   let queued = 0;
   for (const { stage, when } of stages) {
-    const id = newId(now);
-    const [inserted] = await db.batch([
-      db
-        .insert(schema.mailings)
-        .values({
-          id,
-          orgId: org.id,
-          kind: "renewal_reminder",
-          sourceKey: `renewal_reminder:${stage}:${day}`,
-          subject: automation.subject,
-          text: automation.text,
-          html: automation.html,
-          category: automation.category,
-          audienceType: "member_list",
-          variables: JSON.stringify({ "membership.stage": stage }),
-          sendAt: iso(ctx.runAt),
-          status: "sending",
-          materialisedAt: iso(now),
-          createdBy: "automation",
-          createdAt: iso(now),
-          updatedAt: iso(now),
-        })
-        .onConflictDoNothing()
-        .returning({ id: schema.mailings.id }),
-      db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
-        SELECT ${org.id}, ${`renewal:${stage}:`} || ${ms.id}, ${id}, ${ms.memberId}, ${iso(now)}
+    queued += await queueAutomaticMailing(ctx, {
+      sourceKey: `renewal_reminder:${stage}:${day}`,
+      variables: { "membership.stage": stage },
+      group: sql`${members.districtGroupId}`,
+      triggers: (id) => sql`SELECT ${org.id}, ${`renewal:${stage}:`} || ${ms.id}, ${id}, ${ms.memberId}, ${iso(now)}
         FROM ${ms} JOIN ${members} ON ${members.id} = ${ms.memberId}
-        WHERE ${ms.orgId} = ${org.id} AND ${members.erasedAt} IS NULL AND ${when} AND ${notRenewed}
-          AND EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
-        ON CONFLICT DO NOTHING`),
-      db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
-        SELECT ${id}, ${org.id}, ${members.id}, ${members.districtGroupId},
-          CASE WHEN (${suppressionReasonSql(org.id, automation.category)}) IS NULL THEN 'pending' ELSE 'suppressed' END,
-          ${suppressionReasonSql(org.id, automation.category)}, 0
-        FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
-        ON CONFLICT DO NOTHING`),
-      // No one to remind today: no empty mailing in the list.
-      db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
-    ]);
-    queued += inserted.length;
+        WHERE ${ms.orgId} = ${org.id} AND ${members.erasedAt} IS NULL AND ${when} AND ${notRenewed}`,
+    });
   }
   return queued;
 }

@@ -4,8 +4,8 @@ import { unknownVariables } from "../mail/template.ts";
 
 type Kind = (typeof mailingKinds)[number];
 
-/** Every mailing can address the member, the organisation and the member's group. */
-export const recipientVariables = [
+/** The names every mailing may use to address the member, the organisation and the member's group (filled by render.ts recipientVariables). */
+export const recipientVariableNames = [
   "member.name",
   "member.firstName",
   "member.email",
@@ -39,7 +39,7 @@ const byKind: Record<Kind, readonly string[]> = {
 /** The variables a template of this kind (and, for manual mailings, audience) may use; anything else is a 422. */
 export function allowedVariables(kind: Kind, audienceType?: string): ReadonlySet<string> {
   const extra = kind === "manual" && audienceType === "event_registrants" ? eventVariables : byKind[kind];
-  return new Set([...recipientVariables, ...extra]);
+  return new Set([...recipientVariableNames, ...extra]);
 }
 
 /** Template variables must be known for the mailing's kind: a typo is a 422 now, not a blank in 10,000 e-mails. */
