@@ -38,32 +38,46 @@ interface PlanContext {
   now: Date;
 }
 
+/** The mailing row an automation makes: its template, addressed as `fields` say, sent at the run's time. */
+function automaticMailingRow(
+  ctx: PlanContext,
+  fields: {
+    id: string;
+    sourceKey: string;
+    audienceType: MailingRow["audienceType"];
+    audienceRef?: string | null;
+    variables: Record<string, string>;
+  },
+) {
+  const { automation, org, now } = ctx;
+  return {
+    id: fields.id,
+    orgId: org.id,
+    kind: automation.kind,
+    sourceKey: fields.sourceKey,
+    subject: automation.subject,
+    text: automation.text,
+    html: automation.html,
+    category: automation.category,
+    audienceType: fields.audienceType,
+    audienceRef: fields.audienceRef ?? null,
+    variables: JSON.stringify(fields.variables),
+    sendAt: iso(ctx.runAt),
+    status: "scheduled" as const,
+    createdBy: "automation" as const,
+    createdAt: iso(now),
+    updatedAt: iso(now),
+  };
+}
+
 /** A scheduled automatic mailing, made once per source key; the tick that follows sends it. */
 function queueMailing(
   ctx: PlanContext,
   fields: { sourceKey: string; audienceType: MailingRow["audienceType"]; audienceRef?: string | null; variables: Record<string, string> },
 ) {
-  const { automation, org, now } = ctx;
   return ctx.db
     .insert(schema.mailings)
-    .values({
-      id: newId(now),
-      orgId: org.id,
-      kind: automation.kind,
-      sourceKey: fields.sourceKey,
-      subject: automation.subject,
-      text: automation.text,
-      html: automation.html,
-      category: automation.category,
-      audienceType: fields.audienceType,
-      audienceRef: fields.audienceRef ?? null,
-      variables: JSON.stringify(fields.variables),
-      sendAt: iso(ctx.runAt),
-      status: "scheduled",
-      createdBy: "automation",
-      createdAt: iso(now),
-      updatedAt: iso(now),
-    })
+    .values(automaticMailingRow(ctx, { id: newId(ctx.now), ...fields }))
     .onConflictDoNothing()
     .returning({ id: schema.mailings.id });
 }
@@ -188,22 +202,10 @@ async function queueAutomaticMailing(
     db
       .insert(schema.mailings)
       .values({
-        id,
-        orgId: org.id,
-        kind: automation.kind,
-        sourceKey: fields.sourceKey,
-        subject: automation.subject,
-        text: automation.text,
-        html: automation.html,
-        category: automation.category,
-        audienceType: "member_list",
-        variables: JSON.stringify(fields.variables),
-        sendAt: iso(ctx.runAt),
+        ...automaticMailingRow(ctx, { id, sourceKey: fields.sourceKey, audienceType: "member_list", variables: fields.variables }),
+        // Its recipients are fixed here, in this batch: it is materialised and sending at once.
         status: "sending",
         materialisedAt: iso(now),
-        createdBy: "automation",
-        createdAt: iso(now),
-        updatedAt: iso(now),
       })
       .onConflictDoNothing()
       .returning({ id: schema.mailings.id }),
