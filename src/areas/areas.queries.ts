@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -50,7 +51,10 @@ export async function getArea(db: Db, orgId: string, id: string): Promise<AreaRo
 }
 
 /** Areas by code: the order organisations number their districts in. */
-export async function listAreas(db: Db, orgId: string, filter: { postalCode?: string }, limit: number, cursor?: string) {
+export async function listAreas(ctx: Ctx, options: { postalCode?: string; limit: number; cursor?: string }) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const key = filter.postalCode === undefined ? undefined : (postalCodeKey(filter.postalCode) ?? "");
   const rows = await db
@@ -70,7 +74,10 @@ export async function listAreas(db: Db, orgId: string, filter: { postalCode?: st
   return page(rows, limit, toAreaPublic, (row) => [row.code]);
 }
 
-export async function listPostalCodes(db: Db, orgId: string, areaId: string, limit: number, cursor?: string) {
+export async function listPostalCodes(ctx: Ctx, options: { areaId: string; limit: number; cursor?: string }) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { areaId, limit, cursor } = options;
   await getArea(db, orgId, areaId);
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db

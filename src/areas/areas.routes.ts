@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -211,16 +212,14 @@ async function postedCodes(c: Context<AppEnv>, json: string | { postalCodes?: st
 
 export const areaRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor, postalCode } = c.req.valid("query");
-    return c.json(await listAreas(c.get("deps").db, c.get("org").id, { postalCode }, limit, cursor), 200);
+    return c.json(await listAreas(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const input = c.req.valid("json");
     const postalCodes = normalisePostalCodes(fromJson(input.postalCodes));
-    const area = await createArea(db, org.id, { ...input, postalCodes }, c.req.valid("query").move === "true", clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/areas/${area.id}`);
+    const area = await createArea(ctx, { input: { ...input, postalCodes }, move: c.req.valid("query").move === "true" });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/areas/${area.id}`);
     setEtag(c, area.version);
     return c.json(toAreaPublic(area), 201);
   })
@@ -230,45 +229,35 @@ export const areaRoutes = createRouter()
     return c.json(toAreaPublic(area), 200);
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const area = await updateArea(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const area = await updateArea(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, area.version);
     return c.json(toAreaPublic(area), 200);
   })
   .openapi(remove, async (c) => {
-    const { db, clock } = c.get("deps");
-    await deleteArea(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    await deleteArea(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(codesList, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listPostalCodes(c.get("deps").db, c.get("org").id, c.req.valid("param").id, limit, cursor), 200);
+    return c.json(await listPostalCodes(ctxOf(c), { areaId: c.req.valid("param").id, ...c.req.valid("query") }), 200);
   })
   .openapi(codesReplace, async (c) => {
-    const { db, clock } = c.get("deps");
     const expected = expectedVersion(c);
     const codes = await postedCodes(c, c.req.valid("json"));
-    const orgId = c.get("org").id;
-    const areaId = c.req.valid("param").id;
     const move = c.req.valid("query").move === "true";
-    const changed = await changePostalCodes(db, { orgId, areaId, codes, mode: "replace", move, expected, now: clock.now() });
+    const changed = await changePostalCodes(ctxOf(c), { areaId: c.req.valid("param").id, codes, mode: "replace", move, expected });
     setEtag(c, changed.version);
     return c.json(changed.result, 200);
   })
   .openapi(codesAdd, async (c) => {
-    const { db, clock } = c.get("deps");
     const expected = expectedVersion(c);
     const codes = await postedCodes(c, c.req.valid("json"));
-    const orgId = c.get("org").id;
-    const areaId = c.req.valid("param").id;
     const move = c.req.valid("query").move === "true";
-    const changed = await changePostalCodes(db, { orgId, areaId, codes, mode: "add", move, expected, now: clock.now() });
+    const changed = await changePostalCodes(ctxOf(c), { areaId: c.req.valid("param").id, codes, mode: "add", move, expected });
     setEtag(c, changed.version);
     return c.json(changed.result, 200);
   })
   .openapi(codeRemove, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id, postalCode } = c.req.valid("param");
-    await removePostalCode(db, { orgId: c.get("org").id, areaId: id, postalCode, expected: expectedVersion(c), now: clock.now() });
+    await removePostalCode(ctxOf(c), { areaId: id, postalCode, expected: expectedVersion(c) });
     return c.body(null, 204);
   });

@@ -1,4 +1,5 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues, rowsAffected, runBatch, type Statement } from "../db/sql.ts";
@@ -22,7 +23,10 @@ async function requireFreeCode(db: Db, orgId: string, code: string, exceptId?: s
   if (taken) throw conflict(`The area code '${code}' is already used by area '${taken.name}'.`, { areaId: taken.id });
 }
 
-export async function createArea(db: Db, orgId: string, input: AreaCreateInput & { postalCodes: string[] }, move: boolean, now: Date) {
+export async function createArea(ctx: Ctx, options: { input: AreaCreateInput & { postalCodes: string[] }; move: boolean }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input, move } = options;
   await requireFreeCode(db, orgId, input.code);
   const id = newId(now);
   const held = await heldElsewhere(db, orgId, input.postalCodes, id);
@@ -36,7 +40,10 @@ export async function createArea(db: Db, orgId: string, input: AreaCreateInput &
   return getArea(db, orgId, id);
 }
 
-export async function updateArea(db: Db, orgId: string, id: string, input: AreaUpdateInput, expected: Expected, now: Date) {
+export async function updateArea(ctx: Ctx, options: { id: string; input: AreaUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, input, expected } = options;
   const current = await getArea(db, orgId, id);
   requireVersion(expected, current.version);
   if (input.code !== undefined && input.code !== current.code) await requireFreeCode(db, orgId, input.code, id);
@@ -59,7 +66,10 @@ export async function updateArea(db: Db, orgId: string, id: string, input: AreaU
  * so it is a 409 until the group's areas are changed. Members in the area become
  * unassigned in the same batch, with a history row each.
  */
-export async function deleteArea(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
+export async function deleteArea(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, expected } = options;
   const area = await getArea(db, orgId, id);
   requireVersion(expected, area.version);
   if (area.districtGroupId) {
@@ -92,18 +102,12 @@ export async function deleteArea(db: Db, orgId: string, id: string, expected: Ex
  * in it, and those of the areas codes were moved from.
  */
 export async function changePostalCodes(
-  db: Db,
-  input: {
-    orgId: string;
-    areaId: string;
-    codes: string[];
-    mode: "replace" | "add";
-    move: boolean;
-    expected: Expected;
-    now: Date;
-  },
+  ctx: Ctx,
+  options: { areaId: string; codes: string[]; mode: "replace" | "add"; move: boolean; expected: Expected },
 ) {
-  const { orgId, areaId, codes, mode, move, expected, now } = input;
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { areaId, codes, mode, move, expected } = options;
   requireVersion(expected, (await getArea(db, orgId, areaId)).version);
   const held = await heldElsewhere(db, orgId, codes, areaId);
   if (held.length > 0 && !move) throw heldConflict(held);
@@ -149,13 +153,12 @@ export async function changePostalCodes(
   return { result, version: area.version };
 }
 
-export async function removePostalCode(
-  db: Db,
-  input: { orgId: string; areaId: string; postalCode: string; expected: Expected; now: Date },
-) {
-  const { orgId, areaId, expected, now } = input;
+export async function removePostalCode(ctx: Ctx, options: { areaId: string; postalCode: string; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { areaId, expected } = options;
   requireVersion(expected, (await getArea(db, orgId, areaId)).version);
-  const key = postalCodeKey(input.postalCode) ?? "";
+  const key = postalCodeKey(options.postalCode) ?? "";
   const found = await db.query.areaPostalCodes.findFirst({
     where: and(eq(apc.orgId, orgId), eq(apc.postalCode, key), eq(apc.areaId, areaId)),
   });

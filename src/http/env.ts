@@ -1,4 +1,5 @@
 import type { RouteConfig } from "@hono/zod-openapi";
+import type { Ctx } from "../access/context.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { AppDeps } from "../deps.ts";
 import type { OrgContext } from "../orgs/context.ts";
@@ -10,6 +11,8 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     org: OrgContext;
+    /** Built on first use by `ctxOf`: one context per request. */
+    ctx: Ctx | undefined;
     /** The matched route's declared request schemas, for the validation hook. */
     requestParts: RouteConfig["request"];
   };
