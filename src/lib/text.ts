@@ -149,23 +149,28 @@ function memberSchemas(candidates: Candidate[], key: string): Candidate[] {
   return found;
 }
 
-function findMemberSchemas(candidates: Candidate[], key: string): Candidate[] {
+/**
+ * The schemas one level down from each candidate, as `childOf` finds them in its definition;
+ * a candidate that is not known (undefined) stays unknown below too.
+ */
+function childSchemas(candidates: Candidate[], childOf: (def: Def) => Candidate | "none"): Candidate[] {
   const out: Candidate[] = [];
   for (const schema of candidates) {
-    if (!schema) {
-      out.push(undefined);
-      continue;
-    }
-    const def = defOf(schema);
-    if (def.type === "object") {
-      const shape = def.shape as Record<string, Candidate>;
-      if (Object.hasOwn(shape, key)) out.push(shape[key]);
-      else if (def.catchall) out.push(def.catchall as Candidate);
-    } else if (def.type === "record") {
-      out.push(def.valueType as Candidate);
-    }
+    const child = schema ? childOf(defOf(schema)) : undefined;
+    if (child !== "none") out.push(child);
   }
   return out.length > 0 ? out.flatMap(terminalsOf) : [undefined];
+}
+
+function findMemberSchemas(candidates: Candidate[], key: string): Candidate[] {
+  return childSchemas(candidates, (def) => {
+    if (def.type === "object") {
+      const shape = def.shape as Record<string, Candidate>;
+      if (Object.hasOwn(shape, key)) return shape[key];
+      return def.catchall ? (def.catchall as Candidate) : "none";
+    }
+    return def.type === "record" ? (def.valueType as Candidate) : "none";
+  });
 }
 
 /** Where every element of an array (not a tuple) is checked. */
@@ -179,21 +184,13 @@ function arrayElementSchemas(candidates: Candidate[]): Candidate[] {
 }
 
 function elementSchemas(candidates: Candidate[], index: number): Candidate[] {
-  const out: Candidate[] = [];
-  for (const schema of candidates) {
-    if (!schema) {
-      out.push(undefined);
-      continue;
-    }
-    const def = defOf(schema);
-    if (def.type === "array") out.push(def.element as Candidate);
-    else if (def.type === "tuple") {
-      const items = def.items as Candidate[];
-      if (index < items.length) out.push(items[index]);
-      else if (def.rest) out.push(def.rest as Candidate);
-    }
-  }
-  return out.length > 0 ? out.flatMap(terminalsOf) : [undefined];
+  return childSchemas(candidates, (def) => {
+    if (def.type === "array") return def.element as Candidate;
+    if (def.type !== "tuple") return "none";
+    const items = def.items as Candidate[];
+    if (index < items.length) return items[index];
+    return def.rest ? (def.rest as Candidate) : "none";
+  });
 }
 
 /** A position in the walked value: its key, and the position it is in. */
