@@ -20,7 +20,13 @@ export default defineConfig({
   test: {
     // `npm run coverage`: statements of src/ the node suite runs (the Worker's own entry is
     // covered by the workerd suite, which v8 coverage cannot see inside workerd).
-    coverage: { provider: "v8", include: ["src/**/*.ts"], reporter: ["text-summary", "json-summary"], reportsDirectory: "coverage" },
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      reporter: ["text-summary", "json-summary"],
+      reportsDirectory: "coverage",
+      reportOnFailure: true,
+    },
     projects: [
       {
         plugins: [documentsAsText],
