@@ -165,7 +165,7 @@ export async function createGroup(db: Db, orgId: string, input: GroupCreateInput
     }),
     ...(areaIds.length > 0 ? coverStatements(db, orgId, id, areaIds) : []),
     // The members living in the covered areas join the new district group at once.
-    ...(areaIds.length > 0 ? reassignStatements(db, orgId, { areaIds }, "areas_changed", now) : []),
+    ...(areaIds.length > 0 ? reassignStatements(db, { orgId, scope: { areaIds }, reason: "areas_changed", now }) : []),
   ]);
   return groupRow(db, orgId, id);
 }
@@ -222,7 +222,8 @@ export async function updateGroup(db: Db, org: OrgContext, id: string, input: Gr
     ) - 1;
   if (row.kind === "district" && (newAreas || statusChanges)) {
     const affected = [...new Set([...oldAreas, ...(newAreas ?? [])])];
-    if (affected.length > 0) statements.push(...reassignStatements(db, org.id, { areaIds: affected }, "areas_changed", now));
+    if (affected.length > 0)
+      statements.push(...reassignStatements(db, { orgId: org.id, scope: { areaIds: affected }, reason: "areas_changed", now }));
   }
   const results = await runBatch(db, statements);
   if ((results[bumpIndex] as unknown[]).length === 0) throw staleVersion();
