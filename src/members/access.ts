@@ -28,7 +28,7 @@ export function memberGuard(minimum: Role, reach: MemberReach) {
     }
     if (reach === "self_or_leader" && id) {
       const { db, org, day } = ctxOf(c);
-      if (await isInGroupLedBy(db, org.id, principal.memberId, id, day)) return next();
+      if (await isInGroupLedBy(db, { orgId: org.id, leaderId: principal.memberId, memberId: id, day })) return next();
     }
     throw notFound("Member");
   });
