@@ -35,12 +35,10 @@ export async function rosterAccess(ctx: Ctx, options: { group: GroupRow; write: 
     if (write) throw forbidden("Changing a roster needs a key with the 'staff' role; this key is 'readonly'.");
     return "reader";
   }
-  if (
+  const leads =
     viewer.kind === "member" &&
-    (await leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId: group.id, day: ctx.day }))
-  ) {
-    return "leader";
-  }
+    (await leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId: group.id, day: ctx.day }));
+  if (leads) return "leader";
   throw forbidden("Only the group's conveners and contact persons (and staff) see and manage its roster.");
 }
 
