@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -73,7 +74,10 @@ export const noContactDetails = {
 } satisfies Partial<MemberRow>;
 
 /** Creates a member and their first district assignment in one batch; returns the new id. */
-export async function createMember(db: Db, orgId: string, input: MemberCreateInput, now: Date): Promise<string> {
+export async function createMember(ctx: Ctx, options: { input: MemberCreateInput }): Promise<string> {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
   const emailKey = input.email ? searchKey(input.email) : null;
   await assertUnique(db, orgId, { emailKey, memberNumber: input.memberNumber });
   const id = newId(now);
@@ -87,7 +91,7 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   });
-  await db.batch([insert, ...reassignStatements(db, orgId, { memberIds: [id] }, "created", now)]);
+  await db.batch([insert, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now })]);
   return id;
 }
 
@@ -96,8 +100,11 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
  * code reassigns the district in the same batch, so the address and the assignment
  * never disagree.
  */
-export async function updateMember(db: Db, orgId: string, id: string, input: MemberUpdateInput, expected: Expected, now: Date) {
-  const current = await memberRow(db, orgId, id);
+export async function updateMember(ctx: Ctx, options: { id: string; input: MemberUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, input, expected } = options;
+  const current = await memberRow(ctx, id);
   requireVersion(expected, current.version);
   const columns = personalColumns(input);
   const emailKey = columns.emailKey !== undefined && columns.emailKey !== current.emailKey ? columns.emailKey : undefined;
@@ -118,16 +125,16 @@ export async function updateMember(db: Db, orgId: string, id: string, input: Mem
   // row only where the assignment actually changes.
   const [updated] =
     columns.postalCodeKey !== undefined
-      ? await db.batch([update, ...reassignStatements(db, orgId, { memberIds: [id] }, "address_changed", now)])
+      ? await db.batch([update, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "address_changed", now })])
       : [await update];
   if (updated.length === 0) throw staleVersion();
 }
 
-export async function listMembers(db: Db, orgId: string, day: string, query: MemberFilter & { limit: number; cursor?: string }) {
+export async function listMembers(ctx: Ctx, query: MemberFilter & { limit: number; cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
-  const rows = await listMemberRows(db, orgId, day, query, query.limit, after);
+  const rows = await listMemberRows(ctx, { filter: query, limit: query.limit, after });
   const memberships = await membershipsById(
-    db,
+    ctx.db,
     rows.slice(0, query.limit).map((row) => row.membershipId),
   );
   return page(
