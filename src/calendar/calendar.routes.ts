@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { memberIdOf, viewerOf } from "../access/viewer.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, hasIfMatch, setEtag } from "../http/etag.ts";
 import {
@@ -155,7 +156,7 @@ export const calendarRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const group = await groupExists(db, org.id, c.req.valid("param").id);
-    const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
+    const sight = await sightOf(ctxOf(c));
     const events = await feedEvents(db, org.id, and(visibleTo(sight), eq(schema.events.groupId, group.id)), clock.now());
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
@@ -163,7 +164,7 @@ export const calendarRoutes = createRouter()
     const { db, clock } = c.get("deps");
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
-    const sight = await memberSight(db, org, memberId, clock.now());
+    const sight = await memberSight(ctxOf(c), memberId);
     const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now());
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })

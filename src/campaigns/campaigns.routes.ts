@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { Instant, maxRangeDays, OccurrencePublic } from "../events/events.schemas.ts";
 import { listOccurrences, rangeOf } from "../events/occurrences.ts";
 import { sightOf, visibleTo } from "../events/visibility.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -176,8 +176,8 @@ export const campaignRoutes = createRouter()
       throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
     const period = periodOf(campaign, org.timeZone);
     const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
-    const sight = await sightOf(db, org, viewerOf(c.get("principal")), c.get("deps").clock.now());
+    const sight = await sightOf(ctxOf(c));
     const filter = and(visibleTo(sight), eq(schema.events.campaignId, campaign.id));
-    return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
+    return c.json(await listOccurrences(ctxOf(c), { range, filter, limit: query.limit, cursor: query.cursor }), 200);
   })
   .openapi(figures, async (c) => c.json(await campaignFigures(c.get("deps").db, c.get("org"), c.req.valid("param").id), 200));
