@@ -143,7 +143,7 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
   const conveners: Audience = { type: "conveners", ref: null };
   const run = `monthly_group:${iso(ctx.runAt)}`;
   let queued = 0;
-  for (const share of await sharesBySight(db, org.id, conveners, day, events)) {
+  for (const share of await sharesBySight(db, { orgId: org.id, audience: conveners, day, events })) {
     const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
     queued += await queueToMembers(ctx, {
       sourceKey: `${run}:${(await sha256Hex(listed)).slice(0, 16)}`,
