@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../lib/csv.ts";
+import { type CsvRecord, CsvSyntaxError, csvDialect, csvRecords } from "../lib/csv.ts";
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
 import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
@@ -148,13 +148,14 @@ function checkHeader(record: CsvRecord): CsvColumn[] {
  * the import at once; errors in rows are collected (see ImportErrors).
  */
 export function readImportFile(text: string, errors: ImportErrors): { header: CsvColumn[]; rows: ImportRow[] } {
-  const delimiter = detectDelimiter(text);
+  const { delimiter, start } = csvDialect(text);
   let header: CsvColumn[] | undefined;
   const rows: ImportRow[] = [];
   let row = 0;
   let counted = 0;
   try {
-    for (const record of csvRecords(text, delimiter, maxCells)) {
+    // Excel's `sep=` line is no row of the sheet: the header stays row 1, as Excel shows it.
+    for (const record of csvRecords(text.slice(start), delimiter, maxCells)) {
       row++;
       if (!header) {
         header = checkHeader(record);
@@ -196,6 +197,12 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
       errors.add({ field: `row ${row} column ${column}`, message: badText });
       return;
     }
+    // U+FFFD is what a wrong decoding leaves of a character ("�sa"): storing it would keep the loss for good.
+    const lost = cell.indexOf("\uFFFD");
+    if (lost !== -1) {
+      errors.add({ field: `row ${row} column ${column}`, message: lostCharacterMessage(lost) });
+      return;
+    }
     if (column === "membership_type") {
       values[column] = cell;
       return;
@@ -233,6 +240,10 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
   }
   return item;
 }
+
+const lostCharacterMessage = (index: number) =>
+  `contains U+FFFD (�) at position ${index + 1}, the mark of a character lost when the file was converted with the wrong encoding; ` +
+  `write the character again (best in a file saved as "CSV UTF-8")`;
 
 function cellEmpty(header: CsvColumn[], cells: string[], column: CsvColumn, whenMissing: boolean): boolean {
   const index = header.indexOf(column);
