@@ -3,7 +3,16 @@ import { type CsvRecord, CsvSyntaxError, csvDialect, csvRecords } from "../lib/c
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
 import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
-import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
+import {
+  type ConsentColumn,
+  type ConsentField,
+  type CsvColumn,
+  consentColumns,
+  consentOfCell,
+  csvColumns,
+  isConsentColumn,
+  isCsvColumn,
+} from "./csv-columns.ts";
 import { unguardFormula } from "./formula-guard.ts";
 import { searchKey } from "./members.queries.ts";
 import {
@@ -36,6 +45,9 @@ export interface RowFields {
   city?: string;
   country?: string;
   preferredLanguage?: string;
+  consentNewsletters?: boolean;
+  consentMeetingSummons?: boolean;
+  consentCampaignNews?: boolean;
 }
 
 export interface ImportRow {
@@ -44,7 +56,7 @@ export interface ImportRow {
   membership?: { typeRef: string; startsOn?: string; paidAt?: string; paymentReference?: string };
 }
 
-const cellSchemas: Record<Exclude<CsvColumn, "membership_type">, z.ZodType<string>> = {
+const cellSchemas: Record<Exclude<CsvColumn, "membership_type" | ConsentColumn>, z.ZodType<string>> = {
   member_number: MemberNumberField,
   name: NameField,
   email: EmailField,
@@ -59,7 +71,7 @@ const cellSchemas: Record<Exclude<CsvColumn, "membership_type">, z.ZodType<strin
   payment_reference: PaymentReferenceField,
 };
 
-const fieldOf: Partial<Record<CsvColumn, keyof RowFields>> = {
+const fieldOf: Partial<Record<CsvColumn, Exclude<keyof RowFields, ConsentField>>> = {
   member_number: "memberNumber",
   name: "name",
   email: "email",
@@ -188,11 +200,13 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
     return null;
   }
   const values: Partial<Record<CsvColumn, string>> = {};
+  const consents: Pick<RowFields, ConsentField> = {};
   header.forEach((column, index) => {
     const cell = unguardFormula((cells[index] ?? "").trim());
     if (cell === "") return;
     // The same text rule as every JSON field: a NUL, or a line break outside a multi-line field, is refused.
-    const badText = unacceptableText(cell, column !== "membership_type" && acceptsLineBreaks(cellSchemas[column]));
+    const multiline = column !== "membership_type" && !isConsentColumn(column) && acceptsLineBreaks(cellSchemas[column]);
+    const badText = unacceptableText(cell, multiline);
     if (badText) {
       errors.add({ field: `row ${row} column ${column}`, message: badText });
       return;
@@ -207,12 +221,19 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
       values[column] = cell;
       return;
     }
+    if (isConsentColumn(column)) {
+      const given = consentOfCell(cell);
+      if (given === undefined)
+        errors.add({ field: `row ${row} column ${column}`, message: "must be yes or no (or true/false, 1/0, ja/nej)" });
+      else consents[consentColumns[column]] = given;
+      return;
+    }
     const parsed = cellSchemas[column].safeParse(cell);
     if (parsed.success) values[column] = parsed.data;
     else errors.add({ field: `row ${row} column ${column}`, message: parsed.error.issues[0]?.message ?? "is not valid" });
   });
-  const fields: RowFields = {};
-  for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, keyof RowFields][]) {
+  const fields: RowFields = { ...consents };
+  for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, Exclude<keyof RowFields, ConsentField>][]) {
     if (values[column] !== undefined) fields[field] = values[column];
   }
   const hasKey = cells.some((cell, index) => ["email", "member_number"].includes(header[index] ?? "") && cell.trim() !== "");

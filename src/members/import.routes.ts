@@ -3,7 +3,7 @@ import { requireRole } from "../http/auth.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { charsetLabels } from "../lib/charset.ts";
 import { csvColumns } from "./csv-columns.ts";
-import { membersCsvStream } from "./csv-export.ts";
+import { csvDialects, membersCsvStream } from "./csv-export.ts";
 import { importMembers } from "./import.service.ts";
 import { maxImportRows, maxListedErrors } from "./import-rows.ts";
 import { importTextOf } from "./import-text.ts";
@@ -28,6 +28,7 @@ const importCsv = defineRoute({
     `The characters: a byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE); else the \`charset\` of the Content-Type (${charsetLabels.join(", ")}); else UTF-8 when the file is valid UTF-8; else Windows-1252 (Excel's plain "CSV" in Western Europe) when nothing in the file contradicts it. A file that none of these read with certainty — UTF-16 without a byte-order mark, UTF-8 mixed with other bytes, bytes Windows-1252 does not define — is refused with 422 asking for "CSV UTF-8", and so is a cell holding U+FFFD (�), the trace of a character lost in an earlier conversion; an unknown charset is 415.`,
     "Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).",
     "`membership_type` (the type's name or id) with `membership_starts_on` adds that membership unless the member already has one of that type starting that day; `paid_at` and `payment_reference` record its payment.",
+    "`consent_newsletters`, `consent_meeting_summons` and `consent_campaign_news` set the member's consents (`yes` or `no`; `true`/`false`, `1`/`0` and `ja`/`nej` are read too); a new member without them consents to all three, as one created through the API.",
     `All rows or none: any error answers 422 listing each as \`row N column C\` (the header is row 1) and nothing is written. Importing the same file again changes nothing. With \`dryRun=true\` the file is checked and counted but not written.`,
     `Limits: 10 MiB per file (above the general body limit) and at most ${maxImportRows} rows (blank lines aside); a longer file is refused as soon as its row ${maxImportRows + 1} is read. The file is read one record at a time, and of the errors the first ${maxListedErrors} by row are listed, with their total in \`detail\`; a header or row with more fields than the ${csvColumns.length} columns is one error giving the count.`,
   ].join("\n\n"),
@@ -66,10 +67,18 @@ const exportCsv = defineRoute({
   tags,
   summary: "The member list as CSV",
   description:
-    "The same filters as the member list, in the columns of the import, so the file imports back unchanged. The membership columns describe the membership covering today, or else the most recent one. Streamed: any size of organisation. Cells a spreadsheet would run as a formula start with an apostrophe, which the import removes.",
+    "The same filters as the member list, in the columns of the import, so the file imports back unchanged (consents as `yes` or `no`). The membership columns describe the membership covering today, or else the most recent one. Streamed: any size of organisation. Cells a spreadsheet would run as a formula start with an apostrophe, which the import removes.",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
-  request: { params: OrgParams, query: MemberFilterQuery },
+  request: {
+    params: OrgParams,
+    query: MemberFilterQuery.extend({
+      dialect: z.enum(csvDialects).default("rfc4180").openapi({
+        description:
+          "`rfc4180` (default): commas and CRLF, for programs. `excel`: a UTF-8 byte-order mark, semicolons and CRLF, so that Excel in Sweden (and wherever the list separator is a semicolon) opens the file in columns with its characters intact.",
+      }),
+    }),
+  },
   responses: {
     200: { description: "The members, by name.", content: { "text/csv": { schema: z.string() } } },
     ...problems(...authProblems),
@@ -89,7 +98,8 @@ export const importRoutes = createRouter()
   })
   .openapi(exportCsv, async (c) => {
     const org = c.get("org");
-    const stream = membersCsvStream(c.get("deps").db, org.id, clockOf(c).day, c.req.valid("query"));
+    const { dialect, ...filter } = c.req.valid("query");
+    const stream = membersCsvStream(c.get("deps").db, org.id, clockOf(c).day, filter, dialect);
     return c.body(stream, 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${org.slug}-members.csv"`,
