@@ -33,13 +33,11 @@ async function withdrawnCandidates(db: Db, electionId: string) {
     .orderBy(asc(c.id));
 }
 
-/** Text BLT can carry in a quoted string: no quotes, no line breaks or other control characters. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
-const quotable = (text: string) =>
-  text
-    .replace(/"/g, "'")
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
-    .trim();
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** Text BLT can carry in a quoted string: no quotes, no line breaks or other control characters. */
+const quotable = (text: string) => text.replace(/"/g, "'").replace(controlCharacters, " ").trim();
 
 /**
  * Names in BLT must be distinct; two members may share a name, and an erased member has none.
