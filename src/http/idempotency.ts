@@ -12,6 +12,15 @@ import { createOutboxMailer } from "../mail/outbox.ts";
 import type { AppEnv } from "./env.ts";
 import { problemBody } from "./problem.ts";
 
+/** The request line and the body as they came, one byte string. */
+function requestBytes(line: string, body: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  const head = new TextEncoder().encode(line);
+  const bytes = new Uint8Array(head.length + body.byteLength);
+  bytes.set(head);
+  bytes.set(new Uint8Array(body), head.length);
+  return bytes;
+}
+
 /** How long a key's response is remembered. */
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;
 /**
@@ -37,15 +46,6 @@ const keys = schema.idempotencyKeys;
  * 3. A retry with the same body gets the stored response; with another body, a 422.
  *    A 5xx is not stored: its writes are rolled back and the key is released at once.
  */
-/** The request line and the body as they came, one byte string. */
-function requestBytes(line: string, body: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  const head = new TextEncoder().encode(line);
-  const bytes = new Uint8Array(head.length + body.byteLength);
-  bytes.set(head);
-  bytes.set(new Uint8Array(body), head.length);
-  return bytes;
-}
-
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("Idempotency-Key");
   const principal = c.get("principal");
