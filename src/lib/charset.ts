@@ -77,7 +77,14 @@ export function declaredCharset(contentType: string | undefined): string | undef
 }
 
 /** Bytes Windows-1252 leaves undefined. */
-const undefinedIn1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+const undefinedIn1252 = new Uint8Array(256);
+for (const byte of [0x81, 0x8d, 0x8f, 0x90, 0x9d]) undefinedIn1252[byte] = 1;
+
+/** Where the first byte Windows-1252 leaves undefined is, or -1. */
+function firstUndefinedIn1252(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) if (undefinedIn1252[bytes[i] as number]) return i;
+  return -1;
+}
 
 const lineAt = (bytes: Uint8Array, offset: number) => {
   let line = 1;
@@ -122,7 +129,7 @@ function looksLikeUtf16(bytes: Uint8Array): boolean {
 
 function decodeStrictly(bytes: Uint8Array, charset: Charset, why: string): string {
   if (charset === "windows-1252") {
-    const at = bytes.findIndex((byte) => undefinedIn1252.has(byte));
+    const at = firstUndefinedIn1252(bytes);
     if (at !== -1) {
       throw new CharsetError(
         "invalid",
@@ -180,6 +187,12 @@ export function decodeText(bytes: Uint8Array, declared?: string): { text: string
     throw new CharsetError("utf16_without_bom", "the file looks like UTF-16 (every other byte is NUL) but has no byte-order mark");
   }
 
+  // Most files are UTF-8: the runtime's own decoder settles that quickly; only other files are scanned byte by byte.
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), charset: "utf-8" };
+  } catch {
+    // Not UTF-8: see below whether Windows-1252 reads it.
+  }
   let firstInvalid = -1;
   let multibyte = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -202,7 +215,7 @@ export function decodeText(bytes: Uint8Array, declared?: string): { text: string
       line,
     );
   }
-  const undefinedAt = bytes.findIndex((byte) => undefinedIn1252.has(byte));
+  const undefinedAt = firstUndefinedIn1252(bytes);
   if (undefinedAt !== -1) {
     const at = lineAt(bytes, undefinedAt);
     throw new CharsetError(
