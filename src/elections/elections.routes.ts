@@ -44,6 +44,7 @@ import {
 import { recount, settle, transition } from "./lifecycle.ts";
 import { proposalOf } from "./proposals.service.ts";
 import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
+import { BltText, bltDescription, TallyInputQuery, tallyInputBlt, wantsBlt } from "./tally-input-blt.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -199,12 +200,17 @@ const tallyInput = defineRoute({
   description:
     "For auditors: identical ballots summed, candidates named by candidate id (`candidate_names` maps them), the election's " +
     "seed and options. Posted to /v1/tally it gives the stored count exactly (a gender rule is applied after the count and is " +
-    "in the result). Keys only, once counted: full preference profiles stay with the organisation.",
+    "in the result). Keys only, once counted: full preference profiles stay with the organisation.\n\n" +
+    bltDescription,
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
-  request: { params: OrgIdParams },
+  request: { params: OrgIdParams, query: TallyInputQuery },
   responses: {
-    200: { ...jsonContent(TallyRequest, "The count's input."), headers: etagHeader },
+    200: {
+      description: "The count's input.",
+      content: { "application/json": { schema: TallyRequest }, "text/plain": { schema: BltText } },
+      headers: etagHeader,
+    },
     ...problems(...authProblems, "conflict"),
   },
 });
@@ -307,7 +313,10 @@ export const electionCoreRoutes = createRouter()
       throw conflict(`The election is ${row.status}; it has not been counted yet.`, { reason: "not_counted" });
     // Ballots change only with a bump of the election's version (paper entries, counts), so that is its ETag.
     setEtag(c, row.version);
-    return c.json(await tallyInputOf(ctxOf(c), row), 200);
+    c.header("Vary", "Accept");
+    const ctx = ctxOf(c);
+    if (wantsBlt(c, c.req.valid("query").format)) return c.text(await tallyInputBlt(ctx.db, row), 200);
+    return c.json(await tallyInputOf(ctx, row), 200);
   })
   .openapi(result, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
