@@ -1,5 +1,6 @@
 export * from "./elections.ts";
 export * from "./events.ts";
+export * from "./groupwork.ts";
 export * from "./groups.ts";
 export * from "./mailings.ts";
 export * from "./members.ts";

@@ -1,0 +1,5 @@
+import { createRouter } from "../http/openapi.ts";
+import { actionRoutes } from "./actions.routes.ts";
+
+/** What local groups achieve: actions, money, recruitment, and the year in figures. */
+export const groupWorkRoutes = createRouter().route("/", actionRoutes);
