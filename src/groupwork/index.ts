@@ -1,5 +1,6 @@
 import { createRouter } from "../http/openapi.ts";
 import { actionRoutes } from "./actions.routes.ts";
+import { moneyRoutes } from "./money.routes.ts";
 
 /** What local groups achieve: actions, money, recruitment, and the year in figures. */
-export const groupWorkRoutes = createRouter().route("/", actionRoutes);
+export const groupWorkRoutes = createRouter().route("/", actionRoutes).route("/", moneyRoutes);
