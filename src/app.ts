@@ -67,11 +67,11 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", groupRoutes);
   app.route("/", eventRoutes);
   app.route("/", campaignRoutes);
-  app.route("/", groupWorkRoutes);
   app.route("/", calendarRoutes);
   app.route("/", electionRoutes);
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
+  app.route("/", groupWorkRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 
