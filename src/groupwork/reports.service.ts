@@ -81,7 +81,17 @@ function yearEndMembers(ctx: Ctx, y: Year, only: SQL) {
       AND (da.to_at IS NULL OR da.to_at >= ${y.endAt}) AND da.district_group_id IN (SELECT id FROM groups WHERE ${only})`;
 }
 
-async function memberCounts(ctx: Ctx, y: Year, only: SQL) {
+/**
+ * Members at year end, those of them with an active membership, and the trainings they
+ * attended. For every group, the organisation's active members are found once, as a set the
+ * query looks each member up in; for one group a lookup per member is cheaper than the set.
+ */
+async function memberCounts(ctx: Ctx, y: Year, only: SQL, oneGroup: boolean) {
+  const activeAtYearEnd = oneGroup
+    ? sql`EXISTS (SELECT 1 FROM memberships AS m WHERE m.member_id = y.member_id AND m.kind = 'active'
+        AND m.starts_on <= ${y.to} AND m.grace_until >= ${y.to})`
+    : sql`y.member_id IN (SELECT m.member_id FROM memberships AS m WHERE m.org_id = ${ctx.org.id} AND m.kind = 'active'
+        AND m.starts_on <= ${y.to} AND m.grace_until >= ${y.to})`;
   return ctx.db.all<{ groupId: string; members: number; active: number; trainings: number }>(sql`
     WITH year_end (group_id, member_id) AS (${yearEndMembers(ctx, y, only)}),
     trained (member_id, n) AS (
@@ -92,8 +102,7 @@ async function memberCounts(ctx: Ctx, y: Year, only: SQL) {
       GROUP BY r.member_id
     )
     SELECT y.group_id AS groupId, count(*) AS members,
-      sum(EXISTS (SELECT 1 FROM memberships AS m WHERE m.member_id = y.member_id AND m.kind = 'active'
-        AND m.starts_on <= ${y.to} AND m.grace_until >= ${y.to})) AS active,
+      sum(${activeAtYearEnd}) AS active,
       coalesce(sum(t.n), 0) AS trainings
     FROM year_end AS y LEFT JOIN trained AS t ON t.member_id = y.member_id
     GROUP BY y.group_id`);
@@ -140,7 +149,7 @@ async function yearFigures(ctx: Ctx, year: number, group?: GroupRow) {
         .orderBy(asc(g.name), asc(g.id));
   const only = group ? sql`id = ${group.id}` : sql`org_id = ${ctx.org.id}`;
   const [members, meetings, actions, recruitment, money] = await Promise.all([
-    memberCounts(ctx, y, only),
+    memberCounts(ctx, y, only, group !== undefined),
     meetingCounts(ctx, y, only),
     actionCounts(ctx, y, group ? [group.id] : undefined),
     recruitmentFigures(ctx, { from: y.from, to: y.to, groupId: group?.id }),
