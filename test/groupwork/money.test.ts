@@ -32,7 +32,7 @@ describe("a group's money", () => {
     expect(income.headers.get("Location")).toBe(`${path}/income/${incomeBody.id}`);
     await json(await t.request("GET", `${path}/income/${incomeBody.id}`), 200);
     await json(
-      await t.request("POST", `${path}/income`, { body: { amount: 0.1, currency: "EUR", receivedOn: "2026-11-20", source: "online" } }),
+      await t.request("POST", `${path}/income`, { body: { amount: 0.1, currency: "EUR", receivedOn: "2026-11-19", source: "online" } }),
       201,
     );
     await json(
@@ -76,7 +76,7 @@ describe("a group's money", () => {
     expect(lines.slice(1).map((line) => line.split(",").slice(0, 9).join(","))).toEqual([
       `2026-11-14,${group},Local group,income,street_collection,Stop torture,,1234.56,SEK`,
       `2026-11-15,${group},Local group,expense,,,Leaflets,200.05,SEK`,
-      `2026-11-20,${group},Local group,income,online,,,0.10,EUR`,
+      `2026-11-19,${group},Local group,income,online,,,0.10,EUR`,
       `2026-11-20,${group},Local group,income,online,,,0.20,EUR`,
       `2026-11-21,${group},Local group,grant_paid,,,Spring street stand,5000.00,SEK`,
     ]);
