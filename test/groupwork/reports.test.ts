@@ -195,3 +195,30 @@ describe("the group's year in figures", () => {
     expect((await problemOf(await t.request("GET", `${org}/reports/groups?year=20x6`))).errors?.[0]?.field).toBe("query.year");
   });
 });
+
+describe("a district group's year", () => {
+  it("counts the members its areas assign at year end, and a convener on its roster once", async () => {
+    const t = await testApp();
+    const org = `/v1/orgs/${t.org}`;
+    const area = await json<{ id: string }>(
+      await t.request("POST", `${org}/areas`, { body: { name: "North", code: "N", postalCodes: ["11455"] } }),
+      201,
+    );
+    const district = await json<{ id: string }>(
+      await t.request("POST", `${org}/groups`, { body: { name: "North district", kind: "district", areaIds: [area.id] } }),
+      201,
+    );
+    const convener = await createActiveMember(t, { postalCode: "11455" });
+    await createActiveMember(t, { postalCode: "11455" });
+    await createMember(t, { postalCode: "11455" }); // no membership: a member of the district, not an active one
+    await createActiveMember(t, { postalCode: "99999" }); // lives elsewhere
+    await addToGroup(t, district.id, convener, "convener");
+    const report = await json(await t.request("GET", `${org}/groups/${district.id}/report?year=2026`), 200);
+    expect(report).toMatchObject({ membersAtYearEnd: 3, activeMembersAtYearEnd: 2 });
+    const section = await json<{ groups: { groupId: string; membersAtYearEnd: number }[] }>(
+      await t.request("GET", `${org}/reports/groups?year=2026`),
+      200,
+    );
+    expect(section.groups.find((g) => g.groupId === district.id)?.membersAtYearEnd).toBe(3);
+  });
+});
