@@ -129,12 +129,9 @@ const codesList = defineRoute({
   },
 });
 
-/**
- * JSON or CSV. The body is declared optional only so that the JSON validator lets a CSV
- * body through; a request without a body is refused (415) before it gets here.
- */
+/** JSON or CSV; a request without a body is refused (415). */
 const codesBody = {
-  required: false,
+  required: true,
   description:
     'Either JSON `{ "postalCodes": [...] }` or `text/csv`: one postal code per line, or a header row with a `postal_code` column ' +
     "(comma, semicolon or tab separated; other columns are ignored). Invalid codes are a 422 listing every one with its line " +

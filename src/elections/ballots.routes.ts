@@ -81,8 +81,7 @@ const paper = defineRoute({
   request: {
     params: OrgIdParams,
     body: {
-      // Optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without).
-      required: false,
+      required: true,
       content: {
         "application/json": { schema: PaperBallots },
         "text/plain": { schema: { type: "string", description: "A BLT ballot file." } },

@@ -5,7 +5,9 @@ import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
+import { electionMethodOptions } from "../tally/parameters.schemas.ts";
 import { CountResultSchema } from "../tally/tally.schemas.ts";
+import type { MethodName } from "../voting/types.ts";
 import { CandidatePublic } from "./candidates.schemas.ts";
 import { ProposalEntry } from "./proposals.schemas.ts";
 import { LongText, Title } from "./schema-fields.ts";
@@ -73,32 +75,34 @@ export const ElectionCreate = z
 
 export const ElectionUpdate = ElectionCreate.omit({ positionId: true }).partial().strict().openapi("ElectionUpdate");
 
-export const ElectionPublic = z
-  .object({
-    id: z.string(),
-    positionId: z.string(),
-    title: z.string(),
-    description: z.string().nullable(),
-    seats: z.number().int(),
-    method: z.string(),
-    options: z.record(z.string(), z.unknown()),
-    genderRule: GenderRule.nullable(),
-    eventId: z.string().nullable(),
-    committeeGroupId: z.string().nullable(),
-    electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
-    nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-    voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-    timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
-    onlineVoting: z.boolean(),
-    status: z.enum(electionStatuses),
-    seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
-    countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
-    countedAt: Timestamp.nullable(),
-    publishedAt: Timestamp.nullable(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .openapi("Election");
+/** The method of a stored election, and its options, whose shape follows from it. */
+const ElectionMethodOptions = electionMethodOptions(electionMethods as MethodName[]);
+
+/** An election as shown, but its method and options, which ElectionMethodOptions joins to it. */
+const ElectionFields = z.object({
+  id: z.string(),
+  positionId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  seats: z.number().int(),
+  genderRule: GenderRule.nullable(),
+  eventId: z.string().nullable(),
+  committeeGroupId: z.string().nullable(),
+  electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
+  nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+  voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+  timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
+  onlineVoting: z.boolean(),
+  status: z.enum(electionStatuses),
+  seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
+  countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
+  countedAt: Timestamp.nullable(),
+  publishedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const ElectionPublic = ElectionFields.and(ElectionMethodOptions).openapi("Election");
 
 export const ElectionListQuery = PageQuery.extend({
   status: z.enum(electionStatuses).optional(),
@@ -118,10 +122,12 @@ export const PublishRequest = z
   .strict()
   .openapi("ElectionPublish");
 
-export const ElectionDetail = ElectionPublic.extend({
+export const ElectionDetail = ElectionFields.extend({
   candidates: z.array(CandidatePublic),
   proposal: z.array(ProposalEntry),
-}).openapi("ElectionDetail");
+})
+  .and(ElectionMethodOptions)
+  .openapi("ElectionDetail");
 
 // ---------------------------------------------------------------- result
 
@@ -138,7 +144,8 @@ export const ElectionResult = z
       .array(CandidateRef.extend({ place: z.number().int() }))
       .openapi({ description: "In order of election (after the gender rule)." }),
     vacantSeats: z.number().int().openapi({ description: "Seats left empty for want of candidates." }),
-    count: CountResultSchema.nullable().openapi({ description: "The engine's record, round by round; null when nobody stood." }),
+    // A union with null rather than .nullable(), which would make the CountResult component itself nullable.
+    count: z.union([CountResultSchema, z.null()]).openapi({ description: "The engine's record, round by round; null when nobody stood." }),
     genderRule: z
       .object({
         rule: GenderRule,

@@ -1,5 +1,6 @@
 import { documentRateLimit } from "../abuse/requests.ts";
 import type { App } from "../app.ts";
+import { requiredAlternativeBodies } from "./openapi.ts";
 
 export const apiInfo = {
   title: "Grasrot API",
@@ -49,6 +50,7 @@ export function buildOpenApiDocument(app: App) {
     // Relative: the API is wherever this document is served from (npm start, wrangler dev, a deployment).
     servers: [{ url: "/", description: "This deployment" }],
   });
+  markRequiredBodies(document);
   // Limited by middleware that app.ts mounts outside the route's own definition.
   documentRateLimit(document, "/v1/tally", "post");
   const used = new Set(
@@ -60,4 +62,15 @@ export function buildOpenApiDocument(app: App) {
     .filter((name) => used.has(name))
     .map((name) => ({ name, description: tagDescriptions[name] }));
   return document;
+}
+
+/** A body of JSON or a file is required, though the router validates its JSON only when JSON is sent (see defineRoute). */
+function markRequiredBodies(document: { paths?: object }) {
+  for (const item of Object.values(document.paths ?? {}) as object[]) {
+    for (const operation of Object.values(item) as { operationId?: string; requestBody?: { required?: boolean } }[]) {
+      if (operation.operationId && requiredAlternativeBodies.has(operation.operationId) && operation.requestBody) {
+        operation.requestBody.required = true;
+      }
+    }
+  }
 }
