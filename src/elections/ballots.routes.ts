@@ -147,6 +147,8 @@ const voter = defineRoute({
   operationId: "getMyVoterStatus",
   tags,
   summary: "Am I in the electorate, and have I voted? (member)",
+  description:
+    "Whether the signed-in member is in the electorate (fixed when voting opens), and if not why, and whether they have voted; never how. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgIdParams },

@@ -9,6 +9,8 @@ export const apiInfo = {
     "Members and fees, local and district groups, the calendar, elections of representatives and mailings of civic and political membership organisations.\n\n" +
     "Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists are cursor-paginated (`limit`, `cursor` → `nextCursor`). " +
     "Single resources carry a strong `ETag`; send it back as `If-Match` on updates and deletes (412 when stale). Creating POSTs accept an `Idempotency-Key`.",
+  // Who answers for the API is whoever runs the deployment; the document names the project and where its reference lives.
+  contact: { name: "Grasrot (the operator of this deployment)", url: "/docs" },
   license: { name: "AGPL-3.0-or-later", identifier: "AGPL-3.0-or-later" },
 };
 
