@@ -3701,12 +3701,6 @@ export interface components {
             description?: string | null;
             /** @description Default: the position's seats. */
             seats?: number;
-            /** @enum {string} */
-            method: "plurality" | "approval" | "majority_runoff" | "irv" | "sequential_irv" | "scottish_stv" | "meek_stv" | "wigm_stv" | "schulze" | "schulze_repeated" | "schulze_stv" | "schulze_proportional_ranking";
-            /** @description Options of the method, as in the engine: precision, omega, variant (meek_stv); arithmetic, lookBack … (wigm_stv); maxMarks, majorityRounds (majority_runoff). */
-            options?: {
-                [key: string]: unknown;
-            };
             genderRule?: components["schemas"]["GenderRule"];
             /**
              * Format: uuid
@@ -3759,6 +3753,746 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "plurality";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "approval";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "majority_runoff";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: {
+                /** @description Marks a ballot may carry (default: the seats). */
+                maxMarks?: number;
+                /** @description Rounds requiring a majority (default 1). */
+                majorityRounds?: number;
+                /** @description Ballots of the runoff rounds actually held, one list per round; without it the first ballots are recounted. */
+                rounds?: {
+                    weight?: number;
+                    ranking: (string | string[])[];
+                }[][];
+            };
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "irv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "sequential_irv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "scottish_stv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "meek_stv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: {
+                /**
+                 * @description droop (default) or the PRF reference rule.
+                 * @enum {string}
+                 */
+                variant?: "droop" | "prf_reference";
+                /** @description Decimal places (default 12; 9 for prf_reference). */
+                precision?: number;
+                /** @description Convergence tolerance, a decimal. */
+                omega?: string | number;
+            };
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "wigm_stv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: {
+                /**
+                 * @description exact (default) or fixed-point.
+                 * @enum {string}
+                 */
+                arithmetic?: "exact" | "fixed";
+                /** @description fixed: decimal places. */
+                precision?: number;
+                /** @description exact: decimals shown (default 12). */
+                display?: number;
+                /** @description Break ties by earlier stages first. */
+                lookBack?: boolean;
+            };
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "schulze";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "schulze_repeated";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "schulze_stv";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
+        } | {
+            /** Format: uuid */
+            positionId: string;
+            /** @description Default: the position's title. */
+            title?: string;
+            description?: string | null;
+            /** @description Default: the position's seats. */
+            seats?: number;
+            genderRule?: components["schemas"]["GenderRule"];
+            /**
+             * Format: uuid
+             * @description The member meeting the election belongs to.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The nominating committee; its members may set the proposal.
+             */
+            committeeGroupId?: string | null;
+            electorate: {
+                /**
+                 * Format: uuid
+                 * @description null: every active member of the organisation; else the group's members.
+                 */
+                groupId?: string | null;
+                /**
+                 * Format: date
+                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @example 2026-01-01
+                 */
+                cutoffOn: string;
+            };
+            /** @description When the nomination period opens and closes. */
+            nomination: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description When voting opens and closes. */
+            voting: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                closesAt: string;
+            };
+            /** @description false: held in the room only, ballots entered by staff. Default true. */
+            onlineVoting?: boolean;
+            /** @enum {string} */
+            method: "schulze_proportional_ranking";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. */
+            options?: Record<string, never>;
         };
         ElectionDetail: {
             id: string;
@@ -3871,12 +4605,6 @@ export interface components {
             description?: string | null;
             /** @description Default: the position's seats. */
             seats?: number;
-            /** @enum {string} */
-            method?: "plurality" | "approval" | "majority_runoff" | "irv" | "sequential_irv" | "scottish_stv" | "meek_stv" | "wigm_stv" | "schulze" | "schulze_repeated" | "schulze_stv" | "schulze_proportional_ranking";
-            /** @description Options of the method, as in the engine: precision, omega, variant (meek_stv); arithmetic, lookBack … (wigm_stv); maxMarks, majorityRounds (majority_runoff). */
-            options?: {
-                [key: string]: unknown;
-            };
             genderRule?: components["schemas"]["GenderRule"];
             /**
              * Format: uuid
@@ -3929,6 +4657,12 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @enum {string} */
+            method?: "plurality" | "approval" | "majority_runoff" | "irv" | "sequential_irv" | "scottish_stv" | "meek_stv" | "wigm_stv" | "schulze" | "schulze_repeated" | "schulze_stv" | "schulze_proportional_ranking";
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers). */
+            options?: {
+                [key: string]: unknown;
+            };
         };
         ElectionTransition: {
             /**

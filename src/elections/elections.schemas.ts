@@ -5,7 +5,7 @@ import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
-import { electionMethodOptions } from "../tally/parameters.schemas.ts";
+import { electionMethodOptions, requestOptionsOf } from "../tally/parameters.schemas.ts";
 import { CountResultSchema } from "../tally/tally.schemas.ts";
 import type { MethodName } from "../voting/types.ts";
 import { CandidatePublic } from "./candidates.schemas.ts";
@@ -49,17 +49,13 @@ export const Electorate = z
   })
   .strict();
 
-export const ElectionCreate = z
+/** An election's fields but its method and options, whose shape follows from the method. */
+const ElectionSettings = z
   .object({
     positionId: IdSchema,
     title: Title.optional().openapi({ description: "Default: the position's title." }),
     description: LongText.nullable().optional(),
     seats: z.number().int().min(1).max(1000).optional().openapi({ description: "Default: the position's seats." }),
-    method: z.enum(electionMethods),
-    options: z.record(z.string(), z.unknown()).optional().openapi({
-      description:
-        "Options of the method, as in the engine: precision, omega, variant (meek_stv); arithmetic, lookBack … (wigm_stv); maxMarks, majorityRounds (majority_runoff).",
-    }),
     genderRule: GenderRule.nullable().optional(),
     eventId: IdSchema.nullable().optional().openapi({ description: "The member meeting the election belongs to." }),
     committeeGroupId: IdSchema.nullable()
@@ -70,10 +66,41 @@ export const ElectionCreate = z
     voting: Window("voting"),
     onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
   })
-  .strict()
+  .strict();
+
+const optionsDescription = "Options of the method, as in the engine; a key the method does not take is refused.";
+
+const electionCreateFor = (method: MethodName) =>
+  ElectionSettings.extend({
+    method: z.literal(method),
+    options: requestOptionsOf(method).optional().openapi({ description: optionsDescription }),
+  });
+
+/** One variant per method: the options a generated client may send follow from `method`. */
+export const ElectionCreate = z
+  .discriminatedUnion(
+    "method",
+    (electionMethods as MethodName[]).map(electionCreateFor) as [
+      ReturnType<typeof electionCreateFor>,
+      ...ReturnType<typeof electionCreateFor>[],
+    ],
+  )
   .openapi("ElectionCreate");
 
-export const ElectionUpdate = ElectionCreate.omit({ positionId: true }).partial().strict().openapi("ElectionUpdate");
+/** Any field may change; options sent without a method are checked against the election's method. */
+export const ElectionUpdate = ElectionSettings.omit({ positionId: true })
+  .partial()
+  .extend({
+    method: z.enum(electionMethods).optional(),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description: `${optionsDescription} Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers).`,
+      }),
+  })
+  .strict()
+  .openapi("ElectionUpdate");
 
 /** The method of a stored election, and its options, whose shape follows from it. */
 const ElectionMethodOptions = electionMethodOptions(electionMethods as MethodName[]);

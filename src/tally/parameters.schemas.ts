@@ -134,6 +134,14 @@ export const CountMethodParameters = z
   )
   .openapi("CountMethodParameters", { description: "The method of a count and the parameters it used, which follow from it." });
 
+/**
+ * The options a request may give for a method: its known keys typed; others are let through to the
+ * service, which refuses each by name (`body.options.<key>`). The document lists the known keys only.
+ */
+export function requestOptionsOf(method: MethodName) {
+  return methodOptionSchemas[method].catchall(z.unknown()).openapi({ additionalProperties: false });
+}
+
 /** `{ method, options }` of a stored election, one variant per method it may use. */
 export function electionMethodOptions(methods: readonly MethodName[]) {
   return z

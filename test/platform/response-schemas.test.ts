@@ -30,6 +30,14 @@ describe("responses typed as exactly as requests", () => {
     expect(resolve(schemas.Election as Schema).allOf?.[1]?.$ref).toBe("#/components/schemas/ElectionMethodOptions");
   });
 
+  it("take an election's options by method in the request too", () => {
+    const variants = (schemas.ElectionCreate?.oneOf ?? []).map(resolve);
+    const meek = variants.find((variant) => variant.properties?.method?.enum?.[0] === "meek_stv");
+    expect(variants.length).toBeGreaterThan(10);
+    expect(Object.keys(meek?.properties?.options?.properties ?? {})).toEqual(["variant", "precision", "omega"]);
+    expect((meek?.properties?.options as { additionalProperties?: unknown }).additionalProperties).toBe(false);
+  });
+
   it("give a count's parameters by method, in a stored result and in /v1/tally", () => {
     for (const name of ["CountResult", "TallyResult"]) {
       const parameters = propertySchemas(schemas[name] as Schema, "parameters").map((schema) => schema.$ref);
