@@ -2081,7 +2081,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A campaign's actions, by start date */
+        /**
+         * A campaign's actions, by start date
+         * @description For keys and members: what groups are asked to do in the campaign, earliest first.
+         */
         get: operations["listCampaignActions"];
         put?: never;
         /**
@@ -2102,14 +2105,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an action */
+        /**
+         * Read an action
+         * @description For keys and members. The ETag is the version that `updateAction` takes in If-Match.
+         */
         get: operations["getAction"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update an action */
+        /**
+         * Update an action
+         * @description Staff only. Give the ETag of the action read last in If-Match; a stale one is 412.
+         */
         patch: operations["updateAction"];
         trace?: never;
     };
@@ -2144,7 +2153,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read one action report of a group */
+        /**
+         * Read one action report of a group
+         * @description For keys and the group's conveners and members in good standing; others are refused (403).
+         */
         get: operations["getGroupActionReport"];
         put?: never;
         post?: never;
@@ -2225,7 +2237,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a grant application */
+        /**
+         * Read a grant application
+         * @description For keys and the group's conveners; the ETag is the version staff give in If-Match when they decide or pay it.
+         */
         get: operations["getGroupGrant"];
         put?: never;
         post?: never;
@@ -2270,7 +2285,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read one income */
+        /**
+         * Read one income
+         * @description For keys and the group's conveners; others are refused (403).
+         */
         get: operations["getGroupIncome"];
         put?: never;
         post?: never;
@@ -2311,7 +2329,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read one expense */
+        /**
+         * Read one expense
+         * @description For keys and the group's conveners; others are refused (403).
+         */
         get: operations["getGroupExpense"];
         put?: never;
         post?: never;
