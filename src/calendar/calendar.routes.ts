@@ -19,11 +19,13 @@ import {
   OrgParams,
   problems,
 } from "../http/openapi.ts";
+import { sha256Hex } from "../lib/crypto.ts";
 import {
+  defaultFeedWindow,
+  type FeedWindow,
   feedEvents,
-  feedFutureDays,
-  feedPastDays,
   feedTokenOf,
+  feedWindowLimits,
   groupExists,
   issueFeedToken,
   memberOfFeedToken,
@@ -33,7 +35,51 @@ import { buildFeed, type FeedEvent } from "./feed.ts";
 
 const tags = ["Calendar feeds"];
 const calendarContent = { "text/calendar": { schema: z.string().openapi({ description: "RFC 5545 iCalendar." }) } };
-const feedNote = `Events from ${feedPastDays} days back to ${feedFutureDays} days ahead (series that reach into that window whole), with VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change.`;
+const feedNote =
+  `Events from \`pastMonths\` months back (default ${defaultFeedWindow.pastMonths}, at most ${feedWindowLimits.pastMonths}) to ` +
+  `\`futureMonths\` months ahead (default ${defaultFeedWindow.futureMonths}, at most ${feedWindowLimits.futureMonths}); series that reach ` +
+  "into that window are included whole. With VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. " +
+  "UIDs are stable; SEQUENCE grows with every change. The response carries an `ETag` of its content: a calendar app that " +
+  "polls with `If-None-Match` gets 304 and no body while nothing changed, and `Cache-Control` lets it and caches keep the feed five minutes.";
+
+const FeedQuery = z.object({
+  pastMonths: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(feedWindowLimits.pastMonths)
+    .default(defaultFeedWindow.pastMonths)
+    .openapi({ description: `Months of past events, 0–${feedWindowLimits.pastMonths}.`, example: defaultFeedWindow.pastMonths }),
+  futureMonths: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(feedWindowLimits.futureMonths)
+    .default(defaultFeedWindow.futureMonths)
+    .openapi({ description: `Months of coming events, 1–${feedWindowLimits.futureMonths}.`, example: defaultFeedWindow.futureMonths }),
+});
+
+const FeedHeaders = z.object({
+  "If-None-Match": z
+    .string()
+    .optional()
+    .openapi({
+      description: "The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current.",
+    }),
+});
+
+const feedHeaders = {
+  ETag: { schema: { type: "string" as const }, description: "Entity tag of the feed's content, for If-None-Match." },
+  "Cache-Control": {
+    schema: { type: "string" as const },
+    description: "`public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's.",
+  },
+};
+
+const feedResponses = {
+  200: { description: "The feed.", content: calendarContent, headers: feedHeaders },
+  304: { description: "Not modified: the feed is the one named in If-None-Match.", headers: feedHeaders },
+};
 
 const orgFeed = defineRoute({
   method: "get",
@@ -43,8 +89,8 @@ const orgFeed = defineRoute({
   summary: "The organisation's public events as an iCalendar feed",
   description: `No authentication: only public events. ${feedNote}`,
   security: [],
-  request: { params: OrgParams },
-  responses: { 200: { description: "The feed.", content: calendarContent }, ...problems("not_found", "validation_failed") },
+  request: { params: OrgParams, query: FeedQuery, headers: FeedHeaders },
+  responses: { ...feedResponses, ...problems("not_found", "validation_failed") },
 });
 
 const groupFeed = defineRoute({
@@ -55,8 +101,8 @@ const groupFeed = defineRoute({
   summary: "A group's events as an iCalendar feed",
   description: `Without a key the group's public events; with a key all of them; with a member token those the member may see. ${feedNote}`,
   security: [{ bearerAuth: [] }, {}] as Record<string, string[]>[],
-  request: { params: OrgIdParams },
-  responses: { 200: { description: "The feed.", content: calendarContent }, ...problems(...authProblems) },
+  request: { params: OrgIdParams, query: FeedQuery, headers: FeedHeaders },
+  responses: { ...feedResponses, ...problems(...authProblems) },
 });
 
 const personalFeed = defineRoute({
@@ -74,8 +120,10 @@ const personalFeed = defineRoute({
         .max(100)
         .openapi({ param: { name: "token", in: "path" } }),
     }),
+    query: FeedQuery,
+    headers: FeedHeaders,
   },
-  responses: { 200: { description: "The feed.", content: calendarContent }, ...problems("not_found", "validation_failed") },
+  responses: { ...feedResponses, ...problems("not_found", "validation_failed") },
 });
 
 const FeedToken = z
@@ -135,20 +183,38 @@ const revokeToken = defineRoute({
   },
 });
 
-function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[], cache: "public" | "private") {
-  const body = buildFeed({ name, events, now: c.get("deps").clock.now() });
-  return c.body(body, 200, {
-    "Content-Type": "text/calendar; charset=utf-8",
-    "Content-Disposition": 'inline; filename="calendar.ics"',
-    "Cache-Control": `${cache}, max-age=300`,
+/** Whether If-None-Match names this entity tag (weak comparison, RFC 9110 §13.1.2), or is `*`. */
+function stillCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = etag.replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === "*" || trimmed.replace(/^W\//, "") === opaque;
   });
 }
+
+/**
+ * The feed, or 304 when the client already holds it. The tag is a hash of the text itself,
+ * so it changes with anything the feed shows (an event, the window moving on) and with nothing else.
+ */
+async function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[], cache: "public" | "private") {
+  const body = buildFeed({ name, events, now: c.get("deps").clock.now() });
+  const headers = { ETag: `"${(await sha256Hex(body)).slice(0, 32)}"`, "Cache-Control": `${cache}, max-age=300` };
+  if (stillCurrent(c.req.header("If-None-Match"), headers.ETag)) return c.body(null, 304, headers);
+  return c.body(body, 200, {
+    ...headers,
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Content-Disposition": 'inline; filename="calendar.ics"',
+  });
+}
+
+const windowOf = (query: FeedWindow): FeedWindow => ({ pastMonths: query.pastMonths, futureMonths: query.futureMonths });
 
 export const calendarRoutes = createRouter()
   .openapi(orgFeed, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const events = await feedEvents(db, org.id, visibleTo({ kind: "anonymous" }), clock.now());
+    const events = await feedEvents(db, org.id, visibleTo({ kind: "anonymous" }), clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, org.slug, events, "public");
   })
   .openapi(groupFeed, async (c) => {
@@ -156,7 +222,8 @@ export const calendarRoutes = createRouter()
     const org = c.get("org");
     const group = await groupExists(db, org.id, c.req.valid("param").id);
     const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
-    const events = await feedEvents(db, org.id, and(visibleTo(sight), eq(schema.events.groupId, group.id)), clock.now());
+    const filter = and(visibleTo(sight), eq(schema.events.groupId, group.id));
+    const events = await feedEvents(db, org.id, filter, clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
@@ -164,7 +231,7 @@ export const calendarRoutes = createRouter()
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
     const sight = await memberSight(db, org, memberId, clock.now());
-    const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now());
+    const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })
   .openapi(issueToken, async (c) => {

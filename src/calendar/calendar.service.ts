@@ -6,28 +6,48 @@ import { type Expected, requireVersion, staleVersion, versionMatches } from "../
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
-import { dayMs } from "../lib/zone.ts";
 import type { FeedEvent } from "./feed.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 const tokens = schema.calendarFeedTokens;
 
-/** Feeds hold the past year and the next two; series running into that window are included whole. */
-export const feedPastDays = 365;
-export const feedFutureDays = 2 * 365;
+/**
+ * A feed holds the events of a window around now: by default the past 3 months and the
+ * coming 12, what a calendar app shows; series running into the window are included whole.
+ * Calendar apps poll every few minutes, so a feed of every year an organisation has had
+ * would be sent, and built, over and over.
+ */
+export interface FeedWindow {
+  pastMonths: number;
+  futureMonths: number;
+}
+export const defaultFeedWindow: FeedWindow = { pastMonths: 3, futureMonths: 12 };
+export const feedWindowLimits = { pastMonths: 24, futureMonths: 36 };
 /** A feed is not an export: beyond this many events, the earliest are kept. */
 export const feedMaxEvents = 5000;
 
-export async function feedEvents(db: Db, orgId: string, filter: SQL | undefined, now: Date): Promise<FeedEvent[]> {
+const monthsFrom = (now: Date, months: number) => {
+  const at = new Date(now);
+  at.setUTCMonth(at.getUTCMonth() + months);
+  return at.toISOString();
+};
+
+export async function feedEvents(
+  db: Db,
+  orgId: string,
+  filter: SQL | undefined,
+  now: Date,
+  window: FeedWindow = defaultFeedWindow,
+): Promise<FeedEvent[]> {
   const rows: EventRow[] = await db
     .select()
     .from(ev)
     .where(
       and(
         eq(ev.orgId, orgId),
-        gt(ev.spanEnd, new Date(now.getTime() - feedPastDays * dayMs).toISOString()),
-        lt(ev.spanStart, new Date(now.getTime() + feedFutureDays * dayMs).toISOString()),
+        gt(ev.spanEnd, monthsFrom(now, -window.pastMonths)),
+        lt(ev.spanStart, monthsFrom(now, window.futureMonths)),
         filter,
       ),
     )
