@@ -124,7 +124,9 @@ async function seedDatabase(client: Client, orgId: string, memberCount: number):
   const seen = new Set<string>();
   const roster = rosterRows.filter((row) => {
     const key = `${row[2]}|${row[3]}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   const memberColumns = [
     "id",

@@ -60,12 +60,9 @@ const FeedQuery = z.object({
 });
 
 const FeedHeaders = z.object({
-  "If-None-Match": z
-    .string()
-    .optional()
-    .openapi({
-      description: "The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current.",
-    }),
+  "If-None-Match": z.string().optional().openapi({
+    description: "The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current.",
+  }),
 });
 
 const feedHeaders = {

@@ -19,8 +19,12 @@ export function postalCodeKey(code: string | null | undefined): string | null {
 
 export type AssignmentReason = "created" | "address_changed" | "areas_changed" | "import";
 
-/** Which members to reassign. */
-export type ReassignScope = { memberIds: string[] } | { areaIds: string[] } | { all: true };
+/**
+ * Which members to reassign. When postal codes change hands, the members at those codes are
+ * all it can concern: a scope of codes reads only them, where a scope of areas reads every
+ * member of the areas.
+ */
+export type ReassignScope = { memberIds: string[] } | { areaIds: string[] } | { postalCodes: string[] } | { all: true };
 
 const mem = schema.members;
 const apc = schema.areaPostalCodes;
@@ -41,6 +45,13 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
     if (scope.memberIds.length === 0) return sql`0`;
     return sql`${inOrg} AND ${mem.id} IN (${sql.join(
       scope.memberIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`;
+  }
+  if ("postalCodes" in scope) {
+    if (scope.postalCodes.length === 0) return sql`0`;
+    return sql`${inOrg} AND ${mem.postalCodeKey} IN (${sql.join(
+      scope.postalCodes.map((code) => sql`${code}`),
       sql`, `,
     )})`;
   }
