@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
+import type { EventRow } from "../events/series.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -23,15 +24,16 @@ import { sha256Hex } from "../lib/crypto.ts";
 import {
   defaultFeedWindow,
   type FeedWindow,
-  feedEvents,
+  feedRows,
   feedTokenOf,
   feedWindowLimits,
   groupExists,
   issueFeedToken,
   memberOfFeedToken,
   revokeFeedToken,
+  withOverrides,
 } from "./calendar.service.ts";
-import { buildFeed, type FeedEvent } from "./feed.ts";
+import { buildFeed } from "./feed.ts";
 
 const tags = ["Calendar feeds"];
 const calendarContent = { "text/calendar": { schema: z.string().openapi({ description: "RFC 5545 iCalendar." }) } };
@@ -66,7 +68,7 @@ const FeedHeaders = z.object({
 });
 
 const feedHeaders = {
-  ETag: { schema: { type: "string" as const }, description: "Entity tag of the feed's content, for If-None-Match." },
+  ETag: { schema: { type: "string" as const }, description: "A weak entity tag of what the feed says, for If-None-Match." },
   "Cache-Control": {
     schema: { type: "string" as const },
     description: "`public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's.",
@@ -190,14 +192,23 @@ function stillCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
+/** Changes whenever the feed's text would differ in what it says; bump it when the feed's format changes. */
+const feedFormat = 1;
+
 /**
- * The feed, or 304 when the client already holds it. The tag is a hash of the text itself,
- * so it changes with anything the feed shows (an event, the window moving on) and with nothing else.
+ * The feed, or 304 when the client already holds it, known before the feed is written. Every
+ * change to an event or one of its occurrences bumps the event's version, so the events'
+ * ids and versions, the feed's name and the year (its VTIMEZONEs reach into the next one)
+ * fix what the feed says. A weak tag: the same events make an equivalent feed, not
+ * necessarily the same bytes. Polling every few minutes costs one index read, not a feed.
  */
-async function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[], cache: "public" | "private") {
-  const body = buildFeed({ name, events, now: c.get("deps").clock.now() });
-  const headers = { ETag: `"${(await sha256Hex(body)).slice(0, 32)}"`, "Cache-Control": `${cache}, max-age=300` };
+async function calendarResponse(c: Context<AppEnv>, name: string, rows: EventRow[], cache: "public" | "private") {
+  const { db, clock } = c.get("deps");
+  const now = clock.now();
+  const fingerprint = [feedFormat, name, now.getUTCFullYear(), ...rows.map((row) => `${row.id}:${row.version}`)].join("\n");
+  const headers = { ETag: `W/"${(await sha256Hex(fingerprint)).slice(0, 32)}"`, "Cache-Control": `${cache}, max-age=300` };
   if (stillCurrent(c.req.header("If-None-Match"), headers.ETag)) return c.body(null, 304, headers);
+  const body = buildFeed({ name, events: await withOverrides(db, rows), now });
   return c.body(body, 200, {
     ...headers,
     "Content-Type": "text/calendar; charset=utf-8",
@@ -211,7 +222,7 @@ export const calendarRoutes = createRouter()
   .openapi(orgFeed, async (c) => {
     const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const events = await feedEvents(db, org.id, visibleTo({ kind: "anonymous" }), clock.now(), windowOf(c.req.valid("query")));
+    const events = await feedRows(db, org.id, visibleTo({ kind: "anonymous" }), clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, org.slug, events, "public");
   })
   .openapi(groupFeed, async (c) => {
@@ -220,7 +231,7 @@ export const calendarRoutes = createRouter()
     const group = await groupExists(db, org.id, c.req.valid("param").id);
     const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
     const filter = and(visibleTo(sight), eq(schema.events.groupId, group.id));
-    const events = await feedEvents(db, org.id, filter, clock.now(), windowOf(c.req.valid("query")));
+    const events = await feedRows(db, org.id, filter, clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
@@ -228,7 +239,7 @@ export const calendarRoutes = createRouter()
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
     const sight = await memberSight(db, org, memberId, clock.now());
-    const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now(), windowOf(c.req.valid("query")));
+    const events = await feedRows(db, org.id, ownCalendar(sight), clock.now(), windowOf(c.req.valid("query")));
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })
   .openapi(issueToken, async (c) => {

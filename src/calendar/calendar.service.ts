@@ -33,14 +33,15 @@ const monthsFrom = (now: Date, months: number) => {
   return at.toISOString();
 };
 
-export async function feedEvents(
+/** The events a feed shows, without their overrides: enough to tell whether it changed. */
+export async function feedRows(
   db: Db,
   orgId: string,
   filter: SQL | undefined,
   now: Date,
   window: FeedWindow = defaultFeedWindow,
-): Promise<FeedEvent[]> {
-  const rows: EventRow[] = await db
+): Promise<EventRow[]> {
+  return db
     .select()
     .from(ev)
     .where(
@@ -53,6 +54,10 @@ export async function feedEvents(
     )
     .orderBy(asc(ev.spanStart), asc(ev.id))
     .limit(feedMaxEvents);
+}
+
+/** The moved and cancelled occurrences of the series among the rows, for writing the feed. */
+export async function withOverrides(db: Db, rows: EventRow[]): Promise<FeedEvent[]> {
   const seriesIds = rows.filter((row) => row.recurring).map((row) => row.id);
   const overrides: OverrideRow[] = seriesIds.length
     ? await db
@@ -64,6 +69,16 @@ export async function feedEvents(
   const byEvent = new Map<string, OverrideRow[]>();
   for (const o of overrides) byEvent.set(o.eventId, [...(byEvent.get(o.eventId) ?? []), o]);
   return rows.map((event) => ({ event, overrides: byEvent.get(event.id) ?? [] }));
+}
+
+export async function feedEvents(
+  db: Db,
+  orgId: string,
+  filter: SQL | undefined,
+  now: Date,
+  window: FeedWindow = defaultFeedWindow,
+): Promise<FeedEvent[]> {
+  return withOverrides(db, await feedRows(db, orgId, filter, now, window));
 }
 
 export async function groupExists(db: Db, orgId: string, groupId: string) {
