@@ -34,7 +34,7 @@ const housekeeping: Job = {
   },
 };
 
-/** Fresh statistics for the query planner, apart from housekeeping so that either may fail alone. */
+/** Fresh statistics for the query planner, once the day's purges have run; a job of its own, so that it may fail alone. */
 const plannerStatistics: Job = {
   name: "planner-statistics",
   async run({ db }) {
@@ -50,8 +50,8 @@ const plannerStatistics: Job = {
 export const schedule: Record<string, Job[]> = {
   // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute.
   "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver],
-  "17 3 * * *": [housekeeping, plannerStatistics],
-  "23 3 * * *": [mailingJobs.purgeOutbox],
+  "17 3 * * *": [housekeeping],
+  "23 3 * * *": [mailingJobs.purgeOutbox, plannerStatistics],
 };
 
 export interface JobReport {
