@@ -1,11 +1,13 @@
-import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { maxDurationDays } from "../events/events.schemas.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
+import { dayMs } from "../lib/zone.ts";
 import type { FeedEvent } from "./feed.ts";
 
 const ev = schema.events;
@@ -24,7 +26,7 @@ export interface FeedWindow {
 }
 export const defaultFeedWindow: FeedWindow = { pastMonths: 3, futureMonths: 12 };
 export const feedWindowLimits = { pastMonths: 24, futureMonths: 36 };
-/** A feed is not an export: beyond this many events, the earliest are kept. */
+/** A feed is not an export: beyond this many events, the earliest are kept (of series, the first this many found). */
 export const feedMaxEvents = 5000;
 
 const monthsFrom = (now: Date, months: number) => {
@@ -33,7 +35,13 @@ const monthsFrom = (now: Date, months: number) => {
   return at.toISOString();
 };
 
-/** The events a feed shows, without their overrides: enough to tell whether it changed. */
+/**
+ * The events a feed shows, without their overrides: enough to tell whether it changed.
+ * Single events and series are read apart, each along its own index in the feed's order
+ * (a single event starts at most the longest duration before the window; a series is
+ * found by its end), and merged: one query over both would walk every event of the
+ * organisation and sort them.
+ */
 export async function feedRows(
   db: Db,
   orgId: string,
@@ -41,19 +49,34 @@ export async function feedRows(
   now: Date,
   window: FeedWindow = defaultFeedWindow,
 ): Promise<EventRow[]> {
-  return db
-    .select()
-    .from(ev)
-    .where(
-      and(
-        eq(ev.orgId, orgId),
-        gt(ev.spanEnd, monthsFrom(now, -window.pastMonths)),
-        lt(ev.spanStart, monthsFrom(now, window.futureMonths)),
-        filter,
-      ),
-    )
-    .orderBy(asc(ev.spanStart), asc(ev.id))
-    .limit(feedMaxEvents);
+  const from = monthsFrom(now, -window.pastMonths);
+  const to = monthsFrom(now, window.futureMonths);
+  const earliestStart = new Date(Date.parse(from) - maxDurationDays * dayMs).toISOString();
+  const [singles, series] = await Promise.all([
+    db
+      .select()
+      .from(ev)
+      .where(
+        and(
+          eq(ev.orgId, orgId),
+          eq(ev.recurring, false),
+          gte(ev.spanStart, earliestStart),
+          lt(ev.spanStart, to),
+          gt(ev.spanEnd, from),
+          filter,
+        ),
+      )
+      .orderBy(asc(ev.spanStart), asc(ev.id))
+      .limit(feedMaxEvents),
+    db
+      .select()
+      .from(ev)
+      .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter))
+      .limit(feedMaxEvents),
+  ]);
+  const order = (a: EventRow, b: EventRow) =>
+    a.spanStart < b.spanStart ? -1 : a.spanStart > b.spanStart ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return [...singles, ...series].sort(order).slice(0, feedMaxEvents);
 }
 
 /** The moved and cancelled occurrences of the series among the rows, for writing the feed. */

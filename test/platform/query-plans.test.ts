@@ -334,7 +334,7 @@ async function hotRoutes(t: TestApp, data: Seeded) {
   const base = `/v1/orgs/${t.org}`;
   const group = data.localGroupIds[3] as string;
   const district = data.districtIds[2] as string;
-  const reads: [string, string, string | undefined][] = [
+  const reads: [string, string, string | null | undefined][] = [
     ["member by id", `${base}/members/${someone}`, undefined],
     ["members, first page", `${base}/members?limit=50`, undefined],
     ["name-prefix search", `${base}/members?q=karin%20ni`, undefined],
@@ -345,6 +345,7 @@ async function hotRoutes(t: TestApp, data: Seeded) {
     ["events for a month", `${base}/events?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z`, undefined],
     ["a member's events for a month", `${base}/me/calendar?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z`, member],
     ["/me", `${base}/me`, member],
+    ["the public calendar feed", `${base}/calendar.ics`, null],
     ["a member's groups", `${base}/me/groups`, member],
   ];
   return { reads, member, base };
@@ -356,7 +357,7 @@ async function findingsOfHotPaths(t: TestApp, data: Seeded): Promise<Finding[]> 
   const findings: Finding[] = [];
   for (const [route, path, key] of reads) {
     recorder.take();
-    const response = await t.request("GET", path, key ? { key } : {});
+    const response = await t.request("GET", path, key === undefined ? {} : { key });
     expect(response.status, `${route}: ${await response.clone().text()}`).toBe(200);
     findings.push(...(await problemsOf(t, route, recorder.take())));
   }
