@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
-import type { EventRow } from "../events/series.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -26,6 +25,7 @@ import {
   type FeedWindow,
   feedRows,
   feedTokenOf,
+  feedVersions,
   feedWindowLimits,
   groupExists,
   issueFeedToken,
@@ -196,18 +196,25 @@ function stillCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
 const feedFormat = 1;
 
 /**
- * The feed, or 304 when the client already holds it, known before the feed is written. Every
- * change to an event or one of its occurrences bumps the event's version, so the events'
- * ids and versions, the feed's name and the year (its VTIMEZONEs reach into the next one)
- * fix what the feed says. A weak tag: the same events make an equivalent feed, not
- * necessarily the same bytes. Polling every few minutes costs one index read, not a feed.
+ * The feed, or 304 when the client already holds it, known before the feed is written. The
+ * events' ids and versions, the feed's name and the year (its VTIMEZONEs reach into the
+ * next one) fix what the feed says. A weak tag: the same events make an equivalent feed,
+ * not necessarily the same bytes. Polling every few minutes costs an index read of a few
+ * columns, not a feed.
  */
-async function calendarResponse(c: Context<AppEnv>, name: string, rows: EventRow[], cache: "public" | "private") {
+async function calendarResponse(
+  c: Context<AppEnv>,
+  name: string,
+  events: { orgId: string; filter: SQL | undefined; window: FeedWindow },
+  cache: "public" | "private",
+) {
   const { db, clock } = c.get("deps");
   const now = clock.now();
-  const fingerprint = [feedFormat, name, now.getUTCFullYear(), ...rows.map((row) => `${row.id}:${row.version}`)].join("\n");
+  const versions = await feedVersions(db, events.orgId, events.filter, now, events.window);
+  const fingerprint = [feedFormat, name, now.getUTCFullYear(), ...versions.map((row) => `${row.id}:${row.version}`)].join("\n");
   const headers = { ETag: `W/"${(await sha256Hex(fingerprint)).slice(0, 32)}"`, "Cache-Control": `${cache}, max-age=300` };
   if (stillCurrent(c.req.header("If-None-Match"), headers.ETag)) return c.body(null, 304, headers);
+  const rows = await feedRows(db, events.orgId, events.filter, now, events.window);
   const body = buildFeed({ name, events: await withOverrides(db, rows), now });
   return c.body(body, 200, {
     ...headers,
@@ -220,10 +227,9 @@ const windowOf = (query: FeedWindow): FeedWindow => ({ pastMonths: query.pastMon
 
 export const calendarRoutes = createRouter()
   .openapi(orgFeed, async (c) => {
-    const { db, clock } = c.get("deps");
     const org = c.get("org");
-    const events = await feedRows(db, org.id, visibleTo({ kind: "anonymous" }), clock.now(), windowOf(c.req.valid("query")));
-    return calendarResponse(c, org.slug, events, "public");
+    const filter = visibleTo({ kind: "anonymous" });
+    return calendarResponse(c, org.slug, { orgId: org.id, filter, window: windowOf(c.req.valid("query")) }, "public");
   })
   .openapi(groupFeed, async (c) => {
     const { db, clock } = c.get("deps");
@@ -231,7 +237,7 @@ export const calendarRoutes = createRouter()
     const group = await groupExists(db, org.id, c.req.valid("param").id);
     const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
     const filter = and(visibleTo(sight), eq(schema.events.groupId, group.id));
-    const events = await feedRows(db, org.id, filter, clock.now(), windowOf(c.req.valid("query")));
+    const events = { orgId: org.id, filter, window: windowOf(c.req.valid("query")) };
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
@@ -239,7 +245,7 @@ export const calendarRoutes = createRouter()
     const org = c.get("org");
     const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
     const sight = await memberSight(db, org, memberId, clock.now());
-    const events = await feedRows(db, org.id, ownCalendar(sight), clock.now(), windowOf(c.req.valid("query")));
+    const events = { orgId: org.id, filter: ownCalendar(sight), window: windowOf(c.req.valid("query")) };
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })
   .openapi(issueToken, async (c) => {

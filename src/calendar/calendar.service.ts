@@ -36,12 +36,36 @@ const monthsFrom = (now: Date, months: number) => {
 };
 
 /**
- * The events a feed shows, without their overrides: enough to tell whether it changed.
- * Single events and series are read apart, each along its own index in the feed's order
- * (a single event starts at most the longest duration before the window; a series is
- * found by its end), and merged: one query over both would walk every event of the
- * organisation and sort them.
+ * Which events a feed shows. Single events and series are read apart, each along its own
+ * index in the feed's order (a single event starts at most the longest duration before the
+ * window; a series is found by its end), and merged: one query over both would walk every
+ * event of the organisation and sort them.
  */
+function feedConditions(orgId: string, filter: SQL | undefined, now: Date, window: FeedWindow) {
+  const from = monthsFrom(now, -window.pastMonths);
+  const to = monthsFrom(now, window.futureMonths);
+  const earliestStart = new Date(Date.parse(from) - maxDurationDays * dayMs).toISOString();
+  return {
+    singles: and(
+      eq(ev.orgId, orgId),
+      eq(ev.recurring, false),
+      gte(ev.spanStart, earliestStart),
+      lt(ev.spanStart, to),
+      gt(ev.spanEnd, from),
+      filter,
+    ),
+    series: and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter),
+  };
+}
+
+/** The feed's order, and its bound: of series beyond it, the first found. */
+function inFeedOrder<Row extends { id: string; spanStart: string }>(singles: Row[], series: Row[]): Row[] {
+  const order = (a: Row, b: Row) =>
+    a.spanStart < b.spanStart ? -1 : a.spanStart > b.spanStart ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return [...singles, ...series].sort(order).slice(0, feedMaxEvents);
+}
+
+/** The events a feed shows, without their overrides. */
 export async function feedRows(
   db: Db,
   orgId: string,
@@ -49,34 +73,33 @@ export async function feedRows(
   now: Date,
   window: FeedWindow = defaultFeedWindow,
 ): Promise<EventRow[]> {
-  const from = monthsFrom(now, -window.pastMonths);
-  const to = monthsFrom(now, window.futureMonths);
-  const earliestStart = new Date(Date.parse(from) - maxDurationDays * dayMs).toISOString();
+  const where = feedConditions(orgId, filter, now, window);
   const [singles, series] = await Promise.all([
-    db
-      .select()
-      .from(ev)
-      .where(
-        and(
-          eq(ev.orgId, orgId),
-          eq(ev.recurring, false),
-          gte(ev.spanStart, earliestStart),
-          lt(ev.spanStart, to),
-          gt(ev.spanEnd, from),
-          filter,
-        ),
-      )
-      .orderBy(asc(ev.spanStart), asc(ev.id))
-      .limit(feedMaxEvents),
-    db
-      .select()
-      .from(ev)
-      .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter))
-      .limit(feedMaxEvents),
+    db.select().from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
+    db.select().from(ev).where(where.series).limit(feedMaxEvents),
   ]);
-  const order = (a: EventRow, b: EventRow) =>
-    a.spanStart < b.spanStart ? -1 : a.spanStart > b.spanStart ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  return [...singles, ...series].sort(order).slice(0, feedMaxEvents);
+  return inFeedOrder(singles, series);
+}
+
+/**
+ * The ids and versions of the events a feed shows: every change to an event or one of its
+ * occurrences bumps its version, so these tell whether the feed changed, at the cost of a
+ * few columns rather than whole events.
+ */
+export async function feedVersions(
+  db: Db,
+  orgId: string,
+  filter: SQL | undefined,
+  now: Date,
+  window: FeedWindow = defaultFeedWindow,
+): Promise<{ id: string; version: number; spanStart: string }[]> {
+  const where = feedConditions(orgId, filter, now, window);
+  const columns = { id: ev.id, version: ev.version, spanStart: ev.spanStart };
+  const [singles, series] = await Promise.all([
+    db.select(columns).from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
+    db.select(columns).from(ev).where(where.series).limit(feedMaxEvents),
+  ]);
+  return inFeedOrder(singles, series);
 }
 
 /** The moved and cancelled occurrences of the series among the rows, for writing the feed. */
