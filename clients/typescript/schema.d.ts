@@ -1154,7 +1154,7 @@ export interface paths {
         };
         /**
          * The organisation's public events as an iCalendar feed
-         * @description No authentication: only public events. Events from 365 days back to 730 days ahead (series that reach into that window whole), with VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change.
+         * @description No authentication: only public events. Events from `pastMonths` months back (default 3, at most 24) to `futureMonths` months ahead (default 12, at most 36); series that reach into that window are included whole. With VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change. The response carries an `ETag` of its content: a calendar app that polls with `If-None-Match` gets 304 and no body while nothing changed, and `Cache-Control` lets it and caches keep the feed five minutes.
          */
         get: operations["getOrganisationFeed"];
         put?: never;
@@ -1174,7 +1174,7 @@ export interface paths {
         };
         /**
          * A group's events as an iCalendar feed
-         * @description Without a key the group's public events; with a key all of them; with a member token those the member may see. Events from 365 days back to 730 days ahead (series that reach into that window whole), with VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change.
+         * @description Without a key the group's public events; with a key all of them; with a member token those the member may see. Events from `pastMonths` months back (default 3, at most 24) to `futureMonths` months ahead (default 12, at most 36); series that reach into that window are included whole. With VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change. The response carries an `ETag` of its content: a calendar app that polls with `If-None-Match` gets 304 and no body while nothing changed, and `Cache-Control` lets it and caches keep the feed five minutes.
          */
         get: operations["getGroupFeed"];
         put?: never;
@@ -1194,7 +1194,7 @@ export interface paths {
         };
         /**
          * A member's personal calendar as an iCalendar feed (token URL)
-         * @description The URL is the credential (see `/me/calendar-token`); 404 once revoked or rotated. The same events as `/me/calendar`. Events from 365 days back to 730 days ahead (series that reach into that window whole), with VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change.
+         * @description The URL is the credential (see `/me/calendar-token`); 404 once revoked or rotated. The same events as `/me/calendar`. Events from `pastMonths` months back (default 3, at most 24) to `futureMonths` months ahead (default 12, at most 36); series that reach into that window are included whole. With VTIMEZONE, RRULE/EXDATE, and moved or cancelled occurrences as RECURRENCE-ID components. UIDs are stable; SEQUENCE grows with every change. The response carries an `ETag` of its content: a calendar app that polls with `If-None-Match` gets 304 and no body while nothing changed, and `Cache-Control` lets it and caches keep the feed five minutes.
          */
         get: operations["getPersonalFeed"];
         put?: never;
@@ -1212,10 +1212,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Whether the member has a personal feed URL, and since when
-         * @description When the signed-in member's personal calendar-feed URL was made (404 when there is none); never the token itself, which is shown once when made. A member token only.
-         */
+        /** Whether the member has a personal feed URL, and since when */
         get: operations["getCalendarToken"];
         put?: never;
         /**
@@ -14080,8 +14077,16 @@ export interface operations {
     };
     getOrganisationFeed: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Months of past events, 0–24. */
+                pastMonths?: number | null;
+                /** @description Months of coming events, 1–36. */
+                futureMonths?: number;
+            };
+            header?: {
+                /** @description The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 org: string;
             };
@@ -14092,11 +14097,26 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
                 };
+            };
+            /** @description Not modified: the feed is the one named in If-None-Match. */
+            304: {
+                headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -14138,8 +14158,16 @@ export interface operations {
     };
     getGroupFeed: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Months of past events, 0–24. */
+                pastMonths?: number | null;
+                /** @description Months of coming events, 1–36. */
+                futureMonths?: number;
+            };
+            header?: {
+                /** @description The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 org: string;
                 id: string;
@@ -14151,11 +14179,26 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
                 };
+            };
+            /** @description Not modified: the feed is the one named in If-None-Match. */
+            304: {
+                headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -14215,8 +14258,16 @@ export interface operations {
     };
     getPersonalFeed: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Months of past events, 0–24. */
+                pastMonths?: number | null;
+                /** @description Months of coming events, 1–36. */
+                futureMonths?: number;
+            };
+            header?: {
+                /** @description The `ETag` of the feed the client holds (or a list of them, or `*`): 304 without a body while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 org: string;
                 token: string;
@@ -14228,11 +14279,26 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
                 };
+            };
+            /** @description Not modified: the feed is the one named in If-None-Match. */
+            304: {
+                headers: {
+                    /** @description A weak entity tag of what the feed says, for If-None-Match. */
+                    ETag?: string;
+                    /** @description `public, max-age=300` for feeds anyone may read, `private, max-age=300` for a member's or a key's. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
