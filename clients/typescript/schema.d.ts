@@ -1212,7 +1212,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the member has a personal feed URL, and since when */
+        /**
+         * Whether the member has a personal feed URL, and since when
+         * @description When the signed-in member's personal calendar-feed URL was made (404 when there is none); never the token itself, which is shown once when made. A member token only.
+         */
         get: operations["getCalendarToken"];
         put?: never;
         /**

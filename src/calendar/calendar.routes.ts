@@ -157,6 +157,8 @@ const tokenStatus = defineRoute({
   operationId: "getCalendarToken",
   tags,
   summary: "Whether the member has a personal feed URL, and since when",
+  description:
+    "When the signed-in member's personal calendar-feed URL was made (404 when there is none); never the token itself, which is shown once when made. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams },
