@@ -1,4 +1,4 @@
-import { requireRole } from "../http/auth.ts";
+import { forgetCallers, requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -106,5 +106,6 @@ export const apiKeyRoutes = createRouter()
   .openapi(revoke, async (c) => {
     const { db, clock } = c.get("deps");
     await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    forgetCallers(c);
     return c.body(null, 204);
   });

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
+import { yieldToEventLoop } from "../lib/yield.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { guardFormula } from "./formula-guard.ts";
 import { listMemberRows, membershipsById } from "./members.queries.ts";
@@ -26,6 +27,8 @@ export function membersCsvStream(db: Db, orgId: string, day: string, filter: Mem
     },
     async pull(controller) {
       if (done) return;
+      // Between chunks, every other request waiting on this process goes first.
+      await yieldToEventLoop();
       typeNames ??= new Map(
         (
           await db

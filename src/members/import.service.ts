@@ -1,8 +1,9 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { runBatch, type Statement } from "../db/sql.ts";
+import { runLongBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
+import { yieldToEventLoop } from "../lib/yield.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
 import type { MemberRow } from "./members.queries.ts";
@@ -33,9 +34,13 @@ export interface ImportCounts {
   dryRun: boolean;
 }
 
+/** Look-ups a chunk at a time, letting other requests run between chunks (the embedded database answers on the event loop). */
 async function chunked<T, R>(items: T[], size: number, run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await run(items.slice(i, i + size))));
+  for (let i = 0; i < items.length; i += size) {
+    out.push(...(await run(items.slice(i, i + size))));
+    await yieldToEventLoop();
+  }
   return out;
 }
 
@@ -224,7 +229,7 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   if (options.dryRun) return counts;
 
   const statements = writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys()));
-  await runBatch(db, statements);
+  await runLongBatch(db, statements);
   return counts;
 }
 

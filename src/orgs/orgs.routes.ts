@@ -1,4 +1,4 @@
-import { requireOperator, requireRole } from "../http/auth.ts";
+import { forgetCallers, requireOperator, requireRole } from "../http/auth.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -102,6 +102,7 @@ export const organisationRoutes = createRouter()
   .openapi(patchOrg, async (c) => {
     const { db, clock } = c.get("deps");
     const row = await updateOrganisation(db, c.get("org").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    forgetCallers(c);
     setEtag(c, row.version);
     return c.json(toOrganisationPublic(row), 200);
   })
