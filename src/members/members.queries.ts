@@ -171,9 +171,15 @@ export function toMemberContact(row: MemberRow) {
   return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
 }
 
-/** The full view of one member, status and membership included. */
+/** The full view of one member, status and membership included, in one statement. */
 export async function memberView(db: Db, orgId: string, id: string, day: string) {
-  const row = await findMember(db, orgId, id, day);
-  const memberships = await membershipsById(db, [row.membershipId]);
-  return { row, view: toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined) };
+  const membershipId = relevantMembership("id", day);
+  const [found] = await db
+    .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
+    .from(m)
+    .leftJoin(ms, eq(ms.id, membershipId))
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)))
+    .limit(1);
+  if (!found) throw notFound("Member");
+  return { row: found.row, view: toMemberPublic(found.row, found.membership ?? undefined) };
 }
