@@ -283,8 +283,12 @@ async function heavySection(url: string, memberCount: number) {
     { name: `import of ${importRows} rows`, run: () => heavyRequest(url, "POST", `${base}/members/import`, file, "text/csv") },
   ];
   console.log("\nThe health check (4 clients, one request after another) while one heavy request runs:\n");
-  console.log("| heavy request                    | took ms | answer            | checks | failed | health p50 | health p99 | health max |");
-  console.log("| -------------------------------- | ------: | ----------------- | -----: | -----: | ---------: | ---------: | ---------: |");
+  console.log(
+    "| heavy request                    | took ms | answer            | checks | failed | health p50 | health p99 | health max |",
+  );
+  console.log(
+    "| -------------------------------- | ------: | ----------------- | -----: | -----: | ---------: | ---------: | ---------: |",
+  );
   for (const job of jobs) {
     const r = await beside(url, 4, job.run);
     console.log(

@@ -7,6 +7,7 @@
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
+import { EmbeddedReads, embeddedPath } from "./embedded-reads.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
 import { WriteGate } from "./write-gate.ts";
 
@@ -72,7 +73,7 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
  * - a statement or batch that still meets a lock is tried again, a few times: it wrote
  *   nothing. A multi-statement script is not, since part of it may have been applied.
  */
-export function resilientClient(inner: Client, options: EmbeddedOptions = {}): Client {
+export function resilientClient(inner: Client, options: EmbeddedOptions = {}, reads?: EmbeddedReads): Client {
   const policy = options.retry ?? writeRetry;
   const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs);
   const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy));
@@ -87,7 +88,8 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
     execute: ((stmtOrSql: InStatement | string, args?: InArgs) => {
       const stmt = toStatement(stmtOrSql, args);
       const sql = typeof stmt === "string" ? stmt : stmt.sql;
-      return isReadOnlySql(sql) ? retryWhileBusy(() => inner.execute(stmt), policy) : write(() => inner.execute(stmt));
+      if (!isReadOnlySql(sql)) return write(() => inner.execute(stmt));
+      return retryWhileBusy(() => (reads ? reads.execute(stmt) : inner.execute(stmt)), policy);
     }) as Client["execute"],
     batch(stmts, mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.batch(stmts, "read"), policy);
@@ -106,8 +108,14 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
       }
     },
     sync: () => inner.sync(),
-    close: () => inner.close(),
-    reconnect: () => inner.reconnect(),
+    close: () => {
+      reads?.close();
+      inner.close();
+    },
+    reconnect: () => {
+      reads?.close();
+      return inner.reconnect();
+    },
   };
   return client;
 }
@@ -122,8 +130,11 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
  * while the write lock is held.
  */
 export async function openEmbedded(url: string, options: EmbeddedOptions = {}): Promise<Client> {
-  const inner = createClient({ url, timeout: options.busyTimeoutMs ?? embeddedBusyTimeoutMs });
-  const client = resilientClient(inner, options);
+  const busyTimeoutMs = options.busyTimeoutMs ?? embeddedBusyTimeoutMs;
+  const inner = createClient({ url, timeout: busyTimeoutMs });
+  // Reads of a database file on a connection of their own, with statements kept (see EmbeddedReads).
+  const path = embeddedPath(url);
+  const client = resilientClient(inner, options, path === undefined ? undefined : new EmbeddedReads(path, busyTimeoutMs));
   try {
     // The journal mode is a property of the file: set once, it holds for every connection and process.
     const result = await client.execute("PRAGMA journal_mode = WAL");

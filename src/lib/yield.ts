@@ -9,3 +9,17 @@ export function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
   return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
+
+/**
+ * For long loops: the function returned gives way to the event loop once `sliceMs` have
+ * passed since it last did, and otherwise returns at once. `await pace()` on every round.
+ */
+export function pacer(sliceMs = 10): () => Promise<void> | undefined {
+  let sliceStart = performance.now();
+  return () => {
+    if (performance.now() - sliceStart < sliceMs) return undefined;
+    return yieldToEventLoop().then(() => {
+      sliceStart = performance.now();
+    });
+  };
+}

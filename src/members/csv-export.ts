@@ -8,8 +8,8 @@ import { guardFormula } from "./formula-guard.ts";
 import { listMemberRows, membershipsById } from "./members.queries.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 
-/** Members per query while streaming: enough to be quick, small enough that no request holds a whole organisation. */
-export const exportChunk = 1000;
+/** Members per query while streaming: small enough that other requests wait only milliseconds between chunks. */
+export const exportChunk = 250;
 
 /**
  * The member list as CSV in the import's columns, produced chunk by chunk as the client

@@ -3,7 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runLongBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
-import { yieldToEventLoop } from "../lib/yield.ts";
+import { pacer, yieldToEventLoop } from "../lib/yield.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
 import type { MemberRow } from "./members.queries.ts";
@@ -20,7 +20,9 @@ import { newMembershipRow } from "./memberships.service.ts";
  */
 
 const lookupChunk = 500;
-const insertChunk = 100;
+/** Rows per INSERT, and members per reassignment: each statement a few milliseconds, so the import gives way often. */
+const insertChunk = 25;
+const reassignChunk = 100;
 
 const m = schema.members;
 const ms = schema.memberships;
@@ -104,12 +106,15 @@ function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
 export async function importMembers(db: Db, orgId: string, text: string, options: { now: Date; dryRun: boolean }): Promise<ImportCounts> {
   const { now } = options;
   const errors = new ImportErrors();
-  const { rows } = readImportFile(text, errors);
+  const { rows } = await readImportFile(text, errors);
 
   // Within the file: a member number or e-mail address may appear in one row only.
   const numberRow = new Map<string, number>();
   const emailRow = new Map<string, number>();
+  // Every loop over the rows gives way now and then: a file has up to 100,000 of them.
+  const pace = pacer();
   for (const { row, fields } of rows) {
+    await pace();
     if (fields.memberNumber !== undefined) {
       const first = numberRow.get(fields.memberNumber);
       if (first) errors.add({ field: `row ${row} column member_number`, message: `the same member number as row ${first}` });
@@ -147,6 +152,7 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   const matchedBy = new Map<string, number>();
   const plans: { item: ImportRow; stored?: MemberRow }[] = [];
   for (const item of rows) {
+    await pace();
     const { row, fields } = item;
     const emailKey = fields.email === undefined ? undefined : searchKey(fields.email);
     const stored =
@@ -185,6 +191,7 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   const moved: string[] = [];
   let unchanged = 0;
   for (const { item, stored } of plans) {
+    await pace();
     const memberId = stored?.id ?? newId(now);
     if (stored) {
       const changes = changesOf(item.fields, stored);
@@ -228,8 +235,7 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   };
   if (options.dryRun) return counts;
 
-  const statements = writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys()));
-  await runLongBatch(db, statements);
+  await runLongBatch(db, writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys())));
   return counts;
 }
 
@@ -240,7 +246,8 @@ function floorOf(numbers: Iterable<string>): number {
   return floor;
 }
 
-function writeStatements(
+/** The writes of an import, made one at a time as they are run: 100,000 rows of statements at once would hold the event loop. */
+function* writeStatements(
   db: Db,
   orgId: string,
   plan: {
@@ -252,15 +259,12 @@ function writeStatements(
   },
   now: Date,
   floor: number,
-): Statement[] {
-  const statements: Statement[] = [];
+): Generator<Statement> {
   for (const { id, changes } of plan.updates) {
-    statements.push(
-      db
-        .update(m)
-        .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
-        .where(and(eq(m.orgId, orgId), eq(m.id, id))),
-    );
+    yield db
+      .update(m)
+      .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
+      .where(and(eq(m.orgId, orgId), eq(m.id, id)));
   }
   for (let i = 0; i < plan.created.length; i += insertChunk) {
     // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
@@ -269,27 +273,24 @@ function writeStatements(
       const row = newMemberRow(orgId, planned, now);
       return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
     });
-    statements.push(db.insert(m).values(values));
+    yield db.insert(m).values(values);
   }
   for (let i = 0; i < plan.newMemberships.length; i += insertChunk) {
     const values = plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now));
-    statements.push(db.insert(ms).values(values));
+    yield db.insert(ms).values(values);
   }
   for (const payment of plan.payments) {
-    statements.push(
-      db
-        .update(ms)
-        .set({
-          ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
-          ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
-          version: sql`${ms.version} + 1`,
-        })
-        .where(eq(ms.id, payment.id)),
-    );
+    yield db
+      .update(ms)
+      .set({
+        ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
+        ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
+        version: sql`${ms.version} + 1`,
+      })
+      .where(eq(ms.id, payment.id));
   }
   const reassigned = [...plan.created.map((row) => row.id), ...plan.moved];
-  for (let i = 0; i < reassigned.length; i += lookupChunk) {
-    statements.push(...reassignStatements(db, orgId, { memberIds: reassigned.slice(i, i + lookupChunk) }, "import", now));
+  for (let i = 0; i < reassigned.length; i += reassignChunk) {
+    yield* reassignStatements(db, orgId, { memberIds: reassigned.slice(i, i + reassignChunk) }, "import", now);
   }
-  return statements;
 }

@@ -26,10 +26,10 @@ function counting(inner: Client) {
     counter.roundTrips++;
     return inner.batch(stmts, mode);
   };
-  client.transaction = (mode) => {
+  client.transaction = ((mode) => {
     counter.roundTrips++;
     return inner.transaction(mode);
-  };
+  }) as Client["transaction"];
   return { client, counter };
 }
 
