@@ -63,5 +63,28 @@ describe("npm start (the embedded default)", () => {
 
   it("refuses to start with invalid configuration, naming the variable", async () => {
     await expect(start({ LIBSQL_URL: "postgres://nope" })).rejects.toThrow(/LIBSQL_URL/);
+    await expect(start({ LIBSQL_URL: url, GRASROT_WORKERS: "0" })).rejects.toThrow(/GRASROT_WORKERS/);
   }, 30_000);
+
+  it("serves one port from several processes over one database with GRASROT_WORKERS", async () => {
+    const server = await start({
+      LIBSQL_URL: `file:${join(directory, "cluster.db")}`,
+      GRASROT_WORKERS: "2",
+      GRASROT_ORG: "many",
+      GRASROT_ADMIN_KEY: "grs_cluster-admin-key-1234567890",
+    });
+    expect(server.output()).toContain("2 worker processes");
+    expect(server.output()).toContain("grs_cluster-admin-key-1234567890");
+    const key = { Authorization: "Bearer grs_cluster-admin-key-1234567890" };
+    const created = await fetch(`${server.base}/v1/orgs/many/members`, {
+      method: "POST",
+      headers: { ...key, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Ada" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    // Whichever process answers, each reads what another wrote.
+    for (let i = 0; i < 6; i++) expect((await fetch(`${server.base}/v1/orgs/many/members/${id}`, { headers: key })).status).toBe(200);
+    running.pop()?.kill("SIGTERM");
+  }, 60_000);
 });
