@@ -309,6 +309,10 @@ async function main() {
   const onlyHeavy = process.argv.includes("--only-heavy");
   const cpuProfileDir = textOption("cpu-prof");
   const children: ChildProcess[] = [];
+  // However this process ends, its servers end with it.
+  process.on("exit", () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  });
   const directory = mkdtempSync(join(tmpdir(), "grasrot-bench-http-"));
   const path = join(directory, "bench.db");
   // Everything ends within this budget: seeding, eleven runs of `duration` seconds, the heavy part, start-ups and margins.
