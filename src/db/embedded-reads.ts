@@ -145,6 +145,7 @@ export class EmbeddedReads {
   readonly #path: string;
   readonly #timeoutMs: number;
   #db: InstanceType<typeof Database> | undefined;
+  #closed = false;
   readonly #statements = new Map<string, Prepared>();
 
   constructor(path: string, timeoutMs: number) {
@@ -153,6 +154,7 @@ export class EmbeddedReads {
   }
 
   #connection() {
+    if (this.#closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
     this.#db ??= new Database(this.#path, { timeout: this.#timeoutMs } as never);
     return this.#db;
   }
@@ -202,7 +204,9 @@ export class EmbeddedReads {
     }
   }
 
+  /** Closes the connection; reads fail as the client's do once it is closed, until `reopen`. */
   close() {
+    this.#closed = true;
     this.#statements.clear();
     try {
       this.#db?.close();
@@ -210,5 +214,11 @@ export class EmbeddedReads {
       // closing an unusable connection: nothing to do
     }
     this.#db = undefined;
+  }
+
+  /** After `close`: the next read opens a new connection. */
+  reopen() {
+    this.close();
+    this.#closed = false;
   }
 }

@@ -113,7 +113,7 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}, re
       inner.close();
     },
     reconnect: () => {
-      reads?.close();
+      reads?.reopen();
       return inner.reconnect();
     },
   };
