@@ -18,7 +18,15 @@ import Database from "libsql";
 /** Prepared statements kept per connection: the app's distinct queries, with room to spare. */
 export const preparedStatementsKept = 500;
 
-type Prepared = ReturnType<InstanceType<typeof Database>["prepare"]>;
+type Statement = ReturnType<InstanceType<typeof Database>["prepare"]>;
+
+/** A statement kept, with what its results look like (asking the driver each time costs a native call per column). */
+interface Prepared {
+  statement: Statement;
+  columns: string[];
+  columnTypes: string[];
+  prototype: object | null;
+}
 
 /** The database file of a `file:` URL, or undefined where a second connection would not reach the same database. */
 export function embeddedPath(url: string): string | undefined {
@@ -170,23 +178,22 @@ export class EmbeddedReads {
     const statement = this.#connection().prepare(sql);
     statement.safeIntegers(true);
     statement.raw(true);
-    this.#statements.set(sql, statement);
+    const info = statement.columns();
+    const columns = info.map((column) => column.name);
+    const prepared = { statement, columns, columnTypes: info.map((column) => column.type ?? ""), prototype: rowPrototype(columns) };
+    this.#statements.set(sql, prepared);
     if (this.#statements.size > preparedStatementsKept) {
       const oldest = this.#statements.keys().next();
       if (!oldest.done) this.#statements.delete(oldest.value);
     }
-    return statement;
+    return prepared;
   }
 
   /** One statement that only reads (see isReadOnlySql). */
   async execute(stmt: InStatement): Promise<ResultSet> {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     try {
-      const statement = this.#prepared(sql);
-      const columnInfo = statement.columns();
-      const columns = columnInfo.map((column) => column.name);
-      const columnTypes = columnInfo.map((column) => column.type ?? "");
-      const prototype = rowPrototype(columns);
+      const { statement, columns, columnTypes, prototype } = this.#prepared(sql);
       const values = statement.all(argsOf(stmt)) as unknown[][];
       const rows = values.map((value) => rowOf(value, columns, prototype));
       return {

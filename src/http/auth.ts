@@ -27,7 +27,7 @@ type KeyCaller = { principal: Extract<Principal, { kind: "api_key" }>; org: OrgC
 
 /**
  * What authentication remembers between requests, one per app: API keys' callers by the
- * key's hash, organisations by slug (see CallerCache for how long, and why).
+ * key, organisations by slug (see CallerCache for how long, and why).
  */
 export class AuthCache {
   readonly keys = new CallerCache<KeyCaller>();
@@ -46,10 +46,12 @@ export class AuthCache {
  * lately is taken from it; unknown keys are always looked up.
  */
 export async function apiKeyCaller(db: Db, secret: string, cache?: AuthCache): Promise<KeyCaller | undefined> {
-  const hash = await sha256Hex(secret);
-  const cached = cache?.keys.get(hash);
+  // Remembered by the secret itself, which the request carries anyway: hashing it (WebCrypto,
+  // asynchronous) cost more than everything else authentication does. Kept a second at most.
+  const cached = cache?.keys.get(secret);
   if (cached) return cached;
   const generation = cache?.keys.generation ?? 0;
+  const hash = await sha256Hex(secret);
   const [found] = await db
     .select({
       keyId: schema.apiKeys.id,
@@ -62,7 +64,7 @@ export async function apiKeyCaller(db: Db, secret: string, cache?: AuthCache): P
     .limit(1);
   if (!found) return undefined;
   const caller: KeyCaller = { principal: { kind: "api_key", keyId: found.keyId, orgId: found.org.id, role: found.role }, org: found.org };
-  cache?.keys.set(hash, caller, generation);
+  cache?.keys.set(secret, caller, generation);
   return caller;
 }
 
@@ -87,11 +89,12 @@ export function orgContext(cache: AuthCache) {
     c.set("authCache", cache);
     const slug = c.req.param("org") ?? "";
     const token = bearerToken(c.req.header("Authorization"));
-    const orgMissing = new ApiError("not_found", `Organisation '${slug}' was not found.`);
+    // Made only when needed: an error records a stack trace, a cost no request should pay for nothing.
+    const orgMissing = () => new ApiError("not_found", `Organisation '${slug}' was not found.`);
 
     if (token === undefined || looksLikeMemberToken(token)) {
       const org = await orgBySlug(db, slug, cache);
-      if (!org) throw orgMissing;
+      if (!org) throw orgMissing();
       c.set("org", org);
       if (token === undefined) {
         c.set("principal", { kind: "anonymous" });
@@ -99,7 +102,7 @@ export function orgContext(cache: AuthCache) {
       }
       const claims = await verifyMemberToken(await tokenSecret(db, config.tokenSecret), token, clock.now());
       if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
-      if (claims.orgId !== org.id) throw orgMissing;
+      if (claims.orgId !== org.id) throw orgMissing();
       // Never cached: an erased member's token stops working on the next request.
       const [member] = await db
         .select({ id: schema.members.id })
@@ -113,7 +116,7 @@ export function orgContext(cache: AuthCache) {
 
     const found = await apiKeyCaller(db, token, cache);
     if (!found) throw unauthorized("The API key is not valid or has been revoked.");
-    if (found.org.slug !== slug) throw orgMissing;
+    if (found.org.slug !== slug) throw orgMissing();
     c.set("principal", found.principal);
     c.set("org", found.org);
     return next();
