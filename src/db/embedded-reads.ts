@@ -207,13 +207,14 @@ export class EmbeddedReads {
         },
       };
     } catch (error) {
+      // A statement stopped part-way (a lock, say) may keep its read transaction open, and the
+      // connection would go on reading that old snapshot: start afresh on a new connection.
+      this.#drop();
       throw asLibsqlError(error);
     }
   }
 
-  /** Closes the connection; reads fail as the client's do once it is closed, until `reopen`. */
-  close() {
-    this.#closed = true;
+  #drop() {
     this.#statements.clear();
     try {
       this.#db?.close();
@@ -221,6 +222,12 @@ export class EmbeddedReads {
       // closing an unusable connection: nothing to do
     }
     this.#db = undefined;
+  }
+
+  /** Closes the connection; reads fail as the client's do once it is closed, until `reopen`. */
+  close() {
+    this.#closed = true;
+    this.#drop();
   }
 
   /** After `close`: the next read opens a new connection. */
