@@ -1,13 +1,26 @@
 /**
- * HTTP load on 127.0.0.1: the app on Node (@hono/node-server, as src/server.ts runs it)
- * over a seeded embedded database, against a floor: a bare Hono app on @hono/node-server
- * answering a small static JSON. App and floor each run in their own child process (one
- * event loop each, neither shared with autocannon, which runs in this process), one
- * after the other, never at once. Prints req/s, p50 and p99 per route, and req/s as a
- * share of the floor's. Asserts nothing; stops by itself (each route runs for
- * --duration seconds, and a watchdog ends everything past its budget).
+ * HTTP load on 127.0.0.1: the server as `npm start` runs it (src/server.ts: @hono/node-server,
+ * the embedded database, the counting threads), over a seeded organisation, against a floor:
+ * a bare Hono app on @hono/node-server answering a small static JSON, measured in the same
+ * run. Server and floor each run in their own child process (neither shares an event loop
+ * with autocannon, which runs in this process), one after the other, never at once.
  *
- *   npm run bench:http -- [--members 10000] [--connections 32] [--duration 5]
+ * Part 1 prints req/s, p50 and p99 per route, and req/s as a share of the floor's.
+ * Part 2 runs the heavy requests one by one (the CSV export of every member, the
+ * organisation's calendar feed, the largest count the limits allow, an import of 100,000
+ * rows) while a few clients keep asking `GET /v1/health`, and prints the health check's
+ * p50, p99 and worst latency during each: whether one heavy request stalls everyone.
+ *
+ * Asserts nothing; stops by itself (each route runs for --duration seconds, and a watchdog
+ * ends everything past its budget).
+ *
+ *   npm run bench:http -- [--members 100000] [--connections 32] [--duration 5] [--workers 1]
+ *                         [--quick] [--only-load | --only-heavy] [--cpu-prof <dir>]
+ *
+ * --members: 1000, 100000 (default) or 1000000, or any count from 40;
+ * --quick: 1,000 members, 2 s per route, an import of 10,000 rows (a minute or so);
+ * --workers: GRASROT_WORKERS of the server (processes serving one database file);
+ * --cpu-prof: writes the server's CPU profile (node --cpu-prof) into that directory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,22 +28,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { createClient, type InStatement } from "@libsql/client";
 import autocannon, { type Request as LoadRequest } from "autocannon";
 import { Hono } from "hono";
-import { createApp } from "../src/app.ts";
-import { signMemberToken, tokenSecret } from "../src/auth/member-tokens.ts";
-import { bootstrapIfEmpty } from "../src/bootstrap.ts";
-import { createDb } from "../src/db/index.ts";
-import { applyMigrations } from "../src/db/migrate.ts";
-import { defaultConfig, systemClock } from "../src/deps.ts";
-import { newId } from "../src/lib/ids.ts";
-import { createMemoryMailer } from "../src/mail/mailer.ts";
-import { searchKey } from "../src/members/members.queries.ts";
+import { seededRandom } from "../src/voting/lot.ts";
+import { adminKey, memberId, org, type Seeded, seed } from "./http-seed.ts";
 
 const host = "127.0.0.1";
-const org = "bench";
-const adminKey = "grs_benchadminkey0123456789abcdefgh";
+const quick = process.argv.includes("--quick");
 
 function option(name: string, fallback: number, max: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -40,163 +44,65 @@ function option(name: string, fallback: number, max: number): number {
   return value;
 }
 
+function textOption(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
 // ---------------------------------------------------------------- the two servers (child processes)
 
-/** Serves the app over the seeded file, or the floor, on a free port of 127.0.0.1, and says which on stdout. */
-async function serveChild(kind: "app" | "floor", path: string) {
-  let fetch: (request: Request) => Response | Promise<Response>;
-  if (kind === "floor") {
-    const floor = new Hono();
-    floor.get("/floor", (c) => c.json({ status: "ok" }));
-    fetch = floor.fetch;
-  } else {
-    const db = createDb(createClient({ url: `file:${path}` }));
-    const app = createApp({
-      db,
-      mailer: createMemoryMailer(),
-      clock: systemClock,
-      config: defaultConfig,
-      openapiYaml: "",
-      openapiJson: "",
-    });
-    fetch = app.fetch;
-  }
-  serve({ fetch, port: 0, hostname: host }, (info) => console.log(JSON.stringify({ port: info.port })));
+/** The floor: a bare Hono app on a free port of 127.0.0.1, saying which on stdout as the server does. */
+function serveFloor() {
+  const floor = new Hono();
+  floor.get("/floor", (c) => c.json({ status: "ok" }));
+  serve({ fetch: floor.fetch, port: 0, hostname: host }, (info) => console.log(`Floor on http://localhost:${info.port}`));
   // Ends with its parent, whatever happens to the parent.
   process.on("disconnect", () => process.exit(0));
 }
 
-function startChild(kind: "app" | "floor", path: string, children: ChildProcess[]): Promise<string> {
+interface ServerOptions {
+  workers: number;
+  cpuProfileDir?: string;
+}
+
+/** Starts the floor, or src/server.ts over the seeded file; resolves with its base URL once it listens. */
+function startChild(kind: "app" | "floor", path: string, options: ServerOptions, children: ChildProcess[]): Promise<string> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--import", "tsx", self, "--serve", kind, path], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+  const profile = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
+  const child =
+    kind === "floor"
+      ? spawn(process.execPath, ["--import", "tsx", self, "--serve-floor"], { stdio: ["ignore", "pipe", "inherit", "ipc"] })
+      : spawn(process.execPath, [...profile, "--import", "tsx", server], {
+          stdio: ["ignore", "pipe", "inherit"],
+          env: {
+            ...process.env,
+            LIBSQL_URL: `file:${path}`,
+            PORT: "0",
+            HOST: host,
+            GRASROT_ORG: org,
+            GRASROT_WORKERS: String(options.workers),
+          },
+        });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /\{"port":(\d+)\}/.exec(out);
+      const match = /on http:\/\/localhost:(\d+)/.exec(out);
       if (match) resolve(`http://${host}:${match[1]}`);
     });
     child.on("exit", (code) => reject(new Error(`the ${kind} server stopped (${code})`)));
   });
 }
 
-function stopChild(child: ChildProcess) {
-  if (child.exitCode === null && child.pid !== undefined) child.kill("SIGTERM");
-}
-
-// ---------------------------------------------------------------- seeding
-
-function insertRows(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const placeholders = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  return { sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${placeholders}`, args: rows.flat() as never[] };
-}
-
-const firstNames = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Ali", "Fatima", "Elin", "Oskar", "Zeynep"];
-const lastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson"];
-
-/**
- * Members and their memberships by SQL (current today, whatever today is); a membership type,
- * a group with a roster of 200, a month of events and one open for registration through the
- * app itself, with the admin key.
- */
-async function seed(path: string, memberCount: number) {
-  const client = createClient({ url: `file:${path}` });
-  await applyMigrations(client);
-  const db = createDb(client);
-  const now = new Date();
-  const at = now.toISOString();
-  await bootstrapIfEmpty(db, { slug: org, adminKey, now });
-  const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
-  const call = async <T>(method: string, route: string, body: unknown): Promise<T> => {
-    const response = await app.request(`/v1/orgs/${org}${route}`, {
-      method,
-      headers: { Authorization: `Bearer ${adminKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (response.status !== 201) throw new Error(`seeding ${method} ${route}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
-
-  const type = await call<{ id: string }>("POST", "/membership-types", {
-    name: "Active member",
-    kind: "active",
-    fee: { amount: 25000, currency: "SEK" },
-    period: { type: "calendar_year" },
-    graceDays: 30,
+/** Stops a child and waits for it, so a CPU profile is written before the run goes on. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGINT");
   });
-  const orgRow = await client.execute({ sql: "SELECT id FROM organisations WHERE slug = ?", args: [org] });
-  const orgId = String(orgRow.rows[0]?.id);
-  const year = now.getUTCFullYear();
-  const memberIds: string[] = [];
-  const names: string[] = [];
-  for (let start = 0; start < memberCount; start += 500) {
-    const members: unknown[][] = [];
-    const memberships: unknown[][] = [];
-    for (let n = start; n < Math.min(start + 500, memberCount); n++) {
-      const id = newId(now);
-      const name = `${firstNames[n % firstNames.length]} ${lastNames[(n * 7) % lastNames.length]}`;
-      const email = `${name.toLowerCase().replace(/\s/g, ".")}.${n}@example.org`;
-      memberIds.push(id);
-      names.push(name);
-      members.push([id, orgId, String(n + 1), name, searchKey(name), email, searchKey(email), at, at]);
-      memberships.push([newId(now), orgId, id, type.id, "active", `${year}-01-01`, `${year}-12-31`, `${year + 1}-01-30`, 25000, "SEK", at]);
-    }
-    await client.batch(
-      [
-        insertRows(
-          "members",
-          ["id", "org_id", "member_number", "name", "name_key", "email", "email_key", "created_at", "updated_at"],
-          members,
-        ),
-        insertRows(
-          "memberships",
-          ["id", "org_id", "member_id", "type_id", "kind", "starts_on", "ends_on", "grace_until", "fee_minor", "currency", "created_at"],
-          memberships,
-        ),
-      ],
-      "write",
-    );
-  }
-
-  const group = await call<{ id: string }>("POST", "/groups", { name: "Södermalm local group", kind: "local" });
-  for (const memberId of memberIds.slice(0, Math.min(200, memberCount))) {
-    await call("POST", `/groups/${group.id}/members`, { memberId });
-  }
-  const day = 24 * 60 * 60 * 1000;
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  for (let i = 0; i < 60; i++) {
-    const startsAt = new Date(monthStart.getTime() + Math.floor(i / 2) * day + (i % 2 === 0 ? 17 : 19) * 60 * 60 * 1000);
-    await call("POST", "/events", {
-      title: `Meeting ${i + 1}`,
-      kind: i % 3 === 0 ? "lecture" : "group_meeting",
-      groupId: i % 3 === 0 ? null : group.id,
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 2 * 60 * 60 * 1000).toISOString(),
-      timeZone: "Europe/Stockholm",
-      visibility: i % 3 === 0 ? "public" : "members",
-    });
-  }
-  const open = await call<{ id: string }>("POST", "/events", {
-    title: "Open lecture",
-    kind: "lecture",
-    startsAt: new Date(monthStart.getTime() + 40 * day).toISOString(),
-    endsAt: new Date(monthStart.getTime() + 40 * day + 2 * 60 * 60 * 1000).toISOString(),
-    timeZone: "Europe/Stockholm",
-    visibility: "members",
-    registration: { mode: "open", capacity: null, requiresActiveMembership: false },
-  });
-  const secret = await tokenSecret(db, undefined);
-  const memberToken = (await signMemberToken(secret, { memberId: memberIds[0] as string, orgId }, now)).token;
-  client.close();
-  return {
-    memberIds,
-    prefix: (names[0] as string).slice(0, 3).toLowerCase(),
-    groupId: group.id,
-    month: { from: monthStart.toISOString(), to: new Date(monthStart.getTime() + 30 * day).toISOString() },
-    openEventId: open.id,
-    memberToken,
-  };
 }
 
 // ---------------------------------------------------------------- the load
@@ -206,20 +112,19 @@ interface Route {
   requests: LoadRequest[];
 }
 
-type Seeded = Awaited<ReturnType<typeof seed>>;
-
 function routes(s: Seeded): Route[] {
   const base = `/v1/orgs/${org}`;
   const staff = { Authorization: `Bearer ${adminKey}` };
   const json = { ...staff, "Content-Type": "application/json" };
   let patched = 0;
   let registered = 0;
-  const ids = s.memberIds;
+  const count = s.memberCount;
   return [
     { name: "GET /v1/health", requests: [{ method: "GET", path: "/v1/health" }] },
-    { name: "member by id", requests: [{ method: "GET", path: `${base}/members/${ids[ids.length >> 1]}`, headers: staff }] },
+    { name: "member by id", requests: [{ method: "GET", path: `${base}/members/${memberId(count >> 1)}`, headers: staff }] },
     { name: "members, first page", requests: [{ method: "GET", path: `${base}/members`, headers: staff }] },
     { name: "name-prefix search", requests: [{ method: "GET", path: `${base}/members?q=${s.prefix}`, headers: staff }] },
+    { name: "broad search q=a", requests: [{ method: "GET", path: `${base}/members?q=a`, headers: staff }] },
     { name: "group roster page", requests: [{ method: "GET", path: `${base}/groups/${s.groupId}/members`, headers: staff }] },
     {
       name: "events for a month",
@@ -237,7 +142,11 @@ function routes(s: Seeded): Route[] {
           headers: json,
           setupRequest: (request) => {
             const n = patched++;
-            return { ...request, path: `${base}/members/${ids[n % ids.length]}`, body: JSON.stringify({ city: `City ${n % 1000}` }) };
+            return {
+              ...request,
+              path: `${base}/members/${memberId((n * 7919) % count)}`,
+              body: JSON.stringify({ city: `City ${n % 1000}` }),
+            };
           },
         },
       ],
@@ -250,7 +159,7 @@ function routes(s: Seeded): Route[] {
           path: `${base}/events/${s.openEventId}/registrations`,
           headers: json,
           // Each member once; past the last member the answers are 409s, counted as non-2xx.
-          setupRequest: (request) => ({ ...request, body: JSON.stringify({ memberId: ids[registered++ % ids.length] }) }),
+          setupRequest: (request) => ({ ...request, body: JSON.stringify({ memberId: memberId(registered++ % count) }) }),
         },
       ],
     },
@@ -268,50 +177,194 @@ async function load(url: string, requests: LoadRequest[], connections: number, d
   };
 }
 
+// ---------------------------------------------------------------- heavy requests beside the health check
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/**
+ * Runs `heavy` while `clients` loops ask GET /v1/health one request after another. Every
+ * health check begun while the heavy request ran counts, however long after it ends; one
+ * that fails counts as failed.
+ */
+async function beside(url: string, clients: number, heavy: () => Promise<string>) {
+  const latencies: number[] = [];
+  let failed = 0;
+  let running = true;
+  let measuring = false;
+  const probe = async () => {
+    while (running) {
+      const counted = measuring;
+      const started = performance.now();
+      try {
+        const response = await fetch(`${url}/v1/health`);
+        await response.arrayBuffer();
+        if (counted) latencies.push(performance.now() - started);
+      } catch {
+        if (counted) failed++;
+      }
+    }
+  };
+  const probes = Array.from({ length: clients }, probe);
+  // Let the probes reach their pace before the heavy request starts.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  measuring = true;
+  const started = performance.now();
+  const outcome = await heavy().catch((error: Error) => `failed: ${error.message.slice(0, 60)}`);
+  const heavyMs = performance.now() - started;
+  measuring = false;
+  running = false;
+  await Promise.all(probes);
+  latencies.sort((a, b) => a - b);
+  return {
+    heavyMs,
+    outcome,
+    checks: latencies.length,
+    failed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+  };
+}
+
+/** A request that must succeed; resolves with what it sent back, in short. */
+async function heavyRequest(url: string, method: string, path: string, body?: string, contentType?: string): Promise<string> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${adminKey}`, ...(contentType && { "Content-Type": contentType }) },
+    body,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return `${response.status}, ${(text.length / 1e6).toFixed(1)} MB`;
+}
+
+/** New members as an import file: numbers above every seeded one, so each row creates a member. */
+function importFile(rows: number, firstNumber: number): string {
+  const lines = ["member_number,name,email,city"];
+  for (let i = 0; i < rows; i++) {
+    const n = firstNumber + i;
+    lines.push(`${n},Imported Person ${n},imported.${n}@example.org,Malmö`);
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/**
+ * The largest count the limits take that fits in an upload: Meek STV over 30 candidates,
+ * 7 seats, as many random rankings as the upload limit (16 MiB of JSON) holds. The rankings
+ * are distinct enough that the count does all of its work.
+ */
+function largestCount(): string {
+  const random = seededRandom("bench-http");
+  const candidates = Array.from({ length: 30 }, (_, i) => `C${i + 1}`);
+  const ballots: string[] = [];
+  let bytes = 100;
+  for (;;) {
+    const length = 1 + Math.floor(random() ** 2 * candidates.length);
+    const picked = new Set<string>();
+    while (picked.size < length) picked.add(candidates[Math.floor(random() ** 2 * candidates.length)] as string);
+    const ballot = JSON.stringify({ weight: 1, ranking: [...picked] });
+    if (bytes + ballot.length + 1 > 15.5 * 1024 * 1024 || ballots.length >= 1_000_000) break;
+    bytes += ballot.length + 1;
+    ballots.push(ballot);
+  }
+  return `{"method":"meek_stv","seats":7,"candidates":${JSON.stringify(candidates)},"ballots":[${ballots.join(",")}]}`;
+}
+
+async function heavySection(url: string, memberCount: number) {
+  const importRows = quick ? 10_000 : 100_000;
+  const count = largestCount();
+  const file = importFile(importRows, memberCount + 1_000_000);
+  const base = `/v1/orgs/${org}`;
+  const jobs: { name: string; run: () => Promise<string> }[] = [
+    { name: `CSV export, ${memberCount} members`, run: () => heavyRequest(url, "GET", `${base}/members.csv`) },
+    { name: "organisation calendar feed", run: () => heavyRequest(url, "GET", `${base}/calendar.ics`) },
+    { name: "largest count (Meek STV, 16 MiB)", run: () => heavyRequest(url, "POST", "/v1/tally", count, "application/json") },
+    { name: `import of ${importRows} rows`, run: () => heavyRequest(url, "POST", `${base}/members/import`, file, "text/csv") },
+  ];
+  console.log("\nThe health check (4 clients, one request after another) while one heavy request runs:\n");
+  console.log(
+    "| heavy request                    | took ms | answer            | checks | failed | health p50 | health p99 | health max |",
+  );
+  console.log(
+    "| -------------------------------- | ------: | ----------------- | -----: | -----: | ---------: | ---------: | ---------: |",
+  );
+  for (const job of jobs) {
+    const r = await beside(url, 4, job.run);
+    console.log(
+      `| ${job.name.padEnd(32)} | ${r.heavyMs.toFixed(0).padStart(7)} | ${r.outcome.padEnd(17)} | ${String(r.checks).padStart(6)} | ${String(r.failed).padStart(6)} | ${r.p50.toFixed(1).padStart(10)} | ${r.p99.toFixed(1).padStart(10)} | ${r.max.toFixed(1).padStart(10)} |`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
 async function main() {
-  const memberCount = option("members", 10_000, 1_000_000);
+  const memberCount = quick ? 1_000 : option("members", 100_000, 1_000_000);
+  if (memberCount < 40) throw new Error("--members must be at least 40 (a roster's size)");
   const connections = option("connections", 32, 1000);
-  const duration = option("duration", 5, 120);
+  const duration = quick ? 2 : option("duration", 5, 120);
+  const workers = option("workers", 1, 16);
+  const onlyLoad = process.argv.includes("--only-load");
+  const onlyHeavy = process.argv.includes("--only-heavy");
+  const cpuProfileDir = textOption("cpu-prof");
   const children: ChildProcess[] = [];
+  // However this process ends, its servers end with it.
+  process.on("exit", () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  });
   const directory = mkdtempSync(join(tmpdir(), "grasrot-bench-http-"));
   const path = join(directory, "bench.db");
-  // Everything ends within this budget: seeding, ten runs of `duration` seconds, start-up and margins.
-  const budgetMs = (120 + memberCount / 200 + 10 * (duration + 15)) * 1000;
+  // Everything ends within this budget: seeding, eleven runs of `duration` seconds, the heavy part, start-ups and margins.
+  const budgetMs = (300 + memberCount / 2_000 + 11 * (duration + 15)) * 1000;
   const watchdog = setTimeout(() => {
     console.error(`stopped: over the time budget of ${Math.round(budgetMs / 1000)} s`);
-    for (const child of children) stopChild(child);
+    for (const child of children) child.kill("SIGKILL");
     rmSync(directory, { recursive: true, force: true });
     process.exit(2);
   }, budgetMs);
   try {
     const seedStart = performance.now();
     const seeded = await seed(path, memberCount);
-    console.log(`Seeded ${memberCount} members, a roster of 200, 61 events in ${((performance.now() - seedStart) / 1000).toFixed(1)} s.`);
-    console.log(`autocannon: ${connections} connections, ${duration} s per route, one route at a time, all on ${host}.\n`);
+    console.log(
+      `Seeded ${memberCount} members, 190 groups with rosters of 40, 20,000 events (1,000 weekly series) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s.`,
+    );
+    console.log(`Server: src/server.ts, GRASROT_WORKERS=${workers}; all on ${host}.`);
 
-    const floorUrl = await startChild("floor", path, children);
-    const floor = await load(floorUrl, [{ method: "GET", path: "/floor" }], connections, duration);
-    stopChild(children.pop() as ChildProcess);
+    if (!onlyHeavy) {
+      console.log(`autocannon: ${connections} connections, ${duration} s per route, one route at a time.\n`);
+      const floorUrl = await startChild("floor", path, { workers: 1 }, children);
+      const floor = await load(floorUrl, [{ method: "GET", path: "/floor" }], connections, duration);
+      await stopChild(children.pop() as ChildProcess);
 
-    const appUrl = await startChild("app", path, children);
-    const rows: { name: string; result: Awaited<ReturnType<typeof load>> }[] = [{ name: "floor (bare Hono, static JSON)", result: floor }];
-    for (const route of routes(seeded)) rows.push({ name: route.name, result: await load(appUrl, route.requests, connections, duration) });
+      const appUrl = await startChild("app", path, { workers, cpuProfileDir }, children);
+      const rows: { name: string; result: Awaited<ReturnType<typeof load>> }[] = [
+        { name: "floor (bare Hono, static JSON)", result: floor },
+      ];
+      for (const route of routes(seeded))
+        rows.push({ name: route.name, result: await load(appUrl, route.requests, connections, duration) });
+      await stopChild(children.pop() as ChildProcess);
 
-    console.log("| route                          |   req/s | p50 ms | p99 ms | % of floor | requests | non-2xx |");
-    console.log("| ------------------------------ | ------: | -----: | -----: | ---------: | -------: | ------: |");
-    for (const { name, result } of rows) {
-      const share = ((100 * result.rps) / floor.rps).toFixed(1);
-      console.log(
-        `| ${name.padEnd(30)} | ${result.rps.toFixed(0).padStart(7)} | ${String(result.p50).padStart(6)} | ${String(result.p99).padStart(6)} | ${share.padStart(10)} | ${String(result.total).padStart(8)} | ${String(result.failed).padStart(7)} |`,
-      );
+      console.log("| route                          |   req/s | p50 ms | p99 ms | % of floor | requests | non-2xx |");
+      console.log("| ------------------------------ | ------: | -----: | -----: | ---------: | -------: | ------: |");
+      for (const { name, result } of rows) {
+        const share = ((100 * result.rps) / floor.rps).toFixed(1);
+        console.log(
+          `| ${name.padEnd(30)} | ${result.rps.toFixed(0).padStart(7)} | ${String(result.p50).padStart(6)} | ${String(result.p99).padStart(6)} | ${share.padStart(10)} | ${String(result.total).padStart(8)} | ${String(result.failed).padStart(7)} |`,
+        );
+      }
+    }
+    if (!onlyLoad) {
+      const appUrl = await startChild("app", path, { workers, cpuProfileDir }, children);
+      await heavySection(appUrl, memberCount);
+      await stopChild(children.pop() as ChildProcess);
     }
   } finally {
     clearTimeout(watchdog);
-    for (const child of children) stopChild(child);
+    for (const child of children) await stopChild(child);
     rmSync(directory, { recursive: true, force: true });
   }
 }
 
-const serveAt = process.argv.indexOf("--serve");
-if (serveAt !== -1) await serveChild(process.argv[serveAt + 1] as "app" | "floor", process.argv[serveAt + 2] as string);
+if (process.argv.includes("--serve-floor")) serveFloor();
 else await main();

@@ -9,7 +9,7 @@ import { electionRoutes } from "./elections/index.ts";
 import { eventRoutes } from "./events/index.ts";
 import { groupRoutes } from "./groups/index.ts";
 import { groupWorkRoutes } from "./groupwork/index.ts";
-import { orgContext } from "./http/auth.ts";
+import { AuthCache, orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
 import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
@@ -55,8 +55,10 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.use("/v1/tally", tallyRateLimit);
 
   // Everything under an organisation: resolve the tenant and the caller first.
-  app.use("/v1/orgs/:org", orgContext);
-  app.use("/v1/orgs/:org/*", orgContext);
+  // One cache of callers per app: per process on Node, per isolate on Workers.
+  const tenant = orgContext(new AuthCache());
+  app.use("/v1/orgs/:org", tenant);
+  app.use("/v1/orgs/:org/*", tenant);
 
   app.route("/", metaRoutes);
   app.route("/", organisationRoutes);

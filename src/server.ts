@@ -1,7 +1,10 @@
 /**
  * Node entry: the embedded default. An embedded libSQL file under data/ (or LIBSQL_URL),
  * migrations applied at start, the API on PORT, and the cron schedule run in process.
+ * With GRASROT_WORKERS above 1, this process migrates, bootstraps and runs the cron, and
+ * that many worker processes (node:cluster) serve the API on one port over the same file.
  */
+import cluster from "node:cluster";
 import { mkdirSync, readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
@@ -16,10 +19,40 @@ import { createNodeMailer } from "./mail/node.ts";
 import { withReferenceBundle } from "./meta/reference-bundle-node.ts";
 import { createThreadCounter } from "./tally/thread-runner.ts";
 
+/** GRASROT_WORKERS: processes serving the API (default 1: this one). */
+function workerCount(): number {
+  const raw = process.env.GRASROT_WORKERS ?? "1";
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 16)
+    throw new ConfigError(`GRASROT_WORKERS must be a whole number from 1 to 16, not '${raw}'`);
+  return count;
+}
+
+/** The cluster's first process: forks the workers, and forks again when one stops unasked. */
+function runWorkers(count: number, onStop: () => void) {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} stopped (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const shutdown = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+    onStop();
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
 async function main() {
   const config = readConfig(process.env);
   const port = Number(process.env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not '${process.env.PORT}'`);
+  const workers = workerCount();
+  // The one process that migrates, bootstraps and runs the schedule; with workers, it serves nothing.
+  const leading = cluster.isPrimary;
 
   let url = config.libsql.url;
   if (!url) {
@@ -27,7 +60,7 @@ async function main() {
     url = "file:data/grasrot.db";
   }
   const client = await openDatabase(url, config.libsql.authToken);
-  await applyMigrations(client);
+  if (leading) await applyMigrations(client);
   const db = createDb(client);
   const clock = systemClock;
   // Unsubscribe links of the embedded default point at this server unless told otherwise.
@@ -39,8 +72,23 @@ async function main() {
   const counter = createThreadCounter();
   const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson, counter });
 
-  const boot = await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() });
-  const cron = startInProcessCron({ db, mailer, clock, config: appConfig, counter });
+  const boot = leading
+    ? await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() })
+    : undefined;
+  const cron = leading ? startInProcessCron({ db, mailer, clock, config: appConfig, counter }) : { stop() {} };
+  if (leading && workers > 1) {
+    if (boot)
+      console.log(`\n  First start: created organisation '${boot.slug}' with an admin API key, shown only now:\n\n    ${boot.adminKey}\n`);
+    console.log(`Grasrot: ${workers} worker processes over ${url}`);
+    runWorkers(workers, () => {
+      cron.stop();
+      mailer.close?.();
+      void counter.close();
+      client.close();
+      process.exit(0);
+    });
+    return;
+  }
   const server = serve({ fetch: withReferenceBundle(app.fetch), port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);

@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Db } from "./index.ts";
+import { pacer } from "../lib/yield.ts";
+import { clientInTransaction } from "./in-transaction.ts";
+import { createDb, type Db } from "./index.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -9,6 +11,38 @@ export async function runBatch(db: Db, statements: Statement[]): Promise<unknown
   const [first, ...rest] = statements;
   if (!first) return [];
   return db.batch([first, ...rest]);
+}
+
+/** How long `runLongBatch` works on the embedded database before it gives way to other requests. */
+export const longBatchSliceMs = 10;
+
+/**
+ * Runs many statements all or nothing, as `runBatch` does, without holding the event loop
+ * for the whole of it. The embedded database works on the event loop, so one batch of
+ * thousands of statements (a large import) would stall every other request until it ends:
+ * there, they run in one write transaction, giving way to other requests every few
+ * milliseconds. Readers meanwhile see the database as it was; other writers of the process
+ * wait their turn. `statements` may be a generator, so that building them is spread out
+ * too. A remote database does the work away from the event loop, in one round trip.
+ */
+export async function runLongBatch(db: Db, statements: Iterable<Statement>): Promise<void> {
+  const client = db.$client;
+  if (client.protocol !== "file") {
+    await runBatch(db, [...statements]);
+    return;
+  }
+  const transaction = await client.transaction("write");
+  try {
+    const inTransaction = createDb(clientInTransaction(transaction, client.protocol));
+    const pace = pacer(longBatchSliceMs);
+    for (const statement of statements) {
+      await runBatch(inTransaction, [statement]);
+      await pace();
+    }
+    await transaction.commit();
+  } finally {
+    transaction.close();
+  }
 }
 
 /** Rows a write changed, from its result (of `db.run`, or one of a batch's results); 0 when it reports none. */

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { memberIdOf, unauthorized } from "../access/viewer.ts";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
@@ -7,6 +8,7 @@ import { type Db, schema } from "../db/index.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
 import type { OrgContext } from "../orgs/context.ts";
+import { CallerCache } from "./caller-cache.ts";
 import type { AppEnv } from "./env.ts";
 
 const rank: Record<Role, number> = { readonly: 0, staff: 1, admin: 2 };
@@ -21,14 +23,35 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 const orgColumns = { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone };
 
+type KeyCaller = { principal: Extract<Principal, { kind: "api_key" }>; org: OrgContext };
+
+/**
+ * What authentication remembers between requests, one per app: API keys' callers by the
+ * key, organisations by slug (see CallerCache for how long, and why).
+ */
+export class AuthCache {
+  readonly keys = new CallerCache<KeyCaller>();
+  readonly orgs = new CallerCache<OrgContext>();
+
+  /** After a key is revoked or an organisation changed: the next request looks everything up afresh. */
+  clear() {
+    this.keys.clear();
+    this.orgs.clear();
+  }
+}
+
 /**
  * The caller an API key secret stands for, and the key's organisation; undefined when no
- * active key has this secret (unknown, or revoked).
+ * active key has this secret (unknown, or revoked). With a cache, an active key found
+ * lately is taken from it; unknown keys are always looked up.
  */
-export async function apiKeyCaller(
-  db: Db,
-  secret: string,
-): Promise<{ principal: Extract<Principal, { kind: "api_key" }>; org: OrgContext } | undefined> {
+export async function apiKeyCaller(db: Db, secret: string, cache?: AuthCache): Promise<KeyCaller | undefined> {
+  // Remembered by the secret itself, which the request carries anyway: hashing it (WebCrypto,
+  // asynchronous) cost more than everything else authentication does. Kept a second at most.
+  const cached = cache?.keys.get(secret);
+  if (cached) return cached;
+  const generation = cache?.keys.generation ?? 0;
+  const hash = await sha256Hex(secret);
   const [found] = await db
     .select({
       keyId: schema.apiKeys.id,
@@ -37,49 +60,73 @@ export async function apiKeyCaller(
     })
     .from(schema.apiKeys)
     .innerJoin(schema.organisations, eq(schema.organisations.id, schema.apiKeys.orgId))
-    .where(and(eq(schema.apiKeys.secretHash, await sha256Hex(secret)), isNull(schema.apiKeys.revokedAt)))
+    .where(and(eq(schema.apiKeys.secretHash, hash), isNull(schema.apiKeys.revokedAt)))
     .limit(1);
   if (!found) return undefined;
-  return { principal: { kind: "api_key", keyId: found.keyId, orgId: found.org.id, role: found.role }, org: found.org };
+  const caller: KeyCaller = { principal: { kind: "api_key", keyId: found.keyId, orgId: found.org.id, role: found.role }, org: found.org };
+  cache?.keys.set(secret, caller, generation);
+  return caller;
+}
+
+async function orgBySlug(db: Db, slug: string, cache: AuthCache): Promise<OrgContext | undefined> {
+  const cached = cache.orgs.get(slug);
+  if (cached) return cached;
+  const generation = cache.orgs.generation;
+  const [org] = await db.select(orgColumns).from(schema.organisations).where(eq(schema.organisations.slug, slug)).limit(1);
+  if (org) cache.orgs.set(slug, org, generation);
+  return org;
 }
 
 /**
  * Resolves the organisation named in the path and the caller. A key of another
  * organisation gets 404, exactly as an unknown slug does, so slugs cannot be probed.
+ * `cache` is the app's: routes that revoke a key or change an organisation clear it
+ * (`authCacheOf`).
  */
-export const orgContext = createMiddleware<AppEnv>(async (c, next) => {
-  const { db, clock, config } = c.get("deps");
-  const slug = c.req.param("org") ?? "";
-  const token = bearerToken(c.req.header("Authorization"));
-  const orgMissing = new ApiError("not_found", `Organisation '${slug}' was not found.`);
+export function orgContext(cache: AuthCache) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { db, clock, config } = c.get("deps");
+    c.set("authCache", cache);
+    const slug = c.req.param("org") ?? "";
+    const token = bearerToken(c.req.header("Authorization"));
+    // Made only when needed: an error records a stack trace, a cost no request should pay for nothing.
+    const orgMissing = () => new ApiError("not_found", `Organisation '${slug}' was not found.`);
 
-  if (token === undefined || looksLikeMemberToken(token)) {
-    const [org] = await db.select(orgColumns).from(schema.organisations).where(eq(schema.organisations.slug, slug)).limit(1);
-    if (!org) throw orgMissing;
-    c.set("org", org);
-    if (token === undefined) {
-      c.set("principal", { kind: "anonymous" });
+    if (token === undefined || looksLikeMemberToken(token)) {
+      const org = await orgBySlug(db, slug, cache);
+      if (!org) throw orgMissing();
+      c.set("org", org);
+      if (token === undefined) {
+        c.set("principal", { kind: "anonymous" });
+        return next();
+      }
+      const claims = await verifyMemberToken(await tokenSecret(db, config.tokenSecret), token, clock.now());
+      if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
+      if (claims.orgId !== org.id) throw orgMissing();
+      // Never cached: an erased member's token stops working on the next request.
+      const [member] = await db
+        .select({ id: schema.members.id })
+        .from(schema.members)
+        .where(and(eq(schema.members.id, claims.memberId), eq(schema.members.orgId, org.id), isNull(schema.members.erasedAt)))
+        .limit(1);
+      if (!member) throw unauthorized("The member of this token no longer exists.");
+      c.set("principal", { kind: "member", memberId: member.id, orgId: org.id });
       return next();
     }
-    const claims = await verifyMemberToken(await tokenSecret(db, config.tokenSecret), token, clock.now());
-    if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
-    if (claims.orgId !== org.id) throw orgMissing;
-    const member = await db.query.members.findFirst({
-      columns: { id: true },
-      where: and(eq(schema.members.id, claims.memberId), eq(schema.members.orgId, org.id), isNull(schema.members.erasedAt)),
-    });
-    if (!member) throw unauthorized("The member of this token no longer exists.");
-    c.set("principal", { kind: "member", memberId: member.id, orgId: org.id });
-    return next();
-  }
 
-  const found = await apiKeyCaller(db, token);
-  if (!found) throw unauthorized("The API key is not valid or has been revoked.");
-  if (found.org.slug !== slug) throw orgMissing;
-  c.set("principal", found.principal);
-  c.set("org", found.org);
-  return next();
-});
+    const found = await apiKeyCaller(db, token, cache);
+    if (!found) throw unauthorized("The API key is not valid or has been revoked.");
+    if (found.org.slug !== slug) throw orgMissing();
+    c.set("principal", found.principal);
+    c.set("org", found.org);
+    return next();
+  });
+}
+
+/** Forgets what authentication remembered, after a change it depends on (a revoked key, a changed organisation). */
+export function forgetCallers(c: Context<AppEnv>) {
+  c.get("authCache")?.clear();
+}
 
 /** Route guard: a member acting for themselves (member token); the handler reads the id with `memberIdOf`. */
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {

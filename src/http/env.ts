@@ -11,6 +11,8 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     org: OrgContext;
+    /** The app's memory of callers, set by `orgContext`; cleared when a key is revoked or an organisation changes. */
+    authCache: { clear(): void } | undefined;
     /** Built on first use by `ctxOf`: one context per request. */
     ctx: Ctx | undefined;
     /** The matched route's declared request schemas, for the validation hook. */

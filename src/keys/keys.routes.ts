@@ -1,4 +1,4 @@
-import { requireRole } from "../http/auth.ts";
+import { forgetCallers, requireRole } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -109,5 +109,6 @@ export const apiKeyRoutes = createRouter()
   })
   .openapi(revoke, async (c) => {
     await revokeApiKey(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
+    forgetCallers(c);
     return c.body(null, 204);
   });

@@ -15,9 +15,17 @@ function toUtc(day: string): Date {
 
 const fromUtc = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Building a formatter costs far more than formatting with one: one per time zone, kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date (YYYY-MM-DD) in the organisation's time zone: membership days are local days. */
 export function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 /** Whether the text is a day that exists: 2027-02-29 does not, 2028-02-29 does. */

@@ -2,13 +2,14 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
+import { yieldToEventLoop } from "../lib/yield.ts";
 import { consentCell, csvColumns } from "./csv-columns.ts";
 import { guardFormula } from "./formula-guard.ts";
 import { listMemberRows, membershipsById } from "./members.queries.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 
-/** Members per query while streaming: enough to be quick, small enough that no request holds a whole organisation. */
-export const exportChunk = 1000;
+/** Members per query while streaming: small enough that other requests wait only milliseconds between chunks. */
+export const exportChunk = 250;
 
 /**
  * How the file is written: `rfc4180` (commas, CRLF, no byte-order mark) for programs;
@@ -38,6 +39,8 @@ export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDia
     },
     async pull(controller) {
       if (done) return;
+      // Between chunks, every other request waiting on this process goes first.
+      await yieldToEventLoop();
       typeNames ??= new Map(
         (
           await db

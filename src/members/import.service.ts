@@ -2,8 +2,9 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { runBatch, type Statement } from "../db/sql.ts";
+import { runLongBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
+import { pacer, yieldToEventLoop } from "../lib/yield.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
 import type { MemberRow } from "./members.queries.ts";
@@ -20,7 +21,9 @@ import { newMembershipRow } from "./memberships.service.ts";
  */
 
 const lookupChunk = 500;
-const insertChunk = 100;
+/** Rows per INSERT, and members per reassignment: each statement a few milliseconds, so the import gives way often. */
+const insertChunk = 25;
+const reassignChunk = 100;
 
 const m = schema.members;
 const ms = schema.memberships;
@@ -34,9 +37,13 @@ export interface ImportCounts {
   dryRun: boolean;
 }
 
+/** Look-ups a chunk at a time, letting other requests run between chunks (the embedded database answers on the event loop). */
 async function chunked<T, R>(items: T[], size: number, run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await run(items.slice(i, i + size))));
+  for (let i = 0; i < items.length; i += size) {
+    out.push(...(await run(items.slice(i, i + size))));
+    await yieldToEventLoop();
+  }
   return out;
 }
 
@@ -105,12 +112,15 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   const orgId = ctx.org.id;
   const { text } = options;
   const errors = new ImportErrors();
-  const { rows } = readImportFile(text, errors);
+  const { rows } = await readImportFile(text, errors);
 
   // Within the file: a member number or e-mail address may appear in one row only.
   const numberRow = new Map<string, number>();
   const emailRow = new Map<string, number>();
+  // Every loop over the rows gives way now and then: a file has up to 100,000 of them.
+  const pace = pacer();
   for (const { row, fields } of rows) {
+    await pace();
     if (fields.memberNumber !== undefined) {
       const first = numberRow.get(fields.memberNumber);
       if (first) errors.add({ field: `row ${row} column member_number`, message: `the same member number as row ${first}` });
@@ -148,6 +158,7 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   const matchedBy = new Map<string, number>();
   const plans: { item: ImportRow; stored?: MemberRow }[] = [];
   for (const item of rows) {
+    await pace();
     const { row, fields } = item;
     const emailKey = fields.email === undefined ? undefined : searchKey(fields.email);
     const stored =
@@ -186,6 +197,7 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   const moved: string[] = [];
   let unchanged = 0;
   for (const { item, stored } of plans) {
+    await pace();
     const memberId = stored?.id ?? newId(now);
     if (stored) {
       const changes = changesOf(item.fields, stored);
@@ -230,8 +242,7 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   if (options.dryRun) return counts;
 
   const plan = { created, updates, newMemberships, payments, moved };
-  const statements = writeStatements(db, { orgId, plan, now, floor: floorOf(numberRow.keys()) });
-  await runBatch(db, statements);
+  await runLongBatch(db, writeStatements(db, { orgId, plan, now, floor: floorOf(numberRow.keys()) }));
   return counts;
 }
 
@@ -242,7 +253,8 @@ function floorOf(numbers: Iterable<string>): number {
   return floor;
 }
 
-function writeStatements(
+/** The writes of an import, made one at a time as they are run: 100,000 rows of statements at once would hold the event loop. */
+function* writeStatements(
   db: Db,
   options: {
     orgId: string;
@@ -256,16 +268,13 @@ function writeStatements(
     now: Date;
     floor: number;
   },
-): Statement[] {
+): Generator<Statement> {
   const { orgId, plan, now, floor } = options;
-  const statements: Statement[] = [];
   for (const { id, changes } of plan.updates) {
-    statements.push(
-      db
-        .update(m)
-        .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
-        .where(and(eq(m.orgId, orgId), eq(m.id, id))),
-    );
+    yield db
+      .update(m)
+      .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
+      .where(and(eq(m.orgId, orgId), eq(m.id, id)));
   }
   for (let i = 0; i < plan.created.length; i += insertChunk) {
     // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
@@ -274,29 +283,24 @@ function writeStatements(
       const row = newMemberRow(orgId, planned, now);
       return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
     });
-    statements.push(db.insert(m).values(values));
+    yield db.insert(m).values(values);
   }
   for (let i = 0; i < plan.newMemberships.length; i += insertChunk) {
     const values = plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now));
-    statements.push(db.insert(ms).values(values));
+    yield db.insert(ms).values(values);
   }
   for (const payment of plan.payments) {
-    statements.push(
-      db
-        .update(ms)
-        .set({
-          ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
-          ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
-          version: sql`${ms.version} + 1`,
-        })
-        .where(eq(ms.id, payment.id)),
-    );
+    yield db
+      .update(ms)
+      .set({
+        ...(payment.paidAt !== undefined && { paidAt: payment.paidAt }),
+        ...(payment.paymentReference !== undefined && { paymentReference: payment.paymentReference }),
+        version: sql`${ms.version} + 1`,
+      })
+      .where(eq(ms.id, payment.id));
   }
   const reassigned = [...plan.created.map((row) => row.id), ...plan.moved];
-  for (let i = 0; i < reassigned.length; i += lookupChunk) {
-    statements.push(
-      ...reassignStatements(db, { orgId, scope: { memberIds: reassigned.slice(i, i + lookupChunk) }, reason: "import", now }),
-    );
+  for (let i = 0; i < reassigned.length; i += reassignChunk) {
+    yield* reassignStatements(db, { orgId, scope: { memberIds: reassigned.slice(i, i + reassignChunk) }, reason: "import", now });
   }
-  return statements;
 }

@@ -172,9 +172,16 @@ export function toMemberContact(row: MemberRow) {
   return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
 }
 
-/** The full view of one member, status and membership included. */
+/** The full view of one member, status and membership included, in one statement. */
 export async function memberView(ctx: Ctx, id: string) {
-  const row = await findMember(ctx, id);
-  const memberships = await membershipsById(ctx.db, [row.membershipId]);
-  return { row, view: toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined) };
+  const { db, day } = ctx;
+  const membershipId = relevantMembership("id", day);
+  const [found] = await db
+    .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
+    .from(m)
+    .leftJoin(ms, eq(ms.id, membershipId))
+    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
+    .limit(1);
+  if (!found) throw notFound("Member");
+  return { row: found.row, view: toMemberPublic(found.row, found.membership ?? undefined) };
 }

@@ -1,4 +1,4 @@
-import { requireOperator, requireRole } from "../http/auth.ts";
+import { forgetCallers, requireOperator, requireRole } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
@@ -107,6 +107,7 @@ export const organisationRoutes = createRouter()
   })
   .openapi(patchOrg, async (c) => {
     const row = await updateOrganisation(ctxOf(c), { input: c.req.valid("json"), expected: expectedVersion(c) });
+    forgetCallers(c);
     setEtag(c, row.version);
     return c.json(toOrganisationPublic(row), 200);
   })

@@ -13,7 +13,7 @@ afterAll(() => {
 });
 
 /** Starts the Node entry as `npm start` does and waits for its banner. */
-function start(env: Record<string, string>): Promise<{ base: string; output: () => string }> {
+function start(env: Record<string, string>, startupMs = 20_000): Promise<{ base: string; output: () => string }> {
   const child = spawn(join(root, "node_modules/.bin/tsx"), ["src/server.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
@@ -21,7 +21,7 @@ function start(env: Record<string, string>): Promise<{ base: string; output: () 
   running.push(child);
   let output = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), startupMs);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Grasrot API on (http:\/\/localhost:\d+)/.exec(output);
@@ -64,4 +64,32 @@ describe("npm start (the embedded default)", () => {
   it("refuses to start with invalid configuration, naming the variable", async () => {
     await expect(start({ LIBSQL_URL: "postgres://nope" })).rejects.toThrow(/LIBSQL_URL/);
   }, 30_000);
+
+  it("refuses a number of worker processes it cannot use, naming the variable", async () => {
+    await expect(start({ LIBSQL_URL: url, GRASROT_WORKERS: "0" })).rejects.toThrow(/GRASROT_WORKERS/);
+  }, 30_000);
+
+  it("serves one port from several processes over one database with GRASROT_WORKERS", async () => {
+    const env = {
+      LIBSQL_URL: `file:${join(directory, "cluster.db")}`,
+      GRASROT_WORKERS: "2",
+      GRASROT_ORG: "many",
+      GRASROT_ADMIN_KEY: "grs_cluster-admin-key-1234567890",
+    };
+    // Three processes load the app, one after the other: more time to start than one.
+    const server = await start(env, 60_000);
+    expect(server.output()).toContain("2 worker processes");
+    expect(server.output()).toContain("grs_cluster-admin-key-1234567890");
+    const key = { Authorization: "Bearer grs_cluster-admin-key-1234567890" };
+    const created = await fetch(`${server.base}/v1/orgs/many/members`, {
+      method: "POST",
+      headers: { ...key, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Ada" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    // Whichever process answers, each reads what another wrote.
+    for (let i = 0; i < 6; i++) expect((await fetch(`${server.base}/v1/orgs/many/members/${id}`, { headers: key })).status).toBe(200);
+    running.pop()?.kill("SIGTERM");
+  }, 90_000);
 });
