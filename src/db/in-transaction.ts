@@ -49,5 +49,11 @@ export function clientInTransaction(transaction: Transaction, protocol: string):
     close() {},
     reconnect() {},
   };
+  insideTransaction.add(client);
   return client;
 }
+
+const insideTransaction = new WeakSet<Client>();
+
+/** Whether every statement of this client already runs inside one open transaction (see clientInTransaction). */
+export const isInTransaction = (client: Client) => insideTransaction.has(client);

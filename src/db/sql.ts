@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { pacer } from "../lib/yield.ts";
-import { clientInTransaction } from "./in-transaction.ts";
+import { clientInTransaction, isInTransaction } from "./in-transaction.ts";
 import { createDb, type Db } from "./index.ts";
 
 export type Statement = BatchItem<"sqlite">;
@@ -24,6 +24,8 @@ export const longBatchSliceMs = 10;
  * milliseconds. Readers meanwhile see the database as it was; other writers of the process
  * wait their turn. `statements` may be a generator, so that building them is spread out
  * too. A remote database does the work away from the event loop, in one round trip.
+ * Inside a transaction already open (a request under an Idempotency-Key runs in one), the
+ * statements run in it, under a savepoint, and commit or roll back with it.
  */
 export async function runLongBatch(db: Db, statements: Iterable<Statement>): Promise<void> {
   const client = db.$client;
@@ -31,17 +33,33 @@ export async function runLongBatch(db: Db, statements: Iterable<Statement>): Pro
     await runBatch(db, [...statements]);
     return;
   }
+  if (isInTransaction(client)) {
+    await client.execute("SAVEPOINT long_batch");
+    try {
+      await runPaced(db, statements);
+    } catch (error) {
+      await client.execute("ROLLBACK TO long_batch");
+      throw error;
+    } finally {
+      await client.execute("RELEASE long_batch");
+    }
+    return;
+  }
   const transaction = await client.transaction("write");
   try {
-    const inTransaction = createDb(clientInTransaction(transaction, client.protocol));
-    const pace = pacer(longBatchSliceMs);
-    for (const statement of statements) {
-      await runBatch(inTransaction, [statement]);
-      await pace();
-    }
+    await runPaced(createDb(clientInTransaction(transaction, client.protocol)), statements);
     await transaction.commit();
   } finally {
     transaction.close();
+  }
+}
+
+/** One statement at a time, giving way to other requests every few milliseconds. */
+async function runPaced(db: Db, statements: Iterable<Statement>) {
+  const pace = pacer(longBatchSliceMs);
+  for (const statement of statements) {
+    await runBatch(db, [statement]);
+    await pace();
   }
 }
 
