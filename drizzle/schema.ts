@@ -4,3 +4,4 @@ export * from "./groups.ts";
 export * from "./mailings.ts";
 export * from "./members.ts";
 export * from "./platform.ts";
+export * from "./webhooks.ts";

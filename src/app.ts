@@ -20,6 +20,7 @@ import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/index.ts";
 import { organisationRoutes } from "./orgs/index.ts";
 import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
+import { deliverAfterWrites, webhookRoutes } from "./webhooks/index.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and
@@ -56,6 +57,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   // Everything under an organisation: resolve the tenant and the caller first.
   app.use("/v1/orgs/:org", orgContext);
   app.use("/v1/orgs/:org/*", orgContext);
+  // Webhook deliveries a write queued are tried right after its response.
+  app.use("/v1/orgs/:org/*", deliverAfterWrites);
 
   app.route("/", metaRoutes);
   app.route("/", organisationRoutes);
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", electionRoutes);
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
+  app.route("/", webhookRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 
