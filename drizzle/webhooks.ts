@@ -55,7 +55,7 @@ export const webhookEvents = sqliteTable(
     payload: text("payload"),
     occurredAt: text("occurred_at").notNull(),
   },
-  (t) => [index("webhook_events_org_idx").on(t.orgId, t.id)],
+  (t) => [index("webhook_events_occurred_idx").on(t.occurredAt)],
 );
 
 /** The outbox: one row per event and endpoint, claimed by a tick under a lease like mail. */
@@ -87,5 +87,6 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.seq),
     index("webhook_deliveries_work_idx").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_org_idx").on(t.orgId, t.status, t.attempts),
+    index("webhook_deliveries_event_idx").on(t.eventId),
   ],
 );

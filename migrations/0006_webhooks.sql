@@ -22,6 +22,7 @@ CREATE UNIQUE INDEX `webhook_deliveries_id_unique` ON `webhook_deliveries` (`id`
 CREATE INDEX `webhook_deliveries_endpoint_idx` ON `webhook_deliveries` (`endpoint_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `webhook_deliveries_work_idx` ON `webhook_deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `webhook_deliveries_org_idx` ON `webhook_deliveries` (`org_id`,`status`,`attempts`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_event_idx` ON `webhook_deliveries` (`event_id`);--> statement-breakpoint
 CREATE TABLE `webhook_endpoints` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,
@@ -54,4 +55,4 @@ CREATE TABLE `webhook_events` (
 	FOREIGN KEY (`org_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_events_org_idx` ON `webhook_events` (`org_id`,`id`);
+CREATE INDEX `webhook_events_occurred_idx` ON `webhook_events` (`occurred_at`);

@@ -42,7 +42,7 @@ export const schedule: Record<string, Job[]> = {
   // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute. Then webhooks.
   "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver, webhookJobs.deliver],
   "17 3 * * *": [housekeeping],
-  "23 3 * * *": [mailingJobs.purgeOutbox],
+  "23 3 * * *": [mailingJobs.purgeOutbox, webhookJobs.purge],
 };
 
 export interface JobReport {

@@ -31,7 +31,10 @@ describe("Standard Webhooks signatures", () => {
   it("carry one signature per secret during a rotation", async () => {
     const [a, b] = [newWebhookSecret(), newWebhookSecret()];
     const header = (await signedHeaders([a, b], "evt_2", 1, "{}"))["webhook-signature"];
-    expect(header?.split(" ")).toEqual([`v1,${expectedSignature(a, "evt_2", "1", "{}")}`, `v1,${expectedSignature(b, "evt_2", "1", "{}")}`]);
+    expect(header?.split(" ")).toEqual([
+      `v1,${expectedSignature(a, "evt_2", "1", "{}")}`,
+      `v1,${expectedSignature(b, "evt_2", "1", "{}")}`,
+    ]);
   });
 });
 

@@ -318,3 +318,28 @@ describe("webhook events and Idempotency-Key", () => {
     expect(await again.text()).not.toContain("whsec_");
   });
 });
+
+describe("webhook log retention", () => {
+  it("forgets events and deliveries a month old, but never one still waiting to be sent", async () => {
+    const t = await testApp(config);
+    const receiver = await startReceiver((n) => n === 2);
+    const endpoint = await subscribe(t, receiver, ["member.created"]);
+    await createMember(t);
+    await createMember(t);
+    const purge = async () => {
+      const reports = await runScheduled("23 3 * * *", t.clock.now(), { db: t.db, mailer: t.mailer, clock: t.clock });
+      return reports.find((r) => r.job === "webhooks.purge")?.result;
+    };
+    expect(await purge()).toEqual({ webhookEventsPurged: 0 });
+    // The second delivery failed and waits; its endpoint is disabled meanwhile, so it waits a month.
+    const etag = (await t.request("GET", `/v1/orgs/${t.org}/webhooks/${endpoint.id}`)).headers.get("ETag") ?? "";
+    await json(
+      await t.request("PATCH", `/v1/orgs/${t.org}/webhooks/${endpoint.id}`, { body: { enabled: false }, headers: { "If-Match": etag } }),
+      200,
+    );
+    t.clock.advance(31 * 86_400_000);
+    expect(await purge()).toEqual({ webhookEventsPurged: 1 });
+    const log = await deliveryLog(t, endpoint.id);
+    expect(log.map((d) => d.status)).toEqual(["pending"]);
+  });
+});
