@@ -55,7 +55,7 @@ export const webhookEvents = sqliteTable(
     payload: text("payload"),
     occurredAt: text("occurred_at").notNull(),
   },
-  (t) => [index("webhook_events_occurred_idx").on(t.occurredAt)],
+  (t) => [index("webhook_events_occurred_idx").on(t.occurredAt), index("webhook_events_resource_idx").on(t.resourceId, t.type)],
 );
 
 /** The outbox: one row per event and endpoint, claimed by a tick under a lease like mail. */

@@ -55,4 +55,5 @@ CREATE TABLE `webhook_events` (
 	FOREIGN KEY (`org_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_events_occurred_idx` ON `webhook_events` (`occurred_at`);
+CREATE INDEX `webhook_events_occurred_idx` ON `webhook_events` (`occurred_at`);--> statement-breakpoint
+CREATE INDEX `webhook_events_resource_idx` ON `webhook_events` (`resource_id`,`type`);

@@ -13,6 +13,7 @@ export const webhookEventTypes = [
   "member.updated",
   "member.erased",
   "membership.started",
+  "membership.lapsed",
   "group_membership.changed",
   "registration.created",
   "registration.changed",
@@ -51,6 +52,8 @@ export interface EventOptions {
    * conditional UPDATE under If-Match that may match nothing): SQLite's `changes()`.
    */
   ifChanged?: boolean;
+  /** Record it only if no event of this type was recorded for the resource before (events found by a job). */
+  once?: boolean;
 }
 
 /**
@@ -65,7 +68,7 @@ export function webhookEvent(
   options: EventOptions = {},
 ): [Statement, Statement] {
   const { db, orgId, now } = scope;
-  const { detail, ifChanged } = options;
+  const { detail, ifChanged, once } = options;
   const id = newId(now);
   const at = now.toISOString();
   const subscribed = sql`FROM ${endpoints} e WHERE e.org_id = ${orgId} AND e.enabled = 1
@@ -73,7 +76,8 @@ export function webhookEvent(
   return [
     db.run(sql`INSERT INTO ${events} (id, org_id, type, resource_id, detail, occurred_at)
       SELECT ${id}, ${orgId}, ${type}, ${resourceId}, ${detail ? JSON.stringify(detail) : null}, ${at}
-      WHERE EXISTS (SELECT 1 ${subscribed})${ifChanged ? sql` AND changes() > 0` : sql``}`),
+      WHERE EXISTS (SELECT 1 ${subscribed})${ifChanged ? sql` AND changes() > 0` : sql``}
+      ${once ? sql`AND NOT EXISTS (SELECT 1 FROM ${events} WHERE resource_id = ${resourceId} AND type = ${type})` : sql``}`),
     db.run(sql`INSERT INTO ${deliveries} (id, org_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
       SELECT ${sqlUuid}, ${orgId}, e.id, ${id}, 'pending', 0, ${at}, ${at} ${subscribed}
       AND EXISTS (SELECT 1 FROM ${events} WHERE id = ${id})`),

@@ -97,6 +97,7 @@ const renderers: Record<WebhookEventType, Render> = {
   "member.updated": member,
   "member.erased": async () => null,
   "membership.started": membership,
+  "membership.lapsed": membership,
   "group_membership.changed": groupMembership,
   "registration.created": registration,
   "registration.changed": registration,

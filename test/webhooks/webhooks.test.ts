@@ -3,7 +3,7 @@ import { defaultConfig } from "../../src/deps.ts";
 import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { backoffMs, disableAfterFailures, disableAfterMs, maxAttempts } from "../../src/webhooks/deliver.ts";
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
-import { createMember } from "../helpers/members.ts";
+import { createMember, createMembershipType, giveMembership } from "../helpers/members.ts";
 import { type Receiver, startReceiver } from "./receiver.ts";
 
 const config = { webhooksAllowPrivate: true };
@@ -341,5 +341,33 @@ describe("webhook log retention", () => {
     expect(await purge()).toEqual({ webhookEventsPurged: 1 });
     const log = await deliveryLog(t, endpoint.id);
     expect(log.map((d) => d.status)).toEqual(["pending"]);
+  });
+});
+
+describe("membership.lapsed", () => {
+  it("is told once, the day after the grace period ends with no later period, and not for a member who renewed", async () => {
+    const t = await testApp(config);
+    const receiver = await startReceiver(() => false);
+    await subscribe(t, receiver, ["membership.lapsed"]);
+    const type = await createMembershipType(t, { graceDays: 30 });
+    const [leaving, staying] = [await createMember(t), await createMember(t)];
+    await giveMembership(t, leaving, type, "2026-01-01");
+    await giveMembership(t, staying, type, "2026-01-01");
+    await giveMembership(t, staying, type, "2027-01-01");
+
+    // 2026 ends on 31 December; its grace on 30 January (Stockholm time).
+    t.clock.set("2027-01-30T12:00:00.000Z");
+    await tick(t);
+    expect(receiver.accepted).toHaveLength(0);
+    t.clock.set("2027-01-31T12:00:00.000Z");
+    await tick(t);
+    t.clock.advance(60_000);
+    await tick(t);
+    const bodies = receiver.accepted.map((r) => JSON.parse(r.body));
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({
+      type: "membership.lapsed",
+      data: { memberId: leaving, startsOn: "2026-01-01", endsOn: "2026-12-31", graceUntil: "2027-01-30" },
+    });
   });
 });
