@@ -84,14 +84,14 @@ async function claim(db: Db, n: number, tickId: string, leaseFrom: Date, due: Da
 /** The message body of an event, made once and kept, so every attempt sends the same bytes. */
 async function payloadOf(db: Db, eventId: string, now: Date): Promise<string | undefined> {
   const [row] = await db
-    .select({ event: ev, timeZone: schema.organisations.timeZone })
+    .select({ event: ev, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone })
     .from(ev)
     .innerJoin(schema.organisations, eq(schema.organisations.id, ev.orgId))
     .where(eq(ev.id, eventId))
     .limit(1);
   if (!row) return undefined;
   if (row.event.payload !== null) return row.event.payload;
-  const made = await renderPayload({ db, orgId: row.event.orgId, timeZone: row.timeZone, now }, row.event);
+  const made = await renderPayload({ db, orgId: row.event.orgId, slug: row.slug, timeZone: row.timeZone, now }, row.event);
   // Two ticks may render at once: the first to write wins, and both send what was written.
   await db.run(sql`UPDATE ${ev} SET payload = ${made} WHERE id = ${eventId} AND payload IS NULL`);
   const [kept] = await db.select({ payload: ev.payload }).from(ev).where(eq(ev.id, eventId));

@@ -20,6 +20,7 @@ import type { WebhookEventType } from "./events.ts";
 export interface RenderScope {
   db: Db;
   orgId: string;
+  slug: string;
   timeZone: string;
   now: Date;
 }
