@@ -303,7 +303,12 @@ async function main() {
           sql: "UPDATE area_postal_codes SET area_id = ? WHERE org_id = ? AND area_id = ? AND postal_code LIKE ?",
           args: [target, org, source, "100%"], // the first area's own codes, there and back
         });
-        await reassign(db, org, { areaIds: [source, target] }, "areas_changed", new Date(now.getTime() + i + 10));
+        await reassign(db, {
+          orgId: org,
+          scope: { areaIds: [source, target] },
+          reason: "areas_changed",
+          now: new Date(now.getTime() + i + 10),
+        });
         moved = Number((await client.execute({ sql: "SELECT count(*) AS n FROM members WHERE area_id = ?", args: [target] })).rows[0]?.n);
       },
       5,

@@ -53,5 +53,5 @@ export function insertCodes(db: Db, orgId: string, areaId: string, codes: string
 
 /** Members of the area and of the areas codes moved from, in the same batch as the change. */
 export function reassignAreas(db: Db, orgId: string, areaIds: string[], now: Date): Statement[] {
-  return reassignStatements(db, orgId, { areaIds: [...new Set(areaIds)] }, "areas_changed", now);
+  return reassignStatements(db, { orgId, scope: { areaIds: [...new Set(areaIds)] }, reason: "areas_changed", now });
 }

@@ -3,6 +3,7 @@ import { limits } from "../abuse/limits.ts";
 import { enforce, tooManyRequests } from "../abuse/rate-limit.ts";
 import { per, rateLimitedResponses, requestClient, requestRateLimiter } from "../abuse/requests.ts";
 import { afterResponse } from "../http/after-response.ts";
+import { ctxOf } from "../http/context.ts";
 import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { EmailField } from "../lib/fields.ts";
 import { ApiError } from "../lib/problems.ts";
@@ -82,19 +83,19 @@ export const signInRoutes = createRouter()
   .openapi(magicLink, async (c) => {
     const { email, returnTo } = c.req.valid("json");
     const deps = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const link = checkReturnTo(returnTo, deps.config);
     // Counted alike for members' and unknown addresses, so a 429 tells nothing either.
     await enforce(
       requestRateLimiter(c),
       [
         [limits.signInMailPerClient, requestClient(c)],
-        [limits.signInMailPerAddress, `${org.id}\n${emailKeyOf(email)}`],
+        [limits.signInMailPerAddress, `${ctx.org.id}\n${emailKeyOf(email)}`],
       ],
       "Too many sign-in codes were asked for.",
     );
-    const issued = await issueSignInCode(deps, org, email);
-    if (issued) afterResponse(c, "Mailing a sign-in code", () => mailSignInCode(deps, org, issued, link));
+    const issued = await issueSignInCode(ctx, { email });
+    if (issued) afterResponse(c, "Mailing a sign-in code", () => mailSignInCode(ctx, { mailer: deps.mailer, issued, returnTo: link }));
     return c.json({ status: "accepted" as const }, 202);
   })
   .openapi(token, async (c) => {
@@ -105,7 +106,8 @@ export const signInRoutes = createRouter()
     const standing = await limiter.check(limits.signInFailuresPerClient, client);
     if (!standing.allowed) throw tooManyRequests(standing, "Too many wrong sign-in codes came from this client.");
     try {
-      return c.json(await exchangeSignInCode(deps, c.get("org"), c.req.valid("json").code), 200);
+      const code = c.req.valid("json").code;
+      return c.json(await exchangeSignInCode(ctxOf(c), { code, configuredSecret: deps.config.tokenSecret }), 200);
     } catch (error) {
       if (error instanceof ApiError && error.code === "unauthorized") await limiter.hit(limits.signInFailuresPerClient, client);
       throw error;

@@ -1,8 +1,10 @@
 import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
-import type { AppConfig, AppDeps } from "../deps.ts";
+import type { AppConfig } from "../deps.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
+import type { Mailer } from "../mail/mailer.ts";
 import { signMemberToken, tokenSecret } from "./member-tokens.ts";
 
 export const signInCodeTtlMs = 15 * 60 * 1000;
@@ -46,12 +48,12 @@ export interface IssuedCode {
  * addresses cost the same: a code is made either way, and one statement inserts it for the
  * member it finds — or for nobody. Only what happens after the response differs.
  */
-export async function issueSignInCode(deps: AppDeps, org: { id: string }, email: string): Promise<IssuedCode | undefined> {
-  const { db, clock } = deps;
+export async function issueSignInCode(ctx: Ctx, options: { email: string }): Promise<IssuedCode | undefined> {
+  const { db, org, now } = ctx;
+  const { email } = options;
   const m = schema.members;
   const code = randomToken(32);
   const codeHash = await sha256Hex(code);
-  const now = clock.now();
   const [issued] = await db
     .insert(schema.signInCodes)
     .select(
@@ -72,8 +74,9 @@ export async function issueSignInCode(deps: AppDeps, org: { id: string }, email:
 }
 
 /** Sends an issued code to its member; run after the response, so its cost shows in no timing. */
-export async function mailSignInCode(deps: AppDeps, org: { id: string }, issued: IssuedCode, returnTo: URL | undefined) {
-  const { db, mailer } = deps;
+export async function mailSignInCode(ctx: Ctx, options: { mailer: Mailer; issued: IssuedCode; returnTo: URL | undefined }) {
+  const { db, org } = ctx;
+  const { mailer, issued, returnTo } = options;
   const [found] = await db
     .select({ name: schema.members.name, email: schema.members.email, organisation: schema.organisations.name })
     .from(schema.members)
@@ -96,10 +99,10 @@ export async function mailSignInCode(deps: AppDeps, org: { id: string }, issued:
   });
 }
 
-/** Exchanges a sign-in code, once, for a member token. */
-export async function exchangeSignInCode(deps: AppDeps, org: { id: string }, code: string) {
-  const { db, clock } = deps;
-  const now = clock.now();
+/** Exchanges a sign-in code, once, for a member token signed with the configured secret (or the stored one). */
+export async function exchangeSignInCode(ctx: Ctx, options: { code: string; configuredSecret: string | undefined }) {
+  const { db, org, now } = ctx;
+  const { code } = options;
   const codes = schema.signInCodes;
   const [used] = await db
     .update(codes)
@@ -114,7 +117,7 @@ export async function exchangeSignInCode(deps: AppDeps, org: { id: string }, cod
     where: and(eq(schema.members.id, used.memberId), isNull(schema.members.erasedAt)),
   });
   if (!member) throw new ApiError("unauthorized", "The member of this code no longer exists.");
-  const secret = await tokenSecret(db, deps.config.tokenSecret);
+  const secret = await tokenSecret(db, options.configuredSecret);
   const token = await signMemberToken(secret, { memberId: member.id, orgId: org.id }, now);
   return { token: token.token, tokenType: "Bearer" as const, expiresAt: token.expiresAt, memberId: member.id };
 }

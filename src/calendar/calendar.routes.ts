@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "../events/visibility.ts";
 import { requireMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { expectedVersion, hasIfMatch, setEtag } from "../http/etag.ts";
 import {
@@ -136,7 +136,7 @@ const revokeToken = defineRoute({
 });
 
 function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[], cache: "public" | "private") {
-  const body = buildFeed({ name, events, now: c.get("deps").clock.now() });
+  const body = buildFeed({ name, events, now: ctxOf(c).now });
   return c.body(body, 200, {
     "Content-Type": "text/calendar; charset=utf-8",
     "Content-Disposition": 'inline; filename="calendar.ics"',
@@ -146,44 +146,40 @@ function calendarResponse(c: Context<AppEnv>, name: string, events: FeedEvent[],
 
 export const calendarRoutes = createRouter()
   .openapi(orgFeed, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const events = await feedEvents(db, org.id, visibleTo({ kind: "anonymous" }), clock.now());
-    return calendarResponse(c, org.slug, events, "public");
+    const ctx = ctxOf(c);
+    const events = await feedEvents(ctx, visibleTo({ kind: "anonymous" }));
+    return calendarResponse(c, ctx.org.slug, events, "public");
   })
   .openapi(groupFeed, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const group = await groupExists(db, org.id, c.req.valid("param").id);
-    const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
-    const events = await feedEvents(db, org.id, and(visibleTo(sight), eq(schema.events.groupId, group.id)), clock.now());
+    const ctx = ctxOf(c);
+    const { db, org } = ctx;
+    const group = await groupExists(ctx, c.req.valid("param").id);
+    const sight = await sightOf(db, org, ctx.viewer, ctx.now);
+    const events = await feedEvents(ctx, and(visibleTo(sight), eq(schema.events.groupId, group.id)));
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = await memberOfFeedToken(db, org.id, c.req.valid("param").token);
-    const sight = await memberSight(db, org, memberId, clock.now());
-    const events = await feedEvents(db, org.id, ownCalendar(sight), clock.now());
+    const ctx = ctxOf(c);
+    const { db, org } = ctx;
+    const memberId = await memberOfFeedToken(ctx, c.req.valid("param").token);
+    const sight = await memberSight(db, org, memberId, ctx.now);
+    const events = await feedEvents(ctx, ownCalendar(sight));
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })
   .openapi(issueToken, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = memberIdOf(c.get("principal"));
-    const { version, ...issued } = await issueFeedToken(db, org.id, memberId, expectedVersion(c), hasIfMatch(c), clock.now());
+    const ctx = ctxOf(c);
+    const { version, ...issued } = await issueFeedToken(ctx, { expected: expectedVersion(c), ifMatch: hasIfMatch(c) });
     setEtag(c, version);
     // The token is shown once: no cache, and no stored replay, keeps a copy.
     c.header("Cache-Control", "no-store");
-    return c.json({ ...issued, url: `/v1/orgs/${org.slug}/feeds/${issued.token}/calendar.ics` }, 201);
+    return c.json({ ...issued, url: `/v1/orgs/${ctx.org.slug}/feeds/${issued.token}/calendar.ics` }, 201);
   })
   .openapi(tokenStatus, async (c) => {
-    const row = await feedTokenOf(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")));
+    const row = await feedTokenOf(ctxOf(c));
     setEtag(c, row.version);
     return c.json({ createdAt: row.createdAt }, 200);
   })
   .openapi(revokeToken, async (c) => {
-    const { db, clock } = c.get("deps");
-    await revokeFeedToken(db, c.get("org").id, memberIdOf(c.get("principal")), expectedVersion(c), hasIfMatch(c), clock.now());
+    await revokeFeedToken(ctxOf(c), { expected: expectedVersion(c), ifMatch: hasIfMatch(c) });
     return c.body(null, 204);
   });

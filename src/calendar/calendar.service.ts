@@ -1,4 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
@@ -19,7 +21,10 @@ export const feedFutureDays = 2 * 365;
 /** A feed is not an export: beyond this many events, the earliest are kept. */
 export const feedMaxEvents = 5000;
 
-export async function feedEvents(db: Db, orgId: string, filter: SQL | undefined, now: Date): Promise<FeedEvent[]> {
+/** The events a feed shows around the context's instant, narrowed by `filter` (who may see what). */
+export async function feedEvents(ctx: Ctx, filter: SQL | undefined): Promise<FeedEvent[]> {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
   const rows: EventRow[] = await db
     .select()
     .from(ev)
@@ -46,10 +51,10 @@ export async function feedEvents(db: Db, orgId: string, filter: SQL | undefined,
   return rows.map((event) => ({ event, overrides: byEvent.get(event.id) ?? [] }));
 }
 
-export async function groupExists(db: Db, orgId: string, groupId: string) {
-  const group = await db.query.groups.findFirst({
+export async function groupExists(ctx: Ctx, groupId: string) {
+  const group = await ctx.db.query.groups.findFirst({
     columns: { id: true, name: true },
-    where: and(eq(schema.groups.orgId, orgId), eq(schema.groups.id, groupId)),
+    where: and(eq(schema.groups.orgId, ctx.org.id), eq(schema.groups.id, groupId)),
   });
   if (!group) throw notFound("Group");
   return group;
@@ -68,10 +73,15 @@ async function liveToken(db: Db, orgId: string, memberId: string) {
 }
 
 /**
- * Issues a token, replacing any earlier one. With If-Match (`ifMatch`) it replaces only the
- * current token of that version, and 412 when there is none; the condition is part of the upsert.
+ * Issues the caller (a member acting for themselves) a token, replacing any earlier one. With
+ * If-Match (`ifMatch`) it replaces only the current token of that version, and 412 when there
+ * is none; the condition is part of the upsert.
  */
-export async function issueFeedToken(db: Db, orgId: string, memberId: string, expected: Expected, ifMatch: boolean, now: Date) {
+export async function issueFeedToken(ctx: Ctx, options: { expected: Expected; ifMatch: boolean }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const memberId = memberIdOf(ctx.viewer);
+  const { expected, ifMatch } = options;
   if (ifMatch) {
     const current = await liveToken(db, orgId, memberId);
     if (!current) throw staleVersion();
@@ -92,14 +102,19 @@ export async function issueFeedToken(db: Db, orgId: string, memberId: string, ex
   return { token, createdAt: row.createdAt, version: saved.version };
 }
 
-export async function feedTokenOf(db: Db, orgId: string, memberId: string) {
-  const row = await liveToken(db, orgId, memberId);
+/** The caller's live token (a member acting for themselves). */
+export async function feedTokenOf(ctx: Ctx) {
+  const row = await liveToken(ctx.db, ctx.org.id, memberIdOf(ctx.viewer));
   if (!row) throw notFound("Calendar feed token");
   return row;
 }
 
-/** Revokes the member's token; with If-Match only that version of it, and 412 when there is none. */
-export async function revokeFeedToken(db: Db, orgId: string, memberId: string, expected: Expected, ifMatch: boolean, now: Date) {
+/** Revokes the caller's token; with If-Match only that version of it, and 412 when there is none. */
+export async function revokeFeedToken(ctx: Ctx, options: { expected: Expected; ifMatch: boolean }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const memberId = memberIdOf(ctx.viewer);
+  const { expected, ifMatch } = options;
   const current = await liveToken(db, orgId, memberId);
   if (!current) {
     if (ifMatch) throw staleVersion();
@@ -116,8 +131,9 @@ export async function revokeFeedToken(db: Db, orgId: string, memberId: string, e
 }
 
 /** The member a feed token belongs to; 404 for unknown or revoked tokens and for erased members. */
-export async function memberOfFeedToken(db: Db, orgId: string, token: string): Promise<string> {
-  const [row] = await db
+export async function memberOfFeedToken(ctx: Ctx, token: string): Promise<string> {
+  const orgId = ctx.org.id;
+  const [row] = await ctx.db
     .select({ memberId: tokens.memberId })
     .from(tokens)
     .innerJoin(schema.members, eq(schema.members.id, tokens.memberId))

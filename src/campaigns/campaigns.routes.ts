@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { viewerOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { Instant, maxRangeDays, OccurrencePublic } from "../events/events.schemas.ts";
 import { listOccurrences, rangeOf } from "../events/occurrences.ts";
 import { sightOf, visibleTo } from "../events/visibility.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -141,43 +141,40 @@ const figures = defineRoute({
 
 export const campaignRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listCampaigns(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+    return c.json(await listCampaigns(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createCampaign(db, org, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/campaigns/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createCampaign(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/campaigns/${row.id}`);
     setEtag(c, row.version);
     return c.json(toCampaignPublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await getCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    const row = await getCampaign(ctxOf(c), c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(toCampaignPublic(row), 200);
   })
   .openapi(patch, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateCampaign(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const row = await updateCampaign(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toCampaignPublic(row), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteCampaign(c.get("deps").db, c.get("org").id, c.req.valid("param").id, expectedVersion(c));
+    await deleteCampaign(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(calendar, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
-    const campaign = await getCampaign(db, org.id, c.req.valid("param").id);
+    const ctx = ctxOf(c);
+    const { db, org } = ctx;
+    const campaign = await getCampaign(ctx, c.req.valid("param").id);
     const query = c.req.valid("query");
     if ((query.from === undefined) !== (query.to === undefined))
       throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
     const period = periodOf(campaign, org.timeZone);
     const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
-    const sight = await sightOf(db, org, viewerOf(c.get("principal")), c.get("deps").clock.now());
+    const sight = await sightOf(db, org, ctx.viewer, ctx.now);
     const filter = and(visibleTo(sight), eq(schema.events.campaignId, campaign.id));
     return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
   })
-  .openapi(figures, async (c) => c.json(await campaignFigures(c.get("deps").db, c.get("org"), c.req.valid("param").id), 200));
+  .openapi(figures, async (c) => c.json(await campaignFigures(ctxOf(c), c.req.valid("param").id), 200));

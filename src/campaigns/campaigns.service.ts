@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
-import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { overridesFor } from "../events/occurrences.ts";
@@ -9,7 +9,6 @@ import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
 import { localToUtc } from "../lib/zone.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import type { CampaignCreateInput, CampaignUpdateInput } from "./campaigns.schemas.ts";
 
 const cp = schema.campaigns;
@@ -43,7 +42,9 @@ export function periodOf(row: Pick<CampaignRow, "startsOn" | "endsOn">, timeZone
   return { from: localToUtc(timeZone, Date.UTC(sy, sm - 1, sd)), to: localToUtc(timeZone, Date.UTC(ey, em - 1, ed + 1)) };
 }
 
-export async function createCampaign(db: Db, org: OrgContext, input: CampaignCreateInput, now: Date): Promise<CampaignRow> {
+export async function createCampaign(ctx: Ctx, options: { input: CampaignCreateInput }): Promise<CampaignRow> {
+  const { db, org, now } = ctx;
+  const { input } = options;
   checkPeriod(input.startsOn, input.endsOn);
   const row: CampaignRow = {
     id: newId(now),
@@ -62,20 +63,21 @@ export async function createCampaign(db: Db, org: OrgContext, input: CampaignCre
   return row;
 }
 
-export async function getCampaign(db: Db, orgId: string, id: string): Promise<CampaignRow> {
-  const row = await db.query.campaigns.findFirst({ where: and(eq(cp.orgId, orgId), eq(cp.id, id)) });
+export async function getCampaign(ctx: Ctx, id: string): Promise<CampaignRow> {
+  const row = await ctx.db.query.campaigns.findFirst({ where: and(eq(cp.orgId, ctx.org.id), eq(cp.id, id)) });
   if (!row) throw notFound("Campaign");
   return row;
 }
 
-export async function listCampaigns(db: Db, orgId: string, limit: number, cursor?: string) {
+export async function listCampaigns(ctx: Ctx, options: { limit: number; cursor?: string }) {
+  const { limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(cp)
     .where(
       and(
-        eq(cp.orgId, orgId),
+        eq(cp.orgId, ctx.org.id),
         after
           ? or(gt(cp.startsOn, after[0] as string), and(eq(cp.startsOn, after[0] as string), gt(cp.id, after[1] as string)))
           : undefined,
@@ -86,8 +88,10 @@ export async function listCampaigns(db: Db, orgId: string, limit: number, cursor
   return page(rows, limit, toCampaignPublic, (row) => [row.startsOn, row.id]);
 }
 
-export async function updateCampaign(db: Db, orgId: string, id: string, input: CampaignUpdateInput, expected: Expected, now: Date) {
-  const current = await getCampaign(db, orgId, id);
+export async function updateCampaign(ctx: Ctx, options: { id: string; input: CampaignUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const { id, input, expected } = options;
+  const current = await getCampaign(ctx, id);
   requireVersion(expected, current.version);
   checkPeriod(input.startsOn ?? current.startsOn, input.endsOn ?? current.endsOn);
   const [row] = await db
@@ -109,9 +113,10 @@ export async function updateCampaign(db: Db, orgId: string, id: string, input: C
 }
 
 /** Events keep existing when their campaign goes; they just no longer belong to one. */
-export async function deleteCampaign(db: Db, orgId: string, id: string, expected: Expected) {
-  requireVersion(expected, (await getCampaign(db, orgId, id)).version);
-  const deleted = await db
+export async function deleteCampaign(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { id, expected } = options;
+  requireVersion(expected, (await getCampaign(ctx, id)).version);
+  const deleted = await ctx.db
     .delete(cp)
     .where(and(eq(cp.id, id), versionMatches(cp.version, expected)))
     .returning({ id: cp.id });
@@ -129,8 +134,9 @@ const statusKeys = {
 } as const;
 
 /** Events, occurrences within the period, registrations and attendance of a campaign. */
-export async function campaignFigures(db: Db, org: OrgContext, id: string) {
-  const campaign = await getCampaign(db, org.id, id);
+export async function campaignFigures(ctx: Ctx, id: string) {
+  const { db, org } = ctx;
+  const campaign = await getCampaign(ctx, id);
   const period = periodOf(campaign, org.timeZone);
   const events = await db
     .select()

@@ -111,7 +111,7 @@ export async function organises(
 ): Promise<boolean> {
   if (viewer.kind === "key") return isStaff(viewer);
   if (viewer.kind !== "member" || groupId === null) return false;
-  return leadsGroup(db, org.id, viewer.memberId, groupId, localDay(now, org.timeZone));
+  return leadsGroup(db, { orgId: org.id, memberId: viewer.memberId, groupId, day: localDay(now, org.timeZone) });
 }
 
 /**

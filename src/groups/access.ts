@@ -33,7 +33,9 @@ export async function ledGroupIds(db: Db, orgId: string, memberId: string, day: 
   return rows.map((row) => row.groupId);
 }
 
-export async function leadsGroup(db: Db, orgId: string, memberId: string, groupId: string, day: string): Promise<boolean> {
+/** Whether the member leads the group on the day. Takes the database, not a request's context: the events' rules ask too. */
+export async function leadsGroup(db: Db, options: { orgId: string; memberId: string; groupId: string; day: string }): Promise<boolean> {
+  const { orgId, memberId, groupId, day } = options;
   return (await ledGroupIds(db, orgId, memberId, day)).includes(groupId);
 }
 
@@ -64,7 +66,11 @@ export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string
 }
 
 /** Whether `memberId` belongs (as `memberGroupIds` has it) to a group that `leaderId` leads. */
-export async function isInGroupLedBy(db: Db, orgId: string, leaderId: string, memberId: string, day: string): Promise<boolean> {
+export async function isInGroupLedBy(
+  db: Db,
+  options: { orgId: string; leaderId: string; memberId: string; day: string },
+): Promise<boolean> {
+  const { orgId, leaderId, memberId, day } = options;
   const led = await ledGroupIds(db, orgId, leaderId, day);
   if (led.length === 0) return false;
   return (await memberGroupIds(db, orgId, memberId)).some((groupId) => led.includes(groupId));

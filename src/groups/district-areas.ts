@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues, type Statement } from "../db/sql.ts";
@@ -58,7 +58,8 @@ export async function checkCoverable(db: Db, orgId: string, areaIds: string[], g
  * The statements that make `areaIds` exactly the areas of the group: its old rows go, and
  * rows of closed groups for those areas are taken over. `guard` is the If-Match condition.
  */
-export function coverStatements(db: Db, orgId: string, groupId: string, areaIds: string[], guard = sql`1`): Statement[] {
+export function coverStatements(db: Db, options: { orgId: string; groupId: string; areaIds: string[]; guard?: SQL }): Statement[] {
+  const { orgId, groupId, areaIds, guard = sql`1` } = options;
   const list = JSON.stringify([...new Set(areaIds)]);
   return [
     db.delete(ga).where(and(eq(ga.groupId, groupId), guard)),

@@ -1,5 +1,5 @@
-import { memberIdOf, viewerOf } from "../access/viewer.ts";
 import { requireMember, requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -149,50 +149,47 @@ const decline = defineRoute({
 
 export const groupCoreRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor, ...filter } = c.req.valid("query");
-    const viewer = viewerOf(c.get("principal"));
-    return c.json(await listGroups(c.get("deps").db, c.get("org").id, viewer, filter, limit, cursor), 200);
+    return c.json(await listGroups(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createGroup(db, org.id, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/groups/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createGroup(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/groups/${row.id}`);
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 201);
+    return c.json(await groupPublic(ctx, row), 201);
   })
   .openapi(propose, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = memberIdOf(c.get("principal"));
-    const row = await proposeGroup(db, org, memberId, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/groups/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await proposeGroup(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/groups/${row.id}`);
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, { kind: "member", memberId }), 201);
+    return c.json(await groupPublic(ctx, row), 201);
   })
   .openapi(get, async (c) => {
-    const { db } = c.get("deps");
-    const viewer = viewerOf(c.get("principal"));
-    const row = await visibleGroup(db, c.get("org").id, viewer, c.req.valid("param").id);
+    const ctx = ctxOf(c);
+    const row = await visibleGroup(ctx, c.req.valid("param").id);
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewer), 200);
+    return c.json(await groupPublic(ctx, row), 200);
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateGroup(db, c.get("org"), c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const ctx = ctxOf(c);
+    const row = await updateGroup(ctx, { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
+    return c.json(await groupPublic(ctx, row), 200);
   })
   .openapi(approve, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await approveProposal(db, c.get("org"), c.req.valid("param").id, expectedVersion(c), clock.now());
+    const ctx = ctxOf(c);
+    const row = await approveProposal(ctx, { id: c.req.valid("param").id, expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
+    return c.json(await groupPublic(ctx, row), 200);
   })
   .openapi(decline, async (c) => {
-    const { db, clock } = c.get("deps");
-    const { id } = c.req.valid("param");
-    const row = await declineProposal(db, c.get("org"), id, c.req.valid("json").reason, expectedVersion(c), clock.now());
+    const ctx = ctxOf(c);
+    const row = await declineProposal(ctx, {
+      id: c.req.valid("param").id,
+      reason: c.req.valid("json").reason,
+      expected: expectedVersion(c),
+    });
     setEtag(c, row.version);
-    return c.json(await groupPublic(db, row, viewerOf(c.get("principal"))), 200);
+    return c.json(await groupPublic(ctx, row), 200);
   });

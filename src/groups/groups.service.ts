@@ -1,15 +1,14 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { isKey, isSelf, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
-import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./groups.schemas.ts";
 
@@ -52,27 +51,29 @@ export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) 
   };
 }
 
-export async function groupRow(db: Db, orgId: string, id: string): Promise<GroupRow> {
-  const row = await db.query.groups.findFirst({ where: and(eq(groups.orgId, orgId), eq(groups.id, id)) });
+export async function groupRow(ctx: Ctx, id: string): Promise<GroupRow> {
+  const row = await ctx.db.query.groups.findFirst({ where: and(eq(groups.orgId, ctx.org.id), eq(groups.id, id)) });
   if (!row) throw notFound("Group");
   return row;
 }
 
 /** The group if the caller may see it; 404 otherwise, so a member cannot tell a hidden group from none. */
-export async function visibleGroup(db: Db, orgId: string, viewer: Viewer, id: string): Promise<GroupRow> {
-  const row = await groupRow(db, orgId, id);
-  if (!mayView(viewer, row)) throw notFound("Group");
+export async function visibleGroup(ctx: Ctx, id: string): Promise<GroupRow> {
+  const row = await groupRow(ctx, id);
+  if (!mayView(ctx.viewer, row)) throw notFound("Group");
   return row;
 }
 
-export async function groupPublic(db: Db, row: GroupRow, viewer: Viewer) {
-  return toGroupPublic(row, await areasOf(db, row.id), viewer);
+/** The group as the caller sees it. */
+export async function groupPublic(ctx: Ctx, row: GroupRow) {
+  return toGroupPublic(row, await areasOf(ctx.db, row.id), ctx.viewer);
 }
 
 /** The same for many rows, with one query for their areas. */
-export async function groupsPublic(db: Db, rows: GroupRow[], viewer: Viewer) {
+export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
+  const viewer = ctx.viewer;
   const ids = rows.map((row) => row.id);
-  const covers = ids.length === 0 ? [] : await db.select().from(ga).where(inArray(ga.groupId, ids));
+  const covers = ids.length === 0 ? [] : await ctx.db.select().from(ga).where(inArray(ga.groupId, ids));
   return rows.map((row) =>
     toGroupPublic(
       row,
@@ -85,7 +86,10 @@ export async function groupsPublic(db: Db, rows: GroupRow[], viewer: Viewer) {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Groups by name (then id), filtered; members see only what `mayView` allows. */
-export async function listGroups(db: Db, orgId: string, viewer: Viewer, filter: GroupListFilter, limit: number, cursor?: string) {
+export async function listGroups(ctx: Ctx, options: GroupListFilter & { limit: number; cursor?: string }) {
+  const { db, viewer } = ctx;
+  const orgId = ctx.org.id;
+  const { limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db
     .select()
@@ -108,7 +112,7 @@ export async function listGroups(db: Db, orgId: string, viewer: Viewer, filter: 
     )
     .orderBy(asc(groups.name), asc(groups.id))
     .limit(limit + 1);
-  const shown = await groupsPublic(db, rows.slice(0, limit), viewer);
+  const shown = await groupsPublic(ctx, rows.slice(0, limit));
   const byId = new Map(shown.map((group) => [group.id, group]));
   return page(
     rows,
@@ -139,7 +143,10 @@ async function requirePoliticalContact(db: Db, orgId: string, kind: GroupRow["ki
   if (!member) throw invalid("body.politicalContactId", "is no member of this organisation");
 }
 
-export async function createGroup(db: Db, orgId: string, input: GroupCreateInput, now: Date) {
+export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
   if (input.areaIds !== undefined && input.kind !== "district") throw invalid("body.areaIds", "only district groups cover areas");
   if (input.parentId) await requireParent(db, orgId, input.parentId);
   if (input.politicalContactId) await requirePoliticalContact(db, orgId, input.kind, input.politicalContactId);
@@ -163,11 +170,11 @@ export async function createGroup(db: Db, orgId: string, input: GroupCreateInput
       createdAt: at,
       updatedAt: at,
     }),
-    ...(areaIds.length > 0 ? coverStatements(db, orgId, id, areaIds) : []),
+    ...(areaIds.length > 0 ? coverStatements(db, { orgId, groupId: id, areaIds }) : []),
     // The members living in the covered areas join the new district group at once.
-    ...(areaIds.length > 0 ? reassignStatements(db, orgId, { areaIds }, "areas_changed", now) : []),
+    ...(areaIds.length > 0 ? reassignStatements(db, { orgId, scope: { areaIds }, reason: "areas_changed", now }) : []),
   ]);
-  return groupRow(db, orgId, id);
+  return groupRow(ctx, id);
 }
 
 /**
@@ -175,8 +182,10 @@ export async function createGroup(db: Db, orgId: string, input: GroupCreateInput
  * carry the If-Match condition and the version bump runs after them, so a stale update
  * changes nothing at all. District members are reassigned in the same batch.
  */
-export async function updateGroup(db: Db, org: OrgContext, id: string, input: GroupUpdateInput, expected: Expected, now: Date) {
-  const row = await groupRow(db, org.id, id);
+export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupUpdateInput; expected: Expected }) {
+  const { db, org, now } = ctx;
+  const { id, input, expected } = options;
+  const row = await groupRow(ctx, id);
   requireVersion(expected, row.version);
   if (row.status === "declined") throw conflict("A declined proposal stays as it was decided; a member may propose the group again.");
   if (input.status !== undefined && row.status === "proposed") {
@@ -193,12 +202,12 @@ export async function updateGroup(db: Db, org: OrgContext, id: string, input: Gr
   const statusChanges = input.status !== undefined && input.status !== row.status;
   const oldAreas = row.kind === "district" ? await areasOf(db, id) : [];
   const statements: Statement[] = [];
-  if (newAreas) statements.push(...coverStatements(db, org.id, id, newAreas, guard));
+  if (newAreas) statements.push(...coverStatements(db, { orgId: org.id, groupId: id, areaIds: newAreas, guard }));
   if (closing) {
     statements.push(
       db
         .update(gm)
-        .set({ leftOn: localDay(now, org.timeZone), version: sql`${gm.version} + 1` })
+        .set({ leftOn: ctx.day, version: sql`${gm.version} + 1` })
         .where(and(eq(gm.groupId, id), isNull(gm.leftOn), guard)),
     );
   }
@@ -222,9 +231,10 @@ export async function updateGroup(db: Db, org: OrgContext, id: string, input: Gr
     ) - 1;
   if (row.kind === "district" && (newAreas || statusChanges)) {
     const affected = [...new Set([...oldAreas, ...(newAreas ?? [])])];
-    if (affected.length > 0) statements.push(...reassignStatements(db, org.id, { areaIds: affected }, "areas_changed", now));
+    if (affected.length > 0)
+      statements.push(...reassignStatements(db, { orgId: org.id, scope: { areaIds: affected }, reason: "areas_changed", now }));
   }
   const results = await runBatch(db, statements);
   if ((results[bumpIndex] as unknown[]).length === 0) throw staleVersion();
-  return groupRow(db, org.id, id);
+  return groupRow(ctx, id);
 }

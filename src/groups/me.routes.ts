@@ -1,5 +1,6 @@
 import { memberIdOf } from "../access/viewer.ts";
 import { requireMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -91,38 +92,35 @@ const leave = defineRoute({
 
 export const meRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await myGroups(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), limit, cursor), 200);
+    return c.json(await myGroups(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(getOne, async (c) => {
-    const { db } = c.get("deps");
-    const memberId = memberIdOf(c.get("principal"));
+    const ctx = ctxOf(c);
+    const memberId = memberIdOf(ctx.principal);
     const { groupId } = c.req.valid("param");
     // The same entry as the group's roster has for the member, with the same ETag.
-    const version = await entryVersion(db, groupId, memberId);
-    const [entry] = (await myGroups(db, c.get("org"), memberId, 1, undefined, groupId)).data;
+    const version = await entryVersion(ctx, { groupId, memberId });
+    const [entry] = (await myGroups(ctx, { limit: 1, groupId })).data;
     if (!entry) throw notFound("Your membership of this group");
     setEtag(c, version);
     return c.json(entry, 200);
   })
   .openapi(join, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = memberIdOf(c.get("principal"));
-    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
-    await joinSelf(db, org, group, memberId, clock.now());
-    const version = await entryVersion(db, group.id, memberId);
-    const [entry] = (await myGroups(db, org, memberId, 1, undefined, group.id)).data;
+    const ctx = ctxOf(c);
+    const memberId = memberIdOf(ctx.principal);
+    const group = await visibleGroup(ctx, c.req.valid("param").groupId);
+    await joinSelf(ctx, group);
+    const version = await entryVersion(ctx, { groupId: group.id, memberId });
+    const [entry] = (await myGroups(ctx, { limit: 1, groupId: group.id })).data;
     if (!entry) throw notFound("Your membership of this group");
-    c.header("Location", `/v1/orgs/${org.slug}/me/groups/${group.id}`);
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/me/groups/${group.id}`);
     setEtag(c, version);
     return c.json(entry, 201);
   })
   .openapi(leave, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = memberIdOf(c.get("principal"));
-    const group = await visibleGroup(db, org.id, { kind: "member", memberId }, c.req.valid("param").groupId);
-    await endMembership(db, org, group, memberId, expectedVersion(c), clock.now());
+    const ctx = ctxOf(c);
+    const memberId = memberIdOf(ctx.principal);
+    const group = await visibleGroup(ctx, c.req.valid("param").groupId);
+    await endMembership(ctx, { group, memberId, expected: expectedVersion(c) });
     return c.body(null, 204);
   });

@@ -1,13 +1,12 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
+import type { Ctx } from "../access/context.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { runBatch } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion, versionIs, versionMatches } from "../db/versions.ts";
-import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import type { GroupProposalInput } from "./groups.schemas.ts";
 import { type GroupRow, groupRow } from "./groups.service.ts";
 
@@ -19,8 +18,12 @@ import { type GroupRow, groupRow } from "./groups.service.ts";
 
 const groups = schema.groups;
 
-export async function proposeGroup(db: Db, org: OrgContext, memberId: string, input: GroupProposalInput, now: Date) {
-  await requireActiveStanding(db, memberId, localDay(now, org.timeZone), "propose a group");
+/** The caller, a member acting for themselves, proposes the group. */
+export async function proposeGroup(ctx: Ctx, options: { input: GroupProposalInput }) {
+  const { db, org, now } = ctx;
+  const { input } = options;
+  const memberId = memberIdOf(ctx.viewer);
+  await requireActiveStanding(db, memberId, ctx.day, "propose a group");
   if (input.areaId) {
     const area = await db.query.areas.findFirst({
       columns: { id: true },
@@ -45,7 +48,7 @@ export async function proposeGroup(db: Db, org: OrgContext, memberId: string, in
     createdAt: at,
     updatedAt: at,
   });
-  return groupRow(db, org.id, id);
+  return groupRow(ctx, id);
 }
 
 function alreadyDecided(row: GroupRow) {
@@ -60,11 +63,12 @@ function alreadyDecided(row: GroupRow) {
  * group (active standing); if they cannot, the proposal can still be declined. Both
  * statements test that the group is still proposed, so two approvals cannot both act.
  */
-export async function approveProposal(db: Db, org: OrgContext, id: string, expected: Expected, now: Date) {
-  const row = await groupRow(db, org.id, id);
+export async function approveProposal(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db, org, now, day: today } = ctx;
+  const { id, expected } = options;
+  const row = await groupRow(ctx, id);
   requireVersion(expected, row.version);
   if (row.status !== "proposed") throw alreadyDecided(row);
-  const today = localDay(now, org.timeZone);
   const proposer = row.proposedById
     ? await db.query.members.findFirst({
         columns: { id: true },
@@ -87,11 +91,13 @@ export async function approveProposal(db: Db, org: OrgContext, id: string, expec
       .returning({ id: groups.id }),
   ]);
   if ((results[results.length - 1] as unknown[]).length === 0) throw lostRace(expected, () => alreadyDecided(row));
-  return groupRow(db, org.id, id);
+  return groupRow(ctx, id);
 }
 
-export async function declineProposal(db: Db, org: OrgContext, id: string, reason: string, expected: Expected, now: Date) {
-  const row = await groupRow(db, org.id, id);
+export async function declineProposal(ctx: Ctx, options: { id: string; reason: string; expected: Expected }) {
+  const { db, now } = ctx;
+  const { id, reason, expected } = options;
+  const row = await groupRow(ctx, id);
   requireVersion(expected, row.version);
   if (row.status !== "proposed") throw alreadyDecided(row);
   const [declined] = await db

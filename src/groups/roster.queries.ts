@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
-import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import type { GroupRole } from "./groups.schemas.ts";
 import { groupsPublic } from "./groups.service.ts";
 
@@ -25,13 +25,11 @@ const assignedAt = sql<
 >`(SELECT ${da.fromAt} FROM ${da} WHERE ${da.memberId} = ${members.id} AND ${da.toAt} IS NULL ORDER BY ${da.fromAt} DESC LIMIT 1)`;
 
 export async function rosterOf(
-  db: Db,
-  org: OrgContext,
-  groupId: string,
-  filter: { role?: GroupRole; memberId?: string },
-  limit: number,
-  cursor?: string,
+  ctx: Ctx,
+  options: { groupId: string; role?: GroupRole; memberId?: string; limit: number; cursor?: string },
 ) {
+  const { db, org } = ctx;
+  const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select({
@@ -92,7 +90,9 @@ const dayOf = (value: string, timeZone: string) => (value.length > 10 ? localDay
  * Every membership record of a group, past and present, oldest first: explicit rows, and
  * for a district group each stay of a member assigned to it by address.
  */
-export async function historyOf(db: Db, org: OrgContext, groupId: string, filter: { memberId?: string }, limit: number, cursor?: string) {
+export async function historyOf(ctx: Ctx, options: { groupId: string; memberId?: string; limit: number; cursor?: string }) {
+  const { db, org } = ctx;
+  const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await db.all<HistoryRow>(sql`SELECT h.*, m.name AS name FROM (
       SELECT id, member_id, role, 'explicit' AS source, joined_on AS started, left_on AS ended
@@ -119,8 +119,11 @@ export async function historyOf(db: Db, org: OrgContext, groupId: string, filter
   );
 }
 
-/** The member's groups now, with their role: open rows, and their district group by address. */
-export async function myGroups(db: Db, org: OrgContext, memberId: string, limit: number, cursor?: string, groupId?: string) {
+/** The caller's groups now (a member acting for themselves), with their role: open rows, and their district group by address. */
+export async function myGroups(ctx: Ctx, options: { limit: number; cursor?: string; groupId?: string }) {
+  const { db, org } = ctx;
+  const { limit, cursor, groupId } = options;
+  const memberId = memberIdOf(ctx.viewer);
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const member = await db.query.members.findFirst({ columns: { districtGroupId: true, createdAt: true }, where: eq(members.id, memberId) });
   if (!member) throw notFound("Member");
@@ -146,9 +149,8 @@ export async function myGroups(db: Db, org: OrgContext, memberId: string, limit:
     .limit(1);
   const assignedOn = localDay(new Date(assigned?.fromAt ?? member.createdAt), org.timeZone);
   const shown = await groupsPublic(
-    db,
+    ctx,
     rows.slice(0, limit).map((row) => row.group),
-    { kind: "member", memberId },
   );
   const byId = new Map(shown.map((group) => [group.id, group]));
   return page(

@@ -1,7 +1,6 @@
-import type { Context } from "hono";
-import { viewerOf } from "../access/viewer.ts";
+import type { Ctx } from "../access/context.ts";
 import { requireRoleOrMember } from "../http/auth.ts";
-import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -19,7 +18,6 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
 import { HistoryQuery, MembershipRecord, Role, RoleChange, RosterAdd, RosterEntry } from "./groups.schemas.ts";
 import { visibleGroup } from "./groups.service.ts";
@@ -132,83 +130,67 @@ const remove = defineRoute({
 });
 
 /** A roster entry and its version (the ETag), read in that order. */
-async function entryOf(db: Parameters<typeof rosterOf>[0], org: Parameters<typeof rosterOf>[1], groupId: string, memberId: string) {
-  const version = await entryVersion(db, groupId, memberId);
-  const { data } = await rosterOf(db, org, groupId, { memberId }, 1);
+async function entryOf(ctx: Ctx, groupId: string, memberId: string) {
+  const version = await entryVersion(ctx, { groupId, memberId });
+  const { data } = await rosterOf(ctx, { groupId, memberId, limit: 1 });
   const [entry] = data;
   if (!entry) throw notFound("This member in the group's roster");
   return { entry, version };
 }
 
-/** The organisation's local day: a leader's rights follow their membership on it. */
-const today = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), c.get("org").timeZone);
+/** The group of the path, if the caller may see it and do this with its roster. */
+async function rosterGroup(ctx: Ctx, id: string, write: boolean) {
+  const group = await visibleGroup(ctx, id);
+  await rosterAccess(ctx, { group, write });
+  return group;
+}
 
 export const rosterRoutes = createRouter()
   .openapi(roster, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
-    const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, false, today(c));
-    const { limit, cursor, role } = c.req.valid("query");
-    return c.json(await rosterOf(db, org, group.id, { role }, limit, cursor), 200);
+    const ctx = ctxOf(c);
+    const group = await rosterGroup(ctx, c.req.valid("param").id, false);
+    return c.json(await rosterOf(ctx, { groupId: group.id, ...c.req.valid("query") }), 200);
   })
   .openapi(history, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
-    const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, false, today(c));
-    const { limit, cursor, memberId } = c.req.valid("query");
-    return c.json(await historyOf(db, org, group.id, { memberId }, limit, cursor), 200);
+    const ctx = ctxOf(c);
+    const group = await rosterGroup(ctx, c.req.valid("param").id, false);
+    return c.json(await historyOf(ctx, { groupId: group.id, ...c.req.valid("query") }), 200);
   })
   .openapi(getOne, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
+    const ctx = ctxOf(c);
     const { id, memberId } = c.req.valid("param");
-    const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, false, today(c));
-    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    const group = await rosterGroup(ctx, id, false);
+    const { entry, version } = await entryOf(ctx, group.id, memberId);
     setEtag(c, version);
     return c.json(entry, 200);
   })
   .openapi(add, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
-    const group = await visibleGroup(db, org.id, viewer, c.req.valid("param").id);
-    await rosterAccess(db, org.id, viewer, group, true, today(c));
+    const ctx = ctxOf(c);
+    const group = await rosterGroup(ctx, c.req.valid("param").id, true);
     const { memberId, role } = c.req.valid("json");
-    checkLeaderChange(group, viewer, { memberId, to: role });
-    await addToGroup(db, org, group, memberId, role, clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/groups/${group.id}/members/${memberId}`);
-    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    checkLeaderChange(group, ctx.viewer, { memberId, to: role });
+    await addToGroup(ctx, { group, memberId, role });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/groups/${group.id}/members/${memberId}`);
+    const { entry, version } = await entryOf(ctx, group.id, memberId);
     setEtag(c, version);
     return c.json(entry, 201);
   })
   .openapi(patch, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
+    const ctx = ctxOf(c);
     const { id, memberId } = c.req.valid("param");
-    const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, true, today(c));
+    const group = await rosterGroup(ctx, id, true);
     const { role } = c.req.valid("json");
-    checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId), to: role });
-    await changeRole(db, org, group, memberId, role, expectedVersion(c), clock.now());
-    const { entry, version } = await entryOf(db, org, group.id, memberId);
+    checkLeaderChange(group, ctx.viewer, { memberId, from: await currentRole(ctx, { groupId: group.id, memberId }), to: role });
+    await changeRole(ctx, { group, memberId, role, expected: expectedVersion(c) });
+    const { entry, version } = await entryOf(ctx, group.id, memberId);
     setEtag(c, version);
     return c.json(entry, 200);
   })
   .openapi(remove, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const viewer = viewerOf(c.get("principal"));
+    const ctx = ctxOf(c);
     const { id, memberId } = c.req.valid("param");
-    const group = await visibleGroup(db, org.id, viewer, id);
-    await rosterAccess(db, org.id, viewer, group, true, today(c));
-    checkLeaderChange(group, viewer, { memberId, from: await currentRole(db, group.id, memberId) });
-    await endMembership(db, org, group, memberId, expectedVersion(c), clock.now());
+    const group = await rosterGroup(ctx, id, true);
+    checkLeaderChange(group, ctx.viewer, { memberId, from: await currentRole(ctx, { groupId: group.id, memberId }) });
+    await endMembership(ctx, { group, memberId, expected: expectedVersion(c) });
     return c.body(null, 204);
   });

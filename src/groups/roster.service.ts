@@ -1,14 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { isSelf, isStaff, type Viewer } from "../access/viewer.ts";
+import type { Ctx } from "../access/context.ts";
+import { isSelf, isStaff, memberIdOf, type Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion, staleVersion } from "../db/versions.ts";
-import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { leadsGroup } from "./access.ts";
 import type { GroupRole } from "./groups.schemas.ts";
 import type { GroupRow } from "./groups.service.ts";
@@ -26,22 +25,20 @@ const forbidden = (detail: string) => new ApiError("forbidden", detail);
 
 /**
  * What the caller may do with a group's roster: staff manage it, leaders (in good standing
- * on `day`) manage most of it, readonly keys read it.
+ * on the organisation's day) manage most of it, readonly keys read it.
  */
-export async function rosterAccess(
-  db: Db,
-  orgId: string,
-  viewer: Viewer,
-  group: GroupRow,
-  write: boolean,
-  day: string,
-): Promise<"staff" | "leader" | "reader"> {
+export async function rosterAccess(ctx: Ctx, options: { group: GroupRow; write: boolean }): Promise<"staff" | "leader" | "reader"> {
+  const { viewer } = ctx;
+  const { group, write } = options;
   if (isStaff(viewer)) return "staff";
   if (viewer.kind === "key") {
     if (write) throw forbidden("Changing a roster needs a key with the 'staff' role; this key is 'readonly'.");
     return "reader";
   }
-  if (viewer.kind === "member" && (await leadsGroup(db, orgId, viewer.memberId, group.id, day))) return "leader";
+  const leads =
+    viewer.kind === "member" &&
+    (await leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId: group.id, day: ctx.day }));
+  if (leads) return "leader";
   throw forbidden("Only the group's conveners and contact persons (and staff) see and manage its roster.");
 }
 
@@ -68,8 +65,9 @@ const latestVersion = (groupId: string, memberId: string) =>
  * always their newest; for a member the group has by address only, that of their last
  * explicit row, or 0. Read before the entry itself, so an ETag is never newer than what it is sent with.
  */
-export async function entryVersion(db: Db, groupId: string, memberId: string): Promise<number> {
-  const [row] = await db.all<{ version: number }>(sql`SELECT ${latestVersion(groupId, memberId)} AS version`);
+export async function entryVersion(ctx: Ctx, options: { groupId: string; memberId: string }): Promise<number> {
+  const { groupId, memberId } = options;
+  const [row] = await ctx.db.all<{ version: number }>(sql`SELECT ${latestVersion(groupId, memberId)} AS version`);
   return Number(row?.version ?? 0);
 }
 
@@ -92,7 +90,9 @@ const districtRefusal = () =>
  * Adds a member with a role: the group must be active, the member in active standing
  * (a current or in-grace membership of an active kind), and not already in it.
  */
-export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, memberId: string, role: GroupRole, now: Date) {
+export async function addToGroup(ctx: Ctx, options: { group: GroupRow; memberId: string; role: GroupRole }) {
+  const { db, org, now, day: today } = ctx;
+  const { group, memberId, role } = options;
   if (group.status !== "active") {
     throw new ApiError("conflict", `The group is ${group.status}; only active groups take members.`, {
       extra: { reason: "group_not_active" },
@@ -101,7 +101,6 @@ export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, membe
   const member = await memberOf(db, org.id, memberId);
   if (!member) throw invalid("body.memberId", "is no member of this organisation");
   if (group.kind === "district" && role === "member") throw districtRefusal();
-  const today = localDay(now, org.timeZone);
   await requireActiveStanding(db, memberId, today, "join a group");
   const existing = await openRow(db, group.id, memberId);
   if (existing) {
@@ -120,22 +119,15 @@ export async function addToGroup(db: Db, org: OrgContext, group: GroupRow, membe
  * who was convener when. A district group has no `member` rows: there, removing the role
  * is how a convener goes back to being an ordinary (assigned) member.
  */
-export async function changeRole(
-  db: Db,
-  org: OrgContext,
-  group: GroupRow,
-  memberId: string,
-  role: GroupRole,
-  expected: Expected,
-  now: Date,
-) {
+export async function changeRole(ctx: Ctx, options: { group: GroupRow; memberId: string; role: GroupRole; expected: Expected }) {
+  const { db, org, now, day: today } = ctx;
+  const { group, memberId, role, expected } = options;
   const current = await openRow(db, group.id, memberId);
   if (!current) throw notFound("An explicit membership of this member in the group");
   requireVersion(expected, current.version);
   if (current.role === role) return current;
   if (group.status !== "active") throw conflict(`The group is ${group.status}; its roster cannot change.`);
   if (group.kind === "district" && role === "member") throw districtRefusal();
-  const today = localDay(now, org.timeZone);
   await requireActiveStanding(db, memberId, today, "take on a group role");
   const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
   // Closing the row read is the compare-and-swap (rows change only by being closed); the new
@@ -157,7 +149,9 @@ export async function changeRole(
 }
 
 /** Ends the member's explicit membership today. Being assigned by address is not ended here: that follows the address. */
-export async function endMembership(db: Db, org: OrgContext, group: GroupRow, memberId: string, expected: Expected, now: Date) {
+export async function endMembership(ctx: Ctx, options: { group: GroupRow; memberId: string; expected: Expected }) {
+  const { db, org } = ctx;
+  const { group, memberId, expected } = options;
   const current = await openRow(db, group.id, memberId);
   if (!current) {
     const member = await memberOf(db, org.id, memberId);
@@ -172,7 +166,7 @@ export async function endMembership(db: Db, org: OrgContext, group: GroupRow, me
   // Ending bumps the row's version, so the entry's ETag moves on even when the member stays (by address).
   const [ended] = await db
     .update(gm)
-    .set({ leftOn: localDay(now, org.timeZone), version: sql`${gm.version} + 1` })
+    .set({ leftOn: ctx.day, version: sql`${gm.version} + 1` })
     .where(and(eq(gm.id, current.id), isNull(gm.leftOn)))
     .returning({ id: gm.id });
   // Without If-Match, ending what a concurrent request ended is done all the same.
@@ -180,16 +174,16 @@ export async function endMembership(db: Db, org: OrgContext, group: GroupRow, me
   return current;
 }
 
-export async function currentRole(db: Db, groupId: string, memberId: string): Promise<GroupRole | undefined> {
-  return (await openRow(db, groupId, memberId))?.role;
+export async function currentRole(ctx: Ctx, options: { groupId: string; memberId: string }): Promise<GroupRole | undefined> {
+  return (await openRow(ctx.db, options.groupId, options.memberId))?.role;
 }
 
 /**
- * A member joins by themselves: local groups, networks, interest and working groups.
- * District groups follow the address and committees are appointed by staff.
+ * The caller, a member acting for themselves, joins: local groups, networks, interest and
+ * working groups. District groups follow the address and committees are appointed by staff.
  */
-export async function joinSelf(db: Db, org: OrgContext, group: GroupRow, memberId: string, now: Date) {
+export async function joinSelf(ctx: Ctx, group: GroupRow) {
   if (group.kind === "district") throw districtRefusal();
   if (group.kind === "committee") throw forbidden("Committee members are appointed by staff; a member cannot join a committee.");
-  return addToGroup(db, org, group, memberId, "member", now);
+  return addToGroup(ctx, { group, memberId: memberIdOf(ctx.viewer), role: "member" });
 }

@@ -1,4 +1,5 @@
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -85,26 +86,23 @@ const revoke = defineRoute({
 
 export const apiKeyRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listApiKeys(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+    return c.json(await listApiKeys(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const { key, version } = await createApiKey(db, { orgId: org.id, ...c.req.valid("json"), now: clock.now() });
-    c.header("Location", `/v1/orgs/${org.slug}/api-keys/${key.id}`);
+    const ctx = ctxOf(c);
+    const { key, version } = await createApiKey(ctx, c.req.valid("json"));
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/api-keys/${key.id}`);
     // The secret is shown once: no cache, and no stored replay, keeps a copy.
     c.header("Cache-Control", "no-store");
     setEtag(c, version);
     return c.json(key, 201);
   })
   .openapi(get, async (c) => {
-    const row = await getApiKey(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    const row = await getApiKey(ctxOf(c), c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(toApiKeyPublic(row), 200);
   })
   .openapi(revoke, async (c) => {
-    const { db, clock } = c.get("deps");
-    await revokeApiKey(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    await revokeApiKey(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   });

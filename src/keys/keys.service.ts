@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Role } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
-import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion } from "../db/versions.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -34,25 +34,26 @@ export async function newApiKey(input: { orgId: string; name: string; role: Role
   return { row, secret };
 }
 
-export async function createApiKey(db: Db, input: Parameters<typeof newApiKey>[0]) {
-  const { row, secret } = await newApiKey(input);
-  await db.insert(schema.apiKeys).values(row);
+export async function createApiKey(ctx: Ctx, options: { name: string; role: Role }) {
+  const { row, secret } = await newApiKey({ orgId: ctx.org.id, name: options.name, role: options.role, now: ctx.now });
+  await ctx.db.insert(schema.apiKeys).values(row);
   return { key: { ...toApiKeyPublic(row), secret }, version: row.version };
 }
 
-export async function listApiKeys(db: Db, orgId: string, limit: number, cursor?: string) {
+export async function listApiKeys(ctx: Ctx, options: { limit: number; cursor?: string }) {
+  const { limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(schema.apiKeys)
-    .where(and(eq(schema.apiKeys.orgId, orgId), after ? gt(schema.apiKeys.id, after) : undefined))
+    .where(and(eq(schema.apiKeys.orgId, ctx.org.id), after ? gt(schema.apiKeys.id, after) : undefined))
     .orderBy(asc(schema.apiKeys.id))
     .limit(limit + 1);
   return page(rows, limit, toApiKeyPublic, (row) => [row.id]);
 }
 
-export async function getApiKey(db: Db, orgId: string, id: string) {
-  const row = await db.query.apiKeys.findFirst({ where: and(eq(schema.apiKeys.orgId, orgId), eq(schema.apiKeys.id, id)) });
+export async function getApiKey(ctx: Ctx, id: string) {
+  const row = await ctx.db.query.apiKeys.findFirst({ where: and(eq(schema.apiKeys.orgId, ctx.org.id), eq(schema.apiKeys.id, id)) });
   if (!row) throw notFound("API key");
   return row;
 }
@@ -62,9 +63,12 @@ export async function getApiKey(db: Db, orgId: string, id: string) {
  * the organisation; the check, the version read (If-Match) and the update are one
  * statement, so two concurrent revocations cannot both pass it.
  */
-export async function revokeApiKey(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
+export async function revokeApiKey(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, expected } = options;
   const k = schema.apiKeys;
-  const row = await getApiKey(db, orgId, id);
+  const row = await getApiKey(ctx, id);
   requireVersion(expected, row.version);
   if (row.revokedAt) return;
   const otherAdmins = sql`(SELECT count(*) FROM ${k} WHERE ${k.orgId} = ${orgId} AND ${k.role} = 'admin' AND ${k.revokedAt} IS NULL AND ${k.id} != ${id})`;
@@ -74,7 +78,7 @@ export async function revokeApiKey(db: Db, orgId: string, id: string, expected: 
     .where(and(eq(k.id, id), eq(k.version, row.version), isNull(k.revokedAt), or(ne(k.role, "admin"), sql`${otherAdmins} > 0`)))
     .returning({ id: k.id });
   if (revoked.length > 0) return;
-  const latest = await getApiKey(db, orgId, id);
+  const latest = await getApiKey(ctx, id);
   if (latest.version === row.version) {
     throw conflict("This is the organisation's last active admin key; create another admin key first.");
   }

@@ -2,8 +2,8 @@ import { createMiddleware } from "hono/factory";
 import type { Role } from "../auth/principal.ts";
 import { isInGroupLedBy } from "../groups/access.ts";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import type { AppEnv } from "../http/env.ts";
-import { localDay } from "../lib/dates.ts";
 import { ApiError, notFound } from "../lib/problems.ts";
 
 /**
@@ -27,9 +27,8 @@ export function memberGuard(minimum: Role, reach: MemberReach) {
       return next();
     }
     if (reach === "self_or_leader" && id) {
-      const { db, clock } = c.get("deps");
-      const org = c.get("org");
-      if (await isInGroupLedBy(db, org.id, principal.memberId, id, localDay(clock.now(), org.timeZone))) return next();
+      const { db, org, day } = ctxOf(c);
+      if (await isInGroupLedBy(db, { orgId: org.id, leaderId: principal.memberId, memberId: id, day })) return next();
     }
     throw notFound("Member");
   });

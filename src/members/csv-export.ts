@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
+import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
 import { csvColumns } from "./csv-columns.ts";
@@ -15,7 +15,9 @@ export const exportChunk = 1000;
  * reads (a pull stream): memory stays flat however large the organisation. The membership
  * columns describe the membership covering today, or else the most recent one.
  */
-export function membersCsvStream(db: Db, orgId: string, day: string, filter: MemberFilter): ReadableStream<Uint8Array> {
+export function membersCsvStream(ctx: Ctx, filter: MemberFilter): ReadableStream<Uint8Array> {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
   const encoder = new TextEncoder();
   let after: [string, string] | undefined;
   let typeNames: Map<string, string> | undefined;
@@ -34,7 +36,7 @@ export function membersCsvStream(db: Db, orgId: string, day: string, filter: Mem
             .where(eq(schema.membershipTypes.orgId, orgId))
         ).map((type) => [type.id, type.name]),
       );
-      const rows = await listMemberRows(db, orgId, day, filter, exportChunk, after, { withStatus: false });
+      const rows = await listMemberRows(ctx, { filter, limit: exportChunk, after, withStatus: false });
       const shown = rows.slice(0, exportChunk);
       const memberships = await membershipsById(
         db,

@@ -62,18 +62,23 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
 /** A UUID made by SQLite, for history rows written in bulk. */
 const sqlUuid = sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 
+/** What a reassignment covers: whose members, which of them, why, and the instant its history rows carry. */
+export interface Reassignment {
+  orgId: string;
+  scope: ReassignScope;
+  reason: AssignmentReason;
+  now: Date;
+}
+
 /**
  * The statements that bring the members in scope to the area and district group their
  * postal code gives, recording each move. Run them in one batch with the write that made
- * them necessary (a new address, new postal codes), so both happen or neither.
+ * them necessary (a new address, new postal codes), so both happen or neither. They take
+ * the database and the organisation rather than a request's context: jobs and imports
+ * reassign too.
  */
-export function reassignStatements(
-  db: Db,
-  orgId: string,
-  scope: ReassignScope,
-  reason: AssignmentReason,
-  now: Date,
-): [Statement, ...Statement[]] {
+export function reassignStatements(db: Db, reassignment: Reassignment): [Statement, ...Statement[]] {
+  const { orgId, scope, reason, now } = reassignment;
   const at = now.toISOString();
   const who = scopeCondition(orgId, scope);
   const da = schema.districtAssignments;
@@ -88,6 +93,6 @@ export function reassignStatements(
 }
 
 /** Reassigns on its own, for changes that need nothing else written with them. */
-export async function reassign(db: Db, orgId: string, scope: ReassignScope, reason: AssignmentReason, now: Date): Promise<void> {
-  await db.batch(reassignStatements(db, orgId, scope, reason, now));
+export async function reassign(db: Db, reassignment: Reassignment): Promise<void> {
+  await db.batch(reassignStatements(db, reassignment));
 }

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgParams, problems } from "../http/openapi.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { membersCsvStream } from "./csv-export.ts";
 import { importMembers } from "./import.service.ts";
 import { maxImportRows, maxListedErrors } from "./import-rows.ts";
 import { ImportResult, MemberFilterQuery } from "./members.schemas.ts";
-import { clockOf } from "./route-parts.ts";
 
 const tags = ["Members"];
 
@@ -70,19 +70,15 @@ const exportCsv = defineRoute({
 
 export const importRoutes = createRouter()
   .openapi(importCsv, async (c) => {
-    const { db } = c.get("deps");
-    const result = await importMembers(db, c.get("org").id, await c.req.text(), {
-      now: clockOf(c).now,
-      dryRun: c.req.valid("query").dryRun,
-    });
+    const result = await importMembers(ctxOf(c), { text: await c.req.text(), dryRun: c.req.valid("query").dryRun });
     return c.json(result, 200);
   })
   .openapi(exportCsv, async (c) => {
-    const org = c.get("org");
-    const stream = membersCsvStream(c.get("deps").db, org.id, clockOf(c).day, c.req.valid("query"));
+    const ctx = ctxOf(c);
+    const stream = membersCsvStream(ctx, c.req.valid("query"));
     return c.body(stream, 200, {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${org.slug}-members.csv"`,
+      "Content-Disposition": `attachment; filename="${ctx.org.slug}-members.csv"`,
       "Cache-Control": "no-store",
     });
   });

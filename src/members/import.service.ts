@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
@@ -96,8 +97,10 @@ function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
   return changes;
 }
 
-export async function importMembers(db: Db, orgId: string, text: string, options: { now: Date; dryRun: boolean }): Promise<ImportCounts> {
-  const { now } = options;
+export async function importMembers(ctx: Ctx, options: { text: string; dryRun: boolean }): Promise<ImportCounts> {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { text } = options;
   const errors = new ImportErrors();
   const { rows } = readImportFile(text, errors);
 
@@ -223,7 +226,8 @@ export async function importMembers(db: Db, orgId: string, text: string, options
   };
   if (options.dryRun) return counts;
 
-  const statements = writeStatements(db, orgId, { created, updates, newMemberships, payments, moved }, now, floorOf(numberRow.keys()));
+  const plan = { created, updates, newMemberships, payments, moved };
+  const statements = writeStatements(db, { orgId, plan, now, floor: floorOf(numberRow.keys()) });
   await runBatch(db, statements);
   return counts;
 }
@@ -237,17 +241,20 @@ function floorOf(numbers: Iterable<string>): number {
 
 function writeStatements(
   db: Db,
-  orgId: string,
-  plan: {
-    created: PlannedMember[];
-    updates: { id: string; changes: Partial<MemberRow> }[];
-    newMemberships: PlannedMembership[];
-    payments: { id: string; paidAt?: string; paymentReference?: string }[];
-    moved: string[];
+  options: {
+    orgId: string;
+    plan: {
+      created: PlannedMember[];
+      updates: { id: string; changes: Partial<MemberRow> }[];
+      newMemberships: PlannedMembership[];
+      payments: { id: string; paidAt?: string; paymentReference?: string }[];
+      moved: string[];
+    };
+    now: Date;
+    floor: number;
   },
-  now: Date,
-  floor: number,
 ): Statement[] {
+  const { orgId, plan, now, floor } = options;
   const statements: Statement[] = [];
   for (const { id, changes } of plan.updates) {
     statements.push(
@@ -284,7 +291,9 @@ function writeStatements(
   }
   const reassigned = [...plan.created.map((row) => row.id), ...plan.moved];
   for (let i = 0; i < reassigned.length; i += lookupChunk) {
-    statements.push(...reassignStatements(db, orgId, { memberIds: reassigned.slice(i, i + lookupChunk) }, "import", now));
+    statements.push(
+      ...reassignStatements(db, { orgId, scope: { memberIds: reassigned.slice(i, i + lookupChunk) }, reason: "import", now }),
+    );
   }
   return statements;
 }

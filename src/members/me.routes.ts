@@ -1,5 +1,6 @@
 import { memberIdOf } from "../access/viewer.ts";
 import { requireMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -20,7 +21,6 @@ import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "
 import { updateMember } from "./members.service.ts";
 import { listMemberships } from "./memberships.service.ts";
 import { exportMember } from "./personal-data.ts";
-import { clockOf } from "./route-parts.ts";
 
 /** A member acting for themselves with a member token. Group join and leave (/me/groups) live with the groups. */
 
@@ -82,24 +82,24 @@ const exportOwn = defineRoute({
 
 export const meRoutes = createRouter()
   .openapi(get, async (c) => {
-    const { row, view } = await memberView(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), clockOf(c).day);
+    const ctx = ctxOf(c);
+    const { row, view } = await memberView(ctx, memberIdOf(ctx.principal));
     setEtag(c, row.version);
     return c.json(view, 200);
   })
   .openapi(update, async (c) => {
-    const { db } = c.get("deps");
-    const { now, day } = clockOf(c);
-    const id = memberIdOf(c.get("principal"));
-    await updateMember(db, c.get("org").id, id, c.req.valid("json"), expectedVersion(c), now);
-    const { row, view } = await memberView(db, c.get("org").id, id, day);
+    const ctx = ctxOf(c);
+    const id = memberIdOf(ctx.principal);
+    await updateMember(ctx, { id, input: c.req.valid("json"), expected: expectedVersion(c) });
+    const { row, view } = await memberView(ctx, id);
     setEtag(c, row.version);
     return c.json(view, 200);
   })
   .openapi(memberships, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listMemberships(c.get("deps").db, memberIdOf(c.get("principal")), limit, cursor), 200);
+    const ctx = ctxOf(c);
+    return c.json(await listMemberships(ctx, { memberId: memberIdOf(ctx.principal), ...c.req.valid("query") }), 200);
   })
   .openapi(exportOwn, async (c) => {
-    const { now, day } = clockOf(c);
-    return c.json(await exportMember(c.get("deps").db, c.get("org").id, memberIdOf(c.get("principal")), now, day), 200);
+    const ctx = ctxOf(c);
+    return c.json(await exportMember(ctx, memberIdOf(ctx.principal)), 200);
   });

@@ -1,4 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { notFound } from "../lib/problems.ts";
@@ -68,14 +69,12 @@ const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? ""
  * `withStatus: false` skips working out the status, for callers that do not show it.
  */
 export async function listMemberRows(
-  db: Db,
-  orgId: string,
-  day: string,
-  filter: MemberFilter,
-  limit: number,
-  after?: [string, string],
-  options: { withStatus?: boolean } = {},
+  ctx: Ctx,
+  options: { filter: MemberFilter; limit: number; after?: [string, string]; withStatus?: boolean },
 ): Promise<ListedMember[]> {
+  const { db, day } = ctx;
+  const orgId = ctx.org.id;
+  const { filter, limit, after } = options;
   const status = options.withStatus === false ? sql<MemberStatus>`'none'` : statusSql(day);
   const run = (range?: SQL) =>
     db
@@ -98,7 +97,9 @@ export async function listMemberRows(
 }
 
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
-export async function findMember(db: Db, orgId: string, id: string, day: string): Promise<ListedMember> {
+export async function findMember(ctx: Ctx, id: string): Promise<ListedMember> {
+  const { db, day } = ctx;
+  const orgId = ctx.org.id;
   const [row] = await db
     .select({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) })
     .from(m)
@@ -109,18 +110,18 @@ export async function findMember(db: Db, orgId: string, id: string, day: string)
 }
 
 /** The stored row of a member of the organisation that has not been erased; 404 otherwise. */
-export async function memberRow(db: Db, orgId: string, id: string): Promise<MemberRow> {
-  const row = await db.query.members.findFirst({ where: and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)) });
+export async function memberRow(ctx: Ctx, id: string): Promise<MemberRow> {
+  const row = await ctx.db.query.members.findFirst({ where: and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)) });
   if (!row) throw notFound("Member");
   return row;
 }
 
 /** 404 unless the member exists; for routes on what a member has. */
-export async function assertMember(db: Db, orgId: string, id: string): Promise<void> {
-  const [row] = await db
+export async function assertMember(ctx: Ctx, id: string): Promise<void> {
+  const [row] = await ctx.db
     .select({ id: m.id })
     .from(m)
-    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)))
+    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
     .limit(1);
   if (!row) throw notFound("Member");
 }
@@ -172,8 +173,8 @@ export function toMemberContact(row: MemberRow) {
 }
 
 /** The full view of one member, status and membership included. */
-export async function memberView(db: Db, orgId: string, id: string, day: string) {
-  const row = await findMember(db, orgId, id, day);
-  const memberships = await membershipsById(db, [row.membershipId]);
+export async function memberView(ctx: Ctx, id: string) {
+  const row = await findMember(ctx, id);
+  const memberships = await membershipsById(ctx.db, [row.membershipId]);
   return { row, view: toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined) };
 }

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -22,7 +23,6 @@ import { findMember, memberView, toMemberContact } from "./members.queries.ts";
 import { MemberContact, MemberCreate, MemberExport, MemberListQuery, MemberPublic, MemberUpdate } from "./members.schemas.ts";
 import { createMember, listMembers, updateMember } from "./members.service.ts";
 import { eraseMember, exportMember } from "./personal-data.ts";
-import { clockOf } from "./route-parts.ts";
 
 const tags = ["Members"];
 const base = "/v1/orgs/{org}/members";
@@ -126,48 +126,40 @@ const exportOne = defineRoute({
 
 export const memberCoreRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { db } = c.get("deps");
-    return c.json(await listMembers(db, c.get("org").id, clockOf(c).day, c.req.valid("query")), 200);
+    return c.json(await listMembers(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
-    const { now, day } = clockOf(c);
-    const id = await createMember(db, org.id, c.req.valid("json"), now);
-    const { row, view } = await memberView(db, org.id, id, day);
-    c.header("Location", `/v1/orgs/${org.slug}/members/${id}`);
+    const ctx = ctxOf(c);
+    const id = await createMember(ctx, { input: c.req.valid("json") });
+    const { row, view } = await memberView(ctx, id);
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/members/${id}`);
     setEtag(c, row.version);
     return c.json(view, 201);
   })
   .openapi(get, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const { day } = clockOf(c);
-    if (seesContactOnly(c.get("principal"), id)) {
-      const row = await findMember(db, c.get("org").id, id, day);
+    if (seesContactOnly(ctx.principal, id)) {
+      const row = await findMember(ctx, id);
       setEtag(c, row.version);
       return c.json(toMemberContact(row), 200);
     }
-    const { row, view } = await memberView(db, c.get("org").id, id, day);
+    const { row, view } = await memberView(ctx, id);
     setEtag(c, row.version);
     return c.json(view, 200);
   })
   .openapi(update, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const { now, day } = clockOf(c);
-    await updateMember(db, org.id, id, c.req.valid("json"), expectedVersion(c), now);
-    const { row, view } = await memberView(db, org.id, id, day);
+    await updateMember(ctx, { id, input: c.req.valid("json"), expected: expectedVersion(c) });
+    const { row, view } = await memberView(ctx, id);
     setEtag(c, row.version);
     return c.json(view, 200);
   })
   .openapi(erase, async (c) => {
-    const { now, day } = clockOf(c);
-    await eraseMember(c.get("deps").db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), now, day);
+    await eraseMember(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(exportOne, async (c) => {
-    const { now, day } = clockOf(c);
-    return c.json(await exportMember(c.get("deps").db, c.get("org").id, c.req.valid("param").id, now, day), 200);
+    return c.json(await exportMember(ctxOf(c), c.req.valid("param").id), 200);
   });

@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -74,7 +75,10 @@ export const noContactDetails = {
 } satisfies Partial<MemberRow>;
 
 /** Creates a member and their first district assignment in one batch; returns the new id. */
-export async function createMember(db: Db, orgId: string, input: MemberCreateInput, now: Date): Promise<string> {
+export async function createMember(ctx: Ctx, options: { input: MemberCreateInput }): Promise<string> {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
   const emailKey = input.email ? searchKey(input.email) : null;
   await assertUnique(db, orgId, { emailKey, memberNumber: input.memberNumber });
   const id = newId(now);
@@ -90,7 +94,7 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
   });
   await db.batch([
     insert,
-    ...reassignStatements(db, orgId, { memberIds: [id] }, "created", now),
+    ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }),
     ...webhookEvent({ db, orgId, now }, "member.created", id),
   ]);
   return id;
@@ -101,8 +105,11 @@ export async function createMember(db: Db, orgId: string, input: MemberCreateInp
  * code reassigns the district in the same batch, so the address and the assignment
  * never disagree.
  */
-export async function updateMember(db: Db, orgId: string, id: string, input: MemberUpdateInput, expected: Expected, now: Date) {
-  const current = await memberRow(db, orgId, id);
+export async function updateMember(ctx: Ctx, options: { id: string; input: MemberUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, input, expected } = options;
+  const current = await memberRow(ctx, id);
   requireVersion(expected, current.version);
   const columns = personalColumns(input);
   const emailKey = columns.emailKey !== undefined && columns.emailKey !== current.emailKey ? columns.emailKey : undefined;
@@ -125,16 +132,18 @@ export async function updateMember(db: Db, orgId: string, id: string, input: Mem
   const [updated] = await db.batch([
     update,
     ...webhookEvent({ db, orgId, now }, "member.updated", id, { ifChanged: true }),
-    ...(columns.postalCodeKey !== undefined ? reassignStatements(db, orgId, { memberIds: [id] }, "address_changed", now) : []),
+    ...(columns.postalCodeKey !== undefined
+      ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "address_changed", now })
+      : []),
   ]);
   if (updated.length === 0) throw staleVersion();
 }
 
-export async function listMembers(db: Db, orgId: string, day: string, query: MemberFilter & { limit: number; cursor?: string }) {
+export async function listMembers(ctx: Ctx, query: MemberFilter & { limit: number; cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
-  const rows = await listMemberRows(db, orgId, day, query, query.limit, after);
+  const rows = await listMemberRows(ctx, { filter: query, limit: query.limit, after });
   const memberships = await membershipsById(
-    db,
+    ctx.db,
     rows.slice(0, query.limit).map((row) => row.membershipId),
   );
   return page(

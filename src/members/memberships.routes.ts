@@ -1,3 +1,4 @@
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -31,7 +32,6 @@ import {
   toMembershipPublic,
   updatePayment,
 } from "./memberships.service.ts";
-import { clockOf } from "./route-parts.ts";
 
 const tags = ["Memberships"];
 const base = "/v1/orgs/{org}/members/{id}/memberships";
@@ -112,43 +112,39 @@ const history = defineRoute({
 
 export const membershipRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const { limit, cursor } = c.req.valid("query");
-    await assertMember(db, c.get("org").id, id);
-    return c.json(await listMemberships(db, id, limit, cursor), 200);
+    await assertMember(ctx, id);
+    return c.json(await listMemberships(ctx, { memberId: id, ...c.req.valid("query") }), 200);
   })
   .openapi(create, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const { now, day } = clockOf(c);
-    await assertMember(db, org.id, id);
-    const row = await addMembership(db, org.id, id, c.req.valid("json"), now, day);
-    c.header("Location", `/v1/orgs/${org.slug}/members/${id}/memberships/${row.id}`);
+    await assertMember(ctx, id);
+    const row = await addMembership(ctx, { memberId: id, input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/members/${id}/memberships/${row.id}`);
     setEtag(c, row.version);
     return c.json(toMembershipPublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id, membershipId } = c.req.valid("param");
-    await assertMember(db, c.get("org").id, id);
-    const row = await getMembership(db, id, membershipId);
+    await assertMember(ctx, id);
+    const row = await getMembership(ctx, { memberId: id, id: membershipId });
     setEtag(c, row.version);
     return c.json(toMembershipPublic(row), 200);
   })
   .openapi(pay, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id, membershipId } = c.req.valid("param");
-    await assertMember(db, c.get("org").id, id);
-    const row = await updatePayment(db, id, membershipId, c.req.valid("json"), expectedVersion(c));
+    await assertMember(ctx, id);
+    const row = await updatePayment(ctx, { memberId: id, id: membershipId, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toMembershipPublic(row), 200);
   })
   .openapi(history, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const { limit, cursor } = c.req.valid("query");
-    await assertMember(db, c.get("org").id, id);
-    return c.json(await listDistrictHistory(db, id, limit, cursor), 200);
+    await assertMember(ctx, id);
+    return c.json(await listDistrictHistory(ctx, { memberId: id, ...c.req.valid("query") }), 200);
   });

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -85,13 +86,12 @@ export async function usableType(db: Db, orgId: string, typeId: string): Promise
 }
 
 export async function addMembership(
-  db: Db,
-  orgId: string,
-  memberId: string,
-  input: { typeId: string; startsOn?: string; paidAt?: string; paymentReference?: string },
-  now: Date,
-  today: string,
+  ctx: Ctx,
+  options: { memberId: string; input: { typeId: string; startsOn?: string; paidAt?: string; paymentReference?: string } },
 ) {
+  const { db, now, day: today } = ctx;
+  const orgId = ctx.org.id;
+  const { memberId, input } = options;
   const type = await usableType(db, orgId, input.typeId);
   const startsOn = input.startsOn ?? (await renewalStart(db, memberId, today));
   const twin = await db.query.memberships.findFirst({
@@ -104,21 +104,21 @@ export async function addMembership(
   return row;
 }
 
-export async function getMembership(db: Db, memberId: string, id: string): Promise<MembershipRow> {
-  const row = await db.query.memberships.findFirst({ where: and(eq(ms.memberId, memberId), eq(ms.id, id)) });
+export async function getMembership(ctx: Ctx, options: { memberId: string; id: string }): Promise<MembershipRow> {
+  const { memberId, id } = options;
+  const row = await ctx.db.query.memberships.findFirst({ where: and(eq(ms.memberId, memberId), eq(ms.id, id)) });
   if (!row) throw notFound("Membership");
   return row;
 }
 
 /** Records (or corrects) a payment; the period itself never changes. With If-Match, only on that version. */
 export async function updatePayment(
-  db: Db,
-  memberId: string,
-  id: string,
-  input: { paidAt?: string | null; paymentReference?: string | null },
-  expected: Expected,
+  ctx: Ctx,
+  options: { memberId: string; id: string; input: { paidAt?: string | null; paymentReference?: string | null }; expected: Expected },
 ): Promise<MembershipRow> {
-  const current = await getMembership(db, memberId, id);
+  const { db } = ctx;
+  const { memberId, id, input, expected } = options;
+  const current = await getMembership(ctx, { memberId, id });
   requireVersion(expected, current.version);
   if (input.paidAt === undefined && input.paymentReference === undefined) return current;
   const [row] = await db
@@ -135,9 +135,10 @@ export async function updatePayment(
 }
 
 /** A member's periods, newest first. */
-export async function listMemberships(db: Db, memberId: string, limit: number, cursor?: string) {
+export async function listMemberships(ctx: Ctx, options: { memberId: string; limit: number; cursor?: string }) {
+  const { memberId, limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(ms)
     .where(and(eq(ms.memberId, memberId), after ? sql`(${ms.startsOn}, ${ms.id}) < (${after[0]}, ${after[1]})` : undefined))
@@ -164,10 +165,11 @@ export function toDistrictAssignmentPublic(row: typeof da.$inferSelect) {
  * A member's district assignments, newest first. History rows written in one batch share
  * a timestamp, so the open row (to_at null) sorts before closed ones at the same instant.
  */
-export async function listDistrictHistory(db: Db, memberId: string, limit: number, cursor?: string) {
+export async function listDistrictHistory(ctx: Ctx, options: { memberId: string; limit: number; cursor?: string }) {
+  const { memberId, limit, cursor } = options;
   const open = sql<number>`(${da.toAt} IS NULL)`;
   const after = cursor ? decodeCursor(cursor, ["string", "number", "string"]) : undefined;
-  const rows = await db
+  const rows = await ctx.db
     .select({ row: da, open })
     .from(da)
     .where(

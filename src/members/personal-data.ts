@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
+import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { webhookEvent } from "../webhooks/events.ts";
@@ -14,8 +14,10 @@ import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.se
  * and removes everything that identifies the person.
  */
 
-export async function exportMember(db: Db, orgId: string, memberId: string, now: Date, day: string) {
-  const { view } = await memberView(db, orgId, memberId, day);
+export async function exportMember(ctx: Ctx, memberId: string) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { view } = await memberView(ctx, memberId);
   const gm = schema.groupMemberships;
   const [memberships, districtHistory, groupMemberships, signInCodes] = await Promise.all([
     db.select().from(schema.memberships).where(eq(schema.memberships.memberId, memberId)).orderBy(asc(schema.memberships.startsOn)),
@@ -51,8 +53,11 @@ export async function exportMember(db: Db, orgId: string, memberId: string, now:
  * histories point at it) under a number that identifies nobody: `erased-` and the member's
  * id — not a prefix of it, as time-ordered ids share their first characters for a minute.
  */
-export async function eraseMember(db: Db, orgId: string, memberId: string, expected: Expected, now: Date, day: string) {
-  requireVersion(expected, (await memberRow(db, orgId, memberId)).version);
+export async function eraseMember(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db, now, day } = ctx;
+  const orgId = ctx.org.id;
+  const { id: memberId, expected } = options;
+  requireVersion(expected, (await memberRow(ctx, memberId)).version);
   const at = now.toISOString();
   const m = schema.members;
   const da = schema.districtAssignments;

@@ -1,5 +1,6 @@
 import { requireVersion } from "../db/versions.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -107,41 +108,36 @@ const archive = defineRoute({
 
 export const membershipTypeRoutes = createRouter()
   .openapi(list, async (c) => {
-    return c.json(await listMembershipTypes(c.get("deps").db, c.get("org").id, c.req.valid("query")), 200);
+    return c.json(await listMembershipTypes(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createMembershipType(db, org.id, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/membership-types/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createMembershipType(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/membership-types/${row.id}`);
     setEtag(c, row.version);
     return c.json(toMembershipTypePublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await getMembershipType(c.get("deps").db, c.get("org").id, c.req.valid("param").id);
+    const row = await getMembershipType(ctxOf(c), c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(toMembershipTypePublic(row), 200);
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateMembershipType(
-      db,
-      c.get("org").id,
-      c.req.valid("param").id,
-      c.req.valid("json"),
-      expectedVersion(c),
-      clock.now(),
-    );
+    const row = await updateMembershipType(ctxOf(c), {
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+      expected: expectedVersion(c),
+    });
     setEtag(c, row.version);
     return c.json(toMembershipTypePublic(row), 200);
   })
   .openapi(archive, async (c) => {
-    const { db, clock } = c.get("deps");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
     const expected = expectedVersion(c);
-    const current = await getMembershipType(db, c.get("org").id, id);
+    const current = await getMembershipType(ctx, id);
     requireVersion(expected, current.version);
-    const row = current.archived ? current : await updateMembershipType(db, c.get("org").id, id, { archived: true }, expected, clock.now());
+    const row = current.archived ? current : await updateMembershipType(ctx, { id, input: { archived: true }, expected });
     setEtag(c, row.version);
     return c.json(toMembershipTypePublic(row), 200);
   });

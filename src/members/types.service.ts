@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, ne, or, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -40,7 +41,10 @@ async function assertNameFree(db: Db, orgId: string, name: string, exceptId?: st
   if (taken) throw conflict(`A membership type named '${name}' already exists.`);
 }
 
-export async function createMembershipType(db: Db, orgId: string, input: MembershipTypeCreateInput, now: Date) {
+export async function createMembershipType(ctx: Ctx, options: { input: MembershipTypeCreateInput }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
   await assertNameFree(db, orgId, input.name);
   const row: MembershipTypeRow = {
     id: newId(now),
@@ -61,20 +65,20 @@ export async function createMembershipType(db: Db, orgId: string, input: Members
   return row;
 }
 
-export async function getMembershipType(db: Db, orgId: string, id: string): Promise<MembershipTypeRow> {
-  const row = await db.query.membershipTypes.findFirst({ where: and(eq(mt.orgId, orgId), eq(mt.id, id)) });
+export async function getMembershipType(ctx: Ctx, id: string): Promise<MembershipTypeRow> {
+  const row = await ctx.db.query.membershipTypes.findFirst({ where: and(eq(mt.orgId, ctx.org.id), eq(mt.id, id)) });
   if (!row) throw notFound("Membership type");
   return row;
 }
 
-export async function listMembershipTypes(db: Db, orgId: string, query: { limit: number; cursor?: string; archived?: boolean }) {
+export async function listMembershipTypes(ctx: Ctx, query: { limit: number; cursor?: string; archived?: boolean }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(mt)
     .where(
       and(
-        eq(mt.orgId, orgId),
+        eq(mt.orgId, ctx.org.id),
         query.archived === undefined ? undefined : eq(mt.archived, query.archived),
         after ? or(gt(mt.name, after[0] ?? ""), and(eq(mt.name, after[0] ?? ""), gt(mt.id, after[1] ?? ""))) : undefined,
       ),
@@ -85,14 +89,10 @@ export async function listMembershipTypes(db: Db, orgId: string, query: { limit:
 }
 
 /** A partial update; with `expected` set, only if the version is still that one (If-Match). */
-export async function updateMembershipType(
-  db: Db,
-  orgId: string,
-  id: string,
-  input: MembershipTypeUpdateInput,
-  expected: Expected,
-  now: Date,
-) {
+export async function updateMembershipType(ctx: Ctx, options: { id: string; input: MembershipTypeUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, input, expected } = options;
   if (input.name !== undefined) await assertNameFree(db, orgId, input.name, id);
   const [row] = await db
     .update(mt)
@@ -112,7 +112,7 @@ export async function updateMembershipType(
     .where(and(eq(mt.orgId, orgId), eq(mt.id, id), versionMatches(mt.version, expected)))
     .returning();
   if (!row) {
-    await getMembershipType(db, orgId, id);
+    await getMembershipType(ctx, id);
     throw staleVersion();
   }
   return row;

@@ -1,4 +1,5 @@
 import { requireOperator, requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -95,13 +96,12 @@ const listOrgs = defineRoute({
 
 export const organisationRoutes = createRouter()
   .openapi(getOrg, async (c) => {
-    const row = await getOrganisation(c.get("deps").db, c.get("org").id);
+    const row = await getOrganisation(ctxOf(c));
     setEtag(c, row.version);
     return c.json(toOrganisationPublic(row), 200);
   })
   .openapi(patchOrg, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateOrganisation(db, c.get("org").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const row = await updateOrganisation(ctxOf(c), { input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toOrganisationPublic(row), 200);
   })
@@ -115,6 +115,5 @@ export const organisationRoutes = createRouter()
     return c.json({ organisation: toOrganisationPublic(created.organisation), adminKey: created.adminKey }, 201);
   })
   .openapi(listOrgs, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listOrganisations(c.get("deps").db, limit, cursor), 200);
+    return c.json(await listOrganisations(c.get("deps").db, c.req.valid("query")), 200);
   });

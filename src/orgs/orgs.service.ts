@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -23,8 +24,9 @@ export function toOrganisationPublic(row: OrgRow) {
   };
 }
 
-export async function getOrganisation(db: Db, id: string): Promise<OrgRow> {
-  const row = await db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
+/** The context's organisation, as stored. */
+export async function getOrganisation(ctx: Ctx): Promise<OrgRow> {
+  const row = await ctx.db.query.organisations.findFirst({ where: eq(schema.organisations.id, ctx.org.id) });
   if (!row) throw notFound("Organisation");
   return row;
 }
@@ -40,7 +42,10 @@ function contactColumns(contact: OrganisationUpdateInput["contact"]) {
 }
 
 /** Applies a partial update; with `expected` set, only if the version is still that one (If-Match). */
-export async function updateOrganisation(db: Db, id: string, input: OrganisationUpdateInput, expected: Expected, now: Date) {
+export async function updateOrganisation(ctx: Ctx, options: { input: OrganisationUpdateInput; expected: Expected }) {
+  const { db, now } = ctx;
+  const id = ctx.org.id;
+  const { input, expected } = options;
   const [row] = await db
     .update(schema.organisations)
     .set({
@@ -54,13 +59,13 @@ export async function updateOrganisation(db: Db, id: string, input: Organisation
     .where(and(eq(schema.organisations.id, id), versionMatches(schema.organisations.version, expected)))
     .returning();
   if (!row) {
-    await getOrganisation(db, id);
+    await getOrganisation(ctx);
     throw staleVersion();
   }
   return row;
 }
 
-/** Creates an organisation together with its first admin key, atomically. */
+/** Creates an organisation together with its first admin key, atomically: the operator's work, outside any organisation. */
 export async function createOrganisation(db: Db, input: OrganisationCreateInput & { adminSecret?: string }, now: Date) {
   const taken = await db.query.organisations.findFirst({ columns: { id: true }, where: eq(schema.organisations.slug, input.slug) });
   if (taken) throw conflict(`The slug '${input.slug}' is already taken.`);
@@ -83,7 +88,9 @@ export async function createOrganisation(db: Db, input: OrganisationCreateInput 
   return { organisation: org, adminKey: { ...toApiKeyPublic(key.row), secret: key.secret } };
 }
 
-export async function listOrganisations(db: Db, limit: number, cursor?: string) {
+/** Every organisation of the deployment, by slug: for the operator, outside any organisation. */
+export async function listOrganisations(db: Db, options: { limit: number; cursor?: string }) {
+  const { limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()

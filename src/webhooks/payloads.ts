@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
+import { contextOf } from "../access/context.ts";
 import type { Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { toElectionPublic } from "../elections/elections.service.ts";
 import { toEventPublic } from "../events/events.service.ts";
 import { toRegistrationPublic } from "../events/registrations.service.ts";
-import { localDay } from "../lib/dates.ts";
 import { toMailingPublic } from "../mailings/mailings.service.ts";
 import { memberView } from "../members/members.queries.ts";
 import { toMembershipPublic } from "../members/memberships.service.ts";
@@ -30,9 +30,19 @@ type Render = (scope: RenderScope, resourceId: string) => Promise<Record<string,
 /** What a webhook subscription sees: what any key of its organisation may read. */
 const keyViewer: Viewer = { kind: "key", role: "readonly" };
 
-async function member({ db, orgId, timeZone, now }: RenderScope, id: string) {
+/** A context to read with as a readonly key of the organisation would. */
+function readerContext({ db, orgId, slug, timeZone, now }: RenderScope) {
+  return contextOf({
+    db,
+    org: { id: orgId, slug, timeZone },
+    principal: { kind: "api_key", keyId: "webhooks", orgId, role: "readonly" },
+    now,
+  });
+}
+
+async function member(scope: RenderScope, id: string) {
   try {
-    return (await memberView(db, orgId, id, localDay(now, timeZone))).view;
+    return (await memberView(readerContext(scope), id)).view;
   } catch {
     // Erased meanwhile: nothing of them is sent but the id.
     return null;

@@ -107,7 +107,7 @@ describe("district assignment", () => {
     await t.database.client.execute({ sql: "UPDATE area_postal_codes SET area_id = ? WHERE postal_code = '11861'", args: [c.north] });
     t.clock.advance(60_000);
     const orgId = String((await t.database.client.execute("SELECT id FROM organisations WHERE slug = 'demo'")).rows[0]?.id);
-    await reassign(t.db, orgId, { areaIds: [c.north, c.south] }, "areas_changed", t.clock.now());
+    await reassign(t.db, { orgId, scope: { areaIds: [c.north, c.south] }, reason: "areas_changed", now: t.clock.now() });
     const views = await Promise.all(ids.map(async (id) => json<{ areaId: string }>(await t.request("GET", `${members}/${id}`), 200)));
     expect(views.map((v) => v.areaId)).toEqual([c.south, c.north, c.north]);
     const moved = await json<{ data: Stay[] }>(await t.request("GET", `${members}/${ids[1]}/district-history`), 200);

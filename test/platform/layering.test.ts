@@ -25,7 +25,6 @@ const webLayer: Record<string, string> = {
   "src/mailings/index.ts": "builds the mailings domain's router",
   "src/webhooks/index.ts": "builds the webhooks domain's router, and the middleware that delivers after a write",
   "src/members/access.ts": "route guards for member data",
-  "src/members/route-parts.ts": "parts shared by the member routes",
   "src/jobs/cron-triggers.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",
 };
 

@@ -104,5 +104,5 @@ describe("webhook events", () => {
     for (const r of receiver.accepted) expect(r.body).not.toMatch(/ranking|receipt|ballot/i);
     // Each event once.
     expect(new Set(receiver.accepted.map((r) => r.id)).size).toBe(receiver.accepted.length);
-  });
+  }, 60_000);
 });

@@ -144,7 +144,7 @@ describe("webhooks", () => {
     const after = await deliveryLog(t, endpoint.id, 50);
     expect(after).toHaveLength(expected.length + 1);
     expect(after[0]).toMatchObject({ id: redelivery.id, status: expect.stringMatching(/succeeded|pending/) });
-  });
+  }, 60_000);
 
   it("disable an endpoint that keeps failing, tell the organisation's contact address, and hold its deliveries until enabled", async () => {
     const t = await testApp(config);
@@ -201,7 +201,7 @@ describe("webhooks", () => {
     expect(await json(enabled, 200)).toMatchObject({ enabled: true, disabledReason: null });
     await tick(t);
     expect(receiver.requests).toHaveLength(count + 1);
-  });
+  }, 60_000);
 
   it("refuse URLs that could reach internal services with a 422 naming body.url, and change nothing", async () => {
     const t = await testApp();
