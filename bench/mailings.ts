@@ -4,11 +4,13 @@
  * time taken and the database statements (and round trips) per 1,000 recipients. The
  * statements are counted by wrapping the libSQL client's execute and batch.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Client, createClient } from "@libsql/client";
+import { contextOf } from "../src/access/context.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
@@ -69,10 +71,9 @@ await seedMembers(
 console.log(`seeded ${memberCount} members in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const org = { id: orgId, slug: "demo", timeZone: "Europe/Stockholm" };
-const mailing = await createMailing(
-  setupDb,
-  org,
-  {
+const benchKey = { kind: "api_key", keyId: "bench", orgId, role: "staff" } as const;
+const mailing = await createMailing(contextOf({ db: setupDb, org, principal: benchKey, now }), {
+  input: {
     subject: "News for {{member.firstName}}",
     text: "Hello {{member.name}},\n\nThe autumn campaign starts now.\n\nUnsubscribe: {{unsubscribeUrl}}\n",
     html: '<p>Hello {{member.name}},</p><p>The autumn campaign starts now.</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>',
@@ -80,9 +81,7 @@ const mailing = await createMailing(
     audience: { type: "all_members" },
     sendAt: "2026-11-21T09:00:00Z",
   },
-  "bench",
-  now,
-);
+});
 
 const db = createDb(counting(raw));
 const deps = {

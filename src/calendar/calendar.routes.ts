@@ -152,17 +152,17 @@ export const calendarRoutes = createRouter()
   })
   .openapi(groupFeed, async (c) => {
     const ctx = ctxOf(c);
-    const { db, org } = ctx;
+    const { org } = ctx;
     const group = await groupExists(ctx, c.req.valid("param").id);
-    const sight = await sightOf(db, org, ctx.viewer, ctx.now);
+    const sight = await sightOf(ctx);
     const events = await feedEvents(ctx, and(visibleTo(sight), eq(schema.events.groupId, group.id)));
     return calendarResponse(c, `${org.slug}: ${group.name}`, events, sight.kind === "anonymous" ? "public" : "private");
   })
   .openapi(personalFeed, async (c) => {
     const ctx = ctxOf(c);
-    const { db, org } = ctx;
+    const { org } = ctx;
     const memberId = await memberOfFeedToken(ctx, c.req.valid("param").token);
-    const sight = await memberSight(db, org, memberId, ctx.now);
+    const sight = await memberSight(ctx, memberId);
     const events = await feedEvents(ctx, ownCalendar(sight));
     return calendarResponse(c, `${org.slug}: my calendar`, events, "private");
   })

@@ -166,15 +166,15 @@ export const campaignRoutes = createRouter()
   })
   .openapi(calendar, async (c) => {
     const ctx = ctxOf(c);
-    const { db, org } = ctx;
+    const { org } = ctx;
     const campaign = await getCampaign(ctx, c.req.valid("param").id);
     const query = c.req.valid("query");
     if ((query.from === undefined) !== (query.to === undefined))
       throw invalid(query.from ? "query.to" : "query.from", "give both from and to, or neither");
     const period = periodOf(campaign, org.timeZone);
     const range = rangeOf({ from: query.from ?? new Date(period.from).toISOString(), to: query.to ?? new Date(period.to).toISOString() });
-    const sight = await sightOf(db, org, ctx.viewer, ctx.now);
+    const sight = await sightOf(ctx);
     const filter = and(visibleTo(sight), eq(schema.events.campaignId, campaign.id));
-    return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
+    return c.json(await listOccurrences(ctx, { range, filter, limit: query.limit, cursor: query.cursor }), 200);
   })
   .openapi(figures, async (c) => c.json(await campaignFigures(ctxOf(c), c.req.valid("param").id), 200));

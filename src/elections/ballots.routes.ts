@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { memberIdOf } from "../access/viewer.ts";
 import { requireVersion } from "../db/versions.ts";
 import { requireMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
 import { idempotency } from "../http/idempotency.ts";
 import {
@@ -32,7 +33,7 @@ import {
   voterStatus,
 } from "./ballots.service.ts";
 import { getElectionRow } from "./elections.service.ts";
-import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
+import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
 
 const tags = ["Voting"];
 const optionalAuth = [{ bearerAuth: [] }, {}] as Record<string, string[]>[];
@@ -156,27 +157,25 @@ const voter = defineRoute({
 
 /** Receipts are read without credentials too; a member token or key may still be sent. */
 async function electionForReceipts(c: Parameters<typeof settledElection>[0], id: string) {
-  const v = viewer(c);
+  const ctx = ctxOf(c);
   // Anonymous callers see what members see: nothing before publication, no drafts.
-  const row = v.kind === "anonymous" ? await getElectionRow(c.get("deps").db, c.get("org").id, id, v) : await settledElection(c, id);
-  requireReceiptsVisible(row, v);
+  const row = ctx.viewer.kind === "anonymous" ? await getElectionRow(ctx, id) : await settledElection(c, id);
+  requireReceiptsVisible(row, ctx.viewer);
   return row;
 }
 
 export const ballotRoutes = createRouter()
   .openapi(cast, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const memberId = memberIdOf(c.get("principal"));
+    const ctx = ctxOf(c);
+    const memberId = memberIdOf(ctx.viewer);
     const row = await settledElection(c, c.req.valid("param").id);
-    const receiptBody = await castBallot(db, row, memberId, c.req.valid("json").ranking, org.timeZone, clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
+    const receiptBody = await castBallot(ctx, { election: row, memberId, ranking: c.req.valid("json").ranking });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
     c.header("Cache-Control", "no-store");
     return c.json(receiptBody, 201);
   })
   .openapi(paper, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const row = await settledElection(c, c.req.valid("param").id);
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
     const input =
@@ -188,31 +187,31 @@ export const ballotRoutes = createRouter()
               ranking: b.ranking,
             })),
           };
-    const { election: _after, ...entered } = await enterPaperBallots(db, row, input, clock.now(), requestPolicy(c));
-    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
+    const { election: _after, ...entered } = await enterPaperBallots(ctx, { election: row, input, policy: requestPolicy(c) });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
     setEtag(c, immutableVersion);
     return c.json(entered, 201);
   })
   .openapi(removeBatch, async (c) => {
     const { id, batchId } = c.req.valid("param");
     requireVersion(expectedVersion(c), immutableVersion);
-    await deletePaperBatch(c.get("deps").db, await settledElection(c, id), batchId, c.get("deps").clock.now(), requestPolicy(c));
+    await deletePaperBatch(ctxOf(c), { election: await settledElection(c, id), batchId, policy: requestPolicy(c) });
     return c.body(null, 204);
   })
   .openapi(receipts, async (c) => {
     const row = await electionForReceipts(c, c.req.valid("param").id);
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listReceipts(c.get("deps").db, row.id, limit, cursor), 200);
+    return c.json(await listReceipts(ctxOf(c), { electionId: row.id, ...c.req.valid("query") }), 200);
   })
   .openapi(receipt, async (c) => {
     const { id, hash } = c.req.valid("param");
     const row = await electionForReceipts(c, id);
-    const found = await findReceipt(c.get("deps").db, row.id, hash);
+    const found = await findReceipt(ctxOf(c), { electionId: row.id, hash });
     setEtag(c, immutableVersion);
     return c.json(found, 200);
   })
   .openapi(voter, async (c) => {
-    const memberId = memberIdOf(c.get("principal"));
+    const ctx = ctxOf(c);
+    const memberId = memberIdOf(ctx.viewer);
     const row = await settledElection(c, c.req.valid("param").id);
-    return c.json(await voterStatus(c.get("deps").db, row, memberId, c.get("org").timeZone), 200);
+    return c.json(await voterStatus(ctx, { election: row, memberId }), 200);
   });

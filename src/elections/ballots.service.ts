@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
@@ -12,7 +13,7 @@ import { clearFreedSpace, pendingBallotId, shuffleIfFull, truncateLocalLog } fro
 import type { CountPolicy } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
 import { whyNotInElectorate } from "./electorate.ts";
-import { countAndStore } from "./lifecycle.ts";
+import { countAndStore, type ElectionClock } from "./lifecycle.ts";
 
 const b = schema.ballots;
 const v = schema.electionVoters;
@@ -46,7 +47,9 @@ function requireVotingOpen(election: ElectionRow) {
  * written in a shuffled batch once enough wait (ballot-storage.ts); the voter gets a
  * receipt code whose hash is on the ballot, and nobody else ever sees the code.
  */
-export async function castBallot(db: Db, election: ElectionRow, memberId: string, ranking: RankEntry[], timeZone: string, now: Date) {
+export async function castBallot(ctx: Ctx, options: { election: ElectionRow; memberId: string; ranking: RankEntry[] }) {
+  const { db, now } = ctx;
+  const { election, memberId, ranking } = options;
   requireVotingOpen(election);
   if (!election.onlineVoting)
     throw conflict("This election is held in the room, on paper; there is no online voting.", { reason: "paper_only" });
@@ -73,20 +76,22 @@ export async function castBallot(db: Db, election: ElectionRow, memberId: string
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
   if (voter?.hasVoted) throw conflict("You have already voted in this election.", { reason: "already_voted" });
   if (!voter) {
-    const why = await whyNotInElectorate(db, election, memberId, timeZone);
+    const why = await whyNotInElectorate(db, election, memberId, ctx.org.timeZone);
     throw conflict(`You cannot vote in this election: ${why.detail}.`, { reason: why.reason });
   }
   throw conflict(`Voting closed on ${election.votingClosesAt}.`, { reason: "voting_closed" });
 }
 
 /** A voter's own view: in the electorate? voted yet? (Never what they voted.) */
-export async function voterStatus(db: Db, election: ElectionRow, memberId: string, timeZone: string) {
+export async function voterStatus(ctx: Ctx, options: { election: ElectionRow; memberId: string }) {
+  const { db } = ctx;
+  const { election, memberId } = options;
   if (election.status === "draft" || election.status === "nominating") {
     return { inElectorate: false, hasVoted: false, reason: `the electorate is fixed when voting opens on ${election.votingOpensAt}` };
   }
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
   if (voter) return { inElectorate: true, hasVoted: voter.hasVoted, reason: null };
-  return { inElectorate: false, hasVoted: false, reason: (await whyNotInElectorate(db, election, memberId, timeZone)).detail };
+  return { inElectorate: false, hasVoted: false, reason: (await whyNotInElectorate(db, election, memberId, ctx.org.timeZone)).detail };
 }
 
 // ---------------------------------------------------------------- paper ballots
@@ -143,12 +148,11 @@ const enterable = ["voting", "closed", "counted"] as const;
  * until the result is published. A counted election is counted again at once.
  */
 export async function enterPaperBallots(
-  db: Db,
-  election: ElectionRow,
-  input: { json?: PaperRow[]; blt?: string },
-  now: Date,
-  policy: CountPolicy,
+  ctx: ElectionClock,
+  options: { election: ElectionRow; input: { json?: PaperRow[]; blt?: string }; policy: CountPolicy },
 ): Promise<{ batchId: string; rows: number; papers: number; blank: number; election: ElectionRow }> {
+  const { db, now } = ctx;
+  const { election, input, policy } = options;
   if (!(enterable as readonly string[]).includes(election.status)) {
     throw conflict(
       election.status === "published" ? "The result is published; no ballots can be added." : "Ballots are entered once voting has opened.",
@@ -188,7 +192,7 @@ export async function enterPaperBallots(
   if (Number(stored?.n ?? 0) !== checked.length)
     throw conflict("The election changed while the ballots were entered; nothing was stored. Retry.");
   let after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
-  if (after.status === "counted") after = await countAndStore(db, after, now, policy);
+  if (after.status === "counted") after = await countAndStore(ctx, { row: after, policy });
   return {
     batchId,
     rows: checked.length,
@@ -199,7 +203,9 @@ export async function enterPaperBallots(
 }
 
 /** Removes one bulk entry (a mistake at the counting table); a counted election is counted again. */
-export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: string, now: Date, policy: CountPolicy) {
+export async function deletePaperBatch(ctx: ElectionClock, options: { election: ElectionRow; batchId: string; policy: CountPolicy }) {
+  const { db, now } = ctx;
+  const { election, batchId, policy } = options;
   if (!(enterable as readonly string[]).includes(election.status))
     throw conflict(`The election is ${election.status}; its ballots are final.`);
   const [, removed] = await db.batch([
@@ -213,7 +219,7 @@ export async function deletePaperBatch(db: Db, election: ElectionRow, batchId: s
   ]);
   if (removed.rowsAffected === 0) throw notFound("Paper ballot batch");
   const after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
-  if (after.status === "counted") await countAndStore(db, after, now, policy);
+  if (after.status === "counted") await countAndStore(ctx, { row: after, policy });
 }
 
 // ---------------------------------------------------------------- receipts
@@ -225,7 +231,9 @@ export function requireReceiptsVisible(election: ElectionRow, viewer: Viewer) {
   throw conflict("The receipts are shown with the published result.", { reason: "result_not_published" });
 }
 
-export async function listReceipts(db: Db, electionId: string, limit: number, cursor?: string) {
+export async function listReceipts(ctx: Ctx, options: { electionId: string; limit: number; cursor?: string | undefined }) {
+  const { db } = ctx;
+  const { electionId, limit, cursor } = options;
   const after = cursor ? String(decodeCursor(cursor, 1)[0]) : undefined;
   const rows = await db
     .select({ hash: b.receiptHash })
@@ -241,7 +249,9 @@ export async function listReceipts(db: Db, electionId: string, limit: number, cu
   );
 }
 
-export async function findReceipt(db: Db, electionId: string, hash: string) {
+export async function findReceipt(ctx: Ctx, options: { electionId: string; hash: string }) {
+  const { db } = ctx;
+  const { electionId, hash } = options;
   const [row] = await db
     .select({ hash: b.receiptHash })
     .from(b)

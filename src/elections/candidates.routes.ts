@@ -1,4 +1,5 @@
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -19,7 +20,7 @@ import { CandidateCreate, CandidateListQuery, CandidatePublic, CandidateUpdate }
 import { answer, getCandidate, listCandidates, nominate, toCandidatePublic, updateCandidate, withdraw } from "./candidates.service.ts";
 import { ProposalPublic, ProposalPut } from "./proposals.schemas.ts";
 import { proposalOf, putProposal, requireProposalAuthor } from "./proposals.service.ts";
-import { ElectionCandidateParams, settledElection, viewer } from "./route-parts.ts";
+import { ElectionCandidateParams, settledElection } from "./route-parts.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -146,74 +147,72 @@ const putProposalRoute = defineRoute({
 export const candidateRoutes = createRouter()
   .openapi(list, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
-    const { status, limit, cursor } = c.req.valid("query");
-    return c.json(await listCandidates(c.get("deps").db, row.id, viewer(c), status, limit, cursor), 200);
+    return c.json(await listCandidates(ctxOf(c), { electionId: row.id, ...c.req.valid("query") }), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const v = viewer(c);
+    const ctx = ctxOf(c);
     const row = await settledElection(c, c.req.valid("param").id);
-    const candidate = await nominate(db, row, v, c.req.valid("json"), org.timeZone, clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}/candidates/${candidate.id}`);
+    const candidate = await nominate(ctx, { election: row, input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/candidates/${candidate.id}`);
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 201);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 201);
   })
   .openapi(get, async (c) => {
+    const ctx = ctxOf(c);
     const { id, candidateId } = c.req.valid("param");
     const row = await settledElection(c, id);
-    const v = viewer(c);
-    const candidate = await getCandidate(c.get("deps").db, row.id, candidateId, v);
+    const candidate = await getCandidate(ctx, { electionId: row.id, id: candidateId });
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 200);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 200);
   })
   .openapi(update, async (c) => {
+    const ctx = ctxOf(c);
     const { id, candidateId } = c.req.valid("param");
-    const v = viewer(c);
     const row = await settledElection(c, id);
-    const { db, clock } = c.get("deps");
-    const candidate = await updateCandidate(db, row, candidateId, v, c.req.valid("json"), expectedVersion(c), clock.now());
+    const candidate = await updateCandidate(ctx, {
+      election: row,
+      id: candidateId,
+      input: c.req.valid("json"),
+      expected: expectedVersion(c),
+    });
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 200);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 200);
   })
   .openapi(accept, async (c) => {
+    const ctx = ctxOf(c);
     const { id, candidateId } = c.req.valid("param");
-    const v = viewer(c);
-    const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    const candidate = await answer(db, row, candidateId, v, true, expectedVersion(c), c.get("org").timeZone, clock.now());
+    const candidate = await answer(ctx, { election: row, id: candidateId, accept: true, expected: expectedVersion(c) });
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 200);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 200);
   })
   .openapi(decline, async (c) => {
+    const ctx = ctxOf(c);
     const { id, candidateId } = c.req.valid("param");
-    const v = viewer(c);
-    const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    const candidate = await answer(db, row, candidateId, v, false, expectedVersion(c), c.get("org").timeZone, clock.now());
+    const candidate = await answer(ctx, { election: row, id: candidateId, accept: false, expected: expectedVersion(c) });
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 200);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 200);
   })
   .openapi(withdrawRoute, async (c) => {
+    const ctx = ctxOf(c);
     const { id, candidateId } = c.req.valid("param");
-    const v = viewer(c);
-    const { db, clock } = c.get("deps");
     const row = await settledElection(c, id);
-    const candidate = await withdraw(db, row, candidateId, v, expectedVersion(c), clock.now());
+    const candidate = await withdraw(ctx, { election: row, id: candidateId, expected: expectedVersion(c) });
     setEtag(c, candidate.version);
-    return c.json(toCandidatePublic(candidate, v), 200);
+    return c.json(toCandidatePublic(candidate, ctx.viewer), 200);
   })
   .openapi(getProposal, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
     // The election row, and with it the proposal's version, is read before the proposal itself.
     setEtag(c, row.proposalVersion);
-    return c.json({ entries: await proposalOf(c.get("deps").db, row.id) }, 200);
+    return c.json({ entries: await proposalOf(ctxOf(c), row.id) }, 200);
   })
   .openapi(putProposalRoute, async (c) => {
-    const { db } = c.get("deps");
+    const ctx = ctxOf(c);
     const row = await settledElection(c, c.req.valid("param").id);
-    await requireProposalAuthor(db, row, viewer(c));
-    const { entries, version } = await putProposal(db, row, c.req.valid("json"), expectedVersion(c));
+    await requireProposalAuthor(ctx, row);
+    const { entries, version } = await putProposal(ctx, { election: row, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, version);
     return c.json({ entries }, 200);
   });

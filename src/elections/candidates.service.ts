@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { isKey, isReadonly, isSelf, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
@@ -56,13 +56,11 @@ function visibleTo(viewer: Viewer): SQL | undefined {
 }
 
 export async function listCandidates(
-  db: Db,
-  electionId: string,
-  viewer: Viewer,
-  status: CandidateStatus | undefined,
-  limit: number,
-  cursor?: string,
+  ctx: Ctx,
+  options: { electionId: string; status?: CandidateStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
+  const { db, viewer } = ctx;
+  const { electionId, status, limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(columns)
@@ -82,7 +80,8 @@ export async function listCandidates(
 }
 
 /** Every candidate the viewer may see, for the election's own page (an election has tens, not thousands). */
-export async function allCandidates(db: Db, electionId: string, viewer: Viewer) {
+export async function allCandidates(ctx: Ctx, electionId: string) {
+  const { db, viewer } = ctx;
   const rows = await db
     .select(columns)
     .from(c)
@@ -93,7 +92,12 @@ export async function allCandidates(db: Db, electionId: string, viewer: Viewer) 
   return rows.map((row) => toCandidatePublic(row, viewer));
 }
 
-export async function getCandidate(db: Db, electionId: string, id: string, viewer: Viewer) {
+export async function getCandidate(ctx: Ctx, options: { electionId: string; id: string }) {
+  return readCandidate(ctx.db, options.electionId, options.id, ctx.viewer);
+}
+
+/** A candidate as this viewer may see it: 404 when they may not. */
+async function readCandidate(db: Db, electionId: string, id: string, viewer: Viewer) {
   const [row] = await db
     .select(columns)
     .from(c)
@@ -121,16 +125,10 @@ export function requireBeforeVoting(election: ElectionRow, what: string) {
   }
 }
 
-export async function nominate(
-  db: Db,
-  election: ElectionRow,
-  viewer: Viewer,
-  input: z.infer<typeof CandidateCreate>,
-  timeZone: string,
-  now: Date,
-) {
+export async function nominate(ctx: Ctx, options: { election: ElectionRow; input: z.infer<typeof CandidateCreate> }) {
+  const { db, viewer, now, day: today } = ctx;
+  const { election, input } = options;
   requireNominationPeriod(election, now);
-  const today = localDay(now, timeZone);
   let nomineeId: string;
   let nominatedBy: CandidateRow["nominatedBy"];
   let nominatedById: string | null = null;
@@ -180,13 +178,13 @@ export async function nominate(
       .where(and(eq(c.id, existing.id), eq(c.status, existing.status)))
       .returning({ id: c.id });
     if (!again) throw conflict("The nomination changed meanwhile; retry.");
-    return getCandidate(db, election.id, existing.id, asStaff);
+    return readCandidate(db, election.id, existing.id, asStaff);
   }
   const id = newId(now);
   await db
     .insert(c)
     .values({ id, orgId: election.orgId, electionId: election.id, memberId: nomineeId, ...fields, version: 1, createdAt: at });
-  return getCandidate(db, election.id, id, asStaff);
+  return readCandidate(db, election.id, id, asStaff);
 }
 
 async function candidateRow(db: Db, electionId: string, id: string) {
@@ -197,14 +195,11 @@ async function candidateRow(db: Db, electionId: string, id: string) {
 
 /** Changes a candidate's status if it is still the version read (so concurrent answers cannot both apply). */
 async function move(
-  db: Db,
-  row: CandidateRow,
-  from: CandidateStatus[],
-  to: CandidateStatus,
-  stamp: Partial<CandidateRow>,
-  expected: Expected,
-  now: Date,
+  ctx: Pick<Ctx, "db" | "now">,
+  options: { row: CandidateRow; from: CandidateStatus[]; to: CandidateStatus; stamp: Partial<CandidateRow>; expected: Expected },
 ) {
+  const { db, now } = ctx;
+  const { row, from, to, stamp, expected } = options;
   if (!from.includes(row.status)) throw conflict(`The nomination is ${row.status}.`, { reason: `candidate_${row.status}` });
   const [moved] = await db
     .update(c)
@@ -215,16 +210,9 @@ async function move(
 }
 
 /** The nominee answers a nomination with their own token, until voting opens. */
-export async function answer(
-  db: Db,
-  election: ElectionRow,
-  id: string,
-  viewer: Viewer,
-  accept: boolean,
-  expected: Expected,
-  timeZone: string,
-  now: Date,
-) {
+export async function answer(ctx: Ctx, options: { election: ElectionRow; id: string; accept: boolean; expected: Expected }) {
+  const { db, viewer, now } = ctx;
+  const { election, id, accept, expected } = options;
   const row = await candidateRow(db, election.id, id);
   if (viewer.kind !== "member" || viewer.memberId !== row.memberId) {
     if (viewer.kind === "member" && row.nominatedById !== viewer.memberId && row.status !== "accepted") throw notFound("Candidate");
@@ -232,13 +220,15 @@ export async function answer(
   }
   requireVersion(expected, row.version);
   requireBeforeVoting(election, "a nomination can no longer be answered");
-  if (accept) await requireActiveStanding(db, row.memberId, localDay(now, timeZone), "stand for election");
-  await move(db, row, ["proposed"], accept ? "accepted" : "declined", { respondedAt: now.toISOString() }, expected, now);
-  return getCandidate(db, election.id, id, viewer);
+  if (accept) await requireActiveStanding(db, row.memberId, ctx.day, "stand for election");
+  await move(ctx, { row, from: ["proposed"], to: accept ? "accepted" : "declined", stamp: { respondedAt: now.toISOString() }, expected });
+  return readCandidate(db, election.id, id, viewer);
 }
 
 /** The candidate, the member who nominated them (while unanswered), or staff withdraw a nomination, until voting opens. */
-export async function withdraw(db: Db, election: ElectionRow, id: string, viewer: Viewer, expected: Expected, now: Date) {
+export async function withdraw(ctx: Ctx, options: { election: ElectionRow; id: string; expected: Expected }) {
+  const { db, viewer, now } = ctx;
+  const { election, id, expected } = options;
   const row = await candidateRow(db, election.id, id);
   const self = isSelf(viewer, row.memberId);
   const nominator = isSelf(viewer, row.nominatedById) && row.status === "proposed";
@@ -249,23 +239,20 @@ export async function withdraw(db: Db, election: ElectionRow, id: string, viewer
   if (isReadonly(viewer)) throw new ApiError("forbidden", "A readonly key cannot withdraw a candidacy.");
   requireVersion(expected, row.version);
   requireBeforeVoting(election, "a candidate can no longer withdraw");
-  await move(db, row, ["proposed", "accepted"], "withdrawn", { withdrawnAt: now.toISOString() }, expected, now);
-  return getCandidate(db, election.id, id, asStaff);
+  await move(ctx, { row, from: ["proposed", "accepted"], to: "withdrawn", stamp: { withdrawnAt: now.toISOString() }, expected });
+  return readCandidate(db, election.id, id, asStaff);
 }
 
 /** The statement (and gender, for a gender rule) by the candidate or staff, while the ballot is not fixed. */
 export async function updateCandidate(
-  db: Db,
-  election: ElectionRow,
-  id: string,
-  viewer: Viewer,
-  input: z.infer<typeof CandidateUpdate>,
-  expected: Expected,
-  now: Date,
+  ctx: Ctx,
+  options: { election: ElectionRow; id: string; input: z.infer<typeof CandidateUpdate>; expected: Expected },
 ) {
+  const { db, viewer, now } = ctx;
+  const { election, id, input, expected } = options;
   const row = await candidateRow(db, election.id, id);
   if (viewer.kind === "member" && viewer.memberId !== row.memberId) {
-    await getCandidate(db, election.id, id, viewer);
+    await readCandidate(db, election.id, id, viewer);
     throw new ApiError("forbidden", "Only the candidate or staff can change a candidate's statement.");
   }
   if (isReadonly(viewer)) throw new ApiError("forbidden", "A readonly key cannot change candidates.");
@@ -283,5 +270,5 @@ export async function updateCandidate(
     .where(and(eq(c.id, row.id), versionMatches(c.version, expected)))
     .returning({ id: c.id });
   if (!updated) throw expected === undefined ? notFound("Candidate") : staleVersion();
-  return getCandidate(db, election.id, id, viewer);
+  return readCandidate(db, election.id, id, viewer);
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
@@ -176,7 +177,8 @@ export async function countElection(db: Db, row: ElectionRow, policy: CountPolic
  * seed and no tie order, /v1/tally counts exactly as the election was counted. Candidates
  * are named by candidate id, as in the stored count; `candidate_names` maps them.
  */
-export async function tallyInputOf(db: Db, row: ElectionRow) {
+export async function tallyInputOf(ctx: Pick<Ctx, "db">, row: ElectionRow) {
+  const { db } = ctx;
   const standing = await standingCandidates(db, row.id);
   const input = await countInputOf(
     db,

@@ -1,6 +1,7 @@
 import { isKey, type Viewer } from "../access/viewer.ts";
 import { page } from "../db/cursors.ts";
 import { requireRole, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -42,7 +43,8 @@ import {
 } from "./elections.service.ts";
 import { recount, settle, transition } from "./lifecycle.ts";
 import { proposalOf } from "./proposals.service.ts";
-import { requestPolicy, settledElection, staffOnly, viewer } from "./route-parts.ts";
+import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
+import { BltText, bltDescription, TallyInputQuery, tallyInputBlt, wantsBlt } from "./tally-input-blt.ts";
 
 const tags = ["Elections"];
 const readers = [requireRoleOrMember("readonly")];
@@ -198,12 +200,17 @@ const tallyInput = defineRoute({
   description:
     "For auditors: identical ballots summed, candidates named by candidate id (`candidate_names` maps them), the election's " +
     "seed and options. Posted to /v1/tally it gives the stored count exactly (a gender rule is applied after the count and is " +
-    "in the result). Keys only, once counted: full preference profiles stay with the organisation.",
+    "in the result). Keys only, once counted: full preference profiles stay with the organisation.\n\n" +
+    bltDescription,
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
-  request: { params: OrgIdParams },
+  request: { params: OrgIdParams, query: TallyInputQuery },
   responses: {
-    200: { ...jsonContent(TallyRequest, "The count's input."), headers: etagHeader },
+    200: {
+      description: "The count's input.",
+      content: { "application/json": { schema: TallyRequest }, "text/plain": { schema: BltText } },
+      headers: etagHeader,
+    },
     ...problems(...authProblems, "conflict"),
   },
 });
@@ -224,89 +231,81 @@ export function resultBody(row: ElectionRow, v: Viewer) {
 
 export const electionCoreRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const v = viewer(c);
+    const ctx = ctxOf(c);
     const { limit, cursor, status, positionId } = c.req.valid("query");
-    const rows = await listElectionRows(db, org.id, v, { status, positionId }, limit, cursor);
+    const rows = await listElectionRows(ctx, { status, positionId, limit, cursor });
     // The page is read first so that the cursor follows what was listed; due changes are applied to what is shown.
-    const settled = await Promise.all(rows.map((row) => settle(db, row, org.timeZone, clock.now(), requestPolicy(c))));
+    const settled = await Promise.all(rows.map((row) => settle(ctx, { row, policy: requestPolicy(c) })));
     return c.json(
       page(
         settled,
         limit,
-        (row) => toElectionPublic(row, org.timeZone, v),
+        (row) => toElectionPublic(row, ctx.org.timeZone, ctx.viewer),
         (row) => [row.id],
       ),
       200,
     );
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createElection(db, org.id, org.timeZone, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/elections/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createElection(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}`);
     setEtag(c, row.version);
-    return c.json(toElectionPublic(row, org.timeZone, viewer(c)), 201);
+    return c.json(toElectionPublic(row, ctx.org.timeZone, ctx.viewer), 201);
   })
   .openapi(get, async (c) => {
-    const { db } = c.get("deps");
-    const v = viewer(c);
+    const ctx = ctxOf(c);
     const row = await settledElection(c, c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(
       {
-        ...toElectionPublic(row, c.get("org").timeZone, v),
-        candidates: await allCandidates(db, row.id, v),
-        proposal: await proposalOf(db, row.id),
+        ...toElectionPublic(row, ctx.org.timeZone, ctx.viewer),
+        candidates: await allCandidates(ctx, row.id),
+        proposal: await proposalOf(ctx, row.id),
       },
       200,
     );
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const row = await settledElection(c, c.req.valid("param").id);
-    const updated = await updateElection(db, row, org.timeZone, c.req.valid("json"), expectedVersion(c), clock.now());
+    const updated = await updateElection(ctx, { row, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, updated.version);
-    return c.json(toElectionPublic(updated, org.timeZone, viewer(c)), 200);
+    return c.json(toElectionPublic(updated, ctx.org.timeZone, ctx.viewer), 200);
   })
   .openapi(remove, async (c) => {
-    await deleteElection(c.get("deps").db, await settledElection(c, c.req.valid("param").id), expectedVersion(c));
+    await deleteElection(ctxOf(c), { row: await settledElection(c, c.req.valid("param").id), expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(transitions, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { to, termStartsOn } = c.req.valid("json");
     const settled = await settledElection(c, c.req.valid("param").id);
-    const row = await transition(db, settled, to, org.timeZone, clock.now(), termStartsOn, expectedVersion(c), requestPolicy(c));
+    const row = await transition(ctx, { row: settled, to, termStartsOn, expected: expectedVersion(c), policy: requestPolicy(c) });
     setEtag(c, row.version);
-    return c.json(toElectionPublic(row, org.timeZone, viewer(c)), 200);
+    return c.json(toElectionPublic(row, ctx.org.timeZone, ctx.viewer), 200);
   })
   .openapi(countRoute, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await recount(db, await settledElection(c, c.req.valid("param").id), expectedVersion(c), clock.now(), requestPolicy(c));
-    const body = resultBody(row, viewer(c));
+    const ctx = ctxOf(c);
+    const settled = await settledElection(c, c.req.valid("param").id);
+    const row = await recount(ctx, { row: settled, expected: expectedVersion(c), policy: requestPolicy(c) });
+    const body = resultBody(row, ctx.viewer);
     setEtag(c, row.version);
     return c.json(body, 200);
   })
   .openapi(publishRoute, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { termStartsOn } = c.req.valid("json");
-    const row = await transition(
-      db,
-      await settledElection(c, c.req.valid("param").id),
-      "published",
-      org.timeZone,
-      clock.now(),
+    const settled = await settledElection(c, c.req.valid("param").id);
+    const row = await transition(ctx, {
+      row: settled,
+      to: "published",
       termStartsOn,
-      expectedVersion(c),
-      requestPolicy(c),
-    );
+      expected: expectedVersion(c),
+      policy: requestPolicy(c),
+    });
     setEtag(c, row.version);
-    return c.json(resultBody(row, viewer(c)), 200);
+    return c.json(resultBody(row, ctx.viewer), 200);
   })
   .openapi(tallyInput, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
@@ -314,11 +313,14 @@ export const electionCoreRoutes = createRouter()
       throw conflict(`The election is ${row.status}; it has not been counted yet.`, { reason: "not_counted" });
     // Ballots change only with a bump of the election's version (paper entries, counts), so that is its ETag.
     setEtag(c, row.version);
-    return c.json(await tallyInputOf(c.get("deps").db, row), 200);
+    c.header("Vary", "Accept");
+    const ctx = ctxOf(c);
+    if (wantsBlt(c, c.req.valid("query").format)) return c.text(await tallyInputBlt(ctx.db, row), 200);
+    return c.json(await tallyInputOf(ctx, row), 200);
   })
   .openapi(result, async (c) => {
     const row = await settledElection(c, c.req.valid("param").id);
-    const body = resultBody(row, viewer(c));
+    const body = resultBody(row, ctxOf(c).viewer);
     setEtag(c, row.version);
     return c.json(body, 200);
   });

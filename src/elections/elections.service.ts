@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
@@ -49,9 +50,9 @@ export function toElectionPublic(row: ElectionRow, timeZone: string, viewer: Vie
 }
 
 /** Members never see drafts: an unannounced election does not exist for them. */
-export async function getElectionRow(db: Db, orgId: string, id: string, viewer: Viewer): Promise<ElectionRow> {
-  const row = await db.query.elections.findFirst({ where: and(eq(e.orgId, orgId), eq(e.id, id)) });
-  if (!row || (!isKey(viewer) && row.status === "draft")) throw notFound("Election");
+export async function getElectionRow(ctx: Ctx, id: string): Promise<ElectionRow> {
+  const row = await ctx.db.query.elections.findFirst({ where: and(eq(e.orgId, ctx.org.id), eq(e.id, id)) });
+  if (!row || (!isKey(ctx.viewer) && row.status === "draft")) throw notFound("Election");
   return row;
 }
 
@@ -135,8 +136,11 @@ async function validate(db: Db, orgId: string, settings: Settings, timeZone: str
   await checkReferences(db, orgId, settings);
 }
 
-export async function createElection(db: Db, orgId: string, timeZone: string, input: z.infer<typeof ElectionCreate>, now: Date) {
-  const position = await getPosition(db, orgId, input.positionId).catch(() => {
+export async function createElection(ctx: Ctx, options: { input: z.infer<typeof ElectionCreate> }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
+  const position = await getPosition(ctx, input.positionId).catch(() => {
     throw invalid("body.positionId", "is not a position of this organisation");
   });
   const settings: Settings = {
@@ -153,7 +157,7 @@ export async function createElection(db: Db, orgId: string, timeZone: string, in
     votingOpensAt: input.voting.opensAt,
     votingClosesAt: input.voting.closesAt,
   };
-  await validate(db, orgId, settings, timeZone);
+  await validate(db, orgId, settings, ctx.org.timeZone);
   const at = now.toISOString();
   const row: ElectionRow = {
     id: newId(now),
@@ -180,14 +184,9 @@ export async function createElection(db: Db, orgId: string, timeZone: string, in
   return row;
 }
 
-export async function updateElection(
-  db: Db,
-  row: ElectionRow,
-  timeZone: string,
-  input: z.infer<typeof ElectionUpdate>,
-  expected: Expected,
-  now: Date,
-) {
+export async function updateElection(ctx: Ctx, options: { row: ElectionRow; input: z.infer<typeof ElectionUpdate>; expected: Expected }) {
+  const { db, now } = ctx;
+  const { row, input, expected } = options;
   requireVersion(expected, row.version);
   if (!editable(row.status)) throw conflict(`The election is ${row.status}: its settings are fixed once voting has opened.`);
   const settings: Settings = {
@@ -204,7 +203,7 @@ export async function updateElection(
     votingOpensAt: input.voting?.opensAt ?? row.votingOpensAt,
     votingClosesAt: input.voting?.closesAt ?? row.votingClosesAt,
   };
-  await validate(db, row.orgId, settings, timeZone);
+  await validate(db, row.orgId, settings, ctx.org.timeZone);
   if (settings.genderRule) await requireGenders(db, row.id);
   const [updated] = await db
     .update(e)
@@ -235,7 +234,9 @@ async function requireGenders(db: Db, electionId: string) {
   if (missing) throw conflict("A gender rule needs every candidate's gender; some candidates have none yet (PATCH the candidates first).");
 }
 
-export async function deleteElection(db: Db, row: ElectionRow, expected: Expected) {
+export async function deleteElection(ctx: Ctx, options: { row: ElectionRow; expected: Expected }) {
+  const { db } = ctx;
+  const { row, expected } = options;
   requireVersion(expected, row.version);
   if (row.status !== "draft") throw conflict(`Only a draft can be deleted; this election is ${row.status}.`);
   const deleted = await db
@@ -246,13 +247,12 @@ export async function deleteElection(db: Db, row: ElectionRow, expected: Expecte
 }
 
 export async function listElectionRows(
-  db: Db,
-  orgId: string,
-  viewer: Viewer,
-  filter: { status?: ElectionRow["status"]; positionId?: string },
-  limit: number,
-  cursor?: string,
+  ctx: Ctx,
+  options: { status?: ElectionRow["status"] | undefined; positionId?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
+  const { db, viewer } = ctx;
+  const orgId = ctx.org.id;
+  const { limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   return db
     .select()

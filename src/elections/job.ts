@@ -1,6 +1,7 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import type { Job } from "../jobs/cron-triggers.ts";
+import { localDay } from "../lib/dates.ts";
 import { inlineCounter } from "../tally/runner.ts";
 import { MAX_WORK } from "../voting/limits.ts";
 import type { CountPolicy } from "./counting.ts";
@@ -27,7 +28,10 @@ export const electionClockJob: Job = {
   async run({ db, counter }, scheduledTime) {
     const at = scheduledTime.toISOString();
     const due = await db
-      .select({ election: e, timeZone: schema.organisations.timeZone })
+      .select({
+        election: e,
+        org: { id: schema.organisations.id, slug: schema.organisations.slug, timeZone: schema.organisations.timeZone },
+      })
       .from(e)
       .innerJoin(schema.organisations, eq(schema.organisations.id, e.orgId))
       .where(
@@ -41,8 +45,9 @@ export const electionClockJob: Job = {
     const moved: Record<string, number> = {};
     // The job runs outside any request: it counts elections of any size, within the tick's budget.
     const policy: CountPolicy = { runner: counter ?? inlineCounter, request: false, budget: { remaining: countWorkPerTick } };
-    for (const { election, timeZone } of due) {
-      const after = await settle(db, election, timeZone, scheduledTime, policy);
+    for (const { election, org } of due) {
+      const clock = { db, org, now: scheduledTime, day: localDay(scheduledTime, org.timeZone) };
+      const after = await settle(clock, { row: election, policy });
       moved[after.status] = (moved[after.status] ?? 0) + 1;
     }
     return { settled: due.length, ...moved };

@@ -6,11 +6,12 @@
  * touches, so the time an election opens never depends on traffic.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { rowsAffected } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
-import { localDay, termEnd } from "../lib/dates.ts";
+import { termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { queueElectionCall } from "../mailings/automation-planners.ts";
@@ -22,6 +23,12 @@ import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 
 const e = schema.elections;
+
+/**
+ * What a status change needs of its context: the database, the organisation, the instant and
+ * its local day. A request passes its Ctx; the scheduled job builds one per organisation.
+ */
+export type ElectionClock = Pick<Ctx, "db" | "org" | "now" | "day">;
 
 async function reload(db: Db, id: string): Promise<ElectionRow> {
   const row = await db.query.elections.findFirst({ where: eq(e.id, id) });
@@ -39,7 +46,8 @@ interface Moved {
 const earlier = (a: string, b: string) => [a, b].sort()[0] as string;
 
 /** Opens voting and writes the electorate, both or neither. `early`: staff open it before its time, which moves the times. */
-async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date, early: boolean): Promise<Moved> {
+async function openVoting(ctx: ElectionClock, row: ElectionRow, early: boolean): Promise<Moved> {
+  const { db, now } = ctx;
   const at = now.toISOString();
   const times = early
     ? {
@@ -53,10 +61,10 @@ async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date,
       .update(e)
       .set({ status: "voting", ...times, version: row.version + 1, updatedAt: at })
       .where(and(eq(e.id, row.id), eq(e.status, row.status), eq(e.version, row.version))),
-    materialiseElectorate(db, row, timeZone, row.version + 1),
+    materialiseElectorate(db, row, ctx.org.timeZone, row.version + 1),
   ]);
   const opened = await reload(db, row.id);
-  if (opened.status === "voting") await sendElectionCall(db, opened, "voting_open", now);
+  if (opened.status === "voting") await sendElectionCall(ctx, opened, "voting_open");
   return { row: opened, applied: rowsAffected(opening) > 0 };
 }
 
@@ -64,7 +72,8 @@ async function openVoting(db: Db, row: ElectionRow, timeZone: string, now: Date,
  * The election call to all members when nominations open and when voting opens. The
  * mailing is keyed by election and phase, so a repeated or concurrent change queues it once.
  */
-async function sendElectionCall(db: Db, row: ElectionRow, phase: "nominations_open" | "voting_open", now: Date) {
+async function sendElectionCall(ctx: ElectionClock, row: ElectionRow, phase: "nominations_open" | "voting_open") {
+  const { db, now } = ctx;
   const org = await db.query.organisations.findFirst({
     columns: { id: true, timeZone: true, locale: true },
     where: eq(schema.organisations.id, row.orgId),
@@ -76,7 +85,8 @@ async function sendElectionCall(db: Db, row: ElectionRow, phase: "nominations_op
 }
 
 /** Closes the poll and rewrites its ballots in random order (ballot-storage.ts), both or neither. */
-async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean): Promise<Moved> {
+async function closeVoting(ctx: ElectionClock, row: ElectionRow, early: boolean): Promise<Moved> {
+  const { db, now } = ctx;
   const at = now.toISOString();
   const closed = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'closed' AND ${e.version} = ${row.version + 1})`;
   const [closing] = await db.batch([
@@ -99,14 +109,18 @@ async function closeVoting(db: Db, row: ElectionRow, now: Date, early: boolean):
  * closed with no reason, which is what the job looks for: a counted election's result
  * is withdrawn then, as it no longer matches its ballots.
  */
-export async function countAndStore(db: Db, row: ElectionRow, now: Date, policy: CountPolicy = inlineRequestPolicy): Promise<ElectionRow> {
-  return (await count(db, row, now, policy)).row;
+export async function countAndStore(ctx: ElectionClock, options: { row: ElectionRow; policy?: CountPolicy }): Promise<ElectionRow> {
+  return (await count(ctx, options.row, options.policy ?? inlineRequestPolicy)).row;
 }
 
 /** POST …/count: counts again, with If-Match only the version read. */
-export async function recount(db: Db, row: ElectionRow, expected: Expected, now: Date, policy: CountPolicy): Promise<ElectionRow> {
+export async function recount(
+  ctx: ElectionClock,
+  options: { row: ElectionRow; expected: Expected; policy: CountPolicy },
+): Promise<ElectionRow> {
+  const { row, expected, policy } = options;
   requireVersion(expected, row.version);
-  const counted = await count(db, row, now, policy);
+  const counted = await count(ctx, row, policy);
   if (awaitsCount(counted.row)) throw countPending();
   if (!counted.applied) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
   return counted.row;
@@ -115,7 +129,8 @@ export async function recount(db: Db, row: ElectionRow, expected: Expected, now:
 /** Whether the election waits for the scheduled job to count it. */
 export const awaitsCount = (row: ElectionRow) => row.status === "closed" && row.countError === null;
 
-async function count(db: Db, row: ElectionRow, now: Date, policy: CountPolicy): Promise<Moved> {
+async function count(ctx: ElectionClock, row: ElectionRow, policy: CountPolicy): Promise<Moved> {
+  const { db, now } = ctx;
   if (row.status !== "closed" && row.status !== "counted") {
     throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
   }
@@ -142,12 +157,13 @@ async function count(db: Db, row: ElectionRow, now: Date, policy: CountPolicy): 
 }
 
 /** Publishes the result and creates the mandates of the elected, both or neither. */
-async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: string | undefined, now: Date): Promise<Moved> {
+async function publish(ctx: ElectionClock, row: ElectionRow, termStartsOn: string | undefined): Promise<Moved> {
+  const { db, now } = ctx;
   if (row.status !== "counted" || !row.result) throw conflict("Only a counted election can be published; count it first.");
   const result = JSON.parse(row.result) as StoredResult;
   const position = await db.query.positions.findFirst({ where: eq(schema.positions.id, row.positionId) });
   if (!position) throw conflict("The election's position no longer exists.");
-  const startsOn = termStartsOn ?? today;
+  const startsOn = termStartsOn ?? ctx.day;
   const endsOn = termEnd(startsOn, position.termMonths);
   const at = now.toISOString();
   const md = schema.mandates;
@@ -167,21 +183,16 @@ async function publish(db: Db, row: ElectionRow, today: string, termStartsOn: st
 }
 
 /** Brings an election up to date with the clock: opens, closes and counts what is due (as the policy allows). */
-export async function settle(
-  db: Db,
-  row: ElectionRow,
-  timeZone: string,
-  now: Date,
-  policy: CountPolicy = inlineRequestPolicy,
-): Promise<ElectionRow> {
-  let current = row;
+export async function settle(ctx: ElectionClock, options: { row: ElectionRow; policy?: CountPolicy }): Promise<ElectionRow> {
+  const policy = options.policy ?? inlineRequestPolicy;
+  let current = options.row;
   // Each step either changes the status or reloads a row someone else changed; a few rounds always suffice.
   for (let step = 0; step < 6; step++) {
-    const due = advance(current, now);
-    if (current.status === "nominating" && due !== "nominating") current = (await openVoting(db, current, timeZone, now, false)).row;
-    else if (current.status === "voting" && due === "closed") current = (await closeVoting(db, current, now, false)).row;
+    const due = advance(current, ctx.now);
+    if (current.status === "nominating" && due !== "nominating") current = (await openVoting(ctx, current, false)).row;
+    else if (current.status === "voting" && due === "closed") current = (await closeVoting(ctx, current, false)).row;
     else if (awaitsCount(current)) {
-      current = (await count(db, current, now, policy)).row;
+      current = (await count(ctx, current, policy)).row;
       if (awaitsCount(current)) break; // left for the scheduled job
     } else break;
   }
@@ -194,20 +205,15 @@ export async function settle(
  * version the client read (each step is conditioned on the version it starts from).
  */
 export async function transition(
-  db: Db,
-  row: ElectionRow,
-  to: ElectionStatus,
-  timeZone: string,
-  now: Date,
-  termStartsOn: string | undefined,
-  expected: Expected | undefined,
-  policy: CountPolicy = inlineRequestPolicy,
+  ctx: ElectionClock,
+  options: { row: ElectionRow; to: ElectionStatus; termStartsOn?: string | undefined; expected?: Expected; policy?: CountPolicy },
 ): Promise<ElectionRow> {
-  let current = await settle(db, row, timeZone, now, policy);
+  const { to, termStartsOn, expected } = options;
+  const policy = options.policy ?? inlineRequestPolicy;
+  let current = await settle(ctx, { row: options.row, policy });
   requireVersion(expected, current.version);
   const refusal = transitionRefusal(current.status, to);
   if (refusal) throw conflict(refusal);
-  const today = localDay(now, timeZone);
   let first = true;
   // The clock may carry the election past `to` on the way (announcing one whose voting time has come): that is no error.
   while (statusIndex(current.status) < statusIndex(to)) {
@@ -215,28 +221,28 @@ export async function transition(
     let step: Moved;
     switch (current.status) {
       case "draft":
-        step = await announce(db, current, now);
-        step = { ...step, row: await settle(db, step.row, timeZone, now, policy) };
+        step = await announce(ctx, current);
+        step = { ...step, row: await settle(ctx, { row: step.row, policy }) };
         break;
       case "nominating":
         // The electorate is read from memberships on the cut-off day, which must have come.
-        if (today < current.electorateCutoffOn) {
+        if (ctx.day < current.electorateCutoffOn) {
           throw conflict(`Voting cannot open before the electorate's cut-off day (${current.electorateCutoffOn}).`, {
             reason: "before_cutoff",
           });
         }
-        step = await openVoting(db, current, timeZone, now, true);
+        step = await openVoting(ctx, current, true);
         break;
       case "voting":
-        step = await closeVoting(db, current, now, true);
+        step = await closeVoting(ctx, current, true);
         break;
       case "closed":
-        step = await count(db, current, now, policy);
+        step = await count(ctx, current, policy);
         if (awaitsCount(step.row)) throw countPending();
         if (step.row.status === "closed") throw conflict(`The ballots could not be counted: ${step.row.countError}`);
         break;
       case "counted":
-        step = await publish(db, current, today, termStartsOn, now);
+        step = await publish(ctx, current, termStartsOn);
         break;
       case "published":
         return current;
@@ -255,12 +261,13 @@ export const countPending = () =>
     reason: "count_pending",
   });
 
-async function announce(db: Db, row: ElectionRow, now: Date): Promise<Moved> {
+async function announce(ctx: ElectionClock, row: ElectionRow): Promise<Moved> {
+  const { db, now } = ctx;
   const announcing = await db
     .update(e)
     .set({ status: "nominating", version: row.version + 1, updatedAt: now.toISOString() })
     .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version)));
   const announced = await reload(db, row.id);
-  if (announced.status === "nominating") await sendElectionCall(db, announced, "nominations_open", now);
+  if (announced.status === "nominating") await sendElectionCall(ctx, announced, "nominations_open");
   return { row: announced, applied: rowsAffected(announcing) > 0 };
 }

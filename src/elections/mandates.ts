@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, lte, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -33,14 +34,12 @@ const coveringToday = (today: string) => and(lte(md.startsOn, today), gte(md.end
 
 /** Mandates by one filter, newest term first within the id order; `current` keeps those covering today. */
 export async function listMandates(
-  db: Db,
-  orgId: string,
-  filter: { positionId?: string; memberId?: string },
-  current: boolean,
-  today: string,
-  limit: number,
-  cursor?: string,
+  ctx: Ctx,
+  options: { positionId?: string; memberId?: string; current: boolean; limit: number; cursor?: string | undefined },
 ) {
+  const { db, day: today } = ctx;
+  const orgId = ctx.org.id;
+  const { current, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const conditions: (SQL | undefined)[] = [
     eq(md.orgId, orgId),
@@ -71,7 +70,9 @@ export async function currentHolders(db: Db, positionId: string, today: string) 
 }
 
 /** A mandate as the API shows it, and its version (the ETag). */
-export async function getMandate(db: Db, orgId: string, id: string, today: string) {
+export async function getMandate(ctx: Ctx, id: string) {
+  const { db, day: today } = ctx;
+  const orgId = ctx.org.id;
   const [found] = await db
     .select({ row: columns, version: md.version })
     .from(md)
@@ -84,14 +85,13 @@ export async function getMandate(db: Db, orgId: string, id: string, today: strin
 
 /** Staff record a mandate that no election here produced (an appointment, history from before Grasrot). */
 export async function createMandate(
-  db: Db,
-  orgId: string,
-  positionId: string,
-  input: { memberId: string; startsOn: string; endsOn?: string },
-  termMonths: number,
-  now: Date,
-  today: string,
+  ctx: Ctx,
+  options: { position: { id: string; termMonths: number }; input: { memberId: string; startsOn: string; endsOn?: string } },
 ) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
+  const { id: positionId, termMonths } = options.position;
   const member = await db.query.members.findFirst({ columns: { id: true }, where: and(eq(mem.orgId, orgId), eq(mem.id, input.memberId)) });
   if (!member) throw invalid("body.memberId", "is not a member of this organisation");
   const endsOn = input.endsOn ?? termEnd(input.startsOn, termMonths);
@@ -108,12 +108,15 @@ export async function createMandate(
     endsOn,
     createdAt: now.toISOString(),
   });
-  return getMandate(db, orgId, id, today);
+  return getMandate(ctx, id);
 }
 
 /** Ends a term early (or corrects its end); with If-Match, only on that version. */
-export async function updateMandateEnd(db: Db, orgId: string, id: string, endsOn: string, expected: Expected, today: string) {
-  const { mandate, version } = await getMandate(db, orgId, id, today);
+export async function updateMandateEnd(ctx: Ctx, options: { id: string; endsOn: string; expected: Expected }) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { id, endsOn, expected } = options;
+  const { mandate, version } = await getMandate(ctx, id);
   requireVersion(expected, version);
   if (endsOn < mandate.startsOn) throw invalid("body.endsOn", `must not be before the term's start (${mandate.startsOn})`);
   const [updated] = await db
@@ -122,5 +125,5 @@ export async function updateMandateEnd(db: Db, orgId: string, id: string, endsOn
     .where(and(eq(md.orgId, orgId), eq(md.id, id), versionMatches(md.version, expected)))
     .returning({ id: md.id });
   if (!updated) throw expected === undefined ? notFound("Mandate") : staleVersion();
-  return getMandate(db, orgId, id, today);
+  return getMandate(ctx, id);
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { memberIdOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -31,7 +32,7 @@ import {
   PositionUpdate,
 } from "./positions.schemas.ts";
 import { createPosition, getPosition, listPositions, positionWithHolders, toPositionPublic, updatePosition } from "./positions.service.ts";
-import { staffOnly, today, viewer } from "./route-parts.ts";
+import { staffOnly } from "./route-parts.ts";
 
 const tags = ["Positions and mandates"];
 const readers = [requireRoleOrMember("readonly")];
@@ -177,81 +178,64 @@ const myMandates = defineRoute({
 
 export const positionRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listPositions(c.get("deps").db, c.get("org").id, limit, cursor), 200);
+    return c.json(await listPositions(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createPosition(db, org.id, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/positions/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createPosition(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/positions/${row.id}`);
     setEtag(c, row.version);
     return c.json(toPositionPublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const { row, body } = await positionWithHolders(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c));
+    const { row, body } = await positionWithHolders(ctxOf(c), c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(body, 200);
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updatePosition(db, c.get("org").id, c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const row = await updatePosition(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toPositionPublic(row), 200);
   })
   .openapi(positionMandates, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    await getPosition(db, org.id, id);
-    const { current, limit, cursor } = c.req.valid("query");
-    return c.json(await listMandates(db, org.id, { positionId: id }, current, today(c), limit, cursor), 200);
+    await getPosition(ctx, id);
+    return c.json(await listMandates(ctx, { positionId: id, ...c.req.valid("query") }), 200);
   })
   .openapi(addMandate, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const position = await getPosition(db, org.id, c.req.valid("param").id);
-    const { mandate, version } = await createMandate(
-      db,
-      org.id,
-      position.id,
-      c.req.valid("json"),
-      position.termMonths,
-      clock.now(),
-      today(c),
-    );
-    c.header("Location", `/v1/orgs/${org.slug}/mandates/${mandate.id}`);
+    const ctx = ctxOf(c);
+    const position = await getPosition(ctx, c.req.valid("param").id);
+    const { mandate, version } = await createMandate(ctx, { position, input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/mandates/${mandate.id}`);
     setEtag(c, version);
     return c.json(mandate, 201);
   })
   .openapi(getOne, async (c) => {
-    const { mandate, version } = await getMandate(c.get("deps").db, c.get("org").id, c.req.valid("param").id, today(c));
+    const { mandate, version } = await getMandate(ctxOf(c), c.req.valid("param").id);
     setEtag(c, version);
     return c.json(mandate, 200);
   })
   .openapi(endMandate, async (c) => {
-    const { db } = c.get("deps");
     const { id } = c.req.valid("param");
-    const { mandate, version } = await updateMandateEnd(db, c.get("org").id, id, c.req.valid("json").endsOn, expectedVersion(c), today(c));
+    const { mandate, version } = await updateMandateEnd(ctxOf(c), { id, endsOn: c.req.valid("json").endsOn, expected: expectedVersion(c) });
     setEtag(c, version);
     return c.json(mandate, 200);
   })
   .openapi(memberMandates, async (c) => {
-    const { db } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
+    const { db, viewer } = ctx;
     const { id } = c.req.valid("param");
-    const v = viewer(c);
-    if (v.kind === "member" && v.memberId !== id) throw new ApiError("forbidden", "A member reads their own mandates at /me/mandates.");
+    if (viewer.kind === "member" && viewer.memberId !== id)
+      throw new ApiError("forbidden", "A member reads their own mandates at /me/mandates.");
     const member = await db.query.members.findFirst({
       columns: { id: true },
-      where: and(eq(schema.members.orgId, org.id), eq(schema.members.id, id)),
+      where: and(eq(schema.members.orgId, ctx.org.id), eq(schema.members.id, id)),
     });
     if (!member) throw notFound("Member");
-    const { current, limit, cursor } = c.req.valid("query");
-    return c.json(await listMandates(db, org.id, { memberId: id }, current, today(c), limit, cursor), 200);
+    return c.json(await listMandates(ctx, { memberId: id, ...c.req.valid("query") }), 200);
   })
   .openapi(myMandates, async (c) => {
-    const memberId = memberIdOf(c.get("principal"));
-    const { current, limit, cursor } = c.req.valid("query");
-    return c.json(await listMandates(c.get("deps").db, c.get("org").id, { memberId }, current, today(c), limit, cursor), 200);
+    const ctx = ctxOf(c);
+    return c.json(await listMandates(ctx, { memberId: memberIdOf(ctx.viewer), ...c.req.valid("query") }), 200);
   });

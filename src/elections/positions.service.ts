@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -25,8 +26,8 @@ export function toPositionPublic(row: PositionRow) {
   };
 }
 
-export async function getPosition(db: Db, orgId: string, id: string): Promise<PositionRow> {
-  const row = await db.query.positions.findFirst({ where: and(eq(p.orgId, orgId), eq(p.id, id)) });
+export async function getPosition(ctx: Pick<Ctx, "db" | "org">, id: string): Promise<PositionRow> {
+  const row = await ctx.db.query.positions.findFirst({ where: and(eq(p.orgId, ctx.org.id), eq(p.id, id)) });
   if (!row) throw notFound("Position");
   return row;
 }
@@ -41,7 +42,10 @@ export async function requireGroup(db: Db, orgId: string, groupId: string, field
   return group;
 }
 
-export async function createPosition(db: Db, orgId: string, input: z.infer<typeof PositionCreate>, now: Date) {
+export async function createPosition(ctx: Ctx, options: { input: z.infer<typeof PositionCreate> }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { input } = options;
   if (input.bodyGroupId) await requireGroup(db, orgId, input.bodyGroupId, "body.bodyGroupId");
   const at = now.toISOString();
   const row: PositionRow = {
@@ -60,15 +64,11 @@ export async function createPosition(db: Db, orgId: string, input: z.infer<typeo
   return row;
 }
 
-export async function updatePosition(
-  db: Db,
-  orgId: string,
-  id: string,
-  input: z.infer<typeof PositionUpdate>,
-  expected: Expected,
-  now: Date,
-) {
-  const current = await getPosition(db, orgId, id);
+export async function updatePosition(ctx: Ctx, options: { id: string; input: z.infer<typeof PositionUpdate>; expected: Expected }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, input, expected } = options;
+  const current = await getPosition(ctx, id);
   requireVersion(expected, current.version);
   if (input.bodyGroupId) await requireGroup(db, orgId, input.bodyGroupId, "body.bodyGroupId");
   const [row] = await db
@@ -88,7 +88,10 @@ export async function updatePosition(
   return row;
 }
 
-export async function listPositions(db: Db, orgId: string, limit: number, cursor?: string) {
+export async function listPositions(ctx: Ctx, options: { limit: number; cursor?: string | undefined }) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
     .select()
@@ -99,7 +102,7 @@ export async function listPositions(db: Db, orgId: string, limit: number, cursor
   return page(rows, limit, toPositionPublic, (row) => [row.id]);
 }
 
-export async function positionWithHolders(db: Db, orgId: string, id: string, today: string) {
-  const row = await getPosition(db, orgId, id);
-  return { row, body: { ...toPositionPublic(row), holders: await currentHolders(db, id, today) } };
+export async function positionWithHolders(ctx: Ctx, id: string) {
+  const row = await getPosition(ctx, id);
+  return { row, body: { ...toPositionPublic(row), holders: await currentHolders(ctx.db, id, ctx.day) } };
 }

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { isStaff, type Viewer } from "../access/viewer.ts";
-import type { Db } from "../db/index.ts";
+import type { Ctx } from "../access/context.ts";
+import { isStaff } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { ApiError, conflict, type FieldError, invalidFields } from "../lib/problems.ts";
@@ -15,8 +15,8 @@ const c = schema.electionCandidates;
 const mem = schema.members;
 const pr = schema.electionProposals;
 
-export async function proposalOf(db: Db, electionId: string) {
-  return db
+export async function proposalOf(ctx: Pick<Ctx, "db">, electionId: string) {
+  return ctx.db
     .select({
       place: pr.place,
       memberId: pr.memberId,
@@ -33,7 +33,8 @@ export async function proposalOf(db: Db, electionId: string) {
 }
 
 /** Staff, or a member of the election's nominating committee (an open roster membership of its group). */
-export async function requireProposalAuthor(db: Db, election: ElectionRow, viewer: Viewer) {
+export async function requireProposalAuthor(ctx: Ctx, election: ElectionRow) {
+  const { db, viewer } = ctx;
   if (isStaff(viewer)) return;
   if (viewer.kind === "member" && election.committeeGroupId) {
     const gm = schema.groupMemberships;
@@ -52,7 +53,9 @@ export async function requireProposalAuthor(db: Db, election: ElectionRow, viewe
  * first. Its version (elections.proposal_version) is the ETag: every statement of the batch
  * is conditioned on the version read and the bump runs last, so a stale PUT changes nothing.
  */
-export async function putProposal(db: Db, election: ElectionRow, input: z.infer<typeof ProposalPut>, expected: Expected) {
+export async function putProposal(ctx: Ctx, options: { election: ElectionRow; input: z.infer<typeof ProposalPut>; expected: Expected }) {
+  const { db } = ctx;
+  const { election, input, expected } = options;
   requireVersion(expected, election.proposalVersion);
   requireBeforeVoting(election, "the committee's proposal is fixed");
   const ids = input.entries.map((entry) => entry.memberId);
@@ -89,5 +92,5 @@ export async function putProposal(db: Db, election: ElectionRow, input: z.infer<
   ]);
   const [after] = bumped;
   if (!after) throw lostRace(expected, () => conflict("The proposal changed meanwhile; read it again and retry."));
-  return { entries: await proposalOf(db, election.id), version: after.version };
+  return { entries: await proposalOf(ctx, election.id), version: after.version };
 }

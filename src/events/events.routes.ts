@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { memberIdOf, viewerOf } from "../access/viewer.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import { schema } from "../db/index.ts";
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -189,90 +190,69 @@ const ev = schema.events;
 
 export const eventCoreRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const sight = await sightOf(db, org, viewerOf(c.get("principal")), clock.now());
+    const sight = await sightOf(ctx);
     const filter = and(
       visibleTo(sight),
       query.groupId ? eq(ev.groupId, query.groupId) : undefined,
       query.areaId
-        ? sql`${ev.groupId} IN (SELECT ${schema.groupAreas.groupId} FROM ${schema.groupAreas} WHERE ${schema.groupAreas.orgId} = ${org.id} AND ${schema.groupAreas.areaId} = ${query.areaId})`
+        ? sql`${ev.groupId} IN (SELECT ${schema.groupAreas.groupId} FROM ${schema.groupAreas} WHERE ${schema.groupAreas.orgId} = ${ctx.org.id} AND ${schema.groupAreas.areaId} = ${query.areaId})`
         : undefined,
       query.kind ? eq(ev.kind, query.kind) : undefined,
       query.campaignId ? eq(ev.campaignId, query.campaignId) : undefined,
     );
-    return c.json(await listOccurrences(db, org.id, range, filter, query.limit, query.cursor), 200);
+    return c.json(await listOccurrences(ctx, { range, filter, limit: query.limit, cursor: query.cursor }), 200);
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createEvent(db, org, viewerOf(c.get("principal")), c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/events/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createEvent(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/events/${row.id}`);
     setEtag(c, row.version);
     return c.json(toEventPublic(row), 201);
   })
   .openapi(get, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await getVisibleEvent(db, c.get("org"), viewerOf(c.get("principal")), c.req.valid("param").id, clock.now());
+    const row = await getVisibleEvent(ctxOf(c), c.req.valid("param").id);
     setEtag(c, row.version);
     return c.json(toEventPublic(row), 200);
   })
   .openapi(patch, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateEvent(
-      db,
-      c.get("org"),
-      viewerOf(c.get("principal")),
-      c.req.valid("param").id,
-      c.req.valid("json"),
-      expectedVersion(c),
-      clock.now(),
-    );
+    const row = await updateEvent(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toEventPublic(row), 200);
   })
   .openapi(remove, async (c) => {
-    const { db, clock } = c.get("deps");
-    await deleteEvent(db, c.get("org"), viewerOf(c.get("principal")), c.req.valid("param").id, clock.now(), expectedVersion(c));
+    await deleteEvent(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(occurrences, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const event = await getVisibleEvent(db, org, viewerOf(c.get("principal")), c.req.valid("param").id, clock.now());
-    return c.json(await listOccurrences(db, org.id, range, eq(ev.id, event.id), query.limit, query.cursor), 200);
+    const event = await getVisibleEvent(ctx, c.req.valid("param").id);
+    return c.json(await listOccurrences(ctx, { range, filter: eq(ev.id, event.id), limit: query.limit, cursor: query.cursor }), 200);
   })
   .openapi(putOccurrence, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id, start } = c.req.valid("param");
-    const result = await overrideOccurrence(
-      db,
-      c.get("org"),
-      viewerOf(c.get("principal")),
+    const result = await overrideOccurrence(ctxOf(c), {
       id,
-      start,
-      c.req.valid("json"),
-      expectedVersion(c),
-      clock.now(),
-    );
+      originalStart: start,
+      input: c.req.valid("json"),
+      expected: expectedVersion(c),
+    });
     setEtag(c, result.event.version);
     return c.json(toOccurrencePublic(result.occurrence as NonNullable<typeof result.occurrence>), 200);
   })
   .openapi(deleteOccurrence, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id, start } = c.req.valid("param");
-    await overrideOccurrence(db, c.get("org"), viewerOf(c.get("principal")), id, start, null, expectedVersion(c), clock.now());
+    await overrideOccurrence(ctxOf(c), { id, originalStart: start, input: null, expected: expectedVersion(c) });
     return c.body(null, 204);
   })
   .openapi(myCalendar, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const query = c.req.valid("query");
     const range = rangeOf(query);
-    const sight = await memberSight(db, org, memberIdOf(c.get("principal")), clock.now());
-    return c.json(await listOccurrences(db, org.id, range, ownCalendar(sight), query.limit, query.cursor), 200);
+    const sight = await memberSight(ctx, memberIdOf(ctx.viewer));
+    return c.json(await listOccurrences(ctx, { range, filter: ownCalendar(sight), limit: query.limit, cursor: query.cursor }), 200);
   });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Viewer } from "../access/viewer.ts";
+import type { Ctx } from "../access/context.ts";
 import { formatRule } from "../calendar/rrule.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -8,7 +8,6 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
@@ -17,7 +16,6 @@ import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 const reg = schema.eventRegistrations;
-type OrgRef = Pick<OrgContext, "id" | "timeZone">;
 
 export function toEventPublic(row: EventRow) {
   return {
@@ -49,9 +47,10 @@ export function toEventPublic(row: EventRow) {
 /** A single event has one occurrence, so its registrations are always for the event. */
 export const effectiveScope = (row: Pick<EventRow, "rrule" | "registrationScope">) => (row.rrule ? row.registrationScope : "event");
 
-/** Reads an event the caller may see (on the organisation's day `now` falls on); anything else is 404. */
-export async function getVisibleEvent(db: Db, org: OrgRef, viewer: Viewer, id: string, now: Date): Promise<EventRow> {
-  const sight = await sightOf(db, org, viewer, now);
+/** Reads an event the caller may see (on the organisation's day); anything else is 404. */
+export async function getVisibleEvent(ctx: Ctx, id: string): Promise<EventRow> {
+  const { db, org } = ctx;
+  const sight = await sightOf(ctx);
   const [row] = await db
     .select()
     .from(ev)
@@ -61,14 +60,9 @@ export async function getVisibleEvent(db: Db, org: OrgRef, viewer: Viewer, id: s
   return row;
 }
 
-async function checkReferences(
-  db: Db,
-  org: OrgRef,
-  viewer: Viewer,
-  input: { groupId?: string | null; campaignId?: string | null },
-  now: Date,
-) {
-  const orgId = org.id;
+async function checkReferences(ctx: Ctx, input: { groupId?: string | null; campaignId?: string | null }) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
   if (input.groupId) {
     const group = await db.query.groups.findFirst({
       columns: { id: true },
@@ -83,7 +77,7 @@ async function checkReferences(
     });
     if (!campaign) throw invalid("body.campaignId", "is not a campaign of this organisation");
   }
-  if (input.groupId !== undefined && !(await organises(db, org, viewer, input.groupId ?? null, now))) {
+  if (input.groupId !== undefined && !(await organises(ctx, input.groupId ?? null))) {
     throw new ApiError(
       "forbidden",
       input.groupId ? "Members create and move events only for groups they convene." : "Only staff create the organisation's own events.",
@@ -112,8 +106,10 @@ function recurrenceColumns(recurrence: EventCreateInput["recurrence"], timeZone:
   return { rrule: formatRule(rule), exdates: JSON.stringify(exdates), recurring: true };
 }
 
-export async function createEvent(db: Db, org: OrgContext, viewer: Viewer, input: EventCreateInput, now: Date): Promise<EventRow> {
-  await checkReferences(db, org, viewer, { groupId: input.groupId ?? null, campaignId: input.campaignId }, now);
+export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }): Promise<EventRow> {
+  const { db, org, now } = ctx;
+  const { input } = options;
+  await checkReferences(ctx, { groupId: input.groupId ?? null, campaignId: input.campaignId });
   const training = input.kind === "training";
   const draft: Draft = {
     title: input.title,
@@ -153,19 +149,13 @@ export async function createEvent(db: Db, org: OrgContext, viewer: Viewer, input
  * exist, but refuse (409) to strand registrations for them; capacity cannot go below the
  * places already taken (422); raising it promotes from the waiting list in the same batch.
  */
-export async function updateEvent(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  id: string,
-  input: EventUpdateInput,
-  expected: Expected,
-  now: Date,
-): Promise<EventRow> {
-  const current = await getVisibleEvent(db, org, viewer, id, now);
-  await requireOrganiser(db, org, viewer, current, now);
+export async function updateEvent(ctx: Ctx, options: { id: string; input: EventUpdateInput; expected: Expected }): Promise<EventRow> {
+  const { db, now } = ctx;
+  const { id, input, expected } = options;
+  const current = await getVisibleEvent(ctx, id);
+  await requireOrganiser(ctx, current);
   requireVersion(expected, current.version);
-  await checkReferences(db, org, viewer, { groupId: input.groupId, campaignId: input.campaignId }, now);
+  await checkReferences(ctx, { groupId: input.groupId, campaignId: input.campaignId });
 
   const timeZone = input.timeZone ?? current.timeZone;
   const recurrence =
@@ -254,9 +244,11 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
   }
 }
 
-export async function deleteEvent(db: Db, org: OrgContext, viewer: Viewer, id: string, now: Date, expected: Expected) {
-  const current = await getVisibleEvent(db, org, viewer, id, now);
-  await requireOrganiser(db, org, viewer, current, now);
+export async function deleteEvent(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db } = ctx;
+  const { id, expected } = options;
+  const current = await getVisibleEvent(ctx, id);
+  await requireOrganiser(ctx, current);
   requireVersion(expected, current.version);
   const [live] = await db
     .select({ id: reg.id })

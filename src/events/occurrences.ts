@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
-import type { Viewer } from "../access/viewer.ts";
+import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -8,7 +8,6 @@ import { type Expected, requireVersion, staleVersion, versionIs } from "../db/ve
 import { iso } from "../lib/dates.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
 import { mergeSorted } from "./merge.ts";
@@ -110,7 +109,14 @@ const coreColumns = {
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
 const maxDurationMs = maxDurationDays * dayMs;
 
-export async function listOccurrences(db: Db, orgId: string, range: Range, filter: SQL | undefined, limit: number, cursor?: string) {
+/** Occurrences of the organisation's events in a range, within `filter` (the caller's sight, a campaign, …). */
+export async function listOccurrences(
+  ctx: { db: Db; org: Pick<Ctx["org"], "id"> },
+  options: { range: Range; filter: SQL | undefined; limit: number; cursor?: string | undefined },
+) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { range, filter, limit, cursor } = options;
   let after: Window["after"];
   if (cursor) {
     const [start, id] = decodeCursor(cursor, ["string", "string"]);
@@ -178,28 +184,24 @@ export async function listOccurrences(db: Db, orgId: string, range: Range, filte
   };
 }
 
-/** Every occurrence of one event in a range (for its own occurrence list), unpaged up to the cap. */
-export async function occurrencesOfEvent(db: Db, event: EventRow, range: Range, limit: number, cursor?: string) {
-  return listOccurrences(db, event.orgId, range, eq(ev.id, event.id), limit, cursor);
-}
-
 /**
  * Moves or cancels one occurrence of a series, keyed by its original start. Setting it
  * back to its original time and `scheduled` removes the override. Every change bumps the
  * event's version, so calendar clients see a new SEQUENCE.
  */
 export async function overrideOccurrence(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  id: string,
-  originalStart: string,
-  input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null,
-  expected: Expected,
-  now: Date,
+  ctx: Ctx,
+  options: {
+    id: string;
+    originalStart: string;
+    input: { startsAt?: string; endsAt?: string; status?: "scheduled" | "cancelled" } | null;
+    expected: Expected;
+  },
 ) {
-  const event = await getVisibleEvent(db, org, viewer, id, now);
-  await requireOrganiser(db, org, viewer, event, now);
+  const { db, org, now } = ctx;
+  const { id, originalStart, input, expected } = options;
+  const event = await getVisibleEvent(ctx, id);
+  await requireOrganiser(ctx, event);
   requireVersion(expected, event.version);
   if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
   const original = Date.parse(originalStart);

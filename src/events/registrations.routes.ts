@@ -1,5 +1,6 @@
-import { memberIdOf, viewerOf } from "../access/viewer.ts";
+import { memberIdOf } from "../access/viewer.ts";
 import { requireMember, requireRoleOrMember } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -137,51 +138,38 @@ const mine = defineRoute({
 
 export const registrationRoutes = createRouter()
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const ctx = ctxOf(c);
     const { id } = c.req.valid("param");
-    const created = await register(db, org, viewerOf(c.get("principal")), id, c.req.valid("json"), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/events/${id}/registrations/${created.row.id}`);
+    const created = await register(ctx, { eventId: id, input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/events/${id}/registrations/${created.row.id}`);
     setEtag(c, created.row.version);
     return c.json(toRegistrationPublic(created), 201);
   })
   .openapi(list, async (c) => {
-    const { db, clock } = c.get("deps");
-    const query = c.req.valid("query");
-    const viewer = viewerOf(c.get("principal"));
-    return c.json(await listRegistrations(db, c.get("org"), viewer, c.req.valid("param").id, query, clock.now()), 200);
+    return c.json(await listRegistrations(ctxOf(c), { eventId: c.req.valid("param").id, ...c.req.valid("query") }), 200);
   })
   .openapi(attendance, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id } = c.req.valid("param");
-    return c.json(
-      await attendanceSummary(db, c.get("org"), viewerOf(c.get("principal")), id, c.req.valid("query").occurrenceStart, clock.now()),
-      200,
-    );
+    return c.json(await attendanceSummary(ctxOf(c), { eventId: id, occurrenceStart: c.req.valid("query").occurrenceStart }), 200);
   })
   .openapi(get, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id, registrationId } = c.req.valid("param");
-    const found = await getRegistration(db, c.get("org"), viewerOf(c.get("principal")), id, registrationId, clock.now());
+    const found = await getRegistration(ctxOf(c), { eventId: id, id: registrationId });
     setEtag(c, found.row.version);
     return c.json(toRegistrationPublic(found), 200);
   })
   .openapi(patch, async (c) => {
-    const { db, clock } = c.get("deps");
     const { id, registrationId } = c.req.valid("param");
-    const changed = await changeRegistration(
-      db,
-      c.get("org"),
-      viewerOf(c.get("principal")),
-      id,
-      registrationId,
-      c.req.valid("json").status,
-      expectedVersion(c),
-      clock.now(),
-    );
+    const changed = await changeRegistration(ctxOf(c), {
+      eventId: id,
+      id: registrationId,
+      target: c.req.valid("json").status,
+      expected: expectedVersion(c),
+    });
     setEtag(c, changed.row.version);
     return c.json(toRegistrationPublic(changed), 200);
   })
   .openapi(mine, async (c) => {
-    return c.json(await myRegistrations(c.get("deps").db, c.get("org"), memberIdOf(c.get("principal")), c.req.valid("query")), 200);
+    const ctx = ctxOf(c);
+    return c.json(await myRegistrations(ctx, { memberId: memberIdOf(ctx.viewer), ...c.req.valid("query") }), 200);
   });

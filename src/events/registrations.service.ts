@@ -1,15 +1,15 @@
 import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
-import { isSelf, isStaff, type Viewer } from "../access/viewer.ts";
+import type { Ctx } from "../access/context.ts";
+import { isSelf, isStaff } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
-import { iso, localDay } from "../lib/dates.ts";
+import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
 import { effectiveScope, getVisibleEvent } from "./events.service.ts";
 import type { RegistrationCreateInput } from "./registrations.schemas.ts";
@@ -88,8 +88,10 @@ async function unitOf(db: Db, event: EventRow, occurrenceStart: string | undefin
  * place decision and the insert are one statement, and a partial unique index turns a
  * second registration into a 409, also when both arrive at once.
  */
-export async function register(db: Db, org: OrgContext, viewer: Viewer, eventId: string, input: RegistrationCreateInput, now: Date) {
-  const event = await getVisibleEvent(db, org, viewer, eventId, now);
+export async function register(ctx: Ctx, options: { eventId: string; input: RegistrationCreateInput }) {
+  const { db, org, viewer, now } = ctx;
+  const { eventId, input } = options;
+  const event = await getVisibleEvent(ctx, eventId);
   let memberId: string;
   if (viewer.kind === "member") {
     if (input.memberId !== undefined && input.memberId !== viewer.memberId)
@@ -108,7 +110,7 @@ export async function register(db: Db, org: OrgContext, viewer: Viewer, eventId:
   if (event.registrationMode === "none") throw conflict("This event takes no registrations.", { reason: "registration_closed" });
   const unit = await unitOf(db, event, input.occurrenceStart, "body.occurrenceStart");
   if (unit.begins <= now.getTime()) throw conflict("Registration has closed: the event has already begun.", { reason: "event_past" });
-  if (event.requiresActiveMembership) await requireActiveStanding(db, memberId, localDay(now, org.timeZone), "register for this event");
+  if (event.requiresActiveMembership) await requireActiveStanding(db, memberId, ctx.day, "register for this event");
 
   const id = newId(now);
   const stamp = now.toISOString();
@@ -142,19 +144,15 @@ const transitions: Record<Exclude<Status, "applied">, { from: Status[]; self: bo
 };
 
 export async function changeRegistration(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  eventId: string,
-  id: string,
-  target: Exclude<Status, "applied">,
-  expected: Expected,
-  now: Date,
+  ctx: Ctx,
+  options: { eventId: string; id: string; target: Exclude<Status, "applied">; expected: Expected },
 ) {
-  const event = await getVisibleEvent(db, org, viewer, eventId, now);
+  const { db, viewer, now } = ctx;
+  const { eventId, id, target, expected } = options;
+  const event = await getVisibleEvent(ctx, eventId);
   const current = await readRegistration(db, eventId, id);
   const own = isSelf(viewer, current.row.memberId);
-  const organiser = await organises(db, org, viewer, event.groupId, now);
+  const organiser = await organises(ctx, event.groupId);
   if (!organiser && !own) {
     if (viewer.kind === "key") throw new ApiError("forbidden", "Changing registrations needs a staff key.");
     throw notFound("Registration");
@@ -208,24 +206,24 @@ async function beginning(db: Db, event: EventRow, occurrenceStart: string): Prom
 }
 
 /** A registration as its member or an organiser sees it; 404 for anyone else. */
-export async function getRegistration(db: Db, org: OrgContext, viewer: Viewer, eventId: string, id: string, now: Date) {
-  const event = await getVisibleEvent(db, org, viewer, eventId, now);
+export async function getRegistration(ctx: Ctx, options: { eventId: string; id: string }) {
+  const { db, viewer } = ctx;
+  const { eventId, id } = options;
+  const event = await getVisibleEvent(ctx, eventId);
   const found = await readRegistration(db, eventId, id);
   const own = isSelf(viewer, found.row.memberId);
-  if (!own && viewer.kind !== "key" && !(await organises(db, org, viewer, event.groupId, now))) throw notFound("Registration");
+  if (!own && viewer.kind !== "key" && !(await organises(ctx, event.groupId))) throw notFound("Registration");
   return found;
 }
 
 export async function listRegistrations(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  eventId: string,
-  query: { status?: Status; occurrenceStart?: string; limit: number; cursor?: string },
-  now: Date,
+  ctx: Ctx,
+  options: { eventId: string; status?: Status; occurrenceStart?: string; limit: number; cursor?: string },
 ) {
-  const event = await getVisibleEvent(db, org, viewer, eventId, now);
-  await requireOrganiser(db, org, viewer, event, now, { read: true });
+  const { db } = ctx;
+  const { eventId, ...query } = options;
+  const event = await getVisibleEvent(ctx, eventId);
+  await requireOrganiser(ctx, event, { read: true });
   const after = query.cursor ? decodeCursor(query.cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(listColumns)
@@ -248,16 +246,11 @@ const emptyCounts = () => ({ applied: 0, accepted: 0, waitlisted: 0, declined: 0
 const countKey = (status: Status) => (status === "no_show" ? "noShow" : status);
 
 /** Counts per registration unit and in total, for organisers' attendance lists. */
-export async function attendanceSummary(
-  db: Db,
-  org: OrgContext,
-  viewer: Viewer,
-  eventId: string,
-  occurrenceStart: string | undefined,
-  now: Date,
-) {
-  const event = await getVisibleEvent(db, org, viewer, eventId, now);
-  await requireOrganiser(db, org, viewer, event, now, { read: true });
+export async function attendanceSummary(ctx: Ctx, options: { eventId: string; occurrenceStart?: string | undefined }) {
+  const { db } = ctx;
+  const { eventId, occurrenceStart } = options;
+  const event = await getVisibleEvent(ctx, eventId);
+  await requireOrganiser(ctx, event, { read: true });
   const rows = await db
     .select({ unit: reg.occurrenceStart, status: reg.status, n: sql<number>`count(*)` })
     .from(reg)
@@ -285,7 +278,9 @@ export async function attendanceSummary(
 }
 
 /** A member's own registrations, newest first. */
-export async function myRegistrations(db: Db, org: OrgContext, memberId: string, query: { limit: number; cursor?: string }) {
+export async function myRegistrations(ctx: Ctx, options: { memberId: string; limit: number; cursor?: string }) {
+  const { db, org } = ctx;
+  const { memberId, ...query } = options;
   const before = query.cursor ? decodeCursor(query.cursor, ["string"])[0] : undefined;
   const rows = await db
     .select(listColumns)

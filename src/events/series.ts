@@ -105,11 +105,9 @@ export function spanOf(
 
 function occurrenceOf<E extends EventCore>(
   event: E,
-  originalStart: number,
-  start: number,
-  end: number,
-  status: Occurrence["status"],
+  times: { originalStart: number; start: number; end: number; status: Occurrence["status"] },
 ): Occurrence<E> {
+  const { originalStart, start, end, status } = times;
   return {
     event,
     id: occurrenceIdOf(event.id, originalStart),
@@ -146,7 +144,7 @@ export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow
   const duration = Date.parse(event.endsAt) - start;
   const series = seriesOf(event);
   if (!series) {
-    const single = occurrenceOf(event, start, start, start + duration, "scheduled");
+    const single = occurrenceOf(event, { originalStart: start, start, end: start + duration, status: "scheduled" });
     if (inWindow(single, w)) yield single;
     return;
   }
@@ -155,7 +153,7 @@ export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow
   for (const original of occurrenceStarts(series, Math.max(w.from, w.after?.start ?? w.from) - duration)) {
     if (original >= w.to) return;
     if (exdates.has(original) || overridden.has(original)) continue;
-    const occurrence = occurrenceOf(event, original, original, original + duration, "scheduled");
+    const occurrence = occurrenceOf(event, { originalStart: original, start: original, end: original + duration, status: "scheduled" });
     if (inWindow(occurrence, w)) yield occurrence;
   }
 }
@@ -166,7 +164,14 @@ export function overriddenIn<E extends EventCore>(event: E, overrides: OverrideR
   const exdates = exdatesOf(event);
   return overrides
     .filter((o) => !exdates.has(Date.parse(o.originalStart)))
-    .map((o) => occurrenceOf(event, Date.parse(o.originalStart), Date.parse(o.startsAt), Date.parse(o.endsAt), o.status))
+    .map((o) =>
+      occurrenceOf(event, {
+        originalStart: Date.parse(o.originalStart),
+        start: Date.parse(o.startsAt),
+        end: Date.parse(o.endsAt),
+        status: o.status,
+      }),
+    )
     .filter((o) => inWindow(o, w));
 }
 
@@ -183,8 +188,17 @@ export function occurrenceAt(event: EventRow, override: OverrideRow | undefined,
   const start = Date.parse(event.startsAt);
   const duration = Date.parse(event.endsAt) - start;
   const series = seriesOf(event);
-  if (!series) return originalStart === start ? occurrenceOf(event, start, start, start + duration, "scheduled") : undefined;
+  if (!series)
+    return originalStart === start
+      ? occurrenceOf(event, { originalStart: start, start, end: start + duration, status: "scheduled" })
+      : undefined;
   if (exdatesOf(event).has(originalStart) || !isOccurrence(series, originalStart)) return undefined;
-  if (override) return occurrenceOf(event, originalStart, Date.parse(override.startsAt), Date.parse(override.endsAt), override.status);
-  return occurrenceOf(event, originalStart, originalStart, originalStart + duration, "scheduled");
+  if (override)
+    return occurrenceOf(event, {
+      originalStart,
+      start: Date.parse(override.startsAt),
+      end: Date.parse(override.endsAt),
+      status: override.status,
+    });
+  return occurrenceOf(event, { originalStart, start: originalStart, end: originalStart + duration, status: "scheduled" });
 }

@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { isStaff, type Viewer } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { leadsGroup, memberGroupIds } from "../groups/access.ts";
-import { localDay } from "../lib/dates.ts";
 import { ApiError } from "../lib/problems.ts";
 import { inGoodStanding, standingOf } from "../members/status.ts";
 
@@ -40,15 +40,18 @@ export interface MemberSight {
 const ev = schema.events;
 const reg = schema.eventRegistrations;
 
-/** A member's sight on the day `now` falls on in the organisation. */
-export async function memberSight(db: Db, org: { id: string; timeZone: string }, memberId: string, now: Date): Promise<MemberSight> {
-  const { status } = await standingOf(db, memberId, localDay(now, org.timeZone));
+/** A member's sight on the organisation's day. */
+export async function memberSight(ctx: Ctx, memberId: string): Promise<MemberSight> {
+  const { db, org } = ctx;
+  const { status } = await standingOf(db, memberId, ctx.day);
   const good = inGoodStanding(status);
   return { kind: "member", memberId, inGoodStanding: good, groupIds: good ? await memberGroupIds(db, org.id, memberId) : [] };
 }
 
-export async function sightOf(db: Db, org: { id: string; timeZone: string }, viewer: Viewer, now: Date): Promise<Sight> {
-  return viewer.kind === "member" ? memberSight(db, org, viewer.memberId, now) : viewer;
+/** The caller's sight. */
+export async function sightOf(ctx: Ctx): Promise<Sight> {
+  const { viewer } = ctx;
+  return viewer.kind === "member" ? memberSight(ctx, viewer.memberId) : viewer;
 }
 
 /** Any member in good standing of these groups (none: of no group), with no registrations: whom a mailing addresses. */
@@ -102,32 +105,20 @@ export async function visibleEventIds(db: Db, sights: Sight[], eventIds: string[
  * (or is contact person of) the organising group while in good standing. Events of the
  * organisation itself are for staff only.
  */
-export async function organises(
-  db: Db,
-  org: { id: string; timeZone: string },
-  viewer: Viewer,
-  groupId: string | null,
-  now: Date,
-): Promise<boolean> {
+export async function organises(ctx: Ctx, groupId: string | null): Promise<boolean> {
+  const { viewer } = ctx;
   if (viewer.kind === "key") return isStaff(viewer);
   if (viewer.kind !== "member" || groupId === null) return false;
-  return leadsGroup(db, { orgId: org.id, memberId: viewer.memberId, groupId, day: localDay(now, org.timeZone) });
+  return leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId, day: ctx.day });
 }
 
 /**
  * Guards an organiser's action on an event the caller has read through `getVisibleEvent`
  * (so may see): 403 when they do not organise it. A readonly key may read organiser views.
  */
-export async function requireOrganiser(
-  db: Db,
-  org: { id: string; timeZone: string },
-  viewer: Viewer,
-  event: { groupId: string | null },
-  now: Date,
-  options: { read?: boolean } = {},
-): Promise<void> {
-  if (options.read && viewer.kind === "key") return;
-  if (await organises(db, org, viewer, event.groupId, now)) return;
+export async function requireOrganiser(ctx: Ctx, event: { groupId: string | null }, options: { read?: boolean } = {}): Promise<void> {
+  if (options.read && ctx.viewer.kind === "key") return;
+  if (await organises(ctx, event.groupId)) return;
   throw new ApiError(
     "forbidden",
     event.groupId === null

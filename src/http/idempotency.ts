@@ -12,6 +12,15 @@ import { createOutboxMailer } from "../mail/outbox.ts";
 import type { AppEnv } from "./env.ts";
 import { problemBody } from "./problem.ts";
 
+/** The request line and the body as they came, one byte string. */
+function requestBytes(line: string, body: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  const head = new TextEncoder().encode(line);
+  const bytes = new Uint8Array(head.length + body.byteLength);
+  bytes.set(head);
+  bytes.set(new Uint8Array(body), head.length);
+  return bytes;
+}
+
 /** How long a key's response is remembered. */
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;
 /**
@@ -50,7 +59,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const deps = c.get("deps");
   const { db, clock } = deps;
   const scope = principalScope(principal);
-  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  // Hashed as bytes: reading the body as text would decode it as UTF-8 for every later reader, and an
+  // upload in another encoding (a member file in Windows-1252) would reach its route already damaged.
+  const requestHash = await sha256Hex(requestBytes(`${c.req.method} ${c.req.path}\n`, await c.req.arrayBuffer()));
   const now = clock.now();
   const where = and(eq(keys.scope, scope), eq(keys.key, key)) as SQL;
 

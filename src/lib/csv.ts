@@ -21,14 +21,32 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+export type Delimiter = "," | ";" | "\t";
+
 /**
- * Spreadsheets saved in many European locales separate with semicolons; the header
- * line decides. Only the header is looked at, and it holds plain column names.
+ * Spreadsheets saved in many European locales separate with semicolons, and "text" exports
+ * with tabs; the header line decides, by the delimiter it holds most of (a comma on a tie).
+ * Only the header is looked at, and it holds plain column names.
  */
-export function detectDelimiter(text: string): "," | ";" {
+export function detectDelimiter(text: string): Delimiter {
   const end = text.search(/[\r\n]/);
   const header = end === -1 ? text : text.slice(0, end);
-  return !header.includes(",") && header.includes(";") ? ";" : ",";
+  const count = (delimiter: Delimiter) => header.split(delimiter).length - 1;
+  let best: Delimiter = ",";
+  for (const delimiter of [";", "\t"] as const) if (count(delimiter) > count(best)) best = delimiter;
+  return best;
+}
+
+/**
+ * Where the records start and what separates them. Excel writes (and honours) a first line
+ * `sep=;` naming the delimiter; without it the header decides (detectDelimiter). A leading
+ * byte-order mark is skipped too, so `start` is where the header begins.
+ */
+export function csvDialect(text: string): { delimiter: Delimiter; start: number } {
+  const bom = text.startsWith("\uFEFF") ? 1 : 0;
+  const sep = /^sep=([,;\t])[ \t]*(?:\r\n|\n|\r|$)/i.exec(text.slice(bom, bom + 16));
+  if (sep) return { delimiter: sep[1] as Delimiter, start: bom + sep[0].length };
+  return { delimiter: detectDelimiter(text.slice(bom)), start: bom };
 }
 
 /** One record: its cells (at most the `maxFields` asked for) and how many fields it really has. */
@@ -122,14 +140,14 @@ export function parseCsv(input: string, delimiter = ","): string[][] {
   return Array.from(csvRecords(input, delimiter), (record) => record.cells);
 }
 
-const needsQuotes = /[",\r\n;]|^\s|\s$/;
+const needsQuotes = /[",\r\n;\t]|^\s|\s$/;
 
 /** One record, CRLF-terminated; fields are quoted only when they must be (or would lose spaces). */
-export function csvRecord(fields: (string | null | undefined)[]): string {
+export function csvRecord(fields: (string | null | undefined)[], delimiter: Delimiter = ","): string {
   return `${fields
     .map((value) => {
       const text = value ?? "";
       return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
     })
-    .join(",")}\r\n`;
+    .join(delimiter)}\r\n`;
 }

@@ -93,7 +93,8 @@ export function materialiseSql(mailing: { id: string; orgId: string; category: C
 }
 
 /** How many members the audience has today, and how many of them would be mailed. */
-export async function countAudience(db: Db, orgId: string, category: Category, audience: Audience, day: string) {
+export async function countAudience(db: Db, options: { orgId: string; category: Category; audience: Audience; day: string }) {
+  const { orgId, category, audience, day } = options;
   const { where } = audienceSql(orgId, audience, day);
   const reason = suppressionReasonSql(orgId, category);
   const [row] = await db.all<{ total: number; mailed: number }>(
@@ -103,7 +104,8 @@ export async function countAudience(db: Db, orgId: string, category: Category, a
 }
 
 /** A member of the audience to render the preview for: the first one who would be mailed. */
-export async function sampleRecipient(db: Db, orgId: string, category: Category, audience: Audience, day: string) {
+export async function sampleRecipient(db: Db, options: { orgId: string; category: Category; audience: Audience; day: string }) {
+  const { orgId, category, audience, day } = options;
   const { where, group } = audienceSql(orgId, audience, day);
   const reason = suppressionReasonSql(orgId, category);
   const [row] = await db.all<{ id: string; group_id: string | null }>(

@@ -98,13 +98,12 @@ async function planEvents(ctx: PlanContext): Promise<number> {
   if (!spec) return 0;
   // Everything starting within the lead time that has not been mailed about yet: a run
   // that was missed, or an event added late, is still covered by the next run.
-  const events = await comingEvents(
-    ctx.db,
-    ctx.org.id,
-    spec.events,
-    ctx.now,
-    new Date(ctx.now.getTime() + ctx.automation.leadDays * 86_400_000),
-  );
+  const events = await comingEvents(ctx.db, {
+    orgId: ctx.org.id,
+    kind: spec.events,
+    from: ctx.now,
+    to: new Date(ctx.now.getTime() + ctx.automation.leadDays * 86_400_000),
+  });
   const audiences = await audiencesWhoMaySee(ctx.db, events, events.map(spec.audience));
   let queued = 0;
   for (const [i, event] of events.entries()) {
@@ -132,7 +131,7 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
   const to = new Date(ctx.runAt.getTime() + ctx.automation.leadDays * 86_400_000);
   const [campaigns, events] = await Promise.all([
     comingCampaigns(db, org.id, localDay(ctx.runAt, org.timeZone), localDay(to, org.timeZone)),
-    comingEvents(db, org.id, "any_registered", ctx.runAt, to),
+    comingEvents(db, { orgId: org.id, kind: "any_registered", from: ctx.runAt, to }),
   ]);
   const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
   const common = {
@@ -144,7 +143,7 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
   const conveners: Audience = { type: "conveners", ref: null };
   const run = `monthly_group:${iso(ctx.runAt)}`;
   let queued = 0;
-  for (const share of await sharesBySight(db, org.id, conveners, day, events)) {
+  for (const share of await sharesBySight(db, { orgId: org.id, audience: conveners, day, events })) {
     const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
     queued += await queueToMembers(ctx, {
       sourceKey: `${run}:${(await sha256Hex(listed)).slice(0, 16)}`,

@@ -4,6 +4,7 @@ import { mailCategories } from "../../drizzle/mailings.ts";
 import { type Db, schema } from "../db/index.ts";
 import { lostRace, requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -134,11 +135,8 @@ async function storedAutomation(db: Db, orgId: string, kind: AutomationKind) {
 
 export const automationRoutes = createRouter()
   .openapi(list, async (c) => {
-    const rows = await c
-      .get("deps")
-      .db.select()
-      .from(a)
-      .where(eq(a.orgId, c.get("org").id));
+    const { db, org } = ctxOf(c);
+    const rows = await db.select().from(a).where(eq(a.orgId, org.id));
     return c.json(
       {
         data: automationKinds.map((kind) =>
@@ -153,16 +151,15 @@ export const automationRoutes = createRouter()
   })
   .openapi(get, async (c) => {
     const { kind } = c.req.valid("param");
-    const automation = automationOf(await storedAutomation(c.get("deps").db, c.get("org").id, kind), kind);
+    const { db, org } = ctxOf(c);
+    const automation = automationOf(await storedAutomation(db, org.id, kind), kind);
     setEtag(c, automation.version);
     return c.json(automation, 200);
   })
   .openapi(put, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
+    const { db, org, now } = ctxOf(c);
     const { kind } = c.req.valid("param");
     const input = c.req.valid("json");
-    const now = clock.now();
     const expected = expectedVersion(c);
     const row = await storedAutomation(db, org.id, kind);
     const current = automationOf(row, kind);

@@ -100,7 +100,8 @@ async function sendingMailings(db: Db): Promise<ActiveMailing[]> {
 }
 
 /** Takes up to `n` rows of the mailing that nobody holds: new ones, retries that are due, and sends whose tick died. */
-export async function claim(db: Db, mailingId: string, n: number, tickId: string, now: Date) {
+export async function claim(db: Db, options: { mailingId: string; n: number; tickId: string; now: Date }) {
+  const { mailingId, n, tickId, now } = options;
   const at = now.toISOString();
   const until = new Date(now.getTime() + leaseMs).toISOString();
   return db.all<{ id: number; member_id: string; group_id: string | null; attempts: number }>(sql`
@@ -156,12 +157,15 @@ async function markSending(db: Db, ids: number[], tickId: string): Promise<Set<n
 
 async function recordOutcomes(
   db: Db,
-  orgId: string,
-  batch: { deliveryId: number; email: string; attempts: number }[],
-  outcomes: SendOutcome[],
-  now: Date,
-  report: DeliverReport,
+  options: {
+    orgId: string;
+    batch: { deliveryId: number; email: string; attempts: number }[];
+    outcomes: SendOutcome[];
+    now: Date;
+    report: DeliverReport;
+  },
 ) {
+  const { orgId, batch, outcomes, now, report } = options;
   const at = now.toISOString();
   const sent: SQL[] = [];
   const others = [];
@@ -246,7 +250,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
     const own = parseVariables(mailing.variables);
     const linked = hasUnsubscribeLink(mailing.category);
     while (budget > 0) {
-      const claimed = await claim(db, mailing.id, Math.min(claimSize, budget), tickId, leaseFrom);
+      const claimed = await claim(db, { mailingId: mailing.id, n: Math.min(claimSize, budget), tickId, now: leaseFrom });
       if (claimed.length === 0) {
         if (await completeIfDone(db, mailing.id, now)) report.completedMailings += 1;
         break;
@@ -287,7 +291,10 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
           deliveryId: r.id,
           email: r.email,
           attempts: attemptsOf.get(r.id) ?? 0,
-          message: messageFor(mailing, own, recipient, vars, {
+          message: messageFor(mailing, {
+            own,
+            recipient,
+            recipientVars: vars,
             from: config.mail.from,
             unsubscribeUrl: linked ? unsubscribeUrl : undefined,
           }),
@@ -318,7 +325,9 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
           // One message at a time per connection: each outcome is written as soon as it is
           // known, so only a message truly in flight at a crash is left `sending`.
           await Promise.all(
-            mine.map(async (item) => recordOutcomes(db, mailing.orgId, [item], [await sendOne(mailer, item.message)], now, report)),
+            mine.map(async (item) =>
+              recordOutcomes(db, { orgId: mailing.orgId, batch: [item], outcomes: [await sendOne(mailer, item.message)], now, report }),
+            ),
           );
           continue;
         }
@@ -333,7 +342,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
           const failure = new MailSendError(errorText(error), false);
           outcomes = mine.map(() => ({ ok: false, error: failure }));
         }
-        await recordOutcomes(db, mailing.orgId, mine, outcomes, now, report);
+        await recordOutcomes(db, { orgId: mailing.orgId, batch: mine, outcomes, now, report });
       }
     }
     if (budget <= 0) break;

@@ -51,13 +51,11 @@ const kindFilter: Record<EventMailKind, SQL | undefined> = {
 };
 
 /** Occurrences of a kind of event starting in [from, to), cancelled ones left out. */
-export async function comingEvents(db: Db, orgId: string, kind: EventMailKind, from: Date, to: Date): Promise<ComingEvent[]> {
+export async function comingEvents(db: Db, options: { orgId: string; kind: EventMailKind; from: Date; to: Date }): Promise<ComingEvent[]> {
+  const { orgId, kind, from, to } = options;
   const page = await listOccurrences(
-    db,
-    orgId,
-    { from: from.getTime(), to: to.getTime() },
-    and(kindFilter[kind], eq(ev.status, "scheduled")),
-    200,
+    { db, org: { id: orgId } },
+    { range: { from: from.getTime(), to: to.getTime() }, filter: and(kindFilter[kind], eq(ev.status, "scheduled")), limit: 200 },
   );
   return page.data
     .filter((o) => o.status === "scheduled" && Date.parse(o.startsAt) >= from.getTime() && Date.parse(o.startsAt) < to.getTime())

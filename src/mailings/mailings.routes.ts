@@ -1,5 +1,5 @@
-import { principalScope } from "../auth/principal.ts";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -150,43 +150,39 @@ const deliveries = defineRoute({
 
 export const mailingCoreRoutes = createRouter()
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const org = c.get("org");
-    const row = await createMailing(db, org, c.req.valid("json"), principalScope(c.get("principal")), clock.now());
-    c.header("Location", `/v1/orgs/${org.slug}/mailings/${row.id}`);
+    const ctx = ctxOf(c);
+    const row = await createMailing(ctx, { input: c.req.valid("json") });
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/mailings/${row.id}`);
     setEtag(c, row.version);
     return c.json(toMailingPublic(row), 201);
   })
   .openapi(list, async (c) => {
-    const { limit, cursor, ...filter } = c.req.valid("query");
-    return c.json(await listMailings(c.get("deps").db, c.get("org").id, filter, limit, cursor), 200);
+    return c.json(await listMailings(ctxOf(c), c.req.valid("query")), 200);
   })
   .openapi(get, async (c) => {
-    const db = c.get("deps").db;
-    const row = await getMailing(db, c.get("org").id, c.req.valid("param").id);
+    const ctx = ctxOf(c);
+    const row = await getMailing(ctx, c.req.valid("param").id);
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(db, row.id) : null), 200);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null), 200);
   })
   .openapi(update, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await updateMailing(db, c.get("org"), c.req.valid("param").id, c.req.valid("json"), expectedVersion(c), clock.now());
+    const row = await updateMailing(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(toMailingPublic(row), 200);
   })
   .openapi(cancel, async (c) => {
-    const { db, clock } = c.get("deps");
-    const row = await cancelMailing(db, c.get("org").id, c.req.valid("param").id, expectedVersion(c), clock.now());
+    const ctx = ctxOf(c);
+    const row = await cancelMailing(ctx, { id: c.req.valid("param").id, expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(db, row.id) : null), 200);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null), 200);
   })
   .openapi(preview, async (c) => {
-    const deps = c.get("deps");
-    const row = await getMailing(deps.db, c.get("org").id, c.req.valid("param").id);
-    return c.json(await previewMailing(deps, c.get("org"), row), 200);
+    const ctx = ctxOf(c);
+    const row = await getMailing(ctx, c.req.valid("param").id);
+    return c.json(await previewMailing(ctx, { row, config: c.get("deps").config }), 200);
   })
   .openapi(deliveries, async (c) => {
-    const db = c.get("deps").db;
-    const row = await getMailing(db, c.get("org").id, c.req.valid("param").id);
-    const { limit, cursor, status } = c.req.valid("query");
-    return c.json(await listDeliveries(db, row.id, status, limit, cursor), 200);
+    const ctx = ctxOf(c);
+    const row = await getMailing(ctx, c.req.valid("param").id);
+    return c.json(await listDeliveries(ctx, { mailingId: row.id, ...c.req.valid("query") }), 200);
   });

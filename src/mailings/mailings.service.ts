@@ -1,13 +1,14 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
+import { principalScope } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, lostRace, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import type { AppDeps } from "../deps.ts";
-import { iso, localDay } from "../lib/dates.ts";
+import type { AppConfig } from "../deps.ts";
+import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
-import type { OrgContext } from "../orgs/context.ts";
 import { type Audience, audienceJson, audienceOf, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
 import { cronProblem, firstRunFrom } from "./cron-expressions.ts";
 import { eventExists } from "./events.ts";
@@ -76,7 +77,11 @@ function scheduleFields(sendAt: string | null, recurrence: string | null, timeZo
   return { nextOccurrenceAt: first?.toISOString() ?? null };
 }
 
-export async function createMailing(db: Db, org: OrgContext, input: MailingCreateInput, createdBy: string, now: Date) {
+/** A manual mailing, recorded as made by the caller. */
+export async function createMailing(ctx: Ctx, options: { input: MailingCreateInput }) {
+  const { db, org, now } = ctx;
+  const { input } = options;
+  const createdBy = principalScope(ctx.principal);
   const audience = audienceOf(input.audience);
   throwIfAny([
     ...templateErrors("manual", audience.type, { subject: input.subject, text: input.text, html: input.html }),
@@ -112,13 +117,14 @@ export async function createMailing(db: Db, org: OrgContext, input: MailingCreat
   return row;
 }
 
-export async function getMailing(db: Db, orgId: string, id: string): Promise<MailingRow> {
-  const row = await db.query.mailings.findFirst({ where: and(eq(schema.mailings.id, id), eq(schema.mailings.orgId, orgId)) });
+export async function getMailing(ctx: Pick<Ctx, "db" | "org">, id: string): Promise<MailingRow> {
+  const row = await ctx.db.query.mailings.findFirst({ where: and(eq(schema.mailings.id, id), eq(schema.mailings.orgId, ctx.org.id)) });
   if (!row) throw notFound("Mailing");
   return row;
 }
 
-export async function progressOf(db: Db, mailingId: string): Promise<Progress> {
+export async function progressOf(ctx: Pick<Ctx, "db">, mailingId: string): Promise<Progress> {
+  const { db } = ctx;
   const d = schema.mailingDeliveries;
   const rows = await db.select({ status: d.status, n: sql<number>`count(*)` }).from(d).where(eq(d.mailingId, mailingId)).groupBy(d.status);
   const progress: Progress = { total: 0, pending: 0, sending: 0, sent: 0, failed: 0, suppressed: 0, cancelled: 0 };
@@ -131,12 +137,12 @@ export async function progressOf(db: Db, mailingId: string): Promise<Progress> {
 
 /** Newest first: what staff look at is what they just made or what is going out. */
 export async function listMailings(
-  db: Db,
-  orgId: string,
-  filter: { status?: MailingRow["status"]; kind?: Kind },
-  limit: number,
-  cursor?: string,
+  ctx: Ctx,
+  options: { status?: MailingRow["status"] | undefined; kind?: Kind | undefined; limit: number; cursor?: string | undefined },
 ) {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { limit, cursor, ...filter } = options;
   const m = schema.mailings;
   const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const rows = await db
@@ -160,8 +166,10 @@ export async function listMailings(
   );
 }
 
-export async function updateMailing(db: Db, org: OrgContext, id: string, input: MailingUpdateInput, expected: Expected, now: Date) {
-  const current = await getMailing(db, org.id, id);
+export async function updateMailing(ctx: Ctx, options: { id: string; input: MailingUpdateInput; expected: Expected }) {
+  const { db, org, now } = ctx;
+  const { id, input, expected } = options;
+  const current = await getMailing(ctx, id);
   requireVersion(expected, current.version);
   if (current.status !== "draft" && current.status !== "scheduled") {
     throw conflict(`A mailing that is ${current.status} cannot be changed.`);
@@ -204,8 +212,10 @@ export async function updateMailing(db: Db, org: OrgContext, id: string, input: 
 }
 
 /** Stops a mailing: a draft or scheduled one never goes; a sending one stops where it is. */
-export async function cancelMailing(db: Db, orgId: string, id: string, expected: Expected, now: Date) {
-  const current = await getMailing(db, orgId, id);
+export async function cancelMailing(ctx: Ctx, options: { id: string; expected: Expected }) {
+  const { db, now } = ctx;
+  const { id, expected } = options;
+  const current = await getMailing(ctx, id);
   requireVersion(expected, current.version);
   if (current.status === "cancelled") return current;
   if (current.status === "sent") throw conflict("The mailing has already been sent.");
@@ -232,7 +242,12 @@ export async function cancelMailing(db: Db, orgId: string, id: string, expected:
   return row[0];
 }
 
-export async function listDeliveries(db: Db, mailingId: string, status: string | undefined, limit: number, cursor?: string) {
+export async function listDeliveries(
+  ctx: Ctx,
+  options: { mailingId: string; status?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const { db } = ctx;
+  const { mailingId, status, limit, cursor } = options;
   const d = schema.mailingDeliveries;
   const after = cursor ? decodeCursor(cursor, ["number"])[0] : undefined;
   const rows = await db
@@ -266,12 +281,12 @@ export async function listDeliveries(db: Db, mailingId: string, status: string |
 }
 
 /** Who would get it if it went now, and what the first of them would read. */
-export async function previewMailing(deps: AppDeps, org: OrgContext, row: MailingRow) {
-  const { db, clock, config } = deps;
-  const audience = { type: row.audienceType, ref: row.audienceRef };
-  const day = localDay(clock.now(), org.timeZone);
-  const counts = await countAudience(db, org.id, row.category, audience, day);
-  const sample = await sampleRecipient(db, org.id, row.category, audience, day);
+export async function previewMailing(ctx: Ctx, options: { row: MailingRow; config: Pick<AppConfig, "publicUrl" | "mail"> }) {
+  const { db, org, day } = ctx;
+  const { row, config } = options;
+  const audience = { orgId: org.id, category: row.category, audience: { type: row.audienceType, ref: row.audienceRef }, day };
+  const counts = await countAudience(db, audience);
+  const sample = await sampleRecipient(db, audience);
   if (!sample) return { recipients: counts.mailed, audienceSize: counts.total, sample: null };
   const member = await db.query.members.findFirst({ where: eq(schema.members.id, sample.id) });
   const group = sample.group_id
@@ -286,16 +301,13 @@ export async function previewMailing(deps: AppDeps, org: OrgContext, row: Mailin
     memberNumber: member?.memberNumber ?? "",
     groupName: group?.name ?? null,
   };
-  const message = messageFor(
-    row,
-    parseVariables(row.variables),
+  const message = messageFor(row, {
+    own: parseVariables(row.variables),
     recipient,
-    recipientVariables({ name: orgRow?.name ?? "" }, recipient, unsubscribeUrl ?? ""),
-    {
-      from: config.mail.from,
-      unsubscribeUrl,
-    },
-  );
+    recipientVars: recipientVariables({ name: orgRow?.name ?? "" }, recipient, unsubscribeUrl ?? ""),
+    from: config.mail.from,
+    unsubscribeUrl,
+  });
   return {
     recipients: counts.mailed,
     audienceSize: counts.total,

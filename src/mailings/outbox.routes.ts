@@ -4,6 +4,7 @@ import type { Principal } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { immutableVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -114,14 +115,14 @@ export const outboxRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-    const rows = await c
-      .get("deps")
-      .db.select()
+    const { db, org } = ctxOf(c);
+    const rows = await db
+      .select()
       .from(o)
-      .where(and(eq(o.orgId, c.get("org").id), before ? lt(o.id, before) : undefined))
+      .where(and(eq(o.orgId, org.id), before ? lt(o.id, before) : undefined))
       .orderBy(desc(o.id))
       .limit(limit + 1);
-    const principal = c.get("principal");
+    const principal = ctxOf(c).principal;
     return c.json(
       page(
         rows,
@@ -133,12 +134,11 @@ export const outboxRoutes = createRouter()
     );
   })
   .openapi(get, async (c) => {
-    const found = await c
-      .get("deps")
-      .db.query.mailOutbox.findFirst({ where: and(eq(o.id, c.req.valid("param").id), eq(o.orgId, c.get("org").id)) });
+    const { db, org } = ctxOf(c);
+    const found = await db.query.mailOutbox.findFirst({ where: and(eq(o.id, c.req.valid("param").id), eq(o.orgId, org.id)) });
     if (!found) throw notFound("Message");
     setEtag(c, immutableVersion);
-    const row = asSeenBy(c.get("principal"), found);
+    const row = asSeenBy(ctxOf(c).principal, found);
     return c.json(
       { ...summary(row), headers: JSON.parse(row.headers) as Record<string, string>, text: row.text, html: row.html, raw: row.raw },
       200,

@@ -44,11 +44,16 @@ export function recipientVariables(
 /** The message one recipient gets: rendered bodies, a stable Message-ID, and the RFC 8058 unsubscribe headers. */
 export function messageFor(
   mailing: MailingContent,
-  own: TemplateVariables,
-  recipient: Recipient,
-  recipientVars: TemplateVariables,
-  options: { from: string; unsubscribeUrl?: string },
+  options: {
+    /** The mailing's own variables. */
+    own: TemplateVariables;
+    recipient: Recipient;
+    recipientVars: TemplateVariables;
+    from: string;
+    unsubscribeUrl?: string | undefined;
+  },
 ): MailMessage {
+  const { own, recipient, recipientVars } = options;
   const variables = { ...own, ...recipientVars };
   const headers: Record<string, string> = { "X-Grasrot-Mailing": mailing.id };
   if (options.unsubscribeUrl) {

@@ -26,7 +26,11 @@ const keyOf = (ids: Iterable<string>) => [...ids].sort().join(",");
  * one mailing listing exactly its events. Meant for small audiences (the conveners of every
  * group): the recipients are read into memory.
  */
-export async function sharesBySight(db: Db, orgId: string, audience: Audience, day: string, events: ComingEvent[]): Promise<Share[]> {
+export async function sharesBySight(
+  db: Db,
+  options: { orgId: string; audience: Audience; day: string; events: ComingEvent[] },
+): Promise<Share[]> {
+  const { orgId, audience, day, events } = options;
   const m = schema.members;
   const { where } = audienceSql(orgId, audience, day);
   const recipients = (await db.all<{ id: string }>(sql`SELECT ${m.id} AS id FROM ${m} WHERE ${where} ORDER BY ${m.id}`)).map((r) => r.id);

@@ -5,6 +5,7 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
+import { ctxOf } from "../http/context.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
@@ -96,11 +97,11 @@ export const suppressionRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-    const rows = await c
-      .get("deps")
-      .db.select()
+    const { db, org } = ctxOf(c);
+    const rows = await db
+      .select()
       .from(s)
-      .where(and(eq(s.orgId, c.get("org").id), after ? gt(s.id, after) : undefined))
+      .where(and(eq(s.orgId, org.id), after ? gt(s.id, after) : undefined))
       .orderBy(asc(s.id))
       .limit(limit + 1);
     return c.json(
@@ -109,11 +110,10 @@ export const suppressionRoutes = createRouter()
     );
   })
   .openapi(create, async (c) => {
-    const { db, clock } = c.get("deps");
-    const orgId = c.get("org").id;
+    const { db, org, now } = ctxOf(c);
+    const orgId = org.id;
     const input = c.req.valid("json");
     const emailKey = input.email.toLowerCase();
-    const now = clock.now();
     const [inserted] = await db
       .insert(s)
       .values({ id: newId(now), orgId, emailKey, reason: input.reason, detail: input.detail ?? null, createdAt: now.toISOString() })
@@ -121,7 +121,7 @@ export const suppressionRoutes = createRouter()
       .returning();
     setEtag(c, immutableVersion);
     if (inserted) {
-      c.header("Location", `/v1/orgs/${c.get("org").slug}/mail-suppressions/${inserted.id}`);
+      c.header("Location", `/v1/orgs/${org.slug}/mail-suppressions/${inserted.id}`);
       return c.json(toPublic(inserted), 201);
     }
     const existing = await db.query.mailSuppressions.findFirst({ where: and(eq(s.orgId, orgId), eq(s.emailKey, emailKey)) });
@@ -129,8 +129,8 @@ export const suppressionRoutes = createRouter()
     return c.json(toPublic(existing), 200);
   })
   .openapi(remove, async (c) => {
-    const { db } = c.get("deps");
-    const mine = and(eq(s.id, c.req.valid("param").id), eq(s.orgId, c.get("org").id));
+    const { db, org } = ctxOf(c);
+    const mine = and(eq(s.id, c.req.valid("param").id), eq(s.orgId, org.id));
     if (!(await db.query.mailSuppressions.findFirst({ columns: { id: true }, where: mine }))) throw notFound("Suppression");
     requireVersion(expectedVersion(c), immutableVersion);
     const removed = await db.delete(s).where(mine).returning({ id: s.id });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ctxOf } from "../http/context.ts";
 import { createRouter, defineRoute, OrgParams, problems } from "../http/openapi.ts";
 import { notFound } from "../lib/problems.ts";
 import { escapeHtml } from "../mail/template.ts";
@@ -57,9 +58,9 @@ const oneClick = defineRoute({
 
 export const unsubscribeRoutes = createRouter()
   .openapi(show, async (c) => {
-    const { db, config } = c.get("deps");
-    const { token } = c.req.valid("param");
-    const target = await unsubscribeTarget(db, await unsubscribeSecret(db, config.tokenSecret), c.get("org").id, token);
+    const ctx = ctxOf(c);
+    const secret = await unsubscribeSecret(ctx.db, c.get("deps").config.tokenSecret);
+    const target = await unsubscribeTarget(ctx, { secret, token: c.req.valid("param").token });
     if (!target) throw notFound("Unsubscribe link");
     const what = categoryNames[target.category] ?? target.category;
     const body = target.consented
@@ -68,14 +69,13 @@ export const unsubscribeRoutes = createRouter()
     return c.html(pageHtml("Unsubscribe", body), 200) as never;
   })
   .openapi(oneClick, async (c) => {
-    const { db, config, clock } = c.get("deps");
-    const { token } = c.req.valid("param");
-    const org = c.get("org");
-    const target = await unsubscribeTarget(db, await unsubscribeSecret(db, config.tokenSecret), org.id, token);
+    const ctx = ctxOf(c);
+    const secret = await unsubscribeSecret(ctx.db, c.get("deps").config.tokenSecret);
+    const target = await unsubscribeTarget(ctx, { secret, token: c.req.valid("param").token });
     if (!target) throw notFound("Unsubscribe link");
     if (target.consented) {
       const via = (c.req.header("Content-Type") ?? "").includes("multipart") || c.req.header("Origin") === undefined ? "one_click" : "page";
-      await unsubscribe(db, org.id, target, via, clock.now());
+      await unsubscribe(ctx, { target, via });
     }
     const what = categoryNames[target.category] ?? target.category;
     return c.html(

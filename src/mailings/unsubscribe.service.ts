@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
 import { tokenSecret } from "../auth/member-tokens.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -61,7 +62,13 @@ export interface UnsubscribeTarget {
 }
 
 /** What a token unsubscribes from, if it is genuine and belongs to this organisation. */
-export async function unsubscribeTarget(db: Db, secret: string, orgId: string, token: string): Promise<UnsubscribeTarget | undefined> {
+export async function unsubscribeTarget(
+  ctx: Pick<Ctx, "db" | "org">,
+  options: { secret: string; token: string },
+): Promise<UnsubscribeTarget | undefined> {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  const { secret, token } = options;
   const deliveryId = await verifyUnsubscribeToken(secret, token);
   if (deliveryId === undefined) return undefined;
   const d = schema.mailingDeliveries;
@@ -93,7 +100,10 @@ const flagOf = {
  * Withdraws the member's consent to the category: the consent flag on the member is the
  * one truth sending obeys (and the member sees it in their record); a row here is the proof.
  */
-export async function unsubscribe(db: Db, orgId: string, target: UnsubscribeTarget, via: "one_click" | "page", now: Date) {
+export async function unsubscribe(ctx: Ctx, options: { target: UnsubscribeTarget; via: "one_click" | "page" }) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { target, via } = options;
   const column = flagOf[target.category as keyof typeof flagOf];
   if (!column) return;
   await db.batch([

@@ -16,8 +16,40 @@ export const csvColumns = [
   "membership_starts_on",
   "paid_at",
   "payment_reference",
+  "consent_newsletters",
+  "consent_meeting_summons",
+  "consent_campaign_news",
 ] as const;
 
 export type CsvColumn = (typeof csvColumns)[number];
+
+/** The consent columns, with the member's flag each one reads and writes. */
+export const consentColumns = {
+  consent_newsletters: "consentNewsletters",
+  consent_meeting_summons: "consentMeetingSummons",
+  consent_campaign_news: "consentCampaignNews",
+} as const satisfies Partial<Record<CsvColumn, string>>;
+
+export type ConsentColumn = keyof typeof consentColumns;
+export type ConsentField = (typeof consentColumns)[ConsentColumn];
+
+export const isConsentColumn = (column: string): column is ConsentColumn => Object.hasOwn(consentColumns, column);
+
+/** A consent as the export writes it. */
+export const consentCell = (given: boolean) => (given ? "yes" : "no");
+
+const consentWords: Record<string, boolean> = {
+  yes: true,
+  no: false,
+  true: true,
+  false: false,
+  "1": true,
+  "0": false,
+  ja: true,
+  nej: false,
+};
+
+/** A consent cell as the import reads it: yes/no, true/false, 1/0 or ja/nej, in any case; undefined for anything else. */
+export const consentOfCell = (cell: string): boolean | undefined => consentWords[cell.toLowerCase()];
 
 export const isCsvColumn = (name: string): name is CsvColumn => (csvColumns as readonly string[]).includes(name);

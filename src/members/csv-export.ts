@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { csvRecord } from "../lib/csv.ts";
-import { csvColumns } from "./csv-columns.ts";
+import { consentCell, csvColumns } from "./csv-columns.ts";
 import { guardFormula } from "./formula-guard.ts";
 import { listMemberRows, membershipsById } from "./members.queries.ts";
 import type { MemberFilter } from "./members.schemas.ts";
@@ -11,20 +11,30 @@ import type { MemberFilter } from "./members.schemas.ts";
 export const exportChunk = 1000;
 
 /**
+ * How the file is written: `rfc4180` (commas, CRLF, no byte-order mark) for programs;
+ * `excel` for Excel in locales whose list separator is a semicolon (Swedish and most of
+ * Europe): a UTF-8 byte-order mark, without which Excel reads the file as Windows-1252,
+ * and semicolons, so that a double-click opens the file in columns.
+ */
+export const csvDialects = ["rfc4180", "excel"] as const;
+export type CsvDialectName = (typeof csvDialects)[number];
+
+/**
  * The member list as CSV in the import's columns, produced chunk by chunk as the client
  * reads (a pull stream): memory stays flat however large the organisation. The membership
  * columns describe the membership covering today, or else the most recent one.
  */
-export function membersCsvStream(ctx: Ctx, filter: MemberFilter): ReadableStream<Uint8Array> {
+export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDialectName = "rfc4180"): ReadableStream<Uint8Array> {
   const { db } = ctx;
   const orgId = ctx.org.id;
   const encoder = new TextEncoder();
+  const delimiter = dialect === "excel" ? ";" : ",";
   let after: [string, string] | undefined;
   let typeNames: Map<string, string> | undefined;
   let done = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(csvRecord([...csvColumns])));
+      controller.enqueue(encoder.encode(`${dialect === "excel" ? "\uFEFF" : ""}${csvRecord([...csvColumns], delimiter)}`));
     },
     async pull(controller) {
       if (done) return;
@@ -60,7 +70,11 @@ export function membersCsvStream(ctx: Ctx, filter: MemberFilter): ReadableStream
             membership?.startsOn,
             membership?.paidAt,
             membership?.paymentReference,
+            consentCell(row.consentNewsletters),
+            consentCell(row.consentMeetingSummons),
+            consentCell(row.consentCampaignNews),
           ].map(guardFormula),
+          delimiter,
         );
       }
       if (text) controller.enqueue(encoder.encode(text));

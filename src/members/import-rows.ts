@@ -1,9 +1,18 @@
 import type { z } from "zod";
-import { type CsvRecord, CsvSyntaxError, csvRecords, detectDelimiter } from "../lib/csv.ts";
+import { type CsvRecord, CsvSyntaxError, csvDialect, csvRecords } from "../lib/csv.ts";
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
 import { acceptsLineBreaks, unacceptableText } from "../lib/text.ts";
-import { type CsvColumn, csvColumns, isCsvColumn } from "./csv-columns.ts";
+import {
+  type ConsentColumn,
+  type ConsentField,
+  type CsvColumn,
+  consentColumns,
+  consentOfCell,
+  csvColumns,
+  isConsentColumn,
+  isCsvColumn,
+} from "./csv-columns.ts";
 import { unguardFormula } from "./formula-guard.ts";
 import { searchKey } from "./members.queries.ts";
 import {
@@ -36,6 +45,9 @@ export interface RowFields {
   city?: string;
   country?: string;
   preferredLanguage?: string;
+  consentNewsletters?: boolean;
+  consentMeetingSummons?: boolean;
+  consentCampaignNews?: boolean;
 }
 
 export interface ImportRow {
@@ -44,7 +56,7 @@ export interface ImportRow {
   membership?: { typeRef: string; startsOn?: string; paidAt?: string; paymentReference?: string };
 }
 
-const cellSchemas: Record<Exclude<CsvColumn, "membership_type">, z.ZodType<string>> = {
+const cellSchemas: Record<Exclude<CsvColumn, "membership_type" | ConsentColumn>, z.ZodType<string>> = {
   member_number: MemberNumberField,
   name: NameField,
   email: EmailField,
@@ -59,7 +71,7 @@ const cellSchemas: Record<Exclude<CsvColumn, "membership_type">, z.ZodType<strin
   payment_reference: PaymentReferenceField,
 };
 
-const fieldOf: Partial<Record<CsvColumn, keyof RowFields>> = {
+const fieldOf: Partial<Record<CsvColumn, Exclude<keyof RowFields, ConsentField>>> = {
   member_number: "memberNumber",
   name: "name",
   email: "email",
@@ -148,13 +160,14 @@ function checkHeader(record: CsvRecord): CsvColumn[] {
  * the import at once; errors in rows are collected (see ImportErrors).
  */
 export function readImportFile(text: string, errors: ImportErrors): { header: CsvColumn[]; rows: ImportRow[] } {
-  const delimiter = detectDelimiter(text);
+  const { delimiter, start } = csvDialect(text);
   let header: CsvColumn[] | undefined;
   const rows: ImportRow[] = [];
   let row = 0;
   let counted = 0;
   try {
-    for (const record of csvRecords(text, delimiter, maxCells)) {
+    // Excel's `sep=` line is no row of the sheet: the header stays row 1, as Excel shows it.
+    for (const record of csvRecords(text.slice(start), delimiter, maxCells)) {
       row++;
       if (!header) {
         header = checkHeader(record);
@@ -187,25 +200,40 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
     return null;
   }
   const values: Partial<Record<CsvColumn, string>> = {};
+  const consents: Pick<RowFields, ConsentField> = {};
   header.forEach((column, index) => {
     const cell = unguardFormula((cells[index] ?? "").trim());
     if (cell === "") return;
     // The same text rule as every JSON field: a NUL, or a line break outside a multi-line field, is refused.
-    const badText = unacceptableText(cell, column !== "membership_type" && acceptsLineBreaks(cellSchemas[column]));
+    const multiline = column !== "membership_type" && !isConsentColumn(column) && acceptsLineBreaks(cellSchemas[column]);
+    const badText = unacceptableText(cell, multiline);
     if (badText) {
       errors.add({ field: `row ${row} column ${column}`, message: badText });
+      return;
+    }
+    // U+FFFD is what a wrong decoding leaves of a character ("�sa"): storing it would keep the loss for good.
+    const lost = cell.indexOf("\uFFFD");
+    if (lost !== -1) {
+      errors.add({ field: `row ${row} column ${column}`, message: lostCharacterMessage(lost) });
       return;
     }
     if (column === "membership_type") {
       values[column] = cell;
       return;
     }
+    if (isConsentColumn(column)) {
+      const given = consentOfCell(cell);
+      if (given === undefined)
+        errors.add({ field: `row ${row} column ${column}`, message: "must be yes or no (or true/false, 1/0, ja/nej)" });
+      else consents[consentColumns[column]] = given;
+      return;
+    }
     const parsed = cellSchemas[column].safeParse(cell);
     if (parsed.success) values[column] = parsed.data;
     else errors.add({ field: `row ${row} column ${column}`, message: parsed.error.issues[0]?.message ?? "is not valid" });
   });
-  const fields: RowFields = {};
-  for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, keyof RowFields][]) {
+  const fields: RowFields = { ...consents };
+  for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, Exclude<keyof RowFields, ConsentField>][]) {
     if (values[column] !== undefined) fields[field] = values[column];
   }
   const hasKey = cells.some((cell, index) => ["email", "member_number"].includes(header[index] ?? "") && cell.trim() !== "");
@@ -233,6 +261,10 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
   }
   return item;
 }
+
+const lostCharacterMessage = (index: number) =>
+  `contains U+FFFD (�) at position ${index + 1}, the mark of a character lost when the file was converted with the wrong encoding; ` +
+  `write the character again (best in a file saved as "CSV UTF-8")`;
 
 function cellEmpty(header: CsvColumn[], cells: string[], column: CsvColumn, whenMissing: boolean): boolean {
   const index = header.indexOf(column);

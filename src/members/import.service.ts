@@ -60,9 +60,9 @@ function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date
     city: f.city ?? null,
     country: f.country ?? null,
     preferredLanguage: f.preferredLanguage ?? null,
-    consentNewsletters: true,
-    consentMeetingSummons: true,
-    consentCampaignNews: true,
+    consentNewsletters: f.consentNewsletters ?? true,
+    consentMeetingSummons: f.consentMeetingSummons ?? true,
+    consentCampaignNews: f.consentCampaignNews ?? true,
     areaId: null,
     districtGroupId: null,
     erasedAt: null,
@@ -82,6 +82,9 @@ const memberColumns: (keyof RowFields)[] = [
   "city",
   "country",
   "preferredLanguage",
+  "consentNewsletters",
+  "consentMeetingSummons",
+  "consentCampaignNews",
 ];
 
 /** What a matched row would change on the stored member. */
@@ -89,7 +92,7 @@ function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
   const changes: Partial<MemberRow> = {};
   for (const column of memberColumns) {
     const value = fields[column];
-    if (value !== undefined && value !== stored[column]) changes[column] = value;
+    if (value !== undefined && value !== stored[column]) Object.assign(changes, { [column]: value });
   }
   if (typeof changes.name === "string") changes.nameKey = searchKey(changes.name);
   if (typeof changes.email === "string") changes.emailKey = searchKey(changes.email);

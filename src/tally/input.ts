@@ -43,7 +43,8 @@ function methodOf(name: string, field: string) {
 }
 
 /** Reads one option for the method, refusing what the method does not take. */
-function setOption(target: Record<string, unknown>, method: MethodName, snakeKey: string, value: unknown, field: string) {
+function setOption(target: Record<string, unknown>, option: { method: MethodName; snakeKey: string; value: unknown; field: string }) {
+  const { method, snakeKey, value, field } = option;
   if (optionKind(method, snakeKey) === undefined) throw new CountInputError(`${method} has no option "${snakeKey}"`, field);
   const engineKey = snakeKey.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
   const implied = target[engineKey];
@@ -59,7 +60,7 @@ export function inputFromJson(body: TallyJson): CountInput {
   const { method, options } = methodOf(body.method, "method");
   for (const [key, value] of Object.entries(body)) {
     if (known.has(key) || informational.has(key) || value === undefined) continue;
-    setOption(options, method, key, value, key);
+    setOption(options, { method, snakeKey: key, value, field: key });
   }
   const ballots: Ballot[] = body.ballots.map((ballot) => ({ weight: ballot.weight ?? 1, ranking: ballot.ranking }));
   return {
@@ -93,7 +94,7 @@ export function inputFromBlt(text: string, query: Record<string, string>): Count
       if (kind === undefined) throw new CountInputError(`${method} has no option "${key}"`, field);
       const read = readQueryOption(kind, value);
       if (read === undefined) throw new CountInputError(`${key} must be ${kind === "json" ? "JSON" : `a ${kind}`}`, field);
-      setOption(options, method, key, read, field);
+      setOption(options, { method, snakeKey: key, value: read, field });
     }
   }
   // A list of every candidate is how BLT writes "the rest": 0 seats in a file means "rank them all".

@@ -66,7 +66,10 @@ export function countMajorityRunoff(input: CountInput): CountResult {
     };
 
     if (number > majorityRounds) {
-      const winners = orderByScore(candidates, votes, tieBreaker, number, open, "seat", false).slice(0, open);
+      const winners = orderByScore(candidates, { score: votes, tieBreaker, round: number, seats: open, reportRankTies: false }).slice(
+        0,
+        open,
+      );
       elected.push(...winners);
       rounds.push({
         ...base,
@@ -79,7 +82,7 @@ export function countMajorityRunoff(input: CountInput): CountResult {
 
     // More than half of the valid ballots: 2 × votes > valid, exact for whole-number weights.
     const passing = candidates.filter((name) => 2 * votes(name) > summary.valid);
-    const winners = orderByScore(passing, votes, tieBreaker, number, open, "seat", false).slice(0, open);
+    const winners = orderByScore(passing, { score: votes, tieBreaker, round: number, seats: open, reportRankTies: false }).slice(0, open);
     elected.push(...winners);
     base.details.majority = `more than ${formatCount(summary.valid / 2)}`;
     const stillOpen = seats - elected.length;
@@ -90,7 +93,14 @@ export function countMajorityRunoff(input: CountInput): CountResult {
 
     const unelected = candidates.filter((name) => !elected.includes(name));
     const size = Math.min(2 * stillOpen, unelected.length);
-    const next = orderByScore(unelected, votes, tieBreaker, number, size, "runoff", false).slice(0, size);
+    const next = orderByScore(unelected, {
+      score: votes,
+      tieBreaker,
+      round: number,
+      seats: size,
+      decides: "runoff",
+      reportRankTies: false,
+    }).slice(0, size);
     base.details.runoffCandidates = next;
     rounds.push({
       ...base,

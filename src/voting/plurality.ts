@@ -28,7 +28,7 @@ export function countMarks(input: CountInput, method: "plurality" | "approval"):
   const seats = requireSeats(input, prepared.continuing.length);
   const tieBreaker = new TieBreaker(input);
   const tally = tallyMarks(prepared.ballots, prepared.continuing);
-  const ranking = orderByScore(prepared.continuing, (name) => tally.get(name) ?? 0, tieBreaker, 1, seats);
+  const ranking = orderByScore(prepared.continuing, { score: (name) => tally.get(name) ?? 0, tieBreaker, round: 1, seats });
   const elected = ranking.slice(0, seats);
   return {
     method,

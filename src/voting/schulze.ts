@@ -109,13 +109,10 @@ function prepare(input: CountInput) {
 }
 
 function roundFor(
-  number: number,
-  action: string,
-  names: readonly string[],
   outcome: SchulzeOutcome,
-  extra: Record<string, unknown>,
-  matrices: boolean,
+  round: { number: number; action: string; names: readonly string[]; extra: Record<string, unknown>; matrices: boolean },
 ): Round {
+  const { number, action, names, extra, matrices } = round;
   const m = names.length;
   const wins: Record<string, string> = {};
   names.forEach((a, i) => {
@@ -149,20 +146,25 @@ export function countSchulze(input: CountInput): CountResult {
   outcome.tiers.forEach((tier, t) => {
     for (const i of tier) tierOf.set(names[i] as string, t);
   });
-  const ranking = orderByScore(names, (name) => -(tierOf.get(name) as number), tieBreaker, 1, seats, seats === 1 ? "elect" : "seat");
+  const ranking = orderByScore(names, {
+    score: (name) => -(tierOf.get(name) as number),
+    tieBreaker,
+    round: 1,
+    seats,
+    decides: seats === 1 ? "elect" : "seat",
+  });
   const elected = ranking.slice(0, seats);
   const matrices = input.detail === "pairwise";
-  const round = roundFor(
-    1,
-    "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.",
+  const round = roundFor(outcome, {
+    number: 1,
+    action: "Schulze ranking by strongest paths; tallies are the number of candidates each one beats.",
     names,
-    outcome,
-    {
+    extra: {
       ...(matrices ? { pairwise: matrixRecord(d, names, (i, j) => i * n + j) } : {}),
       winners: (outcome.tiers[0] ?? []).map((i) => names[i] as string),
     },
     matrices,
-  );
+  });
   round.elected = elected;
   return {
     method: "schulze",
@@ -192,14 +194,13 @@ export function countSchulzeRepeated(input: CountInput): CountResult {
     const chosen = tieBreaker.pickFirst(winners, number, "rank");
     const extra: Record<string, unknown> = { place: number, winners };
     if (number === 1 && matrices) extra.pairwise = matrixRecord(d, names, (i, j) => i * n + j);
-    const round = roundFor(
+    const round = roundFor(outcome, {
       number,
-      `Place ${number}: ${chosen} is the Schulze winner among the ${active.length} remaining candidates.`,
-      activeNames,
-      outcome,
+      action: `Place ${number}: ${chosen} is the Schulze winner among the ${active.length} remaining candidates.`,
+      names: activeNames,
       extra,
       matrices,
-    );
+    });
     round.elected = [chosen];
     rounds.push(round);
     order.push(chosen);

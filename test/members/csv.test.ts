@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CsvSyntaxError, csvRecord, detectDelimiter, parseCsv } from "../../src/lib/csv.ts";
+import { CharsetError, declaredCharset, decodeText } from "../../src/lib/charset.ts";
+import { CsvSyntaxError, csvDialect, csvRecord, detectDelimiter, parseCsv } from "../../src/lib/csv.ts";
 import { addMonthsClamped, isRealDay } from "../../src/lib/dates.ts";
 import { guardFormula, unguardFormula } from "../../src/members/formula-guard.ts";
 import { periodEnd } from "../../src/members/periods.ts";
@@ -41,6 +42,20 @@ describe("CSV parsing (RFC 4180)", () => {
     expect(parseCsv('a;"b;c"\r\n', ";")).toEqual([["a", "b;c"]]);
   });
 
+  it("tells tabs from the header, and honours Excel's sep= line after a byte-order mark", () => {
+    expect(detectDelimiter("name\temail\r\nx,y;z")).toBe("\t");
+    expect(detectDelimiter("a;b;c,d\r\n")).toBe(";");
+    expect(csvDialect("sep=;\r\nname,email\r\n")).toEqual({ delimiter: ";", start: 7 });
+    expect(csvDialect("\uFEFFSEP=\t\nname\r\n")).toEqual({ delimiter: "\t", start: 7 });
+    expect(csvDialect("\uFEFFname;email\r\n")).toEqual({ delimiter: ";", start: 1 });
+    expect(csvDialect("separator,x\r\n")).toEqual({ delimiter: ",", start: 0 });
+  });
+
+  it("writes records with another delimiter, quoting what holds any delimiter", () => {
+    expect(csvRecord(["a", "b,c", "d\te", "f;g"], ";")).toBe('a;"b,c";"d\te";"f;g"\r\n');
+    expect(parseCsv(csvRecord(["a", "b,c", "d\te"], "\t"), "\t")).toEqual([["a", "b,c", "d\te"]]);
+  });
+
   it.each([
     ['a,b\r\nc,"d\r\n', 2, 2, "not closed"],
     ['a,b\r\nc,d"e\r\n', 2, 2, "quote inside an unquoted field"],
@@ -73,6 +88,44 @@ describe("CSV parsing (RFC 4180)", () => {
     for (const value of ["+46 70 123 45 67", "-5", "08-123 45", "Anna", "'quoted'"]) {
       expect(guardFormula(value)).toBe(value);
       expect(unguardFormula(guardFormula(value))).toBe(value);
+    }
+  });
+});
+
+describe("decoding uploaded text", () => {
+  const bytes = (...values: number[]) => new Uint8Array(values);
+
+  it("reads the charset parameter of a Content-Type", () => {
+    expect(declaredCharset("text/csv; charset=Windows-1252")).toBe("windows-1252");
+    expect(declaredCharset('text/csv;CHARSET="utf-8"; header=present')).toBe("utf-8");
+    expect(declaredCharset("text/csv")).toBeUndefined();
+    expect(declaredCharset(undefined)).toBeUndefined();
+  });
+
+  it("lets a byte-order mark decide over the declared charset", () => {
+    expect(decodeText(bytes(0xef, 0xbb, 0xbf, 0xc3, 0x85), "windows-1252")).toEqual({ text: "Å", charset: "utf-8" });
+    expect(decodeText(bytes(0xff, 0xfe, 0xc5, 0x00))).toEqual({ text: "Å", charset: "utf-16le" });
+    expect(decodeText(bytes(0xfe, 0xff, 0x00, 0xc5))).toEqual({ text: "Å", charset: "utf-16be" });
+  });
+
+  it("reads valid UTF-8 as UTF-8, and other bytes as Windows-1252 only when nothing contradicts it", () => {
+    expect(decodeText(bytes(0xc3, 0x85, 0x41))).toEqual({ text: "ÅA", charset: "utf-8" });
+    expect(decodeText(bytes(0xc5, 0x41, 0x80, 0x9f))).toEqual({ text: "ÅA€Ÿ", charset: "windows-1252" });
+    for (const undefinedByte of [0x81, 0x8d, 0x8f, 0x90, 0x9d]) {
+      expect(() => decodeText(bytes(0x41, undefinedByte, 0xc5))).toThrow(CharsetError);
+      expect(() => decodeText(bytes(0x41, undefinedByte), "windows-1252")).toThrow(CharsetError);
+    }
+    // An overlong form and an encoded surrogate are not UTF-8; read as Windows-1252 they are letters.
+    expect(decodeText(bytes(0xc0, 0xaf)).charset).toBe("windows-1252");
+    expect(decodeText(bytes(0xed, 0xa0, 0x80)).charset).toBe("windows-1252");
+  });
+
+  it("names the line of the first byte it cannot read", () => {
+    try {
+      decodeText(bytes(0x61, 0x0a, 0x62, 0x0a, 0xc3, 0x85, 0x0a, 0xd6));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ problem: "mixed", line: 4 });
     }
   });
 });

@@ -6,6 +6,7 @@ import { insertArea, insertGroup } from "./fixtures.ts";
 const members = "/v1/orgs/demo/members";
 const header =
   "member_number,name,email,phone,street,postal_code,city,country,preferred_language,membership_type,membership_starts_on,paid_at,payment_reference";
+const exportHeader = `${header},consent_newsletters,consent_meeting_summons,consent_campaign_news`;
 const csv = (...lines: string[]) => `${lines.join("\r\n")}\r\n`;
 
 function importCsv(t: TestApp, text: string, query = "") {
@@ -291,7 +292,7 @@ describe("CSV export", () => {
     expect(response.headers.get("Content-Type")).toContain("text/csv");
     const text = await response.text();
     const lines = text.split("\r\n");
-    expect(lines[0]).toBe(header);
+    expect(lines[0]).toBe(exportHeader);
     expect(text).toContain("'=HYPERLINK");
     expect(text).toContain("+46 70 123 45 67");
 
@@ -299,6 +300,57 @@ describe("CSV export", () => {
     const reimport = await importCsv(t, text);
     expect(await json(reimport, 200)).toEqual({ created: 0, updated: 0, unchanged: 2, memberships: 0, payments: 0, dryRun: false });
     expect(await snapshot(t.database)).toBe(before);
+  });
+
+  it("writes consents as yes/no, and imports them back: setting, withdrawing, and leaving them alone when empty", async () => {
+    const t = await testApp();
+    await createMember(t, { name: "Anna", email: "anna@example.org", consents: { campaignNews: false } });
+    const text = await (await t.request("GET", "/v1/orgs/demo/members.csv")).text();
+    expect(text.split("\r\n")[1]?.endsWith(",yes,yes,no")).toBe(true);
+
+    const changed = csv(
+      "email,name,consent_newsletters,consent_meeting_summons,consent_campaign_news",
+      "anna@example.org,,NO,,ja",
+      "new@example.org,New,0,true,",
+    );
+    expect(await json(await importCsv(t, changed), 200)).toMatchObject({ created: 1, updated: 1 });
+    const consents = async (email: string) =>
+      (await json<{ data: (Member & { consents: unknown })[] }>(await t.request("GET", `${members}?q=${email}`), 200)).data[0]?.consents;
+    expect(await consents("anna@example.org")).toEqual({ newsletters: false, meetingSummons: true, campaignNews: true });
+    expect(await consents("new@example.org")).toEqual({ newsletters: false, meetingSummons: true, campaignNews: true });
+
+    const errors = await rejected(t, csv("email,consent_newsletters", "anna@example.org,maybe"));
+    expect(errors).toEqual([{ field: "row 2 column consent_newsletters", message: expect.stringContaining("yes or no") }]);
+  });
+
+  it("writes for Swedish Excel on ?dialect=excel: a UTF-8 byte-order mark, semicolons, CRLF; and that file imports back unchanged", async () => {
+    const t = await testApp();
+    await createMember(t, { name: "Åsa Öberg; Jr", email: "asa@example.org", city: "Göteborg", phone: "+46 70 123 45 67" });
+    await createMember(t, { name: '=cmd|" /C calc"!A0', email: "x@example.org" });
+
+    const response = await t.request("GET", "/v1/orgs/demo/members.csv?dialect=excel");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    const lines = text.slice(1).split("\r\n");
+    expect(lines[0]).toBe(exportHeader.replaceAll(",", ";"));
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe("");
+    expect(text.replaceAll("\r\n", "")).not.toContain("\n");
+    // By name: the guarded formula sorts first; a cell holding the delimiter is quoted.
+    expect(lines[1]).toMatch(/^\d+;"'=cmd\|"" \/C calc""!A0";x@example.org;/);
+    expect(lines[2]).toMatch(/^\d+;"Åsa Öberg; Jr";asa@example.org;\+46 70 123 45 67;/);
+
+    const rfc = await (await t.request("GET", "/v1/orgs/demo/members.csv")).text();
+    expect(rfc.startsWith(`${exportHeader}\r\n`)).toBe(true);
+
+    const before = await snapshot(t.database);
+    const reimport = await t.request("POST", `${members}/import`, { body: text, headers: { "Content-Type": "text/csv" } });
+    expect(await json(reimport, 200)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect(await snapshot(t.database)).toBe(before);
+    expect((await t.request("GET", "/v1/orgs/demo/members.csv?dialect=word")).status).toBe(422);
   });
 
   it("applies the list's filters and streams past one chunk", async () => {

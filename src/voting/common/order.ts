@@ -14,13 +14,17 @@ import type { TieBreaker } from "./tiebreak.ts";
  */
 export function orderByScore(
   names: readonly string[],
-  score: (name: string) => number,
-  tieBreaker: TieBreaker,
-  round: number,
-  seats: number,
-  decides = "seat",
-  reportRankTies = true,
+  how: {
+    score: (name: string) => number;
+    tieBreaker: TieBreaker;
+    round: number;
+    seats: number;
+    /** What a tie straddling the seats decides, as reported; "seat" unless told. */
+    decides?: string;
+    reportRankTies?: boolean;
+  },
 ): string[] {
+  const { score, tieBreaker, round, seats, decides = "seat", reportRankTies = true } = how;
   const scores = new Map(names.map((name) => [name, score(name)]));
   const of = (name: string) => scores.get(name) as number;
   const sorted = [...names].sort((a, b) => of(b) - of(a));

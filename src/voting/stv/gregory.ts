@@ -162,7 +162,7 @@ export function countGregory<T>(setup: StvSetup, rule: GregoryRule<T>, ties: Tie
     for (let c = 0; c < n; c++) if (status[c] === HOPEFUL && rule.reaches(votes[c] as T, rule.quota)) reached.push(c);
     if (reached.length > 0) {
       // Elected at the same stage: listed by votes, highest first; equal votes as any tie.
-      const byVotes = ties.rankDescending(reached, votes, A.compare, number, "rank", lookBack);
+      const byVotes = ties.rankDescending(reached, { votes, compare: A.compare, round: number, decides: "rank", lookBack });
       const take = byVotes.slice(0, seats - elected.length);
       for (const c of take) elect(c, newly);
       words += `; elected with quota: ${take.map((c) => names[c]).join(", ")}`;

@@ -141,6 +141,7 @@ export class RoundBallots {
 }
 
 /** Droop's recursion for equal ranks: the weight splits evenly, each share keeps k and passes the rest to the next rank. */
+// Positional on purpose: it runs per equal-rank ballot per iteration (and recurses per rank), where an options object per call would cost.
 function splitDown(
   ballot: EqualBallot,
   rank: number,

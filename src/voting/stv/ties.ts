@@ -110,12 +110,9 @@ export class TieBreaker {
    */
   rankDescending<T>(
     candidates: readonly number[],
-    votes: readonly T[],
-    compare: (a: T, b: T) => number,
-    round: number,
-    decides: string,
-    lookBack?: LookBack<T>,
+    by: { votes: readonly T[]; compare: (a: T, b: T) => number; round: number; decides: string; lookBack?: LookBack<T> | undefined },
   ): number[] {
+    const { votes, compare, round, decides, lookBack } = by;
     const sorted = [...candidates].sort((a, b) => compare(votes[b] as T, votes[a] as T));
     const result: number[] = [];
     let i = 0;
