@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import type { Statement } from "../db/sql.ts";
@@ -54,6 +54,8 @@ export interface EventOptions {
   ifChanged?: boolean;
   /** Record it only if no event of this type was recorded for the resource before (events found by a job). */
   once?: boolean;
+  /** Record it only if this condition holds when the statement runs (the change it tells of took). */
+  when?: SQL;
 }
 
 /**
@@ -68,7 +70,7 @@ export function webhookEvent(
   options: EventOptions = {},
 ): [Statement, Statement] {
   const { db, orgId, now } = scope;
-  const { detail, ifChanged, once } = options;
+  const { detail, ifChanged, once, when } = options;
   const id = newId(now);
   const at = now.toISOString();
   const subscribed = sql`FROM ${endpoints} e WHERE e.org_id = ${orgId} AND e.enabled = 1
@@ -77,7 +79,8 @@ export function webhookEvent(
     db.run(sql`INSERT INTO ${events} (id, org_id, type, resource_id, detail, occurred_at)
       SELECT ${id}, ${orgId}, ${type}, ${resourceId}, ${detail ? JSON.stringify(detail) : null}, ${at}
       WHERE EXISTS (SELECT 1 ${subscribed})${ifChanged ? sql` AND changes() > 0` : sql``}
-      ${once ? sql`AND NOT EXISTS (SELECT 1 FROM ${events} WHERE resource_id = ${resourceId} AND type = ${type})` : sql``}`),
+      ${once ? sql`AND NOT EXISTS (SELECT 1 FROM ${events} WHERE resource_id = ${resourceId} AND type = ${type})` : sql``}
+      ${when ? sql`AND ${when}` : sql``}`),
     db.run(sql`INSERT INTO ${deliveries} (id, org_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
       SELECT ${sqlUuid}, ${orgId}, e.id, ${id}, 'pending', 0, ${at}, ${at} ${subscribed}
       AND EXISTS (SELECT 1 FROM ${events} WHERE id = ${id})`),

@@ -25,6 +25,7 @@ describe("webhook events", () => {
 
     // A member with a membership; in a group, with a new role, then out of it.
     const memberId = await createActiveMember(t);
+    await json(await t.request("PATCH", `${o}/members/${memberId}`, { body: { city: "Malmö" } }), 200);
     const groupId = await createGroup(t);
     await json(await t.request("POST", `${o}/groups/${groupId}/members`, { body: { memberId, role: "member" } }), 201);
     await json(await t.request("PATCH", `${o}/groups/${groupId}/members/${memberId}`, { body: { role: "contact_person" } }), 200);
@@ -63,7 +64,8 @@ describe("webhook events", () => {
     );
     const erased = await createActiveMember(t);
     expect((await t.request("DELETE", `${o}/members/${erased}`)).status).toBe(204);
-    for (let i = 0; i < 3; i++) {
+    // Several minutes' ticks: the first sends the mailing; the later ones retry any delivery a busy machine let fail.
+    for (let i = 0; i < 6; i++) {
       const reports = await runScheduled("* * * * *", t.clock.now(), {
         db: t.db,
         mailer: t.mailer,
@@ -71,7 +73,7 @@ describe("webhook events", () => {
         config: { ...defaultConfig, ...config },
       });
       for (const report of reports) expect(report.ok, report.error).toBe(true);
-      t.clock.advance(60_000);
+      t.clock.advance(30 * 60_000);
     }
 
     expect(receiver.badSignatures).toBe(0);
@@ -97,12 +99,13 @@ describe("webhook events", () => {
       .map((m) => `${m.data.from}→${m.data.to}`);
     expect(moves).toEqual(["draft→nominating", "nominating→voting", "voting→closed", "closed→counted", "counted→published"]);
     expect(of("election.result_published")[0]?.data).toMatchObject({ id: election.id, status: "published" });
-    expect(of("mailing.sent")[0]?.data).toMatchObject({ id: mailing.id, status: "sent" });
+    // The election calls are mailings too; ours is among those sent.
+    expect(of("mailing.sent").find((m) => m.data.id === mailing.id)?.data).toMatchObject({ id: mailing.id, status: "sent" });
     expect(of("member.erased").map((m) => m.data)).toEqual([{ id: erased }]);
 
     // Nothing of a ballot is ever in a message.
     for (const r of receiver.accepted) expect(r.body).not.toMatch(/ranking|receipt|ballot/i);
-    // Each event once.
-    expect(new Set(receiver.accepted.map((r) => r.id)).size).toBe(receiver.accepted.length);
+    // Each event sent once: no message the receiver took was sent to it again.
+    expect(receiver.requests.filter((r) => r.status < 300)).toHaveLength(receiver.accepted.length);
   }, 60_000);
 });

@@ -20,7 +20,7 @@ export interface Receiver {
   url: string;
   secrets: string[];
   requests: Received[];
-  /** The messages it accepted, by webhook-id, in the order accepted. */
+  /** The messages it accepted, each webhook-id once, in the order first accepted. */
   accepted: Received[];
   badSignatures: number;
   close(): Promise<void>;
@@ -65,8 +65,10 @@ export async function startReceiver(fail: (n: number) => boolean): Promise<Recei
       }
       const received = { id, timestamp, body, status };
       receiver.requests.push(received);
-      if (status < 300) receiver.accepted.push(received);
-      res.writeHead(status, { "content-type": "text/plain" });
+      // A message seen before is acknowledged and dropped, as the specification asks of receivers.
+      if (status < 300 && !receiver.accepted.some((r) => r.id === id)) receiver.accepted.push(received);
+      // No keep-alive: a connection the server closes just as the client reuses it would fail an attempt at random.
+      res.writeHead(status, { "content-type": "text/plain", connection: "close" });
       res.end(status === 500 ? "receiver failed on purpose" : "");
     });
   });

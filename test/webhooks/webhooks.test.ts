@@ -102,7 +102,8 @@ describe("webhooks", () => {
     }
     expect(receiver.badSignatures).toBe(0);
     const acceptedIds = receiver.accepted.map((r) => r.id);
-    expect(new Set(acceptedIds).size).toBe(acceptedIds.length);
+    // No message the receiver took was sent to it again.
+    expect(receiver.requests.filter((r) => r.status < 300).map((r) => r.id)).toEqual(acceptedIds);
     const got = receiver.accepted.map((r) => {
       const body = JSON.parse(r.body) as { type: string; data: { id: string } };
       return `${body.type} ${body.data.id}`;
