@@ -26,7 +26,8 @@ import { webhookUrlProblem } from "./url-rules.ts";
  *
  * An endpoint whose deliveries keep failing — `disableAfterFailures` failed attempts in a row,
  * spanning at least `disableAfterMs` — is disabled, and the organisation's contact address is
- * told; its pending deliveries wait until it is enabled again.
+ * told. Its pending deliveries wait until it is enabled again; events meanwhile are not queued
+ * for it (webhookEvent fans out to enabled endpoints only), so a dead receiver piles nothing up.
  */
 
 export const leaseMs = 5 * 60_000;
@@ -240,7 +241,7 @@ async function disableIfFailing(deps: WebhookDeliverDeps, endpointId: string, la
         subject: `Webhook disabled: ${disabled.url}`,
         text:
           `The webhook endpoint ${disabled.url} of ${org.name} (id ${disabled.id}) has been disabled.\n\n${why}\n\n` +
-          "Deliveries wait until it is enabled again: fix the receiver, then send PATCH " +
+          "Nothing is sent to it, and changes are not queued for it, until it is enabled again: fix the receiver, then send PATCH " +
           `${config.publicUrl}/v1/orgs/${org.slug}/webhooks/${disabled.id} with {"enabled": true}.\n`,
       });
       notice = `A notice was sent to ${org.contactEmail}.`;

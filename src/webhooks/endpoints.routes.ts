@@ -102,7 +102,8 @@ const update = defineRoute({
   tags,
   summary: "Change a webhook endpoint, or enable or disable it",
   description:
-    "`enabled: true` enables a disabled endpoint: deliveries that waited are sent from the next minute on, and its " +
+    "`enabled: true` enables a disabled endpoint: the deliveries it had pending are sent from the next minute on (changes " +
+    "made while it was disabled were not queued for it), and its " +
     "failure count starts afresh.",
   security: bearerSecurity,
   middleware: adminOnly,

@@ -39,7 +39,11 @@ export const WebhookEndpointPublic = z
     url: z.string(),
     description: z.string().nullable(),
     eventTypes: z.array(WebhookEventType),
-    enabled: z.boolean().openapi({ description: "Disabled endpoints get no deliveries; theirs wait until it is enabled again." }),
+    enabled: z
+      .boolean()
+      .openapi({
+        description: "A disabled endpoint is sent nothing and gets no new events; its pending deliveries wait until it is enabled again.",
+      }),
     disabledAt: Timestamp.nullable(),
     disabledReason: z
       .string()

@@ -184,16 +184,17 @@ describe("webhooks", () => {
     expect(t.mailer.sent).toHaveLength(1);
     expect(t.mailer.sent[0]).toMatchObject({ to: "board@example.org", subject: expect.stringContaining(receiver.url) });
 
-    // While disabled, new events wait; redelivery is refused.
+    // While disabled, nothing is sent, and changes meanwhile are not queued for it; redelivery is refused.
     const count = receiver.requests.length;
-    await createMember(t);
+    const unseen = await createMember(t);
     t.clock.advance(60 * 60_000);
     await tick(t);
     expect(receiver.requests).toHaveLength(count);
+    expect(await deliveryLog(t, endpoint.id)).toHaveLength(3);
     const refused = await t.request("POST", `/v1/orgs/${t.org}/webhooks/${endpoint.id}/deliveries/${log[0]?.id}/redeliver`);
     expect((await problemOf(refused)).code).toBe("conflict");
 
-    // Enabled again, the waiting delivery goes out on the next tick.
+    // Enabled again, the delivery that was waiting (the third member's) goes out on the next tick.
     const etag = (await t.request("GET", `/v1/orgs/${t.org}/webhooks/${endpoint.id}`)).headers.get("ETag") ?? "";
     const enabled = await t.request("PATCH", `/v1/orgs/${t.org}/webhooks/${endpoint.id}`, {
       body: { enabled: true },
@@ -202,6 +203,7 @@ describe("webhooks", () => {
     expect(await json(enabled, 200)).toMatchObject({ enabled: true, disabledReason: null });
     await tick(t);
     expect(receiver.requests).toHaveLength(count + 1);
+    expect(receiver.requests.map((r) => JSON.parse(r.body).data.id)).not.toContain(unseen);
   }, 60_000);
 
   it("refuse URLs that could reach internal services with a 422 naming body.url, and change nothing", async () => {
