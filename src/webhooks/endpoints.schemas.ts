@@ -39,11 +39,9 @@ export const WebhookEndpointPublic = z
     url: z.string(),
     description: z.string().nullable(),
     eventTypes: z.array(WebhookEventType),
-    enabled: z
-      .boolean()
-      .openapi({
-        description: "A disabled endpoint is sent nothing and gets no new events; its pending deliveries wait until it is enabled again.",
-      }),
+    enabled: z.boolean().openapi({
+      description: "A disabled endpoint is sent nothing and gets no new events; its pending deliveries wait until it is enabled again.",
+    }),
     disabledAt: Timestamp.nullable(),
     disabledReason: z
       .string()
