@@ -112,6 +112,9 @@ export const groupMemberships = sqliteTable(
     // One open membership per member and group; history rows have leftOn set.
     uniqueIndex("group_memberships_open_unique").on(t.groupId, t.memberId).where(sql`left_on IS NULL`),
     index("group_memberships_group_idx").on(t.groupId, t.leftOn),
-    index("group_memberships_member_idx").on(t.memberId, t.leftOn),
+    // A member's open groups in group order (their own list of groups).
+    index("group_memberships_member_idx").on(t.memberId, t.leftOn, t.groupId),
+    // A group's membership history, page by page in (joined_on, id) order.
+    index("group_memberships_history_idx").on(t.groupId, t.joinedOn, t.id),
   ],
 );

@@ -72,7 +72,8 @@ export const members = sqliteTable(
     uniqueIndex("members_org_email_unique").on(t.orgId, t.emailKey),
     index("members_org_name_idx").on(t.orgId, t.nameKey, t.id),
     index("members_org_area_idx").on(t.orgId, t.areaId),
-    index("members_org_district_idx").on(t.orgId, t.districtGroupId),
+    // With id last, a district group's members come in id order: a roster page reads only itself.
+    index("members_org_district_idx").on(t.orgId, t.districtGroupId, t.id),
     index("members_org_postal_idx").on(t.orgId, t.postalCodeKey),
   ],
 );
@@ -122,7 +123,11 @@ export const districtAssignments = sqliteTable(
     toAt: text("to_at"),
     reason: text("reason", { enum: ["created", "address_changed", "areas_changed", "import", "erased"] }).notNull(),
   },
-  (t) => [index("district_assignments_member_idx").on(t.memberId, t.fromAt)],
+  (t) => [
+    index("district_assignments_member_idx").on(t.memberId, t.fromAt),
+    // A district group's membership history, page by page in (from_at, id) order.
+    index("district_assignments_group_idx").on(t.districtGroupId, t.fromAt, t.id),
+  ],
 );
 
 /** One-time sign-in codes sent by e-mail; only their hash is stored. */

@@ -8,6 +8,7 @@ import type { AppConfig, AppDeps } from "./deps.ts";
 import { electionRoutes } from "./elections/index.ts";
 import { eventRoutes } from "./events/index.ts";
 import { groupRoutes } from "./groups/index.ts";
+import { groupWorkRoutes } from "./groupwork/index.ts";
 import { orgContext } from "./http/auth.ts";
 import { onError } from "./http/errors.ts";
 import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", groupWorkRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

@@ -78,6 +78,7 @@ const get = defineRoute({
   operationId: "getArea",
   tags,
   summary: "Read an area",
+  description: "One area with its name, code, district group and number of postal codes, with its ETag. API keys.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams },
@@ -90,6 +91,8 @@ const update = defineRoute({
   operationId: "updateArea",
   tags,
   summary: "Rename an area or change its code",
+  description:
+    "Changes the name or the code; postal codes change with /postal-codes, the district group with the group. Staff or admin keys; If-Match is honoured.",
   security: bearerSecurity,
   middleware: staff,
   request: { params: OrgIdParams, headers: IfMatchHeaders, body: jsonBody(AreaUpdate) },
@@ -120,6 +123,7 @@ const codesList = defineRoute({
   operationId: "listAreaPostalCodes",
   tags,
   summary: "List an area's postal codes",
+  description: "The area's postal codes, normalised (spaces removed), in order, cursor-paginated. API keys.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams, query: PageQuery },
@@ -129,12 +133,9 @@ const codesList = defineRoute({
   },
 });
 
-/**
- * JSON or CSV. The body is declared optional only so that the JSON validator lets a CSV
- * body through; a request without a body is refused (415) before it gets here.
- */
+/** JSON or CSV; a request without a body is refused (415). */
 const codesBody = {
-  required: false,
+  required: true,
   description:
     'Either JSON `{ "postalCodes": [...] }` or `text/csv`: one postal code per line, or a header row with a `postal_code` column ' +
     "(comma, semicolon or tab separated; other columns are ignored). Invalid codes are a 422 listing every one with its line " +

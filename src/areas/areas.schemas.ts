@@ -51,7 +51,9 @@ export const PostalCodesChanged = z
   .openapi("PostalCodesChanged");
 
 export const MoveQuery = z.object({
-  move: z.enum(["true", "false"]).optional().openapi({
+  // Documented as the boolean a client sends; read as its text, which the handlers compare with "true".
+  move: z.enum(["true", "false"], { error: "must be true or false" }).optional().openapi({
+    type: "boolean",
     description: "`true`: postal codes that lie in another area are moved to this one. Otherwise such codes are a 409 naming the area.",
   }),
 });

@@ -9,7 +9,7 @@ import { conflict, notFound } from "../lib/problems.ts";
 import { postalCodeKey } from "../members/district.ts";
 import { getArea } from "./areas.queries.ts";
 import type { AreaCreateInput, AreaUpdateInput } from "./areas.schemas.ts";
-import { heldConflict, heldElsewhere, insertCodes, reassignAreas } from "./code-statements.ts";
+import { heldConflict, heldElsewhere, insertCodes, reassignAreas, reassignCodes } from "./code-statements.ts";
 
 const areas = schema.areas;
 const apc = schema.areaPostalCodes;
@@ -35,7 +35,7 @@ export async function createArea(ctx: Ctx, options: { input: AreaCreateInput & {
   await runBatch(db, [
     db.insert(areas).values({ id, orgId, name: input.name, code: input.code, version: 1, createdAt: at, updatedAt: at }),
     insertCodes(db, orgId, id, input.postalCodes, move),
-    ...reassignAreas(db, orgId, [id, ...held.map((h) => h.areaId)], now),
+    ...reassignCodes(db, orgId, input.postalCodes, now),
   ]);
   return getArea(db, orgId, id);
 }
@@ -122,7 +122,8 @@ export async function changePostalCodes(
   );
   const wanted = new Set(codes);
   const added = codes.filter((code) => !existing.has(code)).length;
-  const removed = mode === "replace" ? [...existing].filter((code) => !wanted.has(code)).length : 0;
+  const removedCodes = mode === "replace" ? [...existing].filter((code) => !wanted.has(code)) : [];
+  const removed = removedCodes.length;
 
   const guard = versionIs(sql`${areas}`, areaId, expected);
   const statements: Statement[] = [];
@@ -136,7 +137,8 @@ export async function changePostalCodes(
     .where(and(eq(areas.id, areaId), versionMatches(areas.version, expected)))
     .returning({ id: areas.id });
   const bumpIndex = statements.push(bump) - 1;
-  statements.push(...reassignAreas(db, orgId, [areaId, ...held.map((h) => h.areaId)], now));
+  // Only the members at codes sent or taken away can change area, not the areas' other members.
+  statements.push(...reassignCodes(db, orgId, [...codes, ...removedCodes], now));
 
   const results = await runBatch(db, statements);
   if ((results[bumpIndex] as unknown[]).length === 0) throw staleVersion();
@@ -171,7 +173,7 @@ export async function removePostalCode(ctx: Ctx, options: { areaId: string; post
       .set({ version: sql`${areas.version} + 1`, updatedAt: now.toISOString() })
       .where(and(eq(areas.id, areaId), versionMatches(areas.version, expected)))
       .returning({ id: areas.id }),
-    ...reassignAreas(db, orgId, [areaId], now),
+    ...reassignCodes(db, orgId, [key], now),
   ]);
   if ((results[1] as unknown[]).length === 0) throw staleVersion();
 }

@@ -51,6 +51,11 @@ export function insertCodes(db: Db, orgId: string, areaId: string, codes: string
     : db.run(sql`INSERT INTO ${apc} (org_id, postal_code, area_id) ${source}`);
 }
 
+/** Members at postal codes that changed area (added, moved, removed), in the same batch as the change. */
+export function reassignCodes(db: Db, orgId: string, codes: string[], now: Date): Statement[] {
+  return reassignStatements(db, { orgId, scope: { postalCodes: [...new Set(codes)] }, reason: "areas_changed", now });
+}
+
 /** Members of the area and of the areas codes moved from, in the same batch as the change. */
 export function reassignAreas(db: Db, orgId: string, areaIds: string[], now: Date): Statement[] {
   return reassignStatements(db, { orgId, scope: { areaIds: [...new Set(areaIds)] }, reason: "areas_changed", now });

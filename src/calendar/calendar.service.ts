@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { maxDurationDays } from "../events/events.schemas.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
@@ -15,29 +16,96 @@ const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 const tokens = schema.calendarFeedTokens;
 
-/** Feeds hold the past year and the next two; series running into that window are included whole. */
-export const feedPastDays = 365;
-export const feedFutureDays = 2 * 365;
-/** A feed is not an export: beyond this many events, the earliest are kept. */
+/**
+ * A feed holds the events of a window around now: by default the past 3 months and the
+ * coming 12, what a calendar app shows; series running into the window are included whole.
+ * Calendar apps poll every few minutes, so a feed of every year an organisation has had
+ * would be sent, and built, over and over.
+ */
+export interface FeedWindow {
+  pastMonths: number;
+  futureMonths: number;
+}
+export const defaultFeedWindow: FeedWindow = { pastMonths: 3, futureMonths: 12 };
+export const feedWindowLimits = { pastMonths: 24, futureMonths: 36 };
+/** A feed is not an export: beyond this many events, the earliest are kept (of series, the first this many found). */
 export const feedMaxEvents = 5000;
 
-/** The events a feed shows around the context's instant, narrowed by `filter` (who may see what). */
-export async function feedEvents(ctx: Ctx, filter: SQL | undefined): Promise<FeedEvent[]> {
-  const { db, now } = ctx;
-  const orgId = ctx.org.id;
-  const rows: EventRow[] = await db
-    .select()
-    .from(ev)
-    .where(
-      and(
-        eq(ev.orgId, orgId),
-        gt(ev.spanEnd, new Date(now.getTime() - feedPastDays * dayMs).toISOString()),
-        lt(ev.spanStart, new Date(now.getTime() + feedFutureDays * dayMs).toISOString()),
-        filter,
-      ),
-    )
-    .orderBy(asc(ev.spanStart), asc(ev.id))
-    .limit(feedMaxEvents);
+const monthsFrom = (now: Date, months: number) => {
+  const at = new Date(now);
+  at.setUTCMonth(at.getUTCMonth() + months);
+  return at.toISOString();
+};
+
+/**
+ * Which events a feed shows. Single events and series are read apart, each along its own
+ * index in the feed's order (a single event starts at most the longest duration before the
+ * window; a series is found by its end), and merged: one query over both would walk every
+ * event of the organisation and sort them.
+ */
+function feedConditions(orgId: string, filter: SQL | undefined, now: Date, window: FeedWindow) {
+  const from = monthsFrom(now, -window.pastMonths);
+  const to = monthsFrom(now, window.futureMonths);
+  const earliestStart = new Date(Date.parse(from) - maxDurationDays * dayMs).toISOString();
+  return {
+    singles: and(
+      eq(ev.orgId, orgId),
+      eq(ev.recurring, false),
+      gte(ev.spanStart, earliestStart),
+      lt(ev.spanStart, to),
+      gt(ev.spanEnd, from),
+      filter,
+    ),
+    series: and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter),
+  };
+}
+
+/** The feed's order, and its bound: of series beyond it, the first found. */
+function inFeedOrder<Row extends { id: string; spanStart: string }>(singles: Row[], series: Row[]): Row[] {
+  const order = (a: Row, b: Row) =>
+    a.spanStart < b.spanStart ? -1 : a.spanStart > b.spanStart ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return [...singles, ...series].sort(order).slice(0, feedMaxEvents);
+}
+
+/** The events a feed shows, without their overrides. */
+export async function feedRows(
+  db: Db,
+  orgId: string,
+  filter: SQL | undefined,
+  now: Date,
+  window: FeedWindow = defaultFeedWindow,
+): Promise<EventRow[]> {
+  const where = feedConditions(orgId, filter, now, window);
+  const [singles, series] = await Promise.all([
+    db.select().from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
+    db.select().from(ev).where(where.series).limit(feedMaxEvents),
+  ]);
+  return inFeedOrder(singles, series);
+}
+
+/**
+ * The ids and versions of the events a feed shows: every change to an event or one of its
+ * occurrences bumps its version, so these tell whether the feed changed, at the cost of a
+ * few columns rather than whole events.
+ */
+export async function feedVersions(
+  db: Db,
+  orgId: string,
+  filter: SQL | undefined,
+  now: Date,
+  window: FeedWindow = defaultFeedWindow,
+): Promise<{ id: string; version: number; spanStart: string }[]> {
+  const where = feedConditions(orgId, filter, now, window);
+  const columns = { id: ev.id, version: ev.version, spanStart: ev.spanStart };
+  const [singles, series] = await Promise.all([
+    db.select(columns).from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
+    db.select(columns).from(ev).where(where.series).limit(feedMaxEvents),
+  ]);
+  return inFeedOrder(singles, series);
+}
+
+/** The moved and cancelled occurrences of the series among the rows, for writing the feed. */
+export async function withOverrides(db: Db, rows: EventRow[]): Promise<FeedEvent[]> {
   const seriesIds = rows.filter((row) => row.recurring).map((row) => row.id);
   const overrides: OverrideRow[] = seriesIds.length
     ? await db

@@ -82,8 +82,7 @@ const paper = defineRoute({
   request: {
     params: OrgIdParams,
     body: {
-      // Optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without).
-      required: false,
+      required: true,
       content: {
         "application/json": { schema: PaperBallots },
         "text/plain": { schema: { type: "string", description: "A BLT ballot file." } },
@@ -149,6 +148,8 @@ const voter = defineRoute({
   operationId: "getMyVoterStatus",
   tags,
   summary: "Am I in the electorate, and have I voted? (member)",
+  description:
+    "Whether the signed-in member is in the electorate (fixed when voting opens), and if not why, and whether they have voted; never how. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgIdParams },

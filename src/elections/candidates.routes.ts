@@ -64,6 +64,8 @@ const get = defineRoute({
   operationId: "getCandidate",
   tags,
   summary: "Read a candidate",
+  description:
+    "One candidate: the member, how they were nominated (`self`, `member`, `staff`), their statement, gender and status, with its ETag. API keys, or members who may see the election.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: ElectionCandidateParams },
@@ -76,6 +78,8 @@ const update = defineRoute({
   operationId: "updateCandidate",
   tags,
   summary: "Change the statement (or gender) — the candidate or staff, before voting opens",
+  description:
+    "Changes the candidate's statement, or the gender the election's gender rule reads, until voting opens (409 after). The candidate with a member token, or staff; If-Match is honoured.",
   security: bearerSecurity,
   middleware: actors,
   request: { params: ElectionCandidateParams, headers: IfMatchHeaders, body: jsonBody(CandidateUpdate) },
@@ -117,6 +121,8 @@ const getProposal = defineRoute({
   operationId: "getNominationProposal",
   tags,
   summary: "The nominating committee's proposal",
+  description:
+    "The nominating committee's proposal: candidates in the committee's order, shown beside the candidates. API keys, or members who may see the election.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams },

@@ -118,6 +118,8 @@ const remove = defineRoute({
   operationId: "deleteElection",
   tags,
   summary: "Delete a draft election (staff)",
+  description:
+    "Deletes an election that is still a draft; once nominations open it can no longer be deleted (409). Staff or admin keys; If-Match is honoured.",
   security: bearerSecurity,
   middleware: staffOnly,
   request: { params: OrgIdParams, headers: IfMatchHeaders },

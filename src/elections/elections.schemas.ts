@@ -5,7 +5,9 @@ import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
+import { electionMethodOptions, requestOptionsOf } from "../tally/parameters.schemas.ts";
 import { CountResultSchema } from "../tally/tally.schemas.ts";
+import type { MethodName } from "../voting/types.ts";
 import { CandidatePublic } from "./candidates.schemas.ts";
 import { ProposalEntry } from "./proposals.schemas.ts";
 import { LongText, Title } from "./schema-fields.ts";
@@ -47,17 +49,13 @@ export const Electorate = z
   })
   .strict();
 
-export const ElectionCreate = z
+/** An election's fields but its method and options, whose shape follows from the method. */
+const ElectionSettings = z
   .object({
     positionId: IdSchema,
     title: Title.optional().openapi({ description: "Default: the position's title." }),
     description: LongText.nullable().optional(),
     seats: z.number().int().min(1).max(1000).optional().openapi({ description: "Default: the position's seats." }),
-    method: z.enum(electionMethods),
-    options: z.record(z.string(), z.unknown()).optional().openapi({
-      description:
-        "Options of the method, as in the engine: precision, omega, variant (meek_stv); arithmetic, lookBack … (wigm_stv); maxMarks, majorityRounds (majority_runoff).",
-    }),
     genderRule: GenderRule.nullable().optional(),
     eventId: IdSchema.nullable().optional().openapi({ description: "The member meeting the election belongs to." }),
     committeeGroupId: IdSchema.nullable()
@@ -68,37 +66,70 @@ export const ElectionCreate = z
     voting: Window("voting"),
     onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
   })
-  .strict()
+  .strict();
+
+const optionsDescription = "Options of the method, as in the engine; a key the method does not take is refused.";
+
+const electionCreateFor = (method: MethodName) =>
+  ElectionSettings.extend({
+    method: z.literal(method),
+    options: requestOptionsOf(method).optional().openapi({ description: optionsDescription }),
+  });
+
+/** One variant per method: the options a generated client may send follow from `method`. */
+export const ElectionCreate = z
+  .discriminatedUnion(
+    "method",
+    (electionMethods as MethodName[]).map(electionCreateFor) as [
+      ReturnType<typeof electionCreateFor>,
+      ...ReturnType<typeof electionCreateFor>[],
+    ],
+  )
   .openapi("ElectionCreate");
 
-export const ElectionUpdate = ElectionCreate.omit({ positionId: true }).partial().strict().openapi("ElectionUpdate");
-
-export const ElectionPublic = z
-  .object({
-    id: z.string(),
-    positionId: z.string(),
-    title: z.string(),
-    description: z.string().nullable(),
-    seats: z.number().int(),
-    method: z.string(),
-    options: z.record(z.string(), z.unknown()),
-    genderRule: GenderRule.nullable(),
-    eventId: z.string().nullable(),
-    committeeGroupId: z.string().nullable(),
-    electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
-    nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-    voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-    timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
-    onlineVoting: z.boolean(),
-    status: z.enum(electionStatuses),
-    seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
-    countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
-    countedAt: Timestamp.nullable(),
-    publishedAt: Timestamp.nullable(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+/** Any field may change; options sent without a method are checked against the election's method. */
+export const ElectionUpdate = ElectionSettings.omit({ positionId: true })
+  .partial()
+  .extend({
+    method: z.enum(electionMethods).optional(),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description: `${optionsDescription} Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers).`,
+      }),
   })
-  .openapi("Election");
+  .strict()
+  .openapi("ElectionUpdate");
+
+/** The method of a stored election, and its options, whose shape follows from it. */
+const ElectionMethodOptions = electionMethodOptions(electionMethods as MethodName[]);
+
+/** An election as shown, but its method and options, which ElectionMethodOptions joins to it. */
+const ElectionFields = z.object({
+  id: z.string(),
+  positionId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  seats: z.number().int(),
+  genderRule: GenderRule.nullable(),
+  eventId: z.string().nullable(),
+  committeeGroupId: z.string().nullable(),
+  electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
+  nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+  voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+  timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
+  onlineVoting: z.boolean(),
+  status: z.enum(electionStatuses),
+  seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
+  countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
+  countedAt: Timestamp.nullable(),
+  publishedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const ElectionPublic = ElectionFields.and(ElectionMethodOptions).openapi("Election");
 
 export const ElectionListQuery = PageQuery.extend({
   status: z.enum(electionStatuses).optional(),
@@ -118,10 +149,12 @@ export const PublishRequest = z
   .strict()
   .openapi("ElectionPublish");
 
-export const ElectionDetail = ElectionPublic.extend({
+export const ElectionDetail = ElectionFields.extend({
   candidates: z.array(CandidatePublic),
   proposal: z.array(ProposalEntry),
-}).openapi("ElectionDetail");
+})
+  .and(ElectionMethodOptions)
+  .openapi("ElectionDetail");
 
 // ---------------------------------------------------------------- result
 
@@ -138,7 +171,8 @@ export const ElectionResult = z
       .array(CandidateRef.extend({ place: z.number().int() }))
       .openapi({ description: "In order of election (after the gender rule)." }),
     vacantSeats: z.number().int().openapi({ description: "Seats left empty for want of candidates." }),
-    count: CountResultSchema.nullable().openapi({ description: "The engine's record, round by round; null when nobody stood." }),
+    // A union with null rather than .nullable(), which would make the CountResult component itself nullable.
+    count: z.union([CountResultSchema, z.null()]).openapi({ description: "The engine's record, round by round; null when nobody stood." }),
     genderRule: z
       .object({
         rule: GenderRule,

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { QueryBoolean } from "../http/query-fields.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { LongText, Title } from "./schema-fields.ts";
@@ -71,9 +72,5 @@ export const MandateUpdate = z
   .openapi("MandateUpdate");
 
 export const MandateQuery = PageQuery.extend({
-  current: z
-    .enum(["true", "false"])
-    .optional()
-    .transform((value) => value === "true")
-    .openapi({ description: "true: only mandates whose term covers today." }),
+  current: QueryBoolean.default(false).openapi({ description: "true: only mandates whose term covers today." }),
 });

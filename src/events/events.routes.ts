@@ -87,6 +87,8 @@ const get = defineRoute({
   operationId: "getEvent",
   tags,
   summary: "Read an event",
+  description:
+    "One event with its schedule (start and end in UTC beside its IANA time zone, recurrence), location, visibility, registration settings and status, with its ETag. Anyone may read a public event; members' and group events need a key or a member who may see them (404 otherwise).",
   security: optionalAuth,
   request: { params: OrgIdParams },
   responses: { 200: { ...jsonContent(EventPublic, "The event."), headers: etagHeader }, ...problems(...authProblems) },
@@ -161,6 +163,8 @@ const deleteOccurrence = defineRoute({
   operationId: "restoreOccurrence",
   tags,
   summary: "Undo a move or cancellation of one occurrence",
+  description:
+    "Removes the override of one occurrence (`start` is its original start), so that it takes place as the series says again. Organisers: staff, or the convener of the event's group; If-Match (the event's ETag) is honoured.",
   security: bearerSecurity,
   middleware: organiser,
   request: { params: OccurrenceParams, headers: IfMatchHeaders },

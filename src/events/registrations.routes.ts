@@ -69,6 +69,8 @@ const list = defineRoute({
   operationId: "listRegistrations",
   tags,
   summary: "Registrations of an event (organisers): attendance and waiting lists",
+  description:
+    "The event's registrations with their status (`applied`, `accepted`, `waitlisted`, `declined`, `cancelled`, `attended`, `no_show`) and waiting-list positions, cursor-paginated. API keys, or a member who organises the event.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: OrgIdParams, query: RegistrationListQuery },
@@ -84,6 +86,8 @@ const attendance = defineRoute({
   operationId: "getAttendance",
   tags,
   summary: "Registration and attendance counts of an event (organisers)",
+  description:
+    "The event's capacity and its registrations counted by status, per registration unit (an occurrence, or a training as a whole) and in total, attended included. API keys, or a member who organises the event.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: OrgIdParams, query: AttendanceQuery },
@@ -99,6 +103,8 @@ const get = defineRoute({
   operationId: "getRegistration",
   tags,
   summary: "Read a registration (its member or an organiser)",
+  description:
+    "One registration with its status and waiting-list position, with its ETag. Its member, an organiser of the event, or an API key.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: RegistrationParams },
@@ -130,6 +136,7 @@ const mine = defineRoute({
   operationId: "listMyRegistrations",
   tags,
   summary: "The member's own registrations, newest first",
+  description: "The signed-in member's registrations for events and trainings, newest first, cursor-paginated. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams, query: PageQuery },

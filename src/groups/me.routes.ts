@@ -47,6 +47,8 @@ const getOne = defineRoute({
   operationId: "getMyGroup",
   tags,
   summary: "My membership of one group",
+  description:
+    "The signed-in member's place in one group: the group, their role, when they joined, and whether by joining or by their district. Shares its ETag with the roster entry. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: GroupParams },

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
@@ -14,16 +14,53 @@ const gm = schema.groupMemberships;
 const members = schema.members;
 const da = schema.districtAssignments;
 
-/** The members of a group now: open rows, and for a district group the members its areas assign. */
-function inGroup(orgId: string, groupId: string): SQL {
-  return sql`${members.id} IN (SELECT member_id FROM group_memberships WHERE group_id = ${groupId} AND left_on IS NULL
-    UNION ALL SELECT id FROM members WHERE org_id = ${orgId} AND district_group_id = ${groupId})`;
+/** Compares in SQLite's order for the ASCII keys used here (ids, dates, instants). */
+const byKeys = (a: string[], b: string[]) => {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i] as string, b[i] as string];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+};
+
+/**
+ * Two lists, each already in key order and limited, merged into one in key order: the
+ * first `limit` rows, a row whose key both hold taken from the first list.
+ */
+function mergeByKey<Row>(first: Row[], second: Row[], key: (row: Row) => string[], limit: number): Row[] {
+  const out: Row[] = [];
+  let [i, j] = [0, 0];
+  while (out.length < limit && (i < first.length || j < second.length)) {
+    const [x, y] = [first[i], second[j]];
+    const order = x === undefined ? 1 : y === undefined ? -1 : byKeys(key(x), key(y));
+    if (order <= 0) out.push(first[i++] as Row);
+    else out.push(second[j++] as Row);
+    if (order === 0) j++;
+  }
+  return out;
 }
 
 const assignedAt = sql<
   string | null
 >`(SELECT ${da.fromAt} FROM ${da} WHERE ${da.memberId} = ${members.id} AND ${da.toAt} IS NULL ORDER BY ${da.fromAt} DESC LIMIT 1)`;
 
+const rosterColumns = {
+  memberId: members.id,
+  name: members.name,
+  email: members.email,
+  phone: members.phone,
+  role: gm.role,
+  joinedOn: gm.joinedOn,
+  assignedAt,
+  createdAt: members.createdAt,
+};
+
+/**
+ * A page of a group's members now, read from the roster side: its open rows in member
+ * order (the partial index on open memberships) and, for a district group, the members
+ * its areas assign (members_org_district_idx, in id order), each limited to the page and
+ * merged. Starting from the organisation's members would cost the organisation, not the page.
+ */
 export async function rosterOf(
   ctx: Ctx,
   options: { groupId: string; role?: GroupRole; memberId?: string; limit: number; cursor?: string },
@@ -31,31 +68,45 @@ export async function rosterOf(
   const { db, org } = ctx;
   const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-  const rows = await db
-    .select({
-      memberId: members.id,
-      name: members.name,
-      email: members.email,
-      phone: members.phone,
-      role: gm.role,
-      joinedOn: gm.joinedOn,
-      assignedAt,
-      createdAt: members.createdAt,
-    })
-    .from(members)
-    .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, groupId), isNull(gm.leftOn)))
-    .where(
-      and(
-        eq(members.orgId, org.id),
-        isNull(members.erasedAt),
-        inGroup(org.id, groupId),
-        filter.role ? sql`coalesce(${gm.role}, 'member') = ${filter.role}` : undefined,
-        filter.memberId ? eq(members.id, filter.memberId) : undefined,
-        after === undefined ? undefined : gt(members.id, after),
-      ),
-    )
-    .orderBy(asc(members.id))
-    .limit(limit + 1);
+  const present = and(eq(members.orgId, org.id), isNull(members.erasedAt));
+  const [explicit, assigned] = await Promise.all([
+    db
+      .select(rosterColumns)
+      .from(gm)
+      .innerJoin(members, eq(members.id, gm.memberId))
+      .where(
+        and(
+          eq(gm.groupId, groupId),
+          isNull(gm.leftOn),
+          present,
+          filter.role ? eq(gm.role, filter.role) : undefined,
+          filter.memberId ? eq(gm.memberId, filter.memberId) : undefined,
+          after === undefined ? undefined : gt(gm.memberId, after),
+        ),
+      )
+      .orderBy(asc(gm.memberId))
+      .limit(limit + 1),
+    // Only members with the plain role come by address alone; others have an open row too.
+    filter.role && filter.role !== "member"
+      ? []
+      : db
+          .select(rosterColumns)
+          .from(members)
+          .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, groupId), isNull(gm.leftOn)))
+          .where(
+            and(
+              eq(members.orgId, org.id),
+              eq(members.districtGroupId, groupId),
+              isNull(members.erasedAt),
+              filter.role ? sql`coalesce(${gm.role}, 'member') = ${filter.role}` : undefined,
+              filter.memberId ? eq(members.id, filter.memberId) : undefined,
+              after === undefined ? undefined : gt(members.id, after),
+            ),
+          )
+          .orderBy(asc(members.id))
+          .limit(limit + 1),
+  ]);
+  const rows = mergeByKey(explicit, assigned, (row) => [row.memberId], limit + 1);
   return page(
     rows,
     limit,
@@ -94,16 +145,22 @@ export async function historyOf(ctx: Ctx, options: { groupId: string; memberId?:
   const { db, org } = ctx;
   const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
-  const rows = await db.all<HistoryRow>(sql`SELECT h.*, m.name AS name FROM (
-      SELECT id, member_id, role, 'explicit' AS source, joined_on AS started, left_on AS ended
-        FROM group_memberships WHERE group_id = ${groupId}
-      UNION ALL
-      SELECT id, member_id, 'member', 'district', from_at, to_at
-        FROM district_assignments WHERE org_id = ${org.id} AND district_group_id = ${groupId}
-    ) h JOIN members m ON m.id = h.member_id
-    WHERE 1 ${filter.memberId ? sql`AND h.member_id = ${filter.memberId}` : sql``}
-      ${after ? sql`AND (h.started > ${after[0]} OR (h.started = ${after[0]} AND h.id > ${after[1]}))` : sql``}
-    ORDER BY h.started, h.id LIMIT ${limit + 1}`);
+  // Each side walks its own index in (start, id) order from the cursor on, limited to the
+  // page, and the two are merged: explicit rows by group_memberships_history_idx, district
+  // stays by district_assignments_group_idx. Only the page is read, whatever the group's past.
+  const only = (column: string) => (filter.memberId ? sql`AND ${sql.raw(column)} = ${filter.memberId}` : sql``);
+  const from = (started: string) => (after ? sql`AND (${sql.raw(started)}, h.id) > (${after[0]}, ${after[1]})` : sql``);
+  const [explicit, district] = await Promise.all([
+    db.all<HistoryRow>(sql`SELECT h.id, h.member_id, h.role, 'explicit' AS source, h.joined_on AS started, h.left_on AS ended, m.name AS name
+      FROM group_memberships AS h JOIN members AS m ON m.id = h.member_id
+      WHERE h.group_id = ${groupId} ${only("h.member_id")} ${from("h.joined_on")}
+      ORDER BY h.joined_on, h.id LIMIT ${limit + 1}`),
+    db.all<HistoryRow>(sql`SELECT h.id, h.member_id, 'member' AS role, 'district' AS source, h.from_at AS started, h.to_at AS ended, m.name AS name
+      FROM district_assignments AS h JOIN members AS m ON m.id = h.member_id
+      WHERE h.district_group_id = ${groupId} AND h.org_id = ${org.id} ${only("h.member_id")} ${from("h.from_at")}
+      ORDER BY h.from_at, h.id LIMIT ${limit + 1}`),
+  ]);
+  const rows = mergeByKey(explicit, district, (row) => [row.started, row.id], limit + 1);
   return page(
     rows,
     limit,
@@ -119,7 +176,7 @@ export async function historyOf(ctx: Ctx, options: { groupId: string; memberId?:
   );
 }
 
-/** The caller's groups now (a member acting for themselves), with their role: open rows, and their district group by address. */
+/** The member's groups now, with their role: open rows, and their district group by address. */
 export async function myGroups(ctx: Ctx, options: { limit: number; cursor?: string; groupId?: string }) {
   const { db, org } = ctx;
   const { limit, cursor, groupId } = options;
@@ -128,20 +185,28 @@ export async function myGroups(ctx: Ctx, options: { limit: number; cursor?: stri
   const member = await db.query.members.findFirst({ columns: { districtGroupId: true, createdAt: true }, where: eq(members.id, memberId) });
   if (!member) throw notFound("Member");
   const groups = schema.groups;
-  const rows = await db
-    .select({ group: groups, role: gm.role, joinedOn: gm.joinedOn })
-    .from(groups)
-    .leftJoin(gm, and(eq(gm.groupId, groups.id), eq(gm.memberId, memberId), isNull(gm.leftOn)))
-    .where(
-      and(
-        eq(groups.orgId, org.id),
-        or(sql`${gm.id} IS NOT NULL`, member.districtGroupId ? eq(groups.id, member.districtGroupId) : sql`0`),
-        groupId === undefined ? undefined : eq(groups.id, groupId),
-        after === undefined ? undefined : gt(groups.id, after),
-      ),
-    )
-    .orderBy(asc(groups.id))
-    .limit(limit + 1);
+  // From the member's side: their open rows (group_memberships_member_idx, in group order)
+  // and their district group, rather than every group of the organisation tested in turn.
+  const columns = { group: groups, role: gm.role, joinedOn: gm.joinedOn };
+  const wanted = (column: typeof gm.groupId | typeof groups.id) =>
+    and(groupId === undefined ? undefined : eq(column, groupId), after === undefined ? undefined : gt(column, after));
+  const [explicit, district] = await Promise.all([
+    db
+      .select(columns)
+      .from(gm)
+      .innerJoin(groups, eq(groups.id, gm.groupId))
+      .where(and(eq(gm.memberId, memberId), isNull(gm.leftOn), eq(groups.orgId, org.id), wanted(gm.groupId)))
+      .orderBy(asc(gm.groupId))
+      .limit(limit + 1),
+    member.districtGroupId
+      ? db
+          .select(columns)
+          .from(groups)
+          .leftJoin(gm, and(eq(gm.groupId, groups.id), eq(gm.memberId, memberId), isNull(gm.leftOn)))
+          .where(and(eq(groups.id, member.districtGroupId), eq(groups.orgId, org.id), wanted(groups.id)))
+      : [],
+  ]);
+  const rows = mergeByKey(explicit, district, (row) => [row.group.id], limit + 1);
   const [assigned] = await db
     .select({ fromAt: da.fromAt })
     .from(da)

@@ -1,5 +1,6 @@
 import { documentRateLimit } from "../abuse/requests.ts";
 import type { App } from "../app.ts";
+import { requiredAlternativeBodies } from "./openapi.ts";
 
 export const apiInfo = {
   title: "Grasrot API",
@@ -8,6 +9,8 @@ export const apiInfo = {
     "Members and fees, local and district groups, the calendar, elections of representatives and mailings of civic and political membership organisations.\n\n" +
     "Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists are cursor-paginated (`limit`, `cursor` → `nextCursor`). " +
     "Single resources carry a strong `ETag`; send it back as `If-Match` on updates and deletes (412 when stale). Creating POSTs accept an `Idempotency-Key`.",
+  // Who answers for the API is whoever runs the deployment; the document names the project and where its reference lives.
+  contact: { name: "Grasrot (the operator of this deployment)", url: "/docs" },
   license: { name: "AGPL-3.0-or-later", identifier: "AGPL-3.0-or-later" },
 };
 
@@ -27,6 +30,10 @@ export const tagDescriptions: Record<string, string> = {
   Events: "The calendar: meetings, trainings, campaign activities, lectures; recurring events and their occurrences.",
   Registrations: "Registrations for events and trainings, capacity and waiting list, attendance.",
   Campaigns: "Campaigns, their material, events and figures.",
+  Actions: "Actions of campaigns (urgent actions, petitions, letters) and what groups and members did for them.",
+  "Group money": "A group's grant applications, fundraising income, expenses and balance, in exact minor units.",
+  Recruitment: "Which group recruited a member, and what each group recruited.",
+  "Group reports": "A group's year in figures, and every group's with the section's totals, as JSON and CSV.",
   "Calendar feeds": "iCalendar feeds of public events, a group's events and a member's own calendar.",
   Mailings: "Mailings to audiences of members, recurring and automatic mailings, delivery progress.",
   Mail: "The local outbox, suppressed addresses and unsubscribing.",
@@ -51,6 +58,7 @@ export function buildOpenApiDocument(app: App) {
     // Relative: the API is wherever this document is served from (npm start, wrangler dev, a deployment).
     servers: [{ url: "/", description: "This deployment" }],
   });
+  markRequiredBodies(document);
   // Limited by middleware that app.ts mounts outside the route's own definition.
   documentRateLimit(document, "/v1/tally", "post");
   const used = new Set(
@@ -62,4 +70,15 @@ export function buildOpenApiDocument(app: App) {
     .filter((name) => used.has(name))
     .map((name) => ({ name, description: tagDescriptions[name] }));
   return document;
+}
+
+/** A body of JSON or a file is required, though the router validates its JSON only when JSON is sent (see defineRoute). */
+function markRequiredBodies(document: { paths?: object }) {
+  for (const item of Object.values(document.paths ?? {}) as object[]) {
+    for (const operation of Object.values(item) as { operationId?: string; requestBody?: { required?: boolean } }[]) {
+      if (operation.operationId && requiredAlternativeBodies.has(operation.operationId) && operation.requestBody) {
+        operation.requestBody.required = true;
+      }
+    }
+  }
 }

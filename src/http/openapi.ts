@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
@@ -31,23 +31,47 @@ function schemaOf(request: RequestParts | undefined, target: string): z.core.$Zo
   return undefined;
 }
 
+/** The parameter names a query schema declares: the keys of its object, looking through transforms. */
+export function declaredQueryNames(schema: z.core.$ZodType): string[] {
+  const def = schema._zod.def as { type: string; shape?: Record<string, unknown>; in?: z.core.$ZodType };
+  if (def.type === "object" && def.shape) return Object.keys(def.shape);
+  if (def.type === "pipe" && def.in) return declaredQueryNames(def.in);
+  throw new Error(`A route's query schema must be an object (got ${def.type}), so that its parameters are known.`);
+}
+
+/**
+ * A query parameter the operation does not declare is a mistake of the caller (a misspelt
+ * filter would otherwise silently return everything): one error per such name, saying which
+ * parameters the operation takes.
+ */
+function undeclaredQueryErrors(schema: z.core.$ZodType | undefined, sent: string[]): FieldError[] {
+  const declared = schema ? declaredQueryNames(schema) : [];
+  const takes = declared.length > 0 ? `it takes ${declared.join(", ")}` : "it takes none";
+  return sent
+    .filter((name) => !declared.includes(name))
+    .map((name) => ({ field: `query.${name.slice(0, 100)}`, message: `is not a query parameter of this operation (${takes})` }));
+}
+
 /**
  * Every router of the API validates the same way: failures become one 422 problem listing
- * each field, and every string sent in a body, query or path is checked as text (see src/lib/text.ts).
+ * each field, every string sent in a body, query or path is checked as text (see src/lib/text.ts),
+ * and a query parameter the route does not declare is refused.
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       const prefix = targetNames[result.target] ?? result.target;
+      const schema = schemaOf(c.get("requestParts"), result.target);
       // What was sent when it failed to parse; what the handler will use when it parsed (so text a
       // schema trims or transforms away is no longer in it). Field names are the same in both.
       const value = (result as { data?: unknown }).data;
-      const text = textErrors(schemaOf(c.get("requestParts"), result.target), value, prefix);
-      if (result.success && text.length === 0) return;
+      const text = textErrors(schema, value, prefix);
+      const undeclared = result.target === "query" ? undeclaredQueryErrors(schema, Object.keys(c.req.queries())) : [];
+      if (result.success && text.length === 0 && undeclared.length === 0) return;
       // A field with bad text is reported for that alone: its other complaints follow from it.
-      const flagged = new Set(text.map((error) => error.field));
+      const flagged = new Set([...text, ...undeclared].map((error) => error.field));
       const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix).filter((error) => !flagged.has(error.field));
-      const errors = [...text, ...other];
+      const errors = [...undeclared, ...text, ...other];
       throw invalidFields(errors);
     },
   });
@@ -102,10 +126,20 @@ export const IfMatchHeaders = z.object({
     }),
 });
 
-/** Refuses bodies that are not of a media type the route declares (415), instead of silently ignoring them. */
-function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
+/** Whether the request carries a body at all: HTTP/1.1 announces one by its length or its chunked encoding. */
+function announcesBody(c: Context): boolean {
+  const length = c.req.header("Content-Length");
+  return c.req.header("Transfer-Encoding") !== undefined || (length !== undefined && length.trim() !== "0");
+}
+
+/**
+ * Refuses bodies that are not of a media type the route declares (415), instead of silently
+ * ignoring them. A route whose body is optional also takes a request with no body at all.
+ */
+function acceptOnly(mediaTypes: string[], bodyRequired: boolean): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const given = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!given && !bodyRequired && !announcesBody(c)) return next();
     if (!mediaTypes.includes(given)) {
       throw new ApiError(
         "unsupported_media_type",
@@ -118,6 +152,9 @@ function acceptOnly(mediaTypes: string[]): MiddlewareHandler<AppEnv> {
   });
 }
 
+/** Operations whose body is required though the router sees it as optional (see defineRoute); the document says required. */
+export const requiredAlternativeBodies = new Set<string>();
+
 type RouteInput = RouteConfig & { tags: string[]; summary: string; operationId: string };
 
 /**
@@ -125,13 +162,27 @@ type RouteInput = RouteConfig & { tags: string[]; summary: string; operationId: 
  * then the route's own middleware (auth), then Idempotency-Key handling on POST.
  */
 export function defineRoute<R extends RouteInput>(route: R): R {
-  const content = (route.request?.body as { content?: Record<string, unknown> } | undefined)?.content;
+  // Every route validates its query, if only to refuse parameters it does not declare.
+  const query = route.request?.query ?? z.object({});
+  declaredQueryNames(query);
+  route = { ...route, request: { ...route.request, query } };
+  const body = route.request?.body as { required?: boolean; content?: Record<string, unknown> } | undefined;
+  const content = body?.content;
+  const bodyRequired = body?.required === true;
+  // A required body of JSON or another type (a CSV or BLT file) is handed to the router as optional, so
+  // that its JSON validator lets the other type through; acceptOnly still insists on a body of a declared
+  // type, and the document says it is required.
+  const mediaTypes = Object.keys(content ?? {});
+  if (bodyRequired && mediaTypes.length > 1 && mediaTypes.includes("application/json")) {
+    requiredAlternativeBodies.add(route.operationId);
+    route = { ...route, request: { ...route.request, body: { ...route.request?.body, required: false } } };
+  }
   // The validation hook learns the route's schemas from here, to know which fields are multi-line text.
   const parts = createMiddleware<AppEnv>(async (c, next) => {
     c.set("requestParts", route.request);
     return next();
   }) as MiddlewareHandler;
-  const guards: MiddlewareHandler[] = [parts, ...(content ? [acceptOnly(Object.keys(content)) as MiddlewareHandler] : [])];
+  const guards: MiddlewareHandler[] = [parts, ...(content ? [acceptOnly(mediaTypes, bodyRequired) as MiddlewareHandler] : [])];
   const own = route.middleware ? (Array.isArray(route.middleware) ? route.middleware : [route.middleware]) : [];
   // Idempotency needs to know the caller, so it runs after the route's own auth guard.
   const after: MiddlewareHandler[] = route.method === "post" ? [idempotency as MiddlewareHandler] : [];

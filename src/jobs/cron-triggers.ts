@@ -1,5 +1,6 @@
 import { purgeEndedRateLimitWindows } from "../abuse/rate-limit.ts";
 import type { Db } from "../db/index.ts";
+import { refreshPlannerStatistics } from "../db/statistics.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { electionClockJob } from "../elections/job.ts";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
@@ -34,6 +35,15 @@ const housekeeping: Job = {
   },
 };
 
+/** Fresh statistics for the query planner, once the day's purges have run; a job of its own, so that it may fail alone. */
+const plannerStatistics: Job = {
+  name: "planner-statistics",
+  async run({ db }) {
+    await refreshPlannerStatistics(db);
+    return {};
+  },
+};
+
 /**
  * Which jobs each cron trigger runs. The keys must equal the crons of wrangler.toml
  * (a test holds them together); the Node runtime schedules exactly these.
@@ -42,7 +52,7 @@ export const schedule: Record<string, Job[]> = {
   // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute. Then webhooks.
   "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver, webhookJobs.deliver],
   "17 3 * * *": [housekeeping],
-  "23 3 * * *": [mailingJobs.purgeOutbox, webhookJobs.purge],
+  "23 3 * * *": [mailingJobs.purgeOutbox, plannerStatistics, webhookJobs.purge],
 };
 
 export interface JobReport {

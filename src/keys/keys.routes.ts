@@ -29,6 +29,8 @@ const list = defineRoute({
   operationId: "listApiKeys",
   tags,
   summary: "List the organisation's API keys (without secrets)",
+  description:
+    "The organisation's API keys with their name, role, prefix and when they were created and revoked; never a secret (only its hash is stored). Admin keys only.",
   security: bearerSecurity,
   middleware: adminOnly,
   request: { params: OrgParams, query: PageQuery },
@@ -44,6 +46,8 @@ const create = defineRoute({
   operationId: "createApiKey",
   tags,
   summary: "Create an API key; its secret is shown once",
+  description:
+    "Creates a key with a role (`admin`, `staff` or `readonly`). The answer holds the secret, shown this once and never stored (sent with `Cache-Control: no-store`); a retry with the same Idempotency-Key is a 409 pointing at the key. Admin keys only.",
   security: bearerSecurity,
   middleware: adminOnly,
   request: { params: OrgParams, body: jsonBody(ApiKeyCreate) },
@@ -62,6 +66,7 @@ const get = defineRoute({
   operationId: "getApiKey",
   tags,
   summary: "Read an API key (without its secret)",
+  description: "One API key's name, role, prefix, creation and revocation, with its ETag; never the secret. Admin keys only.",
   security: bearerSecurity,
   middleware: adminOnly,
   request: { params: OrgIdParams },

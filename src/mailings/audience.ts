@@ -3,7 +3,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { statusSql } from "../members/status.ts";
 import { eventAudience } from "./events.ts";
-import type { AudienceInput } from "./mailings.schemas.ts";
+import type { AudienceInput, AudienceShown } from "./mailings.schemas.ts";
 
 type MailingRow = typeof schema.mailings.$inferSelect;
 
@@ -128,7 +128,7 @@ export function audienceOf(input: AudienceInput): Audience {
 }
 
 /** The audience as the API shows it: the reference under the name of what it refers to. */
-export function audienceJson(row: MailingRow) {
+export function audienceJson(row: MailingRow): AudienceShown {
   const key =
     row.audienceType === "group"
       ? "groupId"
@@ -137,5 +137,6 @@ export function audienceJson(row: MailingRow) {
         : row.audienceType === "event_registrants"
           ? "eventId"
           : undefined;
-  return { type: row.audienceType, ...(key && row.audienceRef ? { [key]: row.audienceRef } : {}) };
+  // A group, area or event audience always has its reference (the create and update routes require one).
+  return { type: row.audienceType, ...(key && row.audienceRef ? { [key]: row.audienceRef } : {}) } as AudienceShown;
 }

@@ -87,6 +87,8 @@ const list = defineRoute({
   operationId: "listMailingAutomations",
   tags,
   summary: "The automatic mailings and their settings",
+  description:
+    "Every kind of automatic mailing (monthly group mailing, meeting summons, member-meeting notices, event reminders, training announcements, election calls, renewal reminders) with whether it is configured and enabled, its timing, its templates and its next run. Any API key.",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: { params: OrgParams },

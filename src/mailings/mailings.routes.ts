@@ -67,6 +67,8 @@ const list = defineRoute({
   operationId: "listMailings",
   tags,
   summary: "List mailings, newest first",
+  description:
+    "The organisation's mailings, newest first, with their status, audience and schedule; filtered by `status` or `kind`. Any API key. Progress counts are left out of lists: read one mailing for them.",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: { params: OrgParams, query: PageQuery.merge(MailingListQuery) },
@@ -82,6 +84,8 @@ const get = defineRoute({
   operationId: "getMailing",
   tags,
   summary: "Read a mailing with its progress",
+  description:
+    "One mailing with its templates, audience, schedule and delivery progress (counts per delivery status once its recipients are fixed), with its ETag. Any API key.",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: { params: OrgIdParams },
@@ -127,6 +131,8 @@ const preview = defineRoute({
   operationId: "previewMailing",
   tags,
   summary: "Recipient count and a rendered sample",
+  description:
+    "How many members the audience holds now and how many of them would be mailed (after consent, suppressed addresses and missing addresses), with the mail rendered for a sample recipient. Sends nothing. Staff or admin keys.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgIdParams },
@@ -139,6 +145,8 @@ const deliveries = defineRoute({
   operationId: "listMailingDeliveries",
   tags,
   summary: "Recipients of a mailing with their delivery status",
+  description:
+    "Each recipient of the mailing with their delivery status (`pending`, `sending`, `sent`, `failed`, `suppressed`, `cancelled`), the reason, attempts and when it was sent, cursor-paginated. Staff or admin keys.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgIdParams, query: PageQuery.merge(DeliveryQuery) },

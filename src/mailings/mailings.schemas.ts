@@ -22,6 +22,25 @@ export const AudienceSchema = z
       "all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants.",
   });
 
+/**
+ * The audience as a mailing shows it: one of those a request may choose, or the fixed list of
+ * members an automatic mailing (a renewal reminder, a member list) was planned for.
+ */
+export const AudienceShownSchema = z
+  .discriminatedUnion("type", [
+    ...AudienceSchema.options,
+    z
+      .object({ type: z.literal("member_list") })
+      .strict()
+      .openapi({ description: "member_list: the members an automatic mailing was planned for, fixed when it was made." }),
+  ])
+  .openapi("MailingAudienceShown", {
+    description:
+      "The audience a mailing was made for: as in MailingAudience, or member_list for automatic mailings planned member by member.",
+  });
+
+export type AudienceShown = z.infer<typeof AudienceShownSchema>;
+
 const Template = (max: number) => z.string().min(1, "must not be empty").max(max);
 /** Mail bodies are multi-line; the subject, a header, is one line. */
 const BodyTemplate = (max: number) => multiline(Template(max));
@@ -77,13 +96,16 @@ export const MailingPublic = z
     text: z.string(),
     html: z.string().nullable(),
     category: Category,
-    audience: z.object({ type: z.string(), groupId: z.string().optional(), areaId: z.string().optional(), eventId: z.string().optional() }),
+    audience: AudienceShownSchema,
     sendAt: Timestamp.nullable(),
     recurrence: z.string().nullable(),
     nextOccurrenceAt: Timestamp.nullable(),
     seriesId: z.string().nullable(),
     status: z.enum(mailingStatuses),
-    progress: Progress.nullable().openapi({ description: "Counts per delivery status; null in lists and before recipients are fixed." }),
+    // A union with null rather than .nullable(), which would make the MailingProgress component itself nullable.
+    progress: z
+      .union([Progress, z.null()])
+      .openapi({ description: "Counts per delivery status; null in lists and before recipients are fixed." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     completedAt: Timestamp.nullable(),

@@ -57,6 +57,8 @@ const list = defineRoute({
   operationId: "listMailSuppressions",
   tags,
   summary: "Addresses that are not mailed (bounces, complaints, staff decisions)",
+  description:
+    "Addresses no mailing reaches, with why (`hard_bounce`, `complaint`, `manual`, `smtp_permanent`, `provider_inactive`) and when, cursor-paginated. Staff or admin keys.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgParams, query: PageQuery },

@@ -19,8 +19,12 @@ export function postalCodeKey(code: string | null | undefined): string | null {
 
 export type AssignmentReason = "created" | "address_changed" | "areas_changed" | "import";
 
-/** Which members to reassign. */
-export type ReassignScope = { memberIds: string[] } | { areaIds: string[] } | { all: true };
+/**
+ * Which members to reassign. When postal codes change hands, the members at those codes are
+ * all it can concern: a scope of codes reads only them, where a scope of areas reads every
+ * member of the areas.
+ */
+export type ReassignScope = { memberIds: string[] } | { areaIds: string[] } | { postalCodes: string[] } | { all: true };
 
 const mem = schema.members;
 const apc = schema.areaPostalCodes;
@@ -44,6 +48,13 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
       sql`, `,
     )})`;
   }
+  if ("postalCodes" in scope) {
+    if (scope.postalCodes.length === 0) return sql`0`;
+    return sql`${inOrg} AND ${mem.postalCodeKey} IN (${sql.join(
+      scope.postalCodes.map((code) => sql`${code}`),
+      sql`, `,
+    )})`;
+  }
   if (scope.areaIds.length === 0) return sql`0`;
   const areaList = sql.join(
     scope.areaIds.map((id) => sql`${id}`),
@@ -53,7 +64,10 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
   // union of two index searches (members_org_area_idx, members_org_postal_idx): written
   // as an OR, SQLite scans every member of the organisation and evaluates the rest per row.
   const inAreas = sql`SELECT s.id FROM members AS s WHERE s.org_id = ${orgId} AND s.area_id IN (${areaList})`;
-  const byCode = sql`SELECT s.id FROM members AS s WHERE s.org_id = ${orgId} AND s.postal_code_key IN (SELECT ${apc.postalCode} FROM ${apc} WHERE ${apc.orgId} = ${orgId} AND ${apc.areaId} IN (${areaList}))`;
+  // From the areas' postal codes to the members at each: CROSS JOIN keeps that order, which
+  // SQLite would otherwise give up, once it has statistics, for a walk over every member.
+  const byCode = sql`SELECT s.id FROM area_postal_codes AS c CROSS JOIN members AS s
+    WHERE c.org_id = ${orgId} AND c.area_id IN (${areaList}) AND s.org_id = ${orgId} AND s.postal_code_key = c.postal_code`;
   // The organisation is checked inside the union only: with it outside too, SQLite prefers
   // walking the organisation's index to looking up the few ids.
   return sql`${mem.erasedAt} IS NULL AND ${mem.id} IN (${inAreas} UNION ${byCode})`;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { authProblems, bearerSecurity, createRouter, defineRoute, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import { QueryBoolean } from "../http/query-fields.ts";
 import { charsetLabels } from "../lib/charset.ts";
 import { csvColumns } from "./csv-columns.ts";
 import { csvDialects, membersCsvStream } from "./csv-export.ts";
@@ -38,11 +39,7 @@ const importCsv = defineRoute({
   request: {
     params: OrgParams,
     query: z.object({
-      dryRun: z
-        .enum(["true", "false"])
-        .default("false")
-        .transform((value) => value === "true")
-        .openapi({ type: "string", enum: ["true", "false"], description: "Check and count only." }),
+      dryRun: QueryBoolean.default(false).openapi({ description: "Check and count only." }),
     }),
     body: {
       required: true,

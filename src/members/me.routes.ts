@@ -33,6 +33,8 @@ const get = defineRoute({
   operationId: "getOwnProfile",
   tags,
   summary: "My profile, with my membership status",
+  description:
+    "The signed-in member's personal data, consents and membership status today (`current`, `grace`, `lapsed` or `none`), with the ETag to send back when changing them. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams },
@@ -62,6 +64,7 @@ const memberships = defineRoute({
   operationId: "listOwnMemberships",
   tags,
   summary: "My membership periods",
+  description: "The signed-in member's membership periods, newest first, cursor-paginated. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams, query: PageQuery },
@@ -74,6 +77,8 @@ const exportOwn = defineRoute({
   operationId: "exportOwnData",
   tags,
   summary: "Everything the organisation holds about me",
+  description:
+    "Everything the organisation holds about the signed-in member (personal data, memberships, district history, group memberships, sign-in codes), as JSON, for the right of access. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { QueryBoolean } from "../http/query-fields.ts";
 import { isRealDay } from "../lib/dates.ts";
 import { EmailField, LocaleField, NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
@@ -123,7 +124,8 @@ export const MemberPublic = z
     preferredLanguage: z.string().nullable(),
     consents: Consents,
     status: z.enum(memberStatuses).openapi({ description: "On today's date in the organisation's time zone." }),
-    membership: MembershipSummary.nullable(),
+    // A union with null rather than .nullable(), which would make the MembershipSummary component itself nullable.
+    membership: z.union([MembershipSummary, z.null()]),
     areaId: z.string().nullable().openapi({ description: "Area of the postal code; null when it lies in no area." }),
     districtGroupId: z.string().nullable(),
     createdAt: Timestamp,
@@ -143,16 +145,12 @@ export const MemberContact = z
   })
   .openapi("MemberContact");
 
-const booleanQuery = z.enum(["true", "false"]).transform((value) => value === "true");
-
 export const MemberFilterQuery = z.object({
   status: z.enum(memberStatuses).optional().openapi({ description: "Status today in the organisation's time zone." }),
   typeId: IdSchema.optional().openapi({ description: "Type of the membership covering today, or else of the most recent one." }),
   areaId: IdSchema.optional(),
   districtGroupId: IdSchema.optional(),
-  unassigned: booleanQuery.optional().openapi({
-    type: "string",
-    enum: ["true", "false"],
+  unassigned: QueryBoolean.optional().openapi({
     description: "true: members in no area (postal code missing or in no area), the list to resolve.",
   }),
   q: z.string().trim().min(1).max(100).optional().openapi({ description: "Prefix of the name or the e-mail, case-insensitive." }),

@@ -72,6 +72,8 @@ const get = defineRoute({
   operationId: "getMembership",
   tags,
   summary: "Read a membership period",
+  description:
+    "One period of membership of the member: type, dates, fee and payment. API keys, or the member themself with a member token.",
   security: bearerSecurity,
   middleware: [memberGuard("readonly", "self")],
   request: { params: MembershipParams },

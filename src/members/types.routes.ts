@@ -52,6 +52,8 @@ const create = defineRoute({
   operationId: "createMembershipType",
   tags,
   summary: "Create a membership type",
+  description:
+    "A kind of membership (`active` or `supporting`) with its fee, period (`calendar_year` or `rolling` N months) and grace days. Names are unique in the organisation. Staff or admin keys.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgParams, body: jsonBody(MembershipTypeCreate) },
@@ -67,6 +69,7 @@ const get = defineRoute({
   operationId: "getMembershipType",
   tags,
   summary: "Read a membership type",
+  description: "One membership type with its fee, period, grace days and whether it is archived. Any API key, or a member token.",
   security: bearerSecurity,
   middleware: [requireRoleOrMember("readonly")],
   request: { params: OrgIdParams },

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../http/pagination.ts";
+import { QueryBoolean } from "../http/query-fields.ts";
 import { NameField, Timestamp } from "../lib/fields.ts";
 
 /** ISO 4217 codes the runtime knows, where it can tell; otherwise any three capitals. */
@@ -86,11 +87,7 @@ export const MembershipTypePublic = z
   .openapi("MembershipType");
 
 export const MembershipTypeListQuery = PageQuery.extend({
-  archived: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional()
-    .openapi({ description: "Only archived (true) or only usable (false) types; both when absent." }),
+  archived: QueryBoolean.optional().openapi({ description: "Only archived (true) or only usable (false) types; both when absent." }),
 });
 
 export type MembershipTypeCreateInput = z.infer<typeof MembershipTypeCreate>;

@@ -28,6 +28,8 @@ const health = defineRoute({
   operationId: "getHealth",
   tags,
   summary: "Is the API up, its database reachable and migrated?",
+  description:
+    "Whether the database is reachable and how many of the migrations this build expects are applied: `status` is `ok` or `migrations_pending`. No authentication. 503 when the database cannot be reached.",
   security: [],
   responses: { 200: jsonContent(Health, "Healthy."), ...problems("service_unavailable") },
 });
@@ -38,6 +40,8 @@ const openapiYaml = defineRoute({
   operationId: "getOpenApiYaml",
   tags,
   summary: "This API's OpenAPI document (YAML)",
+  description:
+    "The OpenAPI 3.1 document of this deployment, as YAML: every operation with its parameters, bodies, responses and problems. No authentication. The same document as JSON is at /v1/openapi.json.",
   security: [],
   responses: { 200: { description: "OpenAPI 3.1 document.", content: { "application/yaml": { schema: z.string() } } }, ...problems() },
 });
@@ -48,6 +52,8 @@ const openapiJson = defineRoute({
   operationId: "getOpenApiJson",
   tags,
   summary: "This API's OpenAPI document (JSON)",
+  description:
+    "The OpenAPI 3.1 document of this deployment, as JSON: the input of client generators such as openapi-typescript. No authentication. The same document as YAML is at /v1/openapi.yaml.",
   security: [],
   responses: {
     200: { description: "OpenAPI 3.1 document.", content: { "application/json": { schema: z.object({}).passthrough() } } },

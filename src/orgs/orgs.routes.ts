@@ -27,6 +27,7 @@ const getOrg = defineRoute({
   operationId: "getOrganisation",
   tags,
   summary: "Read an organisation",
+  description: "The organisation's slug, name, time zone, locale and contact, with its ETag. Any API key of the organisation.",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: { params: OrgParams },
@@ -42,6 +43,8 @@ const patchOrg = defineRoute({
   operationId: "updateOrganisation",
   tags,
   summary: "Update an organisation's name, time zone, locale or contact",
+  description:
+    "Changes the fields sent; the slug never changes. The time zone decides the organisation's local day (membership status, cut-off days, schedules of automatic mailings). Admin keys only; If-Match is honoured.",
   security: bearerSecurity,
   middleware: [requireRole("admin")],
   request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OrganisationUpdate) },
@@ -85,6 +88,8 @@ const listOrgs = defineRoute({
   operationId: "listOrganisations",
   tags,
   summary: "List organisations (deployment operator)",
+  description:
+    "Every organisation of the deployment, by slug, cursor-paginated. The deployment operator's key only (`GRASROT_OPERATOR_KEY`).",
   security: bearerSecurity,
   middleware: [requireOperator],
   request: { query: PageQuery },

@@ -53,8 +53,7 @@ const tally = defineRoute({
   request: {
     query: TallyQuery,
     body: {
-      // Declared optional only so the JSON validator leaves BLT bodies alone; a body of either type is required (415 without one).
-      required: false,
+      required: true,
       content: {
         "application/json": { schema: TallyRequest },
         "text/plain": {

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { QueryBoolean, QueryInteger, QueryNumber } from "../http/query-fields.ts";
 import { MAX_MATRIX_CELLS } from "../voting/limits.ts";
-import { acceptedMethodNames, methodNames } from "./methods.ts";
+import { acceptedMethodNames } from "./methods.ts";
+import { CountMethodParameters } from "./parameters.schemas.ts";
 
 /** The engine's CountResult as the API shows it: in a tally answer and in an election's result. */
 
@@ -40,24 +42,22 @@ export const BallotSummarySchema = z
   })
   .openapi("BallotSummary");
 
-export const CountResultSchema = z
-  .object({
-    method: z.enum(methodNames as [string, ...string[]]),
-    seats: z.number().int().openapi({ description: "Seats filled (for ranking methods: places ranked)." }),
-    parameters: z.record(z.string(), z.unknown()).openapi({
-      description:
-        "Every parameter that can change the result, as used, defaults filled in. `tieBreakOrder` here is the engine's: most favoured first.",
-    }),
-    elected: z
-      .array(z.string())
-      .openapi({ description: "In order of election; list methods: one entry per seat, in the order seats were awarded." }),
-    ranking: z.array(z.string()).optional().openapi({ description: "Ranking methods: the full order." }),
-    seatsPerList: z.record(z.string(), z.number().int()).optional().openapi({ description: "List methods: seats per list." }),
-    rounds: z.array(RoundSchema),
-    ties: z.array(TieSchema).openapi({ description: "Every tie that mattered, and how it was broken." }),
-    ballots: BallotSummarySchema,
-  })
-  .openapi("CountResult");
+/** A count's answer but its method and parameters, which CountMethodParameters joins to it. */
+const CountResultBase = z.object({
+  seats: z.number().int().openapi({ description: "Seats filled (for ranking methods: places ranked)." }),
+  elected: z
+    .array(z.string())
+    .openapi({ description: "In order of election; list methods: one entry per seat, in the order seats were awarded." }),
+  ranking: z.array(z.string()).optional().openapi({ description: "Ranking methods: the full order." }),
+  seatsPerList: z.record(z.string(), z.number().int()).optional().openapi({ description: "List methods: seats per list." }),
+  rounds: z.array(RoundSchema),
+  ties: z.array(TieSchema).openapi({ description: "Every tie that mattered, and how it was broken." }),
+  ballots: BallotSummarySchema,
+});
+
+export const CountResultSchema = CountResultBase.and(CountMethodParameters).openapi("CountResult", {
+  description: "The count, with `method` and the `parameters` that method used (every one that can change the result, defaults filled in).",
+});
 
 const Ranking = z.array(z.union([z.string(), z.array(z.string())])).openapi({
   description:
@@ -122,25 +122,30 @@ export const TallyQuery = z.object({
         `rounds' details. Bounded: refused (422, limit \`matrix entries\`) beyond ${MAX_MATRIX_CELLS.toLocaleString("en-GB")} entries.`,
     }),
   method: z.enum(acceptedMethodNames).optional().openapi({ description: "Required with a BLT body." }),
-  seats: z.string().optional().openapi({ description: "BLT: overrides the seats of the file." }),
+  seats: QueryInteger.optional().openapi({ description: "BLT: overrides the seats of the file." }),
   seed: z.string().optional().openapi({ description: "Seed of the lot (see `tie_break_order` of the JSON body)." }),
-  first_divisor: z.string().optional().openapi({ description: "sainte_lague: first divisor (default 1.2); dhondt: 1 only." }),
+  first_divisor: QueryNumber.optional().openapi({ description: "sainte_lague: first divisor (default 1.2); dhondt: 1 only." }),
   cartels: z.string().optional().openapi({ description: 'List methods: cartels as JSON, e.g. [["D","E"]].' }),
   variant: z.string().optional().openapi({ description: "meek_stv: droop (default) or prf_reference." }),
-  precision: z.string().optional().openapi({ description: "meek_stv, wigm_stv: decimal places." }),
-  omega: z.string().optional().openapi({ description: "meek_stv: convergence tolerance." }),
+  precision: QueryInteger.optional().openapi({ description: "meek_stv, wigm_stv: decimal places." }),
+  omega: z
+    .string()
+    .optional()
+    .openapi({ description: "meek_stv: convergence tolerance, a decimal such as 0.000001 (kept as text: it is exact)." }),
   arithmetic: z.string().optional().openapi({ description: "wigm_stv: exact (default) or fixed." }),
-  display: z.string().optional().openapi({ description: "wigm_stv: decimals shown." }),
-  look_back: z.string().optional().openapi({ description: "wigm_stv: true to break ties by earlier stages first." }),
-  max_marks: z.string().optional().openapi({ description: "majority_runoff: marks a ballot may carry." }),
-  majority_rounds: z.string().optional().openapi({ description: "majority_runoff: rounds requiring a majority." }),
+  display: QueryInteger.optional().openapi({ description: "wigm_stv: decimals shown." }),
+  look_back: QueryBoolean.optional().openapi({ description: "wigm_stv: true to break ties by earlier stages first." }),
+  max_marks: QueryInteger.optional().openapi({ description: "majority_runoff: marks a ballot may carry." }),
+  majority_rounds: QueryInteger.optional().openapi({ description: "majority_runoff: rounds requiring a majority." }),
+  rounds: z.string().optional().openapi({ description: "majority_runoff: the rounds as JSON, as in the JSON body's `rounds`." }),
 });
 
-export const TallyResult = CountResultSchema.omit({ seats: true })
+export const TallyResult = CountResultBase.omit({ seats: true })
   .extend({
     seats: z.union([z.number().int(), z.record(z.string(), z.number().int())]).openapi({
       description: "List methods: seats per list (the contract's name; the same as `seatsPerList`). Other methods: the seats filled.",
     }),
     seatCount: z.number().int().openapi({ description: "Seats filled (for ranking methods: places ranked)." }),
   })
+  .and(CountMethodParameters)
   .openapi("TallyResult");

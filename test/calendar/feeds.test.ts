@@ -309,3 +309,111 @@ describe("the personal feed", () => {
     expect((await t.request("POST", "/v1/orgs/demo/me/calendar-token")).status).toBe(403);
   });
 });
+
+describe("polling a feed", () => {
+  it("answers 304 without a body while the feed is unchanged, and a new ETag once an event changes", async () => {
+    const t = await testApp();
+    const event = await createEvent(t, { title: "Street stall", startsAt: "2026-12-05T10:00:00Z", endsAt: "2026-12-05T12:00:00Z" });
+    const first = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
+    const etag = first.headers.get("ETag") ?? "";
+    expect(etag).toMatch(/^W\/"[0-9a-f]+"$/);
+
+    const again = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null, headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("ETag")).toBe(etag);
+    expect(again.headers.get("Cache-Control")).toBe("public, max-age=300");
+    // A list of tags matches when one of them does, compared weakly (with or without W/).
+    const listed = await t.request("GET", "/v1/orgs/demo/calendar.ics", {
+      key: null,
+      headers: { "If-None-Match": `"old", ${etag.slice(2)}` },
+    });
+    expect(listed.status).toBe(304);
+
+    await json(await t.request("PATCH", `/v1/orgs/demo/events/${event.id}`, { body: { title: "Street stall, moved indoors" } }), 200);
+    const changed = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null, headers: { "If-None-Match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("ETag")).not.toBe(etag);
+    expect(await changed.text()).toContain("Street stall\\, moved indoors");
+  });
+
+  it("gives a new ETag when an occurrence moves or an event is deleted", async () => {
+    const t = await testApp();
+    const series = await createEvent(t, {
+      title: "Monthly meeting",
+      startsAt: "2026-12-01T17:00:00Z",
+      endsAt: "2026-12-01T19:00:00Z",
+      recurrence: { rrule: "FREQ=MONTHLY;BYDAY=1TU" },
+    });
+    const single = await createEvent(t, { title: "Lecture", startsAt: "2027-01-20T17:00:00Z", endsAt: "2027-01-20T19:00:00Z" });
+    const etagNow = async () => {
+      const response = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null });
+      expect(response.status).toBe(200);
+      return response.headers.get("ETag");
+    };
+    const before = await etagNow();
+    await json(
+      await t.request("PUT", `/v1/orgs/demo/events/${series.id}/occurrences/2027-01-05T17:00:00Z`, { body: { status: "cancelled" } }),
+      200,
+    );
+    const moved = await etagNow();
+    expect(moved).not.toBe(before);
+    const cancelled = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null, headers: { "If-None-Match": before ?? "" } });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.text()).toContain("STATUS:CANCELLED");
+    expect((await t.request("DELETE", `/v1/orgs/demo/events/${single.id}`)).status).toBe(204);
+    expect(await etagNow()).not.toBe(moved);
+  });
+
+  it("keeps personal feeds private to caches, with their own ETag", async () => {
+    const t = await testApp();
+    const member = await createActiveMember(t);
+    const token = await memberToken(t, member);
+    await createEvent(t, { title: "Members' meeting", visibility: "members" });
+    const issued = await json<{ url: string }>(await t.request("POST", "/v1/orgs/demo/me/calendar-token", { key: token }), 201);
+    const response = await t.request("GET", issued.url, { key: null });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("private, max-age=300");
+    const etag = response.headers.get("ETag") ?? "";
+    expect((await t.request("GET", issued.url, { key: null, headers: { "If-None-Match": etag } })).status).toBe(304);
+  });
+});
+
+describe("a feed's window", () => {
+  const summaries = (text: string) =>
+    new ICAL.Component(ICAL.parse(text))
+      .getAllSubcomponents("vevent")
+      .map((v) => v.getFirstPropertyValue("summary"))
+      .sort();
+
+  it("holds the past 3 months and the coming 12 by default, and what the query asks for up to its limits", async () => {
+    const t = await testApp();
+    // The test clock stands at 2026-11-21.
+    await createEvent(t, { title: "Five months ago", startsAt: "2026-06-20T10:00:00Z", endsAt: "2026-06-20T12:00:00Z" });
+    await createEvent(t, { title: "Last month", startsAt: "2026-10-20T10:00:00Z", endsAt: "2026-10-20T12:00:00Z" });
+    await createEvent(t, { title: "Next spring", startsAt: "2027-04-20T10:00:00Z", endsAt: "2027-04-20T12:00:00Z" });
+    await createEvent(t, { title: "In fourteen months", startsAt: "2028-01-20T10:00:00Z", endsAt: "2028-01-20T12:00:00Z" });
+    expect(summaries(await feed(t, "/v1/orgs/demo/calendar.ics"))).toEqual(["Last month", "Next spring"]);
+    expect(summaries(await feed(t, "/v1/orgs/demo/calendar.ics?pastMonths=6&futureMonths=15"))).toEqual([
+      "Five months ago",
+      "In fourteen months",
+      "Last month",
+      "Next spring",
+    ]);
+    expect(summaries(await feed(t, "/v1/orgs/demo/calendar.ics?pastMonths=0&futureMonths=1"))).toEqual([]);
+  });
+
+  it("refuses a window beyond its limits with 422, on every feed", async () => {
+    const t = await testApp();
+    const groupId = await createGroup(t);
+    for (const path of ["/v1/orgs/demo/calendar.ics", `/v1/orgs/demo/groups/${groupId}/calendar.ics`]) {
+      for (const query of ["pastMonths=25", "futureMonths=0", "futureMonths=37", "pastMonths=-1", "pastMonths=two"]) {
+        const response = await t.request("GET", `${path}?${query}`, { key: null });
+        expect(response.status, `${path}?${query}`).toBe(422);
+        expect((await problemOf(response)).code).toBe("validation_failed");
+      }
+    }
+  });
+});

@@ -50,6 +50,32 @@ async function filledLists(t: TestApp) {
 
   const campaign = await created(t, "POST", "/campaigns", { name: "Autumn", startsOn: "2026-11-01", endsOn: "2026-12-31" });
   await created(t, "POST", "/campaigns", { name: "Winter", startsOn: "2027-01-01", endsOn: "2027-02-28" });
+  // Two actions of the campaign; two reports of the group, and two of each of its grants, income and expenses.
+  const action = await created(t, "POST", `/campaigns/${campaign}/actions`, {
+    kind: "petition",
+    title: "Close it",
+    target: "The minister",
+    startsOn: "2026-11-01",
+    endsOn: "2026-12-31",
+  });
+  await created(t, "POST", `/campaigns/${campaign}/actions`, {
+    kind: "letter",
+    title: "Write",
+    target: "The embassy",
+    startsOn: "2026-11-02",
+    endsOn: "2026-12-31",
+  });
+  for (const amount of [10, 20]) {
+    await created(t, "POST", `/groups/${group}/action-reports`, {
+      actionId: action,
+      kind: "signatures",
+      quantity: amount,
+      doneOn: "2026-11-20",
+    });
+    await created(t, "POST", `/groups/${group}/grants`, { amount, currency: "SEK", purpose: "Stand" });
+    await created(t, "POST", `/groups/${group}/income`, { amount, currency: "SEK", receivedOn: "2026-11-20", source: "online" });
+    await created(t, "POST", `/groups/${group}/expenses`, { amount, currency: "SEK", spentOn: "2026-11-20", description: "Tape" });
+  }
   const event = {
     title: "Meeting",
     kind: "lecture",

@@ -6,6 +6,7 @@
 import { expect } from "vitest";
 import { createPosition, createElection as draftElection, stand, tokenOf, vote, votingElection } from "../elections/helpers.ts";
 import { createEvent } from "../events/helpers.ts";
+import { createCampaign as campaignOpenToday, createAction } from "../groupwork/helpers.ts";
 import type { TestApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, createMembershipType } from "../helpers/members.ts";
 
@@ -289,6 +290,19 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     return write(t, { path }, { method: "POST", path: `${path}/cancel` });
   },
   updateMailingAutomation: async (t) => writeAt(t, `${v1(t)}/mailing-automations/monthly_group`, "PUT", { leadDays: 5 }),
+  updateAction: async (t) =>
+    writeAt(t, `${v1(t)}/actions/${await createAction(t, await campaignOpenToday(t))}`, "PATCH", { target: "Another" }),
+  decideGroupGrant: async (t) => {
+    const groupId = (await group(t)).id;
+    const { id } = await created(t, `${v1(t)}/groups/${groupId}/grants`, { amount: 100, currency: "SEK", purpose: "Stand" });
+    return writeAt(t, `${v1(t)}/groups/${groupId}/grants/${id}`, "PATCH", { status: "granted" });
+  },
+  putMemberRecruitment: async (t) => {
+    const groupId = (await group(t)).id;
+    const path = `${v1(t)}/members/${await createMember(t)}/recruitment`;
+    expect((await t.request("PUT", path, { body: { groupId, source: "staff" } })).status).toBe(201);
+    return writeAt(t, path, "PUT", { groupId, source: "signup_form" });
+  },
   removeMailSuppression: async (t) => {
     const entry = await t.request("POST", `${v1(t)}/mail-suppressions`, { body: { email: "bounce@example.org", reason: "manual" } });
     expect(entry.status).toBe(201);
@@ -328,6 +342,12 @@ export const unconditionalPosts: Record<string, string> = {
   addMailSuppression: "creates (or answers the entry that exists)",
   tally: "counts what it is sent; stores nothing",
   unsubscribe: "the one-click link of an e-mail (RFC 8058): mail clients send no If-Match",
+  createCampaignAction: "creates",
+  reportGroupAction: "creates a report, never changed once made",
+  reportMyLetters: "creates a report, never changed once made",
+  applyForGrant: "creates",
+  recordGroupIncome: "creates an entry, never changed once made",
+  recordGroupExpense: "creates an entry, never changed once made",
 };
 
 /** GETs that answer no ETag, and why: none is a stored resource one writes back. */
@@ -346,6 +366,14 @@ export const readsWithoutEtag: Record<string, string> = {
   getMyVoterStatus: "the caller's standing in an election, computed",
   previewMailing: "a rendering of what a mailing would send now",
   showUnsubscribe: "the confirmation page of an e-mail link",
+  getActionTotals: "sums over the reports of actions",
+  getGroupMoney: "sums over a group's grants, income and expenses",
+  getGroupRecruitment: "counts over a group's recruits",
+  getGroupYearReport: "a group's figures for a year",
+  getGroupYearReportCsv: "a group's figures for a year",
+  getGroupsYearReport: "every group's figures for a year",
+  getGroupsYearReportCsv: "every group's figures for a year",
+  exportMoneyCsv: "an export of a year's money lines",
 };
 
 export interface World {
@@ -377,6 +405,14 @@ export async function world(t: TestApp): Promise<World> {
       FROM organisations WHERE slug = ?`,
     args: [t.clock.now().toISOString(), t.org],
   });
+  // What the group achieves: an action open today, a report for it, a grant, income, an expense, a recruit.
+  const actionId = await createAction(t, await campaignOpenToday(t));
+  const g = `${v1(t)}/groups/${groupId}`;
+  const { id: reportId } = await created(t, `${g}/action-reports`, { actionId, kind: "letters", quantity: 3, doneOn: "2026-11-20" });
+  const { id: grantId } = await created(t, `${g}/grants`, { amount: 100, currency: "SEK", purpose: "Stand" });
+  const { id: incomeId } = await created(t, `${g}/income`, { amount: 5, currency: "SEK", receivedOn: "2026-11-20", source: "online" });
+  const { id: expenseId } = await created(t, `${g}/expenses`, { amount: 2, currency: "SEK", spentOn: "2026-11-20", description: "Tape" });
+  expect((await t.request("PUT", `${v1(t)}/members/${memberId}/recruitment`, { body: { groupId, source: "staff" } })).status).toBe(201);
   // Last: the counted election moves the clock on by days.
   const counted = await countedElection(t);
   const freshToken = await tokenOf(t, memberId);
@@ -409,6 +445,12 @@ export async function world(t: TestApp): Promise<World> {
       getReceipt: { path: `${counted.path}/receipts/${counted.receipts[0]}` },
       getMailing: { path: `${o}/mailings/${mailingId}` },
       getMailingAutomation: { path: `${o}/mailing-automations/meeting_summons` },
+      getAction: { path: `${o}/actions/${actionId}` },
+      getGroupActionReport: { path: `${g}/action-reports/${reportId}` },
+      getGroupGrant: { path: `${g}/grants/${grantId}` },
+      getGroupIncome: { path: `${g}/income/${incomeId}` },
+      getGroupExpense: { path: `${g}/expenses/${expenseId}` },
+      getMemberRecruitment: { path: `${o}/members/${memberId}/recruitment` },
       getOutboxMessage: { path: `${o}/outbox/01a1fc82-9876-7000-8000-000000000001` },
     },
   };
