@@ -5,3 +5,4 @@ export * from "./groupwork.ts";
 export * from "./mailings.ts";
 export * from "./members.ts";
 export * from "./platform.ts";
+export * from "./webhooks.ts";

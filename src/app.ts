@@ -21,6 +21,7 @@ import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/index.ts";
 import { organisationRoutes } from "./orgs/index.ts";
 import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
+import { deliverAfterWrites, webhookRoutes } from "./webhooks/index.ts";
 
 /**
  * The whole API, built from its dependencies. The same app serves the Worker and
@@ -59,6 +60,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   const tenant = orgContext(new AuthCache());
   app.use("/v1/orgs/:org", tenant);
   app.use("/v1/orgs/:org/*", tenant);
+  // Webhook deliveries a write queued are tried right after its response.
+  app.use("/v1/orgs/:org/*", deliverAfterWrites);
 
   app.route("/", metaRoutes);
   app.route("/", organisationRoutes);
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", electionRoutes);
   app.route("/", tallyRoutes);
   app.route("/", mailingRoutes);
+  app.route("/", webhookRoutes);
   app.route("/", groupWorkRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
     .regex(/^https?:\/\//, "must be an http(s) URL")
     .optional(),
   POSTMARK_MESSAGE_STREAM: z.string().min(1).optional(),
+  GRASROT_WEBHOOKS_ALLOW_PRIVATE: z.enum(["true", "false"], "must be true or false").optional(),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -102,6 +103,7 @@ export function readConfig(env: Record<string, unknown>): RuntimeConfig {
       publicUrl: (e.GRASROT_PUBLIC_URL ?? defaultConfig.publicUrl).replace(/\/+$/, ""),
       trustedProxyHops: e.GRASROT_TRUSTED_PROXY_HOPS ?? 0,
       mail: mailSettings(e),
+      webhooksAllowPrivate: e.GRASROT_WEBHOOKS_ALLOW_PRIVATE === "true",
     },
   };
 }

@@ -28,6 +28,8 @@ export interface AppConfig {
   trustedProxyHops?: number;
   /** The mail transport and its settings. */
   mail: MailSettings;
+  /** Development and tests: webhooks may go to http and to loopback or private addresses. */
+  webhooksAllowPrivate?: boolean;
 }
 
 export const defaultConfig: AppConfig = {

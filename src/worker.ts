@@ -29,6 +29,7 @@ export interface Env {
   POSTMARK_SERVER_TOKEN?: string;
   POSTMARK_API_URL?: string;
   POSTMARK_MESSAGE_STREAM?: string;
+  GRASROT_WEBHOOKS_ALLOW_PRIVATE?: string;
   /** Rate Limiting bindings of wrangler.toml; without them the limits are counted in the database. */
   RATE_LIMIT_SIGN_IN_MAIL?: RateLimit;
   RATE_LIMIT_TALLY?: RateLimit;

@@ -16,6 +16,7 @@ import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { queueElectionCall } from "../mailings/automation-planners.ts";
 import { CountInputError } from "../voting/types.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
@@ -42,6 +43,14 @@ interface Moved {
   applied: boolean;
 }
 
+/** Tells webhooks of a status change, recorded only if the write right before it in the batch took. */
+function statusChanged(ctx: ElectionClock, row: ElectionRow, to: ElectionStatus) {
+  return webhookEvent({ db: ctx.db, orgId: row.orgId, now: ctx.now }, "election.status_changed", row.id, {
+    detail: { from: row.status, to },
+    ifChanged: true,
+  });
+}
+
 /** The earlier of two ISO instants (text compares as time does). */
 const earlier = (a: string, b: string) => [a, b].sort()[0] as string;
 
@@ -61,6 +70,7 @@ async function openVoting(ctx: ElectionClock, row: ElectionRow, early: boolean):
       .update(e)
       .set({ status: "voting", ...times, version: row.version + 1, updatedAt: at })
       .where(and(eq(e.id, row.id), eq(e.status, row.status), eq(e.version, row.version))),
+    ...statusChanged(ctx, row, "voting"),
     materialiseElectorate(db, row, ctx.org.timeZone, row.version + 1),
   ]);
   const opened = await reload(db, row.id);
@@ -94,6 +104,7 @@ async function closeVoting(ctx: ElectionClock, row: ElectionRow, early: boolean)
       .update(e)
       .set({ status: "closed", ...(early ? { votingClosesAt: at } : {}), version: row.version + 1, updatedAt: at })
       .where(and(eq(e.id, row.id), eq(e.status, "voting"), eq(e.version, row.version))),
+    ...statusChanged(ctx, row, "closed"),
     ...sealBallots(db, row.id, closed),
   ]);
   const applied = rowsAffected(closing) > 0;
@@ -145,14 +156,19 @@ async function count(ctx: ElectionClock, row: ElectionRow, policy: CountPolicy):
   // Already waiting for the job: nothing to store.
   if (!result && error === null && row.status === "closed" && row.countError === null) return { row, applied: false };
   const at = now.toISOString();
-  const stored = await db
-    .update(e)
-    .set(
-      result
-        ? { status: "counted", result: JSON.stringify(result), countError: null, countedAt: at, version: row.version + 1, updatedAt: at }
-        : { status: "closed", result: null, countError: error, countedAt: null, version: row.version + 1, updatedAt: at },
-    )
-    .where(and(eq(e.id, row.id), inArray(e.status, ["closed", "counted"]), eq(e.version, row.version)));
+  const to = result ? "counted" : "closed";
+  const [stored] = await db.batch([
+    db
+      .update(e)
+      .set(
+        result
+          ? { status: "counted", result: JSON.stringify(result), countError: null, countedAt: at, version: row.version + 1, updatedAt: at }
+          : { status: "closed", result: null, countError: error, countedAt: null, version: row.version + 1, updatedAt: at },
+      )
+      .where(and(eq(e.id, row.id), inArray(e.status, ["closed", "counted"]), eq(e.version, row.version))),
+    // A recount that leaves the status as it was is no status change.
+    ...(to === row.status ? [] : statusChanged(ctx, row, to)),
+  ]);
   return { row: await reload(db, row.id), applied: rowsAffected(stored) > 0 };
 }
 
@@ -173,6 +189,11 @@ async function publish(ctx: ElectionClock, row: ElectionRow, termStartsOn: strin
       .update(e)
       .set({ status: "published", publishedAt: at, version: row.version + 1, updatedAt: at })
       .where(and(eq(e.id, row.id), eq(e.status, "counted"), eq(e.version, row.version))),
+    ...webhookEvent({ db, orgId: row.orgId, now }, "election.status_changed", row.id, {
+      detail: { from: row.status, to: "published" },
+      when: published,
+    }),
+    ...webhookEvent({ db, orgId: row.orgId, now }, "election.result_published", row.id, { when: published }),
     ...result.elected.map((elected) =>
       db.run(sql`INSERT OR IGNORE INTO ${md} (id, org_id, position_id, member_id, election_id, place, starts_on, ends_on, created_at)
         SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${elected.memberId}, ${row.id}, ${elected.place}, ${startsOn}, ${endsOn}, ${at}
@@ -263,10 +284,13 @@ export const countPending = () =>
 
 async function announce(ctx: ElectionClock, row: ElectionRow): Promise<Moved> {
   const { db, now } = ctx;
-  const announcing = await db
-    .update(e)
-    .set({ status: "nominating", version: row.version + 1, updatedAt: now.toISOString() })
-    .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version)));
+  const [announcing] = await db.batch([
+    db
+      .update(e)
+      .set({ status: "nominating", version: row.version + 1, updatedAt: now.toISOString() })
+      .where(and(eq(e.id, row.id), eq(e.status, "draft"), eq(e.version, row.version))),
+    ...statusChanged(ctx, row, "nominating"),
+  ]);
   const announced = await reload(db, row.id);
   if (announced.status === "nominating") await sendElectionCall(ctx, announced, "nominations_open");
   return { row: announced, applied: rowsAffected(announcing) > 0 };

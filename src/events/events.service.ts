@@ -8,6 +8,7 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
@@ -140,7 +141,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await db.insert(ev).values(row);
+  await db.batch([db.insert(ev).values(row), ...webhookEvent({ db, orgId: org.id, now }, "event.created", row.id)]);
   return row;
 }
 
@@ -211,7 +212,14 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
     .set({ ...draft, ...spanOf(draft, kept), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
     .where(and(eq(ev.id, id), eq(ev.version, current.version), fits))
     .returning();
-  const results = await runBatch(db, [...before, update, promoteWaitlisted(db, id, now)]);
+  const told = draft.status === "cancelled" && current.status !== "cancelled" ? "event.cancelled" : "event.changed";
+  const results = await runBatch(db, [
+    ...before,
+    update,
+    // Right after the update: recorded only if it took.
+    ...webhookEvent({ db, orgId: ctx.org.id, now }, told, id, { ifChanged: true }),
+    promoteWaitlisted(db, id, now),
+  ]);
   const [updated] = results[before.length] as EventRow[];
   if (!updated) {
     const fresh = await db.query.events.findFirst({ columns: { version: true }, where: eq(ev.id, id) });

@@ -8,6 +8,7 @@ import { type Expected, requireVersion, staleVersion, versionIs } from "../db/ve
 import { iso } from "../lib/dates.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
 import { mergeSorted } from "./merge.ts";
@@ -247,7 +248,15 @@ export async function overrideOccurrence(
         SELECT ${row.eventId}, ${row.originalStart}, ${row.orgId}, ${row.startsAt}, ${row.endsAt}, ${row.status}, ${row.updatedAt} WHERE ${guard}
         ON CONFLICT (event_id, original_start) DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
           status = excluded.status, updated_at = excluded.updated_at`);
-  const [, bumped] = await db.batch([write, bump]);
+  const [, bumped] = await db.batch([
+    write,
+    bump,
+    // One occurrence moved or cancelled is a change of the event; `data.occurrence` says which.
+    ...webhookEvent({ db, orgId: org.id, now }, "event.changed", id, {
+      detail: { occurrence: { originalStart: row.originalStart, startsAt: row.startsAt, endsAt: row.endsAt, status } },
+      ifChanged: true,
+    }),
+  ]);
   const [updated] = bumped;
   if (!updated) throw staleVersion();
   return { event: updated, occurrence: occurrenceAt(updated, restore ? undefined : row, original) };

@@ -10,6 +10,7 @@ import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
 import { effectiveScope, getVisibleEvent } from "./events.service.ts";
 import type { RegistrationCreateInput } from "./registrations.schemas.ts";
@@ -119,10 +120,13 @@ export async function register(ctx: Ctx, options: { eventId: string; input: Regi
       ? sql`'applied'`
       : sql`CASE WHEN ${hasRoom(eventId, unit.key)} THEN 'accepted' ELSE 'waitlisted' END`;
   try {
-    await db.run(sql`INSERT INTO ${reg} (id, org_id, event_id, occurrence_start, member_id, status, waitlisted_at, waitlist_seq, note, created_at, updated_at)
+    await db.batch([
+      db.run(sql`INSERT INTO ${reg} (id, org_id, event_id, occurrence_start, member_id, status, waitlisted_at, waitlist_seq, note, created_at, updated_at)
       SELECT ${id}, ${org.id}, ${eventId}, ${unit.key}, ${memberId}, s.status, CASE WHEN s.status = 'waitlisted' THEN ${stamp} END,
         CASE WHEN s.status = 'waitlisted' THEN ${nextWaitlistSeq(eventId)} END, ${input.note ?? null}, ${stamp}, ${stamp}
-      FROM (SELECT ${status} AS status) AS s`);
+      FROM (SELECT ${status} AS status) AS s`),
+      ...webhookEvent({ db, orgId: org.id, now }, "registration.created", id),
+    ]);
   } catch (error) {
     // The unique index event_registrations_once, as a rule; an event or member deleted meanwhile
     // (a foreign key) is refused as a conflict too rather than a 500.
@@ -185,7 +189,9 @@ export async function changeRegistration(
       WHERE ${sql.join(guard, sql` AND `)}`,
   );
   // A place given back goes to the first on the waiting list, in the same transaction.
-  const results = from === "accepted" ? await db.batch([update, promoteWaitlisted(db, eventId, now)]) : [await update];
+  // The event right after the update, so it is recorded only if the update took.
+  const told = webhookEvent({ db, orgId: ctx.org.id, now }, "registration.changed", id, { ifChanged: true });
+  const results = await db.batch([update, ...told, ...(from === "accepted" ? [promoteWaitlisted(db, eventId, now)] : [])]);
   if (results[0]?.rowsAffected === 0) {
     if (target === "accepted") {
       const latest = await readRegistration(db, eventId, id);

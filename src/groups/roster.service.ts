@@ -8,6 +8,7 @@ import { type Expected, lostRace, requireVersion, staleVersion } from "../db/ver
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { leadsGroup } from "./access.ts";
 import type { GroupRole } from "./groups.schemas.ts";
 import type { GroupRow } from "./groups.service.ts";
@@ -110,7 +111,10 @@ export async function addToGroup(ctx: Ctx, options: { group: GroupRow; memberId:
   }
   const row = { id: newId(now), orgId: org.id, groupId: group.id, memberId, role, joinedOn: today, leftOn: null };
   // The partial unique index refuses a second open row if two requests race past the check.
-  await db.insert(gm).values({ ...row, version: sql`${latestVersion(group.id, memberId)} + 1` });
+  await db.batch([
+    db.insert(gm).values({ ...row, version: sql`${latestVersion(group.id, memberId)} + 1` }),
+    ...webhookEvent({ db, orgId: org.id, now }, "group_membership.changed", row.id, { detail: { change: "joined" } }),
+  ]);
   return row;
 }
 
@@ -141,6 +145,10 @@ export async function changeRole(ctx: Ctx, options: { group: GroupRow; memberId:
     db.run(sql`INSERT INTO ${gm} (id, org_id, group_id, member_id, role, joined_on, left_on, version)
       SELECT ${row.id}, ${row.orgId}, ${row.groupId}, ${row.memberId}, ${row.role}, ${row.joinedOn}, NULL, ${current.version + 1}
       WHERE changes() = 1`),
+    ...webhookEvent({ db, orgId: org.id, now }, "group_membership.changed", row.id, {
+      detail: { change: "role_changed" },
+      ifChanged: true,
+    }),
   ]);
   if ((closed as unknown[]).length === 0) {
     throw lostRace(expected, () => conflict("The membership changed meanwhile; read it again and retry."));
@@ -150,7 +158,7 @@ export async function changeRole(ctx: Ctx, options: { group: GroupRow; memberId:
 
 /** Ends the member's explicit membership today. Being assigned by address is not ended here: that follows the address. */
 export async function endMembership(ctx: Ctx, options: { group: GroupRow; memberId: string; expected: Expected }) {
-  const { db, org } = ctx;
+  const { db, org, now } = ctx;
   const { group, memberId, expected } = options;
   const current = await openRow(db, group.id, memberId);
   if (!current) {
@@ -164,11 +172,15 @@ export async function endMembership(ctx: Ctx, options: { group: GroupRow; member
   }
   requireVersion(expected, current.version);
   // Ending bumps the row's version, so the entry's ETag moves on even when the member stays (by address).
-  const [ended] = await db
-    .update(gm)
-    .set({ leftOn: ctx.day, version: sql`${gm.version} + 1` })
-    .where(and(eq(gm.id, current.id), isNull(gm.leftOn)))
-    .returning({ id: gm.id });
+  const [endedRows] = await db.batch([
+    db
+      .update(gm)
+      .set({ leftOn: ctx.day, version: sql`${gm.version} + 1` })
+      .where(and(eq(gm.id, current.id), isNull(gm.leftOn)))
+      .returning({ id: gm.id }),
+    ...webhookEvent({ db, orgId: org.id, now }, "group_membership.changed", current.id, { detail: { change: "left" }, ifChanged: true }),
+  ]);
+  const [ended] = endedRows;
   // Without If-Match, ending what a concurrent request ended is done all the same.
   if (!ended && expected !== undefined) throw staleVersion();
   return current;

@@ -41,6 +41,8 @@ export const tagDescriptions: Record<string, string> = {
   Elections: "Elections: nominations, the committee's proposal, the electorate, results.",
   Voting: "Casting ballots, receipts, paper ballots.",
   Tally: "Counting a supplied set of ballots with any method, with no election stored.",
+  Webhooks:
+    "Endpoints an organisation's integrations subscribe to events with; signed deliveries (Standard Webhooks), retried, logged and redelivered on request.",
 };
 
 /** The OpenAPI 3.1 document of the app: what `npm run openapi` writes to openapi.yaml. */

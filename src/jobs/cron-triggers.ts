@@ -7,6 +7,7 @@ import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { CountRunner } from "../tally/runner.ts";
 import { mailingJobs } from "./mailings.ts";
+import { webhookJobs } from "./webhooks.ts";
 
 export interface JobDeps {
   db: Db;
@@ -48,10 +49,10 @@ const plannerStatistics: Job = {
  * (a test holds them together); the Node runtime schedules exactly these.
  */
 export const schedule: Record<string, Job[]> = {
-  // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute.
-  "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver],
+  // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute. Then webhooks.
+  "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver, webhookJobs.deliver],
   "17 3 * * *": [housekeeping],
-  "23 3 * * *": [mailingJobs.purgeOutbox, plannerStatistics],
+  "23 3 * * *": [mailingJobs.purgeOutbox, plannerStatistics, webhookJobs.purge],
 };
 
 export interface JobReport {

@@ -15,6 +15,7 @@ import {
   sendAll,
   sendOne,
 } from "../mail/mailer.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { type Category, consentColumn, hasUnsubscribeLink } from "./audience.ts";
 import { type MailingContent, messageFor, parseVariables, type Recipient, recipientVariables } from "./render.ts";
 import { unsubscribeSecret, unsubscribeToken } from "./unsubscribe.service.ts";
@@ -223,12 +224,15 @@ async function recordOutcomes(
 }
 
 /** Finishes a mailing once no row is left to send. */
-async function completeIfDone(db: Db, mailingId: string, now: Date): Promise<boolean> {
+async function completeIfDone(db: Db, mailing: { id: string; orgId: string }, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  const done =
-    await db.run(sql`UPDATE ${schema.mailings} SET status = 'sent', completed_at = ${at}, updated_at = ${at}, version = version + 1
+  const mailingId = mailing.id;
+  const [done] = await db.batch([
+    db.run(sql`UPDATE ${schema.mailings} SET status = 'sent', completed_at = ${at}, updated_at = ${at}, version = version + 1
     WHERE id = ${mailingId} AND status = 'sending'
-      AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${mailingId} AND status IN ('pending', 'sending'))`);
+      AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${mailingId} AND status IN ('pending', 'sending'))`),
+    ...webhookEvent({ db, orgId: mailing.orgId, now }, "mailing.sent", mailingId, { ifChanged: true }),
+  ]);
   return done.rowsAffected > 0;
 }
 
@@ -252,7 +256,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
     while (budget > 0) {
       const claimed = await claim(db, { mailingId: mailing.id, n: Math.min(claimSize, budget), tickId, now: leaseFrom });
       if (claimed.length === 0) {
-        if (await completeIfDone(db, mailing.id, now)) report.completedMailings += 1;
+        if (await completeIfDone(db, mailing, now)) report.completedMailings += 1;
         break;
       }
       report.claimed += claimed.length;

@@ -6,6 +6,7 @@ import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./members.queries.ts";
 import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./members.schemas.ts";
@@ -91,7 +92,11 @@ export async function createMember(ctx: Ctx, options: { input: MemberCreateInput
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   });
-  await db.batch([insert, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now })]);
+  await db.batch([
+    insert,
+    ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }),
+    ...webhookEvent({ db, orgId, now }, "member.created", id),
+  ]);
   return id;
 }
 
@@ -123,10 +128,14 @@ export async function updateMember(ctx: Ctx, options: { id: string; input: Membe
   // Whenever a postal code is written, not only when it differs from what was read: a
   // concurrent change may have moved the member meanwhile. Reassigning records a history
   // row only where the assignment actually changes.
-  const [updated] =
-    columns.postalCodeKey !== undefined
-      ? await db.batch([update, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "address_changed", now })])
-      : [await update];
+  // The event right after the update, so it is recorded only if the update took.
+  const [updated] = await db.batch([
+    update,
+    ...webhookEvent({ db, orgId, now }, "member.updated", id, { ifChanged: true }),
+    ...(columns.postalCodeKey !== undefined
+      ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "address_changed", now })
+      : []),
+  ]);
   if (updated.length === 0) throw staleVersion();
 }
 

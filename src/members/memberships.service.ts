@@ -7,6 +7,7 @@ import { type Expected, requireVersion, staleVersion, versionMatches } from "../
 import { addDays } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import type { MembershipRow } from "./members.queries.ts";
 import { periodEnd } from "./periods.ts";
 import { type MembershipTypeRow, periodOf, toMajor } from "./types.service.ts";
@@ -100,7 +101,7 @@ export async function addMembership(
   });
   if (twin) throw conflict(`The member already has a '${type.name}' membership starting on ${startsOn}.`, { membershipId: twin.id });
   const row = newMembershipRow({ orgId, memberId, type, startsOn, paidAt: input.paidAt, paymentReference: input.paymentReference }, now);
-  await db.insert(ms).values(row);
+  await db.batch([db.insert(ms).values(row), ...webhookEvent({ db, orgId, now }, "membership.started", row.id)]);
   return row;
 }
 

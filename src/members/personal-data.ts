@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { memberRow, memberView } from "./members.queries.ts";
 import { noContactDetails } from "./members.service.ts";
 import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.service.ts";
@@ -106,8 +107,9 @@ export async function eraseMember(ctx: Ctx, options: { id: string; expected: Exp
     // Replayable responses of creating requests may hold the member's data (the created member itself).
     db.delete(keys).where(and(or(eq(keys.scope, `member:${memberId}`), sql`instr(${keys.body}, ${memberId}) > 0`), unchanged)),
     erased,
+    ...webhookEvent({ db, orgId, now }, "member.erased", memberId, { ifChanged: true }),
   ]);
-  const done = results[results.length - 1] as unknown[];
+  const done = results[results.length - 3] as unknown[];
   if (done.length === 0 && expected !== undefined) throw staleVersion();
   return done.length > 0;
 }

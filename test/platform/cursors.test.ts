@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { committedOpenApi, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMembershipType, giveMembership, memberToken } from "../helpers/members.ts";
 import { tick } from "../mailings/helpers.ts";
+import { startReceiver } from "../webhooks/receiver.ts";
 
 const document = parse(committedOpenApi) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
 
@@ -159,6 +160,15 @@ async function filledLists(t: TestApp) {
   t.clock.set(votingCloses);
   expect((await t.request("GET", `/v1/orgs/demo/elections/${election}`)).status).toBe(200);
 
+  // Two webhook endpoints, one with two deliveries in its log.
+  const receiver = await startReceiver(() => false);
+  const webhook = await created(t, "POST", "/webhooks", { url: receiver.url, eventTypes: ["member.updated"] });
+  await created(t, "POST", "/webhooks", { url: receiver.url, eventTypes: ["member.erased"] });
+  for (const member of [anna, bo]) {
+    const changed = await t.request("PATCH", `/v1/orgs/demo/members/${member}`, { body: { city: "Uppsala" } });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+  }
+
   const params: Record<string, string> = {
     "/members/{id}": anna,
     "/areas/{id}": area,
@@ -169,6 +179,7 @@ async function filledLists(t: TestApp) {
     "/positions/{id}": position,
     "/elections/{id}": election,
     "/mailings/{id}": mailing,
+    "/webhooks/{id}": webhook,
   };
   const range = "from=2026-11-01T00:00:00Z&to=2027-03-01T00:00:00Z";
   const member = await memberToken(t, anna);
@@ -221,7 +232,7 @@ function wrongCursors(shape: unknown[]): Record<string, string> {
 
 describe("list cursors", () => {
   it("are checked for shape and type by every list: anything else is a 422 on query.cursor", async () => {
-    const t = await testApp();
+    const t = await testApp({ webhooksAllowPrivate: true });
     const reach = await filledLists(t);
     expect(lists.length).toBeGreaterThan(25);
     const wrong: string[] = [];

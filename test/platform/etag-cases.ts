@@ -58,6 +58,8 @@ const writeAt = (t: TestApp, path: string, method: string, body?: unknown, remov
 // ------------------------------------------------------------------ the things written
 
 const apiKey = (t: TestApp) => created(t, `${v1(t)}/api-keys`, { name: "Integration", role: "staff" });
+/** Subscribed to an event none of these tests causes, so nothing is ever sent to it. */
+const webhook = (t: TestApp) => created(t, `${v1(t)}/webhooks`, { url: "https://hooks.example.org/grasrot", eventTypes: ["mailing.sent"] });
 const area = (t: TestApp, code = "A1", postalCodes = ["11455"]) =>
   created(t, `${v1(t)}/areas`, { name: `Area ${code}`, code, postalCodes });
 const group = (t: TestApp) => created(t, `${v1(t)}/groups`, { name: "Study circle", kind: "interest" });
@@ -155,6 +157,12 @@ async function memberWithToken(t: TestApp) {
 
 /** Every operation that honours If-Match, keyed by operationId, with a resource to write. */
 export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>> = {
+  updateWebhookEndpoint: async (t) => writeAt(t, `${v1(t)}/webhooks/${(await webhook(t)).id}`, "PATCH", { description: "CRM" }),
+  deleteWebhookEndpoint: async (t) => writeAt(t, `${v1(t)}/webhooks/${(await webhook(t)).id}`, "DELETE", undefined, true),
+  rotateWebhookSecret: async (t) => {
+    const path = `${v1(t)}/webhooks/${(await webhook(t)).id}`;
+    return write(t, { path }, { method: "POST", path: `${path}/rotate-secret` });
+  },
   updateOrganisation: async (t) => writeAt(t, v1(t), "PATCH", { name: "Renamed" }),
   revokeApiKey: async (t) => writeAt(t, `${v1(t)}/api-keys/${(await apiKey(t)).id}`, "DELETE"),
   updateMember: async (t) => writeAt(t, `${v1(t)}/members/${await createMember(t)}`, "PATCH", { name: "Renamed" }),
@@ -308,6 +316,8 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
 export const unconditionalPosts: Record<string, string> = {
   createOrganisation: "creates",
   createApiKey: "creates",
+  createWebhookEndpoint: "creates",
+  redeliverWebhook: "creates a new delivery of a message that never changes",
   requestSignInLink: "sends a sign-in code; no resource of the caller's",
   exchangeSignInCode: "exchanges a code for a token",
   importMembers: "a whole CSV applied all or nothing, and repeatable: it compares rows, not versions",
@@ -388,6 +398,7 @@ export async function world(t: TestApp): Promise<World> {
   const { electionId, path: candidatePath } = await candidate(t);
   const mailingId = (await mailing(t)).id;
   const keyId = (await apiKey(t)).id;
+  const webhookId = (await webhook(t)).id;
   await t.database.client.execute({
     sql: `INSERT INTO mail_outbox (id, org_id, "to", "from", subject, message_id, headers, text, html, raw, created_at)
       SELECT '01a1fc82-9876-7000-8000-000000000001', id, 'a@example.org', 'b@example.org', 'Hi', '<m@x>', '{}', 'Hi', NULL, 'raw', ?
@@ -411,6 +422,7 @@ export async function world(t: TestApp): Promise<World> {
     paths: {
       getOrganisation: { path: o },
       getApiKey: { path: `${o}/api-keys/${keyId}` },
+      getWebhookEndpoint: { path: `${o}/webhooks/${webhookId}` },
       getMember: { path: `${o}/members/${memberId}` },
       getMembership: { path: membershipPath },
       getMembershipType: { path: `${o}/membership-types/${typeId}` },

@@ -23,6 +23,7 @@ const webLayer: Record<string, string> = {
   "src/elections/index.ts": "builds the elections domain's router",
   "src/elections/route-parts.ts": "parts shared by the election routes",
   "src/mailings/index.ts": "builds the mailings domain's router",
+  "src/webhooks/index.ts": "builds the webhooks domain's router, and the middleware that delivers after a write",
   "src/groupwork/index.ts": "builds the router of what groups achieve",
   "src/members/access.ts": "route guards for member data",
   "src/jobs/cron-triggers.ts": "housekeeping forgets the idempotency keys that http/idempotency.ts keeps",

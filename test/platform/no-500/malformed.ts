@@ -141,6 +141,7 @@ const domainOfSegment: Record<string, Domain> = {
   outbox: "mailings",
   unsubscribe: "mailings",
   "api-keys": "platform",
+  webhooks: "platform",
   auth: "platform",
   "/v1/orgs": "platform",
   "/v1/orgs/{org}": "platform",
