@@ -140,13 +140,11 @@ const MonthlyReportSchema = z
     runAt: Timestamp.nullable().openapi({ description: "The run reported on; null when the mailing has never run." }),
     mailings: z.number().int().openapi({ description: "Mailings the run made (one per group and set of events listed)." }),
     groupsReached: z.number().int().openapi({ description: "Groups with at least one recipient to be mailed." }),
-    unreached: z
-      .array(z.object({ groupId: z.string(), name: z.string(), reason: z.enum(unreachedReasons) }))
-      .openapi({
-        description:
-          "Active groups the run could not reach. no_recipients: no convener or contact person (or, with `recipients: members`, no member) in good standing; " +
-          "no_address: none of them can be mailed (no address, or a suppressed one).",
-      }),
+    unreached: z.array(z.object({ groupId: z.string(), name: z.string(), reason: z.enum(unreachedReasons) })).openapi({
+      description:
+        "Active groups the run could not reach. no_recipients: no convener or contact person (or, with `recipients: members`, no member) in good standing; " +
+        "no_address: none of them can be mailed (no address, or a suppressed one).",
+    }),
   })
   .openapi("MonthlyGroupReport");
 
