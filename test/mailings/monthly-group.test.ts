@@ -194,7 +194,7 @@ describe("the monthly group mailing", () => {
     const conveners = await seedMembers(
       client,
       orgId,
-      groups.map((g, i) => ({
+      groups.map((_, i) => ({
         name: `Convener ${i + 1}`,
         email: `convener${i + 1}@example.org`,
         endsOn: "2027-12-31",
