@@ -103,6 +103,11 @@ describe("the monthly group mailing", () => {
       groupsReached: 2,
       unreached: [{ groupId: nobody, name: "Nobody at all", reason: "no_recipients" }],
     });
+    const earlier = await t.request("GET", "/v1/orgs/demo/mailing-automations/monthly_group/report?runAt=2026-11-01T06:00:00Z");
+    expect(await earlier.json()).toEqual({ runAt: "2026-11-01T06:00:00.000Z", mailings: 0, groupsReached: 0, unreached: [] });
+    const bad = await t.request("GET", "/v1/orgs/demo/mailing-automations/monthly_group/report?runAt=last-month");
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("Content-Type")).toContain("application/problem+json");
   });
 
   it("lists the coming activities each recipient may see: public ones without registration and campaign activities, never another group's closed meeting", async () => {
