@@ -105,6 +105,8 @@ export const mailingDeliveries = sqliteTable(
   ],
 );
 
+export const monthlyRecipients = ["conveners", "members"] as const;
+
 /** Per-organisation settings of the automatic mailings: when they go out and what they say. */
 export const mailingAutomations = sqliteTable(
   "mailing_automations",
@@ -125,6 +127,8 @@ export const mailingAutomations = sqliteTable(
     html: text("html"),
     /** The monthly group mailing: the staff-written instructions of the month. */
     instructions: text("instructions"),
+    /** The monthly group mailing: each group's conveners (contact persons when it has none), or all its members. */
+    recipients: text("recipients", { enum: monthlyRecipients }).notNull().default("conveners"),
     nextRunAt: text("next_run_at"),
     version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),
@@ -146,6 +150,29 @@ export const mailingTriggers = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.key] }), index("mailing_triggers_mailing_idx").on(t.mailingId)],
+);
+
+export const unreachedReasons = ["no_recipients", "no_address"] as const;
+
+/**
+ * The delivery report of an automatic run: the groups it could not reach (no convener,
+ * contact person or member in good standing, or none of them with an address to mail),
+ * so a group left without mail is listed rather than silently skipped.
+ */
+export const mailingUnreachedGroups = sqliteTable(
+  "mailing_unreached_groups",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: mailingKinds }).notNull(),
+    /** The run's scheduled instant (UTC ISO): one report per run. */
+    runAt: text("run_at").notNull(),
+    groupId: text("group_id").notNull(),
+    reason: text("reason", { enum: unreachedReasons }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.kind, t.runAt, t.groupId] })],
 );
 
 export const suppressionReasons = ["hard_bounce", "complaint", "manual", "smtp_permanent", "provider_inactive"] as const;

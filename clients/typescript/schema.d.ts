@@ -1922,6 +1922,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/mailing-automations/monthly_group/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery report of a monthly group mailing run: groups reached and groups not reached */
+        get: operations["getMonthlyGroupReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/mailing-automations": {
         parameters: {
             query?: never;
@@ -5707,7 +5724,14 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "manual" | "monthly_group" | "meeting_summons" | "member_meeting_notice" | "event_reminder" | "training_announcement" | "election_call" | "renewal_reminder";
+            /** @description The subject template, as written. */
             subject: string;
+            /**
+             * @description The subject with what the mailing itself knows filled in (an automatic mailing's event title, month and group, the organisation's name); variables that differ per recipient, such as {{member.firstName}}, stay as written.
+             * @example Summons: Annual meeting, Tuesday 27 April 2027
+             */
+            resolvedSubject: string;
+            about: components["schemas"]["MailingAbout"];
             text: string;
             html: string | null;
             /**
@@ -5748,6 +5772,29 @@ export interface components {
              */
             completedAt: string | null;
         };
+        /** @description What the mailing is about; null for a mailing to all members or an area. */
+        MailingAbout: {
+            /** @enum {string} */
+            type: "event" | "group" | "election" | "month";
+            /** @description The event, group or election; null for a month. */
+            id: string | null;
+            /**
+             * Format: date-time
+             * @description The occurrence of a recurring event it is about (its original start).
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            occurrenceStart: string | null;
+            /**
+             * @description The monthly group mailing: its month (YYYY-MM, local to the organisation).
+             * @example 2026-12
+             */
+            month: string | null;
+            /**
+             * @description The API path of what it is about.
+             * @example /v1/orgs/demo/events/…
+             */
+            href: string | null;
+        } | null;
         /** @description The audience a mailing was made for: as in MailingAudience, or member_list for automatic mailings planned member by member. */
         MailingAudienceShown: {
             /** @enum {string} */
@@ -5907,6 +5954,25 @@ export interface components {
              */
             sentAt: string | null;
         };
+        MonthlyGroupReport: {
+            /**
+             * Format: date-time
+             * @description The run reported on; null when the mailing has never run.
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            runAt: string | null;
+            /** @description Mailings the run made (one per group and set of events listed). */
+            mailings: number;
+            /** @description Groups with at least one recipient to be mailed. */
+            groupsReached: number;
+            /** @description Active groups the run could not reach. no_recipients: no convener or contact person (or, with `recipients: members`, no member) in good standing; no_address: none of them can be mailed (no address, or a suppressed one). */
+            unreached: {
+                groupId: string;
+                name: string;
+                /** @enum {string} */
+                reason: "no_recipients" | "no_address";
+            }[];
+        };
         MailingAutomation: {
             /** @enum {string} */
             kind: "monthly_group" | "meeting_summons" | "member_meeting_notice" | "event_reminder" | "training_announcement" | "election_call" | "renewal_reminder";
@@ -5926,6 +5992,11 @@ export interface components {
             html: string | null;
             /** @description The monthly group mailing: the staff-written instructions of the month ({{instructions}}). */
             instructions: string | null;
+            /**
+             * @description The monthly group mailing: whom each active group's mailing goes to. `conveners` (the default): its conveners in good standing, or its contact persons when none of them can be mailed; `members`: everyone in good standing who belongs to the group. Other kinds ignore it.
+             * @enum {string}
+             */
+            recipients: "conveners" | "members";
             /**
              * Format: date-time
              * @example 2026-11-21T08:00:00.000Z
@@ -5948,6 +6019,8 @@ export interface components {
             text?: string;
             html?: string | null;
             instructions?: string | null;
+            /** @enum {string} */
+            recipients?: "conveners" | "members";
         };
         MailSuppressionPage: {
             data: components["schemas"]["MailSuppression"][];
@@ -5981,7 +6054,15 @@ export interface components {
         };
         OutboxMessage: {
             id: string;
+            /**
+             * @description The recipient's address alone, whatever kind of mail it is.
+             * @example ada@example.org
+             */
             to: string;
+            /** @description The recipient's display name, when the message gave one. */
+            toName: string | null;
+            /** @description The mailing the message belongs to; null for sign-in and other single messages. */
+            mailingId: string | null;
             from: string;
             subject: string;
             messageId: string;
@@ -19009,6 +19090,85 @@ export interface operations {
             };
         };
     };
+    getMonthlyGroupReport: {
+        parameters: {
+            query?: {
+                /** @description The run's scheduled time (the `sendAt` of its mailings); the latest run without it. */
+                runAt?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyGroupReport"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMailingAutomations: {
         parameters: {
             query?: never;
@@ -19574,6 +19734,10 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Only messages to this address (any case, with or without a display name). */
+                to?: string;
+                /** @description Only the messages of this mailing. */
+                mailingId?: string;
             };
             header?: never;
             path: {

@@ -9,7 +9,8 @@ import { type Automation, type AutomationKind, automationOf } from "./automation
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
-import { audiencesWhoMaySee, sharesBySight } from "./sight.ts";
+import { monthlyRecipientsOf } from "./monthly-recipients.ts";
+import { audiencesWhoMaySee, eventsSeenBy, sharesOf } from "./sight.ts";
 
 /** The planners: they turn the enabled automations into queued mailings for the members and events they concern. */
 type MailingRow = typeof schema.mailings.$inferSelect;
@@ -90,7 +91,6 @@ const eventKinds: Partial<Record<AutomationKind, { events: EventMailKind; audien
     events: "any_registered",
     audience: (e) => ({ type: "event_registrants", ref: e.recurring ? `${e.id}@${e.originalStart}` : e.id }),
   },
-  training_announcement: { events: "training", audience: () => ({ type: "all_members", ref: null }) },
 };
 
 async function planEvents(ctx: PlanContext): Promise<number> {
@@ -121,44 +121,109 @@ async function planEvents(ctx: PlanContext): Promise<number> {
 }
 
 /**
- * The monthly group mailing to the conveners of every active group. Its list of coming
- * events holds only what each convener may see, so conveners who see the same events share
- * one mailing, and a convener whose group meets behind `group` visibility gets their own.
- * Each convener is remembered per run (mailing_triggers): none gets the month's mail twice.
+ * Training announcements: a training is announced once, whatever its number of sessions
+ * (the first coming session is the one named), and only to those who may apply: members
+ * who may see it (its group's members for a training only its group may see), not yet
+ * registered, and only when it takes registrations at all. Each member is remembered per
+ * training (mailing_triggers), so a later run, or a session moved, announces it to nobody twice.
+ */
+async function planTrainings(ctx: PlanContext): Promise<number> {
+  const { db, org, now } = ctx;
+  const sessions = await comingEvents(db, {
+    orgId: org.id,
+    kind: "training",
+    from: now,
+    to: new Date(now.getTime() + ctx.automation.leadDays * 86_400_000),
+  });
+  const firstSessions = new Map<string, ComingEvent>();
+  for (const session of sessions) if (!firstSessions.has(session.id)) firstSessions.set(session.id, session);
+  const trainings = [...firstSessions.values()].filter((e) => e.registrationMode !== "none");
+  const audiences = await audiencesWhoMaySee(
+    db,
+    trainings,
+    trainings.map(() => ({ type: "all_members", ref: null })),
+  );
+  const m = schema.members;
+  const reg = schema.eventRegistrations;
+  const day = localDay(now, org.timeZone);
+  let queued = 0;
+  for (const [i, training] of trainings.entries()) {
+    const audience = audiences[i];
+    if (!audience) continue;
+    const { where, group } = audienceSql(org.id, audience, day);
+    queued += await queueAutomaticMailing(ctx, {
+      sourceKey: `training_announcement:${training.id}`,
+      variables: eventVariables(training, org.locale),
+      group,
+      triggers: (id) => sql`SELECT ${org.id}, ${`training:${training.id}:`} || ${m.id}, ${id}, ${m.id}, ${iso(now)}
+        FROM ${m} WHERE ${where}
+          AND NOT EXISTS (SELECT 1 FROM ${reg} WHERE ${reg.eventId} = ${training.id} AND ${reg.memberId} = ${m.id}
+            AND ${reg.status} IN ('applied', 'accepted', 'waitlisted', 'attended'))`,
+    });
+  }
+  return queued;
+}
+
+/**
+ * The monthly group mailing: every active group gets its own, to its conveners (or, as the
+ * automation says, all its members), one message per group and recipient. Its list of coming
+ * activities holds what each recipient may see, so recipients of one group who see different
+ * events get different mailings. Each (group, recipient) is remembered per run
+ * (mailing_triggers): none gets a group's month twice. Groups nobody could be mailed for are
+ * written to the run's report (mailing_unreached_groups).
  */
 async function planMonthly(ctx: PlanContext): Promise<number> {
-  const { db, org } = ctx;
-  const to = new Date(ctx.runAt.getTime() + ctx.automation.leadDays * 86_400_000);
-  const [campaigns, events] = await Promise.all([
+  const { db, org, automation } = ctx;
+  const to = new Date(ctx.runAt.getTime() + automation.leadDays * 86_400_000);
+  const day = localDay(ctx.now, org.timeZone);
+  const [campaigns, events, { reached, unreached }] = await Promise.all([
     comingCampaigns(db, org.id, localDay(ctx.runAt, org.timeZone), localDay(to, org.timeZone)),
-    comingEvents(db, { orgId: org.id, kind: "any_registered", from: ctx.runAt, to }),
+    comingEvents(db, { orgId: org.id, kind: "any", from: ctx.runAt, to, limit: 1000 }),
+    monthlyRecipientsOf(db, { orgId: org.id, day, category: automation.category, recipients: automation.recipients }),
   ]);
   const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
   const common = {
     month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
-    instructions: ctx.automation.instructions ?? "",
+    instructions: automation.instructions ?? "",
     campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
   };
-  const day = localDay(ctx.now, org.timeZone);
-  const conveners: Audience = { type: "conveners", ref: null };
   const run = `monthly_group:${iso(ctx.runAt)}`;
+  const seen = await eventsSeenBy(db, { orgId: org.id, memberIds: [...new Set(reached.flatMap((g) => g.memberIds))], events });
   let queued = 0;
-  for (const share of await sharesBySight(db, { orgId: org.id, audience: conveners, day, events })) {
-    const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
-    queued += await queueToMembers(ctx, {
-      sourceKey: `${run}:${(await sha256Hex(listed)).slice(0, 16)}`,
-      triggerPrefix: `${run}:`,
-      memberIds: share.memberIds,
-      group: audienceSql(org.id, conveners, day).group,
-      variables: {
-        ...common,
-        events: list(
-          share.events.map(
-            (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+  for (const group of reached) {
+    for (const share of sharesOf(group.memberIds, seen)) {
+      const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
+      queued += await queueToMembers(ctx, {
+        sourceKey: `${run}:${group.groupId}:${(await sha256Hex(listed)).slice(0, 16)}`,
+        triggerPrefix: `${run}:${group.groupId}:`,
+        memberIds: share.memberIds,
+        group: sql`${group.groupId}`,
+        variables: {
+          ...common,
+          "group.name": group.groupName,
+          events: list(
+            share.events.map(
+              (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+            ),
           ),
-        ),
-      },
-    });
+        },
+      });
+    }
+  }
+  if (unreached.length > 0) {
+    await db
+      .insert(schema.mailingUnreachedGroups)
+      .values(
+        unreached.map((u) => ({
+          orgId: org.id,
+          kind: "monthly_group" as const,
+          runAt: iso(ctx.runAt),
+          groupId: u.groupId,
+          reason: u.reason,
+          createdAt: iso(ctx.now),
+        })),
+      )
+      .onConflictDoNothing();
   }
   return queued;
 }
@@ -265,7 +330,7 @@ const planners: Partial<Record<AutomationKind, (ctx: PlanContext) => Promise<num
   meeting_summons: planEvents,
   member_meeting_notice: planEvents,
   event_reminder: planEvents,
-  training_announcement: planEvents,
+  training_announcement: planTrainings,
 };
 
 /** Runs every automation whose time has come, then moves its next run on. Safe to run twice. */

@@ -101,6 +101,7 @@ export function automationOf(row: AutomationRow | undefined, kind: AutomationKin
     text: row?.text ?? defaults.text,
     html: row?.html ?? null,
     instructions: row?.instructions ?? null,
+    recipients: row?.recipients ?? ("conveners" as const),
     nextRunAt: row?.nextRunAt ?? null,
     version: row?.version ?? 0,
     updatedAt: row?.updatedAt ?? null,

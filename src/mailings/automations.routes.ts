@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { mailCategories } from "../../drizzle/mailings.ts";
+import { mailCategories, monthlyRecipients, unreachedReasons } from "../../drizzle/mailings.ts";
 import { type Db, schema } from "../db/index.ts";
 import { lostRace, requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
@@ -24,6 +24,7 @@ import { conflict, type FieldError, invalidFields } from "../lib/problems.ts";
 import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationDefaults, automationKinds, automationOf } from "./automation-templates.ts";
 import { cronProblem, nextRun } from "./cron-expressions.ts";
+import { monthlyReport } from "./monthly-report.ts";
 import { templateErrors } from "./variables.ts";
 
 const tags = ["Mailings"];
@@ -55,6 +56,12 @@ const AutomationPublic = z
       .string()
       .nullable()
       .openapi({ description: "The monthly group mailing: the staff-written instructions of the month ({{instructions}})." }),
+    recipients: z.enum(monthlyRecipients).openapi({
+      description:
+        "The monthly group mailing: whom each active group's mailing goes to. `conveners` (the default): its conveners in good standing, " +
+        "or its contact persons when none of them can be mailed; `members`: everyone in good standing who belongs to the group. " +
+        "Other kinds ignore it.",
+    }),
     nextRunAt: Timestamp.nullable(),
     version: z
       .number()
@@ -74,6 +81,7 @@ const AutomationUpdate = z
     text: multiline(z.string().min(1).max(100_000)),
     html: multiline(z.string().min(1).max(200_000)).nullable(),
     instructions: multiline(z.string().max(100_000)).nullable(),
+    recipients: z.enum(monthlyRecipients),
   })
   .partial()
   .strict()
@@ -129,6 +137,39 @@ const put = defineRoute({
   },
 });
 
+const MonthlyReportSchema = z
+  .object({
+    runAt: Timestamp.nullable().openapi({ description: "The run reported on; null when the mailing has never run." }),
+    mailings: z.number().int().openapi({ description: "Mailings the run made (one per group and set of events listed)." }),
+    groupsReached: z.number().int().openapi({ description: "Groups with at least one recipient to be mailed." }),
+    unreached: z.array(z.object({ groupId: z.string(), name: z.string(), reason: z.enum(unreachedReasons) })).openapi({
+      description:
+        "Active groups the run could not reach. no_recipients: no convener or contact person (or, with `recipients: members`, no member) in good standing; " +
+        "no_address: none of them can be mailed (no address, or a suppressed one).",
+    }),
+  })
+  .openapi("MonthlyGroupReport");
+
+const report = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mailing-automations/monthly_group/report",
+  operationId: "getMonthlyGroupReport",
+  tags,
+  summary: "The delivery report of a monthly group mailing run: groups reached and groups not reached",
+  security: bearerSecurity,
+  middleware: [requireRole("readonly")],
+  request: {
+    params: OrgParams,
+    query: z.object({
+      runAt: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({ description: "The run's scheduled time (the `sendAt` of its mailings); the latest run without it." }),
+    }),
+  },
+  responses: { 200: jsonContent(MonthlyReportSchema, "The report."), ...problems(...authProblems) },
+});
+
 const a = schema.mailingAutomations;
 
 async function storedAutomation(db: Db, orgId: string, kind: AutomationKind) {
@@ -136,6 +177,7 @@ async function storedAutomation(db: Db, orgId: string, kind: AutomationKind) {
 }
 
 export const automationRoutes = createRouter()
+  .openapi(report, async (c) => c.json(await monthlyReport(ctxOf(c), { runAt: c.req.valid("query").runAt }), 200))
   .openapi(list, async (c) => {
     const { db, org } = ctxOf(c);
     const rows = await db.select().from(a).where(eq(a.orgId, org.id));
@@ -168,6 +210,9 @@ export const automationRoutes = createRouter()
     requireVersion(expected, current.version);
     const merged = { ...current, ...input };
     const errors: FieldError[] = templateErrors(kind, "", { subject: merged.subject, text: merged.text, html: merged.html });
+    if (input.recipients !== undefined && kind !== "monthly_group") {
+      errors.push({ field: "body.recipients", message: "applies to the monthly group mailing only" });
+    }
     const problem = cronProblem(merged.schedule);
     if (problem) errors.push({ field: "body.schedule", message: problem });
     if (errors.length > 0) {
@@ -187,6 +232,7 @@ export const automationRoutes = createRouter()
       text: merged.text,
       html: merged.html,
       instructions: merged.instructions,
+      recipients: merged.recipients,
       nextRunAt: scheduled ? (nextRun(merged.schedule, org.timeZone, now)?.toISOString() ?? null) : null,
       version: current.version + 1,
       createdAt: row?.createdAt ?? now.toISOString(),

@@ -20,9 +20,11 @@ export interface ComingEvent {
   /** The group whose meeting it is, for summons. */
   groupId: string | null;
   recurring: boolean;
+  /** Whether (and how) one may register: a training without registration has nobody to apply. */
+  registrationMode: "none" | "open" | "application";
 }
 
-export type EventMailKind = "group_meeting" | "member_meeting" | "training" | "any_registered";
+export type EventMailKind = "group_meeting" | "member_meeting" | "training" | "any_registered" | "any";
 
 const ev = schema.events;
 const reg = schema.eventRegistrations;
@@ -48,14 +50,19 @@ const kindFilter: Record<EventMailKind, SQL | undefined> = {
   member_meeting: eq(ev.kind, "member_meeting"),
   training: eq(ev.kind, "training"),
   any_registered: ne(ev.registrationMode, "none"),
+  // What a group is told is coming: every scheduled activity, with or without registration.
+  any: undefined,
 };
 
-/** Occurrences of a kind of event starting in [from, to), cancelled ones left out. */
-export async function comingEvents(db: Db, options: { orgId: string; kind: EventMailKind; from: Date; to: Date }): Promise<ComingEvent[]> {
-  const { orgId, kind, from, to } = options;
+/** Occurrences of a kind of event starting in [from, to) (the first `limit`, 200 unless told), cancelled ones left out. */
+export async function comingEvents(
+  db: Db,
+  options: { orgId: string; kind: EventMailKind; from: Date; to: Date; limit?: number },
+): Promise<ComingEvent[]> {
+  const { orgId, kind, from, to, limit = 200 } = options;
   const page = await listOccurrences(
     { db, org: { id: orgId } },
-    { range: { from: from.getTime(), to: to.getTime() }, filter: and(kindFilter[kind], eq(ev.status, "scheduled")), limit: 200 },
+    { range: { from: from.getTime(), to: to.getTime() }, filter: and(kindFilter[kind], eq(ev.status, "scheduled")), limit },
   );
   return page.data
     .filter((o) => o.status === "scheduled" && Date.parse(o.startsAt) >= from.getTime() && Date.parse(o.startsAt) < to.getTime())
@@ -68,6 +75,7 @@ export async function comingEvents(db: Db, options: { orgId: string; kind: Event
       timeZone: o.timeZone,
       groupId: o.groupId,
       recurring: o.recurring,
+      registrationMode: o.registration.mode,
     }));
 }
 

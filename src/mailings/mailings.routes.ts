@@ -17,6 +17,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
+import { mailingViewOf } from "./about.ts";
 import {
   DeliveryPublic,
   DeliveryQuery,
@@ -162,7 +163,7 @@ export const mailingCoreRoutes = createRouter()
     const row = await createMailing(ctx, { input: c.req.valid("json") });
     c.header("Location", `/v1/orgs/${ctx.org.slug}/mailings/${row.id}`);
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row), 201);
+    return c.json(toMailingPublic(row, null, await mailingViewOf(ctx)), 201);
   })
   .openapi(list, async (c) => {
     return c.json(await listMailings(ctxOf(c), c.req.valid("query")), 200);
@@ -171,18 +172,19 @@ export const mailingCoreRoutes = createRouter()
     const ctx = ctxOf(c);
     const row = await getMailing(ctx, c.req.valid("param").id);
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null), 200);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null, await mailingViewOf(ctx)), 200);
   })
   .openapi(update, async (c) => {
-    const row = await updateMailing(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
+    const ctx = ctxOf(c);
+    const row = await updateMailing(ctx, { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row), 200);
+    return c.json(toMailingPublic(row, null, await mailingViewOf(ctx)), 200);
   })
   .openapi(cancel, async (c) => {
     const ctx = ctxOf(c);
     const row = await cancelMailing(ctx, { id: c.req.valid("param").id, expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null), 200);
+    return c.json(toMailingPublic(row, row.materialisedAt ? await progressOf(ctx, row.id) : null, await mailingViewOf(ctx)), 200);
   })
   .openapi(preview, async (c) => {
     const ctx = ctxOf(c);

@@ -88,11 +88,31 @@ export const Progress = z
   })
   .openapi("MailingProgress");
 
+const About = z
+  .object({
+    type: z.enum(["event", "group", "election", "month"]),
+    id: z.string().nullable().openapi({ description: "The event, group or election; null for a month." }),
+    occurrenceStart: Timestamp.nullable().openapi({ description: "The occurrence of a recurring event it is about (its original start)." }),
+    month: z
+      .string()
+      .nullable()
+      .openapi({ description: "The monthly group mailing: its month (YYYY-MM, local to the organisation).", example: "2026-12" }),
+    href: z.string().nullable().openapi({ description: "The API path of what it is about.", example: "/v1/orgs/demo/events/…" }),
+  })
+  .openapi("MailingAbout");
+
 export const MailingPublic = z
   .object({
     id: z.string(),
     kind: z.enum(mailingKinds),
-    subject: z.string(),
+    subject: z.string().openapi({ description: "The subject template, as written." }),
+    resolvedSubject: z.string().openapi({
+      description:
+        "The subject with what the mailing itself knows filled in (an automatic mailing's event title, month and group, the organisation's name); " +
+        "variables that differ per recipient, such as {{member.firstName}}, stay as written.",
+      example: "Summons: Annual meeting, Tuesday 27 April 2027",
+    }),
+    about: About.nullable().openapi({ description: "What the mailing is about; null for a mailing to all members or an area." }),
     text: z.string(),
     html: z.string().nullable(),
     category: Category,

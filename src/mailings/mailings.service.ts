@@ -9,6 +9,7 @@ import type { AppConfig } from "../deps.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, type FieldError, invalidFields, notFound } from "../lib/problems.ts";
+import { aboutOf, type MailingView, mailingViewOf, resolvedSubject } from "./about.ts";
 import { type Audience, audienceJson, audienceOf, countAudience, hasUnsubscribeLink, sampleRecipient } from "./audience.ts";
 import { cronProblem, firstRunFrom } from "./cron-expressions.ts";
 import { eventExists } from "./events.ts";
@@ -20,11 +21,13 @@ type MailingRow = typeof schema.mailings.$inferSelect;
 type Kind = MailingRow["kind"];
 type Progress = Record<(typeof schema.mailingDeliveries.$inferSelect)["status"] | "total", number>;
 
-export function toMailingPublic(row: MailingRow, progress: Progress | null = null) {
+export function toMailingPublic(row: MailingRow, progress: Progress | null, view: MailingView) {
   return {
     id: row.id,
     kind: row.kind,
     subject: row.subject,
+    resolvedSubject: resolvedSubject(row, view),
+    about: aboutOf(row, view),
     text: row.text,
     html: row.html,
     category: row.category,
@@ -145,6 +148,7 @@ export async function listMailings(
   const { limit, cursor, ...filter } = options;
   const m = schema.mailings;
   const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
+  const view = await mailingViewOf(ctx);
   const rows = await db
     .select()
     .from(m)
@@ -161,7 +165,7 @@ export async function listMailings(
   return page(
     rows,
     limit,
-    (row) => toMailingPublic(row),
+    (row) => toMailingPublic(row, null, view),
     (row) => [row.id],
   );
 }

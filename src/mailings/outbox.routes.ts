@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
@@ -12,6 +12,7 @@ import {
   createRouter,
   defineRoute,
   etagHeader,
+  IdSchema,
   jsonContent,
   OrgIdParams,
   OrgParams,
@@ -28,7 +29,12 @@ const o = schema.mailOutbox;
 const OutboxMessage = z
   .object({
     id: z.string(),
-    to: z.string(),
+    to: z.string().openapi({ description: "The recipient's address alone, whatever kind of mail it is.", example: "ada@example.org" }),
+    toName: z.string().nullable().openapi({ description: "The recipient's display name, when the message gave one." }),
+    mailingId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The mailing the message belongs to; null for sign-in and other single messages." }),
     from: z.string(),
     subject: z.string(),
     messageId: z.string(),
@@ -42,6 +48,18 @@ const OutboxMessageFull = OutboxMessage.extend({
   html: z.string().nullable(),
   raw: z.string().openapi({ description: "The whole message (RFC 5322 with MIME parts), as an .eml file holds it." }),
 }).openapi("OutboxMessageFull");
+
+const OutboxQuery = z.object({
+  to: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    .regex(/^[^\s<>@]+@[^\s<>@]+$/, "must be an e-mail address")
+    .optional()
+    .openapi({ description: "Only messages to this address (any case, with or without a display name)." }),
+  mailingId: IdSchema.optional().openapi({ description: "Only the messages of this mailing." }),
+});
 
 type OutboxRow = typeof o.$inferSelect;
 
@@ -74,9 +92,21 @@ function asSeenBy(principal: Principal, row: OutboxRow): OutboxRow {
   };
 }
 
+/** `Name <address>`, `"Name" <address>` or a bare address, as the one shape the API gives. */
+export function recipientOf(to: string): { to: string; toName: string | null } {
+  const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(to);
+  if (!match) return { to: to.trim(), toName: null };
+  const name = (match[1] ?? "").replace(/^"(.*)"$/, "$1").trim();
+  return { to: (match[2] ?? "").trim(), toName: name === "" ? null : name };
+}
+
+const mailingHeader = "X-Grasrot-Mailing";
+const mailingOf = sql`json_extract(${o.headers}, ${`$."${mailingHeader}"`})`;
+
 const summary = (row: OutboxRow) => ({
   id: row.id,
-  to: row.to,
+  ...recipientOf(row.to),
+  mailingId: (JSON.parse(row.headers) as Record<string, string>)[mailingHeader] ?? null,
   from: row.from,
   subject: row.subject,
   messageId: row.messageId,
@@ -94,7 +124,7 @@ const list = defineRoute({
     "What only the recipient may read (sign-in codes and the links that carry them) shows as `[hidden]` to every key but an admin's.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
-  request: { params: OrgParams, query: PageQuery },
+  request: { params: OrgParams, query: PageQuery.merge(OutboxQuery) },
   responses: { 200: jsonContent(pageOf(OutboxMessage, "OutboxPage"), "Messages."), ...problems(...authProblems) },
 });
 
@@ -113,13 +143,23 @@ const get = defineRoute({
 
 export const outboxRoutes = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
+    const { limit, cursor, to, mailingId } = c.req.valid("query");
     const before = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
     const { db, org } = ctxOf(c);
     const rows = await db
       .select()
       .from(o)
-      .where(and(eq(o.orgId, org.id), before ? lt(o.id, before) : undefined))
+      .where(
+        and(
+          eq(o.orgId, org.id),
+          before ? lt(o.id, before) : undefined,
+          // The address alone, or as `Name <address>`: both shapes the transport kept.
+          to
+            ? sql`(lower(${o.to}) = lower(${to}) OR substr(lower(${o.to}), -(length(${to}) + 2)) = '<' || lower(${to}) || '>')`
+            : undefined,
+          mailingId ? sql`${mailingOf} = ${mailingId}` : undefined,
+        ),
+      )
       .orderBy(desc(o.id))
       .limit(limit + 1);
     const principal = ctxOf(c).principal;

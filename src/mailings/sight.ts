@@ -1,9 +1,7 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
-import { schema } from "../db/index.ts";
 import { membersOf, type Sight, visibleEventIds } from "../events/visibility.ts";
 import { groupIdsOfMembers } from "../groups/access.ts";
-import { type Audience, audienceSql } from "./audience.ts";
+import type { Audience } from "./audience.ts";
 import type { ComingEvent } from "./events.ts";
 
 /**
@@ -22,31 +20,31 @@ export interface Share {
 const keyOf = (ids: Iterable<string>) => [...ids].sort().join(",");
 
 /**
- * Splits an audience by what its members may see of these events, so each share can be sent
- * one mailing listing exactly its events. Meant for small audiences (the conveners of every
- * group): the recipients are read into memory.
+ * What each of these members (all in good standing) may see of the events, by the groups
+ * they belong to: one visibility question per distinct set of groups, not per member.
  */
-export async function sharesBySight(
+export async function eventsSeenBy(
   db: Db,
-  options: { orgId: string; audience: Audience; day: string; events: ComingEvent[] },
-): Promise<Share[]> {
-  const { orgId, audience, day, events } = options;
-  const m = schema.members;
-  const { where } = audienceSql(orgId, audience, day);
-  const recipients = (await db.all<{ id: string }>(sql`SELECT ${m.id} AS id FROM ${m} WHERE ${where} ORDER BY ${m.id}`)).map((r) => r.id);
-  if (recipients.length === 0) return [];
-  const groupsOf = await groupIdsOfMembers(db, orgId, recipients);
-  const groupSets = [...new Set(recipients.map((id) => keyOf(groupsOf.get(id) ?? [])))];
+  options: { orgId: string; memberIds: string[]; events: ComingEvent[] },
+): Promise<Map<string, ComingEvent[]>> {
+  const { orgId, memberIds, events } = options;
+  if (memberIds.length === 0) return new Map();
+  const groupsOf = await groupIdsOfMembers(db, orgId, memberIds);
+  const groupSets = [...new Set(memberIds.map((id) => keyOf(groupsOf.get(id) ?? [])))];
   const seen = await visibleEventIds(
     db,
     groupSets.map((set) => membersOf(set === "" ? [] : set.split(","))),
     [...new Set(events.map((e) => e.id))],
   );
-  const seenBy = new Map(groupSets.map((set, i) => [set, seen[i] ?? new Set<string>()]));
+  const listedBy = new Map(groupSets.map((set, i) => [set, events.filter((e) => seen[i]?.has(e.id) ?? false)]));
+  return new Map(memberIds.map((id) => [id, listedBy.get(keyOf(groupsOf.get(id) ?? [])) ?? []]));
+}
+
+/** The recipients grouped by the events each is to be told of, in the recipients' order. */
+export function sharesOf(recipients: string[], seen: Map<string, ComingEvent[]>): Share[] {
   const shares = new Map<string, Share>();
   for (const id of recipients) {
-    const visible = seenBy.get(keyOf(groupsOf.get(id) ?? [])) ?? new Set<string>();
-    const listed = events.filter((e) => visible.has(e.id));
+    const listed = seen.get(id) ?? [];
     const key = listed.map((e) => `${e.id}@${e.originalStart}`).join(",");
     const share = shares.get(key) ?? { events: listed, memberIds: [] };
     share.memberIds.push(id);

@@ -34,11 +34,11 @@ describe("the mailings contract", () => {
 
     await tick(t, "2026-11-21T09:00:00Z");
     const outbox = (await (await t.request("GET", `/v1/orgs/demo/outbox`)).json()) as {
-      data: { id: string; to: string; subject: string }[];
+      data: { id: string; to: string; toName: string | null; subject: string }[];
       nextCursor: string | null;
     };
     expect(outbox.nextCursor).toBeNull();
-    expect(outbox.data.map((m) => m.to).sort()).toEqual(["Bo Ek <bo@example.org>", "Åsa Berg <asa@example.org>"]);
+    expect(outbox.data.map((m) => `${m.toName} ${m.to}`).sort()).toEqual(["Bo Ek bo@example.org", "Åsa Berg asa@example.org"]);
     expect(outbox.data.map((m) => m.subject).sort()).toEqual(["News for Bo", "News for Åsa"]);
 
     const one = (await (await t.request("GET", `/v1/orgs/demo/outbox/${outbox.data[0]?.id}`)).json()) as {

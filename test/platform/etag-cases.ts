@@ -365,6 +365,7 @@ export const readsWithoutEtag: Record<string, string> = {
   getPersonalFeed: "an iCalendar feed of many events",
   getMyVoterStatus: "the caller's standing in an election, computed",
   previewMailing: "a rendering of what a mailing would send now",
+  getMonthlyGroupReport: "counts over a run's deliveries, changing as it is sent",
   showUnsubscribe: "the confirmation page of an e-mail link",
   getActionTotals: "sums over the reports of actions",
   getGroupMoney: "sums over a group's grants, income and expenses",
