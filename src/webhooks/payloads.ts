@@ -6,6 +6,7 @@ import { schema } from "../db/index.ts";
 import { toElectionPublic } from "../elections/elections.service.ts";
 import { toEventPublic } from "../events/events.service.ts";
 import { toRegistrationPublic } from "../events/registrations.service.ts";
+import { mailingViewOf } from "../mailings/about.ts";
 import { toMailingPublic } from "../mailings/mailings.service.ts";
 import { memberView } from "../members/members.queries.ts";
 import { toMembershipPublic } from "../members/memberships.service.ts";
@@ -77,9 +78,10 @@ async function election({ db, orgId, timeZone }: RenderScope, id: string) {
   return row && row.orgId === orgId ? toElectionPublic(row, timeZone, keyViewer) : null;
 }
 
-async function mailing({ db, orgId }: RenderScope, id: string) {
+async function mailing({ db, orgId, slug, timeZone }: RenderScope, id: string) {
   const row = await db.query.mailings.findFirst({ where: eq(schema.mailings.id, id) });
-  return row && row.orgId === orgId ? toMailingPublic(row) : null;
+  if (!row || row.orgId !== orgId) return null;
+  return toMailingPublic(row, null, await mailingViewOf({ db, org: { id: orgId, slug, timeZone } }));
 }
 
 async function groupMembership({ db, orgId }: RenderScope, id: string) {
