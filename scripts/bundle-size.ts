@@ -7,10 +7,15 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** The Worker's code, gzipped: what every cold start loads and parses. */
-const codeBudgetKiB = 250;
+/**
+ * The Worker's code, gzipped: what every cold start loads and parses. The libraries take
+ * about 120 KiB of it; the rest is the API's own domains, so the budget is raised, on
+ * purpose and in a commit of its own, when a domain is added (webhooks and group work
+ * brought it from 250 to 300).
+ */
+const codeBudgetKiB = 300;
 /** Everything uploaded, gzipped: the code and the OpenAPI documents it serves as text (they grow with the API). */
-const uploadBudgetKiB = 350;
+const uploadBudgetKiB = 450;
 
 const outdir = "dist/worker";
 rmSync(outdir, { recursive: true, force: true });
