@@ -1929,7 +1929,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery report of a monthly group mailing run: groups reached and groups not reached */
+        /**
+         * The delivery report of a monthly group mailing run: groups reached and groups not reached
+         * @description For keys. Without `runAt`, the latest run. A group is not reached when none of its conveners in good standing nor its contact persons can be mailed; the reason says which (`no_recipients`, `no_address`).
+         */
         get: operations["getMonthlyGroupReport"];
         put?: never;
         post?: never;

@@ -156,6 +156,8 @@ const report = defineRoute({
   operationId: "getMonthlyGroupReport",
   tags,
   summary: "The delivery report of a monthly group mailing run: groups reached and groups not reached",
+  description:
+    "For keys. Without `runAt`, the latest run. A group is not reached when none of its conveners in good standing nor its contact persons can be mailed; the reason says which (`no_recipients`, `no_address`).",
   security: bearerSecurity,
   middleware: [requireRole("readonly")],
   request: {
