@@ -52,3 +52,9 @@ export function versionIs(table: SQL, id: string, expected: Expected): SQL {
  * (412); without, a concurrent write got there first, which `otherwise` describes.
  */
 export const lostRace = (expected: Expected, otherwise: () => ApiError) => (expected !== undefined ? staleVersion() : otherwise());
+
+/**
+ * The version of what never changes once made (a kept message, a receipt, a suppression, a
+ * bulk entry of paper ballots): always the first. Deleting one still honours If-Match.
+ */
+export const immutableVersion = 1;

@@ -10,11 +10,7 @@ import { ApiError } from "../lib/problems.ts";
 
 export const etagOf = (version: number) => `"${version}"`;
 
-/**
- * The version of what never changes once made (a kept message, a receipt, a suppression, a
- * bulk entry of paper ballots): always the first. Deleting one still honours If-Match.
- */
-export const immutableVersion = 1;
+export { immutableVersion } from "../db/versions.ts";
 
 export function setEtag(c: Context, version: number) {
   c.header("ETag", etagOf(version));

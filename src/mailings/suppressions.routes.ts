@@ -1,9 +1,3 @@
-import { z } from "@hono/zod-openapi";
-import { and, asc, eq, gt } from "drizzle-orm";
-import { suppressionReasons } from "../../drizzle/mailings.ts";
-import { decodeCursor, page } from "../db/cursors.ts";
-import { schema } from "../db/index.ts";
-import { requireVersion } from "../db/versions.ts";
 import { requireRole } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
@@ -22,35 +16,10 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { EmailField, Timestamp } from "../lib/fields.ts";
-import { newId } from "../lib/ids.ts";
-import { notFound } from "../lib/problems.ts";
-import { multiline } from "../lib/text.ts";
+import { Suppression, SuppressionCreate } from "./suppressions.schemas.ts";
+import { addSuppression, listSuppressions, removeSuppression } from "./suppressions.service.ts";
 
 const tags = ["Mail"];
-const s = schema.mailSuppressions;
-
-const Suppression = z
-  .object({ id: z.string(), email: z.string(), reason: z.enum(suppressionReasons), detail: z.string().nullable(), createdAt: Timestamp })
-  .openapi("MailSuppression");
-
-const SuppressionCreate = z
-  .object({
-    email: EmailField,
-    reason: z.enum(["hard_bounce", "complaint", "manual"]),
-    detail: multiline(z.string().max(1000)).optional().openapi({ description: "The bounce message or why, for the record." }),
-  })
-  .strict()
-  .openapi("MailSuppressionCreate");
-
-const toPublic = (row: typeof s.$inferSelect) => ({
-  id: row.id,
-  email: row.emailKey,
-  reason: row.reason,
-  detail: row.detail,
-  createdAt: row.createdAt,
-});
-
 const list = defineRoute({
   method: "get",
   path: "/v1/orgs/{org}/mail-suppressions",
@@ -96,46 +65,16 @@ const remove = defineRoute({
 });
 
 export const suppressionRoutes = createRouter()
-  .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-    const { db, org } = ctxOf(c);
-    const rows = await db
-      .select()
-      .from(s)
-      .where(and(eq(s.orgId, org.id), after ? gt(s.id, after) : undefined))
-      .orderBy(asc(s.id))
-      .limit(limit + 1);
-    return c.json(
-      page(rows, limit, toPublic, (row) => [row.id]),
-      200,
-    );
-  })
+  .openapi(list, async (c) => c.json(await listSuppressions(ctxOf(c), c.req.valid("query")), 200))
   .openapi(create, async (c) => {
-    const { db, org, now } = ctxOf(c);
-    const orgId = org.id;
-    const input = c.req.valid("json");
-    const emailKey = input.email.toLowerCase();
-    const [inserted] = await db
-      .insert(s)
-      .values({ id: newId(now), orgId, emailKey, reason: input.reason, detail: input.detail ?? null, createdAt: now.toISOString() })
-      .onConflictDoNothing()
-      .returning();
+    const ctx = ctxOf(c);
+    const { created, suppression } = await addSuppression(ctx, c.req.valid("json"));
     setEtag(c, immutableVersion);
-    if (inserted) {
-      c.header("Location", `/v1/orgs/${org.slug}/mail-suppressions/${inserted.id}`);
-      return c.json(toPublic(inserted), 201);
-    }
-    const existing = await db.query.mailSuppressions.findFirst({ where: and(eq(s.orgId, orgId), eq(s.emailKey, emailKey)) });
-    if (!existing) throw notFound("Suppression");
-    return c.json(toPublic(existing), 200);
+    if (!created) return c.json(suppression, 200);
+    c.header("Location", `/v1/orgs/${ctx.org.slug}/mail-suppressions/${suppression.id}`);
+    return c.json(suppression, 201);
   })
   .openapi(remove, async (c) => {
-    const { db, org } = ctxOf(c);
-    const mine = and(eq(s.id, c.req.valid("param").id), eq(s.orgId, org.id));
-    if (!(await db.query.mailSuppressions.findFirst({ columns: { id: true }, where: mine }))) throw notFound("Suppression");
-    requireVersion(expectedVersion(c), immutableVersion);
-    const removed = await db.delete(s).where(mine).returning({ id: s.id });
-    if (removed.length === 0) throw notFound("Suppression");
+    await removeSuppression(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });
     return c.body(null, 204);
   });
