@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import { mailCategories, monthlyRecipients, unreachedReasons } from "../../drizzle/mailings.ts";
+import { Timestamp } from "../lib/fields.ts";
+import { multiline } from "../lib/text.ts";
+import { type AutomationKind, automationKinds } from "./automation-templates.ts";
+
+export const Kind = z.enum(automationKinds as [AutomationKind, ...AutomationKind[]]);
+
+export const AutomationPublic = z
+  .object({
+    kind: Kind,
+    configured: z.boolean().openapi({ description: "False: the defaults shown are not stored yet, and the automation is off." }),
+    enabled: z.boolean(),
+    schedule: z.string().openapi({
+      description:
+        "Cron expression in the organisation's time zone: when the planner runs (election_call: triggered by elections instead).",
+    }),
+    leadDays: z.number().int().openapi({
+      description:
+        "Days ahead: of the meeting or event (summons, notices, reminders, trainings), of the expiry (renewals), of the events listed (monthly).",
+    }),
+    graceDays: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Renewal reminders: days into the grace period for the second reminder; null for none." }),
+    category: z.enum(mailCategories),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    instructions: z
+      .string()
+      .nullable()
+      .openapi({ description: "The monthly group mailing: the staff-written instructions of the month ({{instructions}})." }),
+    recipients: z.enum(monthlyRecipients).openapi({
+      description:
+        "The monthly group mailing: whom each active group's mailing goes to. `conveners` (the default): its conveners in good standing, " +
+        "or its contact persons when none of them can be mailed; `members`: everyone in good standing who belongs to the group. " +
+        "Other kinds ignore it.",
+    }),
+    nextRunAt: Timestamp.nullable(),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: "The ETag; 0 while the defaults are not stored yet. The planner's runs do not change it." }),
+    updatedAt: Timestamp.nullable(),
+  })
+  .openapi("MailingAutomation");
+
+export const AutomationUpdate = z
+  .object({
+    enabled: z.boolean(),
+    schedule: z.string().max(100),
+    leadDays: z.number().int().min(0).max(366),
+    graceDays: z.number().int().min(1).max(366).nullable(),
+    subject: z.string().min(1).max(300),
+    text: multiline(z.string().min(1).max(100_000)),
+    html: multiline(z.string().min(1).max(200_000)).nullable(),
+    instructions: multiline(z.string().max(100_000)).nullable(),
+    recipients: z.enum(monthlyRecipients),
+  })
+  .partial()
+  .strict()
+  .openapi("MailingAutomationUpdate");
+
+export const MonthlyReportSchema = z
+  .object({
+    runAt: Timestamp.nullable().openapi({ description: "The run reported on; null when the mailing has never run." }),
+    mailings: z.number().int().openapi({ description: "Mailings the run made (one per group and set of events listed)." }),
+    groupsReached: z.number().int().openapi({ description: "Groups with at least one recipient to be mailed." }),
+    unreached: z.array(z.object({ groupId: z.string(), name: z.string(), reason: z.enum(unreachedReasons) })).openapi({
+      description:
+        "Active groups the run could not reach. no_recipients: no convener or contact person (or, with `recipients: members`, no member) in good standing; " +
+        "no_address: none of them can be mailed (no address, or a suppressed one).",
+    }),
+  })
+  .openapi("MonthlyGroupReport");
