@@ -60,6 +60,16 @@ export const elections = sqliteTable(
     eventId: text("event_id").references(() => events.id, { onDelete: "set null" }),
     /** The nominating committee: its members may set the proposal. */
     committeeGroupId: text("committee_group_id").references(() => groups.id, { onDelete: "set null" }),
+    /**
+     * memberships: the members in standing on the cut-off day (voting periods set in advance);
+     * meeting: the voting register of the meeting `event_id` / `meeting_occurrence_start`, as it
+     * stands when the chair opens the poll (no times in advance).
+     */
+    electorateSource: text("electorate_source", { enum: ["memberships", "meeting"] })
+      .notNull()
+      .default("memberships"),
+    /** The meeting's occurrence ('' for a single event) when the electorate is a meeting's register. */
+    meetingOccurrenceStart: text("meeting_occurrence_start"),
     /** Null: every active member of the organisation; otherwise the members of this group. */
     electorateGroupId: text("electorate_group_id").references(() => groups.id),
     electorateCutoffOn: text("electorate_cutoff_on").notNull(),

@@ -169,6 +169,8 @@ export async function createElection(ctx: Ctx, options: { input: z.infer<typeof 
     options: JSON.stringify(settings.options),
     genderRule: settings.genderRule ? JSON.stringify(settings.genderRule) : null,
     onlineVoting: input.onlineVoting ?? true,
+    electorateSource: "memberships",
+    meetingOccurrenceStart: null,
     status: "draft",
     seed: randomToken(32),
     result: null,
