@@ -401,14 +401,21 @@ export async function listRegisterChanges(
 ) {
   const meeting = await meetingOf(ctx, options);
   await requireOrganiser(ctx, meeting.event, { read: true });
-  const after = options.cursor ? decodeCursor(options.cursor, ["string"])[0] : undefined;
+  // The rowid follows the order of writing, also for changes within one millisecond.
+  const seq = sql<number>`${vc}.rowid`;
+  const after = options.cursor ? decodeCursor(options.cursor, ["number"])[0] : undefined;
   const rows = await ctx.db
-    .select()
+    .select({ row: vc, seq })
     .from(vc)
-    .where(and(atMeeting(vc, meeting), after ? gt(vc.id, after) : undefined))
-    .orderBy(asc(vc.id))
+    .where(and(atMeeting(vc, meeting), after !== undefined ? sql`${seq} > ${after}` : undefined))
+    .orderBy(asc(seq))
     .limit(options.limit + 1);
-  return page(rows, options.limit, toChangePublic, (r) => [r.id]);
+  return page(
+    rows,
+    options.limit,
+    (r) => toChangePublic(r.row),
+    (r) => [Number(r.seq)],
+  );
 }
 
 /** For the elections of a meeting: the register's members now (a poll's electorate when it opens). */
