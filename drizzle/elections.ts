@@ -11,6 +11,7 @@ import { organisations } from "./platform.ts";
  */
 
 export const electionStatuses = ["draft", "nominating", "voting", "closed", "counted", "published"] as const;
+export const electorateSources = ["memberships", "meeting"] as const;
 export const candidateStatuses = ["proposed", "accepted", "declined", "withdrawn"] as const;
 
 /** A position to be filled: a board, a convener pair, delegates. The body is the organisation (no group) or a group. */
@@ -65,9 +66,7 @@ export const elections = sqliteTable(
      * meeting: the voting register of the meeting `event_id` / `meeting_occurrence_start`, as it
      * stands when the chair opens the poll (no times in advance).
      */
-    electorateSource: text("electorate_source", { enum: ["memberships", "meeting"] })
-      .notNull()
-      .default("memberships"),
+    electorateSource: text("electorate_source", { enum: electorateSources }).notNull().default("memberships"),
     /** The meeting's occurrence ('' for a single event) when the electorate is a meeting's register. */
     meetingOccurrenceStart: text("meeting_occurrence_start"),
     /** Null: every active member of the organisation; otherwise the members of this group. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { electionStatuses } from "../../drizzle/elections.ts";
+import { electionStatuses, electorateSources } from "../../drizzle/elections.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
@@ -40,10 +40,24 @@ const Window = (what: string) =>
 
 export const Electorate = z
   .object({
+    source: z
+      .enum(electorateSources)
+      .optional()
+      .openapi({
+        description:
+          "memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. " +
+          "meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).",
+      }),
     groupId: IdSchema.nullable()
       .optional()
-      .openapi({ description: "null: every active member of the organisation; else the group's members." }),
-    cutoffOn: DayField.openapi({ description: "The electorate is the members in active standing on this day (the organisation's day)." }),
+      .openapi({ description: "null: every active member of the organisation; else the group's members (source memberships)." }),
+    cutoffOn: DayField.optional().openapi({
+      description: "Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).",
+    }),
+    eventId: IdSchema.optional().openapi({ description: "Source meeting (required): the member meeting whose voting register votes." }),
+    occurrenceStart: Instant.optional().openapi({
+      description: "Source meeting, a recurring meeting: the original start of the occurrence.",
+    }),
   })
   .strict();
 
@@ -65,7 +79,9 @@ export const ElectionCreate = z
       .openapi({ description: "The nominating committee; its members may set the proposal." }),
     electorate: Electorate,
     nomination: Window("the nomination period"),
-    voting: Window("voting"),
+    voting: Window("voting")
+      .optional()
+      .openapi({ description: "Required unless the electorate is a meeting's register (then the chair opens and closes the poll)." }),
     onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
   })
   .strict()
@@ -85,9 +101,18 @@ export const ElectionPublic = z
     genderRule: GenderRule.nullable(),
     eventId: z.string().nullable(),
     committeeGroupId: z.string().nullable(),
-    electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
+    electorate: z.object({
+      source: z.enum(electorateSources),
+      groupId: z.string().nullable(),
+      cutoffOn: z.string().openapi({ description: "For a meeting: the meeting's day, on which the register's memberships count." }),
+      eventId: z.string().nullable().openapi({ description: "Source meeting: the meeting." }),
+      occurrenceStart: Timestamp.nullable(),
+    }),
     nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-    voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+    voting: z.object({
+      opensAt: Timestamp.nullable().openapi({ description: "Null for a meeting's poll not yet opened." }),
+      closesAt: Timestamp.nullable().openapi({ description: "Null while a meeting's poll has not been closed." }),
+    }),
     timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
     onlineVoting: z.boolean(),
     status: z.enum(electionStatuses),

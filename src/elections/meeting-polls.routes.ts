@@ -1,0 +1,102 @@
+import { z } from "@hono/zod-openapi";
+import { electionStatuses } from "../../drizzle/elections.ts";
+import { ctxOf } from "../http/context.ts";
+import { expectedVersion, setEtag } from "../http/etag.ts";
+import {
+  authProblems,
+  bearerSecurity,
+  createRouter,
+  defineRoute,
+  etagHeader,
+  IfMatchHeaders,
+  jsonContent,
+  OrgIdParams,
+  problems,
+} from "../http/openapi.ts";
+import { ElectionPublic } from "./elections.schemas.ts";
+import { toElectionPublic } from "./elections.service.ts";
+import { closePoll, openPoll, pollProgress } from "./meeting-polls.ts";
+import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
+
+const tags = ["Elections"];
+
+const PollProgress = z
+  .object({
+    electionId: z.string(),
+    status: z.enum(electionStatuses),
+    electorate: z.number().int().openapi({ description: "The register as it stood when the poll opened." }),
+    voted: z.number().int().openapi({ description: "Of them, how many have voted (online, or marked as voting on paper)." }),
+    paperBallots: z.number().int().openapi({ description: "Paper ballots entered so far." }),
+  })
+  .openapi("PollProgress");
+
+const open = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/poll/open",
+  operationId: "openMeetingPoll",
+  tags,
+  summary: "The chair opens the poll of a meeting's election (staff)",
+  description:
+    "For elections whose electorate is a meeting's voting register: the electorate is the register as it stands now (later adjustments reach only polls opened after them). " +
+    "A closed poll opens again only if no ballot was cast (409 `ballots_cast`). 409 `poll_open`, `register_not_fixed`, `not_a_meeting_poll`.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(ElectionPublic, "The election, voting."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const close = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/poll/close",
+  operationId: "closeMeetingPoll",
+  tags,
+  summary: "The chair closes the poll; it is counted at once (staff)",
+  description: "409 `poll_closed` when closed already, `poll_not_open` before it opened.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(ElectionPublic, "The election, closed or counted."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
+const progress = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/elections/{id}/poll",
+  operationId: "getPollProgress",
+  tags,
+  summary: "Live progress for the chair: who has voted out of the register, nothing of the content (staff)",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams },
+  responses: { 200: jsonContent(PollProgress, "Progress."), ...problems(...authProblems) },
+});
+
+export const meetingPollRoutes = createRouter()
+  .openapi(open, async (c) => {
+    const ctx = ctxOf(c);
+    const row = await openPoll(ctx, {
+      row: await settledElection(c, c.req.valid("param").id),
+      expected: expectedVersion(c),
+      policy: requestPolicy(c),
+    });
+    setEtag(c, row.version);
+    return c.json(toElectionPublic(row, ctx.org.timeZone, ctx.viewer), 200);
+  })
+  .openapi(close, async (c) => {
+    const ctx = ctxOf(c);
+    const row = await closePoll(ctx, {
+      row: await settledElection(c, c.req.valid("param").id),
+      expected: expectedVersion(c),
+      policy: requestPolicy(c),
+    });
+    setEtag(c, row.version);
+    return c.json(toElectionPublic(row, ctx.org.timeZone, ctx.viewer), 200);
+  })
+  .openapi(progress, async (c) => {
+    return c.json(await pollProgress(ctxOf(c), { row: await settledElection(c, c.req.valid("param").id) }), 200);
+  });
