@@ -12,6 +12,8 @@ import type { ElectionRow } from "./elections.service.ts";
 
 /** What is stored as an election's result; status and publication come from the election row. */
 export interface StoredResult {
+  /** Declared elected without a ballot (no more candidates than seats); absent in results stored before it existed. */
+  byAcclamation?: boolean;
   candidates: { id: string; memberId: string; name: string | null }[];
   elected: { id: string; memberId: string; name: string | null; place: number }[];
   vacantSeats: number;

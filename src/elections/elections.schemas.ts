@@ -158,6 +158,9 @@ export const ElectionResult = z
     status: z.enum(electionStatuses),
     countedAt: Timestamp,
     publishedAt: Timestamp.nullable(),
+    byAcclamation: z
+      .boolean()
+      .openapi({ description: "Declared elected without a ballot: no more candidates stood than there were seats." }),
     candidates: z.array(CandidateRef).openapi({ description: "Candidates on the ballot; the count names them by `id`." }),
     elected: z
       .array(CandidateRef.extend({ place: z.number().int() }))

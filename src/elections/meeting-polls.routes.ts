@@ -13,7 +13,9 @@ import {
   OrgIdParams,
   problems,
 } from "../http/openapi.ts";
-import { ElectionPublic } from "./elections.schemas.ts";
+import { declareByAcclamation } from "./acclamation.ts";
+import { resultBody } from "./elections.routes.ts";
+import { ElectionPublic, ElectionResult } from "./elections.schemas.ts";
 import { toElectionPublic } from "./elections.service.ts";
 import { closePoll, openPoll, pollProgress } from "./meeting-polls.ts";
 import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
@@ -76,6 +78,24 @@ const progress = defineRoute({
   responses: { 200: jsonContent(PollProgress, "Progress."), ...problems(...authProblems) },
 });
 
+const acclamation = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/acclamation",
+  operationId: "declareByAcclamation",
+  tags,
+  summary: "Declare the candidates elected without a ballot (staff)",
+  description:
+    "When no more candidates stand than there are seats, before any poll opens. The election is then counted, its result marked `byAcclamation`, " +
+    "in the committee's order where it gave one; publishing creates the mandates. 409 `contested`, `no_candidates`, `voting_opened`.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(ElectionResult, "The result."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
+});
+
 export const meetingPollRoutes = createRouter()
   .openapi(open, async (c) => {
     const ctx = ctxOf(c);
@@ -96,6 +116,12 @@ export const meetingPollRoutes = createRouter()
     });
     setEtag(c, row.version);
     return c.json(toElectionPublic(row, ctx.org.timeZone, ctx.viewer), 200);
+  })
+  .openapi(acclamation, async (c) => {
+    const ctx = ctxOf(c);
+    const row = await declareByAcclamation(ctx, { row: await settledElection(c, c.req.valid("param").id), expected: expectedVersion(c) });
+    setEtag(c, row.version);
+    return c.json(resultBody(row, ctx.viewer), 200);
   })
   .openapi(progress, async (c) => {
     return c.json(await pollProgress(ctxOf(c), { row: await settledElection(c, c.req.valid("param").id) }), 200);
