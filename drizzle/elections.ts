@@ -162,6 +162,8 @@ export const electionVoters = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),
     hasVoted: integer("has_voted", { mode: "boolean" }).notNull().default(false),
+    /** At a meeting: the vote was a paper handed to the tellers, so no phone ballot may follow (nor precede it). */
+    votedOnPaper: integer("voted_on_paper", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.electionId, t.memberId] })],
 );

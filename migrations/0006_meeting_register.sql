@@ -43,5 +43,7 @@ CREATE TABLE `voting_register_changes` (
 );
 --> statement-breakpoint
 CREATE INDEX `voting_register_changes_meeting_idx` ON `voting_register_changes` (`event_id`,`occurrence_start`,`id`);--> statement-breakpoint
+ALTER TABLE `election_voters` ADD `voted_on_paper` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `elections` ADD `electorate_source` text DEFAULT 'memberships' NOT NULL;--> statement-breakpoint
-ALTER TABLE `elections` ADD `meeting_occurrence_start` text;
+ALTER TABLE `elections` ADD `meeting_occurrence_start` text;--> statement-breakpoint
+ALTER TABLE `events` ADD `eligibility` text;

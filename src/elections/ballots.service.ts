@@ -20,7 +20,7 @@ const v = schema.electionVoters;
 const e = schema.elections;
 const c = schema.electionCandidates;
 
-async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRules> {
+export async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRules> {
   const candidates = await db.select({ id: c.id, status: c.status }).from(c).where(eq(c.electionId, election.id));
   return {
     method: election.method as MethodName,
@@ -74,6 +74,7 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
   }
 
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
+  if (voter?.votedOnPaper) throw conflict("You have voted on paper at the meeting.", { reason: "voted_on_paper" });
   if (voter?.hasVoted) throw conflict("You have already voted in this election.", { reason: "already_voted" });
   if (!voter) {
     const why = await whyNotInElectorate(db, election, memberId, ctx.org.timeZone);

@@ -77,7 +77,8 @@ export async function countInputOf(db: Db, row: ElectionRow, candidateIds: strin
 
 async function turnoutOf(db: Db, electionId: string) {
   const [voters] = await db
-    .select({ electorate: sql<number>`count(*)`, voted: sql<number>`coalesce(sum(${v.hasVoted}), 0)` })
+    // Voters marked as voting on paper at the meeting are counted with the paper ballots, not online.
+    .select({ electorate: sql<number>`count(*)`, voted: sql<number>`coalesce(sum(${v.hasVoted} AND NOT ${v.votedOnPaper}), 0)` })
     .from(v)
     .where(eq(v.electionId, electionId));
   const [papers] = await db

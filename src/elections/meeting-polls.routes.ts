@@ -5,19 +5,24 @@ import { expectedVersion, setEtag } from "../http/etag.ts";
 import {
   authProblems,
   bearerSecurity,
+  bodyProblems,
   createRouter,
   defineRoute,
   etagHeader,
+  IdSchema,
   IfMatchHeaders,
+  jsonBody,
   jsonContent,
   OrgIdParams,
   problems,
 } from "../http/openapi.ts";
 import { declareByAcclamation } from "./acclamation.ts";
+import { RankingField } from "./ballots.schemas.ts";
 import { resultBody } from "./elections.routes.ts";
 import { ElectionPublic, ElectionResult } from "./elections.schemas.ts";
 import { toElectionPublic } from "./elections.service.ts";
 import { closePoll, openPoll, pollProgress } from "./meeting-polls.ts";
+import { enterPaperVote } from "./paper-votes.ts";
 import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
 
 const tags = ["Elections"];
@@ -96,6 +101,35 @@ const acclamation = defineRoute({
   },
 });
 
+const PaperVote = z
+  .object({
+    memberId: IdSchema.openapi({ description: "The person on the register who handed in the paper." }),
+    ranking: RankingField,
+  })
+  .strict()
+  .openapi("PaperVote");
+
+const paperVote = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/elections/{id}/paper-votes",
+  operationId: "enterPaperVote",
+  tags,
+  summary: "Enter one paper ballot handed in at the meeting by a person on the register (staff)",
+  description:
+    "The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). " +
+    "The ballot is stored, like a phone ballot, with nothing that leads back to them. 409 `not_on_register` for someone not on the register when the poll opened.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrgIdParams, body: jsonBody(PaperVote) },
+  responses: {
+    201: jsonContent(
+      z.object({ electionId: z.string(), memberId: z.string(), votedOnPaper: z.boolean() }).openapi("PaperVoteEntered"),
+      "Entered.",
+    ),
+    ...problems(...authProblems, ...bodyProblems, "conflict"),
+  },
+});
+
 export const meetingPollRoutes = createRouter()
   .openapi(open, async (c) => {
     const ctx = ctxOf(c);
@@ -122,6 +156,11 @@ export const meetingPollRoutes = createRouter()
     const row = await declareByAcclamation(ctx, { row: await settledElection(c, c.req.valid("param").id), expected: expectedVersion(c) });
     setEtag(c, row.version);
     return c.json(resultBody(row, ctx.viewer), 200);
+  })
+  .openapi(paperVote, async (c) => {
+    const { memberId, ranking } = c.req.valid("json");
+    const election = await settledElection(c, c.req.valid("param").id);
+    return c.json(await enterPaperVote(ctxOf(c), { election, memberId, ranking }), 201);
   })
   .openapi(progress, async (c) => {
     return c.json(await pollProgress(ctxOf(c), { row: await settledElection(c, c.req.valid("param").id) }), 200);
