@@ -32,10 +32,11 @@ function requireMeetingPoll(row: ElectionRow) {
 export async function openPoll(ctx: Ctx, options: { row: ElectionRow; expected: Expected; policy: CountPolicy }): Promise<ElectionRow> {
   const { row, expected, policy } = options;
   requireMeetingPoll(row);
+  // A stale If-Match is 412 whatever the poll's state: the client acts on what it last read.
+  requireVersion(expected, row.version);
   if (row.status === "draft" || row.status === "nominating") return transition(ctx, { row, to: "voting", expected, policy });
   if (row.status === "voting") throw conflict("The poll is already open.", { reason: "poll_open" });
   if (row.status === "published") throw conflict("The result is published; the poll cannot be opened again.", { reason: "published" });
-  requireVersion(expected, row.version);
   const { db, now } = ctx;
   const at = now.toISOString();
   const next = row.version + 1;
@@ -60,6 +61,7 @@ export async function openPoll(ctx: Ctx, options: { row: ElectionRow; expected: 
 export async function closePoll(ctx: Ctx, options: { row: ElectionRow; expected: Expected; policy: CountPolicy }): Promise<ElectionRow> {
   const { row, expected, policy } = options;
   requireMeetingPoll(row);
+  requireVersion(expected, row.version);
   if (row.status !== "voting")
     throw conflict(
       row.status === "draft" || row.status === "nominating" ? "The poll has not been opened." : "The poll is already closed.",

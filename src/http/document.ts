@@ -26,6 +26,7 @@ export const tagDescriptions: Record<string, string> = {
   "Group members": "Rosters with roles (member, convener, contact person) and their history.",
   Events: "The calendar: meetings, trainings, campaign activities, lectures; recurring events and their occurrences.",
   Registrations: "Registrations for events and trainings, capacity and waiting list, attendance.",
+  "Member meetings": "A member meeting in the room: check-in with the room's code, check-out, the voting register and its log.",
   Campaigns: "Campaigns, their material, events and figures.",
   "Calendar feeds": "iCalendar feeds of public events, a group's events and a member's own calendar.",
   Mailings: "Mailings to audiences of members, recurring and automatic mailings, delivery progress.",

@@ -162,5 +162,5 @@ describe("a poll at the member meeting", () => {
     const stored = await t.database.client.execute({ sql: "SELECT count(*) AS n FROM ballots WHERE election_id = ?", args: [election.id] });
     expect(Number(stored.rows[0]?.n)).toBe(40);
     expect(await progressOf(t, election.id)).toMatchObject({ electorate: 40, voted: 40 });
-  });
+  }, 60_000);
 });
