@@ -32,7 +32,9 @@ export async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRule
 
 function requireVotingOpen(election: ElectionRow) {
   if (election.status === "draft" || election.status === "nominating") {
-    throw conflict(`Voting has not opened yet; it opens on ${election.votingOpensAt}.`, { reason: "voting_not_open" });
+    const when =
+      election.electorateSource === "meeting" ? "the chair opens the poll at the meeting" : `it opens on ${election.votingOpensAt}`;
+    throw conflict(`Voting has not opened yet; ${when}.`, { reason: "voting_not_open" });
   }
   if (election.status !== "voting") {
     throw conflict(`Voting closed on ${election.votingClosesAt}.`, { reason: "voting_closed" });
@@ -88,7 +90,8 @@ export async function voterStatus(ctx: Ctx, options: { election: ElectionRow; me
   const { db } = ctx;
   const { election, memberId } = options;
   if (election.status === "draft" || election.status === "nominating") {
-    return { inElectorate: false, hasVoted: false, reason: `the electorate is fixed when voting opens on ${election.votingOpensAt}` };
+    const when = election.electorateSource === "meeting" ? "the chair opens the poll" : `voting opens on ${election.votingOpensAt}`;
+    return { inElectorate: false, hasVoted: false, reason: `the electorate is fixed when ${when}` };
   }
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
   if (voter) return { inElectorate: true, hasVoted: voter.hasVoted, reason: null };

@@ -59,6 +59,9 @@ describe("a poll at the member meeting", () => {
     const secondCandidates = [await stand(t, second.id, ids[0] as string), await stand(t, second.id, ids[1] as string)];
     t.clock.set("2026-11-21T17:30:00.000Z");
 
+    const early = await problemOf(await vote(t, first.id, ids[2] as string, [candidates[0]]));
+    expect(early).toMatchObject({ status: 409, reason: "voting_not_open" });
+    expect(early.detail).toContain("the chair opens the poll");
     const opened = await json<ElectionBody>(await poll(t, first.id, "open"), 200);
     expect(opened).toMatchObject({ status: "voting", voting: { opensAt: "2026-11-21T17:30:00.000Z", closesAt: null } });
     expect(await progressOf(t, first.id)).toMatchObject({ electorate: 5, voted: 0 });
