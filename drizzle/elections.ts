@@ -76,6 +76,8 @@ export const elections = sqliteTable(
     nominationClosesAt: text("nomination_closes_at").notNull(),
     votingOpensAt: text("voting_opens_at").notNull(),
     votingClosesAt: text("voting_closes_at").notNull(),
+    /** Reserves (ersättare) to rank from the non-elected, in order, and store with the mandates. */
+    reserves: integer("reserves").notNull().default(0),
     /** False for elections held only in the room, on paper. */
     onlineVoting: integer("online_voting", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: electionStatuses }).notNull(),
@@ -211,8 +213,10 @@ export const mandates = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),
     electionId: text("election_id").references(() => elections.id, { onDelete: "set null" }),
-    /** Place in the order of election (1 = elected first); null when entered by staff. */
+    /** Place in the order of election (1 = elected first); null when entered by staff, and for reserves. */
     place: integer("place"),
+    /** A reserve (ersättare): their rank among the election's reserves (1 = first called); null for holders. */
+    reserveRank: integer("reserve_rank"),
     startsOn: text("starts_on").notNull(),
     endsOn: text("ends_on").notNull(),
     /** Bumped on every change: the ETag, for If-Match. */

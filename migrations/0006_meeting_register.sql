@@ -46,4 +46,6 @@ CREATE INDEX `voting_register_changes_meeting_idx` ON `voting_register_changes` 
 ALTER TABLE `election_voters` ADD `voted_on_paper` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `elections` ADD `electorate_source` text DEFAULT 'memberships' NOT NULL;--> statement-breakpoint
 ALTER TABLE `elections` ADD `meeting_occurrence_start` text;--> statement-breakpoint
+ALTER TABLE `elections` ADD `reserves` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `mandates` ADD `reserve_rank` integer;--> statement-breakpoint
 ALTER TABLE `events` ADD `eligibility` text;

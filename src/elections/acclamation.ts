@@ -41,6 +41,7 @@ export async function declareByAcclamation(ctx: Ctx, options: { row: ElectionRow
     byAcclamation: true,
     candidates: refs,
     elected: ordered.map(({ id, memberId, name }, i) => ({ id, memberId, name, place: i + 1 })),
+    reserves: [],
     vacantSeats: row.seats - ordered.length,
     count: null,
     genderRule: null,

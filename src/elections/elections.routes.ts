@@ -225,6 +225,7 @@ export function resultBody(row: ElectionRow, v: Viewer) {
       publishedAt: row.publishedAt,
       ...stored,
       byAcclamation: stored.byAcclamation ?? false,
+      reserves: stored.reserves ?? [],
     };
   }
   if (!isKey(v)) throw conflict("The result has not been published yet.", { reason: "result_not_published" });

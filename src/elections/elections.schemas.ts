@@ -83,6 +83,10 @@ export const ElectionCreate = z
       .optional()
       .openapi({ description: "Required unless the electorate is a meeting's register (then the chair opens and closes the poll)." }),
     onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
+    reserves: z.number().int().min(0).max(20).optional().openapi({
+      description:
+        "Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn.",
+    }),
   })
   .strict()
   .openapi("ElectionCreate");
@@ -115,6 +119,7 @@ export const ElectionPublic = z
     }),
     timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
     onlineVoting: z.boolean(),
+    reserves: z.number().int(),
     status: z.enum(electionStatuses),
     seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
     countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
@@ -165,6 +170,9 @@ export const ElectionResult = z
     elected: z
       .array(CandidateRef.extend({ place: z.number().int() }))
       .openapi({ description: "In order of election (after the gender rule)." }),
+    reserves: z
+      .array(CandidateRef.extend({ rank: z.number().int() }))
+      .openapi({ description: "Reserves (ersättare) in the order they are called; stored with the mandates on publication." }),
     vacantSeats: z.number().int().openapi({ description: "Seats left empty for want of candidates." }),
     count: CountResultSchema.nullable().openapi({ description: "The engine's record, round by round; null when nobody stood." }),
     genderRule: z

@@ -45,6 +45,7 @@ export function toElectionPublic(row: ElectionRow, timeZone: string, viewer: Vie
     voting: { opensAt: shownTime(row.votingOpensAt), closesAt: shownTime(row.votingClosesAt) },
     timeZone,
     onlineVoting: row.onlineVoting,
+    reserves: row.reserves,
     status: row.status,
     // Knowing the lot before the vote is of no use to anyone but a tactician; members see it with the result.
     seed: isKey(viewer) || row.status === "published" ? row.seed : null,
@@ -192,6 +193,7 @@ export async function createElection(ctx: Ctx, options: { input: z.infer<typeof 
     options: JSON.stringify(settings.options),
     genderRule: settings.genderRule ? JSON.stringify(settings.genderRule) : null,
     onlineVoting: input.onlineVoting ?? true,
+    reserves: input.reserves ?? 0,
     status: "draft",
     seed: randomToken(32),
     result: null,
@@ -250,6 +252,7 @@ export async function updateElection(ctx: Ctx, options: { row: ElectionRow; inpu
       ...(input.title !== undefined && { title: input.title }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.onlineVoting !== undefined && { onlineVoting: input.onlineVoting }),
+      ...(input.reserves !== undefined && { reserves: input.reserves }),
       version: sql`${e.version} + 1`,
       updatedAt: now.toISOString(),
     })

@@ -179,6 +179,11 @@ async function publish(ctx: ElectionClock, row: ElectionRow, termStartsOn: strin
         SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${elected.memberId}, ${row.id}, ${elected.place}, ${startsOn}, ${endsOn}, ${at}
         WHERE ${published}`),
     ),
+    ...(result.reserves ?? []).map((reserve) =>
+      db.run(sql`INSERT OR IGNORE INTO ${md} (id, org_id, position_id, member_id, election_id, place, reserve_rank, starts_on, ends_on, created_at)
+        SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${reserve.memberId}, ${row.id}, NULL, ${reserve.rank}, ${startsOn}, ${endsOn}, ${at}
+        WHERE ${published}`),
+    ),
   ]);
   return { row: await reload(db, row.id), applied: rowsAffected(publishing) > 0 };
 }

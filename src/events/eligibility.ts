@@ -39,6 +39,7 @@ export async function requireEligible(ctx: Ctx, options: { eligibility: string |
             and(
               eq(md.memberId, options.memberId),
               inArray(md.positionId, rule.positionIds),
+              isNull(md.reserveRank),
               sql`${md.startsOn} <= ${ctx.day} AND ${md.endsOn} >= ${ctx.day}`,
             ),
           )

@@ -16,6 +16,8 @@ describe("election by acclamation", () => {
     await announce(t, election.id);
     const [a, b] = await activeMembers(t, 2);
     await stand(t, election.id, a?.id as string);
+    // Nominated one after the other: the order of nomination is the order of election.
+    t.clock.advance(60_000);
     await stand(t, election.id, b?.id as string);
     const result = await json<Result>(await t.request("POST", `${base(t)}/elections/${election.id}/acclamation`), 200);
     expect(result).toMatchObject({ byAcclamation: true, count: null, vacantSeats: 1 });

@@ -14,7 +14,13 @@ async function inWaves(requests: (() => Promise<Response>)[], width = 20): Promi
   return statuses;
 }
 
-async function meetingElection(t: TestApp, eventId: string, position: { title: string; seats: number }, method: string) {
+async function meetingElection(
+  t: TestApp,
+  eventId: string,
+  position: { title: string; seats: number },
+  method: string,
+  fields: Record<string, unknown> = {},
+) {
   const positionId = await createPosition(t, { ...position, termMonths: 24 });
   const election = await json<ElectionBody>(
     await t.request("POST", `${base(t)}/elections`, {
@@ -23,6 +29,7 @@ async function meetingElection(t: TestApp, eventId: string, position: { title: s
         method,
         electorate: { source: "meeting", eventId },
         nomination: { opensAt: t.clock.now().toISOString(), closesAt: "2026-11-21T16:00:00.000Z" },
+        ...fields,
       },
     }),
     201,
@@ -43,7 +50,7 @@ describe("a branch's annual meeting", () => {
     }
     const meeting = await createMeeting(t);
     const chair = await meetingElection(t, meeting.id, { title: "Chair", seats: 1 }, "plurality");
-    const board = await meetingElection(t, meeting.id, { title: "Board", seats: 5 }, "scottish_stv");
+    const board = await meetingElection(t, meeting.id, { title: "Board", seats: 5 }, "scottish_stv", { reserves: 2 });
     const auditors = await meetingElection(t, meeting.id, { title: "Auditors", seats: 2 }, "plurality");
     const committee = await meetingElection(t, meeting.id, { title: "Nominating committee", seats: 3 }, "approval");
     await stand(t, chair.id, ids[0] as string);
@@ -101,7 +108,11 @@ describe("a branch's annual meeting", () => {
     const paperVoters = new Set(voters.slice(0, 10));
     const ballotOf = {
       // First preferences spread over the first five board candidates, then the next ones in turn.
-      [board.id]: (i: number) => [0, 1, 2, 3, 4].map((k) => boardCandidates[(i + k) % 5] as string),
+      // then the sixth and seventh, the sixth mostly first: they are the reserves, in that order.
+      [board.id]: (i: number) => [
+        ...[0, 1, 2, 3, 4].map((k) => boardCandidates[(i + k) % 5] as string),
+        ...((i % 3 === 0 ? [6, 5] : [5, 6]).map((k) => boardCandidates[k]) as string[]),
+      ],
       [auditors.id]: () => auditorCandidates,
       [committee.id]: (i: number) => committeeCandidates.slice(0, i % 2 === 0 ? 3 : 2),
     };
@@ -142,17 +153,22 @@ describe("a branch's annual meeting", () => {
     for (const election of [chair, board, auditors, committee]) {
       await json(await t.request("POST", `${base(t)}/elections/${election.id}/publish`, { body: {} }), 200);
     }
-    const holders = async (positionId: string) =>
+    const mandatesOf = async (positionId: string) =>
       (
-        await json<{ data: { memberId: string }[] }>(
+        await json<{ data: { memberId: string; reserveRank: number | null }[] }>(
           await t.request("GET", `${base(t)}/positions/${positionId}/mandates?current=true`),
           200,
         )
-      ).data
+      ).data;
+    const holders = async (positionId: string) =>
+      (await mandatesOf(positionId))
+        .filter((m) => m.reserveRank === null)
         .map((m) => m.memberId)
         .sort();
     expect(await holders(chair.positionId)).toEqual([ids[0]]);
     expect(await holders(board.positionId)).toEqual(ids.slice(1, 6).sort());
+    const reserves = (await mandatesOf(board.positionId)).filter((m) => m.reserveRank !== null);
+    expect(reserves.sort((x, y) => Number(x.reserveRank) - Number(y.reserveRank)).map((m) => m.memberId)).toEqual([ids[6], ids[7]]);
     expect(await holders(auditors.positionId)).toEqual([ids[10], ids[11]].sort());
     // Approval: the first two are on every ballot, the third on every other one.
     expect(await holders(committee.positionId)).toEqual([ids[13], ids[14], ids[15]].sort());
@@ -168,6 +184,7 @@ describe("a branch's annual meeting", () => {
     const apply = async (memberId: string) =>
       t.request("POST", `/v1/orgs/${t.org}/events/${training.id}/registrations`, { key: await memberToken(t, memberId), body: {} });
     expect((await apply(ids[1] as string)).status).toBe(201);
+    // A reserve is not a holder of the position.
     expect(await problemOf(await apply(ids[7] as string))).toMatchObject({ status: 409, reason: "not_eligible" });
     expect(await problemOf(await apply(ids[50] as string))).toMatchObject({ status: 409, reason: "not_eligible" });
   }, 120_000);
