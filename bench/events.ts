@@ -141,6 +141,7 @@ async function seedDatabase() {
           registrationScope: "occurrence",
           capacity: null,
           requiresActiveMembership: false,
+          eligibility: null,
           version: 1,
           createdAt: stamp,
           updatedAt: stamp,

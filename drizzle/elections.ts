@@ -11,6 +11,7 @@ import { organisations } from "./platform.ts";
  */
 
 export const electionStatuses = ["draft", "nominating", "voting", "closed", "counted", "published"] as const;
+export const electorateSources = ["memberships", "meeting"] as const;
 export const candidateStatuses = ["proposed", "accepted", "declined", "withdrawn"] as const;
 
 /** A position to be filled: a board, a convener pair, delegates. The body is the organisation (no group) or a group. */
@@ -60,6 +61,14 @@ export const elections = sqliteTable(
     eventId: text("event_id").references(() => events.id, { onDelete: "set null" }),
     /** The nominating committee: its members may set the proposal. */
     committeeGroupId: text("committee_group_id").references(() => groups.id, { onDelete: "set null" }),
+    /**
+     * memberships: the members in standing on the cut-off day (voting periods set in advance);
+     * meeting: the voting register of the meeting `event_id` / `meeting_occurrence_start`, as it
+     * stands when the chair opens the poll (no times in advance).
+     */
+    electorateSource: text("electorate_source", { enum: electorateSources }).notNull().default("memberships"),
+    /** The meeting's occurrence ('' for a single event) when the electorate is a meeting's register. */
+    meetingOccurrenceStart: text("meeting_occurrence_start"),
     /** Null: every active member of the organisation; otherwise the members of this group. */
     electorateGroupId: text("electorate_group_id").references(() => groups.id),
     electorateCutoffOn: text("electorate_cutoff_on").notNull(),
@@ -67,6 +76,8 @@ export const elections = sqliteTable(
     nominationClosesAt: text("nomination_closes_at").notNull(),
     votingOpensAt: text("voting_opens_at").notNull(),
     votingClosesAt: text("voting_closes_at").notNull(),
+    /** Reserves (ersättare) to rank from the non-elected, in order, and store with the mandates. */
+    reserves: integer("reserves").notNull().default(0),
     /** False for elections held only in the room, on paper. */
     onlineVoting: integer("online_voting", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: electionStatuses }).notNull(),
@@ -153,6 +164,8 @@ export const electionVoters = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),
     hasVoted: integer("has_voted", { mode: "boolean" }).notNull().default(false),
+    /** At a meeting: the vote was a paper handed to the tellers, so no phone ballot may follow (nor precede it). */
+    votedOnPaper: integer("voted_on_paper", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.electionId, t.memberId] })],
 );
@@ -200,8 +213,10 @@ export const mandates = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: "cascade" }),
     electionId: text("election_id").references(() => elections.id, { onDelete: "set null" }),
-    /** Place in the order of election (1 = elected first); null when entered by staff. */
+    /** Place in the order of election (1 = elected first); null when entered by staff, and for reserves. */
     place: integer("place"),
+    /** A reserve (ersättare): their rank among the election's reserves (1 = first called); null for holders. */
+    reserveRank: integer("reserve_rank"),
     startsOn: text("starts_on").notNull(),
     endsOn: text("ends_on").notNull(),
     /** Bumped on every change: the ETag, for If-Match. */

@@ -85,6 +85,11 @@ export const events = sqliteTable(
     /** Places per registration unit (the event, or each occurrence); null for no limit. */
     capacity: integer("capacity"),
     requiresActiveMembership: integer("requires_active_membership", { mode: "boolean" }).notNull(),
+    /**
+     * JSON { positionIds, groupIds } or null: who may register beyond the rules above — holders of a
+     * current mandate on one of the positions, or members of one of the groups. Null: every member.
+     */
+    eligibility: text("eligibility"),
     /** Bumped on every change, overrides included: the ETag and the iCalendar SEQUENCE. */
     version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),

@@ -3,6 +3,7 @@ export * from "./events.ts";
 export * from "./groups.ts";
 export * from "./groupwork.ts";
 export * from "./mailings.ts";
+export * from "./meetings.ts";
 export * from "./members.ts";
 export * from "./platform.ts";
 export * from "./webhooks.ts";

@@ -1053,6 +1053,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/events/{id}/check-in-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the code shown in the room (staff, the meeting's organisers)
+         * @description A new code replaces the previous one. Member meetings only (409 `not_a_member_meeting` for other kinds, whose attendance is on their registrations).
+         */
+        post: operations["newCheckInCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/events/{id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who checked in (organisers, keys) */
+        get: operations["listCheckIns"];
+        put?: never;
+        /**
+         * Check in to a member meeting
+         * @description A member checks in with their token and the code shown in the room; staff (or the meeting's organisers) check in anyone with `memberId`. 201 when the member was not present, 200 when already checked in (nothing changes). 409 with a `reason` for someone not in standing on the meeting's day (`membership_none`, `membership_lapsed`, `membership_not_active_kind`) or when no code has been generated (`check_in_not_open`). Member meetings only (409 `not_a_member_meeting` for other kinds, whose attendance is on their registrations).
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/events/{id}/check-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check out of a member meeting
+         * @description Records that the member left (again: no change). The voting register is adjusted by staff apart. 409 `not_checked_in`. Member meetings only (409 `not_a_member_meeting` for other kinds, whose attendance is on their registrations).
+         */
+        post: operations["checkOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/events/{id}/voting-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voting register: its count for members, and the list for keys and organisers */
+        get: operations["getVotingRegister"];
+        put?: never;
+        /**
+         * Fix the voting register from those present (staff, the meeting's organisers)
+         * @description Everyone checked in and not checked out who holds a membership of an active kind, current or in grace, on the meeting's day. Once: 409 `register_already_fixed`; adjust it after.
+         */
+        post: operations["fixVotingRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/events/{id}/voting-register/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voting register's log: fixing and every adjustment, oldest first (organisers, keys) */
+        get: operations["listVotingRegisterChanges"];
+        put?: never;
+        /**
+         * Add a late arrival to, or remove someone from, the voting register (staff, organisers)
+         * @description Logged. Polls opened before the change keep their electorate; polls opened after it use the register as changed. 409 `register_not_fixed`, `already_on_register`, `not_on_register`, `not_checked_in`, or the membership's reason.
+         */
+        post: operations["adjustVotingRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/campaigns": {
         parameters: {
             query?: never;
@@ -1767,6 +1870,103 @@ export interface paths {
          * @description Whether the signed-in member is in the electorate (fixed when voting opens), and if not why, and whether they have voted; never how. A member token only.
          */
         get: operations["getMyVoterStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/poll/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The chair opens the poll of a meeting's election (staff)
+         * @description For elections whose electorate is a meeting's voting register: the electorate is the register as it stands now (later adjustments reach only polls opened after them). A closed poll opens again only if no ballot was cast (409 `ballots_cast`). 409 `poll_open`, `register_not_fixed`, `not_a_meeting_poll`.
+         */
+        post: operations["openMeetingPoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/poll/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The chair closes the poll; it is counted at once (staff)
+         * @description 409 `poll_closed` when closed already, `poll_not_open` before it opened.
+         */
+        post: operations["closeMeetingPoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/acclamation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare the candidates elected without a ballot (staff)
+         * @description When no more candidates stand than there are seats, before any poll opens. The election is then counted, its result marked `byAcclamation`, in the committee's order where it gave one; publishing creates the mandates. 409 `contested`, `no_candidates`, `voting_opened`.
+         */
+        post: operations["declareByAcclamation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/paper-votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter one paper ballot handed in at the meeting by a person on the register (staff)
+         * @description The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). The ballot is stored, like a phone ballot, with nothing that leads back to them. 409 `not_on_register` for someone not on the register when the poll opened.
+         */
+        post: operations["enterPaperVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live progress for the chair: who has voted out of the register, nothing of the content (staff) */
+        get: operations["getPollProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3513,6 +3713,10 @@ export interface components {
                 scope: "event" | "occurrence";
                 capacity: number | null;
                 requiresActiveMembership: boolean;
+                eligibility: {
+                    positionIds: string[];
+                    groupIds: string[];
+                } | null;
             };
         };
         Event: {
@@ -3559,6 +3763,10 @@ export interface components {
                 scope: "event" | "occurrence";
                 capacity: number | null;
                 requiresActiveMembership: boolean;
+                eligibility: {
+                    positionIds: string[];
+                    groupIds: string[];
+                } | null;
             };
             /** @description Bumped on every change; the ETag and the iCalendar SEQUENCE. */
             version: number;
@@ -3628,6 +3836,7 @@ export interface components {
                 exdates?: string[];
             } | null;
             registration?: {
+                eligibility?: components["schemas"]["EventEligibility"];
                 /**
                  * @description none: no registration; open: members register (RSVP) and get a place or the waiting list; application: members apply and organisers decide.
                  * @default none
@@ -3645,6 +3854,19 @@ export interface components {
                 requiresActiveMembership?: boolean;
             };
         };
+        /** @description Who may register, beyond the membership rule: holders of the positions or members of the groups. null: every member. */
+        EventEligibility: {
+            /**
+             * @description Holders of a current mandate on any of these positions.
+             * @default []
+             */
+            positionIds?: string[];
+            /**
+             * @description Members of any of these groups.
+             * @default []
+             */
+            groupIds?: string[];
+        } | null;
         EventUpdate: {
             title?: string;
             description?: string | null;
@@ -3700,6 +3922,7 @@ export interface components {
                 exdates?: string[];
             } | null;
             registration?: {
+                eligibility?: components["schemas"]["EventEligibility"];
                 /**
                  * @description none: no registration; open: members register (RSVP) and get a place or the waiting list; application: members apply and organisers decide.
                  * @default none
@@ -3822,6 +4045,145 @@ export interface components {
              * @enum {string}
              */
             status: "accepted" | "waitlisted" | "declined" | "cancelled" | "attended" | "no_show";
+        };
+        CheckInCode: {
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            occurrenceStart: string | null;
+            /**
+             * @description Shown in the room; members check in with it. A new code replaces the previous one.
+             * @example K7QX2M9P
+             */
+            code: string;
+        };
+        MeetingTarget: {
+            /**
+             * Format: date-time
+             * @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting.
+             * @example 2026-12-01T17:00:00.000Z
+             */
+            occurrenceStart?: string;
+        };
+        MeetingAttendance: {
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            occurrenceStart: string | null;
+            member: {
+                id: string;
+                name: string | null;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            checkedInAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            checkedOutAt: string | null;
+            present: boolean;
+        };
+        CheckInCreate: {
+            /**
+             * Format: uuid
+             * @description With a staff key (or as the meeting's organiser): whom to check in. Members check themselves in.
+             */
+            memberId?: string;
+            /** @description A member checking themselves in: the code shown in the room. */
+            code?: string;
+            /**
+             * Format: date-time
+             * @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting.
+             * @example 2026-12-01T17:00:00.000Z
+             */
+            occurrenceStart?: string;
+        };
+        CheckOutCreate: {
+            /**
+             * Format: uuid
+             * @description With a staff key: who left. Members check themselves out.
+             */
+            memberId?: string;
+            /**
+             * Format: date-time
+             * @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting.
+             * @example 2026-12-01T17:00:00.000Z
+             */
+            occurrenceStart?: string;
+        };
+        MeetingAttendancePage: {
+            data: components["schemas"]["MeetingAttendance"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        VotingRegister: {
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            occurrenceStart: string | null;
+            fixed: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            fixedAt: string | null;
+            /** @description Members on the register now. */
+            count: number;
+            /** @description The register, a page at a time (by member id); null for members, who see the count only. */
+            members: {
+                id: string;
+                name: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                addedAt: string;
+            }[] | null;
+            nextCursor: string | null;
+        };
+        VotingRegisterChange: {
+            id: string;
+            /** @description Null for the fixing of the register. */
+            memberId: string | null;
+            /** @enum {string} */
+            change: "fixed" | "added" | "removed";
+            note: string | null;
+            sizeAfter: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            changedAt: string;
+        };
+        VotingRegisterChangeCreate: {
+            /** Format: uuid */
+            memberId: string;
+            /**
+             * @description add: a late arrival (checked in, in standing); remove: someone who left.
+             * @enum {string}
+             */
+            change: "add" | "remove";
+            note?: string;
+            /**
+             * Format: date-time
+             * @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting.
+             * @example 2026-12-01T17:00:00.000Z
+             */
+            occurrenceStart?: string;
+        };
+        VotingRegisterChangePage: {
+            data: components["schemas"]["VotingRegisterChange"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         CampaignPage: {
             data: components["schemas"]["Campaign"][];
@@ -4031,8 +4393,10 @@ export interface components {
             memberId: string;
             name: string | null;
             electionId: string | null;
-            /** @description Place in the order of election; null when entered by staff. */
+            /** @description Place in the order of election; null when entered by staff, and for reserves. */
             place: number | null;
+            /** @description A reserve (ersättare): their rank among the reserves, 1 called first; null for holders. */
+            reserveRank: number | null;
             /** Format: date */
             startsOn: string;
             /**
@@ -4086,8 +4450,18 @@ export interface components {
             eventId: string | null;
             committeeGroupId: string | null;
             electorate: {
+                /** @enum {string} */
+                source: "memberships" | "meeting";
                 groupId: string | null;
+                /** @description For a meeting: the meeting's day, on which the register's memberships count. */
                 cutoffOn: string;
+                /** @description Source meeting: the meeting. */
+                eventId: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                occurrenceStart: string | null;
             };
             nomination: {
                 /**
@@ -4104,18 +4478,21 @@ export interface components {
             voting: {
                 /**
                  * Format: date-time
+                 * @description Null for a meeting's poll not yet opened.
                  * @example 2026-11-21T08:00:00.000Z
                  */
-                opensAt: string;
+                opensAt: string | null;
                 /**
                  * Format: date-time
+                 * @description Null while a meeting's poll has not been closed.
                  * @example 2026-11-21T08:00:00.000Z
                  */
-                closesAt: string;
+                closesAt: string | null;
             };
             /** @description The organisation's time zone, in which the cut-off day is a day. */
             timeZone: string;
             onlineVoting: boolean;
+            reserves: number;
             /** @enum {string} */
             status: "draft" | "nominating" | "voting" | "closed" | "counted" | "published";
             /** @description Seed of every lot in the count; shown to members once published. */
@@ -4284,16 +4661,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4308,8 +4701,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4323,6 +4716,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "plurality";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4348,16 +4743,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4372,8 +4783,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4387,6 +4798,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "approval";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4412,16 +4825,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4436,8 +4865,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4451,6 +4880,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "majority_runoff";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4486,16 +4917,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4510,8 +4957,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4525,6 +4972,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "irv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4550,16 +4999,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4574,8 +5039,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4589,6 +5054,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "sequential_irv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4614,16 +5081,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4638,8 +5121,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4653,6 +5136,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "scottish_stv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4678,16 +5163,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4702,8 +5203,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4717,6 +5218,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "meek_stv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4752,16 +5255,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4776,8 +5295,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4791,6 +5310,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "wigm_stv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4828,16 +5349,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4852,8 +5389,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4867,6 +5404,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "schulze";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4892,16 +5431,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4916,8 +5471,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4931,6 +5486,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "schulze_repeated";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -4956,16 +5513,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -4980,8 +5553,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -4995,6 +5568,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "schulze_stv";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -5020,16 +5595,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination: {
@@ -5044,8 +5635,8 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
-            voting: {
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
+            voting?: {
                 /**
                  * Format: date-time
                  * @example 2026-12-01T18:00:00.000Z
@@ -5059,6 +5650,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method: "schulze_proportional_ranking";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. */
@@ -5074,8 +5667,18 @@ export interface components {
             eventId: string | null;
             committeeGroupId: string | null;
             electorate: {
+                /** @enum {string} */
+                source: "memberships" | "meeting";
                 groupId: string | null;
+                /** @description For a meeting: the meeting's day, on which the register's memberships count. */
                 cutoffOn: string;
+                /** @description Source meeting: the meeting. */
+                eventId: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                occurrenceStart: string | null;
             };
             nomination: {
                 /**
@@ -5092,18 +5695,21 @@ export interface components {
             voting: {
                 /**
                  * Format: date-time
+                 * @description Null for a meeting's poll not yet opened.
                  * @example 2026-11-21T08:00:00.000Z
                  */
-                opensAt: string;
+                opensAt: string | null;
                 /**
                  * Format: date-time
+                 * @description Null while a meeting's poll has not been closed.
                  * @example 2026-11-21T08:00:00.000Z
                  */
-                closesAt: string;
+                closesAt: string | null;
             };
             /** @description The organisation's time zone, in which the cut-off day is a day. */
             timeZone: string;
             onlineVoting: boolean;
+            reserves: number;
             /** @enum {string} */
             status: "draft" | "nominating" | "voting" | "closed" | "counted" | "published";
             /** @description Seed of every lot in the count; shown to members once published. */
@@ -5188,16 +5794,32 @@ export interface components {
             committeeGroupId?: string | null;
             electorate?: {
                 /**
+                 * @description memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).
+                 * @enum {string}
+                 */
+                source?: "memberships" | "meeting";
+                /**
                  * Format: uuid
-                 * @description null: every active member of the organisation; else the group's members.
+                 * @description null: every active member of the organisation; else the group's members (source memberships).
                  */
                 groupId?: string | null;
                 /**
                  * Format: date
-                 * @description The electorate is the members in active standing on this day (the organisation's day).
+                 * @description Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).
                  * @example 2026-01-01
                  */
-                cutoffOn: string;
+                cutoffOn?: string;
+                /**
+                 * Format: uuid
+                 * @description Source meeting (required): the member meeting whose voting register votes.
+                 */
+                eventId?: string;
+                /**
+                 * Format: date-time
+                 * @description Source meeting, a recurring meeting: the original start of the occurrence.
+                 * @example 2026-12-01T18:00:00.000Z
+                 */
+                occurrenceStart?: string;
             };
             /** @description When the nomination period opens and closes. */
             nomination?: {
@@ -5212,7 +5834,7 @@ export interface components {
                  */
                 closesAt: string;
             };
-            /** @description When voting opens and closes. */
+            /** @description Required unless the electorate is a meeting's register (then the chair opens and closes the poll). */
             voting?: {
                 /**
                  * Format: date-time
@@ -5227,6 +5849,8 @@ export interface components {
             };
             /** @description false: held in the room only, ballots entered by staff. Default true. */
             onlineVoting?: boolean;
+            /** @description Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn. */
+            reserves?: number;
             /** @enum {string} */
             method?: "plurality" | "approval" | "majority_runoff" | "irv" | "sequential_irv" | "scottish_stv" | "meek_stv" | "wigm_stv" | "schulze" | "schulze_repeated" | "schulze_stv" | "schulze_proportional_ranking";
             /** @description Options of the method, as in the engine; a key the method does not take is refused. Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers). */
@@ -5261,11 +5885,17 @@ export interface components {
              * @example 2026-11-21T08:00:00.000Z
              */
             publishedAt: string | null;
+            /** @description Declared elected without a ballot: no more candidates stood than there were seats. */
+            byAcclamation: boolean;
             /** @description Candidates on the ballot; the count names them by `id`. */
             candidates: components["schemas"]["CandidateRef"][];
             /** @description In order of election (after the gender rule). */
             elected: (components["schemas"]["CandidateRef"] & {
                 place: number;
+            })[];
+            /** @description Reserves (ersättare) in the order they are called; stored with the mandates on publication. */
+            reserves: (components["schemas"]["CandidateRef"] & {
+                rank: number;
             })[];
             /** @description Seats left empty for want of candidates. */
             vacantSeats: number;
@@ -5702,6 +6332,31 @@ export interface components {
             hasVoted: boolean;
             /** @description Why not in the electorate, when not. */
             reason: string | null;
+        };
+        PaperVoteEntered: {
+            electionId: string;
+            memberId: string;
+            votedOnPaper: boolean;
+        };
+        PaperVote: {
+            /**
+             * Format: uuid
+             * @description The person on the register who handed in the paper.
+             */
+            memberId: string;
+            /** @description Candidate ids, most preferred first; a list of ids ranks them equally (Schulze, Meek and WIGM only). Plurality, approval and majority_runoff: the marked candidates, order ignored. [] is a blank ballot. */
+            ranking: (string | string[])[];
+        };
+        PollProgress: {
+            electionId: string;
+            /** @enum {string} */
+            status: "draft" | "nominating" | "voting" | "closed" | "counted" | "published";
+            /** @description The register as it stood when the poll opened. */
+            electorate: number;
+            /** @description Of them, how many have voted (online, or marked as voting on paper). */
+            voted: number;
+            /** @description Paper ballots entered so far. */
+            paperBallots: number;
         };
         TallyResult: {
             /** @description In order of election; list methods: one entry per seat, in the order seats were awarded. */
@@ -13789,6 +14444,836 @@ export interface operations {
             };
         };
     };
+    newCheckInCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingTarget"];
+            };
+        };
+        responses: {
+            /** @description The code. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInCode"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCheckIns: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting. */
+                occurrenceStart?: string;
+                /** @description true: only those present; false: only those who left. */
+                present?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By member id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingAttendancePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInCreate"];
+            };
+        };
+        responses: {
+            /** @description Already checked in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingAttendance"];
+                };
+            };
+            /** @description Checked in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingAttendance"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckOutCreate"];
+            };
+        };
+        responses: {
+            /** @description The presence as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingAttendance"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVotingRegister: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting. */
+                occurrenceStart?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The register. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VotingRegister"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fixVotingRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingTarget"];
+            };
+        };
+        responses: {
+            /** @description The register's count. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VotingRegister"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVotingRegisterChanges: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting. */
+                occurrenceStart?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VotingRegisterChangePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adjustVotingRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VotingRegisterChangeCreate"];
+            };
+        };
+        responses: {
+            /** @description The logged change. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VotingRegisterChange"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCampaigns: {
         parameters: {
             query?: {
@@ -18259,6 +19744,491 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VoterStatus"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openMeetingPoll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election, voting. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeMeetingPoll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election, closed or counted. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declareByAcclamation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterPaperVote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaperVote"];
+            };
+        };
+        responses: {
+            /** @description Entered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaperVoteEntered"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPollProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Progress. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollProgress"];
                 };
             };
             /** @description Bad request */

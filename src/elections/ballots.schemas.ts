@@ -3,7 +3,7 @@ import { IdSchema, OrgIdParams } from "../http/openapi.ts";
 
 // ---------------------------------------------------------------- ballots
 
-const RankingField = z
+export const RankingField = z
   .array(z.union([IdSchema, z.array(IdSchema).min(1).max(1000)]))
   .max(1000)
   .openapi({

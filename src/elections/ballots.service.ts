@@ -20,7 +20,7 @@ const v = schema.electionVoters;
 const e = schema.elections;
 const c = schema.electionCandidates;
 
-async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRules> {
+export async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRules> {
   const candidates = await db.select({ id: c.id, status: c.status }).from(c).where(eq(c.electionId, election.id));
   return {
     method: election.method as MethodName,
@@ -32,7 +32,9 @@ async function rulesOf(db: Db, election: ElectionRow): Promise<BallotRules> {
 
 function requireVotingOpen(election: ElectionRow) {
   if (election.status === "draft" || election.status === "nominating") {
-    throw conflict(`Voting has not opened yet; it opens on ${election.votingOpensAt}.`, { reason: "voting_not_open" });
+    const when =
+      election.electorateSource === "meeting" ? "the chair opens the poll at the meeting" : `it opens on ${election.votingOpensAt}`;
+    throw conflict(`Voting has not opened yet; ${when}.`, { reason: "voting_not_open" });
   }
   if (election.status !== "voting") {
     throw conflict(`Voting closed on ${election.votingClosesAt}.`, { reason: "voting_closed" });
@@ -74,6 +76,7 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
   }
 
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
+  if (voter?.votedOnPaper) throw conflict("You have voted on paper at the meeting.", { reason: "voted_on_paper" });
   if (voter?.hasVoted) throw conflict("You have already voted in this election.", { reason: "already_voted" });
   if (!voter) {
     const why = await whyNotInElectorate(db, election, memberId, ctx.org.timeZone);
@@ -87,7 +90,8 @@ export async function voterStatus(ctx: Ctx, options: { election: ElectionRow; me
   const { db } = ctx;
   const { election, memberId } = options;
   if (election.status === "draft" || election.status === "nominating") {
-    return { inElectorate: false, hasVoted: false, reason: `the electorate is fixed when voting opens on ${election.votingOpensAt}` };
+    const when = election.electorateSource === "meeting" ? "the chair opens the poll" : `voting opens on ${election.votingOpensAt}`;
+    return { inElectorate: false, hasVoted: false, reason: `the electorate is fixed when ${when}` };
   }
   const voter = await db.query.electionVoters.findFirst({ where: and(eq(v.electionId, election.id), eq(v.memberId, memberId)) });
   if (voter) return { inElectorate: true, hasVoted: voter.hasVoted, reason: null };

@@ -12,8 +12,12 @@ import type { ElectionRow } from "./elections.service.ts";
 
 /** What is stored as an election's result; status and publication come from the election row. */
 export interface StoredResult {
+  /** Declared elected without a ballot (no more candidates than seats); absent in results stored before it existed. */
+  byAcclamation?: boolean;
   candidates: { id: string; memberId: string; name: string | null }[];
   elected: { id: string; memberId: string; name: string | null; place: number }[];
+  /** Absent in results stored before reserves existed. */
+  reserves?: { id: string; memberId: string; name: string | null; rank: number }[];
   vacantSeats: number;
   count: CountResult | null;
   genderRule: {
@@ -75,7 +79,8 @@ export async function countInputOf(db: Db, row: ElectionRow, candidateIds: strin
 
 async function turnoutOf(db: Db, electionId: string) {
   const [voters] = await db
-    .select({ electorate: sql<number>`count(*)`, voted: sql<number>`coalesce(sum(${v.hasVoted}), 0)` })
+    // Voters marked as voting on paper at the meeting are counted with the paper ballots, not online.
+    .select({ electorate: sql<number>`count(*)`, voted: sql<number>`coalesce(sum(${v.hasVoted} AND NOT ${v.votedOnPaper}), 0)` })
     .from(v)
     .where(eq(v.electionId, electionId));
   const [papers] = await db
@@ -150,11 +155,13 @@ export async function countElection(db: Db, row: ElectionRow, policy: CountPolic
     order = applied.order.slice(0, result.elected.length);
   }
 
+  const reserveIds = result && row.reserves > 0 ? await reservesOf(input, result, order, row.reserves, policy) : [];
   const turnout = await turnoutOf(db, row.id);
   const summary = result?.ballots ?? { total: input.ballots.reduce((sum, x) => sum + x.weight, 0), valid: 0, blank: 0, invalid: 0 };
   return {
     candidates: refs,
     elected: order.map((id, i) => ({ ...(byId.get(id) as { id: string; memberId: string; name: string | null }), place: i + 1 })),
+    reserves: reserveIds.map((id, i) => ({ ...(byId.get(id) as { id: string; memberId: string; name: string | null }), rank: i + 1 })),
     vacantSeats: row.seats - order.length,
     count: result,
     genderRule: gender,
@@ -170,6 +177,25 @@ export async function countElection(db: Db, row: ElectionRow, policy: CountPolic
     },
     receipts: await receiptsOf(db, row.id),
   };
+}
+
+/**
+ * Reserves from the non-elected, in order: the method's full order where it gives one
+ * (Schulze proportional ranking and the other ranking methods); otherwise the same count
+ * repeated for one seat with everyone already placed withdrawn, so each reserve is who the
+ * voters' preferences put next.
+ */
+async function reservesOf(input: CountInput, result: CountResult, elected: string[], wanted: number, policy: CountPolicy) {
+  const placed = new Set(elected);
+  if (result.ranking) return result.ranking.filter((id) => !placed.has(id)).slice(0, wanted);
+  const reserves: string[] = [];
+  while (reserves.length < wanted && placed.size < input.candidates.length) {
+    const next = (await policy.runner.count({ ...input, seats: 1, withdrawn: [...placed] })).elected[0];
+    if (next === undefined) break;
+    reserves.push(next);
+    placed.add(next);
+  }
+  return reserves;
 }
 
 /**

@@ -220,7 +220,15 @@ const tallyInput = defineRoute({
 export function resultBody(row: ElectionRow, v: Viewer) {
   if (row.status === "published" || (isKey(v) && row.status === "counted")) {
     const stored = JSON.parse(row.result as string) as StoredResult;
-    return { electionId: row.id, status: row.status, countedAt: row.countedAt as string, publishedAt: row.publishedAt, ...stored };
+    return {
+      electionId: row.id,
+      status: row.status,
+      countedAt: row.countedAt as string,
+      publishedAt: row.publishedAt,
+      ...stored,
+      byAcclamation: stored.byAcclamation ?? false,
+      reserves: stored.reserves ?? [],
+    };
   }
   if (!isKey(v)) throw conflict("The result has not been published yet.", { reason: "result_not_published" });
   throw conflict(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { electionStatuses } from "../../drizzle/elections.ts";
+import { electionStatuses, electorateSources } from "../../drizzle/elections.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
@@ -42,10 +42,24 @@ const Window = (what: string) =>
 
 export const Electorate = z
   .object({
+    source: z
+      .enum(electorateSources)
+      .optional()
+      .openapi({
+        description:
+          "memberships (default): the members in standing on `cutoffOn`, voting between `voting.opensAt` and `voting.closesAt`. " +
+          "meeting: the voting register of the member meeting `eventId` as it stands when the chair opens the poll; no voting times (the chair opens and closes it).",
+      }),
     groupId: IdSchema.nullable()
       .optional()
-      .openapi({ description: "null: every active member of the organisation; else the group's members." }),
-    cutoffOn: DayField.openapi({ description: "The electorate is the members in active standing on this day (the organisation's day)." }),
+      .openapi({ description: "null: every active member of the organisation; else the group's members (source memberships)." }),
+    cutoffOn: DayField.optional().openapi({
+      description: "Source memberships (required): the electorate is the members in active standing on this day (the organisation's day).",
+    }),
+    eventId: IdSchema.optional().openapi({ description: "Source meeting (required): the member meeting whose voting register votes." }),
+    occurrenceStart: Instant.optional().openapi({
+      description: "Source meeting, a recurring meeting: the original start of the occurrence.",
+    }),
   })
   .strict();
 
@@ -63,8 +77,14 @@ const ElectionSettings = z
       .openapi({ description: "The nominating committee; its members may set the proposal." }),
     electorate: Electorate,
     nomination: Window("the nomination period"),
-    voting: Window("voting"),
+    voting: Window("voting")
+      .optional()
+      .openapi({ description: "Required unless the electorate is a meeting's register (then the chair opens and closes the poll)." }),
     onlineVoting: z.boolean().optional().openapi({ description: "false: held in the room only, ballots entered by staff. Default true." }),
+    reserves: z.number().int().min(0).max(20).optional().openapi({
+      description:
+        "Reserves to rank from the non-elected (default 0): the method's full order where it gives one, else the same count repeated for one seat with those already placed withdrawn.",
+    }),
   })
   .strict();
 
@@ -115,11 +135,21 @@ const ElectionFields = z.object({
   genderRule: GenderRule.nullable(),
   eventId: z.string().nullable(),
   committeeGroupId: z.string().nullable(),
-  electorate: z.object({ groupId: z.string().nullable(), cutoffOn: z.string() }),
+  electorate: z.object({
+    source: z.enum(electorateSources),
+    groupId: z.string().nullable(),
+    cutoffOn: z.string().openapi({ description: "For a meeting: the meeting's day, on which the register's memberships count." }),
+    eventId: z.string().nullable().openapi({ description: "Source meeting: the meeting." }),
+    occurrenceStart: Timestamp.nullable(),
+  }),
   nomination: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
-  voting: z.object({ opensAt: Timestamp, closesAt: Timestamp }),
+  voting: z.object({
+    opensAt: Timestamp.nullable().openapi({ description: "Null for a meeting's poll not yet opened." }),
+    closesAt: Timestamp.nullable().openapi({ description: "Null while a meeting's poll has not been closed." }),
+  }),
   timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
   onlineVoting: z.boolean(),
+  reserves: z.number().int(),
   status: z.enum(electionStatuses),
   seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
   countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
@@ -166,10 +196,16 @@ export const ElectionResult = z
     status: z.enum(electionStatuses),
     countedAt: Timestamp,
     publishedAt: Timestamp.nullable(),
+    byAcclamation: z
+      .boolean()
+      .openapi({ description: "Declared elected without a ballot: no more candidates stood than there were seats." }),
     candidates: z.array(CandidateRef).openapi({ description: "Candidates on the ballot; the count names them by `id`." }),
     elected: z
       .array(CandidateRef.extend({ place: z.number().int() }))
       .openapi({ description: "In order of election (after the gender rule)." }),
+    reserves: z
+      .array(CandidateRef.extend({ rank: z.number().int() }))
+      .openapi({ description: "Reserves (ersättare) in the order they are called; stored with the mandates on publication." }),
     vacantSeats: z.number().int().openapi({ description: "Seats left empty for want of candidates." }),
     // A union with null rather than .nullable(), which would make the CountResult component itself nullable.
     count: z.union([CountResultSchema, z.null()]).openapi({ description: "The engine's record, round by round; null when nobody stood." }),

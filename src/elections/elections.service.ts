@@ -15,6 +15,7 @@ import { count } from "../voting/index.ts";
 import { CountInputError, type MethodName } from "../voting/types.ts";
 import type { ElectionCreate, ElectionUpdate, GenderRule } from "./elections.schemas.ts";
 import { editable } from "./machine.ts";
+import { electorateSettings, shownTime } from "./meeting-electorate.ts";
 import { getPosition, requireGroup } from "./positions.service.ts";
 
 const e = schema.elections;
@@ -33,11 +34,18 @@ export function toElectionPublic(row: ElectionRow, timeZone: string, viewer: Vie
     genderRule: row.genderRule ? (JSON.parse(row.genderRule) as GenderRuleValue) : null,
     eventId: row.eventId,
     committeeGroupId: row.committeeGroupId,
-    electorate: { groupId: row.electorateGroupId, cutoffOn: row.electorateCutoffOn },
+    electorate: {
+      source: row.electorateSource,
+      groupId: row.electorateGroupId,
+      cutoffOn: row.electorateCutoffOn,
+      eventId: row.electorateSource === "meeting" ? row.eventId : null,
+      occurrenceStart: row.electorateSource === "meeting" ? row.meetingOccurrenceStart || null : null,
+    },
     nomination: { opensAt: row.nominationOpensAt, closesAt: row.nominationClosesAt },
-    voting: { opensAt: row.votingOpensAt, closesAt: row.votingClosesAt },
+    voting: { opensAt: shownTime(row.votingOpensAt), closesAt: shownTime(row.votingClosesAt) },
     timeZone,
     onlineVoting: row.onlineVoting,
+    reserves: row.reserves,
     status: row.status,
     // Knowing the lot before the vote is of no use to anyone but a tactician; members see it with the result.
     seed: isKey(viewer) || row.status === "published" ? row.seed : null,
@@ -49,6 +57,17 @@ export function toElectionPublic(row: ElectionRow, timeZone: string, viewer: Vie
   };
 }
 
+/** The stored electorate as an input, for a change of the voting times alone. */
+function storedElectorate(row: ElectionRow) {
+  return row.electorateSource === "meeting"
+    ? {
+        source: "meeting" as const,
+        ...(row.eventId ? { eventId: row.eventId } : {}),
+        ...(row.meetingOccurrenceStart ? { occurrenceStart: row.meetingOccurrenceStart } : {}),
+      }
+    : { source: "memberships" as const, groupId: row.electorateGroupId, cutoffOn: row.electorateCutoffOn };
+}
+
 /** Members never see drafts: an unannounced election does not exist for them. */
 export async function getElectionRow(ctx: Ctx, id: string): Promise<ElectionRow> {
   const row = await ctx.db.query.elections.findFirst({ where: and(eq(e.orgId, ctx.org.id), eq(e.id, id)) });
@@ -57,6 +76,8 @@ export async function getElectionRow(ctx: Ctx, id: string): Promise<ElectionRow>
 }
 
 interface Settings {
+  electorateSource: "memberships" | "meeting";
+  meetingOccurrenceStart: string | null;
   seats: number;
   method: MethodName;
   options: Record<string, unknown>;
@@ -106,6 +127,7 @@ function checkTimes(settings: Settings, timeZone: string): FieldError[] {
   const s = settings;
   if (s.nominationOpensAt >= s.nominationClosesAt)
     errors.push({ field: "body.nomination.closesAt", message: "must be after nomination.opensAt" });
+  if (s.electorateSource === "meeting") return errors;
   if (s.nominationClosesAt > s.votingOpensAt)
     errors.push({ field: "body.voting.opensAt", message: "must not be before nomination.closesAt" });
   if (s.votingOpensAt >= s.votingClosesAt) errors.push({ field: "body.voting.closesAt", message: "must be after voting.opensAt" });
@@ -143,19 +165,21 @@ export async function createElection(ctx: Ctx, options: { input: z.infer<typeof 
   const position = await getPosition(ctx, input.positionId).catch(() => {
     throw invalid("body.positionId", "is not a position of this organisation");
   });
+  const { eventId: meetingId, ...electorate } = await electorateSettings(ctx, {
+    electorate: input.electorate,
+    voting: input.voting,
+    eventId: input.eventId,
+  });
   const settings: Settings = {
     seats: input.seats ?? position.seats,
     method: input.method as MethodName,
     options: input.options ?? {},
     genderRule: input.genderRule ?? null,
-    eventId: input.eventId ?? null,
+    eventId: meetingId ?? input.eventId ?? null,
     committeeGroupId: input.committeeGroupId ?? null,
-    electorateGroupId: input.electorate.groupId ?? null,
-    electorateCutoffOn: input.electorate.cutoffOn,
+    ...electorate,
     nominationOpensAt: input.nomination.opensAt,
     nominationClosesAt: input.nomination.closesAt,
-    votingOpensAt: input.voting.opensAt,
-    votingClosesAt: input.voting.closesAt,
   };
   await validate(db, orgId, settings, ctx.org.timeZone);
   const at = now.toISOString();
@@ -169,6 +193,7 @@ export async function createElection(ctx: Ctx, options: { input: z.infer<typeof 
     options: JSON.stringify(settings.options),
     genderRule: settings.genderRule ? JSON.stringify(settings.genderRule) : null,
     onlineVoting: input.onlineVoting ?? true,
+    reserves: input.reserves ?? 0,
     status: "draft",
     seed: randomToken(32),
     result: null,
@@ -189,20 +214,33 @@ export async function updateElection(ctx: Ctx, options: { row: ElectionRow; inpu
   const { row, input, expected } = options;
   requireVersion(expected, row.version);
   if (!editable(row.status)) throw conflict(`The election is ${row.status}: its settings are fixed once voting has opened.`);
+  // A new electorate or new voting times are read whole, as on creation; otherwise the stored ones stand.
+  const electorate =
+    input.electorate !== undefined || input.voting !== undefined
+      ? await electorateSettings(ctx, {
+          electorate: input.electorate ?? storedElectorate(row),
+          voting: input.voting,
+          eventId: input.eventId === undefined ? row.eventId : input.eventId,
+        })
+      : undefined;
   const settings: Settings = {
+    electorateSource: electorate?.electorateSource ?? row.electorateSource,
+    meetingOccurrenceStart: electorate ? electorate.meetingOccurrenceStart : row.meetingOccurrenceStart,
     seats: input.seats ?? row.seats,
     method: (input.method ?? row.method) as MethodName,
     options: input.options ?? (input.method && input.method !== row.method ? {} : JSON.parse(row.options)),
     genderRule: input.genderRule === undefined ? (row.genderRule ? JSON.parse(row.genderRule) : null) : input.genderRule,
-    eventId: input.eventId === undefined ? row.eventId : input.eventId,
+    eventId: electorate?.eventId ?? (input.eventId === undefined ? row.eventId : input.eventId),
     committeeGroupId: input.committeeGroupId === undefined ? row.committeeGroupId : input.committeeGroupId,
-    electorateGroupId: input.electorate ? (input.electorate.groupId ?? null) : row.electorateGroupId,
-    electorateCutoffOn: input.electorate?.cutoffOn ?? row.electorateCutoffOn,
+    electorateGroupId: electorate ? electorate.electorateGroupId : row.electorateGroupId,
+    electorateCutoffOn: electorate?.electorateCutoffOn ?? row.electorateCutoffOn,
     nominationOpensAt: input.nomination?.opensAt ?? row.nominationOpensAt,
     nominationClosesAt: input.nomination?.closesAt ?? row.nominationClosesAt,
-    votingOpensAt: input.voting?.opensAt ?? row.votingOpensAt,
-    votingClosesAt: input.voting?.closesAt ?? row.votingClosesAt,
+    votingOpensAt: electorate?.votingOpensAt ?? row.votingOpensAt,
+    votingClosesAt: electorate?.votingClosesAt ?? row.votingClosesAt,
   };
+  if (settings.electorateSource === "meeting" && settings.eventId !== row.eventId && input.electorate === undefined)
+    throw invalid("body.eventId", "the meeting of the electorate is changed through electorate.eventId");
   await validate(db, row.orgId, settings, ctx.org.timeZone);
   if (settings.genderRule) await requireGenders(db, row.id);
   const [updated] = await db
@@ -214,6 +252,7 @@ export async function updateElection(ctx: Ctx, options: { row: ElectionRow; inpu
       ...(input.title !== undefined && { title: input.title }),
       ...(input.description !== undefined && { description: input.description }),
       ...(input.onlineVoting !== undefined && { onlineVoting: input.onlineVoting }),
+      ...(input.reserves !== undefined && { reserves: input.reserves }),
       version: sql`${e.version} + 1`,
       updatedAt: now.toISOString(),
     })

@@ -1,6 +1,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { registerMembersSql } from "../events/meetings.service.ts";
 import { endOfLocalDay } from "../lib/dates.ts";
 import { standingOf } from "../members/status.ts";
 
@@ -20,6 +21,9 @@ export interface ElectorateOf {
   orgId: string;
   electorateGroupId: string | null;
   electorateCutoffOn: string;
+  electorateSource: "memberships" | "meeting";
+  eventId: string | null;
+  meetingOccurrenceStart: string | null;
 }
 
 const m = schema.members;
@@ -54,6 +58,12 @@ function scopeOf(election: ElectorateOf, timeZone: string): SQL {
 export function materialiseElectorate(db: Db, election: ElectorateOf, timeZone: string, version: number) {
   const e = schema.elections;
   const v = schema.electionVoters;
+  if (election.electorateSource === "meeting") {
+    // The register as it stands now: adjustments after this poll opened reach only later polls.
+    return db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
+      SELECT ${election.id}, member_id, 0 FROM (${registerMembersSql(election.eventId ?? "", election.meetingOccurrenceStart ?? "")})
+      WHERE EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.version} = ${version})`);
+  }
   return db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
     SELECT ${election.id}, ${m.id}, 0 FROM ${m}
     WHERE ${m.orgId} = ${election.orgId} AND ${m.erasedAt} IS NULL AND ${scopeOf(election, timeZone)}
@@ -62,6 +72,9 @@ export function materialiseElectorate(db: Db, election: ElectorateOf, timeZone: 
 
 /** Why a member is not in the electorate, in the words (and reason codes) of the membership rules. */
 export async function whyNotInElectorate(db: Db, election: ElectorateOf, memberId: string, timeZone: string) {
+  if (election.electorateSource === "meeting") {
+    return { reason: "not_on_register", detail: "the member was not on the meeting's voting register when the poll opened" };
+  }
   const cutoff = election.electorateCutoffOn;
   const standing = await standingOf(db, memberId, cutoff);
   if (standing.status === "none") return { reason: "membership_none", detail: `the member had no membership on the cut-off day ${cutoff}` };

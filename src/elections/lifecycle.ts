@@ -74,7 +74,8 @@ async function openVoting(ctx: ElectionClock, row: ElectionRow, early: boolean):
     materialiseElectorate(db, row, ctx.org.timeZone, row.version + 1),
   ]);
   const opened = await reload(db, row.id);
-  if (opened.status === "voting") await sendElectionCall(ctx, opened, "voting_open");
+  // A meeting's poll is called in the room, not by mail.
+  if (opened.status === "voting" && opened.electorateSource !== "meeting") await sendElectionCall(ctx, opened, "voting_open");
   return { row: opened, applied: rowsAffected(opening) > 0 };
 }
 
@@ -199,6 +200,11 @@ async function publish(ctx: ElectionClock, row: ElectionRow, termStartsOn: strin
         SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${elected.memberId}, ${row.id}, ${elected.place}, ${startsOn}, ${endsOn}, ${at}
         WHERE ${published}`),
     ),
+    ...(result.reserves ?? []).map((reserve) =>
+      db.run(sql`INSERT OR IGNORE INTO ${md} (id, org_id, position_id, member_id, election_id, place, reserve_rank, starts_on, ends_on, created_at)
+        SELECT ${newId(now)}, ${row.orgId}, ${row.positionId}, ${reserve.memberId}, ${row.id}, NULL, ${reserve.rank}, ${startsOn}, ${endsOn}, ${at}
+        WHERE ${published}`),
+    ),
   ]);
   return { row: await reload(db, row.id), applied: rowsAffected(publishing) > 0 };
 }
@@ -252,6 +258,7 @@ export async function transition(
             reason: "before_cutoff",
           });
         }
+        if (current.electorateSource === "meeting") await requireRegisterFixed(ctx.db, current);
         step = await openVoting(ctx, current, true);
         break;
       case "voting":
@@ -274,6 +281,17 @@ export async function transition(
     if (current.version === before.version) throw conflict("The election changed meanwhile; read it again and retry.");
   }
   return current;
+}
+
+/** A meeting's poll opens on the meeting's voting register, which must have been fixed. */
+async function requireRegisterFixed(database: Db, row: ElectionRow) {
+  const meeting = await database.query.meetings.findFirst({
+    where: and(eq(schema.meetings.eventId, row.eventId ?? ""), eq(schema.meetings.occurrenceStart, row.meetingOccurrenceStart ?? "")),
+  });
+  if (!meeting?.registerFixedAt)
+    throw conflict("The meeting's voting register has not been fixed yet; fix it before opening the poll.", {
+      reason: "register_not_fixed",
+    });
 }
 
 /** A large count left to the scheduled job: the caller asks again once it has run. */

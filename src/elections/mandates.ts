@@ -20,6 +20,7 @@ const columns = {
   name: mem.name,
   electionId: md.electionId,
   place: md.place,
+  reserveRank: md.reserveRank,
   startsOn: md.startsOn,
   endsOn: md.endsOn,
   createdAt: md.createdAt,

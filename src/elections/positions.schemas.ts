@@ -49,7 +49,16 @@ export const MandatePublic = z
     memberId: z.string(),
     name: z.string().nullable(),
     electionId: z.string().nullable(),
-    place: z.number().int().nullable().openapi({ description: "Place in the order of election; null when entered by staff." }),
+    place: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Place in the order of election; null when entered by staff, and for reserves." }),
+    reserveRank: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "A reserve (ersättare): their rank among the reserves, 1 called first; null for holders." }),
     startsOn: z.string().openapi({ format: "date" }),
     endsOn: z.string().openapi({ format: "date", description: "Last day of the term." }),
     current: z.boolean().openapi({ description: "Whether the term covers today (the organisation's day)." }),

@@ -50,8 +50,19 @@ const RecurrenceInput = z
   })
   .strict();
 
+const Eligibility = z
+  .object({
+    positionIds: z.array(IdSchema).max(50).default([]).openapi({ description: "Holders of a current mandate on any of these positions." }),
+    groupIds: z.array(IdSchema).max(50).default([]).openapi({ description: "Members of any of these groups." }),
+  })
+  .strict()
+  .openapi("EventEligibility", {
+    description: "Who may register, beyond the membership rule: holders of the positions or members of the groups. null: every member.",
+  });
+
 const RegistrationInput = z
   .object({
+    eligibility: Eligibility.nullable().optional(),
     mode: z.enum(registrationModes).default("none").openapi({
       description:
         "none: no registration; open: members register (RSVP) and get a place or the waiting list; application: members apply and organisers decide.",
@@ -109,6 +120,7 @@ const Registration = z.object({
   scope: z.enum(registrationScopes),
   capacity: z.number().int().nullable(),
   requiresActiveMembership: z.boolean(),
+  eligibility: z.object({ positionIds: z.array(z.string()), groupIds: z.array(z.string()) }).nullable(),
 });
 
 export const EventPublic = z

@@ -10,6 +10,7 @@ import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
+import { requireOwnIds } from "./eligibility.ts";
 import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
 import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
@@ -38,11 +39,20 @@ export function toEventPublic(row: EventRow) {
       scope: effectiveScope(row),
       capacity: row.capacity,
       requiresActiveMembership: row.requiresActiveMembership,
+      eligibility: row.eligibility ? (JSON.parse(row.eligibility) as { positionIds: string[]; groupIds: string[] }) : null,
     },
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The eligibility rule as stored; every position and group must be the organisation's (422 otherwise). */
+async function storedEligibility(ctx: Ctx, rule: { positionIds: string[]; groupIds: string[] } | null | undefined): Promise<string | null> {
+  if (!rule || (rule.positionIds.length === 0 && rule.groupIds.length === 0)) return null;
+  await requireOwnIds(ctx, schema.positions, rule.positionIds, "body.registration.eligibility.positionIds");
+  await requireOwnIds(ctx, schema.groups, rule.groupIds, "body.registration.eligibility.groupIds");
+  return JSON.stringify({ positionIds: rule.positionIds, groupIds: rule.groupIds });
 }
 
 /** A single event has one occurrence, so its registrations are always for the event. */
@@ -130,6 +140,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
     registrationScope: input.registration?.scope ?? (training ? "event" : "occurrence"),
     capacity: input.registration?.capacity ?? null,
     requiresActiveMembership: input.registration?.requiresActiveMembership ?? training,
+    eligibility: await storedEligibility(ctx, input.registration?.eligibility),
   };
   checkDraft(draft);
   const row: EventRow = {
@@ -181,6 +192,8 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
     registrationScope: input.registration?.scope ?? current.registrationScope,
     capacity: input.registration?.capacity === undefined ? current.capacity : input.registration.capacity,
     requiresActiveMembership: input.registration?.requiresActiveMembership ?? current.requiresActiveMembership,
+    eligibility:
+      input.registration?.eligibility === undefined ? current.eligibility : await storedEligibility(ctx, input.registration.eligibility),
   };
   checkDraft(draft);
 

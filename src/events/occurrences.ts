@@ -76,6 +76,7 @@ export function toOccurrencePublic(o: Occurrence) {
       scope: e.rrule ? e.registrationScope : ("event" as const),
       capacity: e.capacity,
       requiresActiveMembership: e.requiresActiveMembership,
+      eligibility: e.eligibility ? (JSON.parse(e.eligibility) as { positionIds: string[]; groupIds: string[] }) : null,
     },
   };
 }

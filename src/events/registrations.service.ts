@@ -12,6 +12,7 @@ import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
+import { requireEligible } from "./eligibility.ts";
 import { effectiveScope, getVisibleEvent } from "./events.service.ts";
 import type { RegistrationCreateInput } from "./registrations.schemas.ts";
 import { type EventRow, occurrenceAt } from "./series.ts";
@@ -112,6 +113,7 @@ export async function register(ctx: Ctx, options: { eventId: string; input: Regi
   const unit = await unitOf(db, event, input.occurrenceStart, "body.occurrenceStart");
   if (unit.begins <= now.getTime()) throw conflict("Registration has closed: the event has already begun.", { reason: "event_past" });
   if (event.requiresActiveMembership) await requireActiveStanding(db, memberId, ctx.day, "register for this event");
+  await requireEligible(ctx, { eligibility: event.eligibility, memberId });
 
   const id = newId(now);
   const stamp = now.toISOString();

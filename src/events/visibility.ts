@@ -6,7 +6,7 @@ import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { leadsGroup, memberGroupIds } from "../groups/access.ts";
 import { ApiError } from "../lib/problems.ts";
-import { inGoodStanding, standingOf } from "../members/status.ts";
+import { inGoodStanding, inGoodStandingSql, standingOf } from "../members/status.ts";
 
 /**
  * Who sees which events: the one rule behind the events API, the calendar and campaign
@@ -102,14 +102,35 @@ export async function visibleEventIds(db: Db, sights: Sight[], eventIds: string[
 
 /**
  * Whether the caller organises the event: a staff or admin key, or a member who convenes
- * (or is contact person of) the organising group while in good standing. Events of the
+ * (or is contact person of) the organising group, or is the political contact of the
+ * organising network, while in good standing. Events of the
  * organisation itself are for staff only.
  */
 export async function organises(ctx: Ctx, groupId: string | null): Promise<boolean> {
   const { viewer } = ctx;
   if (viewer.kind === "key") return isStaff(viewer);
   if (viewer.kind !== "member" || groupId === null) return false;
-  return leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId, day: ctx.day });
+  if (await leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId, day: ctx.day })) return true;
+  return isPoliticalContact(ctx, viewer.memberId, groupId);
+}
+
+/** A network's political contact organises its meetings as a convener does, while in good standing. */
+async function isPoliticalContact(ctx: Ctx, memberId: string, groupId: string): Promise<boolean> {
+  const g = schema.groups;
+  const [row] = await ctx.db
+    .select({ id: g.id })
+    .from(g)
+    .where(
+      and(
+        eq(g.orgId, ctx.org.id),
+        eq(g.id, groupId),
+        eq(g.kind, "network"),
+        eq(g.politicalContactId, memberId),
+        inGoodStandingSql(memberId, ctx.day),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /**

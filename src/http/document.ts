@@ -29,6 +29,7 @@ export const tagDescriptions: Record<string, string> = {
   "Group members": "Rosters with roles (member, convener, contact person) and their history.",
   Events: "The calendar: meetings, trainings, campaign activities, lectures; recurring events and their occurrences.",
   Registrations: "Registrations for events and trainings, capacity and waiting list, attendance.",
+  "Member meetings": "A member meeting in the room: check-in with the room's code, check-out, the voting register and its log.",
   Campaigns: "Campaigns, their material, events and figures.",
   Actions: "Actions of campaigns (urgent actions, petitions, letters) and what groups and members did for them.",
   "Group money": "A group's grant applications, fundraising income, expenses and balance, in exact minor units.",

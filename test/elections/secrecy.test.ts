@@ -63,7 +63,7 @@ describe("no link between ballots and voters", () => {
 
     // The electorate keeps who voted, never when or what.
     const voterColumns = (await rows(t, "SELECT name FROM pragma_table_info('election_voters')")).map((r) => String(r.name));
-    expect(voterColumns.sort()).toEqual(["election_id", "has_voted", "member_id"]);
+    expect(voterColumns.sort()).toEqual(["election_id", "has_voted", "member_id", "voted_on_paper"]);
 
     // No table refers to ballots, and no other table has a column that could hold a ballot id or receipt.
     const tables = (await rows(t, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r) =>

@@ -27,7 +27,7 @@ describe("creating events", () => {
       status: "scheduled",
       groupId: null,
       recurrence: null,
-      registration: { mode: "none", capacity: null, requiresActiveMembership: false },
+      registration: { mode: "none", capacity: null, requiresActiveMembership: false, eligibility: null },
     });
     const page = await listEvents(t, week);
     expect(page.nextCursor).toBeNull();
@@ -84,7 +84,13 @@ describe("creating events", () => {
       registration: { mode: "application", capacity: 12 },
     });
     expect(training.recurrence).toEqual({ rrule: "FREQ=WEEKLY;BYDAY=TU;COUNT=4", exdates: [] });
-    expect(training.registration).toEqual({ mode: "application", scope: "event", capacity: 12, requiresActiveMembership: true });
+    expect(training.registration).toEqual({
+      mode: "application",
+      scope: "event",
+      capacity: 12,
+      requiresActiveMembership: true,
+      eligibility: null,
+    });
     const meeting = await createEvent(t, {
       startsAt: "2026-12-01T17:00:00Z",
       endsAt: "2026-12-01T19:00:00Z",

@@ -100,6 +100,20 @@ async function filledLists(t: TestApp) {
   });
   for (const eventId of [first, second]) await created(t, "POST", `/events/${eventId}/registrations`, { memberId: anna });
   await created(t, "POST", `/events/${first}/registrations`, { memberId: bo });
+  // A member meeting: two check-ins, and the register's log with its fixing and one adjustment.
+  const meeting = await created(t, "POST", "/events", {
+    ...event,
+    kind: "member_meeting",
+    campaignId: null,
+    registration: undefined,
+    startsAt: "2026-11-21T17:00:00.000Z",
+    endsAt: "2026-11-21T21:00:00.000Z",
+  });
+  for (const memberId of [anna, bo]) await created(t, "POST", `/events/${meeting}/check-ins`, { memberId });
+  await t.request("POST", `/v1/orgs/demo/events/${meeting}/voting-register`, { body: {} });
+  const late = await createActiveMember(t);
+  await created(t, "POST", `/events/${meeting}/check-ins`, { memberId: late });
+  await t.request("POST", `/v1/orgs/demo/events/${meeting}/voting-register/changes`, { body: { memberId: late, change: "add" } });
 
   const position = await created(t, "POST", "/positions", { title: "Board", seats: 2, termMonths: 24 });
   const otherPosition = await created(t, "POST", "/positions", { title: "Auditor", seats: 1, termMonths: 12 });
@@ -175,6 +189,8 @@ async function filledLists(t: TestApp) {
     "/groups/{id}": group,
     "/events/{id}/occurrences": series,
     "/events/{id}/registrations": first,
+    "/events/{id}/check-ins": meeting,
+    "/events/{id}/voting-register": meeting,
     "/campaigns/{id}": campaign,
     "/positions/{id}": position,
     "/elections/{id}": election,

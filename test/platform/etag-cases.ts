@@ -148,6 +148,30 @@ export async function countedElection(t: TestApp) {
   return { id: election.id, path: `${v1(t)}/elections/${election.id}`, candidateIds, receipts };
 }
 
+/** An announced election of a member meeting's register (fixed with one member present); the clock at the meeting. */
+async function meetingPoll(t: TestApp, open: boolean) {
+  const meeting = await createEvent(t, {
+    kind: "member_meeting",
+    startsAt: "2026-11-21T17:00:00.000Z",
+    endsAt: "2026-11-21T21:00:00.000Z",
+    visibility: "members",
+  });
+  const memberId = await createActiveMember(t);
+  await created(t, `${v1(t)}/events/${meeting.id}/check-ins`, { memberId });
+  await created(t, `${v1(t)}/events/${meeting.id}/voting-register`, {});
+  const election = await created(t, `${v1(t)}/elections`, {
+    positionId: await createPosition(t),
+    method: "plurality",
+    electorate: { source: "meeting", eventId: meeting.id },
+    nomination: { opensAt: t.clock.now().toISOString(), closesAt: "2026-11-21T16:00:00.000Z" },
+  });
+  const path = `${v1(t)}/elections/${election.id}`;
+  expect((await t.request("POST", `${path}/transitions`, { body: { to: "nominating" } })).status).toBe(200);
+  t.clock.set("2026-11-21T17:30:00.000Z");
+  if (open) expect((await t.request("POST", `${path}/poll/open`)).status).toBe(200);
+  return path;
+}
+
 async function memberWithToken(t: TestApp) {
   const memberId = await createActiveMember(t);
   return { memberId, token: await tokenOf(t, memberId) };
@@ -257,6 +281,19 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     const { path } = await countedElection(t);
     return write(t, { path }, { method: "POST", path: `${path}/publish`, body: {} });
   },
+  openMeetingPoll: async (t) => {
+    const path = await meetingPoll(t, false);
+    return write(t, { path }, { method: "POST", path: `${path}/poll/open` });
+  },
+  closeMeetingPoll: async (t) => {
+    const path = await meetingPoll(t, true);
+    return write(t, { path }, { method: "POST", path: `${path}/poll/close` });
+  },
+  declareByAcclamation: async (t) => {
+    const { electionId } = await candidate(t);
+    const path = `${v1(t)}/elections/${electionId}`;
+    return write(t, { path }, { method: "POST", path: `${path}/acclamation` });
+  },
   updateCandidate: async (t) => writeAt(t, (await candidate(t)).path, "PATCH", { statement: "For a greener city." }),
   acceptNomination: async (t) => {
     const { path, memberId } = await nomination(t);
@@ -338,6 +375,12 @@ export const unconditionalPosts: Record<string, string> = {
   nominateCandidate: "creates",
   castBallot: "creates a ballot that nobody can read back",
   enterPaperBallots: "creates",
+  enterPaperVote: "creates a ballot that nobody can read back, and marks its voter once",
+  newCheckInCode: "replaces the room's code; nothing a client writes back",
+  checkIn: "creates the presence, or answers the one that exists",
+  checkOut: "records leaving once; again changes nothing",
+  fixVotingRegister: "creates the register, once",
+  adjustVotingRegister: "creates a logged change",
   createMailing: "creates",
   addMailSuppression: "creates (or answers the entry that exists)",
   tally: "counts what it is sent; stores nothing",
@@ -364,6 +407,8 @@ export const readsWithoutEtag: Record<string, string> = {
   getGroupFeed: "an iCalendar feed of many events",
   getPersonalFeed: "an iCalendar feed of many events",
   getMyVoterStatus: "the caller's standing in an election, computed",
+  getVotingRegister: "a count and a page of the register, computed",
+  getPollProgress: "counts over a poll, computed",
   previewMailing: "a rendering of what a mailing would send now",
   getMonthlyGroupReport: "counts over a run's deliveries, changing as it is sent",
   showUnsubscribe: "the confirmation page of an e-mail link",
