@@ -1080,7 +1080,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who checked in (organisers, keys) */
+        /**
+         * Who checked in (organisers, keys)
+         * @description Everyone who checked in at the meeting (or the occurrence named), with when they came and left, by member id. Keys and the meeting's organisers; 409 with a `reason` for an event that is not a member meeting or is cancelled.
+         */
         get: operations["listCheckIns"];
         put?: never;
         /**
@@ -1121,7 +1124,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The voting register: its count for members, and the list for keys and organisers */
+        /**
+         * The voting register: its count for members, and the list for keys and organisers
+         * @description Whether the register is fixed and how many are on it; keys and the meeting's organisers also get the list. 409 with a `reason` for an event that is not a member meeting or is cancelled.
+         */
         get: operations["getVotingRegister"];
         put?: never;
         /**
@@ -1142,7 +1148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The voting register's log: fixing and every adjustment, oldest first (organisers, keys) */
+        /**
+         * The voting register's log: fixing and every adjustment, oldest first (organisers, keys)
+         * @description Each change with who it concerned and the register's size after it: what the minutes of the meeting record. Keys and the meeting's organisers.
+         */
         get: operations["listVotingRegisterChanges"];
         put?: never;
         /**
@@ -1965,7 +1974,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live progress for the chair: who has voted out of the register, nothing of the content (staff) */
+        /**
+         * Live progress for the chair: who has voted out of the register, nothing of the content (staff)
+         * @description The register's size when the poll opened, ballots cast so far and how many of them on paper; never what a ballot says, nor who voted how. Staff keys.
+         */
         get: operations["getPollProgress"];
         put?: never;
         post?: never;
@@ -14562,7 +14574,7 @@ export interface operations {
                 /** @description For a recurring member meeting: the original start of the occurrence held (see `originalStartsAt`). Leave out for a single meeting. */
                 occurrenceStart?: string;
                 /** @description true: only those present; false: only those who left. */
-                present?: "true" | "false";
+                present?: boolean;
             };
             header?: never;
             path: {

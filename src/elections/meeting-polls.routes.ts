@@ -77,6 +77,8 @@ const progress = defineRoute({
   operationId: "getPollProgress",
   tags,
   summary: "Live progress for the chair: who has voted out of the register, nothing of the content (staff)",
+  description:
+    "The register's size when the poll opened, ballots cast so far and how many of them on paper; never what a ballot says, nor who voted how. Staff keys.",
   security: bearerSecurity,
   middleware: staffOnly,
   request: { params: OrgIdParams },

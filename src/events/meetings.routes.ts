@@ -95,6 +95,8 @@ const listCheckInsRoute = defineRoute({
   operationId: "listCheckIns",
   tags,
   summary: "Who checked in (organisers, keys)",
+  description:
+    "Everyone who checked in at the meeting (or the occurrence named), with when they came and left, by member id. Keys and the meeting's organisers; 409 with a `reason` for an event that is not a member meeting or is cancelled.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: OrgIdParams, query: CheckInListQuery },
@@ -124,6 +126,8 @@ const read = defineRoute({
   operationId: "getVotingRegister",
   tags,
   summary: "The voting register: its count for members, and the list for keys and organisers",
+  description:
+    "Whether the register is fixed and how many are on it; keys and the meeting's organisers also get the list. 409 with a `reason` for an event that is not a member meeting or is cancelled.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: OrgIdParams, query: RegisterQuery },
@@ -151,6 +155,8 @@ const log = defineRoute({
   operationId: "listVotingRegisterChanges",
   tags,
   summary: "The voting register's log: fixing and every adjustment, oldest first (organisers, keys)",
+  description:
+    "Each change with who it concerned and the register's size after it: what the minutes of the meeting record. Keys and the meeting's organisers.",
   security: bearerSecurity,
   middleware: keyOrMember,
   request: { params: OrgIdParams, query: RegisterQuery },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
+import { QueryBoolean } from "../http/query-fields.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 import { Instant } from "./events.schemas.ts";
@@ -60,11 +61,7 @@ export const AttendancePublic = z
 
 export const CheckInListQuery = PageQuery.extend({
   occurrenceStart: OccurrenceStart,
-  present: z
-    .enum(["true", "false"])
-    .transform((v) => v === "true")
-    .optional()
-    .openapi({ description: "true: only those present; false: only those who left." }),
+  present: QueryBoolean.optional().openapi({ description: "true: only those present; false: only those who left." }),
 });
 
 export const RegisterQuery = PageQuery.extend({ occurrenceStart: OccurrenceStart });
