@@ -27,6 +27,7 @@ import {
   MandatePublic,
   MandateQuery,
   MandateUpdate,
+  OrgMandateQuery,
   PositionCreate,
   PositionPublic,
   PositionUpdate,
@@ -110,6 +111,21 @@ const positionMandates = defineRoute({
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgIdParams, query: MandateQuery },
+  responses: { 200: jsonContent(MandatePage, "Mandates, oldest first."), ...problems(...authProblems) },
+});
+
+const orgMandates = defineRoute({
+  method: "get",
+  path: "/v1/orgs/{org}/mandates",
+  operationId: "listMandates",
+  tags,
+  summary: "Mandates on every position; `current=true` for today's holders of positions of trust",
+  description:
+    "Every mandate of the organisation, cursor-paginated; with `current=true` only those whose term covers today (the organisation's day), " +
+    "with `positionId` only those on one position (404 for a position that does not exist). Keys and members, as for a position's mandates.",
+  security: bearerSecurity,
+  middleware: readers,
+  request: { params: OrgParams, query: OrgMandateQuery },
   responses: { 200: jsonContent(MandatePage, "Mandates, oldest first."), ...problems(...authProblems) },
 });
 
@@ -213,6 +229,12 @@ export const positionRoutes = createRouter()
     const { id } = c.req.valid("param");
     await getPosition(ctx, id);
     return c.json(await listMandates(ctx, { positionId: id, ...c.req.valid("query") }), 200);
+  })
+  .openapi(orgMandates, async (c) => {
+    const ctx = ctxOf(c);
+    const query = c.req.valid("query");
+    if (query.positionId) await getPosition(ctx, query.positionId);
+    return c.json(await listMandates(ctx, query), 200);
   })
   .openapi(addMandate, async (c) => {
     const ctx = ctxOf(c);

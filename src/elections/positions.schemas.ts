@@ -83,3 +83,7 @@ export const MandateUpdate = z
 export const MandateQuery = PageQuery.extend({
   current: QueryBoolean.default(false).openapi({ description: "true: only mandates whose term covers today." }),
 });
+
+export const OrgMandateQuery = MandateQuery.extend({
+  positionId: IdSchema.optional().openapi({ description: "Only the mandates on this position." }),
+});

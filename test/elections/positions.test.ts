@@ -94,6 +94,22 @@ describe("positions and mandates", () => {
     const all = await json<{ data: Mandate[] }>(await t.request("GET", `${base(t)}/positions/${positionId}/mandates`), 200);
     expect(all.data).toHaveLength(2);
 
+    // Across positions: today's holders of every position, or of one.
+    const otherPosition = await createPosition(t, { termMonths: 24 });
+    const treasurer = await createActiveMember(t);
+    await json(
+      await t.request("POST", `${base(t)}/positions/${otherPosition}/mandates`, { body: { memberId: treasurer, startsOn: "2026-01-01" } }),
+      201,
+    );
+    const holdersToday = await json<{ data: Mandate[] }>(await t.request("GET", `${base(t)}/mandates?current=true`), 200);
+    expect(holdersToday.data.map((m) => m.memberId).sort()).toEqual([successor, treasurer].sort());
+    const onOne = await json<{ data: Mandate[] }>(
+      await t.request("GET", `${base(t)}/mandates?current=true&positionId=${otherPosition}`),
+      200,
+    );
+    expect(onOne.data.map((m) => m.memberId)).toEqual([treasurer]);
+    expect((await t.request("GET", `${base(t)}/mandates?positionId=${mandate.id}`)).status).toBe(404);
+
     // Staff read anyone's mandates; a member only their own.
     const ofHolder = await json<{ data: Mandate[] }>(await t.request("GET", `${base(t)}/members/${holder}/mandates`), 200);
     expect(ofHolder.data.map((m) => m.current)).toEqual([false]);
