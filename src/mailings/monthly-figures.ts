@@ -8,7 +8,8 @@ import { addDays, addMonthsClamped } from "../lib/dates.ts";
  * What the monthly group mailing tells each group about its work: its own figures for the
  * past calendar month, and the section's actions still open on the mailing's day. Figures
  * for every group come from one aggregate query, grouped by group (and currency for money),
- * so a run for 190 groups reads one row per group, not 190 queries.
+ * so a run for 190 groups reads one row per group, not 190 queries. Each kind of report
+ * counts its quantity, as the group's year report does.
  */
 
 export interface GroupMonthFigures {
@@ -54,8 +55,8 @@ export async function monthFiguresByGroup(
       SELECT ${ar.groupId} AS group_id, '' AS currency,
         CASE WHEN ${ar.kind} = 'letters' THEN ${ar.quantity} ELSE 0 END AS letters,
         CASE WHEN ${ar.kind} = 'signatures' THEN ${ar.quantity} ELSE 0 END AS signatures,
-        CASE WHEN ${ar.kind} = 'politician_meeting' THEN 1 ELSE 0 END AS politician_meetings,
-        CASE WHEN ${ar.kind} = 'street_activity' THEN 1 ELSE 0 END AS street_activities,
+        CASE WHEN ${ar.kind} = 'politician_meeting' THEN ${ar.quantity} ELSE 0 END AS politician_meetings,
+        CASE WHEN ${ar.kind} = 'street_activity' THEN ${ar.quantity} ELSE 0 END AS street_activities,
         0 AS recruited, 0 AS raised
       FROM ${ar} WHERE ${ar.orgId} = ${orgId} AND ${ar.doneOn} BETWEEN ${from} AND ${to}
       UNION ALL

@@ -63,6 +63,7 @@ async function section(t: TestApp) {
   // October is not the past month of the December mailing.
   await report(north, { actionId: ending, kind: "letters", quantity: 100, doneOn: "2026-10-15" });
   await report(south, { actionId: open, kind: "letters", quantity: 5, doneOn: "2026-11-18" });
+  await report(south, { actionId: open, kind: "street_activity", quantity: 2, reach: 300, doneOn: "2026-11-19" });
   const income = async (group: string, body: Record<string, unknown>) =>
     json(await t.request("POST", `/v1/orgs/demo/groups/${group}/income`, { body }), 201);
   await income(north, { amount: 1234.5, currency: "SEK", receivedOn: "2026-11-14", source: "street_collection" });
@@ -96,7 +97,7 @@ describe("the monthly group mailing's figures and open actions", () => {
     expect(north).toContain(
       "North in november 2026:\n- Letters written: 15\n- Signatures collected: 40\n- Money raised: 1434.50 SEK\n- New members recruited: 1\n",
     );
-    expect(south).toContain("South in november 2026:\n- Letters written: 5\n");
+    expect(south).toContain("South in november 2026:\n- Letters written: 5\n- Street activities: 2\n");
     expect(south).not.toContain("Signatures collected");
     expect(south).not.toContain("Money raised");
     expect(south).not.toContain("New members recruited");
