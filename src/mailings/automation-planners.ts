@@ -9,6 +9,7 @@ import { type Automation, type AutomationKind, automationOf } from "./automation
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
+import { emptyMonthFigures, figuresText, monthFiguresByGroup, openActions, pastMonth, raisedText } from "./monthly-figures.ts";
 import { monthlyRecipientsOf } from "./monthly-recipients.ts";
 import { audiencesWhoMaySee, eventsSeenBy, sharesOf } from "./sight.ts";
 
@@ -176,21 +177,29 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
   const { db, org, automation } = ctx;
   const to = new Date(ctx.runAt.getTime() + automation.leadDays * 86_400_000);
   const day = localDay(ctx.now, org.timeZone);
-  const [campaigns, events, { reached, unreached }] = await Promise.all([
-    comingCampaigns(db, org.id, localDay(ctx.runAt, org.timeZone), localDay(to, org.timeZone)),
+  const runDay = localDay(ctx.runAt, org.timeZone);
+  const past = pastMonth(runDay);
+  const [campaigns, events, { reached, unreached }, figures, actions] = await Promise.all([
+    comingCampaigns(db, org.id, runDay, localDay(to, org.timeZone)),
     comingEvents(db, { orgId: org.id, kind: "any", from: ctx.runAt, to, limit: 1000 }),
     monthlyRecipientsOf(db, { orgId: org.id, day, category: automation.category, recipients: automation.recipients }),
+    monthFiguresByGroup(db, { orgId: org.id, ...past }),
+    openActions(db, { orgId: org.id, day: runDay }),
   ]);
   const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
   const common = {
     month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
+    // Noon UTC names the same month in every time zone.
+    lastMonth: formatLocal(`${past.from}T12:00:00.000Z`, "UTC", { month: "long", year: "numeric" }, org.locale),
     instructions: automation.instructions ?? "",
     campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
+    actions: list(actions.map((a) => `- ${a.title} (${a.campaign}): ${a.target}, until ${a.endsOn}`)),
   };
   const run = `monthly_group:${iso(ctx.runAt)}`;
   const seen = await eventsSeenBy(db, { orgId: org.id, memberIds: [...new Set(reached.flatMap((g) => g.memberIds))], events });
   let queued = 0;
   for (const group of reached) {
+    const own = figures.get(group.groupId) ?? emptyMonthFigures();
     for (const share of sharesOf(group.memberIds, seen)) {
       const listed = share.events.map((e) => `${e.id}@${e.originalStart}`).join(",");
       queued += await queueToMembers(ctx, {
@@ -201,6 +210,11 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
         variables: {
           ...common,
           "group.name": group.groupName,
+          figures: figuresText(own),
+          "figures.letters": String(own.letters),
+          "figures.signatures": String(own.signatures),
+          "figures.raised": raisedText(own),
+          "figures.recruited": String(own.recruited),
           events: list(
             share.events.map(
               (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,

@@ -34,7 +34,7 @@ export const automationDefaults: Record<AutomationKind, KindDefaults> = {
     graceDays: null,
     category: "statutory",
     subject: "{{org.name}}: {{month}} for {{group.name}}",
-    text: "Hello {{member.firstName}},\n\n{{instructions}}\n\nComing campaigns:\n{{campaigns}}\n\nComing events:\n{{events}}\n",
+    text: "Hello {{member.firstName}},\n\n{{instructions}}\n\nComing campaigns:\n{{campaigns}}\n\nOpen actions:\n{{actions}}\n\nComing events:\n{{events}}\n\n{{group.name}} in {{lastMonth}}:\n{{figures}}\n",
   },
   meeting_summons: {
     schedule: "0 8 * * *",

@@ -27,7 +27,19 @@ export const eventVariables = [
 
 const byKind: Record<Kind, readonly string[]> = {
   manual: [],
-  monthly_group: ["month", "instructions", "campaigns", "events"],
+  monthly_group: [
+    "month",
+    "instructions",
+    "campaigns",
+    "events",
+    "lastMonth",
+    "figures",
+    "figures.letters",
+    "figures.signatures",
+    "figures.raised",
+    "figures.recruited",
+    "actions",
+  ],
   meeting_summons: eventVariables,
   member_meeting_notice: eventVariables,
   event_reminder: eventVariables,
