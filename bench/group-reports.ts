@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient, type InStatement } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { createApp } from "../src/app.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { createDb } from "../src/db/index.ts";
@@ -20,6 +20,8 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
+import { insertInChunks } from "../test/helpers/rows.ts";
+import { printTimes, samplesOf } from "./timing.ts";
 
 const memberCount = Number(process.argv[2] ?? 100_000);
 const groupCount = 190;
@@ -37,29 +39,16 @@ const random = () => {
 const below = (n: number) => Math.floor(random() * n);
 const dayOf2026 = (offset: number) => new Date(Date.UTC(2026, 0, 1 + offset)).toISOString().slice(0, 10);
 
-function insertRows(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const placeholders = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  return { sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${placeholders}`, args: rows.flat() as never[] };
-}
-
-/** Inserts rows in batches small enough for SQLite's limit on bound values. */
-async function insertMany(client: Client, table: string, columns: string[], rows: unknown[][]) {
-  const chunk = Math.floor(30_000 / columns.length);
-  const statements: InStatement[] = [];
-  for (let start = 0; start < rows.length; start += chunk) statements.push(insertRows(table, columns, rows.slice(start, start + chunk)));
-  if (statements.length > 0) await client.batch(statements, "write");
-}
-
 async function seedDatabase(client: Client, orgId: string) {
   const groups = Array.from({ length: groupCount }, (_, i) => ({ id: newId(now), district: i < districtCount }));
-  await insertMany(
+  await insertInChunks(
     client,
     "groups",
     ["id", "org_id", "kind", "name", "status", "version", "created_at", "updated_at"],
     groups.map((g, i) => [g.id, orgId, g.district ? "district" : "local", `Group ${String(i + 1).padStart(3, "0")}`, "active", 1, at, at]),
   );
   const types = { active: newId(now), supporting: newId(now) };
-  await insertMany(
+  await insertInChunks(
     client,
     "membership_types",
     [
@@ -123,26 +112,31 @@ async function seedDatabase(client: Client, orgId: string) {
       ]);
     }
   }
-  await insertMany(
+  await insertInChunks(
     client,
     "members",
     ["id", "org_id", "member_number", "name", "name_key", "district_group_id", "created_at", "updated_at"],
     members,
   );
-  await insertMany(
+  await insertInChunks(
     client,
     "memberships",
     ["id", "org_id", "member_id", "type_id", "kind", "starts_on", "ends_on", "grace_until", "fee_minor", "currency", "created_at"],
     memberships,
   );
-  await insertMany(client, "district_assignments", ["id", "org_id", "member_id", "district_group_id", "from_at", "reason"], assignments);
-  await insertMany(
+  await insertInChunks(
+    client,
+    "district_assignments",
+    ["id", "org_id", "member_id", "district_group_id", "from_at", "reason"],
+    assignments,
+  );
+  await insertInChunks(
     client,
     "group_memberships",
     ["id", "org_id", "group_id", "member_id", "role", "joined_on", "left_on", "version"],
     roster,
   );
-  await insertMany(
+  await insertInChunks(
     client,
     "recruitments",
     ["member_id", "org_id", "group_id", "source", "recruited_on", "version", "created_at", "updated_at"],
@@ -195,7 +189,7 @@ async function seedDatabase(client: Client, orgId: string) {
     const present = new Set(Array.from({ length: 20 }, () => memberIds[below(memberCount)] as string));
     for (const memberId of present) attend(id, memberId);
   }
-  await insertMany(
+  await insertInChunks(
     client,
     "events",
     [
@@ -222,7 +216,7 @@ async function seedDatabase(client: Client, orgId: string) {
     ],
     events,
   );
-  await insertMany(
+  await insertInChunks(
     client,
     "event_registrations",
     ["id", "org_id", "event_id", "occurrence_start", "member_id", "status", "version", "created_at", "updated_at"],
@@ -231,14 +225,14 @@ async function seedDatabase(client: Client, orgId: string) {
 
   // A campaign with ten actions; twenty reports per group; thirty collections and a grant or two per group.
   const campaign = newId(now);
-  await insertMany(
+  await insertInChunks(
     client,
     "campaigns",
     ["id", "org_id", "name", "starts_on", "ends_on", "materials", "version", "created_at", "updated_at"],
     [[campaign, orgId, "Write for rights", "2026-01-01", "2026-12-31", "[]", 1, at, at]],
   );
   const actions = Array.from({ length: 10 }, () => newId(now));
-  await insertMany(
+  await insertInChunks(
     client,
     "campaign_actions",
     ["id", "org_id", "campaign_id", "kind", "title", "target", "starts_on", "ends_on", "version", "created_at", "updated_at"],
@@ -278,19 +272,19 @@ async function seedDatabase(client: Client, orgId: string) {
     for (let g = 0; g < 1 + below(2); g++)
       grants.push([newId(now), orgId, group.id, 500_000, "SEK", "Activities", "paid", "2026-02-01", "2026-03-01", "2026-04-01", 3, at, at]);
   }
-  await insertMany(
+  await insertInChunks(
     client,
     "action_reports",
     ["id", "org_id", "action_id", "group_id", "member_id", "kind", "quantity", "reach", "done_on", "created_at"],
     reports,
   );
-  await insertMany(
+  await insertInChunks(
     client,
     "group_money_entries",
     ["id", "org_id", "group_id", "kind", "on_day", "amount_minor", "currency", "source", "campaign_id", "created_at"],
     entries,
   );
-  await insertMany(
+  await insertInChunks(
     client,
     "grant_applications",
     [
@@ -321,22 +315,8 @@ async function seedDatabase(client: Client, orgId: string) {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 async function time(label: string, run: () => Promise<unknown>) {
-  await run(); // warm-up: statement caches, page cache
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  console.log(
-    `${label.padEnd(52)} ${median(samples).toFixed(1).padStart(8)} ms   (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)})`,
-  );
+  printTimes(label, await samplesOf(run, runs), 52);
 }
 
 async function main() {

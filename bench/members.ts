@@ -21,6 +21,8 @@ import { defaultConfig } from "../src/deps.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
 import { reassign } from "../src/members/district.ts";
+import { insertRows } from "../test/helpers/rows.ts";
+import { printTimes, samplesOf } from "./timing.ts";
 
 const memberCount = Number(process.argv[2] ?? 100_000);
 const areaCount = 14;
@@ -87,11 +89,6 @@ const random = () => {
 const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
 
 const postalCode = (area: number, k: number) => `1${String(area).padStart(2, "0")}${String(k).padStart(2, "0")}`;
-
-function insertRows(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const placeholders = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  return { sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${placeholders}`, args: rows.flat() as never[] };
-}
 
 async function seedDatabase(client: Client, orgId: string) {
   const at = now.toISOString();
@@ -208,22 +205,8 @@ async function seedDatabase(client: Client, orgId: string) {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 async function time(label: string, run: (i: number) => Promise<unknown>, times = runs) {
-  await run(-1); // warm-up: statement caches, page cache
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run(i);
-    samples.push(performance.now() - started);
-  }
-  console.log(
-    `${label.padEnd(58)} ${median(samples).toFixed(1).padStart(8)} ms   (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)})`,
-  );
+  printTimes(label, await samplesOf(run, times), 58);
 }
 
 async function main() {

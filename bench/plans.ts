@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient, type InStatement } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { createApp } from "../src/app.ts";
 import { signMemberToken, tokenSecret } from "../src/auth/member-tokens.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
@@ -23,6 +23,8 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
+import { insertInChunks, insertRows } from "../test/helpers/rows.ts";
+import { median, samplesOf } from "./timing.ts";
 
 const sizes = process.argv.slice(2).map(Number);
 const areaCount = 14;
@@ -45,16 +47,6 @@ const firstNames = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "
 const lastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Yilmaz", "Hussein", "Berg", "Ek", "Lindqvist", "Persson"];
 const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
 const postalCode = (area: number, k: number) => `1${String(area).padStart(2, "0")}${String(k).padStart(2, "0")}`;
-
-function insertRows(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const placeholders = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  return { sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${placeholders}`, args: rows.flat() as never[] };
-}
-
-async function inChunks(client: Client, table: string, columns: string[], rows: unknown[][]) {
-  const size = Math.floor(30_000 / columns.length);
-  for (let i = 0; i < rows.length; i += size) await client.batch([insertRows(table, columns, rows.slice(i, i + size))], "write");
-}
 
 interface Seeded {
   areas: string[];
@@ -144,20 +136,20 @@ async function seedDatabase(client: Client, orgId: string, memberCount: number):
     "created_at",
     "updated_at",
   ];
-  await inChunks(client, "members", memberColumns, members);
-  await inChunks(
+  await insertInChunks(client, "members", memberColumns, members);
+  await insertInChunks(
     client,
     "district_assignments",
     ["id", "org_id", "member_id", "area_id", "district_group_id", "postal_code", "from_at", "reason"],
     assignments,
   );
-  await inChunks(
+  await insertInChunks(
     client,
     "memberships",
     ["id", "org_id", "member_id", "type_id", "kind", "starts_on", "ends_on", "grace_until", "fee_minor", "currency", "created_at"],
     memberships,
   );
-  await inChunks(client, "group_memberships", ["id", "org_id", "group_id", "member_id", "role", "joined_on", "left_on"], roster);
+  await insertInChunks(client, "group_memberships", ["id", "org_id", "group_id", "member_id", "role", "joined_on", "left_on"], roster);
   await seedEvents(client, orgId, locals);
   return { areas, districts, locals, someone: ids[Math.floor(memberCount / 2)] as string };
 }
@@ -244,12 +236,7 @@ async function seedEvents(client: Client, orgId: string, groups: string[]) {
       at,
     ]);
   }
-  await inChunks(client, "events", columns, rows);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  await insertInChunks(client, "events", columns, rows);
 }
 
 async function measure(memberCount: number): Promise<Map<string, [number, number]>> {
@@ -282,13 +269,7 @@ async function measure(memberCount: number): Promise<Map<string, [number, number
       return response.arrayBuffer();
     };
     const time = async (label: string, run: (i: number) => Promise<unknown>) => {
-      await run(-1);
-      const samples: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const started = performance.now();
-        await run(i);
-        samples.push(performance.now() - started);
-      }
+      const samples = await samplesOf(run, runs);
       results.set(label, [Math.min(...samples), median(samples)]);
     };
     const base = "/v1/orgs/demo";

@@ -4,6 +4,7 @@ import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
 import { memberToken } from "../helpers/members.ts";
+import { insertRows } from "../helpers/rows.ts";
 
 /**
  * The plans of the hot reads, as SQLite chooses them for the statements the routes really
@@ -48,11 +49,6 @@ function record(t: TestApp): { take(): Recorded[] } {
       return out;
     },
   };
-}
-
-function insertRows(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const placeholders = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  return { sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${placeholders}`, args: rows.flat() as never[] };
 }
 
 const firstNames = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Ali", "Fatima", "Zeynep", "Liam", "Åsa"];
