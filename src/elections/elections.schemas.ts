@@ -237,5 +237,3 @@ export const ElectionResult = z
       .openapi("ReceiptsSummary"),
   })
   .openapi("ElectionResult");
-
-export type ElectionResultBody = z.infer<typeof ElectionResult>;

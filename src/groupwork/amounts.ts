@@ -68,14 +68,3 @@ export function amountDecimals(value: { amount: number; currency: string }, cont
     });
   }
 }
-
-/** An amount as the API shows it: major units, exact minor units, currency. */
-export const AmountPublic = z
-  .object({
-    amount: z.number().openapi({ description: "Major units.", example: 1250.5 }),
-    amountMinor: z.number().int().openapi({ description: "Whole minor units (öre, cents): exact.", example: 125050 }),
-    currency: z.string().openapi({ example: "SEK" }),
-  })
-  .openapi("Amount");
-
-export const amountPublic = (minor: number, currency: string) => ({ amount: toMajorUnits(minor, currency), amountMinor: minor, currency });

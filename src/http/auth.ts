@@ -81,7 +81,7 @@ async function orgBySlug(db: Db, slug: string, cache: AuthCache): Promise<OrgCon
  * Resolves the organisation named in the path and the caller. A key of another
  * organisation gets 404, exactly as an unknown slug does, so slugs cannot be probed.
  * `cache` is the app's: routes that revoke a key or change an organisation clear it
- * (`authCacheOf`).
+ * (`forgetCallers`).
  */
 export function orgContext(cache: AuthCache) {
   return createMiddleware<AppEnv>(async (c, next) => {
