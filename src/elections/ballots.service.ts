@@ -50,7 +50,7 @@ function requireVotingOpen(election: ElectionRow) {
  * receipt code whose hash is on the ballot, and nobody else ever sees the code.
  */
 export async function castBallot(ctx: Ctx, options: { election: ElectionRow; memberId: string; ranking: RankEntry[] }) {
-  const { db, now } = ctx;
+  const { db } = ctx;
   const { election, memberId, ranking } = options;
   requireVotingOpen(election);
   if (!election.onlineVoting)
@@ -58,20 +58,7 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
   const normalised = checkBallot(await rulesOf(db, election), ranking, "body.ranking");
   const receiptCode = randomToken(32);
   const receiptHash = await sha256Hex(receiptCode);
-  const at = now.toISOString();
-  const [, inserted, ...shuffle] = await db.batch([
-    db.run(sql`UPDATE ${v} SET has_voted = 1
-      WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${memberId} AND ${v.hasVoted} = 0
-        AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at})`),
-    db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
-      SELECT ${election.id}, ${pendingBallotId()}, ${JSON.stringify(normalised)}, 1, ${receiptHash}, 'online', NULL
-      WHERE changes() = 1`),
-    ...clearFreedSpace(db),
-    ...shuffleIfFull(db, election.id),
-  ]);
-  if (inserted.rowsAffected === 1) {
-    // A full batch was just rewritten: in WAL mode the log still holds the pages as they were.
-    if (shuffle.some((result) => result.rowsAffected > 0)) await truncateLocalLog(db);
+  if (await storeVoterBallot(ctx, { election, memberId, ranking: normalised, receiptHash, onPaper: false })) {
     return { electionId: election.id, receiptCode, receiptHash };
   }
 
@@ -83,6 +70,35 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
     throw conflict(`You cannot vote in this election: ${why.detail}.`, { reason: why.reason });
   }
   throw conflict(`Voting closed on ${election.votingClosesAt}.`, { reason: "voting_closed" });
+}
+
+/**
+ * Marks the member as having voted (on paper, or by phone) and stores their ballot, in one
+ * batch that does neither unless the member is in the electorate, has not voted and the poll
+ * is open at this instant. Nothing links the stored ballot to the member (ballot-storage.ts).
+ * Whether it was stored; the caller explains a refusal in its own words.
+ */
+export async function storeVoterBallot(
+  ctx: Ctx,
+  options: { election: ElectionRow; memberId: string; ranking: RankEntry[]; receiptHash: string | null; onPaper: boolean },
+): Promise<boolean> {
+  const { db, now } = ctx;
+  const { election, memberId, ranking, receiptHash, onPaper } = options;
+  const at = now.toISOString();
+  const [, inserted, ...shuffle] = await db.batch([
+    db.run(sql`UPDATE ${v} SET has_voted = 1, voted_on_paper = ${onPaper ? 1 : 0}
+      WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${memberId} AND ${v.hasVoted} = 0
+        AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at})`),
+    db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
+      SELECT ${election.id}, ${pendingBallotId()}, ${JSON.stringify(ranking)}, 1, ${receiptHash}, ${onPaper ? "paper" : "online"}, NULL
+      WHERE changes() = 1`),
+    ...clearFreedSpace(db),
+    ...shuffleIfFull(db, election.id),
+  ]);
+  if (inserted.rowsAffected !== 1) return false;
+  // A full batch was just rewritten: in WAL mode the log still holds the pages as they were.
+  if (shuffle.some((result) => result.rowsAffected > 0)) await truncateLocalLog(db);
+  return true;
 }
 
 /** A voter's own view: in the electorate? voted yet? (Never what they voted.) */
