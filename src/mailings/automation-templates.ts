@@ -1,19 +1,13 @@
 /** The kinds of automatic mailing, the templates and settings each starts with, and an organisation's choices over them. */
+import { mailingKinds } from "../../drizzle/mailings.ts";
 import type { schema } from "../db/index.ts";
 
 type AutomationRow = typeof schema.mailingAutomations.$inferSelect;
 type MailingRow = typeof schema.mailings.$inferSelect;
 export type AutomationKind = Exclude<MailingRow["kind"], "manual">;
 
-export const automationKinds: AutomationKind[] = [
-  "monthly_group",
-  "meeting_summons",
-  "member_meeting_notice",
-  "event_reminder",
-  "training_announcement",
-  "election_call",
-  "renewal_reminder",
-];
+/** Every kind of mailing but the ones staff write by hand, in the order the API lists them. */
+export const automationKinds = mailingKinds.filter((kind): kind is AutomationKind => kind !== "manual");
 
 interface KindDefaults {
   schedule: string;
