@@ -36,6 +36,17 @@ export const members = sqliteTable(
     orgId: text("org_id")
       .notNull()
       .references(() => organisations.id, { onDelete: "cascade" }),
+    /**
+     * On the member register: true for members (current, lapsed or never paid yet), false for
+     * contacts who have never been enrolled. A contact keeps their id, history and consents
+     * when they become a member; a member whose membership ends stays on the register.
+     */
+    enrolled: integer("enrolled", { mode: "boolean" }).notNull().default(true),
+    /**
+     * The member number. A contact who was never enrolled holds their own id here, never
+     * shown: the column is NOT NULL, and SQLite cannot relax that without rebuilding a table
+     * that a dozen others cascade from. Ids contain letters, so the numbering ignores them.
+     */
     memberNumber: text("member_number").notNull(),
     /** Null once the member's personal data has been erased. */
     name: text("name"),
@@ -52,6 +63,13 @@ export const members = sqliteTable(
     city: text("city"),
     country: text("country"),
     preferredLanguage: text("preferred_language"),
+    /** For statistics only (funders' participation figures); shown to staff and the person alone. */
+    gender: text("gender", { enum: ["woman", "man", "other"] }),
+    birthYear: integer("birth_year"),
+    /** How the person came to the organisation. */
+    source: text("source", { enum: ["staff", "import", "signup", "event"] }).notNull().default("staff"),
+    /** The external organisation (partner) the person belongs to, if any. */
+    partnerId: text("partner_id"),
     consentNewsletters: integer("consent_newsletters", { mode: "boolean" }).notNull().default(true),
     consentMeetingSummons: integer("consent_meeting_summons", { mode: "boolean" }).notNull().default(true),
     consentCampaignNews: integer("consent_campaign_news", { mode: "boolean" }).notNull().default(true),

@@ -55,7 +55,12 @@ function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date
   return {
     id,
     orgId,
+    enrolled: true,
     memberNumber: f.memberNumber ?? null,
+    source: "import",
+    gender: null,
+    birthYear: null,
+    partnerId: null,
     name: f.name ?? null,
     nameKey: f.name === undefined ? null : searchKey(f.name),
     email: f.email ?? null,

@@ -74,6 +74,33 @@ export const noContactDetails = {
   preferredLanguage: null,
 } satisfies Partial<MemberRow>;
 
+/**
+ * The statements that add a person, member or contact, with their first district
+ * assignment, for one batch. A contact (not enrolled) has no member number of their own:
+ * the column holds their id (see the schema).
+ */
+export function personInsertStatements(
+  ctx: Ctx,
+  options: { id: string; enrolled: boolean; source: MemberRow["source"]; columns: Partial<MemberRow>; memberNumber?: string },
+) {
+  const { db, now } = ctx;
+  const orgId = ctx.org.id;
+  const { id, enrolled } = options;
+  const insert = db.insert(m).values({
+    id,
+    orgId,
+    enrolled,
+    memberNumber: enrolled ? (options.memberNumber ?? nextMemberNumberSql(orgId)) : id,
+    source: options.source,
+    ...noContactDetails,
+    ...options.columns,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  return [insert, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now })] as const;
+}
+
 /** Creates a member and their first district assignment in one batch; returns the new id. */
 export async function createMember(ctx: Ctx, options: { input: MemberCreateInput }): Promise<string> {
   const { db, now } = ctx;
@@ -82,19 +109,8 @@ export async function createMember(ctx: Ctx, options: { input: MemberCreateInput
   const emailKey = input.email ? searchKey(input.email) : null;
   await assertUnique(db, orgId, { emailKey, memberNumber: input.memberNumber });
   const id = newId(now);
-  const insert = db.insert(m).values({
-    id,
-    orgId,
-    memberNumber: input.memberNumber ?? nextMemberNumberSql(orgId),
-    ...noContactDetails,
-    ...personalColumns(input),
-    version: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
   await db.batch([
-    insert,
-    ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }),
+    ...personInsertStatements(ctx, { id, enrolled: true, source: "staff", columns: personalColumns(input), memberNumber: input.memberNumber }),
     ...webhookEvent({ db, orgId, now }, "member.created", id),
   ]);
   return id;
