@@ -8,6 +8,7 @@ import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts"
 import { type Automation, type AutomationKind, automationOf } from "./automation-templates.ts";
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
+import { agendaElections } from "./meeting-agenda.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
 import { emptyMonthFigures, figuresText, monthFiguresByGroup, openActions, pastMonth, raisedText } from "./monthly-figures.ts";
 import { monthlyRecipientsOf } from "./monthly-recipients.ts";
@@ -114,7 +115,10 @@ async function planEvents(ctx: PlanContext): Promise<number> {
       sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
       audienceType: audience.type,
       audienceRef: audience.ref,
-      variables: eventVariables(event, ctx.org.locale),
+      variables: {
+        ...eventVariables(event, ctx.org.locale),
+        ...(ctx.automation.kind === "member_meeting_notice" && { elections: await agendaElections(ctx.db, event) }),
+      },
     });
     queued += rows.length;
   }
