@@ -8,8 +8,8 @@ import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts"
 import { type Automation, type AutomationKind, automationOf } from "./automation-templates.ts";
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
-import { agendaElections } from "./meeting-agenda.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
+import { agendaElections } from "./meeting-agenda.ts";
 import { emptyMonthFigures, figuresText, monthFiguresByGroup, openActions, pastMonth, raisedText } from "./monthly-figures.ts";
 import { monthlyRecipientsOf } from "./monthly-recipients.ts";
 import { audiencesWhoMaySee, eventsSeenBy, sharesOf } from "./sight.ts";
