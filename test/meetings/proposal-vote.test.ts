@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { announce, base, createElection, createPosition, type ElectionBody, stand, vote } from "../elections/helpers.ts";
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
+import { castOfCallers, expectStatuses } from "../helpers/permission-matrix.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
 import { activeMembers, checkInAll, createMeeting, meetingPath } from "./helpers.ts";
 
@@ -207,5 +208,46 @@ describe("the meeting's vote on the committee's proposal", () => {
     const postal = await createElection(t);
     await announce(t, postal.id);
     expect(await problemOf(await proposalVote(t, postal.id, "open"))).toMatchObject({ status: 409, reason: "not_a_meeting_poll" });
+  });
+
+  it("is opened, closed and entered on paper by staff keys only, and voted on by members on the register", async () => {
+    const cast = await castOfCallers();
+    const { t, members } = cast;
+    const meeting = await createMeeting(t);
+    const present = [members.convener, members.groupMember, members.graceMember, members.otherMember];
+    await checkInAll(t, meeting.id, present);
+    const election = await json<ElectionBody>(
+      await t.request("POST", `${base(t)}/elections`, {
+        body: {
+          positionId: await createPosition(t, { seats: 1 }),
+          method: "plurality",
+          electorate: { source: "meeting", eventId: meeting.id },
+          nomination: { opensAt: t.clock.now().toISOString(), closesAt: "2026-11-21T16:00:00.000Z" },
+        },
+      }),
+      201,
+    );
+    await announce(t, election.id);
+    await stand(t, election.id, members.convener);
+    await propose(t, election.id, [members.convener]);
+    t.clock.set("2026-11-21T17:05:00.000Z");
+    await json(await t.request("POST", meetingPath(t, meeting.id, "voting-register"), { body: {} }), 201);
+    const path = `${base(t)}/elections/${election.id}/proposal-vote`;
+    const refusedToAllButStaff = { anonymous: 401, readonly: 403, otherOrgAdmin: 404, convener: 403, groupMember: 403 };
+    await expectStatuses((kind) => cast.request(kind, "POST", `${path}/open`), { ...refusedToAllButStaff, staff: 200 });
+    await expectStatuses((kind) => cast.request(kind, "POST", `${path}/ballots`, { body: { choice: "yes" } }), {
+      anonymous: 401,
+      readonly: 403,
+      staff: 403,
+      convener: 201,
+      groupMember: 201,
+      graceMember: 201,
+      otherConvener: 409,
+    });
+    await expectStatuses(
+      (kind) => cast.request(kind, "POST", `${path}/paper-votes`, { body: { memberId: members.otherMember, choice: "no" } }),
+      { ...refusedToAllButStaff, staff: 201 },
+    );
+    await expectStatuses((kind) => cast.request(kind, "POST", `${path}/close`), { ...refusedToAllButStaff, admin: 200 });
   });
 });
