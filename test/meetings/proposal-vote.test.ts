@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { announce, base, createElection, createPosition, type ElectionBody, stand, vote } from "../elections/helpers.ts";
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
-import { castOfCallers, expectStatuses } from "../helpers/permission-matrix.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
+import { castOfCallers, expectStatuses } from "../helpers/permission-matrix.ts";
 import { activeMembers, checkInAll, createMeeting, meetingPath } from "./helpers.ts";
 
 interface ProposalVoteBody {
