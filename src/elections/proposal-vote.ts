@@ -22,6 +22,7 @@ import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import { conflict } from "../lib/problems.ts";
 import type { RankEntry } from "../voting/types.ts";
+import { webhookEvent } from "../webhooks/events.ts";
 import { clearFreedSpace, truncateLocalLog } from "./ballot-storage.ts";
 import { storeVoterBallot } from "./ballots.service.ts";
 import { type StoredResult, standingCandidates } from "./counting.ts";
@@ -75,12 +76,14 @@ export async function openProposalVote(ctx: Ctx, options: { row: ElectionRow; ex
   await proposalForVote(ctx, row);
   const at = now.toISOString();
   const next = row.version + 1;
+  const scope = { db, orgId: row.orgId, now };
   const vote: ProposalVote = { status: "open", openedAt: at, closedAt: null, yes: null, no: null, abstain: null };
   const [opening] = await db.batch([
     db.run(sql`UPDATE ${e} SET status = 'voting', proposal_vote = ${JSON.stringify(vote)}, voting_opens_at = ${at},
         voting_closes_at = ${pollNotClosed}, nomination_opens_at = min(${e.nominationOpensAt}, ${at}),
         nomination_closes_at = min(${e.nominationClosesAt}, ${at}), version = ${next}, updated_at = ${at}
       WHERE ${e.id} = ${row.id} AND ${e.status} = 'nominating' AND ${e.version} = ${row.version} AND ${e.proposalVote} IS NULL`),
+    ...webhookEvent(scope, "election.status_changed", row.id, { detail: { from: "nominating", to: "voting" }, ifChanged: true }),
     materialiseElectorate(db, row, ctx.org.timeZone, next),
   ]);
   if (rowsAffected(opening) === 0) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
@@ -154,6 +157,7 @@ export async function closeProposalVote(ctx: Ctx, options: { row: ElectionRow; e
   };
   const at = now.toISOString();
   const next = row.version + 1;
+  const scope = { db, orgId: row.orgId, now };
   const votes = (ranking: string) =>
     sql`(SELECT coalesce(sum(${b.weight}), 0) FROM ${b} WHERE ${b.electionId} = ${row.id} AND ${b.ranking} = ${ranking})`;
   const closedAt = (status: "counted" | "nominating") =>
@@ -178,6 +182,11 @@ export async function closeProposalVote(ctx: Ctx, options: { row: ElectionRow; e
         count_error = NULL, version = ${next}, updated_at = ${at}
       WHERE ${e.id} = ${row.id} AND ${e.status} = 'voting' AND ${e.version} = ${row.version}
         AND json_extract(${e.proposalVote}, '$.status') = 'open'`),
+    ...webhookEvent(scope, "election.status_changed", row.id, { detail: { from: "voting", to: "counted" }, when: closedAt("counted") }),
+    ...webhookEvent(scope, "election.status_changed", row.id, {
+      detail: { from: "voting", to: "nominating" },
+      when: closedAt("nominating"),
+    }),
     ...clearFreedSpace(db),
     // Only the totals are kept; a rejected proposal leaves no mark on anyone for the ballot that follows.
     db.run(sql`DELETE FROM ${b} WHERE ${b.electionId} = ${row.id} AND (${closedAt("counted")} OR ${closedAt("nominating")})`),

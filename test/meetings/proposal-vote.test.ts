@@ -4,6 +4,7 @@ import { announce, base, createElection, createPosition, type ElectionBody, stan
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
 import { castOfCallers, expectStatuses } from "../helpers/permission-matrix.ts";
+import { startReceiver } from "../webhooks/receiver.ts";
 import { activeMembers, checkInAll, createMeeting, meetingPath } from "./helpers.ts";
 
 interface ProposalVoteBody {
@@ -137,7 +138,12 @@ describe("the meeting's vote on the committee's proposal", () => {
   });
 
   it("on a tie rejects the proposal and leaves the election for a ballot among all candidates, in which everyone votes again", async () => {
-    const t = await testApp();
+    const t = await testApp({ webhooksAllowPrivate: true });
+    const receiver = await startReceiver(() => false);
+    await json(
+      await t.request("POST", `/v1/orgs/${t.org}/webhooks`, { body: { url: receiver.url, eventTypes: ["election.status_changed"] } }),
+      201,
+    );
     const { election, ids, candidates } = await meetingElection(t, { present: 5, seats: 1, standing: 3 });
     await propose(t, election.id, [ids[0] as string]);
     await json(await proposalVote(t, election.id, "open"), 200);
@@ -167,6 +173,19 @@ describe("the meeting's vote on the committee's proposal", () => {
     const result = await json<ResultBody>(await t.request("GET", `${base(t)}/elections/${election.id}/result`), 200);
     expect(result).toMatchObject({ byProposal: false, proposalVote: { status: "rejected", yes: 2, no: 2 }, turnout: { ballots: 5 } });
     expect(result.elected.map((e) => e.memberId)).toEqual([ids[2]]);
+    // Webhooks are told of every status change, the vote on the proposal's included.
+    const moves = await t.db.all<{ detail: string }>(
+      sql`SELECT detail FROM webhook_events WHERE resource_id = ${election.id} AND type = 'election.status_changed' ORDER BY rowid`,
+    );
+    expect(moves.map((m) => JSON.parse(m.detail)).map((d: { from: string; to: string }) => `${d.from}→${d.to}`)).toEqual([
+      "draft→nominating",
+      "nominating→voting",
+      "voting→nominating",
+      "nominating→voting",
+      "voting→closed",
+      "closed→counted",
+    ]);
+    await receiver.close();
   });
 
   it("is refused without a proposal that fits, before the register is fixed, or outside a meeting, changing nothing", async () => {
