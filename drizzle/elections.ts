@@ -92,6 +92,11 @@ export const elections = sqliteTable(
     version: integer("version").notNull().default(1),
     /** Version of the nominating committee's proposal (election_proposals), bumped by each PUT: its ETag. */
     proposalVersion: integer("proposal_version").notNull().default(1),
+    /**
+     * JSON: the meeting's vote on the committee's proposal as a whole (status open, accepted or
+     * rejected, and once closed the yes, no and abstain counts); null when none was held.
+     */
+    proposalVote: text("proposal_vote"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

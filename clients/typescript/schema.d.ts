@@ -2007,6 +2007,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/elections/{id}/proposal-vote/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The chair opens the meeting's vote on the committee's proposal as a whole (staff)
+         * @description For an election at a meeting, after nominations and before any poll: the meeting votes yes, no or abstain on the proposal (…/proposal) as a whole, on the voting register as it stands now, by phone or on paper, one vote per person, secret. 409 `no_proposal`, `proposal_too_long` (more names than seats), `proposal_not_standing`, `proposal_vote_held`, `register_not_fixed`, `voting_opened`, `not_a_meeting_poll`.
+         */
+        post: operations["openProposalVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/proposal-vote/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The chair closes the vote on the proposal; it is decided at once (staff)
+         * @description Accepted when more voted yes than no (abstentions count for neither side; a tie rejects): the proposed are elected in the committee's order, the election is counted with a result marked `byProposal`, and publishing creates the mandates. Rejected: the election is back before voting, and the chair opens the ballot among all candidates with …/poll/open. Only the totals are kept. 409 `proposal_vote_not_open`, `proposal_vote_closed`.
+         */
+        post: operations["closeProposalVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/proposal-vote/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vote on the committee's proposal by phone (member)
+         * @description One vote per person on the register, while the vote is open; nothing links it to the voter. 409 `not_on_register`, `already_voted`, `voted_on_paper`, `proposal_vote_not_open`, `proposal_vote_closed`, `paper_only`. Idempotency-Key is ignored: a retry is answered 409 `already_voted`.
+         */
+        post: operations["castProposalVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/elections/{id}/proposal-vote/paper-votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter one paper vote on the proposal, handed in at the meeting by a person on the register (staff)
+         * @description The person is marked as having voted on paper, so they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`); the vote is stored with nothing that leads back to them. 409 `not_on_register`.
+         */
+        post: operations["enterProposalPaperVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tally": {
         parameters: {
             query?: never;
@@ -4525,6 +4605,7 @@ export interface components {
             timeZone: string;
             onlineVoting: boolean;
             reserves: number;
+            proposalVote: components["schemas"]["ProposalVote"];
             /** @enum {string} */
             status: "draft" | "nominating" | "voting" | "closed" | "counted" | "published";
             /** @description Seed of every lot in the count; shown to members once published. */
@@ -4565,6 +4646,27 @@ export interface components {
             /** @enum {string} */
             rule: "pairwise";
             gender: string;
+        } | null;
+        /** @description The meeting's vote on the committee's proposal as a whole; null when none was held. Totals once it closed. */
+        ProposalVote: {
+            /**
+             * @description accepted: more yes than no (abstentions count for neither; a tie rejects), the proposed are elected.
+             * @enum {string}
+             */
+            status: "open" | "accepted" | "rejected";
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            closedAt: string | null;
+            yes: number | null;
+            no: number | null;
+            abstain: number | null;
         } | null;
         /** @description The counting method and its options, which follow from it. */
         ElectionMethodOptions: {
@@ -5742,6 +5844,7 @@ export interface components {
             timeZone: string;
             onlineVoting: boolean;
             reserves: number;
+            proposalVote: components["schemas"]["ProposalVote"];
             /** @enum {string} */
             status: "draft" | "nominating" | "voting" | "closed" | "counted" | "published";
             /** @description Seed of every lot in the count; shown to members once published. */
@@ -5919,6 +6022,9 @@ export interface components {
             publishedAt: string | null;
             /** @description Declared elected without a ballot: no more candidates stood than there were seats. */
             byAcclamation: boolean;
+            /** @description Elected by the meeting accepting the committee's proposal as a whole; `proposalVote` holds the vote. */
+            byProposal: boolean;
+            proposalVote: components["schemas"]["ProposalVote"] & unknown;
             /** @description Candidates on the ballot; the count names them by `id`. */
             candidates: components["schemas"]["CandidateRef"][];
             /** @description In order of election (after the gender rule). */
@@ -6389,6 +6495,30 @@ export interface components {
             voted: number;
             /** @description Paper ballots entered so far. */
             paperBallots: number;
+        };
+        ProposalVoteEntered: {
+            electionId: string;
+            memberId: string;
+            votedOnPaper: boolean;
+        };
+        ProposalVoteCast: {
+            /**
+             * @description For the proposal as a whole, against it, or neither.
+             * @enum {string}
+             */
+            choice: "yes" | "no" | "abstain";
+        };
+        ProposalPaperVote: {
+            /**
+             * Format: uuid
+             * @description The person on the register who handed in the paper.
+             */
+            memberId: string;
+            /**
+             * @description For the proposal as a whole, against it, or neither.
+             * @enum {string}
+             */
+            choice: "yes" | "no" | "abstain";
         };
         TallyResult: {
             /** @description In order of election; list methods: one entry per seat, in the order seats were awarded. */
@@ -20377,6 +20507,422 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openProposalVote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election, voting on the proposal. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeProposalVote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election, counted or back to nominating. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    castProposalVote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalVoteCast"];
+            };
+        };
+        responses: {
+            /** @description The vote is stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalVoteEntered"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterProposalPaperVote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalPaperVote"];
+            };
+        };
+        responses: {
+            /** @description Entered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalVoteEntered"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import type { CountPolicy } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
 import { whyNotInElectorate } from "./electorate.ts";
 import { countAndStore, type ElectionClock } from "./lifecycle.ts";
+import { refuseBallotsBesideProposal, refuseDuringProposalVote } from "./proposal-vote-state.ts";
 
 const b = schema.ballots;
 const v = schema.electionVoters;
@@ -53,6 +54,7 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
   const { db } = ctx;
   const { election, memberId, ranking } = options;
   requireVotingOpen(election);
+  refuseDuringProposalVote(election);
   if (!election.onlineVoting)
     throw conflict("This election is held in the room, on paper; there is no online voting.", { reason: "paper_only" });
   const normalised = checkBallot(await rulesOf(db, election), ranking, "body.ranking");
@@ -80,15 +82,24 @@ export async function castBallot(ctx: Ctx, options: { election: ElectionRow; mem
  */
 export async function storeVoterBallot(
   ctx: Ctx,
-  options: { election: ElectionRow; memberId: string; ranking: RankEntry[]; receiptHash: string | null; onPaper: boolean },
+  options: {
+    election: ElectionRow;
+    memberId: string;
+    ranking: RankEntry[];
+    receiptHash: string | null;
+    onPaper: boolean;
+    /** Only while the election is still at this version (a poll that a version bump ends, as the proposal vote's). */
+    atVersion?: number;
+  },
 ): Promise<boolean> {
   const { db, now } = ctx;
-  const { election, memberId, ranking, receiptHash, onPaper } = options;
+  const { election, memberId, ranking, receiptHash, onPaper, atVersion } = options;
+  const atThatVersion = atVersion === undefined ? sql`` : sql` AND ${e.version} = ${atVersion}`;
   const at = now.toISOString();
   const [, inserted, ...shuffle] = await db.batch([
     db.run(sql`UPDATE ${v} SET has_voted = 1, voted_on_paper = ${onPaper ? 1 : 0}
       WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${memberId} AND ${v.hasVoted} = 0
-        AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at})`),
+        AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.votingClosesAt} > ${at}${atThatVersion})`),
     db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
       SELECT ${election.id}, ${pendingBallotId()}, ${JSON.stringify(ranking)}, 1, ${receiptHash}, ${onPaper ? "paper" : "online"}, NULL
       WHERE changes() = 1`),
@@ -173,6 +184,7 @@ export async function enterPaperBallots(
 ): Promise<{ batchId: string; rows: number; papers: number; blank: number; election: ElectionRow }> {
   const { db, now } = ctx;
   const { election, input, policy } = options;
+  refuseBallotsBesideProposal(election);
   if (!(enterable as readonly string[]).includes(election.status)) {
     throw conflict(
       election.status === "published" ? "The result is published; no ballots can be added." : "Ballots are entered once voting has opened.",

@@ -14,6 +14,9 @@ import type { ElectionRow } from "./elections.service.ts";
 export interface StoredResult {
   /** Declared elected without a ballot (no more candidates than seats); absent in results stored before it existed. */
   byAcclamation?: boolean;
+  /** Elected by the meeting accepting the committee's proposal as a whole, with the vote's totals. */
+  byProposal?: boolean;
+  proposalVote?: { yes: number; no: number; abstain: number };
   candidates: { id: string; memberId: string; name: string | null }[];
   elected: { id: string; memberId: string; name: string | null; place: number }[];
   /** Absent in results stored before reserves existed. */

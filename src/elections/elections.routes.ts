@@ -42,6 +42,7 @@ import {
   updateElection,
 } from "./elections.service.ts";
 import { recount, settle, transition } from "./lifecycle.ts";
+import { proposalVoteOf } from "./proposal-vote-state.ts";
 import { proposalOf } from "./proposals.service.ts";
 import { requestPolicy, settledElection, staffOnly } from "./route-parts.ts";
 import { BltText, bltDescription, TallyInputQuery, tallyInputBlt, wantsBlt } from "./tally-input-blt.ts";
@@ -227,6 +228,8 @@ export function resultBody(row: ElectionRow, v: Viewer) {
       publishedAt: row.publishedAt,
       ...stored,
       byAcclamation: stored.byAcclamation ?? false,
+      byProposal: stored.byProposal ?? false,
+      proposalVote: proposalVoteOf(row),
       reserves: stored.reserves ?? [],
     };
   }

@@ -125,6 +125,19 @@ export const ElectionUpdate = ElectionSettings.omit({ positionId: true })
 /** The method of a stored election, and its options, whose shape follows from it. */
 const ElectionMethodOptions = electionMethodOptions(electionMethods as MethodName[]);
 
+const ProposalVoteShown = z
+  .object({
+    status: z.enum(["open", "accepted", "rejected"]).openapi({
+      description: "accepted: more yes than no (abstentions count for neither; a tie rejects), the proposed are elected.",
+    }),
+    openedAt: Timestamp,
+    closedAt: Timestamp.nullable(),
+    yes: z.number().int().nullable(),
+    no: z.number().int().nullable(),
+    abstain: z.number().int().nullable(),
+  })
+  .openapi("ProposalVote");
+
 /** An election as shown, but its method and options, which ElectionMethodOptions joins to it. */
 const ElectionFields = z.object({
   id: z.string(),
@@ -150,6 +163,9 @@ const ElectionFields = z.object({
   timeZone: z.string().openapi({ description: "The organisation's time zone, in which the cut-off day is a day." }),
   onlineVoting: z.boolean(),
   reserves: z.number().int(),
+  proposalVote: ProposalVoteShown.nullable().openapi({
+    description: "The meeting's vote on the committee's proposal as a whole; null when none was held. Totals once it closed.",
+  }),
   status: z.enum(electionStatuses),
   seed: z.string().nullable().openapi({ description: "Seed of every lot in the count; shown to members once published." }),
   countError: z.string().nullable().openapi({ description: "Staff: why the automatic count failed." }),
@@ -199,6 +215,13 @@ export const ElectionResult = z
     byAcclamation: z
       .boolean()
       .openapi({ description: "Declared elected without a ballot: no more candidates stood than there were seats." }),
+    byProposal: z.boolean().openapi({
+      description: "Elected by the meeting accepting the committee's proposal as a whole; `proposalVote` holds the vote.",
+    }),
+    proposalVote: ProposalVoteShown.nullable().openapi({
+      description:
+        "The vote on the committee's proposal, accepted or (before a ballot among all candidates) rejected; null when none was held.",
+    }),
     candidates: z.array(CandidateRef).openapi({ description: "Candidates on the ballot; the count names them by `id`." }),
     elected: z
       .array(CandidateRef.extend({ place: z.number().int() }))

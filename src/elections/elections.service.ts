@@ -17,6 +17,7 @@ import type { ElectionCreate, ElectionUpdate, GenderRule } from "./elections.sch
 import { editable } from "./machine.ts";
 import { electorateSettings, shownTime } from "./meeting-electorate.ts";
 import { getPosition, requireGroup } from "./positions.service.ts";
+import { proposalVoteOf } from "./proposal-vote-state.ts";
 
 const e = schema.elections;
 export type ElectionRow = typeof e.$inferSelect;
@@ -46,6 +47,7 @@ export function toElectionPublic(row: ElectionRow, timeZone: string, viewer: Vie
     timeZone,
     onlineVoting: row.onlineVoting,
     reserves: row.reserves,
+    proposalVote: proposalVoteOf(row),
     status: row.status,
     // Knowing the lot before the vote is of no use to anyone but a tactician; members see it with the result.
     seed: isKey(viewer) || row.status === "published" ? row.seed : null,
@@ -202,6 +204,7 @@ export async function createElection(ctx: Ctx, options: { input: z.infer<typeof 
     publishedAt: null,
     version: 1,
     proposalVersion: 1,
+    proposalVote: null,
     createdAt: at,
     updatedAt: at,
   };

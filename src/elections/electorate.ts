@@ -100,3 +100,21 @@ export async function whyNotInElectorate(db: Db, election: ElectorateOf, memberI
   }
   return { reason: "not_in_electorate", detail: "the member was not in the electorate when voting opened" };
 }
+
+/**
+ * Who is called to an election before its electorate is written: the electorate's rule
+ * applied on the cut-off day once it has come, or today while it is still to come (a
+ * meeting's register is made on the day from those holding an active membership then).
+ * Supporting members are never in it.
+ */
+export function prospectiveElectorateSql(election: ElectorateOf, today: string, timeZone: string): SQL {
+  const day = election.electorateCutoffOn < today ? election.electorateCutoffOn : today;
+  return sql`SELECT ${m.id} AS member_id FROM ${m}
+    WHERE ${m.orgId} = ${election.orgId} AND ${m.erasedAt} IS NULL AND ${scopeOf({ ...election, electorateCutoffOn: day }, timeZone)}`;
+}
+
+/** The electorate written when voting opened. */
+export function writtenElectorateSql(electionId: string): SQL {
+  const v = schema.electionVoters;
+  return sql`SELECT ${v.memberId} AS member_id FROM ${v} WHERE ${v.electionId} = ${electionId}`;
+}

@@ -4,6 +4,7 @@ import { candidateRoutes } from "./candidates.routes.ts";
 import { electionCoreRoutes } from "./elections.routes.ts";
 import { meetingPollRoutes } from "./meeting-polls.routes.ts";
 import { positionRoutes } from "./positions.routes.ts";
+import { proposalVoteRoutes } from "./proposal-vote.routes.ts";
 
 /** Positions, mandates, elections, nominations and voting under /v1/orgs/{org}. */
 export const electionRoutes = createRouter()
@@ -11,4 +12,5 @@ export const electionRoutes = createRouter()
   .route("/", electionCoreRoutes)
   .route("/", candidateRoutes)
   .route("/", ballotRoutes)
-  .route("/", meetingPollRoutes);
+  .route("/", meetingPollRoutes)
+  .route("/", proposalVoteRoutes);

@@ -14,14 +14,15 @@ import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
-import { queueElectionCall } from "../mailings/automation-planners.ts";
 import { CountInputError } from "../voting/types.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
+import { sendElectionCall } from "./calls.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
+import { refuseBallotsBesideProposal, refuseDuringProposalVote } from "./proposal-vote-state.ts";
 
 const e = schema.elections;
 
@@ -79,22 +80,6 @@ async function openVoting(ctx: ElectionClock, row: ElectionRow, early: boolean):
   return { row: opened, applied: rowsAffected(opening) > 0 };
 }
 
-/**
- * The election call to all members when nominations open and when voting opens. The
- * mailing is keyed by election and phase, so a repeated or concurrent change queues it once.
- */
-async function sendElectionCall(ctx: ElectionClock, row: ElectionRow, phase: "nominations_open" | "voting_open") {
-  const { db, now } = ctx;
-  const org = await db.query.organisations.findFirst({
-    columns: { id: true, timeZone: true, locale: true },
-    where: eq(schema.organisations.id, row.orgId),
-  });
-  if (!org) return;
-  const [opensAt, closesAt] =
-    phase === "nominations_open" ? [row.nominationOpensAt, row.nominationClosesAt] : [row.votingOpensAt, row.votingClosesAt];
-  await queueElectionCall(db, org, { id: row.id, title: row.title, phase, opensAt, closesAt }, now);
-}
-
 /** Closes the poll and rewrites its ballots in random order (ballot-storage.ts), both or neither. */
 async function closeVoting(ctx: ElectionClock, row: ElectionRow, early: boolean): Promise<Moved> {
   const { db, now } = ctx;
@@ -143,6 +128,7 @@ export const awaitsCount = (row: ElectionRow) => row.status === "closed" && row.
 
 async function count(ctx: ElectionClock, row: ElectionRow, policy: CountPolicy): Promise<Moved> {
   const { db, now } = ctx;
+  refuseBallotsBesideProposal(row);
   if (row.status !== "closed" && row.status !== "counted") {
     throw conflict(`The election is ${row.status}; it is counted once voting has closed, and not again once published.`);
   }
@@ -239,6 +225,7 @@ export async function transition(
   const policy = options.policy ?? inlineRequestPolicy;
   let current = await settle(ctx, { row: options.row, policy });
   requireVersion(expected, current.version);
+  refuseDuringProposalVote(current);
   const refusal = transitionRefusal(current.status, to);
   if (refusal) throw conflict(refusal);
   let first = true;
@@ -284,7 +271,7 @@ export async function transition(
 }
 
 /** A meeting's poll opens on the meeting's voting register, which must have been fixed. */
-async function requireRegisterFixed(database: Db, row: ElectionRow) {
+export async function requireRegisterFixed(database: Db, row: ElectionRow) {
   const meeting = await database.query.meetings.findFirst({
     where: and(eq(schema.meetings.eventId, row.eventId ?? ""), eq(schema.meetings.occurrenceStart, row.meetingOccurrenceStart ?? "")),
   });

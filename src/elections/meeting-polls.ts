@@ -13,6 +13,7 @@ import type { ElectionRow } from "./elections.service.ts";
 import { materialiseElectorate } from "./electorate.ts";
 import { settle, transition } from "./lifecycle.ts";
 import { pollNotClosed } from "./meeting-electorate.ts";
+import { refuseBallotsBesideProposal } from "./proposal-vote-state.ts";
 
 const e = schema.elections;
 const b = schema.ballots;
@@ -34,6 +35,7 @@ export async function openPoll(ctx: Ctx, options: { row: ElectionRow; expected: 
   requireMeetingPoll(row);
   // A stale If-Match is 412 whatever the poll's state: the client acts on what it last read.
   requireVersion(expected, row.version);
+  refuseBallotsBesideProposal(row);
   if (row.status === "draft" || row.status === "nominating") return transition(ctx, { row, to: "voting", expected, policy });
   if (row.status === "voting") throw conflict("The poll is already open.", { reason: "poll_open" });
   if (row.status === "published") throw conflict("The result is published; the poll cannot be opened again.", { reason: "published" });

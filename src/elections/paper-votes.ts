@@ -13,6 +13,7 @@ import { checkBallot } from "./ballot-rules.ts";
 import { rulesOf, storeVoterBallot } from "./ballots.service.ts";
 import type { ElectionRow } from "./elections.service.ts";
 import { whyNotInElectorate } from "./electorate.ts";
+import { refuseDuringProposalVote } from "./proposal-vote-state.ts";
 
 const v = schema.electionVoters;
 
@@ -21,6 +22,7 @@ export async function enterPaperVote(ctx: Ctx, options: { election: ElectionRow;
   const { election, memberId, ranking } = options;
   if (election.status !== "voting")
     throw conflict("The poll is not open.", { reason: election.status === "closed" ? "voting_closed" : "voting_not_open" });
+  refuseDuringProposalVote(election);
   const normalised = checkBallot(await rulesOf(db, election), ranking, "body.ranking");
   if (await storeVoterBallot(ctx, { election, memberId, ranking: normalised, receiptHash: null, onPaper: true })) {
     return { electionId: election.id, memberId, votedOnPaper: true };

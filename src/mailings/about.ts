@@ -63,7 +63,8 @@ const about = (type: About["type"], id: string | null, view: MailingView, extra:
 
 /**
  * What the mailing is about. Planners key their mailings `<kind>:<event>:<start>`,
- * `training_announcement:<event>`, `election_call:<election>:<phase>` and
+ * `training_announcement:<event>`, `election_call:<election>:<phase>` (a meeting's elections:
+ * `election_call:meeting:<event>:<occurrence>`) and
  * `monthly_group:<run>:<group>:<listing>` (before mailings were made per group:
  * `monthly_group:<run>:<listing>`); a manual mailing is about its audience's group or event.
  */
@@ -77,6 +78,8 @@ export function aboutOf(row: MailingRow, view: MailingView): About | null {
       if (kind !== row.kind || !first) return null;
       return about("event", first, view, { occurrenceStart: rest.length > 0 ? rest.join(":") : null });
     case "election_call":
+      // The one call of a member meeting's elections: `election_call:meeting:<event>:<occurrence>`.
+      if (first === "meeting") return rest[0] ? about("event", rest[0], view, { occurrenceStart: rest.slice(1).join(":") || null }) : null;
       return first ? about("election", first, view) : null;
     case "monthly_group": {
       const month = row.sendAt ? localDay(new Date(row.sendAt), view.timeZone).slice(0, 7) : null;

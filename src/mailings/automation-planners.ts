@@ -9,6 +9,7 @@ import { type Automation, type AutomationKind, automationOf } from "./automation
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
+import { agendaElections } from "./meeting-agenda.ts";
 import { emptyMonthFigures, figuresText, monthFiguresByGroup, openActions, pastMonth, raisedText } from "./monthly-figures.ts";
 import { monthlyRecipientsOf } from "./monthly-recipients.ts";
 import { audiencesWhoMaySee, eventsSeenBy, sharesOf } from "./sight.ts";
@@ -114,7 +115,10 @@ async function planEvents(ctx: PlanContext): Promise<number> {
       sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
       audienceType: audience.type,
       audienceRef: audience.ref,
-      variables: eventVariables(event, ctx.org.locale),
+      variables: {
+        ...eventVariables(event, ctx.org.locale),
+        ...(ctx.automation.kind === "member_meeting_notice" && { elections: await agendaElections(ctx.db, event) }),
+      },
     });
     queued += rows.length;
   }
@@ -379,33 +383,101 @@ export async function planAutomations(db: Db, now: Date): Promise<number> {
 }
 
 /**
- * The hook the elections module calls when nominations open and when voting opens: a
- * statutory mailing to all members, made once per election and phase.
+ * The hooks the elections module calls when nominations open and when voting opens: a
+ * statutory mailing to the electorate (`recipients` selects their `member_id`s; supporting
+ * members are not in it), made once per election and phase, or once per meeting for the
+ * elections held at a member meeting.
  */
 export async function queueElectionCall(
   db: Db,
   org: { id: string; timeZone: string; locale: string },
   election: { id: string; title: string; phase: "nominations_open" | "voting_open"; opensAt: string; closesAt: string; url?: string },
+  recipients: SQL,
   now: Date,
 ): Promise<string | undefined> {
-  const row = await db.query.mailingAutomations.findFirst({
-    where: and(eq(schema.mailingAutomations.orgId, org.id), eq(schema.mailingAutomations.kind, "election_call")),
-  });
-  const automation = automationOf(row, "election_call");
-  if (row && !row.enabled) return undefined;
-  const [queued] = await queueMailing(
-    { db, org, automation, runAt: now, now },
-    {
-      sourceKey: `election_call:${election.id}:${election.phase}`,
-      audienceType: "all_members",
-      variables: {
-        "election.title": election.title,
-        "election.phase": election.phase === "nominations_open" ? "nominations are open" : "voting is open",
-        "election.opensAt": election.opensAt,
-        "election.closesAt": election.closesAt,
-        "election.url": election.url ?? "",
-      },
+  return queueCall(db, org, {
+    sourceKey: `election_call:${election.id}:${election.phase}`,
+    recipients,
+    now,
+    variables: {
+      "election.title": election.title,
+      "election.phase": election.phase === "nominations_open" ? "nominations are open" : "voting is open",
+      "election.opensAt": election.opensAt,
+      "election.closesAt": election.closesAt,
+      "election.url": election.url ?? "",
+      elections: `- ${election.title}`,
     },
-  );
-  return queued?.id;
+  });
+}
+
+/**
+ * The one call for all elections of a member meeting, queued when the first of them is
+ * announced. An election announced later is added to it while nobody has been sent it yet;
+ * after that, the meeting's notice (member_meeting_notice) lists every election on its agenda.
+ */
+export async function queueMeetingElectionCall(
+  db: Db,
+  org: { id: string; timeZone: string; locale: string },
+  meeting: {
+    eventId: string;
+    occurrenceStart: string;
+    title: string;
+    elections: { title: string; seats: number; nominationOpensAt: string; nominationClosesAt: string }[];
+  },
+  recipients: SQL,
+  now: Date,
+): Promise<string | undefined> {
+  const opensAt = meeting.elections.map((e) => e.nominationOpensAt).sort()[0] ?? "";
+  const closesAt =
+    meeting.elections
+      .map((e) => e.nominationClosesAt)
+      .sort()
+      .at(-1) ?? "";
+  return queueCall(db, org, {
+    sourceKey: `election_call:meeting:${meeting.eventId}:${meeting.occurrenceStart}`,
+    recipients,
+    now,
+    refreshUnsent: true,
+    variables: {
+      "election.title": `${meeting.title}: ${meeting.elections.map((e) => e.title).join(", ")}`,
+      "election.phase": "nominations are open",
+      "election.opensAt": opensAt,
+      "election.closesAt": closesAt,
+      "election.url": "",
+      elections: meeting.elections.map((e) => `- ${e.title} (${e.seats}): nominations until ${e.nominationClosesAt}`).join("\n"),
+    },
+  });
+}
+
+/** The election call's mailing with its recipients written at once (queueAutomaticMailing); the id when this call queued it. */
+async function queueCall(
+  db: Db,
+  org: { id: string; timeZone: string; locale: string },
+  call: { sourceKey: string; recipients: SQL; variables: Record<string, string>; now: Date; refreshUnsent?: boolean },
+): Promise<string | undefined> {
+  const { now } = call;
+  const ma = schema.mailingAutomations;
+  const row = await db.query.mailingAutomations.findFirst({ where: and(eq(ma.orgId, org.id), eq(ma.kind, "election_call")) });
+  if (row && !row.enabled) return undefined;
+  const ctx: PlanContext = { db, org, automation: automationOf(row, "election_call"), runAt: now, now };
+  const m = schema.mailings;
+  const queued = await queueAutomaticMailing(ctx, {
+    sourceKey: call.sourceKey,
+    variables: call.variables,
+    group: sql`${schema.members.districtGroupId}`,
+    triggers: (id) => sql`SELECT ${org.id}, ${`${call.sourceKey}:`} || member_id, ${id}, member_id, ${iso(now)} FROM (${call.recipients})`,
+  });
+  if (queued === 0 && call.refreshUnsent) {
+    // Still unsent to anyone: the mailing says what is now known.
+    const d = schema.mailingDeliveries;
+    await db.run(sql`UPDATE ${m} SET variables = ${JSON.stringify(call.variables)}, updated_at = ${iso(now)}
+      WHERE ${m.orgId} = ${org.id} AND ${m.sourceKey} = ${call.sourceKey}
+        AND NOT EXISTS (SELECT 1 FROM ${d} WHERE ${d.mailingId} = ${m.id} AND (${d.attempts} > 0 OR ${d.status} NOT IN ('pending', 'suppressed')))`);
+  }
+  if (queued === 0) return undefined;
+  const [made] = await db
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.orgId, org.id), eq(m.sourceKey, call.sourceKey)));
+  return made?.id;
 }

@@ -44,7 +44,7 @@ export const automationDefaults: Record<AutomationKind, KindDefaults> = {
     graceDays: null,
     category: "statutory",
     subject: "Notice of the member meeting, {{event.date}}",
-    text: `Hello {{member.firstName}},\n\nNotice is given of the member meeting of {{org.name}}:\n\n${eventText}\n`,
+    text: `Hello {{member.firstName}},\n\nNotice is given of the member meeting of {{org.name}}:\n\n${eventText}\n\nElections on the agenda, with the nominating committee's proposal:\n{{elections}}\n`,
   },
   event_reminder: {
     schedule: "0 8 * * *",

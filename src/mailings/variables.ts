@@ -41,10 +41,10 @@ const byKind: Record<Kind, readonly string[]> = {
     "actions",
   ],
   meeting_summons: eventVariables,
-  member_meeting_notice: eventVariables,
+  member_meeting_notice: [...eventVariables, "elections"],
   event_reminder: eventVariables,
   training_announcement: eventVariables,
-  election_call: ["election.title", "election.phase", "election.opensAt", "election.closesAt", "election.url"],
+  election_call: ["election.title", "election.phase", "election.opensAt", "election.closesAt", "election.url", "elections"],
   renewal_reminder: ["membership.endsOn", "membership.graceUntil", "membership.stage"],
 };
 

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../src/lib/ids.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
@@ -137,7 +138,7 @@ describe("recurring and automatic mailings", () => {
     expect(mailer.sent.find((m) => m.to.includes("soon@"))?.text).toContain("ends (or ended) on 2026-12-15");
   });
 
-  it("queues one election call per election and phase through the hook the elections module calls", async () => {
+  it("queues one election call per election and phase, to the recipients the elections module names, through its hook", async () => {
     const t = await testApp();
     const orgId = await orgIdOf(t.database.client);
     await seedMembers(t.database.client, orgId, [{ name: "Ada", email: "ada@example.org", consentNewsletters: false }]);
@@ -150,9 +151,10 @@ describe("recurring and automatic mailings", () => {
       closesAt: "2026-12-05",
     };
     const now = new Date("2026-11-21T09:00:00Z");
-    const first = await queueElectionCall(t.db, org, election, now);
+    const electorate = sql`SELECT id AS member_id FROM members WHERE org_id = ${orgId}`;
+    const first = await queueElectionCall(t.db, org, election, electorate, now);
     expect(first).toBeDefined();
-    expect(await queueElectionCall(t.db, org, election, now)).toBeUndefined();
+    expect(await queueElectionCall(t.db, org, election, electorate, now)).toBeUndefined();
     const mailer = createMemoryMailer();
     await tick(t, "2026-11-21T09:00:00Z", mailer);
     // Statutory: sent whatever the newsletter consent.

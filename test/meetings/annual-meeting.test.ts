@@ -39,7 +39,7 @@ async function meetingElection(
 }
 
 describe("a branch's annual meeting", () => {
-  it("checks in 120, fixes the register, adjusts it, elects by acclamation and by mixed phone and paper ballots, and gives the new board its rights", async () => {
+  it("checks in 120, fixes the register, adjusts it, elects by acclamation, by accepting the committee's proposal and by mixed phone and paper ballots, and gives the new board its rights", async () => {
     const t = await testApp();
     const typeId = await createMembershipType(t);
     const ids: string[] = [];
@@ -53,13 +53,28 @@ describe("a branch's annual meeting", () => {
     const board = await meetingElection(t, meeting.id, { title: "Board", seats: 5 }, "scottish_stv", { reserves: 2 });
     const auditors = await meetingElection(t, meeting.id, { title: "Auditors", seats: 2 }, "plurality");
     const committee = await meetingElection(t, meeting.id, { title: "Nominating committee", seats: 3 }, "approval");
+    const delegates = await meetingElection(t, meeting.id, { title: "Delegates to the district", seats: 2 }, "plurality");
+    // One call for the meeting's five elections, not one per election.
+    const calls = await json<{ data: { about: { type: string; id: string } }[] }>(
+      await t.request("GET", `${base(t)}/mailings?kind=election_call`),
+      200,
+    );
+    expect(calls.data.map((call) => call.about)).toEqual([expect.objectContaining({ type: "event", id: meeting.id })]);
     await stand(t, chair.id, ids[0] as string);
     const boardCandidates: string[] = [];
     for (let i = 1; i <= 8; i++) boardCandidates.push(await stand(t, board.id, ids[i] as string));
-    const auditorCandidates = [await stand(t, auditors.id, ids[10] as string), await stand(t, auditors.id, ids[11] as string)];
-    await stand(t, auditors.id, ids[12] as string);
+    for (const i of [10, 11, 12]) await stand(t, auditors.id, ids[i] as string);
+    // The committee proposes two of the three auditors; the meeting accepts its proposal as a whole.
+    await json(
+      await t.request("PUT", `${base(t)}/elections/${auditors.id}/proposal`, {
+        body: { entries: [{ memberId: ids[11] }, { memberId: ids[10] }] },
+      }),
+      200,
+    );
     const committeeCandidates: string[] = [];
     for (let i = 13; i <= 16; i++) committeeCandidates.push(await stand(t, committee.id, ids[i] as string));
+    const delegateCandidates: string[] = [];
+    for (let i = 17; i <= 19; i++) delegateCandidates.push(await stand(t, delegates.id, ids[i] as string));
 
     // The meeting: 120 check in, the register is fixed, 3 leave and 2 arrive late.
     t.clock.set("2026-11-21T16:50:00.000Z");
@@ -103,9 +118,43 @@ describe("a branch's annual meeting", () => {
     const acclaimed = await json<{ byAcclamation: boolean }>(await t.request("POST", `${base(t)}/elections/${chair.id}/acclamation`), 200);
     expect(acclaimed.byAcclamation).toBe(true);
 
-    // Three ballots, each with ten papers handed in and the rest on phones.
     const tokens = new Map(await Promise.all(voters.map(async (id) => [id, await memberToken(t, id)] as const)));
     const paperVoters = new Set(voters.slice(0, 10));
+
+    // The auditors: the committee's proposal as a whole, yes / no / abstain, ten on paper and the rest on phones.
+    await json(await t.request("POST", `${base(t)}/elections/${auditors.id}/proposal-vote/open`), 200);
+    const choiceOf = (i: number) => (i % 4 === 1 ? "no" : i % 10 === 3 ? "abstain" : "yes");
+    const proposalVotes = voters.map((memberId, i) =>
+      paperVoters.has(memberId)
+        ? () =>
+            t.request("POST", `${base(t)}/elections/${auditors.id}/proposal-vote/paper-votes`, { body: { memberId, choice: choiceOf(i) } })
+        : () =>
+            t.request("POST", `${base(t)}/elections/${auditors.id}/proposal-vote/ballots`, {
+              key: tokens.get(memberId),
+              body: { choice: choiceOf(i) },
+            }),
+    );
+    expect((await inWaves(proposalVotes)).every((s) => s === 201)).toBe(true);
+    const leftEarly = await t.request("POST", `${base(t)}/elections/${auditors.id}/proposal-vote/ballots`, {
+      key: await memberToken(t, leaving[0] as string),
+      body: { choice: "no" },
+    });
+    expect(await problemOf(leftEarly)).toMatchObject({ status: 409, reason: "not_on_register" });
+    const tally = { yes: 0, no: 0, abstain: 0 };
+    voters.forEach((_, i) => {
+      tally[choiceOf(i)] += 1;
+    });
+    expect(tally.yes).toBeGreaterThan(tally.no);
+    expect(await json(await t.request("POST", `${base(t)}/elections/${auditors.id}/proposal-vote/close`), 200)).toMatchObject({
+      status: "counted",
+      proposalVote: { status: "accepted", ...tally },
+    });
+    expect(await json(await t.request("GET", `${base(t)}/elections/${auditors.id}/result`), 200)).toMatchObject({
+      byProposal: true,
+      turnout: { electorate: 119, paperBallots: 10, ballots: 119 },
+    });
+
+    // Three ballots, each with ten papers handed in and the rest on phones.
     const ballotOf = {
       // First preferences spread over the first five board candidates, then the next ones in turn.
       // then the sixth and seventh, the sixth mostly first: they are the reserves, in that order.
@@ -113,10 +162,11 @@ describe("a branch's annual meeting", () => {
         ...[0, 1, 2, 3, 4].map((k) => boardCandidates[(i + k) % 5] as string),
         ...((i % 3 === 0 ? [6, 5] : [5, 6]).map((k) => boardCandidates[k]) as string[]),
       ],
-      [auditors.id]: () => auditorCandidates,
       [committee.id]: (i: number) => committeeCandidates.slice(0, i % 2 === 0 ? 3 : 2),
+      // Everyone marks the first; two in three mark the second beside, the rest the third.
+      [delegates.id]: (i: number) => [delegateCandidates[0], delegateCandidates[i % 3 === 0 ? 2 : 1]] as string[],
     };
-    for (const election of [board, auditors, committee]) {
+    for (const election of [board, committee, delegates]) {
       await json(await t.request("POST", `${base(t)}/elections/${election.id}/poll/open`), 200);
       const ranking = ballotOf[election.id] as (i: number) => string[];
       const sends = voters.map((memberId, i) =>
@@ -150,7 +200,7 @@ describe("a branch's annual meeting", () => {
       );
     }
 
-    for (const election of [chair, board, auditors, committee]) {
+    for (const election of [chair, board, auditors, committee, delegates]) {
       await json(await t.request("POST", `${base(t)}/elections/${election.id}/publish`, { body: {} }), 200);
     }
     const mandatesOf = async (positionId: string) =>
@@ -170,6 +220,7 @@ describe("a branch's annual meeting", () => {
     const reserves = (await mandatesOf(board.positionId)).filter((m) => m.reserveRank !== null);
     expect(reserves.sort((x, y) => Number(x.reserveRank) - Number(y.reserveRank)).map((m) => m.memberId)).toEqual([ids[6], ids[7]]);
     expect(await holders(auditors.positionId)).toEqual([ids[10], ids[11]].sort());
+    expect(await holders(delegates.positionId)).toEqual([ids[17], ids[18]].sort());
     // Approval: the first two are on every ballot, the third on every other one.
     expect(await holders(committee.positionId)).toEqual([ids[13], ids[14], ids[15]].sort());
 

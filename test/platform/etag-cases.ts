@@ -172,6 +172,32 @@ async function meetingPoll(t: TestApp, open: boolean) {
   return path;
 }
 
+/** A meeting's election with one candidate, whom the committee proposes; the vote on the proposal opened if `open`. */
+async function proposalVote(t: TestApp, open: boolean) {
+  const meeting = await createEvent(t, {
+    kind: "member_meeting",
+    startsAt: "2026-11-21T17:00:00.000Z",
+    endsAt: "2026-11-21T21:00:00.000Z",
+    visibility: "members",
+  });
+  const memberId = await createActiveMember(t);
+  await created(t, `${v1(t)}/events/${meeting.id}/check-ins`, { memberId });
+  await created(t, `${v1(t)}/events/${meeting.id}/voting-register`, {});
+  const election = await created(t, `${v1(t)}/elections`, {
+    positionId: await createPosition(t),
+    method: "plurality",
+    electorate: { source: "meeting", eventId: meeting.id },
+    nomination: { opensAt: t.clock.now().toISOString(), closesAt: "2026-11-21T16:00:00.000Z" },
+  });
+  const path = `${v1(t)}/elections/${election.id}`;
+  expect((await t.request("POST", `${path}/transitions`, { body: { to: "nominating" } })).status).toBe(200);
+  await stand(t, election.id, memberId);
+  expect((await t.request("PUT", `${path}/proposal`, { body: { entries: [{ memberId }] } })).status).toBe(200);
+  t.clock.set("2026-11-21T17:30:00.000Z");
+  if (open) expect((await t.request("POST", `${path}/proposal-vote/open`)).status).toBe(200);
+  return path;
+}
+
 async function memberWithToken(t: TestApp) {
   const memberId = await createActiveMember(t);
   return { memberId, token: await tokenOf(t, memberId) };
@@ -289,6 +315,14 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     const path = await meetingPoll(t, true);
     return write(t, { path }, { method: "POST", path: `${path}/poll/close` });
   },
+  openProposalVote: async (t) => {
+    const path = await proposalVote(t, false);
+    return write(t, { path }, { method: "POST", path: `${path}/proposal-vote/open` });
+  },
+  closeProposalVote: async (t) => {
+    const path = await proposalVote(t, true);
+    return write(t, { path }, { method: "POST", path: `${path}/proposal-vote/close` });
+  },
   declareByAcclamation: async (t) => {
     const { electionId } = await candidate(t);
     const path = `${v1(t)}/elections/${electionId}`;
@@ -376,6 +410,8 @@ export const unconditionalPosts: Record<string, string> = {
   castBallot: "creates a ballot that nobody can read back",
   enterPaperBallots: "creates",
   enterPaperVote: "creates a ballot that nobody can read back, and marks its voter once",
+  castProposalVote: "creates a vote that nobody can read back",
+  enterProposalPaperVote: "creates a vote that nobody can read back, and marks its voter once",
   newCheckInCode: "replaces the room's code; nothing a client writes back",
   checkIn: "creates the presence, or answers the one that exists",
   checkOut: "records leaving once; again changes nothing",

@@ -1,0 +1,1 @@
+ALTER TABLE `elections` ADD `proposal_vote` text;
