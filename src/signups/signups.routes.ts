@@ -68,7 +68,8 @@ const page = defineRoute({
   operationId: "showSignupConfirmation",
   tags,
   summary: "Confirmation page (the link in the sign-up mail)",
-  description: "Shows what the link confirms, with a button that posts the form; opening it confirms nothing (mail scanners open links too).",
+  description:
+    "Shows what the link confirms, with a button that posts the form; opening it confirms nothing (mail scanners open links too).",
   security: [],
   request: { params: TokenParams },
   responses: { 200: html("The confirmation page."), ...problems("not_found", "gone", "validation_failed") },

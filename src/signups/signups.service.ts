@@ -3,7 +3,7 @@ import type { Ctx } from "../access/context.ts";
 import { emailKeyOf } from "../auth/sign-in.service.ts";
 import { constraintViolation } from "../db/errors.ts";
 import { type Db, schema } from "../db/index.ts";
-import type { Statement } from "../db/sql.ts";
+import { runBatch, type Statement } from "../db/sql.ts";
 import { getVisibleEvent } from "../events/events.service.ts";
 import { openUnit, registrableUnit, registrationInsert } from "../events/registrations.service.ts";
 import type { EventRow } from "../events/series.ts";
@@ -186,9 +186,7 @@ async function confirmedView(ctx: Ctx, row: SignupRow) {
       ? await ctx.db
           .select({ status: reg.status })
           .from(reg)
-          .where(
-            and(eq(reg.eventId, asked.eventId), eq(reg.memberId, row.personId), eq(reg.occurrenceStart, asked.occurrenceStart ?? "")),
-          )
+          .where(and(eq(reg.eventId, asked.eventId), eq(reg.memberId, row.personId), eq(reg.occurrenceStart, asked.occurrenceStart ?? "")))
           .orderBy(sql`${reg.status} = 'cancelled'`, sql`${reg.createdAt} DESC`)
           .limit(1)
       : [];
@@ -238,8 +236,13 @@ async function applySignup(ctx: Ctx, row: SignupRow) {
   let registration: Statement[] = [];
   if (asked.eventId !== null) {
     const event = await db.query.events.findFirst({ where: and(eq(schema.events.orgId, org.id), eq(schema.events.id, asked.eventId)) });
-    if (!event || event.visibility !== "public") throw conflict("The event is no longer open to the public.", { reason: "not_public" });
-    const unit = await registrableUnit(ctx, { event, occurrenceStart: asked.occurrenceStart ?? undefined, field: "token", memberId: personId });
+    if (event?.visibility !== "public") throw conflict("The event is no longer open to the public.", { reason: "not_public" });
+    const unit = await registrableUnit(ctx, {
+      event,
+      occurrenceStart: asked.occurrenceStart ?? undefined,
+      field: "token",
+      memberId: personId,
+    });
     const registrationId = newId(now);
     registration = [
       registrationInsert(ctx, { id: registrationId, event, unitKey: unit.key, memberId: personId, note: null, ifAbsent: true }),
@@ -290,12 +293,12 @@ async function applySignup(ctx: Ctx, row: SignupRow) {
         ]
       : [];
 
-  await db.batch([
-    ...person,
-    ...registration,
-    ...attribution,
-    db.run(sql`UPDATE ${su} SET confirmed_at = ${stamp}, person_id = ${personId} WHERE id = ${row.id} AND confirmed_at IS NULL`),
-  ]);
+  // The sign-up is marked last: it names the person, who must exist by then.
+  const marked = db.run(
+    sql`UPDATE ${su} SET confirmed_at = ${stamp}, person_id = ${personId} WHERE id = ${row.id} AND confirmed_at IS NULL`,
+  );
+  const statements: Statement[] = [...person, ...registration, ...attribution];
+  await runBatch(db, [...statements, marked]);
 }
 
 /** Forgets sign-ups never confirmed once expired, and confirmed ones after a while (the daily housekeeping job). */

@@ -48,7 +48,10 @@ interface OutboxListed {
 
 /** The messages the outbox holds for an address, oldest first, as an admin reads them. */
 export async function mailsTo(t: SignupApp, email: string) {
-  const list = await json<{ data: OutboxListed[] }>(await t.request("GET", `/v1/orgs/${t.org}/outbox?to=${encodeURIComponent(email)}`), 200);
+  const list = await json<{ data: OutboxListed[] }>(
+    await t.request("GET", `/v1/orgs/${t.org}/outbox?to=${encodeURIComponent(email)}`),
+    200,
+  );
   const messages = await Promise.all(
     list.data.map(async ({ id }) => json<{ subject: string; text: string }>(await t.request("GET", `/v1/orgs/${t.org}/outbox/${id}`), 200)),
   );
@@ -56,7 +59,10 @@ export async function mailsTo(t: SignupApp, email: string) {
 }
 
 /** The confirmation link of the last sign-up mail to the address: its path on this deployment. */
-export async function confirmationLink(t: SignupApp, email: string): Promise<{ path: string; token: string; subject: string; text: string }> {
+export async function confirmationLink(
+  t: SignupApp,
+  email: string,
+): Promise<{ path: string; token: string; subject: string; text: string }> {
   const mail = (await mailsTo(t, email)).at(-1);
   const link = /https?:\/\/\S+/.exec(mail?.text ?? "")?.[0];
   expect(link, `a confirmation link mailed to ${email}`).toBeDefined();

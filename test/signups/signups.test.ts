@@ -74,7 +74,9 @@ describe("signing up for the newsletter", () => {
     await json(await t.anonymous("POST", "/v1/orgs/demo/signups/confirm", { token }), 200);
     const member = await json<{ consents: Record<string, boolean> }>(await t.request("GET", `/v1/orgs/demo/members/${id}`), 200);
     expect(member.consents).toEqual({ newsletters: true, meetingSummons: true, campaignNews: true });
-    expect((await t.database.client.execute("SELECT count(*) AS n FROM members WHERE email_key = 'vera.lind@example.org'")).rows[0]?.n).toBe(1);
+    expect(
+      (await t.database.client.execute("SELECT count(*) AS n FROM members WHERE email_key = 'vera.lind@example.org'")).rows[0]?.n,
+    ).toBe(1);
   });
 
   it("writes the mail in Swedish by the organisation's locale when no language is given", async () => {
@@ -101,7 +103,10 @@ describe("signing up for the newsletter", () => {
   it("hides the link from staff reading the outbox: only the person may confirm", async () => {
     const t = await signupApp();
     await json(await signUp(t, { email, purpose: "newsletter" }), 202);
-    const staff = await json<{ secret: string }>(await t.request("POST", "/v1/orgs/demo/api-keys", { body: { name: "s", role: "staff" } }), 201);
+    const staff = await json<{ secret: string }>(
+      await t.request("POST", "/v1/orgs/demo/api-keys", { body: { name: "s", role: "staff" } }),
+      201,
+    );
     const list = await json<{ data: { id: string }[] }>(await t.request("GET", "/v1/orgs/demo/outbox", { key: staff.secret }), 200);
     const message = await json<{ text: string }>(
       await t.request("GET", `/v1/orgs/demo/outbox/${list.data[0]?.id}`, { key: staff.secret }),
