@@ -26212,10 +26212,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @example yes */
                     confirm?: string;
                 };
             };

@@ -60,7 +60,7 @@ const TokenParams = OrgParams.extend({
     .openapi({ param: { name: "token", in: "path" } }),
 });
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
-const FormBody = z.object({ confirm: z.string().optional().openapi({ example: "yes" }) });
+const FormBody = z.object({ confirm: z.string().optional() });
 
 const page = defineRoute({
   method: "get",
@@ -85,7 +85,7 @@ const pageConfirm = defineRoute({
   security: [],
   request: {
     params: TokenParams,
-    body: { required: false, content: { "application/x-www-form-urlencoded": { schema: FormBody } } },
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: FormBody } } },
   },
   responses: {
     200: html("Confirmed."),
@@ -145,7 +145,7 @@ export const signupRoutes = createRouter()
     const what = signupSubject(view.language, view.eventTitle);
     const body =
       `<h1>${escapeHtml(texts.pageTitle)}</h1><p>${escapeHtml(texts.pageQuestion(what, view.orgName))}</p>` +
-      `<form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">${escapeHtml(texts.pageButton)}</button></form>`;
+      `<form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(texts.pageButton)}</button></form>`;
     return c.html(pageHtml(view.language, texts.pageTitle, body), 200) as never;
   })
   .openapi(pageConfirm, async (c) => {

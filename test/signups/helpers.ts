@@ -76,7 +76,7 @@ export async function confirmByPage(t: SignupApp, path: string) {
   const pageResponse = await t.anonymous("GET", path);
   expect(pageResponse.status).toBe(200);
   expect(await pageResponse.text()).toContain('<form method="post">');
-  return t.anonymous("POST", path, "confirm=yes", undefined, { "Content-Type": "application/x-www-form-urlencoded" });
+  return t.anonymous("POST", path, "confirm=1", undefined, { "Content-Type": "application/x-www-form-urlencoded" });
 }
 
 /** The person with the address as staff read it, or undefined. */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { json, problemOf, snapshot } from "../helpers/app.ts";
-import { createMember } from "../helpers/members.ts";
+import { createMember, memberToken } from "../helpers/members.ts";
 import { confirmationLink, confirmByPage, mailsTo, personByEmail, type SignupApp, signUp, signupApp } from "./helpers.ts";
 
 const email = "Vera.Lind@example.org";
@@ -133,7 +133,7 @@ describe("what a sign-up refuses", () => {
     expect(expired.status).toBe(410);
     expect((await problemOf(expired)).code).toBe("gone");
     expect((await problemOf(await t.anonymous("GET", path))).code).toBe("gone");
-    const byForm = await t.anonymous("POST", path, "confirm=yes", undefined, { "Content-Type": "application/x-www-form-urlencoded" });
+    const byForm = await t.anonymous("POST", path, "confirm=1", undefined, { "Content-Type": "application/x-www-form-urlencoded" });
     expect(byForm.status).toBe(410);
     expect(await snapshot(t.database)).toBe(before);
     expect(await personByEmail(t, email)).toBeUndefined();
@@ -214,5 +214,44 @@ describe("what a stranger can learn or do", () => {
     expect(await mailsTo(t, "one-more@example.org")).toHaveLength(0);
     // Another client is not held back.
     expect((await signUp(t, { email: "one-more@example.org", purpose: "newsletter" }, "192.0.2.2")).status).toBe(202);
+  });
+});
+
+describe("who may sign up", () => {
+  it("takes sign-ups and confirmations from anyone of the organisation: the public, members and keys; another organisation's key finds nothing", async () => {
+    const t = await signupApp();
+    const member = await createMember(t);
+    const readonly = await json<{ secret: string }>(
+      await t.request("POST", "/v1/orgs/demo/api-keys", { body: { name: "r", role: "readonly" } }),
+      201,
+    );
+    const created = await t.request("POST", "/v1/orgs", {
+      key: "operator-key-for-tests-0123456789",
+      body: { slug: "other", name: "Other", timeZone: "Europe/Stockholm" },
+    });
+    const otherAdmin = (await json<{ adminKey: { secret: string } }>(created, 201)).adminKey.secret;
+    const callers: Record<string, string | null> = {
+      anonymous: null,
+      member: await memberToken(t, member),
+      readonly: readonly.secret,
+      admin: t.adminKey,
+      "another org's admin": otherAdmin,
+    };
+    const statuses: Record<string, number[]> = {};
+    for (const [name, key] of Object.entries(callers)) {
+      const address = `${name.replaceAll(/\W/g, "")}@example.org`;
+      const signed = await t.request("POST", "/v1/orgs/demo/signups", { key, body: { email: address, purpose: "newsletter" } });
+      const mails = await mailsTo(t, address);
+      const token = /confirm\/(\w+)/.exec(mails.at(-1)?.text ?? "")?.[1] ?? "x".repeat(32);
+      const confirmed = await t.request("POST", "/v1/orgs/demo/signups/confirm", { key, body: { token } });
+      statuses[name] = [signed.status, confirmed.status];
+    }
+    expect(statuses).toEqual({
+      anonymous: [202, 200],
+      member: [202, 200],
+      readonly: [202, 200],
+      admin: [202, 200],
+      "another org's admin": [404, 404],
+    });
   });
 });
