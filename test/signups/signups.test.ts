@@ -66,6 +66,24 @@ describe("signing up for the newsletter", () => {
     expect(await personByEmail(t, email)).toMatchObject({ consent_newsletters: 1, consent_campaign_news: 1, consent_meeting_summons: 0 });
   });
 
+  it("makes one contact of two sign-ups of a new address confirmed at the same moment", async () => {
+    const t = await signupApp();
+    await json(await signUp(t, { email, purpose: "newsletter" }), 202);
+    const first = await confirmationLink(t, email);
+    // A second later, so that the outbox lists the second mail last.
+    t.clock.advance(1000);
+    await json(await signUp(t, { email, purpose: "newsletter", consents: { campaignNews: true } }), 202);
+    const second = await confirmationLink(t, email);
+    expect(second.token).not.toBe(first.token);
+    const answers = await Promise.all(
+      [first, second, first].map(({ token }) => t.anonymous("POST", "/v1/orgs/demo/signups/confirm", { token })),
+    );
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const rows = await t.database.client.execute("SELECT count(*) AS n FROM members WHERE email_key = 'vera.lind@example.org'");
+    expect(rows.rows[0]?.n).toBe(1);
+    expect(await personByEmail(t, email)).toMatchObject({ consent_newsletters: 1, consent_campaign_news: 1 });
+  });
+
   it("adds the consent to a member who signs up, without a second person or touching their other consents", async () => {
     const t = await signupApp();
     const id = await createMember(t, { name: "Vera Lind", email: "vera.lind@example.org", consents: { newsletters: false } });
