@@ -135,6 +135,25 @@ describe("signing up for the newsletter", () => {
   });
 });
 
+describe("erasure", () => {
+  it("forgets the sign-ups of a person erased, confirmed and pending alike", async () => {
+    const t = await signupApp();
+    await json(await signUp(t, { email, name: "Vera Lind", purpose: "newsletter" }), 202);
+    const { token } = await confirmationLink(t, email);
+    await json(await t.anonymous("POST", "/v1/orgs/demo/signups/confirm", { token }), 200);
+    await json(await signUp(t, { email, purpose: "newsletter", consents: { campaignNews: true } }), 202);
+    const other = await signUp(t, { email: "someone.else@example.org", purpose: "newsletter" });
+    expect(other.status).toBe(202);
+    const signups = async () =>
+      (await t.database.client.execute("SELECT email_key FROM signups ORDER BY email_key")).rows.map((r) => r.email_key);
+    expect(await signups()).toEqual(["someone.else@example.org", "vera.lind@example.org", "vera.lind@example.org"]);
+    const person = String((await personByEmail(t, email))?.id);
+    expect((await t.request("DELETE", `/v1/orgs/demo/members/${person}`)).status).toBe(204);
+    expect(await signups()).toEqual(["someone.else@example.org"]);
+    expect((await t.anonymous("POST", "/v1/orgs/demo/signups/confirm", { token })).status).toBe(404);
+  });
+});
+
 describe("what a sign-up refuses", () => {
   it("answers an unknown token 404 and an expired one 410, as problems, and changes nothing", async () => {
     const t = await signupApp();
