@@ -260,5 +260,5 @@ describe("recruitment links", () => {
     });
     const otherAdmin = (await json<{ adminKey: { secret: string } }>(operator, 201)).adminKey.secret;
     expect((await t.request("GET", path.replace("/demo/", "/other/"), { key: otherAdmin })).status).toBe(404);
-  });
+  }, 30_000);
 });
