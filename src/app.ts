@@ -20,6 +20,7 @@ import { mailingRoutes } from "./mailings/index.ts";
 import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/index.ts";
 import { organisationRoutes } from "./orgs/index.ts";
+import { signupRoutes } from "./signups/index.ts";
 import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
 import { deliverAfterWrites, webhookRoutes } from "./webhooks/index.ts";
 
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", mailingRoutes);
   app.route("/", webhookRoutes);
   app.route("/", groupWorkRoutes);
+  app.route("/", signupRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

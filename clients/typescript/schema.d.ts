@@ -2870,6 +2870,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/groups/{id}/recruitment-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group's recruitment links, revoked ones included
+         * @description For keys and the group's conveners.
+         */
+        get: operations["listRecruitmentLinks"];
+        put?: never;
+        /**
+         * Make a recruitment link for a group (staff, the group's conveners)
+         * @description A short code to give out, optionally naming an event or campaign. A public sign-up that sends it as `ref` attributes the person, once confirmed, to the group (and the event or campaign), with source `recruitment_link`; when they later become a member they count as recruited by the group. Enrolled members who sign up with it are not attributed.
+         */
+        post: operations["createRecruitmentLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/groups/{id}/recruitment-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a recruitment link
+         * @description For keys and the group's conveners.
+         */
+        get: operations["getRecruitmentLink"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a recruitment link (staff, the group's conveners)
+         * @description Sign-ups with its code are refused from now on (422 on `ref`); the link stays listed with `revokedAt`, and the recruitments it made keep its code as their reference.
+         */
+        delete: operations["revokeRecruitmentLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/groups/{id}/report": {
         parameters: {
             query?: never;
@@ -2950,6 +2998,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up for the newsletter or a public event (double opt-in, no key)
+         * @description Stores a pending sign-up and e-mails a confirmation link at once; nothing is stored as consent and no person is created until the link is followed (within 48 hours). Always 202, whether or not the address is known. An event must be public and take registrations (404 / 409 otherwise); on confirmation a person who is not a member registers as a guest. `ref`: a group's recruitment link. Limited per address (3 per hour) and per client (60 per hour): 429 with `Retry-After`.
+         */
+        post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/signups/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a sign-up with the token of its e-mailed link (for frontends)
+         * @description Finds the person with the address (member or contact) or creates a contact, sets the consents asked for, registers for the event, and attributes a new contact to the recruitment link's group, all at once. Confirming again answers the same and changes nothing. 410 once the link has expired, 404 for a token never issued; 409 when the event can no longer take the person (with `reason`).
+         */
+        post: operations["confirmSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/signups/confirm/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Confirmation page (the link in the sign-up mail)
+         * @description Shows what the link confirms, with a button that posts the form; opening it confirms nothing (mail scanners open links too).
+         */
+        get: operations["showSignupConfirmation"];
+        put?: never;
+        /**
+         * Confirm a sign-up from its page (the page's form)
+         * @description What the confirmation page's button posts; the same confirmation as `POST …/signups/confirm`, answered as a page.
+         */
+        post: operations["confirmSignupFromPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2972,7 +3084,7 @@ export interface components {
             /** @example urn:grasrot:problem:not_found */
             type: string;
             /** @enum {string} */
-            code: "bad_request" | "malformed_body" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "too_many_requests" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "malformed_body" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "too_many_requests" | "internal_error" | "service_unavailable";
             title: string;
             status: number;
             detail: string;
@@ -7402,6 +7514,52 @@ export interface components {
             /** @description Of those, current or in grace a year after they were recruited. */
             stillMembersAfterAYear: number;
         };
+        RecruitmentLink: {
+            id: string;
+            groupId: string;
+            /** @description Sent as `ref` with a sign-up (`POST …/signups`). */
+            code: string;
+            eventId: string | null;
+            campaignId: string | null;
+            signupUrl: string | null;
+            /** @description The link to give out: `signupUrl` with `?ref=<code>`; null without a `signupUrl`. */
+            url: string | null;
+            /** @description The API's sign-up operation, for a frontend that sends `ref` itself. */
+            signupPath: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            revokedAt: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            createdAt: string;
+        };
+        RecruitmentLinkCreate: {
+            /**
+             * Format: uuid
+             * @description The event (a lecture, a street activity) the link is given out at.
+             */
+            eventId?: string | null;
+            /**
+             * Format: uuid
+             * @description The campaign the link recruits for.
+             */
+            campaignId?: string | null;
+            /**
+             * @description The frontend's sign-up page; the link to give out is this with `?ref=<code>` added.
+             * @example https://forum.example.org/join
+             */
+            signupUrl?: string | null;
+        };
+        RecruitmentLinkPage: {
+            data: components["schemas"]["RecruitmentLink"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         GroupYearReport: components["schemas"]["GroupYear"] & {
             year: number;
         };
@@ -7455,6 +7613,69 @@ export interface components {
             /** @description Every active or closed group, by name. */
             groups: components["schemas"]["GroupYear"][];
             totals: components["schemas"]["YearFigures"] & unknown;
+        };
+        SignupAccepted: {
+            /** @enum {string} */
+            status: "accepted";
+        };
+        SignupCreate: {
+            /** @example info@example.org */
+            email: string;
+            name?: string;
+            /**
+             * @description The language of the confirmation mail (Swedish or English); default: the organisation's locale.
+             * @example sv-SE
+             */
+            preferredLanguage?: string;
+            /**
+             * @description newsletter: the newsletter; event: an event open to the public.
+             * @enum {string}
+             */
+            purpose: "newsletter" | "event";
+            /**
+             * Format: uuid
+             * @description For `event`: a public event that takes registrations.
+             */
+            eventId?: string;
+            /**
+             * Format: date-time
+             * @description For events registered per occurrence: the original start of the occurrence.
+             * @example 2026-12-01T17:00:00.000Z
+             */
+            occurrenceStart?: string;
+            consents?: components["schemas"]["SignupConsents"];
+            /** @description The code of a group's recruitment link (`?ref=` of the link given out). */
+            ref?: string;
+            /**
+             * @description Frontend URL the e-mailed link opens, with `?token=…` added, for a frontend that confirms with `POST …/signups/confirm`. Must be https (http only on localhost), on this deployment's origin or one of GRASROT_CORS_ORIGINS. Default: the API's own confirmation page.
+             * @example https://forum.example.org/confirm
+             */
+            returnTo?: string;
+        };
+        /** @description The mail the person asks for; `true` asks for a category, nothing is ever withdrawn here. A newsletter sign-up always asks for `newsletters`. Stored only once the sign-up is confirmed. */
+        SignupConsents: {
+            newsletters?: boolean;
+            meetingSummons?: boolean;
+            campaignNews?: boolean;
+        };
+        SignupConfirmed: {
+            /** @enum {string} */
+            status: "confirmed";
+            /** @enum {string} */
+            purpose: "newsletter" | "event";
+            eventId: string | null;
+            occurrenceStart: string | null;
+            /**
+             * @description For an event: the registration's status now (accepted, waitlisted, applied, …).
+             * @enum {string|null}
+             */
+            registrationStatus: "applied" | "accepted" | "waitlisted" | "declined" | "cancelled" | "attended" | "no_show" | null;
+            /** Format: date-time */
+            confirmedAt: string;
+        };
+        SignupConfirm: {
+            /** @description The token of the e-mailed link. */
+            token: string;
         };
     };
     responses: never;
@@ -25590,6 +25811,359 @@ export interface operations {
             };
         };
     };
+    listRecruitmentLinks: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecruitmentLinkPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRecruitmentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecruitmentLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new link. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecruitmentLink"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRecruitmentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecruitmentLink"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeRecruitmentLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when it already was). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getGroupYearReport: {
         parameters: {
             query: {
@@ -25881,6 +26455,364 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupCreate"];
+            };
+        };
+        responses: {
+            /** @description A confirmation link is on its way to the address. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupAccepted"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: a limit of this route was reached (see Abuse limits); wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupConfirm"];
+            };
+        };
+        responses: {
+            /** @description Confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupConfirmed"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    showSignupConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmation page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmSignupFromPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    confirm?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,10 @@ export const limits = {
    * full of members exchanging their codes is never slowed down.
    */
   signInFailuresPerClient: { name: "sign-in-failures/client", limit: 20, windowSeconds: 10 * 60 },
+  /** Public sign-ups of one address in one organisation: each mails a confirmation, so nobody can mail-bomb an address. */
+  signupPerAddress: { name: "signup/address", limit: 3, windowSeconds: 60 * 60 },
+  /** Public sign-ups sent by one client, whatever the addresses: generous, for a lecture hall's guests on one network. */
+  signupPerClient: { name: "signup/client", limit: 60, windowSeconds: 60 * 60 },
   /** Counts of `POST /v1/tally` per API key: counting a large election is real work. */
   tallyPerApiKey: { name: "tally/api-key", limit: 60, windowSeconds: 60, binding: "RATE_LIMIT_TALLY" },
 } satisfies Record<string, RateLimitRule>;

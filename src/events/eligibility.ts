@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { conflict, invalid } from "../lib/problems.ts";
+import { inGoodStanding, standingOf } from "../members/status.ts";
 
 interface Rule {
   positionIds: string[];
@@ -63,4 +64,25 @@ export async function requireEligible(ctx: Ctx, options: { eligibility: string |
       : [];
   if (belongs) return;
   throw conflict("This event is open only to holders of given positions or members of given groups.", { reason: "not_eligible" });
+}
+
+/**
+ * Contacts — people who were never enrolled as members — are guests: whoever registers them
+ * (themselves, their confirmed sign-up, or staff), they may register for events open to the
+ * public only. Members' and group events refuse them with the reason their standing gives
+ * (`membership_none`). A person not stored yet (a sign-up being confirmed) is a contact.
+ * Enrolled members keep the rules they had: staff may register any of them.
+ */
+export async function requireOpenToPerson(ctx: Ctx, options: { visibility: string; memberId: string }) {
+  if (options.visibility === "public") return;
+  const person = await ctx.db.query.members.findFirst({
+    columns: { enrolled: true },
+    where: eq(schema.members.id, options.memberId),
+  });
+  if (person?.enrolled) return;
+  const { status } = await standingOf(ctx.db, options.memberId, ctx.day);
+  if (inGoodStanding(status)) return;
+  throw conflict("This event is open to members only; guests who are not members may register for public events.", {
+    reason: `membership_${status}`,
+  });
 }

@@ -12,7 +12,7 @@ import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
-import { requireEligible } from "./eligibility.ts";
+import { requireEligible, requireOpenToPerson } from "./eligibility.ts";
 import { effectiveScope, getVisibleEvent } from "./events.service.ts";
 import type { RegistrationCreateInput } from "./registrations.schemas.ts";
 import { type EventRow, occurrenceAt } from "./series.ts";
@@ -85,6 +85,53 @@ async function unitOf(db: Db, event: EventRow, occurrenceStart: string | undefin
 }
 
 /**
+ * The unit of an event one may register for now: registration taken, the occurrence real and
+ * not cancelled, not yet begun. What follows from the event alone, before anyone is named.
+ */
+export async function openUnit(ctx: Ctx, options: { event: EventRow; occurrenceStart: string | undefined; field: string }) {
+  const { event } = options;
+  if (event.registrationMode === "none") throw conflict("This event takes no registrations.", { reason: "registration_closed" });
+  const unit = await unitOf(ctx.db, event, options.occurrenceStart, options.field);
+  if (unit.begins <= ctx.now.getTime()) throw conflict("Registration has closed: the event has already begun.", { reason: "event_past" });
+  return unit;
+}
+
+/** The unit this person may register for, or a 409 saying why not: the event's rules, then the person's. */
+export async function registrableUnit(
+  ctx: Ctx,
+  options: { event: EventRow; occurrenceStart: string | undefined; field: string; memberId: string },
+) {
+  const { event, memberId } = options;
+  const unit = await openUnit(ctx, options);
+  if (event.requiresActiveMembership) await requireActiveStanding(ctx.db, memberId, ctx.day, "register for this event");
+  await requireEligible(ctx, { eligibility: event.eligibility, memberId });
+  await requireOpenToPerson(ctx, { visibility: event.visibility, memberId });
+  return unit;
+}
+
+/**
+ * The statement that registers a person for a unit: the place decision and the insert are one
+ * statement. `ifAbsent`: a person already registered is left as they are (a sign-up confirmed
+ * twice), instead of the unique index's error.
+ */
+export function registrationInsert(
+  ctx: Ctx,
+  options: { id: string; event: EventRow; unitKey: string; memberId: string; note: string | null; ifAbsent?: boolean },
+) {
+  const { db, org, now } = ctx;
+  const { id, event, unitKey, memberId } = options;
+  const stamp = now.toISOString();
+  const status =
+    event.registrationMode === "application"
+      ? sql`'applied'`
+      : sql`CASE WHEN ${hasRoom(event.id, unitKey)} THEN 'accepted' ELSE 'waitlisted' END`;
+  return db.run(sql`INSERT INTO ${reg} (id, org_id, event_id, occurrence_start, member_id, status, waitlisted_at, waitlist_seq, note, created_at, updated_at)
+      SELECT ${id}, ${org.id}, ${event.id}, ${unitKey}, ${memberId}, s.status, CASE WHEN s.status = 'waitlisted' THEN ${stamp} END,
+        CASE WHEN s.status = 'waitlisted' THEN ${nextWaitlistSeq(event.id)} END, ${options.note}, ${stamp}, ${stamp}
+      FROM (SELECT ${status} AS status) AS s${options.ifAbsent ? sql` WHERE true ON CONFLICT DO NOTHING` : sql``}`);
+}
+
+/**
  * Registers a member. Open events give a place while there is one and put the rest on the
  * waiting list; application events record an application for organisers to decide. The
  * place decision and the insert are one statement, and a partial unique index turns a
@@ -109,24 +156,12 @@ export async function register(ctx: Ctx, options: { eventId: string; input: Regi
     if (!member) throw invalid("body.memberId", "is not a member of this organisation");
     memberId = input.memberId;
   }
-  if (event.registrationMode === "none") throw conflict("This event takes no registrations.", { reason: "registration_closed" });
-  const unit = await unitOf(db, event, input.occurrenceStart, "body.occurrenceStart");
-  if (unit.begins <= now.getTime()) throw conflict("Registration has closed: the event has already begun.", { reason: "event_past" });
-  if (event.requiresActiveMembership) await requireActiveStanding(db, memberId, ctx.day, "register for this event");
-  await requireEligible(ctx, { eligibility: event.eligibility, memberId });
+  const unit = await registrableUnit(ctx, { event, occurrenceStart: input.occurrenceStart, field: "body.occurrenceStart", memberId });
 
   const id = newId(now);
-  const stamp = now.toISOString();
-  const status =
-    event.registrationMode === "application"
-      ? sql`'applied'`
-      : sql`CASE WHEN ${hasRoom(eventId, unit.key)} THEN 'accepted' ELSE 'waitlisted' END`;
   try {
     await db.batch([
-      db.run(sql`INSERT INTO ${reg} (id, org_id, event_id, occurrence_start, member_id, status, waitlisted_at, waitlist_seq, note, created_at, updated_at)
-      SELECT ${id}, ${org.id}, ${eventId}, ${unit.key}, ${memberId}, s.status, CASE WHEN s.status = 'waitlisted' THEN ${stamp} END,
-        CASE WHEN s.status = 'waitlisted' THEN ${nextWaitlistSeq(eventId)} END, ${input.note ?? null}, ${stamp}, ${stamp}
-      FROM (SELECT ${status} AS status) AS s`),
+      registrationInsert(ctx, { id, event, unitKey: unit.key, memberId, note: input.note ?? null }),
       ...webhookEvent({ db, orgId: org.id, now }, "registration.created", id),
     ]);
   } catch (error) {

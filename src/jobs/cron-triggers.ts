@@ -5,6 +5,7 @@ import type { AppConfig, Clock } from "../deps.ts";
 import { electionClockJob } from "../elections/job.ts";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import { purgeSignups } from "../signups/signups.service.ts";
 import type { CountRunner } from "../tally/runner.ts";
 import { mailingJobs } from "./mailings.ts";
 import { webhookJobs } from "./webhooks.ts";
@@ -31,6 +32,7 @@ const housekeeping: Job = {
     return {
       expiredIdempotencyKeys: await purgeExpiredIdempotencyKeys(db, scheduledTime),
       endedRateLimitWindows: await purgeEndedRateLimitWindows(db, scheduledTime),
+      expiredSignups: await purgeSignups(db, scheduledTime),
     };
   },
 };

@@ -99,6 +99,18 @@ export async function eraseMember(ctx: Ctx, options: { id: string; expected: Exp
       .set({ paymentReference: null, version: sql`${ms.version} + 1` })
       .where(and(eq(ms.memberId, memberId), unchanged)),
     db.delete(schema.signInCodes).where(and(eq(schema.signInCodes.memberId, memberId), unchanged)),
+    // Sign-ups keep the address and name they were made with: those of the person, and any still pending for the address.
+    db
+      .delete(schema.signups)
+      .where(
+        and(
+          or(
+            eq(schema.signups.personId, memberId),
+            sql`${schema.signups.orgId} = ${orgId} AND ${schema.signups.emailKey} = (SELECT ${m.emailKey} FROM ${m} WHERE ${m.id} = ${memberId})`,
+          ),
+          unchanged,
+        ),
+      ),
     // An erased person is in no group any more; the rows stay, closed, so group counts over time hold.
     db
       .update(gm)

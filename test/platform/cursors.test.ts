@@ -74,6 +74,7 @@ async function filledLists(t: TestApp) {
     });
     await created(t, "POST", `/groups/${group}/grants`, { amount, currency: "SEK", purpose: "Stand" });
     await created(t, "POST", `/groups/${group}/income`, { amount, currency: "SEK", receivedOn: "2026-11-20", source: "online" });
+    await created(t, "POST", `/groups/${group}/recruitment-links`, {});
     await created(t, "POST", `/groups/${group}/expenses`, { amount, currency: "SEK", spentOn: "2026-11-20", description: "Tape" });
   }
   const event = {

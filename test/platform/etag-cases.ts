@@ -374,6 +374,11 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     expect((await t.request("PUT", path, { body: { groupId, source: "staff" } })).status).toBe(201);
     return writeAt(t, path, "PUT", { groupId, source: "signup_form" });
   },
+  revokeRecruitmentLink: async (t) => {
+    const groupId = (await group(t)).id;
+    const link = await created(t, `${v1(t)}/groups/${groupId}/recruitment-links`, {});
+    return writeAt(t, `${v1(t)}/groups/${groupId}/recruitment-links/${link.id}`, "DELETE");
+  },
   removeMailSuppression: async (t) => {
     const entry = await t.request("POST", `${v1(t)}/mail-suppressions`, { body: { email: "bounce@example.org", reason: "manual" } });
     expect(entry.status).toBe(201);
@@ -427,6 +432,10 @@ export const unconditionalPosts: Record<string, string> = {
   applyForGrant: "creates",
   recordGroupIncome: "creates an entry, never changed once made",
   recordGroupExpense: "creates an entry, never changed once made",
+  createRecruitmentLink: "creates",
+  signUp: "creates a pending sign-up; no resource of the caller's",
+  confirmSignup: "confirms what its token names, once; again changes nothing",
+  confirmSignupFromPage: "the button of an e-mail link's page: browsers send no If-Match",
 };
 
 /** GETs that answer no ETag, and why: none is a stored resource one writes back. */
@@ -456,6 +465,7 @@ export const readsWithoutEtag: Record<string, string> = {
   getGroupsYearReport: "every group's figures for a year",
   getGroupsYearReportCsv: "every group's figures for a year",
   exportMoneyCsv: "an export of a year's money lines",
+  showSignupConfirmation: "the confirmation page of an e-mail link",
 };
 
 export interface World {
@@ -495,6 +505,7 @@ export async function world(t: TestApp): Promise<World> {
   const { id: incomeId } = await created(t, `${g}/income`, { amount: 5, currency: "SEK", receivedOn: "2026-11-20", source: "online" });
   const { id: expenseId } = await created(t, `${g}/expenses`, { amount: 2, currency: "SEK", spentOn: "2026-11-20", description: "Tape" });
   expect((await t.request("PUT", `${v1(t)}/members/${memberId}/recruitment`, { body: { groupId, source: "staff" } })).status).toBe(201);
+  const { id: linkId } = await created(t, `${g}/recruitment-links`, {});
   // Last: the counted election moves the clock on by days.
   const counted = await countedElection(t);
   const freshToken = await tokenOf(t, memberId);
@@ -533,6 +544,7 @@ export async function world(t: TestApp): Promise<World> {
       getGroupIncome: { path: `${g}/income/${incomeId}` },
       getGroupExpense: { path: `${g}/expenses/${expenseId}` },
       getMemberRecruitment: { path: `${o}/members/${memberId}/recruitment` },
+      getRecruitmentLink: { path: `${g}/recruitment-links/${linkId}` },
       getOutboxMessage: { path: `${o}/outbox/01a1fc82-9876-7000-8000-000000000001` },
     },
   };

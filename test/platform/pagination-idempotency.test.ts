@@ -114,7 +114,9 @@ describe("Idempotency-Key", () => {
     const headers = { "Idempotency-Key": "old" };
     await t.request("POST", "/v1/orgs/demo/api-keys", { body, headers });
     const reports = await runScheduled("17 3 * * *", new Date(t.clock.now().getTime() + 25 * 3600_000), t);
-    expect(reports).toEqual([{ job: "housekeeping", ok: true, result: { expiredIdempotencyKeys: 1, endedRateLimitWindows: 0 } }]);
+    expect(reports).toEqual([
+      { job: "housekeeping", ok: true, result: { expiredIdempotencyKeys: 1, endedRateLimitWindows: 0, expiredSignups: 0 } },
+    ]);
     t.clock.advance(25 * 3600_000);
     const again = await t.request("POST", "/v1/orgs/demo/api-keys", { body: { ...body, name: "new meaning" }, headers });
     expect(again.status).toBe(201);

@@ -140,6 +140,7 @@ const domainOfSegment: Record<string, Domain> = {
   "mail-suppressions": "mailings",
   outbox: "mailings",
   unsubscribe: "mailings",
+  signups: "members",
   "api-keys": "platform",
   webhooks: "platform",
   auth: "platform",

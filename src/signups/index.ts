@@ -1,0 +1,1 @@
+export { signupRoutes } from "./signups.routes.ts";
