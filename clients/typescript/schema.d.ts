@@ -1978,7 +1978,7 @@ export interface paths {
         put?: never;
         /**
          * Enter one paper ballot handed in at the meeting by a person on the register (staff)
-         * @description The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). The ballot is stored, like a phone ballot, with nothing that leads back to them. 409 `not_on_register` for someone not on the register when the poll opened.
+         * @description The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). The ballot is stored, like a phone ballot, with nothing that leads back to them; Idempotency-Key is ignored, since a kept response would. 409 `not_on_register` for someone not on the register when the poll opened.
          */
         post: operations["enterPaperVote"];
         delete?: never;

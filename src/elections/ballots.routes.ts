@@ -1,11 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { memberIdOf } from "../access/viewer.ts";
 import { requireVersion } from "../db/versions.ts";
 import { requireMember } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
-import { idempotency } from "../http/idempotency.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -19,6 +17,7 @@ import {
   locationHeader,
   OrgIdParams,
   problems,
+  withoutIdempotency,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { countUploadMaxBytes } from "../tally/tally.routes.ts";
@@ -60,11 +59,7 @@ const castDefinition = defineRoute({
     ...problems(...authProblems, ...bodyProblems, "conflict"),
   },
 });
-// Idempotency stores responses under the caller's identity: for a ballot that would link voter and receipt.
-const cast = {
-  ...castDefinition,
-  middleware: (castDefinition.middleware as MiddlewareHandler[]).filter((m) => m !== idempotency),
-} as typeof castDefinition;
+const cast = withoutIdempotency(castDefinition);
 
 const paper = defineRoute({
   method: "post",

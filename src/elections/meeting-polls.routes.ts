@@ -15,6 +15,7 @@ import {
   jsonContent,
   OrgIdParams,
   problems,
+  withoutIdempotency,
 } from "../http/openapi.ts";
 import { declareByAcclamation } from "./acclamation.ts";
 import { RankingField } from "./ballots.schemas.ts";
@@ -111,26 +112,28 @@ const PaperVote = z
   .strict()
   .openapi("PaperVote");
 
-const paperVote = defineRoute({
-  method: "post",
-  path: "/v1/orgs/{org}/elections/{id}/paper-votes",
-  operationId: "enterPaperVote",
-  tags,
-  summary: "Enter one paper ballot handed in at the meeting by a person on the register (staff)",
-  description:
-    "The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). " +
-    "The ballot is stored, like a phone ballot, with nothing that leads back to them. 409 `not_on_register` for someone not on the register when the poll opened.",
-  security: bearerSecurity,
-  middleware: staffOnly,
-  request: { params: OrgIdParams, body: jsonBody(PaperVote) },
-  responses: {
-    201: jsonContent(
-      z.object({ electionId: z.string(), memberId: z.string(), votedOnPaper: z.boolean() }).openapi("PaperVoteEntered"),
-      "Entered.",
-    ),
-    ...problems(...authProblems, ...bodyProblems, "conflict"),
-  },
-});
+const paperVote = withoutIdempotency(
+  defineRoute({
+    method: "post",
+    path: "/v1/orgs/{org}/elections/{id}/paper-votes",
+    operationId: "enterPaperVote",
+    tags,
+    summary: "Enter one paper ballot handed in at the meeting by a person on the register (staff)",
+    description:
+      "The person is marked as having voted on paper: they cannot also vote by phone (409 `voted_on_paper`), nor on paper after voting by phone (409 `already_voted`). " +
+      "The ballot is stored, like a phone ballot, with nothing that leads back to them; Idempotency-Key is ignored, since a kept response would. 409 `not_on_register` for someone not on the register when the poll opened.",
+    security: bearerSecurity,
+    middleware: staffOnly,
+    request: { params: OrgIdParams, body: jsonBody(PaperVote) },
+    responses: {
+      201: jsonContent(
+        z.object({ electionId: z.string(), memberId: z.string(), votedOnPaper: z.boolean() }).openapi("PaperVoteEntered"),
+        "Entered.",
+      ),
+      ...problems(...authProblems, ...bodyProblems, "conflict"),
+    },
+  }),
+);
 
 export const meetingPollRoutes = createRouter()
   .openapi(open, async (c) => {

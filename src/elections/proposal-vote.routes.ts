@@ -1,10 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { memberIdOf } from "../access/viewer.ts";
 import { requireMember } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, setEtag } from "../http/etag.ts";
-import { idempotency } from "../http/idempotency.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -18,6 +16,7 @@ import {
   jsonContent,
   OrgIdParams,
   problems,
+  withoutIdempotency,
 } from "../http/openapi.ts";
 import { ElectionPublic } from "./elections.schemas.ts";
 import { toElectionPublic } from "./elections.service.ts";
@@ -32,14 +31,6 @@ const Choice = z.enum(proposalChoices).openapi({ description: "For the proposal 
 const ProposalVoteEntered = z
   .object({ electionId: z.string(), memberId: z.string(), votedOnPaper: z.boolean() })
   .openapi("ProposalVoteEntered");
-
-/**
- * A stored Idempotency-Key response would keep the request's body (the choice) under the caller's
- * identity: these votes are answered 409 `already_voted` on a retry instead.
- */
-function withoutIdempotency<T extends { middleware?: unknown }>(route: T): T {
-  return { ...route, middleware: (route.middleware as MiddlewareHandler[]).filter((m) => m !== idempotency) };
-}
 
 const open = defineRoute({
   method: "post",

@@ -189,6 +189,15 @@ export function defineRoute<R extends RouteInput>(route: R): R {
   return createRoute({ ...route, middleware: [...guards, ...own, ...after] as R["middleware"] }) as R;
 }
 
+/**
+ * The route without Idempotency-Key handling, for votes: a stored response is kept under the
+ * caller's identity beside the request's body, which would tie a voter to their choice or
+ * receipt. A retried vote is answered 409 `already_voted` instead.
+ */
+export function withoutIdempotency<T extends { middleware?: unknown }>(route: T): T {
+  return { ...route, middleware: (route.middleware as MiddlewareHandler[]).filter((m) => m !== idempotency) };
+}
+
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
