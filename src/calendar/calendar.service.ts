@@ -5,6 +5,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { isLongSingle } from "../../drizzle/events.ts";
 import { maxDurationDays } from "../events/events.schemas.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -57,6 +58,8 @@ function feedConditions(orgId: string, filter: SQL | undefined, now: Date, windo
       filter,
     ),
     series: and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter),
+    // Single events longer than the first scan reaches back: few, found by their end.
+    long: and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, from), lt(ev.spanStart, earliestStart), filter),
   };
 }
 
@@ -76,11 +79,12 @@ export async function feedRows(
   window: FeedWindow = defaultFeedWindow,
 ): Promise<EventRow[]> {
   const where = feedConditions(orgId, filter, now, window);
-  const [singles, series] = await Promise.all([
+  const [singles, series, long] = await Promise.all([
     db.select().from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
     db.select().from(ev).where(where.series).limit(feedMaxEvents),
+    db.select().from(ev).where(where.long).limit(feedMaxEvents),
   ]);
-  return inFeedOrder(singles, series);
+  return inFeedOrder([...long, ...singles], series);
 }
 
 /**
@@ -97,11 +101,12 @@ export async function feedVersions(
 ): Promise<{ id: string; version: number; spanStart: string }[]> {
   const where = feedConditions(orgId, filter, now, window);
   const columns = { id: ev.id, version: ev.version, spanStart: ev.spanStart };
-  const [singles, series] = await Promise.all([
+  const [singles, series, long] = await Promise.all([
     db.select(columns).from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
     db.select(columns).from(ev).where(where.series).limit(feedMaxEvents),
+    db.select(columns).from(ev).where(where.long).limit(feedMaxEvents),
   ]);
-  return inFeedOrder(singles, series);
+  return inFeedOrder([...long, ...singles], series);
 }
 
 /** The moved and cancelled occurrences of the series among the rows, for writing the feed. */

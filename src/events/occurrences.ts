@@ -5,6 +5,7 @@ import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
+import { isLongSingle } from "../../drizzle/events.ts";
 import { iso } from "../lib/dates.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
@@ -25,6 +26,7 @@ import {
   unmovedIn,
   type Window,
 } from "./series.ts";
+import { datesOf } from "./timing.ts";
 import { requireOrganiser } from "./visibility.ts";
 
 /**
@@ -61,6 +63,8 @@ export function toOccurrencePublic(o: Occurrence) {
     startsAt: iso(o.start),
     endsAt: iso(o.end),
     timeZone: e.timeZone,
+    allDay: e.allDay,
+    ...datesOf(e, iso(o.start), iso(o.end)),
     status: o.status,
     moved: o.moved,
     recurring: e.recurring,
@@ -106,6 +110,7 @@ const coreColumns = {
   rrule: ev.rrule,
   exdates: ev.exdates,
   status: ev.status,
+  sessions: ev.sessions,
 };
 
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
@@ -144,6 +149,14 @@ export async function listOccurrences(
     )
     .orderBy(asc(ev.spanStart), asc(ev.id))
     .limit(limit + 1);
+
+  // Single events longer than the scan above reaches back (an exchange of months) are few;
+  // they are found by their end, along their own partial index.
+  const long = await db
+    .select()
+    .from(ev)
+    .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter));
+  singles.push(...long);
 
   // Only what expanding needs: a busy calendar has many more candidate series than a page shows.
   const series: EventCore[] = await db
