@@ -149,7 +149,20 @@ const eventFields = {
   registration: RegistrationInput.optional(),
 };
 
-export const EventCreate = z.object(eventFields).strict().openapi("EventCreate");
+export const EventCreate = z
+  .object(eventFields)
+  .strict()
+  // Said with the body's other problems (`when`), so one answer names every field to fix.
+  .refine(
+    (body) =>
+      typeof body !== "object" || body === null || body.startsAt !== undefined || body.startsOn !== undefined || body.sessions != null,
+    {
+      path: ["startsAt"],
+      message: "is required (or startsOn and endsOn for an all-day event, or sessions)",
+      when: () => true,
+    },
+  )
+  .openapi("EventCreate");
 
 export const EventUpdate = z
   .object({

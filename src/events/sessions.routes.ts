@@ -2,13 +2,7 @@ import { requireRoleOrMember } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { authProblems, bearerSecurity, bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, problems } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
-import {
-  SessionAttendanceEntry,
-  SessionAttendanceQuery,
-  SessionAttendanceSet,
-  SessionMemberParams,
-  SessionParams,
-} from "./sessions.schemas.ts";
+import { SessionAttendanceEntry, SessionAttendanceQuery, SessionAttendanceSet, SessionParams } from "./sessions.schemas.ts";
 import { recordSessionAttendance, sessionAttendance } from "./sessions.service.ts";
 
 const tags = ["Registrations"];
@@ -32,9 +26,9 @@ const list = defineRoute({
   },
 });
 
-const put = defineRoute({
-  method: "put",
-  path: "/v1/orgs/{org}/events/{id}/sessions/{sessionStart}/attendance/{memberId}",
+const record = defineRoute({
+  method: "post",
+  path: "/v1/orgs/{org}/events/{id}/sessions/{sessionStart}/attendance",
   operationId: "recordSessionAttendance",
   tags,
   summary: "Record one member's attendance at one session (organisers)",
@@ -43,10 +37,10 @@ const put = defineRoute({
     "Setting it again replaces it. Staff, or conveners of the organising group.",
   security: bearerSecurity,
   middleware: keyOrMember,
-  request: { params: SessionMemberParams, body: jsonBody(SessionAttendanceSet) },
+  request: { params: SessionParams, body: jsonBody(SessionAttendanceSet) },
   responses: {
     200: jsonContent(SessionAttendanceEntry, "The member's attendance at the session."),
-    ...problems(...authProblems, ...bodyProblems, "conflict"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "idempotency_key_reused"),
   },
 });
 
@@ -55,8 +49,7 @@ export const sessionRoutes = createRouter()
     const { id, sessionStart } = c.req.valid("param");
     return c.json(await sessionAttendance(ctxOf(c), { eventId: id, sessionStart, ...c.req.valid("query") }), 200);
   })
-  .openapi(put, async (c) => {
-    const { id, sessionStart, memberId } = c.req.valid("param");
-    const entry = await recordSessionAttendance(ctxOf(c), { eventId: id, sessionStart, memberId, attended: c.req.valid("json").attended });
-    return c.json(entry, 200);
+  .openapi(record, async (c) => {
+    const { id, sessionStart } = c.req.valid("param");
+    return c.json(await recordSessionAttendance(ctxOf(c), { eventId: id, sessionStart, ...c.req.valid("json") }), 200);
   });

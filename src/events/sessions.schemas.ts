@@ -11,12 +11,11 @@ export const SessionParams = OrgIdParams.extend({
   }),
 });
 
-export const SessionMemberParams = SessionParams.extend({
-  memberId: IdSchema.openapi({ param: { name: "memberId", in: "path" } }),
-});
-
 export const SessionAttendanceSet = z
-  .object({ attended: z.boolean().openapi({ description: "true: was there; false: was not." }) })
+  .object({
+    memberId: IdSchema.openapi({ description: "A member holding a place on the event." }),
+    attended: z.boolean().openapi({ description: "true: was there; false: was not." }),
+  })
   .strict()
   .openapi("SessionAttendanceSet");
 

@@ -105,29 +105,29 @@ export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
 }
 
 /**
- * For a page of groups, in one grouped query: how many enrolled members are on each roster
- * now (open memberships, and for district groups the members their areas assign, each person
- * once), and who its conveners are.
+ * For a page of groups, in one query: how many enrolled members are on each roster now (open
+ * memberships, and for a district group the members its areas assign who are not on it
+ * already), and who its conveners are. Each figure is a lookup along the roster's indexes
+ * for the page's groups alone, never a walk of the organisation's members.
  */
 async function rosterFigures(ctx: Ctx, ids: string[]): Promise<Map<string, Omit<GroupFigures, "areaIds">>> {
-  const rows = await ctx.db.all<{ groupId: string; memberCount: number; conveners: string }>(sql`
-    SELECT group_id AS groupId, count(DISTINCT member_id) AS memberCount,
-      coalesce(json_group_array(json_object('memberId', member_id, 'name', name)) FILTER (WHERE role = 'convener'), '[]') AS conveners
-    FROM (
-      SELECT gm.group_id, gm.member_id, gm.role, m.name FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
-      WHERE gm.group_id IN ${jsonValues(ids)} AND gm.left_on IS NULL AND m.erased_at IS NULL AND m.enrolled = 1
-      UNION ALL
-      SELECT m.district_group_id, m.id, NULL, NULL FROM members AS m
-      WHERE m.org_id = ${ctx.org.id} AND m.district_group_id IN ${jsonValues(ids)} AND m.erased_at IS NULL AND m.enrolled = 1
-    )
-    GROUP BY group_id`);
+  const rows = await ctx.db.all<{ groupId: string; memberCount: number; conveners: string | null }>(sql`
+    SELECT g.id AS groupId,
+      (SELECT count(*) FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
+        WHERE gm.group_id = g.id AND gm.left_on IS NULL AND m.erased_at IS NULL AND m.enrolled = 1)
+      + (SELECT count(*) FROM members AS m
+        WHERE m.org_id = ${ctx.org.id} AND m.district_group_id = g.id AND m.erased_at IS NULL AND m.enrolled = 1
+          AND NOT EXISTS (SELECT 1 FROM group_memberships AS x WHERE x.member_id = m.id AND x.left_on IS NULL AND x.group_id = g.id)) AS memberCount,
+      (SELECT json_group_array(json_object('memberId', m.id, 'name', m.name)) FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
+        WHERE gm.group_id = g.id AND gm.left_on IS NULL AND gm.role = 'convener' AND m.erased_at IS NULL) AS conveners
+    FROM groups AS g WHERE g.id IN ${jsonValues(ids)}`);
   const byName = (a: { name: string | null }, b: { name: string | null }) => (a.name ?? "").localeCompare(b.name ?? "");
   return new Map(
     rows.map((row) => [
       row.groupId,
       {
         memberCount: Number(row.memberCount),
-        conveners: (JSON.parse(row.conveners) as { memberId: string; name: string | null }[]).sort(byName),
+        conveners: (JSON.parse(row.conveners ?? "[]") as { memberId: string; name: string | null }[]).sort(byName),
       },
     ]),
   );

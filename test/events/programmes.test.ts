@@ -262,23 +262,22 @@ describe("courses with irregular sessions", () => {
       const response = await t.request("POST", `/v1/orgs/demo/events/${event.id}/registrations`, { body: { memberId: member } });
       expect(response.status).toBe(201);
     }
-    const path = (start: string, member?: string) =>
-      `/v1/orgs/demo/events/${event.id}/sessions/${start}/attendance${member ? `/${member}` : ""}`;
+    const path = (start: string) => `/v1/orgs/demo/events/${event.id}/sessions/${start}/attendance`;
     const first = "2027-03-03T17:00:00.000Z";
     const second = "2027-03-17T17:00:00.000Z";
 
-    const early = await t.request("PUT", path(first, anna), { body: { attended: true } });
+    const early = await t.request("POST", path(first), { body: { memberId: anna, attended: true } });
     expect(early.status).toBe(409);
     expect(((await problemOf(early)) as { reason?: string }).reason).toBe("event_not_started");
 
     t.clock.set("2027-03-18T08:00:00Z");
-    expect((await t.request("PUT", path(first, anna), { body: { attended: true } })).status).toBe(200);
-    expect((await t.request("PUT", path(first, bo), { body: { attended: false } })).status).toBe(200);
-    expect((await t.request("PUT", path(second, bo), { body: { attended: true } })).status).toBe(200);
-    const notRegistered = await t.request("PUT", path(second, cecilia), { body: { attended: true } });
+    expect((await t.request("POST", path(first), { body: { memberId: anna, attended: true } })).status).toBe(200);
+    expect((await t.request("POST", path(first), { body: { memberId: bo, attended: false } })).status).toBe(200);
+    expect((await t.request("POST", path(second), { body: { memberId: bo, attended: true } })).status).toBe(200);
+    const notRegistered = await t.request("POST", path(second), { body: { memberId: cecilia, attended: true } });
     expect(notRegistered.status).toBe(409);
-    expect((await t.request("PUT", path("2027-03-10T17:00:00.000Z", anna), { body: { attended: true } })).status).toBe(404);
-    expect((await t.request("PUT", path("2027-04-10T08:00:00.000Z", anna), { body: { attended: true } })).status).toBe(409);
+    expect((await t.request("POST", path("2027-03-10T17:00:00.000Z"), { body: { memberId: anna, attended: true } })).status).toBe(404);
+    expect((await t.request("POST", path("2027-04-10T08:00:00.000Z"), { body: { memberId: anna, attended: true } })).status).toBe(409);
 
     const list = async (start: string) => {
       const page = await json<{ data: { member: { id: string }; attended: boolean | null }[] }>(await t.request("GET", path(start)), 200);
@@ -314,8 +313,8 @@ describe("courses with irregular sessions", () => {
     expect(april.map((o) => o.startsAt)).toEqual(["2027-04-17T08:00:00.000Z", "2027-04-21T16:00:00.000Z"]);
 
     t.clock.set("2027-03-04T08:00:00Z");
-    const recorded = await t.request("PUT", `/v1/orgs/demo/events/${event.id}/sessions/2027-03-03T17:00:00.000Z/attendance/${member}`, {
-      body: { attended: true },
+    const recorded = await t.request("POST", `/v1/orgs/demo/events/${event.id}/sessions/2027-03-03T17:00:00.000Z/attendance`, {
+      body: { memberId: member, attended: true },
     });
     expect(recorded.status).toBe(200);
     const before = await snapshot(t.database);
@@ -341,10 +340,11 @@ describe("courses with irregular sessions", () => {
     await addToGroup(t, group, convener, "convener");
     await addToGroup(t, other, otherConvener, "convener");
     t.clock.set("2026-12-03T08:00:00Z");
-    const path = `/v1/orgs/demo/events/${event.id}/sessions/2026-12-02T17:00:00.000Z/attendance/${participant}`;
-    const refused = await t.request("PUT", path, { key: await memberToken(t, otherConvener), body: { attended: true } });
+    const path = `/v1/orgs/demo/events/${event.id}/sessions/2026-12-02T17:00:00.000Z/attendance`;
+    const body = { memberId: participant, attended: true };
+    const refused = await t.request("POST", path, { key: await memberToken(t, otherConvener), body });
     expect(refused.status).toBe(403);
-    const done = await t.request("PUT", path, { key: await memberToken(t, convener), body: { attended: true } });
+    const done = await t.request("POST", path, { key: await memberToken(t, convener), body });
     expect(done.status).toBe(200);
   });
 });
