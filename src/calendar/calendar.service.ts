@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { isLongSingle } from "../../drizzle/events.ts";
 import { maxDurationDays } from "../events/events.schemas.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -40,9 +40,9 @@ const monthsFrom = (now: Date, months: number) => {
 
 /**
  * Which events a feed shows. Single events and series are read apart, each along its own
- * index in the feed's order (a single event starts at most the longest duration before the
- * window; a series is found by its end), and merged: one query over both would walk every
- * event of the organisation and sort them.
+ * index in the feed's order (a single event starts at most a month before the window, unless
+ * it is one of the few longer ones, found by its end; a series is found by its end), and
+ * merged: one query over both would walk every event of the organisation and sort them.
  */
 function feedConditions(orgId: string, filter: SQL | undefined, now: Date, window: FeedWindow) {
   const from = monthsFrom(now, -window.pastMonths);

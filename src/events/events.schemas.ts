@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import {
   eventKinds,
-  longEventDays,
   eventStatuses,
   eventVisibilities,
+  longEventDays,
   registrationModes,
   registrationScopes,
 } from "../../drizzle/events.ts";

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
-import { isLongSingle } from "../../drizzle/events.ts";
 import { iso } from "../lib/dates.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";

@@ -9,8 +9,8 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
-import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import { leadsGroup } from "./access.ts";
+import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import { convenerFields, type GroupCreateInput, type GroupListFilter, type GroupUpdateInput } from "./groups.schemas.ts";
 
 const groups = schema.groups;

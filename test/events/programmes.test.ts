@@ -2,6 +2,7 @@ import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
+import { castOfCallers, expectStatuses } from "../helpers/permission-matrix.ts";
 import { addToGroup, allPages, createEvent, createGroup, eventInput, type OccurrenceBody, range } from "./helpers.ts";
 
 /** What a programme runs: exchanges of weeks, schools abroad, all-day events, courses with irregular sessions. */
@@ -346,5 +347,55 @@ describe("courses with irregular sessions", () => {
     expect(refused.status).toBe(403);
     const done = await t.request("POST", path, { key: await memberToken(t, convener), body });
     expect(done.status).toBe(200);
+  });
+});
+
+describe("attendance per session: the permission table", () => {
+  it("is recorded and read by the event's organisers; read by readonly keys; refused to everyone else", async () => {
+    const cast = await castOfCallers();
+    const { t } = cast;
+    // A public course of the group, its first session yesterday (the test day is 21 November).
+    const event = await createCourse(t, {
+      groupId: cast.group,
+      visibility: "public",
+      sessions: [
+        { startsAt: "2026-11-20T17:00:00Z", endsAt: "2026-11-20T19:00:00Z" },
+        { startsAt: "2026-11-27T17:00:00Z", endsAt: "2026-11-27T19:00:00Z" },
+      ],
+    });
+    const participant = cast.members.groupMember;
+    // Registered before the course began.
+    const today = t.clock.now().toISOString();
+    t.clock.set("2026-11-19T08:00:00Z");
+    await json(await t.request("POST", `/v1/orgs/demo/events/${event.id}/registrations`, { body: { memberId: participant } }), 201);
+    t.clock.set(today);
+    const path = `/v1/orgs/demo/events/${event.id}/sessions/2026-11-20T17:00:00.000Z/attendance`;
+    const members = { groupMember: 403, graceMember: 403, lapsedMember: 403, noneMember: 403 };
+    //                anonymous, member, convener here, convener elsewhere, readonly, staff, admin, another org's admin
+    await expectStatuses(
+      async (kind) => t.request("POST", path, { key: await cast.key(kind), body: { memberId: participant, attended: true } }),
+      {
+        anonymous: 401,
+        otherMember: 403,
+        convener: 200,
+        otherConvener: 403,
+        readonly: 403,
+        staff: 200,
+        admin: 200,
+        otherOrgAdmin: 404,
+        ...members,
+      },
+    );
+    await expectStatuses(async (kind) => t.request("GET", path, { key: await cast.key(kind) }), {
+      anonymous: 401,
+      otherMember: 403,
+      convener: 200,
+      otherConvener: 403,
+      readonly: 200,
+      staff: 200,
+      admin: 200,
+      otherOrgAdmin: 404,
+      ...members,
+    });
   });
 });
