@@ -119,9 +119,10 @@ function checkDraft(draft: Draft) {
         : "a course has either sessions or a recurrence rule",
     );
   }
-  // Sessions were checked one by one; a single event may last a season, an occurrence of a series a month.
-  if (draft.sessions === null)
-    checkDuration(start, Date.parse(draft.endsAt), draft.allDay ? "body.endsOn" : "body.endsAt", draft.rrule ? undefined : maxEventDays);
+  // Sessions were checked one by one, all-day dates in whole days (resolveTiming); a single
+  // event may last a season, an occurrence of a series a month.
+  if (draft.sessions === null && !draft.allDay)
+    checkDuration(start, Date.parse(draft.endsAt), "body.endsAt", draft.rrule ? undefined : maxEventDays);
   if (draft.rrule) {
     // The stored rule is canonical (UNTIL in UTC), so it reads the same in a changed time zone.
     const rule = ruleFor(draft.rrule, draft.timeZone, "body.recurrence.rrule");

@@ -218,7 +218,13 @@ export async function overrideOccurrence(
   const event = await getVisibleEvent(ctx, id);
   await requireOrganiser(ctx, event);
   requireVersion(expected, event.version);
-  if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
+  if (!event.rrule) {
+    throw conflict(
+      event.sessions
+        ? "A course's sessions are changed with the event's session list (PATCH sessions)."
+        : "Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.",
+    );
+  }
   const original = Date.parse(originalStart);
   const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
   const existing = overrides.find((o) => Date.parse(o.originalStart) === original);
