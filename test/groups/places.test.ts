@@ -53,6 +53,7 @@ async function statementsDuring(t: TestApp, run: () => Promise<unknown>): Promis
 }
 
 const regionNames = ["Norr", "Mitt", "Väst", "Öst", "Syd"];
+// Setting up 190 groups through the API takes a few seconds; on a busy machine, more.
 
 /** A human-rights movement's section: five regions and 190 local groups, each in its own town under one of them. */
 async function movement(t: TestApp) {
@@ -94,7 +95,7 @@ describe("local groups in towns and regions", () => {
     expect(north.map((g) => g.id)).toContain(coastal.id);
     expect(north.map((g) => g.id)).toContain(sub.id);
     expect(north).toHaveLength(38 + 2);
-  });
+  }, 60_000);
 
   it("refuses a region filter that is no region, and an unknown area, with 422", async () => {
     const t = await testApp();
@@ -166,7 +167,7 @@ describe("the groups list", () => {
     const large = await statementsDuring(t, () => t.request("GET", "/v1/orgs/demo/groups?kind=local&limit=190"));
     expect(small).toBeGreaterThan(0);
     expect(large).toBe(small);
-  });
+  }, 60_000);
 });
 
 describe("conveners keep their own group's profile", () => {
