@@ -117,6 +117,7 @@ async function seedDatabase() {
           endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
           timeZone: "Europe/Stockholm",
           rrule: rrule ? withEnd(rrule, startsAt) : null,
+          sessions: null,
         };
         if (draft.rrule) draft.rrule = formatRule(ruleFor(draft.rrule, draft.timeZone, "rrule"));
         if (draft.rrule && !fitsRule(draft)) continue;
@@ -135,6 +136,7 @@ async function seedDatabase() {
           visibility: groupId ? pick(visibilities) : pick(["public", "members"] as const),
           status: random() < 0.03 ? "cancelled" : "scheduled",
           exdates: "[]",
+          allDay: false,
           recurring: draft.rrule !== null,
           ...spanOf(draft, []),
           registrationMode: "none",

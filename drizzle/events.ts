@@ -35,12 +35,27 @@ export const eventKinds = [
   "campaign_activity",
   "network_meeting",
   "lecture",
+  "exchange",
+  "politician_school",
   "other",
 ] as const;
 export const eventVisibilities = ["public", "members", "group"] as const;
 export const eventStatuses = ["scheduled", "cancelled"] as const;
 export const registrationModes = ["none", "open", "application"] as const;
 export const registrationScopes = ["event", "occurrence"] as const;
+
+/**
+ * Single events longer than this many days are rare (an exchange, a school abroad) and are
+ * found by their end through `events_long_idx`; shorter ones by their start.
+ */
+export const longEventDays = 31;
+/**
+ * The condition of `events_long_idx`; a query must repeat it word for word for SQLite to use
+ * the index. Only single events qualify: an occurrence of a series, and a course's first
+ * session, last at most `longEventDays`. (A term on `recurring` here would lead the planner
+ * to the wider `events_org_end_idx` instead.)
+ */
+export const isLongSingle = sql.raw(`julianday(ends_at) - julianday(starts_at) > ${longEventDays}`);
 
 /** The far end of an open-ended series: keeps "ends after" a plain text comparison on an index. */
 export const openEnded = "9999-12-31T23:59:59.999Z";
@@ -75,7 +90,12 @@ export const events = sqliteTable(
     rrule: text("rrule"),
     /** JSON array of original starts left out of the series (EXDATE). */
     exdates: text("exdates").notNull().default("[]"),
+    /** A series: an RRULE, or explicitly dated sessions. */
     recurring: integer("recurring", { mode: "boolean" }).notNull(),
+    /** All-day: starts and ends at local midnights of the event's zone, shown as dates (iCalendar VALUE=DATE). */
+    allDay: integer("all_day", { mode: "boolean" }).notNull().default(false),
+    /** JSON array of { startsAt, endsAt } in start order: a course's explicitly dated sessions (instead of an RRULE), or null. */
+    sessions: text("sessions"),
     /** Earliest occurrence start and latest occurrence end, moved occurrences included; `openEnded` for series without end. */
     spanStart: text("span_start").notNull(),
     spanEnd: text("span_end").notNull(),
@@ -101,6 +121,7 @@ export const events = sqliteTable(
     index("events_org_end_idx").on(t.orgId, t.recurring, t.spanEnd),
     index("events_group_idx").on(t.groupId, t.recurring, t.spanStart),
     index("events_campaign_idx").on(t.campaignId, t.spanStart),
+    index("events_long_idx").on(t.orgId, t.spanEnd).where(isLongSingle),
   ],
 );
 
@@ -177,4 +198,25 @@ export const calendarFeedTokens = sqliteTable(
     version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("calendar_feed_tokens_hash_unique").on(t.tokenHash)],
+);
+
+/**
+ * Attendance at one session of an event whose one registration covers all its sessions (a
+ * course): per member and session (its original start), present or absent.
+ */
+export const eventSessionAttendance = sqliteTable(
+  "event_session_attendance",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    sessionStart: text("session_start").notNull(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    orgId: text("org_id").notNull(),
+    attended: integer("attended", { mode: "boolean" }).notNull(),
+    recordedAt: text("recorded_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.sessionStart, t.memberId] }), index("event_session_attendance_member_idx").on(t.memberId)],
 );

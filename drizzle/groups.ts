@@ -33,7 +33,7 @@ export const areaPostalCodes = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.postalCode] }), index("area_postal_codes_area_idx").on(t.areaId, t.postalCode)],
 );
 
-export const groupKinds = ["local", "district", "network", "interest", "working", "committee"] as const;
+export const groupKinds = ["local", "district", "network", "interest", "working", "committee", "region"] as const;
 export const groupStatuses = ["proposed", "active", "closed", "declined"] as const;
 
 export const groups = sqliteTable(
@@ -50,6 +50,11 @@ export const groups = sqliteTable(
     focusTags: text("focus_tags").notNull().default("[]"),
     contactEmail: text("contact_email"),
     parentId: text("parent_id"),
+    /** Where a group is: a town (free text) and/or an area it works in (unlike a district group's covered areas, not exclusive). */
+    town: text("town"),
+    areaId: text("area_id"),
+    /** Where the group meets: kept up to date by its conveners. */
+    meetingPlace: text("meeting_place"),
     /** Networks have a political contact person: a member. */
     politicalContactId: text("political_contact_id").references(() => members.id, { onDelete: "set null" }),
     status: text("status", { enum: groupStatuses }).notNull(),
@@ -63,7 +68,12 @@ export const groups = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("groups_org_kind_idx").on(t.orgId, t.kind, t.id), index("groups_org_status_idx").on(t.orgId, t.status, t.id)],
+  (t) => [
+    index("groups_org_kind_idx").on(t.orgId, t.kind, t.id),
+    index("groups_org_status_idx").on(t.orgId, t.status, t.id),
+    // A region's groups, and a parent's children generally.
+    index("groups_parent_idx").on(t.parentId, t.name, t.id),
+  ],
 );
 
 /** The areas a district group covers; an area belongs to at most one district group. */

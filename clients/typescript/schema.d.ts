@@ -630,7 +630,7 @@ export interface paths {
         };
         /**
          * List groups
-         * @description By name. Keys see every group; a member sees active groups and their own proposals (`status=proposed` lists those). Staff find pending proposals with `status=proposed`.
+         * @description By name. Keys see every group; a member sees active groups and their own proposals (`status=proposed` lists those). Staff find pending proposals with `status=proposed`. Each group carries its member count and its conveners' names, counted for the whole page in one query. `regionId` lists the groups below a region, `town` those in a town.
          */
         get: operations["listGroups"];
         put?: never;
@@ -683,8 +683,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update, close or reopen a group (staff)
-         * @description Partial update. `status: closed` ends every open membership today (history kept); a closed district group no longer takes members, who become unassigned. `areaIds` replaces a district group's areas and reassigns the members concerned. The kind cannot change. `parentId` must be a group of the organisation and may not make a cycle (422).
+         * Update, close or reopen a group (staff; conveners their group's profile)
+         * @description Partial update. Staff change everything. A convener (or contact person) of the group, while in good standing, changes its `description`, `focusTags` and `meetingPlace` with a member token; a body naming any other field is 403, as is another group. `town` and `areaId` say where a local group is; `parentId` places it under its region. `status: closed` ends every open membership today (history kept); a closed district group no longer takes members, who become unassigned. `areaIds` replaces a district group's areas and reassigns the members concerned. The kind cannot change. `parentId` must be a group of the organisation and may not make a cycle (422).
          */
         patch: operations["updateGroup"];
         trace?: never;
@@ -1159,6 +1159,30 @@ export interface paths {
          * @description Logged. Polls opened before the change keep their electorate; polls opened after it use the register as changed. 409 `register_not_fixed`, `already_on_register`, `not_on_register`, `not_checked_in`, or the membership's reason.
          */
         post: operations["adjustVotingRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/events/{id}/sessions/{sessionStart}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attendance at one session of a course (organisers)
+         * @description For an event whose one registration covers all its sessions (a course with dated sessions, or a training series): every member holding a place, with whether they attended this session (`null`: not recorded). API keys, or a member who organises the event. 409 for an event without such sessions; 404 for a start that is no session.
+         */
+        get: operations["getSessionAttendance"];
+        put?: never;
+        /**
+         * Record one member's attendance at one session (organisers)
+         * @description Sets whether a member holding a place attended the session, once it has begun (409 before, or for a member without a place, or a cancelled session). Setting it again replaces it. Staff, or conveners of the organising group.
+         */
+        post: operations["recordSessionAttendance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3662,15 +3686,19 @@ export interface components {
         Group: {
             id: string;
             /**
-             * @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff).
+             * @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff); region: a national section's region, the parent (`parentId`) of the local groups in it.
              * @enum {string}
              */
-            kind: "local" | "district" | "network" | "interest" | "working" | "committee";
+            kind: "local" | "district" | "network" | "interest" | "working" | "committee" | "region";
             name: string;
             description: string | null;
             focusTags: string[];
             contactEmail: string | null;
+            /** @description The parent group: for a local group, usually its region. */
             parentId: string | null;
+            town: string | null;
+            areaId: string | null;
+            meetingPlace: string | null;
             /** @description Networks: the member who is the political contact. */
             politicalContactId: string | null;
             /**
@@ -3678,6 +3706,13 @@ export interface components {
              * @enum {string}
              */
             status: "proposed" | "active" | "closed" | "declined";
+            /** @description Members on the group's roster now (enrolled members; for a district group including those its areas assign). */
+            memberCount: number;
+            /** @description The group's conveners now, by name. */
+            conveners: {
+                memberId: string;
+                name: string | null;
+            }[];
             /** @description District groups: the areas covered. Empty for other kinds. */
             areaIds: string[];
             /** @description For groups started as a member's proposal; shown to API keys and to the proposer only. */
@@ -3706,10 +3741,10 @@ export interface components {
         GroupCreate: {
             name: string;
             /**
-             * @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff).
+             * @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff); region: a national section's region, the parent (`parentId`) of the local groups in it.
              * @enum {string}
              */
-            kind: "local" | "district" | "network" | "interest" | "working" | "committee";
+            kind: "local" | "district" | "network" | "interest" | "working" | "committee" | "region";
             description?: string;
             /**
              * @description Short tags for what the group works on.
@@ -3724,6 +3759,21 @@ export interface components {
             contactEmail?: string;
             /** Format: uuid */
             parentId?: string;
+            /**
+             * @description The town the group sits in (free text).
+             * @example Umeå
+             */
+            town?: string;
+            /**
+             * Format: uuid
+             * @description An area the group works in (any kind of group; several may name one area). District groups cover areas with `areaIds` instead.
+             */
+            areaId?: string;
+            /**
+             * @description Where the group meets.
+             * @example Folkets hus, room 3, first Tuesday 18:00
+             */
+            meetingPlace?: string;
             /**
              * Format: uuid
              * @description Networks only: a member of the organisation.
@@ -3771,6 +3821,21 @@ export interface components {
             contactEmail?: string | null;
             /** Format: uuid */
             parentId?: string | null;
+            /**
+             * @description The town the group sits in (free text).
+             * @example Umeå
+             */
+            town?: string | null;
+            /**
+             * Format: uuid
+             * @description An area the group works in (any kind of group; several may name one area). District groups cover areas with `areaIds` instead.
+             */
+            areaId?: string | null;
+            /**
+             * @description Where the group meets.
+             * @example Folkets hus, room 3, first Tuesday 18:00
+             */
+            meetingPlace?: string | null;
             /** Format: uuid */
             politicalContactId?: string | null;
             /** @description District groups only: replaces the areas covered. */
@@ -3905,20 +3970,35 @@ export interface components {
              */
             endsAt: string;
             timeZone: string;
+            /** @description An all-day event: shown by dates; `startsAt`/`endsAt` are the local midnights around them. */
+            allDay: boolean;
+            /**
+             * Format: date
+             * @description All-day events: the first day; null otherwise.
+             * @example 2027-03-01
+             */
+            startsOn: string | null;
+            /**
+             * Format: date
+             * @description All-day events: the last day, inclusive; null otherwise.
+             * @example 2027-03-01
+             */
+            endsOn: string | null;
             /**
              * @description cancelled when the occurrence or the whole event is cancelled.
              * @enum {string}
              */
             status: "scheduled" | "cancelled";
             moved: boolean;
+            /** @description One of several occurrences: of an RRULE series, or a session of a course. */
             recurring: boolean;
             title: string;
             description: string | null;
             /**
-             * @description What sort of event it is.
+             * @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other.
              * @enum {string}
              */
-            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "other";
+            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
             groupId: string | null;
             campaignId: string | null;
             location: {
@@ -3948,10 +4028,10 @@ export interface components {
             title: string;
             description: string | null;
             /**
-             * @description What sort of event it is.
+             * @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other.
              * @enum {string}
              */
-            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "other";
+            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
             groupId: string | null;
             campaignId: string | null;
             /**
@@ -3965,6 +4045,20 @@ export interface components {
              */
             endsAt: string;
             timeZone: string;
+            /** @description An all-day event: shown by dates; `startsAt`/`endsAt` are the local midnights around them. */
+            allDay: boolean;
+            /**
+             * Format: date
+             * @description All-day events: the first day; null otherwise.
+             * @example 2027-03-01
+             */
+            startsOn: string | null;
+            /**
+             * Format: date
+             * @description All-day events: the last day, inclusive; null otherwise.
+             * @example 2027-03-01
+             */
+            endsOn: string | null;
             location: {
                 address: string | null;
                 onlineUrl: string | null;
@@ -3976,6 +4070,19 @@ export interface components {
             visibility: "public" | "members" | "group";
             /** @enum {string} */
             status: "scheduled" | "cancelled";
+            /** @description A course's explicitly dated sessions, in order; null otherwise. */
+            sessions: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                startsAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                endsAt: string;
+            }[] | null;
             recurrence: {
                 rrule: string;
                 exdates: string[];
@@ -4009,10 +4116,10 @@ export interface components {
             title: string;
             description?: string | null;
             /**
-             * @description What sort of event it is.
+             * @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other.
              * @enum {string}
              */
-            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "other";
+            kind: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
             /**
              * Format: uuid
              * @description Organising group; omitted or null when the organisation itself organises.
@@ -4022,16 +4129,42 @@ export interface components {
             campaignId?: string | null;
             /**
              * Format: date-time
-             * @description Start of the (first) occurrence.
+             * @description Start of the (first) occurrence. Give `startsAt`/`endsAt`, or `startsOn`/`endsOn` for an all-day event, or `sessions`.
              * @example 2026-12-01T17:00:00.000Z
              */
-            startsAt: string;
+            startsAt?: string;
             /**
              * Format: date-time
-             * @description End of the (first) occurrence; after startsAt, at most 31 days later.
+             * @description End of the (first) occurrence; after startsAt, at most 366 days later for a single event, 31 for an occurrence of a series.
              * @example 2026-12-01T17:00:00.000Z
              */
-            endsAt: string;
+            endsAt?: string;
+            /**
+             * Format: date
+             * @description An all-day event's first day (local to its time zone). With `endsOn`, instead of `startsAt`/`endsAt`; not recurring.
+             * @example 2027-03-01
+             */
+            startsOn?: string;
+            /**
+             * Format: date
+             * @description An all-day event's last day, inclusive; at most 366 days in all.
+             * @example 2027-03-01
+             */
+            endsOn?: string;
+            /** @description A course's explicitly dated sessions, each with its own times (instead of an RRULE): the event's start and end are its first session's. One registration covers every session; attendance is recorded per session. Replaced whole by a PATCH (with If-Match). Not together with `recurrence` or all-day dates. */
+            sessions?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T17:00:00.000Z
+                 */
+                startsAt: string;
+                /**
+                 * Format: date-time
+                 * @description After startsAt, at most 31 days later.
+                 * @example 2026-12-01T17:00:00.000Z
+                 */
+                endsAt: string;
+            }[] | null;
             /**
              * @description IANA time zone the event happens in; recurrences keep its local time.
              * @example Europe/Stockholm
@@ -4095,10 +4228,10 @@ export interface components {
             title?: string;
             description?: string | null;
             /**
-             * @description What sort of event it is.
+             * @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other.
              * @enum {string}
              */
-            kind?: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "other";
+            kind?: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
             /**
              * Format: uuid
              * @description Organising group; omitted or null when the organisation itself organises.
@@ -4108,16 +4241,42 @@ export interface components {
             campaignId?: string | null;
             /**
              * Format: date-time
-             * @description Start of the (first) occurrence.
+             * @description Start of the (first) occurrence. Give `startsAt`/`endsAt`, or `startsOn`/`endsOn` for an all-day event, or `sessions`.
              * @example 2026-12-01T17:00:00.000Z
              */
             startsAt?: string;
             /**
              * Format: date-time
-             * @description End of the (first) occurrence; after startsAt, at most 31 days later.
+             * @description End of the (first) occurrence; after startsAt, at most 366 days later for a single event, 31 for an occurrence of a series.
              * @example 2026-12-01T17:00:00.000Z
              */
             endsAt?: string;
+            /**
+             * Format: date
+             * @description An all-day event's first day (local to its time zone). With `endsOn`, instead of `startsAt`/`endsAt`; not recurring.
+             * @example 2027-03-01
+             */
+            startsOn?: string;
+            /**
+             * Format: date
+             * @description An all-day event's last day, inclusive; at most 366 days in all.
+             * @example 2027-03-01
+             */
+            endsOn?: string;
+            /** @description A course's explicitly dated sessions, each with its own times (instead of an RRULE): the event's start and end are its first session's. One registration covers every session; attendance is recorded per session. Replaced whole by a PATCH (with If-Match). Not together with `recurrence` or all-day dates. */
+            sessions?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T17:00:00.000Z
+                 */
+                startsAt: string;
+                /**
+                 * Format: date-time
+                 * @description After startsAt, at most 31 days later.
+                 * @example 2026-12-01T17:00:00.000Z
+                 */
+                endsAt: string;
+            }[] | null;
             /**
              * @description IANA time zone the event happens in; recurrences keep its local time.
              * @example Europe/Stockholm
@@ -4408,6 +4567,34 @@ export interface components {
             data: components["schemas"]["VotingRegisterChange"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        SessionAttendancePage: {
+            data: components["schemas"]["SessionAttendanceEntry"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        SessionAttendanceEntry: {
+            member: {
+                id: string;
+                name: string | null;
+            };
+            registrationId: string;
+            /** @description null: not recorded yet. */
+            attended: boolean | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            recordedAt: string | null;
+        };
+        SessionAttendanceSet: {
+            /**
+             * Format: uuid
+             * @description A member holding a place on the event.
+             */
+            memberId: string;
+            /** @description true: was there; false: was not. */
+            attended: boolean;
         };
         CampaignPage: {
             data: components["schemas"]["Campaign"][];
@@ -7579,7 +7766,7 @@ export interface components {
             groupId: string;
             name: string;
             /** @enum {string} */
-            kind: "local" | "district" | "network" | "interest" | "working" | "committee";
+            kind: "local" | "district" | "network" | "interest" | "working" | "committee" | "region";
             /** @enum {string} */
             status: "proposed" | "active" | "closed" | "declined";
         };
@@ -11729,12 +11916,16 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
-                /** @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff). */
-                kind?: "local" | "district" | "network" | "interest" | "working" | "committee";
+                /** @description local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff); region: a national section's region, the parent (`parentId`) of the local groups in it. */
+                kind?: "local" | "district" | "network" | "interest" | "working" | "committee" | "region";
                 /** @description proposed: a member's proposal awaiting staff; active; closed; declined: a proposal staff turned down. */
                 status?: "proposed" | "active" | "closed" | "declined";
                 parentId?: string;
-                /** @description Groups covering the area (district groups) or proposed for it. */
+                /** @description Groups in this region: below it (its children, and theirs), not the region itself. 422 when it is no region. */
+                regionId?: string;
+                /** @description Groups in this town (any case). */
+                town?: string;
+                /** @description Groups covering the area (district groups), working in it, or proposed for it. */
                 areaId?: string;
                 /** @description Name prefix, case-insensitive. */
                 q?: string;
@@ -13398,8 +13589,8 @@ export interface operations {
                 groupId?: string;
                 /** @description Only events of the district group covering this area. */
                 areaId?: string;
-                /** @description What sort of event it is. */
-                kind?: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "other";
+                /** @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other. */
+                kind?: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
                 campaignId?: string;
             };
             header?: never;
@@ -15638,6 +15829,209 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSessionAttendance: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+                /** @description The session's start as listed (`originalStartsAt` of the occurrence). */
+                sessionStart: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Places holders by registration, with their attendance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAttendancePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordSessionAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+                /** @description The session's start as listed (`originalStartsAt` of the occurrence). */
+                sessionStart: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionAttendanceSet"];
+            };
+        };
+        responses: {
+            /** @description The member's attendance at the session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAttendanceEntry"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -91,6 +91,10 @@ export async function deleteArea(ctx: Ctx, options: { id: string; expected: Expe
       .update(groups)
       .set({ proposalAreaId: null })
       .where(and(eq(groups.orgId, orgId), eq(groups.proposalAreaId, id), gone)),
+    db
+      .update(groups)
+      .set({ areaId: null })
+      .where(and(eq(groups.orgId, orgId), eq(groups.areaId, id), gone)),
     ...reassignAreas(db, orgId, [id], now),
   ]);
   if ((deleted as unknown[]).length === 0 && expected !== undefined) throw staleVersion();

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import type { Db } from "../db/index.ts";
@@ -39,9 +40,9 @@ const monthsFrom = (now: Date, months: number) => {
 
 /**
  * Which events a feed shows. Single events and series are read apart, each along its own
- * index in the feed's order (a single event starts at most the longest duration before the
- * window; a series is found by its end), and merged: one query over both would walk every
- * event of the organisation and sort them.
+ * index in the feed's order (a single event starts at most a month before the window, unless
+ * it is one of the few longer ones, found by its end; a series is found by its end), and
+ * merged: one query over both would walk every event of the organisation and sort them.
  */
 function feedConditions(orgId: string, filter: SQL | undefined, now: Date, window: FeedWindow) {
   const from = monthsFrom(now, -window.pastMonths);
@@ -57,6 +58,8 @@ function feedConditions(orgId: string, filter: SQL | undefined, now: Date, windo
       filter,
     ),
     series: and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, from), lt(ev.spanStart, to), filter),
+    // Single events longer than the first scan reaches back: few, found by their end.
+    long: and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, from), lt(ev.spanStart, earliestStart), filter),
   };
 }
 
@@ -76,11 +79,12 @@ export async function feedRows(
   window: FeedWindow = defaultFeedWindow,
 ): Promise<EventRow[]> {
   const where = feedConditions(orgId, filter, now, window);
-  const [singles, series] = await Promise.all([
+  const [singles, series, long] = await Promise.all([
     db.select().from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
     db.select().from(ev).where(where.series).limit(feedMaxEvents),
+    db.select().from(ev).where(where.long).limit(feedMaxEvents),
   ]);
-  return inFeedOrder(singles, series);
+  return inFeedOrder([...long, ...singles], series);
 }
 
 /**
@@ -97,11 +101,12 @@ export async function feedVersions(
 ): Promise<{ id: string; version: number; spanStart: string }[]> {
   const where = feedConditions(orgId, filter, now, window);
   const columns = { id: ev.id, version: ev.version, spanStart: ev.spanStart };
-  const [singles, series] = await Promise.all([
+  const [singles, series, long] = await Promise.all([
     db.select(columns).from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
     db.select(columns).from(ev).where(where.series).limit(feedMaxEvents),
+    db.select(columns).from(ev).where(where.long).limit(feedMaxEvents),
   ]);
-  return inFeedOrder(singles, series);
+  return inFeedOrder([...long, ...singles], series);
 }
 
 /** The moved and cancelled occurrences of the series among the rows, for writing the feed. */

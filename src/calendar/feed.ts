@@ -1,4 +1,6 @@
-import type { EventRow, OverrideRow } from "../events/series.ts";
+import { type EventRow, type OverrideRow, type Session, sessionsOf } from "../events/series.ts";
+import { datesOf } from "../events/timing.ts";
+import { addDays, iso } from "../lib/dates.ts";
 import { isUtcZone } from "../lib/zone.ts";
 import { dateTimeListProperty, dateTimeProperty, formatUtc, IcsWriter } from "./ics.ts";
 import { writeVTimezone } from "./vtimezone.ts";
@@ -16,6 +18,7 @@ export interface FeedEvent {
 
 export const uidOf = (eventId: string) => `${eventId}@grasrot`;
 const stamp = (isoTime: string) => formatUtc(Date.parse(isoTime));
+const basicDate = (day: string) => day.replace(/-/g, "");
 const yearOf = (isoTime: string) => new Date(isoTime).getUTCFullYear();
 
 /** The years each zone's VTIMEZONE must cover: from the first event to the last finite one, and at least next year. */
@@ -42,7 +45,44 @@ function details(w: IcsWriter, event: EventRow) {
   w.line(`CLASS:${event.visibility === "public" ? "PUBLIC" : "PRIVATE"}`);
 }
 
+/** DTSTART and DTEND of an occurrence: dates for an all-day event (DTEND the day after the last, RFC 5545 3.6.1), else date-times. */
+function timeProperties(w: IcsWriter, event: EventRow, start: number, end: number) {
+  if (event.allDay) {
+    const { startsOn, endsOn } = datesOf(event, iso(start), iso(end));
+    w.line(`DTSTART;VALUE=DATE:${basicDate(startsOn as string)}`).line(`DTEND;VALUE=DATE:${basicDate(addDays(endsOn as string, 1))}`);
+    return;
+  }
+  w.line(dateTimeProperty("DTSTART", start, event.timeZone)).line(dateTimeProperty("DTEND", end, event.timeZone));
+}
+
+/**
+ * A course's sessions, each a VEVENT of its own: calendar apps show every session whatever
+ * its time, which an RDATE with periods would not promise. Each UID names the session's
+ * start, so a session moved by changing the list is a new one and the old one goes.
+ */
+function writeSessions(w: IcsWriter, event: EventRow, sessions: Session[]) {
+  sessions.forEach((session, i) => {
+    w.begin("VEVENT")
+      .text("UID", `${event.id}.${formatUtc(session.start)}@grasrot`)
+      .line(`DTSTAMP:${stamp(event.updatedAt)}`)
+      .line(`CREATED:${stamp(event.createdAt)}`)
+      .line(`LAST-MODIFIED:${stamp(event.updatedAt)}`)
+      .line(`SEQUENCE:${event.version}`);
+    timeProperties(w, event, session.start, session.end);
+    w.text("SUMMARY", `${event.title} (${i + 1}/${sessions.length})`)
+      .text("DESCRIPTION", event.description)
+      .text("LOCATION", event.locationAddress ?? event.onlineUrl)
+      .text("CATEGORIES", event.kind.toUpperCase().replace(/_/g, "-"));
+    if (event.onlineUrl) w.line(`URL:${event.onlineUrl}`);
+    w.line(`CLASS:${event.visibility === "public" ? "PUBLIC" : "PRIVATE"}`);
+    w.line(`STATUS:${event.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`);
+    w.end("VEVENT");
+  });
+}
+
 function writeEvent(w: IcsWriter, { event, overrides }: FeedEvent) {
+  const sessions = sessionsOf(event);
+  if (sessions) return writeSessions(w, event, sessions);
   const uid = uidOf(event.id);
   const tz = event.timeZone;
   w.begin("VEVENT")
@@ -50,9 +90,8 @@ function writeEvent(w: IcsWriter, { event, overrides }: FeedEvent) {
     .line(`DTSTAMP:${stamp(event.updatedAt)}`)
     .line(`CREATED:${stamp(event.createdAt)}`)
     .line(`LAST-MODIFIED:${stamp(event.updatedAt)}`)
-    .line(`SEQUENCE:${event.version}`)
-    .line(dateTimeProperty("DTSTART", Date.parse(event.startsAt), tz))
-    .line(dateTimeProperty("DTEND", Date.parse(event.endsAt), tz));
+    .line(`SEQUENCE:${event.version}`);
+  timeProperties(w, event, Date.parse(event.startsAt), Date.parse(event.endsAt));
   details(w, event);
   w.line(`STATUS:${event.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`);
   if (event.rrule) {

@@ -1,12 +1,26 @@
 import { z } from "@hono/zod-openapi";
-import { eventKinds, eventStatuses, eventVisibilities, registrationModes, registrationScopes } from "../../drizzle/events.ts";
+import {
+  eventKinds,
+  eventStatuses,
+  eventVisibilities,
+  longEventDays,
+  registrationModes,
+  registrationScopes,
+} from "../../drizzle/events.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { NameField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 
-/** Longest single occurrence: a weekend course or a camp, not a season. */
-export const maxDurationDays = 31;
+/**
+ * Longest occurrence of a series or session of a course: a weekend course or a camp. A
+ * single event (an exchange, a school abroad) may last up to `maxEventDays`.
+ */
+export const maxDurationDays = longEventDays;
+/** Longest single event: a season abroad, not an open-ended stay; keeps range queries bounded. */
+export const maxEventDays = 366;
+/** Most sessions one course may have. */
+export const maxSessions = 200;
 /** Widest range a calendar query may ask for. */
 export const maxRangeDays = 366;
 
@@ -14,7 +28,13 @@ export const Instant = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time with Z or an offset, such as 2026-12-01T18:00:00+01:00" })
   .openapi({ example: "2026-12-01T17:00:00.000Z" });
 
-const Kind = z.enum(eventKinds).openapi({ description: "What sort of event it is." });
+const Kind = z.enum(eventKinds).openapi({
+  description:
+    "What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): " +
+    "group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), " +
+    "politician_school (a school for politicians, often abroad), other.",
+});
+export const LocalDate = z.iso.date("must be a date (YYYY-MM-DD)").openapi({ example: "2027-03-01" });
 const Visibility = z.enum(eventVisibilities).openapi({
   description: "public: anyone, also without a key; members: every member; group: the members of the organising group (needs `groupId`).",
 });
@@ -49,6 +69,24 @@ const RecurrenceInput = z
       .openapi({ description: "Original starts of occurrences left out of the series (EXDATE)." }),
   })
   .strict();
+
+const SessionInput = z
+  .object({
+    startsAt: Instant,
+    endsAt: Instant.openapi({ description: `After startsAt, at most ${maxDurationDays} days later.` }),
+  })
+  .strict();
+
+const Sessions = z
+  .array(SessionInput)
+  .min(1)
+  .max(maxSessions)
+  .openapi({
+    description:
+      "A course's explicitly dated sessions, each with its own times (instead of an RRULE): the event's start and end are its first session's. " +
+      "One registration covers every session; attendance is recorded per session. Replaced whole by a PATCH (with If-Match). " +
+      "Not together with `recurrence` or all-day dates.",
+  });
 
 const Eligibility = z
   .object({
@@ -93,8 +131,17 @@ const eventFields = {
     .optional()
     .openapi({ description: "Organising group; omitted or null when the organisation itself organises." }),
   campaignId: IdSchema.nullable().optional(),
-  startsAt: Instant.openapi({ description: "Start of the (first) occurrence." }),
-  endsAt: Instant.openapi({ description: `End of the (first) occurrence; after startsAt, at most ${maxDurationDays} days later.` }),
+  startsAt: Instant.optional().openapi({
+    description: "Start of the (first) occurrence. Give `startsAt`/`endsAt`, or `startsOn`/`endsOn` for an all-day event, or `sessions`.",
+  }),
+  endsAt: Instant.optional().openapi({
+    description: `End of the (first) occurrence; after startsAt, at most ${maxEventDays} days later for a single event, ${maxDurationDays} for an occurrence of a series.`,
+  }),
+  startsOn: LocalDate.optional().openapi({
+    description: "An all-day event's first day (local to its time zone). With `endsOn`, instead of `startsAt`/`endsAt`; not recurring.",
+  }),
+  endsOn: LocalDate.optional().openapi({ description: `An all-day event's last day, inclusive; at most ${maxEventDays} days in all.` }),
+  sessions: Sessions.nullable().optional(),
   timeZone: TimeZoneField.openapi({ description: "IANA time zone the event happens in; recurrences keep its local time." }),
   visibility: Visibility,
   location: LocationInput.optional(),
@@ -102,7 +149,20 @@ const eventFields = {
   registration: RegistrationInput.optional(),
 };
 
-export const EventCreate = z.object(eventFields).strict().openapi("EventCreate");
+export const EventCreate = z
+  .object(eventFields)
+  .strict()
+  // Said with the body's other problems (`when`), so one answer names every field to fix.
+  .refine(
+    (body) =>
+      typeof body !== "object" || body === null || body.startsAt !== undefined || body.startsOn !== undefined || body.sessions != null,
+    {
+      path: ["startsAt"],
+      message: "is required (or startsOn and endsOn for an all-day event, or sessions)",
+      when: () => true,
+    },
+  )
+  .openapi("EventCreate");
 
 export const EventUpdate = z
   .object({
@@ -115,6 +175,14 @@ export const EventUpdate = z
   .openapi("EventUpdate");
 
 const Location = z.object({ address: z.string().nullable(), onlineUrl: z.string().nullable() });
+const Session = z.object({ startsAt: Timestamp, endsAt: Timestamp });
+const AllDayFields = {
+  allDay: z
+    .boolean()
+    .openapi({ description: "An all-day event: shown by dates; `startsAt`/`endsAt` are the local midnights around them." }),
+  startsOn: LocalDate.nullable().openapi({ description: "All-day events: the first day; null otherwise." }),
+  endsOn: LocalDate.nullable().openapi({ description: "All-day events: the last day, inclusive; null otherwise." }),
+};
 const Registration = z.object({
   mode: z.enum(registrationModes),
   scope: z.enum(registrationScopes),
@@ -134,9 +202,11 @@ export const EventPublic = z
     startsAt: Timestamp,
     endsAt: Timestamp,
     timeZone: z.string(),
+    ...AllDayFields,
     location: Location,
     visibility: Visibility,
     status: Status,
+    sessions: z.array(Session).nullable().openapi({ description: "A course's explicitly dated sessions, in order; null otherwise." }),
     recurrence: z.object({ rrule: z.string(), exdates: z.array(Timestamp) }).nullable(),
     registration: Registration,
     version: z.number().int().openapi({ description: "Bumped on every change; the ETag and the iCalendar SEQUENCE." }),
@@ -156,9 +226,10 @@ export const OccurrencePublic = z
     startsAt: Timestamp,
     endsAt: Timestamp,
     timeZone: z.string(),
+    ...AllDayFields,
     status: Status.openapi({ description: "cancelled when the occurrence or the whole event is cancelled." }),
     moved: z.boolean(),
-    recurring: z.boolean(),
+    recurring: z.boolean().openapi({ description: "One of several occurrences: of an RRULE series, or a session of a course." }),
     title: z.string(),
     description: z.string().nullable(),
     kind: Kind,

@@ -12,12 +12,15 @@ import { webhookEvent } from "../webhooks/events.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import { requireOwnIds } from "./eligibility.ts";
 import type { EventCreateInput, EventUpdateInput } from "./events.schemas.ts";
+import { maxEventDays } from "./events.schemas.ts";
 import { checkDuration, checkSeries, type EventRow, exdatesOf, occurrenceAt, ruleFor, spanOf } from "./series.ts";
+import { datesOf, resolveTiming } from "./timing.ts";
 import { organises, requireOrganiser, sightOf, visibleTo } from "./visibility.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 const reg = schema.eventRegistrations;
+const att = schema.eventSessionAttendance;
 
 export function toEventPublic(row: EventRow) {
   return {
@@ -30,9 +33,12 @@ export function toEventPublic(row: EventRow) {
     startsAt: row.startsAt,
     endsAt: row.endsAt,
     timeZone: row.timeZone,
+    ...datesOf(row, row.startsAt, row.endsAt),
+    allDay: row.allDay,
     location: { address: row.locationAddress, onlineUrl: row.onlineUrl },
     visibility: row.visibility,
     status: row.status,
+    sessions: row.sessions ? (JSON.parse(row.sessions) as { startsAt: string; endsAt: string }[]) : null,
     recurrence: row.rrule ? { rrule: row.rrule, exdates: JSON.parse(row.exdates) as string[] } : null,
     registration: {
       mode: row.registrationMode,
@@ -96,13 +102,27 @@ async function checkReferences(ctx: Ctx, input: { groupId?: string | null; campa
   }
 }
 
-type Draft = Omit<EventRow, "id" | "orgId" | "version" | "createdAt" | "updatedAt" | "spanStart" | "spanEnd">;
+type Draft = Omit<EventRow, "id" | "orgId" | "version" | "createdAt" | "updatedAt" | "spanStart" | "spanEnd" | "recurring">;
+
+/** A series has more than one occurrence: an RRULE, or a course's sessions. Range queries find series by their end. */
+const isSeries = (draft: Pick<Draft, "rrule" | "sessions">) => draft.rrule !== null || draft.sessions !== null;
 
 /** Validates a complete event as it would be stored; field names point at the request body. */
 function checkDraft(draft: Draft) {
   if (draft.visibility === "group" && !draft.groupId) throw invalid("body.visibility", "'group' needs an organising group (groupId)");
   const start = Date.parse(draft.startsAt);
-  checkDuration(start, Date.parse(draft.endsAt), "body.endsAt");
+  if (draft.rrule && (draft.allDay || draft.sessions !== null)) {
+    throw invalid(
+      "body.recurrence",
+      draft.allDay
+        ? "an all-day event does not recur; give each day as its own event"
+        : "a course has either sessions or a recurrence rule",
+    );
+  }
+  // Sessions were checked one by one, all-day dates in whole days (resolveTiming); a single
+  // event may last a season, an occurrence of a series a month.
+  if (draft.sessions === null && !draft.allDay)
+    checkDuration(start, Date.parse(draft.endsAt), "body.endsAt", draft.rrule ? undefined : maxEventDays);
   if (draft.rrule) {
     // The stored rule is canonical (UNTIL in UTC), so it reads the same in a changed time zone.
     const rule = ruleFor(draft.rrule, draft.timeZone, "body.recurrence.rrule");
@@ -111,10 +131,10 @@ function checkDraft(draft: Draft) {
 }
 
 function recurrenceColumns(recurrence: EventCreateInput["recurrence"], timeZone: string) {
-  if (!recurrence) return { rrule: null, exdates: "[]", recurring: false };
+  if (!recurrence) return { rrule: null, exdates: "[]" };
   const rule = ruleFor(recurrence.rrule, timeZone, "body.recurrence.rrule");
   const exdates = [...new Set(recurrence.exdates.map((d) => Date.parse(d)))].sort((a, b) => a - b).map(iso);
-  return { rrule: formatRule(rule), exdates: JSON.stringify(exdates), recurring: true };
+  return { rrule: formatRule(rule), exdates: JSON.stringify(exdates) };
 }
 
 export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }): Promise<EventRow> {
@@ -128,8 +148,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
     kind: input.kind,
     groupId: input.groupId ?? null,
     campaignId: input.campaignId ?? null,
-    startsAt: iso(Date.parse(input.startsAt)),
-    endsAt: iso(Date.parse(input.endsAt)),
+    ...resolveTiming(input, input.timeZone),
     timeZone: input.timeZone,
     locationAddress: input.location?.address ?? null,
     onlineUrl: input.location?.onlineUrl ?? null,
@@ -145,6 +164,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
   checkDraft(draft);
   const row: EventRow = {
     ...draft,
+    recurring: isSeries(draft),
     id: newId(now),
     orgId: org.id,
     ...spanOf(draft, []),
@@ -171,17 +191,14 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
 
   const timeZone = input.timeZone ?? current.timeZone;
   const recurrence =
-    input.recurrence === undefined
-      ? { rrule: current.rrule, exdates: current.exdates, recurring: current.recurring }
-      : recurrenceColumns(input.recurrence, timeZone);
+    input.recurrence === undefined ? { rrule: current.rrule, exdates: current.exdates } : recurrenceColumns(input.recurrence, timeZone);
   const draft: Draft = {
     title: input.title ?? current.title,
     description: input.description === undefined ? current.description : input.description,
     kind: input.kind ?? current.kind,
     groupId: input.groupId === undefined ? current.groupId : input.groupId,
     campaignId: input.campaignId === undefined ? current.campaignId : input.campaignId,
-    startsAt: input.startsAt ? iso(Date.parse(input.startsAt)) : current.startsAt,
-    endsAt: input.endsAt ? iso(Date.parse(input.endsAt)) : current.endsAt,
+    ...resolveTiming(input, timeZone, current),
     timeZone,
     locationAddress: input.location?.address === undefined ? current.locationAddress : input.location.address,
     onlineUrl: input.location?.onlineUrl === undefined ? current.onlineUrl : input.location.onlineUrl,
@@ -198,9 +215,10 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
   checkDraft(draft);
 
   const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
-  const candidate = { ...current, ...draft };
+  const candidate = { ...current, ...draft, recurring: isSeries(draft) };
   const seriesChanged =
     draft.rrule !== current.rrule ||
+    draft.sessions !== current.sessions ||
     draft.exdates !== current.exdates ||
     draft.startsAt !== current.startsAt ||
     draft.timeZone !== current.timeZone;
@@ -222,7 +240,13 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
       : [];
   const update = db
     .update(ev)
-    .set({ ...draft, ...spanOf(draft, kept), version: sql`${ev.version} + 1`, updatedAt: now.toISOString() })
+    .set({
+      ...draft,
+      recurring: candidate.recurring,
+      ...spanOf(draft, kept),
+      version: sql`${ev.version} + 1`,
+      updatedAt: now.toISOString(),
+    })
     .where(and(eq(ev.id, id), eq(ev.version, current.version), fits))
     .returning();
   const told = draft.status === "cancelled" && current.status !== "cancelled" ? "event.cancelled" : "event.changed";
@@ -250,6 +274,7 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
     .selectDistinct({ occurrenceStart: reg.occurrenceStart })
     .from(reg)
     .where(and(eq(reg.eventId, before.id), inArray(reg.status, [...liveStatuses])));
+  await checkStrandedAttendance(db, after);
   if (live.length === 0) return;
   const scope = effectiveScope(after);
   const stranded = live.filter(({ occurrenceStart }) =>
@@ -262,6 +287,17 @@ async function checkStrandedRegistrations(db: Db, before: EventRow, after: Event
       "This change would leave registrations for occurrences that no longer exist (or change how registrations are counted). Cancel single occurrences instead, or cancel the registrations first.",
       { occurrences: stranded.map((s) => s.occurrenceStart || null) },
     );
+  }
+}
+
+/** Refuses to drop a session (or occurrence) whose attendance has been recorded: the record would point at nothing. */
+async function checkStrandedAttendance(db: Db, after: EventRow) {
+  const recorded = await db.selectDistinct({ sessionStart: att.sessionStart }).from(att).where(eq(att.eventId, after.id));
+  const gone = recorded.filter(({ sessionStart }) => occurrenceAt(after, undefined, Date.parse(sessionStart)) === undefined);
+  if (gone.length > 0) {
+    throw conflict("Attendance has been recorded for sessions this change would remove; keep those sessions.", {
+      sessions: gone.map((g) => g.sessionStart),
+    });
   }
 }
 

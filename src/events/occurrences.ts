@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
@@ -25,6 +26,7 @@ import {
   unmovedIn,
   type Window,
 } from "./series.ts";
+import { datesOf } from "./timing.ts";
 import { requireOrganiser } from "./visibility.ts";
 
 /**
@@ -61,6 +63,8 @@ export function toOccurrencePublic(o: Occurrence) {
     startsAt: iso(o.start),
     endsAt: iso(o.end),
     timeZone: e.timeZone,
+    allDay: e.allDay,
+    ...datesOf(e, iso(o.start), iso(o.end)),
     status: o.status,
     moved: o.moved,
     recurring: e.recurring,
@@ -106,6 +110,7 @@ const coreColumns = {
   rrule: ev.rrule,
   exdates: ev.exdates,
   status: ev.status,
+  sessions: ev.sessions,
 };
 
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
@@ -144,6 +149,14 @@ export async function listOccurrences(
     )
     .orderBy(asc(ev.spanStart), asc(ev.id))
     .limit(limit + 1);
+
+  // Single events longer than the scan above reaches back (an exchange of months) are few;
+  // they are found by their end, along their own partial index.
+  const long = await db
+    .select()
+    .from(ev)
+    .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter));
+  singles.push(...long);
 
   // Only what expanding needs: a busy calendar has many more candidate series than a page shows.
   const series: EventCore[] = await db
@@ -205,7 +218,13 @@ export async function overrideOccurrence(
   const event = await getVisibleEvent(ctx, id);
   await requireOrganiser(ctx, event);
   requireVersion(expected, event.version);
-  if (!event.rrule) throw conflict("Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.");
+  if (!event.rrule) {
+    throw conflict(
+      event.sessions
+        ? "A course's sessions are changed with the event's session list (PATCH sessions)."
+        : "Only occurrences of a recurring event can be moved or cancelled one by one; update the event itself.",
+    );
+  }
   const original = Date.parse(originalStart);
   const overrides = await db.select().from(ov).where(eq(ov.eventId, id));
   const existing = overrides.find((o) => Date.parse(o.originalStart) === original);

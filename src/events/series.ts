@@ -16,7 +16,21 @@ export type EventRow = typeof schema.events.$inferSelect;
 export type OverrideRow = typeof schema.eventOccurrenceOverrides.$inferSelect;
 
 /** What expanding needs of an event; range queries read only these columns for their many candidate series. */
-export type EventCore = Pick<EventRow, "id" | "startsAt" | "endsAt" | "timeZone" | "rrule" | "exdates" | "status">;
+export type EventCore = Pick<EventRow, "id" | "startsAt" | "endsAt" | "timeZone" | "rrule" | "exdates" | "status" | "sessions">;
+
+export interface Session {
+  start: number;
+  end: number;
+}
+
+/** A course's sessions in start order, or undefined for any other event. */
+export function sessionsOf(event: Pick<EventRow, "sessions">): Session[] | undefined {
+  if (event.sessions === null) return undefined;
+  return (JSON.parse(event.sessions) as { startsAt: string; endsAt: string }[]).map((s) => ({
+    start: Date.parse(s.startsAt),
+    end: Date.parse(s.endsAt),
+  }));
+}
 
 export interface Occurrence<E extends EventCore = EventRow> {
   event: E;
@@ -60,10 +74,10 @@ const noExdates: ReadonlySet<number> = new Set();
 export const exdatesOf = (event: Pick<EventRow, "exdates">): ReadonlySet<number> =>
   event.exdates === "[]" ? noExdates : new Set((JSON.parse(event.exdates) as string[]).map((d) => Date.parse(d)));
 
-/** A single occurrence (or a moved one) may last from a minute to `maxDurationDays`. */
-export function checkDuration(start: number, end: number, field: string) {
+/** An occurrence of a series (or a moved one, or a session) may last up to `maxDurationDays`; a single event up to `maxEventDays`. */
+export function checkDuration(start: number, end: number, field: string, maxDays: number = maxDurationDays) {
   if (end <= start) throw invalid(field, "must be after the start");
-  if (end - start > maxDurationDays * dayMs) throw invalid(field, `must be at most ${maxDurationDays} days after the start`);
+  if (end - start > maxDays * dayMs) throw invalid(field, `must be at most ${maxDays} days after the start`);
 }
 
 /** Validates the series of a new or changed event: DTSTART must be its first occurrence; EXDATEs must be occurrences. */
@@ -84,9 +98,16 @@ export function checkSeries(series: Series, exdates: number[], prefix: string) {
  * on. For UNTIL series the end is computed near UNTIL; an upper bound is all it must be.
  */
 export function spanOf(
-  event: Pick<EventRow, "rrule" | "startsAt" | "endsAt" | "timeZone">,
+  event: Pick<EventRow, "rrule" | "startsAt" | "endsAt" | "timeZone" | "sessions">,
   overrides: Pick<OverrideRow, "startsAt" | "endsAt">[],
 ) {
+  const sessions = sessionsOf(event);
+  if (sessions) {
+    return {
+      spanStart: iso(Math.min(...sessions.map((s) => s.start))),
+      spanEnd: iso(Math.max(...sessions.map((s) => s.end))),
+    };
+  }
   const start = Date.parse(event.startsAt);
   const duration = Date.parse(event.endsAt) - start;
   const series = seriesOf(event);
@@ -105,9 +126,9 @@ export function spanOf(
 
 function occurrenceOf<E extends EventCore>(
   event: E,
-  times: { originalStart: number; start: number; end: number; status: Occurrence["status"] },
+  times: { originalStart: number; start: number; end: number; status: Occurrence["status"]; asPlanned?: boolean },
 ): Occurrence<E> {
-  const { originalStart, start, end, status } = times;
+  const { originalStart, start, end, status, asPlanned } = times;
   return {
     event,
     id: occurrenceIdOf(event.id, originalStart),
@@ -115,7 +136,7 @@ function occurrenceOf<E extends EventCore>(
     start,
     end,
     status: event.status === "cancelled" ? "cancelled" : status,
-    moved: start !== originalStart || end - start !== Date.parse(event.endsAt) - Date.parse(event.startsAt),
+    moved: !asPlanned && (start !== originalStart || end - start !== Date.parse(event.endsAt) - Date.parse(event.startsAt)),
   };
 }
 
@@ -140,6 +161,15 @@ function inWindow(o: Occurrence<EventCore>, w: Window): boolean {
  * order of the rule): a page needs only the first few of each series.
  */
 export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Generator<Occurrence<E>> {
+  const sessions = sessionsOf(event);
+  if (sessions) {
+    for (const s of sessions) {
+      if (s.start >= w.to) return;
+      const session = occurrenceOf(event, { originalStart: s.start, start: s.start, end: s.end, status: "scheduled", asPlanned: true });
+      if (inWindow(session, w)) yield session;
+    }
+    return;
+  }
   const start = Date.parse(event.startsAt);
   const duration = Date.parse(event.endsAt) - start;
   const series = seriesOf(event);
@@ -185,6 +215,11 @@ export function occurrencesIn<E extends EventCore>(event: E, overrides: Override
 
 /** The occurrence with this original start, if the event has one (overrides applied). */
 export function occurrenceAt(event: EventRow, override: OverrideRow | undefined, originalStart: number): Occurrence | undefined {
+  const sessions = sessionsOf(event);
+  if (sessions) {
+    const s = sessions.find((candidate) => candidate.start === originalStart);
+    return s && occurrenceOf(event, { originalStart, start: s.start, end: s.end, status: "scheduled", asPlanned: true });
+  }
   const start = Date.parse(event.startsAt);
   const duration = Date.parse(event.endsAt) - start;
   const series = seriesOf(event);

@@ -34,7 +34,8 @@ const list = defineRoute({
   summary: "List groups",
   description:
     "By name. Keys see every group; a member sees active groups and their own proposals (`status=proposed` lists those). " +
-    "Staff find pending proposals with `status=proposed`.",
+    "Staff find pending proposals with `status=proposed`. Each group carries its member count and its conveners' names, counted for the " +
+    "whole page in one query. `regionId` lists the groups below a region, `town` those in a town.",
   security: bearerSecurity,
   middleware: readers,
   request: { params: OrgParams, query: PageQuery.extend(GroupListQuery.shape) },
@@ -77,13 +78,15 @@ const update = defineRoute({
   path: "/v1/orgs/{org}/groups/{id}",
   operationId: "updateGroup",
   tags,
-  summary: "Update, close or reopen a group (staff)",
+  summary: "Update, close or reopen a group (staff; conveners their group's profile)",
   description:
-    "Partial update. `status: closed` ends every open membership today (history kept); a closed district group no longer takes " +
+    "Partial update. Staff change everything. A convener (or contact person) of the group, while in good standing, changes its " +
+    "`description`, `focusTags` and `meetingPlace` with a member token; a body naming any other field is 403, as is another group. " +
+    "`town` and `areaId` say where a local group is; `parentId` places it under its region. `status: closed` ends every open membership today (history kept); a closed district group no longer takes " +
     "members, who become unassigned. `areaIds` replaces a district group's areas and reassigns the members concerned. The kind cannot " +
     "change. `parentId` must be a group of the organisation and may not make a cycle (422).",
   security: bearerSecurity,
-  middleware: staff,
+  middleware: readers,
   request: {
     params: OrgIdParams,
     headers: IfMatchHeaders,

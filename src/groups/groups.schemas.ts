@@ -7,7 +7,8 @@ import { multiline } from "../lib/text.ts";
 const Kind = z.enum(groupKinds).openapi({
   description:
     "local: a local group; district: covers areas, its members are assigned by address; network: has a political contact; " +
-    "interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff).",
+    "interest: a study circle; working: a working group; committee: e.g. the nominating committee (appointed by staff); " +
+    "region: a national section's region, the parent (`parentId`) of the local groups in it.",
 });
 const Status = z.enum(groupStatuses).openapi({
   description: "proposed: a member's proposal awaiting staff; active; closed; declined: a proposal staff turned down.",
@@ -24,6 +25,20 @@ const FocusTags = z
   .transform((tags) => [...new Set(tags)])
   .openapi({ description: "Short tags for what the group works on.", example: ["climate", "housing"] });
 const Description = multiline(z.string().trim().max(5000));
+const Town = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200)
+  .openapi({ description: "The town the group sits in (free text).", example: "Umeå" });
+const MeetingPlace = multiline(z.string().trim().max(1000)).openapi({
+  description: "Where the group meets.",
+  example: "Folkets hus, room 3, first Tuesday 18:00",
+});
+const AreaId = IdSchema.openapi({
+  description:
+    "An area the group works in (any kind of group; several may name one area). District groups cover areas with `areaIds` instead.",
+});
 
 export const GroupPublic = z
   .object({
@@ -33,9 +48,18 @@ export const GroupPublic = z
     description: z.string().nullable(),
     focusTags: z.array(z.string()),
     contactEmail: z.string().nullable(),
-    parentId: z.string().nullable(),
+    parentId: z.string().nullable().openapi({ description: "The parent group: for a local group, usually its region." }),
+    town: z.string().nullable(),
+    areaId: z.string().nullable(),
+    meetingPlace: z.string().nullable(),
     politicalContactId: z.string().nullable().openapi({ description: "Networks: the member who is the political contact." }),
     status: Status,
+    memberCount: z.number().int().openapi({
+      description: "Members on the group's roster now (enrolled members; for a district group including those its areas assign).",
+    }),
+    conveners: z
+      .array(z.object({ memberId: z.string(), name: z.string().nullable() }))
+      .openapi({ description: "The group's conveners now, by name." }),
     areaIds: z.array(z.string()).openapi({ description: "District groups: the areas covered. Empty for other kinds." }),
     proposal: z
       .object({
@@ -60,6 +84,9 @@ export const GroupCreate = z
     focusTags: FocusTags.default([]),
     contactEmail: EmailField.optional(),
     parentId: IdSchema.optional(),
+    town: Town.optional(),
+    areaId: AreaId.optional(),
+    meetingPlace: MeetingPlace.optional(),
     politicalContactId: IdSchema.optional().openapi({ description: "Networks only: a member of the organisation." }),
     areaIds: z.array(IdSchema).max(100).optional().openapi({ description: "District groups only: the areas the group covers." }),
   })
@@ -73,6 +100,9 @@ export const GroupUpdate = z
     focusTags: FocusTags,
     contactEmail: EmailField.nullable(),
     parentId: IdSchema.nullable(),
+    town: Town.nullable(),
+    areaId: AreaId.nullable(),
+    meetingPlace: MeetingPlace.nullable(),
     politicalContactId: IdSchema.nullable(),
     areaIds: z.array(IdSchema).max(100).openapi({ description: "District groups only: replaces the areas covered." }),
     status: z.enum(["active", "closed"]).openapi({
@@ -82,6 +112,9 @@ export const GroupUpdate = z
   .partial()
   .strict()
   .openapi("GroupUpdate");
+
+/** What a group's conveners may change themselves; everything else stays with staff. */
+export const convenerFields = ["description", "focusTags", "meetingPlace"] as const;
 
 export const proposableKinds = ["local", "network", "interest", "working"] as const;
 
@@ -106,7 +139,11 @@ export const GroupListQuery = z.object({
   kind: Kind.optional(),
   status: Status.optional(),
   parentId: IdSchema.optional(),
-  areaId: IdSchema.optional().openapi({ description: "Groups covering the area (district groups) or proposed for it." }),
+  regionId: IdSchema.optional().openapi({
+    description: "Groups in this region: below it (its children, and theirs), not the region itself. 422 when it is no region.",
+  }),
+  town: z.string().trim().min(1).max(200).optional().openapi({ description: "Groups in this town (any case)." }),
+  areaId: IdSchema.optional().openapi({ description: "Groups covering the area (district groups), working in it, or proposed for it." }),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name prefix, case-insensitive." }),
 });
 

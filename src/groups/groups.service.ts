@@ -1,16 +1,17 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
-import { isKey, isSelf, type Viewer } from "../access/viewer.ts";
+import { isKey, isSelf, isStaff, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { runBatch, type Statement } from "../db/sql.ts";
+import { jsonValues, runBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
-import { conflict, invalid, notFound } from "../lib/problems.ts";
+import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
+import { leadsGroup } from "./access.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
-import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./groups.schemas.ts";
+import { convenerFields, type GroupCreateInput, type GroupListFilter, type GroupUpdateInput } from "./groups.schemas.ts";
 
 const groups = schema.groups;
 const ga = schema.groupAreas;
@@ -23,7 +24,14 @@ export function mayView(viewer: Viewer, row: Pick<GroupRow, "status" | "proposed
   return isKey(viewer) || row.status === "active" || isSelf(viewer, row.proposedById);
 }
 
-export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) {
+/** What a group shows beyond its own row: the areas it covers, and its roster's size and conveners now. */
+export interface GroupFigures {
+  areaIds: string[];
+  memberCount: number;
+  conveners: { memberId: string; name: string | null }[];
+}
+
+export function toGroupPublic(row: GroupRow, figures: GroupFigures, viewer: Viewer) {
   const wasProposed = row.proposedById !== null || row.proposalPurpose !== null;
   const showProposal = wasProposed && (isKey(viewer) || isSelf(viewer, row.proposedById));
   return {
@@ -34,9 +42,14 @@ export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) 
     focusTags: JSON.parse(row.focusTags) as string[],
     contactEmail: row.contactEmail,
     parentId: row.parentId,
+    town: row.town,
+    areaId: row.areaId,
+    meetingPlace: row.meetingPlace,
     politicalContactId: row.politicalContactId,
     status: row.status,
-    areaIds,
+    memberCount: figures.memberCount,
+    conveners: figures.conveners,
+    areaIds: figures.areaIds,
     proposal: showProposal
       ? {
           proposedById: row.proposedById,
@@ -66,21 +79,71 @@ export async function visibleGroup(ctx: Ctx, id: string): Promise<GroupRow> {
 
 /** The group as the caller sees it. */
 export async function groupPublic(ctx: Ctx, row: GroupRow) {
-  return toGroupPublic(row, await areasOf(ctx.db, row.id), ctx.viewer);
+  const [shown] = await groupsPublic(ctx, [row]);
+  return shown as ReturnType<typeof toGroupPublic>;
 }
 
-/** The same for many rows, with one query for their areas. */
+/** The same for many rows: one query for their areas, one grouped query for their rosters' size and conveners. */
 export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
   const viewer = ctx.viewer;
   const ids = rows.map((row) => row.id);
-  const covers = ids.length === 0 ? [] : await ctx.db.select().from(ga).where(inArray(ga.groupId, ids));
+  const [covers, rosters] =
+    ids.length === 0
+      ? [[], new Map()]
+      : await Promise.all([ctx.db.select().from(ga).where(inArray(ga.groupId, ids)), rosterFigures(ctx, ids)]);
   return rows.map((row) =>
     toGroupPublic(
       row,
-      covers.filter((cover) => cover.groupId === row.id).map((cover) => cover.areaId),
+      {
+        areaIds: covers.filter((cover) => cover.groupId === row.id).map((cover) => cover.areaId),
+        memberCount: rosters.get(row.id)?.memberCount ?? 0,
+        conveners: rosters.get(row.id)?.conveners ?? [],
+      },
       viewer,
     ),
   );
+}
+
+/**
+ * For a page of groups, in one query: how many enrolled members are on each roster now (open
+ * memberships, and for a district group the members its areas assign who are not on it
+ * already), and who its conveners are. Each figure is a lookup along the roster's indexes
+ * for the page's groups alone, never a walk of the organisation's members.
+ */
+async function rosterFigures(ctx: Ctx, ids: string[]): Promise<Map<string, Omit<GroupFigures, "areaIds">>> {
+  const rows = await ctx.db.all<{ groupId: string; memberCount: number; conveners: string | null }>(sql`
+    SELECT g.id AS groupId,
+      (SELECT count(*) FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
+        WHERE gm.group_id = g.id AND gm.left_on IS NULL AND m.erased_at IS NULL AND m.enrolled = 1)
+      + (SELECT count(*) FROM members AS m
+        WHERE m.org_id = ${ctx.org.id} AND m.district_group_id = g.id AND m.erased_at IS NULL AND m.enrolled = 1
+          AND NOT EXISTS (SELECT 1 FROM group_memberships AS x WHERE x.member_id = m.id AND x.left_on IS NULL AND x.group_id = g.id)) AS memberCount,
+      (SELECT json_group_array(json_object('memberId', m.id, 'name', m.name)) FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
+        WHERE gm.group_id = g.id AND gm.left_on IS NULL AND gm.role = 'convener' AND m.erased_at IS NULL) AS conveners
+    FROM groups AS g WHERE g.id IN ${jsonValues(ids)}`);
+  const byName = (a: { name: string | null }, b: { name: string | null }) => (a.name ?? "").localeCompare(b.name ?? "");
+  return new Map(
+    rows.map((row) => [
+      row.groupId,
+      {
+        memberCount: Number(row.memberCount),
+        conveners: (JSON.parse(row.conveners ?? "[]") as { memberId: string; name: string | null }[]).sort(byName),
+      },
+    ]),
+  );
+}
+
+/** Groups below a region, at any depth (a region may hold sub-regions); 422 when the id is no region of the organisation. */
+async function inRegion(ctx: Ctx, regionId: string) {
+  const region = await ctx.db.query.groups.findFirst({
+    columns: { id: true },
+    where: and(eq(groups.orgId, ctx.org.id), eq(groups.id, regionId), eq(groups.kind, "region")),
+  });
+  if (!region) throw invalid("query.regionId", "is no region of this organisation");
+  return sql`${groups.parentId} IN (WITH RECURSIVE below(id, depth) AS (
+      SELECT ${regionId}, 0
+      UNION SELECT g.id, below.depth + 1 FROM groups AS g JOIN below ON g.parent_id = below.id WHERE below.depth < 100)
+    SELECT id FROM below)`;
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -103,8 +166,10 @@ export async function listGroups(ctx: Ctx, options: GroupListFilter & { limit: n
         filter.kind ? eq(groups.kind, filter.kind) : undefined,
         filter.status ? eq(groups.status, filter.status) : undefined,
         filter.parentId ? eq(groups.parentId, filter.parentId) : undefined,
+        filter.regionId ? await inRegion(ctx, filter.regionId) : undefined,
+        filter.town ? sql`lower(${groups.town}) = lower(${filter.town})` : undefined,
         filter.areaId
-          ? sql`(${groups.id} IN (SELECT group_id FROM group_areas WHERE area_id = ${filter.areaId}) OR ${groups.proposalAreaId} = ${filter.areaId})`
+          ? sql`(${groups.id} IN (SELECT group_id FROM group_areas WHERE area_id = ${filter.areaId}) OR ${groups.proposalAreaId} = ${filter.areaId} OR ${groups.areaId} = ${filter.areaId})`
           : undefined,
         filter.q ? sql`${groups.name} LIKE ${`${escapeLike(filter.q)}%`} ESCAPE '\\'` : undefined,
         after ? sql`(${groups.name} > ${after[0]} OR (${groups.name} = ${after[0]} AND ${groups.id} > ${after[1]}))` : undefined,
@@ -134,6 +199,39 @@ async function requireParent(db: Db, orgId: string, parentId: string, groupId?: 
   if (loop.length > 0) throw invalid("body.parentId", "would make the group its own ancestor (a cycle)");
 }
 
+async function requireArea(db: Db, orgId: string, areaId: string) {
+  const area = await db.query.areas.findFirst({
+    columns: { id: true },
+    where: and(eq(schema.areas.orgId, orgId), eq(schema.areas.id, areaId)),
+  });
+  if (!area) throw invalid("body.areaId", "is no area of this organisation");
+}
+
+/**
+ * Staff change everything of a group; the conveners (and contact persons, who lead it alike)
+ * of a group in good standing change its description, focus and meeting place, nothing else
+ * (403 naming the rest). A member who cannot see the group is told it does not exist.
+ */
+async function requireEditor(ctx: Ctx, id: string, input: GroupUpdateInput) {
+  const { viewer } = ctx;
+  if (viewer.kind === "key") {
+    if (!isStaff(viewer)) throw new ApiError("forbidden", "Groups are changed by staff, and by their conveners.");
+    return;
+  }
+  if (viewer.kind !== "member") throw new ApiError("forbidden", "Groups are changed by staff, and by their conveners.");
+  await visibleGroup(ctx, id);
+  if (!(await leadsGroup(ctx.db, { orgId: ctx.org.id, memberId: viewer.memberId, groupId: id, day: ctx.day }))) {
+    throw new ApiError("forbidden", "Only staff and the group's own conveners change a group.");
+  }
+  const others = Object.keys(input).filter((field) => !(convenerFields as readonly string[]).includes(field));
+  if (others.length > 0) {
+    throw new ApiError(
+      "forbidden",
+      `Conveners change their group's ${convenerFields.join(", ")}; ${others.join(", ")} ${others.length === 1 ? "stays" : "stay"} with staff.`,
+    );
+  }
+}
+
 async function requirePoliticalContact(db: Db, orgId: string, kind: GroupRow["kind"], memberId: string) {
   if (kind !== "network") throw invalid("body.politicalContactId", "only networks have a political contact");
   const member = await db.query.members.findFirst({
@@ -150,6 +248,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
   if (input.areaIds !== undefined && input.kind !== "district") throw invalid("body.areaIds", "only district groups cover areas");
   if (input.parentId) await requireParent(db, orgId, input.parentId);
   if (input.politicalContactId) await requirePoliticalContact(db, orgId, input.kind, input.politicalContactId);
+  if (input.areaId) await requireArea(db, orgId, input.areaId);
   const areaIds = [...new Set(input.areaIds ?? [])];
   const id = newId(now);
   await checkCoverable(db, orgId, areaIds, id);
@@ -164,6 +263,9 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
       focusTags: JSON.stringify(input.focusTags),
       contactEmail: input.contactEmail ?? null,
       parentId: input.parentId ?? null,
+      town: input.town ?? null,
+      areaId: input.areaId ?? null,
+      meetingPlace: input.meetingPlace ?? null,
       politicalContactId: input.politicalContactId ?? null,
       status: "active",
       version: 1,
@@ -185,6 +287,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
 export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupUpdateInput; expected: Expected }) {
   const { db, org, now } = ctx;
   const { id, input, expected } = options;
+  await requireEditor(ctx, id, input);
   const row = await groupRow(ctx, id);
   requireVersion(expected, row.version);
   if (row.status === "declined") throw conflict("A declined proposal stays as it was decided; a member may propose the group again.");
@@ -194,6 +297,7 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
   if (input.areaIds !== undefined && row.kind !== "district") throw invalid("body.areaIds", "only district groups cover areas");
   if (input.parentId) await requireParent(db, org.id, input.parentId, id);
   if (input.politicalContactId) await requirePoliticalContact(db, org.id, row.kind, input.politicalContactId);
+  if (input.areaId) await requireArea(db, org.id, input.areaId);
   const newAreas = input.areaIds === undefined ? undefined : [...new Set(input.areaIds)];
   if (newAreas) await checkCoverable(db, org.id, newAreas, id);
 
@@ -221,6 +325,9 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
           ...(input.focusTags !== undefined && { focusTags: JSON.stringify(input.focusTags) }),
           ...(input.contactEmail !== undefined && { contactEmail: input.contactEmail }),
           ...(input.parentId !== undefined && { parentId: input.parentId }),
+          ...(input.town !== undefined && { town: input.town }),
+          ...(input.areaId !== undefined && { areaId: input.areaId }),
+          ...(input.meetingPlace !== undefined && { meetingPlace: input.meetingPlace }),
           ...(input.politicalContactId !== undefined && { politicalContactId: input.politicalContactId }),
           ...(input.status !== undefined && { status: input.status }),
           version: sql`${groups.version} + 1`,

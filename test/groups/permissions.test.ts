@@ -91,8 +91,17 @@ const rows: Row[] = [
     as([401, 403, 403, 403, 403, 201, 201, 404], likeAMember(403)),
   ],
   [
-    "update a group",
-    (w, key) => w.t.request("PATCH", `/v1/orgs/demo/groups/${w.group}`, { key, body: { description: "New text" } }),
+    "edit a group's description, focus and meeting place",
+    (w, key) =>
+      w.t.request("PATCH", `/v1/orgs/demo/groups/${w.group}`, {
+        key,
+        body: { description: "New text", focusTags: ["housing"], meetingPlace: "The library" },
+      }),
+    as([401, 403, 200, 403, 403, 200, 200, 404], likeAMember(403)),
+  ],
+  [
+    "change anything else of a group (its name, town, region)",
+    (w, key) => w.t.request("PATCH", `/v1/orgs/demo/groups/${w.group}`, { key, body: { description: "New text", town: "Luleå" } }),
     as([401, 403, 403, 403, 403, 200, 200, 404], likeAMember(403)),
   ],
   // Proposing and joining need active standing: a lapsed membership or none is 409.

@@ -99,6 +99,18 @@ async function filledLists(t: TestApp) {
     registration: undefined,
     recurrence: { rrule: "FREQ=WEEKLY;COUNT=4" },
   });
+  // A course with dated sessions, one registration for them all.
+  const course = await created(t, "POST", "/events", {
+    ...event,
+    campaignId: null,
+    startsAt: undefined,
+    endsAt: undefined,
+    sessions: [
+      { startsAt: "2026-12-02T17:00:00.000Z", endsAt: "2026-12-02T19:00:00.000Z" },
+      { startsAt: "2026-12-09T17:00:00.000Z", endsAt: "2026-12-09T19:00:00.000Z" },
+    ],
+  });
+  for (const memberId of [anna, bo]) await created(t, "POST", `/events/${course}/registrations`, { memberId });
   for (const eventId of [first, second]) await created(t, "POST", `/events/${eventId}/registrations`, { memberId: anna });
   await created(t, "POST", `/events/${first}/registrations`, { memberId: bo });
   // A member meeting: two check-ins, and the register's log with its fixing and one adjustment.
@@ -192,6 +204,7 @@ async function filledLists(t: TestApp) {
     "/events/{id}/registrations": first,
     "/events/{id}/check-ins": meeting,
     "/events/{id}/voting-register": meeting,
+    "/events/{id}/sessions": course,
     "/campaigns/{id}": campaign,
     "/positions/{id}": position,
     "/elections/{id}": election,
@@ -203,7 +216,10 @@ async function filledLists(t: TestApp) {
   return (path: string) => {
     const id = Object.entries(params).find(([prefix]) => path.includes(prefix))?.[1];
     return {
-      url: path.replace("{org}", "demo").replace("{id}", id ?? "{id}"),
+      url: path
+        .replace("{org}", "demo")
+        .replace("{id}", id ?? "{id}")
+        .replace("{sessionStart}", "2026-12-02T17:00:00.000Z"),
       key: path === "/v1/orgs" ? operatorKey : path.includes("/me/") ? member : undefined,
       query: path.endsWith("/events") || path.endsWith("/occurrences") || path.endsWith("/me/calendar") ? `${range}&` : "",
     };

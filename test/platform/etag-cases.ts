@@ -420,6 +420,7 @@ export const unconditionalPosts: Record<string, string> = {
   newCheckInCode: "replaces the room's code; nothing a client writes back",
   checkIn: "creates the presence, or answers the one that exists",
   checkOut: "records leaving once; again changes nothing",
+  recordSessionAttendance: "records one member's presence at one session; recording it again replaces it",
   fixVotingRegister: "creates the register, once",
   adjustVotingRegister: "creates a logged change",
   createMailing: "creates",

@@ -60,6 +60,7 @@ const sampleParams: Record<string, string> = {
   hash: "0".repeat(64),
   kind: "monthly_group",
   token: "cal_0123456789abcdefghijABCDEFGHIJ01",
+  sessionStart: "2026-12-01T17:00:00.000Z",
 };
 
 describe("text in requests", () => {
