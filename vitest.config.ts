@@ -68,10 +68,14 @@ export default defineConfig({
             },
           })),
         ],
-        // The Worker's bundle has zod without its locales, and no OpenAPI registry (wrangler.toml [alias]); so do its tests.
+        // The Worker's bundle has zod without its locales and JSON Schema, and no OpenAPI registry (wrangler.toml [alias]); so do its tests.
         resolve: {
           alias: [
             { find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname },
+            {
+              find: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/,
+              replacement: new URL("./src/lib/zod-lean/no-json-schema.ts", import.meta.url).pathname,
+            },
             { find: /^@asteasolutions\/zod-to-openapi$/, replacement: new URL("./src/lib/zod-openapi-lean.ts", import.meta.url).pathname },
           ],
         },

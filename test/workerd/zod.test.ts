@@ -8,6 +8,12 @@ describe("the Worker's zod", () => {
     expect(z.string().safeParse(1).error?.issues[0]?.message).toBe("Invalid input: expected string, received number");
   });
 
+  it("has no JSON Schema converter, and parses as ever (wrangler.toml [alias])", () => {
+    expect("toJSONSchema" in z).toBe(false);
+    expect(() => z.object({ a: z.string() }).toJSONSchema()).toThrow(/left out of the Worker's zod/);
+    expect(z.object({ a: z.string().max(2) }).safeParse({ a: "abc" }).success).toBe(false);
+  });
+
   it("keeps no OpenAPI registry, and a route still validates (wrangler.toml [alias])", async () => {
     const Name = z.string().min(2).openapi({ description: "A name", example: "Anna" });
     expect(Name.openapi({ example: "Bo" })).toBe(Name);
