@@ -8,14 +8,15 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 /**
- * The Worker's code, gzipped: what every cold start loads and parses. The libraries take
- * about 95 KiB of it; the rest is the API's own domains, without the routes' prose and
- * schema metadata, which only the served document needs (scripts/worker-source.ts). The
- * budget is raised, on purpose and in a commit of its own, when a domain is added.
+ * The Worker's code, gzipped: what every cold start loads and parses (241 KiB when this
+ * budget was set). The libraries take about 90 KiB of it; the rest is the API's own
+ * domains, without the routes' prose and schema metadata, which only the served document
+ * needs (scripts/worker-source.ts). The budget is raised, on purpose and in a commit of its
+ * own, when a domain is added.
  */
-const codeBudgetKiB = 260;
+const codeBudgetKiB = 250;
 /** Everything uploaded, gzipped: the code and the OpenAPI documents it serves as text (they grow with the API). */
-const uploadBudgetKiB = 380;
+const uploadBudgetKiB = 370;
 
 const outdir = "dist/worker";
 rmSync(outdir, { recursive: true, force: true });
