@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
+import { workerSource } from "./scripts/worker-source.ts";
 
 /**
  * The Worker imports openapi.yaml and openapi.json as text (wrangler.toml's Text rule), to
@@ -13,6 +14,16 @@ const documentsAsText: Plugin = {
   enforce: "pre",
   load(id) {
     return id.endsWith(".yaml") || id.endsWith("/openapi.json") ? `export default ${JSON.stringify(readFileSync(id, "utf8"))};` : undefined;
+  },
+};
+
+/** The Worker's build leaves out what only the OpenAPI document uses (scripts/worker-source.ts); so do its tests. */
+const sourceDirectory = new URL("./src/", import.meta.url).pathname;
+const asTheWorkerBuildsIt: Plugin = {
+  name: "as-the-worker-builds-it",
+  enforce: "pre",
+  transform(code, id) {
+    return id.startsWith(sourceDirectory) && id.endsWith(".ts") ? workerSource(code, id) : undefined;
   },
 };
 
@@ -45,6 +56,7 @@ export default defineConfig({
       {
         plugins: [
           documentsAsText,
+          asTheWorkerBuildsIt,
           cloudflareTest(async ({ inject }) => ({
             main: "./src/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
@@ -56,8 +68,17 @@ export default defineConfig({
             },
           })),
         ],
-        // The Worker's bundle has zod without its locales (wrangler.toml [alias]); so do its tests.
-        resolve: { alias: [{ find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname }] },
+        // The Worker's bundle has zod without its locales and JSON Schema, and no OpenAPI registry (wrangler.toml [alias]); so do its tests.
+        resolve: {
+          alias: [
+            { find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname },
+            {
+              find: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/,
+              replacement: new URL("./src/lib/zod-lean/no-json-schema.ts", import.meta.url).pathname,
+            },
+            { find: /^@asteasolutions\/zod-to-openapi$/, replacement: new URL("./src/lib/zod-openapi-lean.ts", import.meta.url).pathname },
+          ],
+        },
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts"],

@@ -90,6 +90,8 @@ export const members = sqliteTable(
       .on(t.orgId, sql`CAST(${t.memberNumber} AS INTEGER)`)
       .where(sql`member_number GLOB '[0-9]*' AND member_number NOT GLOB '*[^0-9]*'`),
     uniqueIndex("members_org_email_unique").on(t.orgId, t.emailKey),
+    // A search by e-mail prefix sorts its matches into name order: from this index alone, without reading the members.
+    index("members_org_email_name_idx").on(t.orgId, t.emailKey, t.erasedAt, t.enrolled, t.nameKey, t.id),
     index("members_org_name_idx").on(t.orgId, t.nameKey, t.id),
     index("members_org_area_idx").on(t.orgId, t.areaId),
     // With id last, a district group's members come in id order: a roster page reads only itself.

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { sign, verify } from "hono/jwt";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { randomToken } from "../lib/crypto.ts";
+import { signJwt, verifyJwt } from "../lib/jwt.ts";
 
 /** Member tokens are short-lived: a member signs in again by e-mail link. */
 export const memberTokenTtlSeconds = 60 * 60;
@@ -44,18 +44,14 @@ export interface MemberClaims {
 export async function signMemberToken(secret: string, claims: MemberClaims, now: Date) {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + memberTokenTtlSeconds;
-  const token = await sign({ sub: claims.memberId, org: claims.orgId, typ: "member", iat, exp }, secret, "HS256");
+  const token = await signJwt({ sub: claims.memberId, org: claims.orgId, typ: "member", iat, exp }, secret);
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
 /** The claims of a valid, unexpired member token; undefined for anything else. */
 export async function verifyMemberToken(secret: string, token: string, now: Date): Promise<MemberClaims | undefined> {
-  try {
-    const payload = await verify(token, secret, { alg: "HS256", exp: false, nbf: false, iat: false });
-    if (payload.typ !== "member" || typeof payload.sub !== "string" || typeof payload.org !== "string") return undefined;
-    if (typeof payload.exp !== "number" || payload.exp * 1000 <= now.getTime()) return undefined;
-    return { memberId: payload.sub, orgId: payload.org };
-  } catch {
-    return undefined;
-  }
+  const payload = await verifyJwt(token, secret);
+  if (payload?.typ !== "member" || typeof payload.sub !== "string" || typeof payload.org !== "string") return undefined;
+  if (typeof payload.exp !== "number" || payload.exp * 1000 <= now.getTime()) return undefined;
+  return { memberId: payload.sub, orgId: payload.org };
 }

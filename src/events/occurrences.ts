@@ -12,6 +12,7 @@ import { dayMs } from "../lib/zone.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
+import { seriesMeeting } from "./kept-series.ts";
 import { mergeSorted } from "./merge.ts";
 import {
   checkDuration,
@@ -102,17 +103,6 @@ export async function overridesFor(db: Db, eventIds: string[], lower: number, to
   return byEvent;
 }
 
-const coreColumns = {
-  id: ev.id,
-  startsAt: ev.startsAt,
-  endsAt: ev.endsAt,
-  timeZone: ev.timeZone,
-  rrule: ev.rrule,
-  exdates: ev.exdates,
-  status: ev.status,
-  sessions: ev.sessions,
-};
-
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
 const maxDurationMs = maxDurationDays * dayMs;
 
@@ -158,11 +148,8 @@ export async function listOccurrences(
     .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter));
   singles.push(...long);
 
-  // Only what expanding needs: a busy calendar has many more candidate series than a page shows.
-  const series: EventCore[] = await db
-    .select(coreColumns)
-    .from(ev)
-    .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.to)), filter));
+  // Only what expanding needs, kept between requests: a busy calendar has many more candidate series than a page shows.
+  const series = await seriesMeeting(db, orgId, { lower: iso(lower), to: iso(range.to) }, filter);
 
   const window: Window = { from: range.from, to: range.to, after };
   const fixed: Occurrence<EventCore>[] = singles.flatMap((row) => [...unmovedIn(row, [], window)]);

@@ -1,5 +1,6 @@
 import { openEnded } from "../../drizzle/events.ts";
-import { isOccurrence, lastStart, occurrenceStarts, type Series } from "../calendar/expand.ts";
+import { isOccurrence, lastStart, type Series } from "../calendar/expand.ts";
+import { knownStartsFrom } from "../calendar/known-starts.ts";
 import { parseRule, type Rule, RuleError } from "../calendar/rrule.ts";
 import type { schema } from "../db/index.ts";
 import { iso } from "../lib/dates.ts";
@@ -180,7 +181,8 @@ export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow
   }
   const exdates = exdatesOf(event);
   const overridden = new Set(overrides.map((o) => Date.parse(o.originalStart)));
-  for (const original of occurrenceStarts(series, Math.max(w.from, w.after?.start ?? w.from) - duration)) {
+  const from = Math.max(w.from, w.after?.start ?? w.from) - duration;
+  for (const original of knownStartsFrom(`${event.timeZone}|${event.rrule}|${event.startsAt}`, series, from)) {
     if (original >= w.to) return;
     if (exdates.has(original) || overridden.has(original)) continue;
     const occurrence = occurrenceOf(event, { originalStart: original, start: original, end: original + duration, status: "scheduled" });

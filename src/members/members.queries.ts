@@ -64,8 +64,11 @@ const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? ""
 /**
  * One page of members in (name_key, id) order after the cursor position; fetches limit + 1
  * rows. A search `q` runs as two queries, one per index (name_key, email_key), each
- * already in list order and limited, merged here: as one query with an OR, SQLite would
- * walk the whole organisation in name order testing each member against both prefixes.
+ * limited, merged here: as one query with an OR, SQLite would walk the whole organisation
+ * in name order testing each member against both prefixes. The e-mail half must sort its
+ * matches into name order (no index holds e-mail prefixes in name order); it sorts their
+ * ids alone and works out status and membership for the page's rows only, not for every
+ * member whose address starts with what was typed.
  * `withStatus: false` skips working out the status, for callers that do not show it.
  */
 export async function listMemberRows(
@@ -76,21 +79,28 @@ export async function listMemberRows(
   const orgId = ctx.org.id;
   const { filter, limit, after } = options;
   const status = options.withStatus === false ? sql<MemberStatus>`'none'` : statusSql(day);
+  const columns = { ...getTableColumns(m), status, membershipId: relevantMembership("id", day) };
+  const matching = (range?: SQL) =>
+    and(filterConditions(orgId, day, filter), range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
   const run = (range?: SQL) =>
     db
-      .select({ ...getTableColumns(m), status, membershipId: relevantMembership("id", day) })
+      .select(columns)
       .from(m)
-      .where(
-        and(filterConditions(orgId, day, filter), range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined),
-      )
+      .where(matching(range))
       .orderBy(asc(m.nameKey), asc(m.id))
       .limit(limit + 1);
   if (filter.q === undefined) return run();
   const key = searchKey(filter.q);
   const upTo = `${key}\uffff`;
+  const emailPage = db
+    .select({ id: m.id })
+    .from(m)
+    .where(matching(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo}`))
+    .orderBy(asc(m.nameKey), asc(m.id))
+    .limit(limit + 1);
   const [byName, byEmail] = await Promise.all([
     run(sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`),
-    run(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo}`),
+    db.select(columns).from(m).where(inArray(m.id, emailPage)),
   ]);
   const seen = new Set(byName.map((row) => row.id));
   return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);

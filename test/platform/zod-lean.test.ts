@@ -3,29 +3,68 @@
  * modules of the installed zod, without the namespaces the API never uses. Held here to the
  * installed zod, so an upgrade that adds to zod's namespace cannot go missing on Workers.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as full from "zod";
 import * as lean from "../../src/lib/zod-lean/index.ts";
+import * as noJsonSchema from "../../src/lib/zod-lean/no-json-schema.ts";
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? entry.name === "zod-lean"
+        ? []
+        : sourceFiles(join(directory, entry.name))
+      : entry.name.endsWith(".ts")
+        ? [join(directory, entry.name)]
+        : [],
+  );
+}
 
 const compiler = ["INVALID", "ZodCompileAsyncError", "ZodCompileUnsupportedError", "compile", "withParser"];
-const dropped = ["fromJSONSchema", "locales", ...compiler];
+const dropped = ["fromJSONSchema", "locales", "toJSONSchema", "core", ...compiler];
 
 describe("zod as the Worker has it", () => {
-  it("exports everything zod exports but the locales, fromJSONSchema and the compiler, and nothing else", () => {
+  it("exports everything zod exports but the locales, fromJSONSchema, the compiler, toJSONSchema and core, and nothing else", () => {
     expect(
       Object.keys(full)
         .filter((name) => !(name in lean))
         .sort(),
     ).toEqual([...dropped].sort());
     expect(Object.keys(lean).filter((name) => !(name in full))).toEqual([]);
-    expect(
-      Object.keys(full.z.core)
-        .filter((name) => !(name in lean.z.core))
-        .sort(),
-    ).toEqual(["locales", ...compiler, "compileFn"].sort());
-    expect(Object.keys(lean.z.core).filter((name) => !(name in full.z.core))).toEqual([]);
+  });
+
+  it("leaves out only what src/ never uses as a value: z.core for its types, no JSON Schema", () => {
+    const uses: string[] = [];
+    for (const file of sourceFiles(new URL("../../src/", import.meta.url).pathname)) {
+      const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        // A type (z.core.$ZodType) is a qualified name; a value is a property access.
+        if (ts.isPropertyAccessExpression(node) && ["core", "toJSONSchema", "fromJSONSchema", "locales"].includes(node.name.text)) {
+          if (/^z\b|zod/.test(node.expression.getText(source)) || node.name.text === "toJSONSchema")
+            uses.push(`${file}: ${node.getText(source)}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(uses).toEqual([]);
+  });
+
+  it("has, for zod's JSON Schema converter, a module of the same names that refuses to convert", async () => {
+    const names = async (path: string) => Object.keys(await import(path)).sort();
+    const converter = [
+      ...(await names("../../node_modules/zod/v4/core/json-schema-processors.js")),
+      ...(await names("../../node_modules/zod/v4/core/to-json-schema.js")),
+    ].sort();
+    expect(Object.keys(noJsonSchema).sort()).toEqual(converter);
+    expect(() => noJsonSchema.createToJSONSchemaMethod()()).toThrow(/left out of the Worker's zod/);
+    const toml = parseToml(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as { alias?: Record<string, string> };
+    expect(toml.alias?.["../core/json-schema-processors.js"]).toBe("./src/lib/zod-lean/no-json-schema.ts");
+    expect(toml.alias?.["../core/to-json-schema.js"]).toBe("./src/lib/zod-lean/no-json-schema.ts");
   });
 
   it("is the installed zod itself, not a copy: the same classes and functions", () => {
@@ -34,7 +73,6 @@ describe("zod as the Worker has it", () => {
       if (["z", "default", "core", "iso", "coerce"].includes(name)) continue; // namespaces of their own
       expect(value, name).toBe(installed.get(name));
     }
-    expect(lean.z.core.$ZodType).toBe(full.z.core.$ZodType);
     expect(lean.z.iso.datetime).toBe(full.z.iso.datetime);
     expect(lean.z.coerce.number).toBe(full.z.coerce.number);
   });

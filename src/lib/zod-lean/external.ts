@@ -1,4 +1,7 @@
-/** zod/v4/classic/external.js without `locales`, `fromJSONSchema` and the schema compiler (see ./index.ts). */
+/**
+ * zod/v4/classic/external.js without `locales`, `fromJSONSchema`, the schema compiler, `toJSONSchema`
+ * and the `core` namespace (see ./index.ts).
+ */
 
 export * from "../../../node_modules/zod/v4/classic/checks.js";
 export * as coerce from "../../../node_modules/zod/v4/classic/coerce.js";
@@ -30,5 +33,3 @@ export {
   treeifyError,
   util,
 } from "../../../node_modules/zod/v4/core/index.js";
-export { toJSONSchema } from "../../../node_modules/zod/v4/core/json-schema-processors.js";
-export * as core from "./core.ts";

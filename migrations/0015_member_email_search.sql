@@ -1,0 +1,1 @@
+CREATE INDEX `members_org_email_name_idx` ON `members` (`org_id`,`email_key`,`erased_at`,`enrolled`,`name_key`,`id`);

@@ -1,0 +1,77 @@
+import { and, eq, gt, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { schema } from "../db/index.ts";
+import type { EventCore } from "./series.ts";
+
+/**
+ * The organisation's recurring events as expanding needs them, kept by the process while
+ * they stay as stored. A calendar page would otherwise read every series that overlaps its
+ * range, row by row (hundreds of open-ended series in a busy organisation), on every
+ * request. One aggregate row says whether the kept rows are still the stored ones: every
+ * change of an event bumps its version and its updated_at, a new series raises the count
+ * and the highest id, a deleted one lowers the count. Per process (per isolate on Workers),
+ * and by organisation id, which is unique across databases.
+ */
+
+const ev = schema.events;
+
+type KeptSeries = EventCore & { spanStart: string; spanEnd: string };
+
+const kept = new Map<string, { mark: string; rows: KeptSeries[] }>();
+/** Organisations kept at most; past that the map starts afresh. */
+const maxOrganisations = 200;
+
+async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
+  const recurring = and(eq(ev.orgId, orgId), eq(ev.recurring, true));
+  const [state] = await db
+    .select({
+      count: sql<number>`count(*)`,
+      versions: sql<number>`total(${ev.version})`,
+      latest: sql<string | null>`max(${ev.updatedAt})`,
+      highest: sql<string | null>`max(${ev.id})`,
+    })
+    .from(ev)
+    .where(recurring);
+  const mark = JSON.stringify(state ?? null);
+  const known = kept.get(orgId);
+  if (known?.mark === mark) return known.rows;
+  const rows = await db
+    .select({
+      id: ev.id,
+      startsAt: ev.startsAt,
+      endsAt: ev.endsAt,
+      timeZone: ev.timeZone,
+      rrule: ev.rrule,
+      exdates: ev.exdates,
+      status: ev.status,
+      sessions: ev.sessions,
+      spanStart: ev.spanStart,
+      spanEnd: ev.spanEnd,
+    })
+    .from(ev)
+    .where(recurring);
+  if (kept.size >= maxOrganisations) kept.clear();
+  kept.set(orgId, { mark, rows });
+  return rows;
+}
+
+/**
+ * The organisation's series with an occurrence that may lie in [lower, to) (by their span),
+ * within `filter` (the caller's sight, a group, …): which series pass it is asked of the
+ * database, by id alone.
+ */
+export async function seriesMeeting(
+  db: Db,
+  orgId: string,
+  span: { lower: string; to: string },
+  filter: SQL | undefined,
+): Promise<EventCore[]> {
+  const rows = (await recurringEvents(db, orgId)).filter((row) => row.spanEnd > span.lower && row.spanStart < span.to);
+  if (filter === undefined || rows.length === 0) return rows;
+  const passing = await db
+    .select({ id: ev.id })
+    .from(ev)
+    .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, span.lower), lt(ev.spanStart, span.to), filter));
+  const visible = new Set(passing.map((row) => row.id));
+  return rows.filter((row) => visible.has(row.id));
+}
