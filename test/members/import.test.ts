@@ -304,7 +304,7 @@ describe("CSV export", () => {
 
   it("writes consents as yes/no, and imports them back: setting, withdrawing, and leaving them alone when empty", async () => {
     const t = await testApp();
-    await createMember(t, { name: "Anna", email: "anna@example.org", consents: { campaignNews: false } });
+    await createMember(t, { name: "Anna", email: "anna@example.org", consents: { newsletters: true, campaignNews: false } });
     const text = await (await t.request("GET", "/v1/orgs/demo/members.csv")).text();
     expect(text.split("\r\n")[1]?.endsWith(",yes,yes,no")).toBe(true);
 
