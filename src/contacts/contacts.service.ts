@@ -47,8 +47,9 @@ export async function enrolContact(ctx: Ctx, options: { id: string; memberNumber
   const orgId = ctx.org.id;
   const { id, memberNumber, expected } = options;
   const current = await memberRow(ctx, id, "people");
-  if (current.enrolled) throw conflict("This person is already a member.", { reason: "already_member" });
+  // A stale If-Match is told first, as on every write: the client's copy is out of date.
   requireVersion(expected, current.version);
+  if (current.enrolled) throw conflict("This person is already a member.", { reason: "already_member" });
   if (memberNumber !== undefined) await assertUnique(db, orgId, { memberNumber }, id);
   const enrol = db
     .update(m)
@@ -66,9 +67,8 @@ export async function enrolContact(ctx: Ctx, options: { id: string; memberNumber
     ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }),
   ]);
   if (enrolled.length === 0) {
-    // Enrolled or changed meanwhile: say which.
-    const after = await memberRow(ctx, id, "people");
-    if (after.enrolled) throw conflict("This person is already a member.", { reason: "already_member" });
-    throw staleVersion();
+    // Changed (or enrolled) meanwhile: a stale If-Match, or without one the enrolment that won.
+    if (expected !== undefined) throw staleVersion();
+    throw conflict("This person is already a member.", { reason: "already_member" });
   }
 }

@@ -115,7 +115,9 @@ describe("contacts: people who are not members", () => {
     expect((await t.request("PATCH", `${members}/${contact.id}`, { body: { city: "Lund" } })).status).toBe(404);
     expect((await t.request("DELETE", `${members}/${contact.id}`)).status).toBe(404);
     expect((await t.request("GET", `${members}/${contact.id}/export`)).status).toBe(404);
-    expect((await t.request("GET", `${members}/${contact.id}/memberships`)).status).toBe(404);
+    for (const what of ["memberships", "district-history", "mandates", "recruitment"]) {
+      expect((await t.request("GET", `${members}/${contact.id}/${what}`)).status, what).toBe(404);
+    }
     const type = await createMembershipType(t);
     expect((await t.request("POST", `${members}/${contact.id}/memberships`, { body: { typeId: type } })).status).toBe(404);
     const csv = await (await t.request("GET", "/v1/orgs/demo/members.csv")).text();
