@@ -212,11 +212,11 @@ export interface paths {
          *
          *     The characters: a byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE); else the `charset` of the Content-Type (utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1); else UTF-8 when the file is valid UTF-8; else Windows-1252 (Excel's plain "CSV" in Western Europe) when nothing in the file contradicts it. A file that none of these read with certainty — UTF-16 without a byte-order mark, UTF-8 mixed with other bytes, bytes Windows-1252 does not define — is refused with 422 asking for "CSV UTF-8", and so is a cell holding U+FFFD (�), the trace of a character lost in an earlier conversion; an unknown charset is 415.
          *
-         *     Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).
+         *     Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. A row whose e-mail is a contact's (a person not yet a member) enrols that contact under their id, history kept. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).
          *
          *     `membership_type` (the type's name or id) with `membership_starts_on` adds that membership unless the member already has one of that type starting that day; `paid_at` and `payment_reference` record its payment.
          *
-         *     `consent_newsletters`, `consent_meeting_summons` and `consent_campaign_news` set the member's consents (`yes` or `no`; `true`/`false`, `1`/`0` and `ja`/`nej` are read too); a new member without them consents to all three, as one created through the API.
+         *     `consent_newsletters`, `consent_meeting_summons` and `consent_campaign_news` set the member's consents (`yes` or `no`; `true`/`false`, `1`/`0` and `ja`/`nej` are read too); a new member without them takes the organisation's `consentDefaults`, as one created through the API.
          *
          *     All rows or none: any error answers 422 listing each as `row N column C` (the header is row 1) and nothing is written. Importing the same file again changes nothing. With `dryRun=true` the file is checked and counted but not written.
          *
