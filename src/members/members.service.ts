@@ -124,7 +124,7 @@ export function personInsertStatements(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   });
-  return [insert, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now })] as const;
+  return [insert, ...(enrolled ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }) : [])] as const;
 }
 
 /** Creates a member and their first district assignment in one batch; returns the new id. */

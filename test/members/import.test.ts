@@ -317,7 +317,8 @@ describe("CSV export", () => {
     const consents = async (email: string) =>
       (await json<{ data: (Member & { consents: unknown })[] }>(await t.request("GET", `${members}?q=${email}`), 200)).data[0]?.consents;
     expect(await consents("anna@example.org")).toEqual({ newsletters: false, meetingSummons: true, campaignNews: true });
-    expect(await consents("new@example.org")).toEqual({ newsletters: false, meetingSummons: true, campaignNews: true });
+    // An empty cell of a new member takes the organisation's default: a new organisation sends no campaign news unasked.
+    expect(await consents("new@example.org")).toEqual({ newsletters: false, meetingSummons: true, campaignNews: false });
 
     const errors = await rejected(t, csv("email,consent_newsletters", "anna@example.org,maybe"));
     expect(errors).toEqual([{ field: "row 2 column consent_newsletters", message: expect.stringContaining("yes or no") }]);
