@@ -91,6 +91,8 @@ export const members = sqliteTable(
       .where(sql`member_number GLOB '[0-9]*' AND member_number NOT GLOB '*[^0-9]*'`),
     uniqueIndex("members_org_email_unique").on(t.orgId, t.emailKey),
     index("members_org_name_idx").on(t.orgId, t.nameKey, t.id),
+    // Members alone or contacts alone, by name: a page of a few contacts among many members reads only itself.
+    index("members_org_enrolled_name_idx").on(t.orgId, t.enrolled, t.nameKey, t.id),
     index("members_org_area_idx").on(t.orgId, t.areaId),
     // With id last, a district group's members come in id order: a roster page reads only itself.
     index("members_org_district_idx").on(t.orgId, t.districtGroupId, t.id),
