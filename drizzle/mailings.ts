@@ -10,7 +10,7 @@ import { organisations } from "./platform.ts";
  */
 export const mailCategories = ["newsletters", "meeting_summons", "campaign_news", "statutory", "transactional"] as const;
 export const mailingStatuses = ["draft", "scheduled", "sending", "sent", "cancelled"] as const;
-export const audienceTypes = ["all_members", "group", "conveners", "area", "event_registrants", "member_list"] as const;
+export const audienceTypes = ["all_members", "group", "conveners", "area", "event_registrants", "member_list", "subscribers"] as const;
 export const mailingKinds = [
   "manual",
   "monthly_group",

@@ -93,6 +93,8 @@ export const members = sqliteTable(
     // A search by e-mail prefix sorts its matches into name order: from this index alone, without reading the members.
     index("members_org_email_name_idx").on(t.orgId, t.emailKey, t.erasedAt, t.enrolled, t.nameKey, t.id),
     index("members_org_name_idx").on(t.orgId, t.nameKey, t.id),
+    // Members alone or contacts alone, by name: a page of a few contacts among many members reads only itself.
+    index("members_org_enrolled_name_idx").on(t.orgId, t.enrolled, t.nameKey, t.id),
     index("members_org_area_idx").on(t.orgId, t.areaId),
     // With id last, a district group's members come in id order: a roster page reads only itself.
     index("members_org_district_idx").on(t.orgId, t.districtGroupId, t.id),

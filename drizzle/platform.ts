@@ -18,6 +18,14 @@ export const organisations = sqliteTable(
     contactPhone: text("contact_phone"),
     contactAddress: text("contact_address"),
     website: text("website"),
+    /**
+     * The consent of each mailing category a person gets when created without one. The
+     * column default (consent) keeps the behaviour organisations had before the setting;
+     * new organisations are created opting in (newsletters and campaign news off).
+     */
+    consentDefaultNewsletters: integer("consent_default_newsletters", { mode: "boolean" }).notNull().default(true),
+    consentDefaultMeetingSummons: integer("consent_default_meeting_summons", { mode: "boolean" }).notNull().default(true),
+    consentDefaultCampaignNews: integer("consent_default_campaign_news", { mode: "boolean" }).notNull().default(true),
     /** Bumped on every update; the ETag is derived from it so If-Match checks are atomic. */
     version: integer("version").notNull().default(1),
     ...timestamps,

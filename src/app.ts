@@ -4,6 +4,7 @@ import { areaRoutes } from "./areas/index.ts";
 import { signInRoutes } from "./auth/index.ts";
 import { calendarRoutes } from "./calendar/index.ts";
 import { campaignRoutes } from "./campaigns/index.ts";
+import { contactRoutes } from "./contacts/index.ts";
 import type { AppConfig, AppDeps } from "./deps.ts";
 import { electionRoutes } from "./elections/index.ts";
 import { eventRoutes } from "./events/index.ts";
@@ -48,7 +49,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.use(
     "/v1/*",
     limitBodies(config.maxBodyBytes, [
-      { path: /^\/v1\/orgs\/[^/]+\/members\/import$/, maxSize: importMaxBytes },
+      { path: /^\/v1\/orgs\/[^/]+\/(members|contacts)\/import$/, maxSize: importMaxBytes },
       { path: /^\/v1\/tally$|^\/v1\/orgs\/[^/]+\/elections\/[^/]+\/paper-ballots$/, maxSize: countUploadMaxBytes },
     ]),
   );
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", apiKeyRoutes);
   app.route("/", signInRoutes);
   app.route("/", memberRoutes);
+  app.route("/", contactRoutes);
   app.route("/", areaRoutes);
   app.route("/", groupRoutes);
   app.route("/", eventRoutes);

@@ -79,8 +79,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update an organisation's name, time zone, locale or contact
-         * @description Changes the fields sent; the slug never changes. The time zone decides the organisation's local day (membership status, cut-off days, schedules of automatic mailings). Admin keys only; If-Match is honoured.
+         * Update an organisation's name, time zone, locale, contact or consent defaults
+         * @description Changes the fields sent; the slug never changes. The time zone decides the organisation's local day (membership status, cut-off days, schedules of automatic mailings). `consentDefaults` are the consents a person created without them starts with (members and contacts, through the API or an import); people already stored keep theirs. Admin keys only; If-Match is honoured.
          */
         patch: operations["updateOrganisation"];
         trace?: never;
@@ -100,7 +100,7 @@ export interface paths {
         put?: never;
         /**
          * Create an organisation (deployment operator)
-         * @description Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once.
+         * @description Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once. Without `consentDefaults` the organisation opts in: people created without consents consent to meeting summons only, not to newsletters or campaign news.
          */
         post: operations["createOrganisation"];
         delete?: never;
@@ -212,11 +212,11 @@ export interface paths {
          *
          *     The characters: a byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE); else the `charset` of the Content-Type (utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1); else UTF-8 when the file is valid UTF-8; else Windows-1252 (Excel's plain "CSV" in Western Europe) when nothing in the file contradicts it. A file that none of these read with certainty — UTF-16 without a byte-order mark, UTF-8 mixed with other bytes, bytes Windows-1252 does not define — is refused with 422 asking for "CSV UTF-8", and so is a cell holding U+FFFD (�), the trace of a character lost in an earlier conversion; an unknown charset is 415.
          *
-         *     Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).
+         *     Rows match existing members by member number, else by e-mail. An empty cell leaves the stored value alone (an import never clears data); other cells update it, and a new postal code moves the member's district. A row whose e-mail is a contact's (a person not yet a member) enrols that contact under their id, history kept. Unmatched rows create members (a name is needed; without a number the next free numbers are assigned).
          *
          *     `membership_type` (the type's name or id) with `membership_starts_on` adds that membership unless the member already has one of that type starting that day; `paid_at` and `payment_reference` record its payment.
          *
-         *     `consent_newsletters`, `consent_meeting_summons` and `consent_campaign_news` set the member's consents (`yes` or `no`; `true`/`false`, `1`/`0` and `ja`/`nej` are read too); a new member without them consents to all three, as one created through the API.
+         *     `consent_newsletters`, `consent_meeting_summons` and `consent_campaign_news` set the member's consents (`yes` or `no`; `true`/`false`, `1`/`0` and `ja`/`nej` are read too); a new member without them takes the organisation's `consentDefaults`, as one created through the API.
          *
          *     All rows or none: any error answers 422 listing each as `row N column C` (the header is row 1) and nothing is written. Importing the same file again changes nothing. With `dryRun=true` the file is checked and counted but not written.
          *
@@ -264,7 +264,7 @@ export interface paths {
         put?: never;
         /**
          * Create a member
-         * @description E-mail addresses (case-insensitive) and member numbers are unique in the organisation (409). Without `memberNumber` the next number is assigned. The district follows from the postal code.
+         * @description E-mail addresses (case-insensitive) and member numbers are unique in the organisation (409); an e-mail address belongs to one person, member or contact, and the 409 names them (`existingId`): a contact becomes a member through `POST /contacts/{id}/enrol`. Without `memberNumber` the next number is assigned. The district follows from the postal code.
          */
         post: operations["createMember"];
         delete?: never;
@@ -466,7 +466,7 @@ export interface paths {
         };
         /**
          * My profile, with my membership status
-         * @description The signed-in member's personal data, consents and membership status today (`current`, `grace`, `lapsed` or `none`), with the ETag to send back when changing them. A member token only.
+         * @description The signed-in person's personal data, consents, statistics fields (gender, birth year) and membership status today (`current`, `grace`, `lapsed` or `none`), with the ETag to send back when changing them. A contact who signed in (not a member) sees their record too, with `isMember` false and no member number. A member token only.
          */
         get: operations["getOwnProfile"];
         put?: never;
@@ -476,7 +476,7 @@ export interface paths {
         head?: never;
         /**
          * Change my profile, address or consents
-         * @description Everything but the member number. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.
+         * @description Everything but the member number, gender and birth year included. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.
          */
         patch: operations["updateOwnProfile"];
         trace?: never;
@@ -515,6 +515,140 @@ export interface paths {
         get: operations["exportOwnData"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from CSV
+         * @description The member import's engine, rules and limits (see `POST /members/import`: character sets, separators, all rows or none, `dryRun`, at most 10 MiB and 100000 rows), with the contacts' columns: `name`, `email`, `phone`, `street`, `postal_code`, `city`, `country`, `preferred_language`, `gender`, `birth_year`, `consent_newsletters`, `consent_meeting_summons`, `consent_campaign_news`. Every row needs an email.
+         *
+         *     Rows match any person, member or contact, by e-mail (case-insensitively) and update what their cells give; an empty cell never clears anything. Unmatched rows create contacts (not members; a name is needed) with source `import`. `gender` is `woman`, `man` or `other`; `birth_year` a year such as 1994. Consents left out of a new contact's row take the organisation's `consentDefaults`.
+         */
+        post: operations["importContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every person as CSV
+         * @description Members and contacts, with the list's filters, in the columns of the contacts import (consents as `yes` or `no`, gender and birth year included), so the file imports back unchanged. Streamed. Cells a spreadsheet would run as a formula start with an apostrophe, which the import removes. Staff and admin keys: the file holds the statistics fields.
+         */
+        get: operations["exportContactsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List and search every person: members and contacts
+         * @description Every person of the organisation, members and people who are not (contacts), ordered by name (case-insensitive), then id. `member` keeps members or contacts only; `q` is a prefix of the name or the e-mail address. Gender and birth year are shown to staff and admin keys only. Erased people are never listed. API keys.
+         */
+        get: operations["listContacts"];
+        put?: never;
+        /**
+         * Create a contact (a person who is not a member)
+         * @description A person with no membership: a partner's activist, a guest, a subscriber. An e-mail address belongs to one person in the organisation, member or contact (case-insensitive): a taken one is a 409 whose `existingId` names that person. Consents left out take the organisation's `consentDefaults`. Staff or admin keys.
+         */
+        post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a person
+         * @description Any person of the organisation, member or contact. Gender and birth year are shown to staff and admin keys only. API keys.
+         */
+        get: operations["getContact"];
+        put?: never;
+        post?: never;
+        /**
+         * Erase a person's personal data
+         * @description The erasure of `DELETE /members/{id}`, for any person: everything that identifies them (name, contact details, address, gender, birth year, sign-in codes) is removed and the anonymous rest kept; the person then answers 404 everywhere. Cannot be undone. Staff or admin keys; If-Match is honoured.
+         */
+        delete: operations["eraseContact"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a person
+         * @description Changes the fields sent, on a member or a contact. A member's new postal code moves their district as through `/members`. An e-mail address another person has is a 409 with `existingId`. Staff or admin keys; If-Match is honoured.
+         */
+        patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export everything held about a person
+         * @description For a request of access (GDPR art. 15), member or contact: the person with the statistics fields, memberships, district history, groups and sign-in codes. Staff or admin keys; the person themselves uses `/me/export`.
+         */
+        get: operations["exportContact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/contacts/{id}/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a contact a member
+         * @description Puts the contact on the member register under the same id, so registrations, consents and mail history stay theirs: with `memberNumber`, or the next free number. The person is then a member (reachable through `/members`, assigned to the district of their postal code) without a membership period until one is added (`POST /members/{id}/memberships`). 409 `already_member` when they are one; 409 when the number is taken. Staff or admin keys; If-Match is honoured.
+         */
+        post: operations["enrolContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3134,6 +3268,7 @@ export interface components {
                 /** Format: uri */
                 website: string | null;
             };
+            consentDefaults: components["schemas"]["ConsentDefaults"];
             /**
              * Format: date-time
              * @example 2026-11-21T08:00:00.000Z
@@ -3144,6 +3279,12 @@ export interface components {
              * @example 2026-11-21T08:00:00.000Z
              */
             updatedAt: string;
+        };
+        /** @description The consent each mailing category starts with for a person (member or contact) created through the API or a CSV import without that consent given. A new organisation starts opting in: `newsletters` and `campaignNews` false, `meetingSummons` true (members are summoned to their meetings). Organisations that existed before this setting keep consent to all three. */
+        ConsentDefaults: {
+            newsletters: boolean;
+            meetingSummons: boolean;
+            campaignNews: boolean;
         };
         OrganisationUpdate: {
             name?: string;
@@ -3158,6 +3299,11 @@ export interface components {
                 address?: string | null;
                 /** Format: uri */
                 website?: string | null;
+            };
+            consentDefaults?: {
+                newsletters?: boolean;
+                meetingSummons?: boolean;
+                campaignNews?: boolean;
             };
         };
         OrganisationCreated: {
@@ -3213,6 +3359,11 @@ export interface components {
                 address?: string | null;
                 /** Format: uri */
                 website?: string | null;
+            };
+            consentDefaults?: {
+                newsletters?: boolean;
+                meetingSummons?: boolean;
+                campaignNews?: boolean;
             };
             /**
              * @description Name of the admin API key created with the organisation.
@@ -3278,7 +3429,8 @@ export interface components {
             /** @enum {string} */
             view: "full";
             id: string;
-            memberNumber: string;
+            /** @description Null only for a person who is not a member (a contact), as their own `/me` shows them. */
+            memberNumber: string | null;
             name: string;
             email: string | null;
             phone: string | null;
@@ -3389,6 +3541,17 @@ export interface components {
              */
             exportedAt: string;
             member: components["schemas"]["Member"];
+            /** @description The fields kept for statistics, and how the person came. */
+            statistics: {
+                /**
+                 * @description For statistics only.
+                 * @enum {string|null}
+                 */
+                gender: "woman" | "man" | "other" | null;
+                birthYear: number | null;
+                /** @enum {string} */
+                source: "staff" | "import" | "signup" | "event";
+            };
             memberships: components["schemas"]["Membership"][];
             districtHistory: components["schemas"]["DistrictAssignment"][];
             groupMemberships: {
@@ -3572,6 +3735,16 @@ export interface components {
             /** @description Archived types stay on existing memberships but take no new ones. */
             archived?: boolean;
         };
+        OwnProfile: components["schemas"]["Member"] & {
+            /** @description On the member register; false for a contact who signed in. */
+            isMember: boolean;
+            /**
+             * @description For statistics only.
+             * @enum {string|null}
+             */
+            gender: "woman" | "man" | "other" | null;
+            birthYear: number | null;
+        };
         OwnProfileUpdate: {
             name?: string;
             /** @example info@example.org */
@@ -3591,11 +3764,176 @@ export interface components {
                 meetingSummons?: boolean;
                 campaignNews?: boolean;
             };
+            /**
+             * @description For statistics only.
+             * @enum {string|null}
+             */
+            gender?: "woman" | "man" | "other" | null;
+            /** @example 1994 */
+            birthYear?: number | null;
         };
         OwnMembershipPage: {
             data: components["schemas"]["Membership"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        ContactPage: {
+            data: components["schemas"]["Contact"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Contact: {
+            id: string;
+            /** @description On the member register (enrolled): a member, whatever the status of the membership. */
+            isMember: boolean;
+            /** @description Null for a contact who was never enrolled. */
+            memberNumber: string | null;
+            name: string;
+            email: string | null;
+            phone: string | null;
+            street: string | null;
+            postalCode: string | null;
+            city: string | null;
+            country: string | null;
+            preferredLanguage: string | null;
+            consents: components["schemas"]["MemberConsents"];
+            /**
+             * @description Membership status today in the organisation's time zone; `none` for contacts.
+             * @enum {string}
+             */
+            status: "current" | "grace" | "lapsed" | "none";
+            membership: components["schemas"]["MembershipSummary"] | null;
+            /**
+             * @description How the person came to the organisation.
+             * @enum {string}
+             */
+            source: "staff" | "import" | "signup" | "event";
+            /** @description The partner organisation the person belongs to; set through the partners. */
+            partnerId: string | null;
+            /**
+             * @description Present only for staff and admin keys and for the person themselves (`/me`); never in rosters or to other members.
+             * @enum {string|null}
+             */
+            gender?: "woman" | "man" | "other" | null;
+            /** @description Present only for staff and admin keys and for the person themselves (`/me`); never in rosters or to other members. */
+            birthYear?: number | null;
+            areaId: string | null;
+            districtGroupId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description A consent category left out takes the organisation's default (`consentDefaults` of the organisation). */
+        ContactCreate: {
+            name: string;
+            /** @example info@example.org */
+            email?: string | null;
+            /** @example +46 70 123 45 67 */
+            phone?: string | null;
+            street?: string | null;
+            /** @example 114 55 */
+            postalCode?: string | null;
+            city?: string | null;
+            /** @example SE */
+            country?: string;
+            /** @example sv-SE */
+            preferredLanguage?: string | null;
+            /**
+             * @description For statistics only.
+             * @enum {string|null}
+             */
+            gender?: "woman" | "man" | "other" | null;
+            /** @example 1994 */
+            birthYear?: number | null;
+            consents?: {
+                newsletters?: boolean;
+                meetingSummons?: boolean;
+                campaignNews?: boolean;
+            };
+            /**
+             * @description How the person came; `staff` when absent.
+             * @default staff
+             * @enum {string}
+             */
+            source?: "staff" | "import" | "signup" | "event";
+        };
+        /** @description Fields left out stay as they are; null clears an optional field. */
+        ContactUpdate: {
+            name?: string;
+            /** @example info@example.org */
+            email?: string | null;
+            /** @example +46 70 123 45 67 */
+            phone?: string | null;
+            street?: string | null;
+            /** @example 114 55 */
+            postalCode?: string | null;
+            city?: string | null;
+            /** @example SE */
+            country?: string;
+            /** @example sv-SE */
+            preferredLanguage?: string | null;
+            /**
+             * @description For statistics only.
+             * @enum {string|null}
+             */
+            gender?: "woman" | "man" | "other" | null;
+            /** @example 1994 */
+            birthYear?: number | null;
+            consents?: {
+                newsletters?: boolean;
+                meetingSummons?: boolean;
+                campaignNews?: boolean;
+            };
+        };
+        /** @description Everything held about a person, member or contact (GDPR article 15). */
+        ContactExport: {
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            exportedAt: string;
+            person: components["schemas"]["Contact"];
+            memberships: components["schemas"]["Membership"][];
+            districtHistory: components["schemas"]["DistrictAssignment"][];
+            groupMemberships: {
+                groupId: string;
+                groupName: string | null;
+                role: string;
+                joinedOn: string;
+                leftOn: string | null;
+            }[];
+            /** @description When sign-in codes were sent and used; the codes themselves are never kept. */
+            signInCodes: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                expiresAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T08:00:00.000Z
+                 */
+                usedAt: string | null;
+            }[];
+        };
+        ContactEnrolment: {
+            /**
+             * @description Unique in the organisation; the next free number when absent.
+             * @example 1042
+             */
+            memberNumber?: string;
         };
         AreaPage: {
             data: components["schemas"]["Area"][];
@@ -6938,6 +7276,9 @@ export interface components {
             eventId: string;
         } | {
             /** @enum {string} */
+            type: "subscribers";
+        } | {
+            /** @enum {string} */
             type: "member_list";
         };
         MailingProgress: {
@@ -6978,7 +7319,7 @@ export interface components {
              */
             recurrence?: string;
         };
-        /** @description all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants. */
+        /** @description all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants; subscribers: every person, member or contact, who consents to newsletters and has an e-mail address. */
         MailingAudience: {
             /** @enum {string} */
             type: "all_members";
@@ -7000,6 +7341,9 @@ export interface components {
             type: "event_registrants";
             /** Format: uuid */
             eventId: string;
+        } | {
+            /** @enum {string} */
+            type: "subscribers";
         };
         MailingPage: {
             data: components["schemas"]["Mailing"][];
@@ -7231,10 +7575,10 @@ export interface components {
             updatedAt: string;
         };
         /**
-         * @description What happened. `data` carries the resource in the shape a key of the organisation reads it: a member (`member.*`; `member.erased` only the id), a membership (`membership.started`, `membership.lapsed`: the day after its grace period ended with no later period), a group roster entry (`group_membership.changed`: joined, role changed or left), a registration (`registration.*`), an event (`event.*`), an election (`election.*`, never its ballots) or a mailing (`mailing.sent`).
+         * @description What happened. `data` carries the resource in the shape a key of the organisation reads it: a member (`member.*`; `member.erased` only the id, also of an erased contact), a person who is not a member, as a contact (`contact.created`, `contact.updated`; enrolling one is `member.created`), a membership (`membership.started`, `membership.lapsed`: the day after its grace period ended with no later period), a group roster entry (`group_membership.changed`: joined, role changed or left), a registration (`registration.*`), an event (`event.*`), an election (`election.*`, never its ballots) or a mailing (`mailing.sent`).
          * @enum {string}
          */
-        WebhookEventType: "member.created" | "member.updated" | "member.erased" | "membership.started" | "membership.lapsed" | "group_membership.changed" | "registration.created" | "registration.changed" | "event.created" | "event.changed" | "event.cancelled" | "election.status_changed" | "election.result_published" | "mailing.sent";
+        WebhookEventType: "member.created" | "member.updated" | "member.erased" | "contact.created" | "contact.updated" | "membership.started" | "membership.lapsed" | "group_membership.changed" | "registration.created" | "registration.changed" | "event.created" | "event.changed" | "event.cancelled" | "election.status_changed" | "election.result_published" | "mailing.sent";
         WebhookEndpointCreated: components["schemas"]["WebhookEndpoint"] & {
             /**
              * @description The signing secret (`whsec_` + base64), shown only in this response: store it now. Deliveries carry `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with its base64-decoded bytes (Standard Webhooks).
@@ -10654,7 +10998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Member"];
+                    "application/json": components["schemas"]["OwnProfile"];
                 };
             };
             /** @description Bad request */
@@ -10739,7 +11083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Member"];
+                    "application/json": components["schemas"]["OwnProfile"];
                 };
             };
             /** @description Bad request / Malformed request body */
@@ -10972,6 +11316,885 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importContacts: {
+        parameters: {
+            query?: {
+                /** @description Check and count only. */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "text/tab-separated-values": string;
+            };
+        };
+        responses: {
+            /** @description What the import did (or would do, on a dry run); `memberships` and `payments` are always 0. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberImportResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportContactsCsv: {
+        parameters: {
+            query?: {
+                /** @description true: only members (enrolled); false: only contacts who are not. */
+                member?: boolean;
+                source?: "staff" | "import" | "signup" | "event";
+                /** @description Prefix of the name or the e-mail, case-insensitive. */
+                q?: string;
+                /** @description `rfc4180` (default): commas and CRLF. `excel`: a UTF-8 byte-order mark, semicolons and CRLF, as the member CSV. */
+                dialect?: "rfc4180" | "excel";
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The people, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listContacts: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description true: only members (enrolled); false: only contacts who are not. */
+                member?: boolean;
+                source?: "staff" | "import" | "signup" | "event";
+                /** @description Prefix of the name or the e-mail, case-insensitive. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description People by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCreate"];
+            };
+        };
+        responses: {
+            /** @description The new contact. */
+            201: {
+                headers: {
+                    /** @description URL of the new contact. */
+                    Location?: string;
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated person. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactExport"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrolContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ContactEnrolment"];
+            };
+        };
+        responses: {
+            /** @description The person, now a member. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
             422: {
                 headers: {
                     [name: string]: unknown;

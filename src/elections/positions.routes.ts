@@ -263,7 +263,8 @@ export const positionRoutes = createRouter()
       throw new ApiError("forbidden", "A member reads their own mandates at /me/mandates.");
     const member = await db.query.members.findFirst({
       columns: { id: true },
-      where: and(eq(schema.members.orgId, ctx.org.id), eq(schema.members.id, id)),
+      // A member route: a contact (not enrolled) is no member here.
+      where: and(eq(schema.members.orgId, ctx.org.id), eq(schema.members.id, id), eq(schema.members.enrolled, true)),
     });
     if (!member) throw notFound("Member");
     return c.json(await listMandates(ctx, { memberId: id, ...c.req.valid("query") }), 200);

@@ -22,6 +22,8 @@ export const tagDescriptions: Record<string, string> = {
   "Member sign-in": "Members sign in with a one-time code sent by e-mail and act for themselves with a member token.",
   Me: "A member's own profile, memberships, groups and calendar, with a member token.",
   Members: "Members, their personal data, district assignment, export and erasure, CSV import and export.",
+  Contacts:
+    "Every person of the organisation, members and people who are not (contacts: partners' activists, guests, subscribers); enrolment of a contact as a member; the contacts CSV.",
   "Membership types": "Kinds of membership with their fee, period and grace period.",
   Memberships: "Periods of membership; a member's status follows from them.",
   Areas: "Areas of the organisation and the postal codes in each; they decide members' district groups.",

@@ -36,7 +36,8 @@ export const hasUnsubscribeLink = (category: Category) => consentColumn(category
 /**
  * Who an audience is, as a condition on `members` and the group each recipient is
  * addressed as. Everyone must be a member on the day (current or in grace) and not erased;
- * event registrants are whoever the event module says.
+ * event registrants are whoever the event module says; subscribers are every person with
+ * the newsletter consent, members or contacts.
  */
 export function audienceSql(orgId: string, audience: Audience, day: string): { where: SQL; group: SQL } {
   const gm = schema.groupMemberships;
@@ -59,6 +60,12 @@ export function audienceSql(orgId: string, audience: Audience, day: string): { w
     }
     case "event_registrants":
       return eventAudience(orgId, ref);
+    case "subscribers":
+      // Everyone who asked for the newsletter, members or not: the one audience without a membership.
+      return {
+        where: sql`${m.orgId} = ${orgId} AND ${m.erasedAt} IS NULL AND ${m.consentNewsletters} = 1 AND ${m.email} IS NOT NULL`,
+        group: sql`NULL`,
+      };
     case "member_list":
       // Planned recipients are written by the planner itself; nothing to select here.
       return { where: sql`0`, group: sql`NULL` };

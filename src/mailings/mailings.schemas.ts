@@ -16,10 +16,11 @@ export const AudienceSchema = z
     z.object({ type: z.literal("conveners") }).strict(),
     z.object({ type: z.literal("area"), areaId: IdSchema }).strict(),
     z.object({ type: z.literal("event_registrants"), eventId: IdSchema }).strict(),
+    z.object({ type: z.literal("subscribers") }).strict(),
   ])
   .openapi("MailingAudience", {
     description:
-      "all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants.",
+      "all_members: members current or in grace; group: its members (roster and, for a district group, everyone assigned to it); conveners: the conveners of every active group; area: members living in the area; event_registrants: accepted registrants; subscribers: every person, member or contact, who consents to newsletters and has an e-mail address.",
   });
 
 /**

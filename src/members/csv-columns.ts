@@ -21,7 +21,27 @@ export const csvColumns = [
   "consent_campaign_news",
 ] as const;
 
-export type CsvColumn = (typeof csvColumns)[number];
+/**
+ * The columns of the contacts CSV (every person, members included): who they are, the
+ * statistics fields and consents; membership stays with the member CSV.
+ */
+export const contactCsvColumns = [
+  "name",
+  "email",
+  "phone",
+  "street",
+  "postal_code",
+  "city",
+  "country",
+  "preferred_language",
+  "gender",
+  "birth_year",
+  "consent_newsletters",
+  "consent_meeting_summons",
+  "consent_campaign_news",
+] as const;
+
+export type CsvColumn = (typeof csvColumns)[number] | (typeof contactCsvColumns)[number];
 
 /** The consent columns, with the member's flag each one reads and writes. */
 export const consentColumns = {
@@ -52,4 +72,11 @@ const consentWords: Record<string, boolean> = {
 /** A consent cell as the import reads it: yes/no, true/false, 1/0 or ja/nej, in any case; undefined for anything else. */
 export const consentOfCell = (cell: string): boolean | undefined => consentWords[cell.toLowerCase()];
 
-export const isCsvColumn = (name: string): name is CsvColumn => (csvColumns as readonly string[]).includes(name);
+/** What one kind of import file is: its columns, and those of which a row needs one to be matched. */
+export interface CsvShape {
+  columns: readonly CsvColumn[];
+  keys: readonly CsvColumn[];
+}
+
+export const memberCsv: CsvShape = { columns: csvColumns, keys: ["email", "member_number"] };
+export const contactCsv: CsvShape = { columns: contactCsvColumns, keys: ["email"] };

@@ -38,8 +38,12 @@ const newGroup = sql`(SELECT ${ga.groupId} FROM ${ga} JOIN ${grp} ON ${grp.id} =
   WHERE ${ga.orgId} = ${mem.orgId} AND ${ga.areaId} = ${newArea} AND ${grp.kind} = 'district' AND ${grp.status} = 'active')`;
 const changed = sql`(${mem.areaId} IS NOT ${newArea} OR ${mem.districtGroupId} IS NOT ${newGroup})`;
 
+/**
+ * Only members are assigned: a contact (never enrolled) belongs to no district group, so no
+ * district roster or district mailing reaches them; enrolment assigns them.
+ */
 function scopeCondition(orgId: string, scope: ReassignScope): SQL {
-  const inOrg = sql`${mem.orgId} = ${orgId} AND ${mem.erasedAt} IS NULL`;
+  const inOrg = sql`${mem.orgId} = ${orgId} AND ${mem.erasedAt} IS NULL AND ${mem.enrolled} = 1`;
   if ("all" in scope) return inOrg;
   if ("memberIds" in scope) {
     if (scope.memberIds.length === 0) return sql`0`;
@@ -70,7 +74,7 @@ function scopeCondition(orgId: string, scope: ReassignScope): SQL {
     WHERE c.org_id = ${orgId} AND c.area_id IN (${areaList}) AND s.org_id = ${orgId} AND s.postal_code_key = c.postal_code`;
   // The organisation is checked inside the union only: with it outside too, SQLite prefers
   // walking the organisation's index to looking up the few ids.
-  return sql`${mem.erasedAt} IS NULL AND ${mem.id} IN (${inAreas} UNION ${byCode})`;
+  return sql`${mem.erasedAt} IS NULL AND ${mem.enrolled} = 1 AND ${mem.id} IN (${inAreas} UNION ${byCode})`;
 }
 
 /** A UUID made by SQLite, for history rows written in bulk. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { type CsvRecord, CsvSyntaxError, csvDialect, csvRecords } from "../lib/csv.ts";
 import { EmailField, LocaleField, NameField } from "../lib/fields.ts";
 import { ApiError, type FieldError } from "../lib/problems.ts";
@@ -8,18 +8,20 @@ import {
   type ConsentColumn,
   type ConsentField,
   type CsvColumn,
+  type CsvShape,
   consentColumns,
   consentOfCell,
-  csvColumns,
   isConsentColumn,
-  isCsvColumn,
+  memberCsv,
 } from "./csv-columns.ts";
 import { unguardFormula } from "./formula-guard.ts";
 import { searchKey } from "./members.queries.ts";
 import {
+  BirthYearField,
   CityField,
   CountryField,
   DayField,
+  GenderField,
   MemberNumberField,
   PaidAtField,
   PaymentReferenceField,
@@ -46,6 +48,8 @@ export interface RowFields {
   city?: string;
   country?: string;
   preferredLanguage?: string;
+  gender?: "woman" | "man" | "other";
+  birthYear?: number;
   consentNewsletters?: boolean;
   consentMeetingSummons?: boolean;
   consentCampaignNews?: boolean;
@@ -57,7 +61,7 @@ export interface ImportRow {
   membership?: { typeRef: string; startsOn?: string; paidAt?: string; paymentReference?: string };
 }
 
-const cellSchemas: Record<Exclude<CsvColumn, "membership_type" | ConsentColumn>, z.ZodType<string>> = {
+const cellSchemas: Record<Exclude<CsvColumn, "membership_type" | ConsentColumn>, z.ZodType<string | number>> = {
   member_number: MemberNumberField,
   name: NameField,
   email: EmailField,
@@ -70,6 +74,12 @@ const cellSchemas: Record<Exclude<CsvColumn, "membership_type" | ConsentColumn>,
   membership_starts_on: DayField,
   paid_at: PaidAtField,
   payment_reference: PaymentReferenceField,
+  gender: GenderField,
+  birth_year: z
+    .string()
+    .regex(/^\d{4}$/, "must be a year such as 1994")
+    .transform(Number)
+    .pipe(BirthYearField),
 };
 
 const fieldOf: Partial<Record<CsvColumn, Exclude<keyof RowFields, ConsentField>>> = {
@@ -82,6 +92,8 @@ const fieldOf: Partial<Record<CsvColumn, Exclude<keyof RowFields, ConsentField>>
   city: "city",
   country: "country",
   preferred_language: "preferredLanguage",
+  gender: "gender",
+  birth_year: "birthYear",
 };
 
 /** Rows one file may hold: the import is planned in memory, all rows or none, so a file is bounded. */
@@ -126,10 +138,9 @@ export const rejected = (errors: ImportErrors | FieldError[], what: string) => {
   });
 };
 
-/** A record keeps at most this many cells: no valid header or row has more, and the rest are only counted. */
-const maxCells = csvColumns.length + 1;
-
-function checkHeader(record: CsvRecord): CsvColumn[] {
+function checkHeader(record: CsvRecord, shape: CsvShape): CsvColumn[] {
+  const csvColumns = shape.columns;
+  const isCsvColumn = (name: string): name is CsvColumn => (csvColumns as readonly string[]).includes(name);
   const names = record.cells.map((name) => name.trim().toLowerCase());
   if (record.fields > csvColumns.length) {
     throw rejected(
@@ -148,8 +159,9 @@ function checkHeader(record: CsvRecord): CsvColumn[] {
       errors.push({ field: `row 1 column ${name}`, message: `the column '${name}' appears twice` });
     }
   });
-  if (!names.includes("email") && !names.includes("member_number")) {
-    errors.push({ field: "row 1", message: "a column 'email' or 'member_number' is needed to match members" });
+  if (!shape.keys.some((key) => names.includes(key))) {
+    const keys = shape.keys.map((key) => `'${key}'`).join(" or ");
+    errors.push({ field: "row 1", message: `a column ${keys} is needed to match ${shape === memberCsv ? "members" : "people"}` });
   }
   if (errors.length > 0) throw rejected(errors, "The header row is not valid");
   return names as CsvColumn[];
@@ -161,7 +173,13 @@ function checkHeader(record: CsvRecord): CsvColumn[] {
  * the import at once; errors in rows are collected (see ImportErrors). Gives way to other
  * requests every few milliseconds: reading 100,000 rows takes a while.
  */
-export async function readImportFile(text: string, errors: ImportErrors): Promise<{ header: CsvColumn[]; rows: ImportRow[] }> {
+export async function readImportFile(
+  text: string,
+  errors: ImportErrors,
+  shape: CsvShape = memberCsv,
+): Promise<{ header: CsvColumn[]; rows: ImportRow[] }> {
+  // A record keeps at most this many cells: no valid header or row has more, and the rest are only counted.
+  const maxCells = shape.columns.length + 1;
   const pace = pacer();
   const { delimiter, start } = csvDialect(text);
   let header: CsvColumn[] | undefined;
@@ -174,7 +192,7 @@ export async function readImportFile(text: string, errors: ImportErrors): Promis
       await pace();
       row++;
       if (!header) {
-        header = checkHeader(record);
+        header = checkHeader(record, shape);
         continue;
       }
       const blank = record.fields === record.cells.length && record.cells.every((cell) => cell.trim() === "");
@@ -185,7 +203,7 @@ export async function readImportFile(text: string, errors: ImportErrors): Promis
           "The file is too long",
         );
       }
-      const item = validateRow(header, row, record, errors);
+      const item = validateRow(header, row, record, errors, shape);
       if (item) rows.push(item);
     }
   } catch (error) {
@@ -197,13 +215,13 @@ export async function readImportFile(text: string, errors: ImportErrors): Promis
   return { header, rows };
 }
 
-function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors: ImportErrors): ImportRow | null {
+function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors: ImportErrors, shape: CsvShape): ImportRow | null {
   const { cells } = record;
   if (record.fields !== header.length) {
     errors.add({ field: `row ${row}`, message: `has ${record.fields} fields, the header has ${header.length}` });
     return null;
   }
-  const values: Partial<Record<CsvColumn, string>> = {};
+  const values: Partial<Record<CsvColumn, string | number>> = {};
   const consents: Pick<RowFields, ConsentField> = {};
   header.forEach((column, index) => {
     const cell = unguardFormula((cells[index] ?? "").trim());
@@ -238,17 +256,21 @@ function validateRow(header: CsvColumn[], row: number, record: CsvRecord, errors
   });
   const fields: RowFields = { ...consents };
   for (const [column, field] of Object.entries(fieldOf) as [CsvColumn, Exclude<keyof RowFields, ConsentField>][]) {
-    if (values[column] !== undefined) fields[field] = values[column];
+    if (values[column] !== undefined) Object.assign(fields, { [field]: values[column] });
   }
-  const hasKey = cells.some((cell, index) => ["email", "member_number"].includes(header[index] ?? "") && cell.trim() !== "");
-  if (!hasKey) errors.add({ field: `row ${row}`, message: "needs an email or a member_number" });
+  const hasKey = cells.some((cell, index) => shape.keys.includes(header[index] as CsvColumn) && cell.trim() !== "");
+  if (!hasKey)
+    errors.add({
+      field: `row ${row}`,
+      message: `needs ${shape.keys.map((key) => `${/^[aeiou]/.test(key) ? "an" : "a"} ${key}`).join(" or ")}`,
+    });
   const item: ImportRow = { row, fields };
   if (values.membership_type !== undefined) {
     item.membership = {
-      typeRef: values.membership_type,
-      startsOn: values.membership_starts_on,
-      paidAt: values.paid_at,
-      paymentReference: values.payment_reference,
+      typeRef: String(values.membership_type),
+      startsOn: values.membership_starts_on as string | undefined,
+      paidAt: values.paid_at as string | undefined,
+      paymentReference: values.payment_reference as string | undefined,
     };
     if (cellEmpty(header, cells, "membership_starts_on", true)) {
       errors.add({

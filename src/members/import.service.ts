@@ -5,6 +5,7 @@ import { schema } from "../db/index.ts";
 import { runLongBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
 import { pacer, yieldToEventLoop } from "../lib/yield.ts";
+import { contactCsv, memberCsv } from "./csv-columns.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
 import { ImportErrors, type ImportRow, type RowFields, readImportFile, rejected, typeResolver } from "./import-rows.ts";
 import type { MemberRow } from "./members.queries.ts";
@@ -49,17 +50,31 @@ async function chunked<T, R>(items: T[], size: number, run: (chunk: T[]) => Prom
 
 type NewMember = Omit<MemberRow, "memberNumber"> & { memberNumber: string | null };
 type PlannedMember = { id: string; fields: RowFields };
+type ConsentDefaults = Pick<MemberRow, "consentNewsletters" | "consentMeetingSummons" | "consentCampaignNews">;
+
+/**
+ * What a file imports: `members` (the member CSV; new rows are members, a contact matched by
+ * e-mail is enrolled) or `contacts` (the contacts CSV; new rows are contacts, any person
+ * matched by e-mail is updated). New people of either come from the import (`source`).
+ */
+export type ImportKind = "members" | "contacts";
 type PlannedMembership = Omit<Parameters<typeof newMembershipRow>[0], "orgId">;
 
-function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date): NewMember {
+function newMemberRow(
+  orgId: string,
+  { id, fields: f }: PlannedMember,
+  options: { now: Date; enrolled: boolean; consents: ConsentDefaults },
+): NewMember {
+  const { now, enrolled, consents } = options;
   return {
     id,
     orgId,
-    enrolled: true,
-    memberNumber: f.memberNumber ?? null,
+    enrolled,
+    // A contact holds their own id as a placeholder number (see the schema).
+    memberNumber: enrolled ? (f.memberNumber ?? null) : id,
     source: "import",
-    gender: null,
-    birthYear: null,
+    gender: f.gender ?? null,
+    birthYear: f.birthYear ?? null,
     partnerId: null,
     name: f.name ?? null,
     nameKey: f.name === undefined ? null : searchKey(f.name),
@@ -72,9 +87,9 @@ function newMemberRow(orgId: string, { id, fields: f }: PlannedMember, now: Date
     city: f.city ?? null,
     country: f.country ?? null,
     preferredLanguage: f.preferredLanguage ?? null,
-    consentNewsletters: f.consentNewsletters ?? true,
-    consentMeetingSummons: f.consentMeetingSummons ?? true,
-    consentCampaignNews: f.consentCampaignNews ?? true,
+    consentNewsletters: f.consentNewsletters ?? consents.consentNewsletters,
+    consentMeetingSummons: f.consentMeetingSummons ?? consents.consentMeetingSummons,
+    consentCampaignNews: f.consentCampaignNews ?? consents.consentCampaignNews,
     areaId: null,
     districtGroupId: null,
     erasedAt: null,
@@ -94,6 +109,8 @@ const memberColumns: (keyof RowFields)[] = [
   "city",
   "country",
   "preferredLanguage",
+  "gender",
+  "birthYear",
   "consentNewsletters",
   "consentMeetingSummons",
   "consentCampaignNews",
@@ -112,12 +129,13 @@ function changesOf(fields: RowFields, stored: MemberRow): Partial<MemberRow> {
   return changes;
 }
 
-export async function importMembers(ctx: Ctx, options: { text: string; dryRun: boolean }): Promise<ImportCounts> {
+export async function importMembers(ctx: Ctx, options: { text: string; dryRun: boolean; kind?: ImportKind }): Promise<ImportCounts> {
   const { db, now } = ctx;
   const orgId = ctx.org.id;
   const { text } = options;
+  const kind = options.kind ?? "members";
   const errors = new ImportErrors();
-  const { rows } = await readImportFile(text, errors);
+  const { rows } = await readImportFile(text, errors, kind === "members" ? memberCsv : contactCsv);
 
   // Within the file: a member number or e-mail address may appear in one row only.
   const numberRow = new Map<string, number>();
@@ -145,7 +163,7 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
         db
           .select()
           .from(m)
-          .where(and(active, inArray(m.memberNumber, chunk))),
+          .where(and(active, eq(m.enrolled, true), inArray(m.memberNumber, chunk))),
       )
     ).map((row) => [row.memberNumber, row]),
   );
@@ -170,14 +188,15 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
       (fields.memberNumber !== undefined ? byNumber.get(fields.memberNumber) : undefined) ?? (emailKey ? byEmail.get(emailKey) : undefined);
     const owner = emailKey ? byEmail.get(emailKey) : undefined;
     if (owner && stored && owner.id !== stored.id) {
-      errors.add({ field: `row ${row} column email`, message: `belongs to another member (number ${owner.memberNumber})` });
+      const whose = owner.enrolled ? `another member (number ${owner.memberNumber})` : "a contact";
+      errors.add({ field: `row ${row} column email`, message: `belongs to ${whose}` });
     }
     if (stored) {
       const first = matchedBy.get(stored.id);
       if (first) errors.add({ field: `row ${row}`, message: `matches the same member as row ${first}` });
       else matchedBy.set(stored.id, row);
     } else if (fields.name === undefined) {
-      errors.add({ field: `row ${row} column name`, message: "is needed for a new member" });
+      errors.add({ field: `row ${row} column name`, message: `is needed for a new ${kind === "members" ? "member" : "contact"}` });
     }
     plans.push({ item, stored });
   }
@@ -196,7 +215,7 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   // members and memberships are planned from the rows' own values; the rows to insert are
   // made only when they are written (never on a dry run).
   const created: PlannedMember[] = [];
-  const updates: { id: string; changes: Partial<MemberRow> }[] = [];
+  const updates: { id: string; changes: Partial<MemberRow>; enrol?: boolean }[] = [];
   const newMemberships: PlannedMembership[] = [];
   const payments: { id: string; paidAt?: string; paymentReference?: string }[] = [];
   const moved: string[] = [];
@@ -204,7 +223,11 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   for (const { item, stored } of plans) {
     await pace();
     const memberId = stored?.id ?? newId(now);
-    if (stored) {
+    if (stored && kind === "members" && !stored.enrolled) {
+      // A contact in the member file becomes a member, under their id, with the district of their address.
+      updates.push({ id: stored.id, changes: changesOf(item.fields, stored), enrol: true });
+      moved.push(stored.id);
+    } else if (stored) {
       const changes = changesOf(item.fields, stored);
       if (Object.keys(changes).length === 0) unchanged++;
       else {
@@ -247,7 +270,17 @@ export async function importMembers(ctx: Ctx, options: { text: string; dryRun: b
   if (options.dryRun) return counts;
 
   const plan = { created, updates, newMemberships, payments, moved };
-  await runLongBatch(db, writeStatements(db, { orgId, plan, now, floor: floorOf(numberRow.keys()) }));
+  const [org] = await db
+    .select({
+      consentNewsletters: schema.organisations.consentDefaultNewsletters,
+      consentMeetingSummons: schema.organisations.consentDefaultMeetingSummons,
+      consentCampaignNews: schema.organisations.consentDefaultCampaignNews,
+    })
+    .from(schema.organisations)
+    .where(eq(schema.organisations.id, orgId));
+  const consents = org ?? { consentNewsletters: false, consentMeetingSummons: false, consentCampaignNews: false };
+  const enrolled = kind === "members";
+  await runLongBatch(db, writeStatements(db, { orgId, plan, now, floor: floorOf(numberRow.keys()), enrolled, consents }));
   return counts;
 }
 
@@ -265,27 +298,30 @@ function* writeStatements(
     orgId: string;
     plan: {
       created: PlannedMember[];
-      updates: { id: string; changes: Partial<MemberRow> }[];
+      updates: { id: string; changes: Partial<MemberRow>; enrol?: boolean }[];
       newMemberships: PlannedMembership[];
       payments: { id: string; paidAt?: string; paymentReference?: string }[];
       moved: string[];
     };
     now: Date;
     floor: number;
+    enrolled: boolean;
+    consents: ConsentDefaults;
   },
 ): Generator<Statement> {
   const { orgId, plan, now, floor } = options;
-  for (const { id, changes } of plan.updates) {
+  for (const { id, changes, enrol } of plan.updates) {
+    const enrolment = enrol && { enrolled: true, memberNumber: changes.memberNumber ?? nextMemberNumberSql(orgId, floor) };
     yield db
       .update(m)
-      .set({ ...changes, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
+      .set({ ...changes, ...enrolment, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
       .where(and(eq(m.orgId, orgId), eq(m.id, id)));
   }
   for (let i = 0; i < plan.created.length; i += insertChunk) {
     // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
     let offset = 0;
     const values = plan.created.slice(i, i + insertChunk).map((planned) => {
-      const row = newMemberRow(orgId, planned, now);
+      const row = newMemberRow(orgId, planned, options);
       return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
     });
     yield db.insert(m).values(values);

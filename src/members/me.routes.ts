@@ -16,8 +16,8 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
-import { memberView } from "./members.queries.ts";
-import { MemberExport, MemberPublic, MembershipPublic, OwnProfileUpdate } from "./members.schemas.ts";
+import { type MemberRow, memberView } from "./members.queries.ts";
+import { MemberExport, MembershipPublic, OwnProfile, OwnProfileUpdate } from "./members.schemas.ts";
 import { updateMember } from "./members.service.ts";
 import { listMemberships } from "./memberships.service.ts";
 import { exportMember } from "./personal-data.ts";
@@ -34,11 +34,11 @@ const get = defineRoute({
   tags,
   summary: "My profile, with my membership status",
   description:
-    "The signed-in member's personal data, consents and membership status today (`current`, `grace`, `lapsed` or `none`), with the ETag to send back when changing them. A member token only.",
+    "The signed-in person's personal data, consents, statistics fields (gender, birth year) and membership status today (`current`, `grace`, `lapsed` or `none`), with the ETag to send back when changing them. A contact who signed in (not a member) sees their record too, with `isMember` false and no member number. A member token only.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams },
-  responses: { 200: { ...jsonContent(MemberPublic, "Your record."), headers: etagHeader }, ...problems(...authProblems) },
+  responses: { 200: { ...jsonContent(OwnProfile, "Your record."), headers: etagHeader }, ...problems(...authProblems) },
 });
 
 const update = defineRoute({
@@ -48,12 +48,12 @@ const update = defineRoute({
   tags,
   summary: "Change my profile, address or consents",
   description:
-    "Everything but the member number. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.",
+    "Everything but the member number, gender and birth year included. A new postal code moves you to the district group of your new area. A new e-mail address is also the one you sign in with; 409 if another member has it.",
   security: bearerSecurity,
   middleware: [requireMember],
   request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OwnProfileUpdate) },
   responses: {
-    200: { ...jsonContent(MemberPublic, "Your updated record."), headers: etagHeader },
+    200: { ...jsonContent(OwnProfile, "Your updated record."), headers: etagHeader },
     ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
@@ -85,20 +85,28 @@ const exportOwn = defineRoute({
   responses: { 200: jsonContent(MemberExport, "Your data."), ...problems(...authProblems) },
 });
 
+/** The person's own view: their record with the statistics fields only they (and staff) see. */
+const ownProfile = (row: MemberRow, view: Awaited<ReturnType<typeof memberView>>["view"]) => ({
+  ...view,
+  isMember: row.enrolled,
+  gender: row.gender,
+  birthYear: row.birthYear,
+});
+
 export const meRoutes = createRouter()
   .openapi(get, async (c) => {
     const ctx = ctxOf(c);
-    const { row, view } = await memberView(ctx, memberIdOf(ctx.principal));
+    const { row, view } = await memberView(ctx, memberIdOf(ctx.principal), "people");
     setEtag(c, row.version);
-    return c.json(view, 200);
+    return c.json(ownProfile(row, view), 200);
   })
   .openapi(update, async (c) => {
     const ctx = ctxOf(c);
     const id = memberIdOf(ctx.principal);
-    await updateMember(ctx, { id, input: c.req.valid("json"), expected: expectedVersion(c) });
-    const { row, view } = await memberView(ctx, id);
+    await updateMember(ctx, { id, input: c.req.valid("json"), expected: expectedVersion(c), reach: "people" });
+    const { row, view } = await memberView(ctx, id, "people");
     setEtag(c, row.version);
-    return c.json(view, 200);
+    return c.json(ownProfile(row, view), 200);
   })
   .openapi(memberships, async (c) => {
     const ctx = ctxOf(c);
@@ -106,5 +114,5 @@ export const meRoutes = createRouter()
   })
   .openapi(exportOwn, async (c) => {
     const ctx = ctxOf(c);
-    return c.json(await exportMember(ctx, memberIdOf(ctx.principal)), 200);
+    return c.json(await exportMember(ctx, memberIdOf(ctx.principal), "people"), 200);
   });

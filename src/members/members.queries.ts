@@ -16,6 +16,16 @@ const m = schema.members;
 const ms = schema.memberships;
 export type MemberRow = typeof m.$inferSelect;
 
+/**
+ * Whom a read reaches: `members` are people on the member register (enrolled), what every
+ * member route means; `people` are everyone of the organisation, contacts included, for the
+ * contacts, the person's own routes (/me) and what is keyed by a person.
+ */
+export type Reach = "members" | "people";
+
+/** The condition a reach adds: none for people, enrolment for members. */
+export const reachCondition = (reach: Reach): SQL | undefined => (reach === "members" ? eq(m.enrolled, true) : undefined);
+
 /** Lower-cased keys for prefix search; JavaScript lower-cases all of Unicode, SQLite's lower() only ASCII. */
 export const searchKey = (text: string) => text.trim().toLowerCase();
 
@@ -34,7 +44,7 @@ export function relevantMembership(column: "id" | "type_id", day: string): SQL<s
 
 /** The filters other than `q`, which listMemberRows turns into index ranges of its own. */
 export function filterConditions(orgId: string, day: string, filter: MemberFilter): SQL {
-  const conditions: (SQL | undefined)[] = [eq(m.orgId, orgId), isNull(m.erasedAt)];
+  const conditions: (SQL | undefined)[] = [eq(m.orgId, orgId), isNull(m.erasedAt), eq(m.enrolled, true)];
   if (filter.memberNumber !== undefined) conditions.push(eq(m.memberNumber, filter.memberNumber.trim()));
   if (filter.areaId !== undefined) conditions.push(eq(m.areaId, filter.areaId));
   if (filter.districtGroupId !== undefined) conditions.push(eq(m.districtGroupId, filter.districtGroupId));
@@ -63,25 +73,34 @@ const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? ""
 
 /**
  * One page of members in (name_key, id) order after the cursor position; fetches limit + 1
- * rows. A search `q` runs as two queries, one per index (name_key, email_key), each
- * limited, merged here: as one query with an OR, SQLite would walk the whole organisation
- * in name order testing each member against both prefixes. The e-mail half must sort its
- * matches into name order (no index holds e-mail prefixes in name order); it sorts their
- * ids alone and works out status and membership for the page's rows only, not for every
- * member whose address starts with what was typed.
- * `withStatus: false` skips working out the status, for callers that do not show it.
+ * rows. `withStatus: false` skips working out the status, for callers that do not show it.
  */
 export async function listMemberRows(
   ctx: Ctx,
   options: { filter: MemberFilter; limit: number; after?: [string, string]; withStatus?: boolean },
 ): Promise<ListedMember[]> {
+  const { filter, ...rest } = options;
+  return listPeopleRows(ctx, { ...rest, where: filterConditions(ctx.org.id, ctx.day, filter), q: filter.q });
+}
+
+/**
+ * One page of people matching `where` in (name_key, id) order after the cursor position;
+ * fetches limit + 1 rows. A search `q` runs as two queries, one per index (name_key,
+ * email_key), each limited, merged here: as one query with an OR, SQLite would walk the
+ * whole organisation in name order testing each person against both prefixes. The e-mail
+ * half must sort its matches into name order (no index holds e-mail prefixes in name
+ * order); it sorts their ids alone and works out status and membership for the page's rows
+ * only, not for every person whose address starts with what was typed.
+ */
+export async function listPeopleRows(
+  ctx: Ctx,
+  options: { where: SQL; q?: string; limit: number; after?: [string, string]; withStatus?: boolean },
+): Promise<ListedMember[]> {
   const { db, day } = ctx;
-  const orgId = ctx.org.id;
-  const { filter, limit, after } = options;
+  const { where, limit, after } = options;
   const status = options.withStatus === false ? sql<MemberStatus>`'none'` : statusSql(day);
   const columns = { ...getTableColumns(m), status, membershipId: relevantMembership("id", day) };
-  const matching = (range?: SQL) =>
-    and(filterConditions(orgId, day, filter), range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
+  const matching = (range?: SQL) => and(where, range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
   const run = (range?: SQL) =>
     db
       .select(columns)
@@ -89,8 +108,8 @@ export async function listMemberRows(
       .where(matching(range))
       .orderBy(asc(m.nameKey), asc(m.id))
       .limit(limit + 1);
-  if (filter.q === undefined) return run();
-  const key = searchKey(filter.q);
+  if (options.q === undefined) return run();
+  const key = searchKey(options.q);
   const upTo = `${key}\uffff`;
   const emailPage = db
     .select({ id: m.id })
@@ -107,21 +126,23 @@ export async function listMemberRows(
 }
 
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
-export async function findMember(ctx: Ctx, id: string): Promise<ListedMember> {
+export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<ListedMember> {
   const { db, day } = ctx;
   const orgId = ctx.org.id;
   const [row] = await db
     .select({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) })
     .from(m)
-    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt)))
+    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)))
     .limit(1);
   if (!row) throw notFound("Member");
   return row;
 }
 
 /** The stored row of a member of the organisation that has not been erased; 404 otherwise. */
-export async function memberRow(ctx: Ctx, id: string): Promise<MemberRow> {
-  const row = await ctx.db.query.members.findFirst({ where: and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)) });
+export async function memberRow(ctx: Ctx, id: string, reach: Reach = "members"): Promise<MemberRow> {
+  const row = await ctx.db.query.members.findFirst({
+    where: and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)),
+  });
   if (!row) throw notFound("Member");
   return row;
 }
@@ -131,7 +152,7 @@ export async function assertMember(ctx: Ctx, id: string): Promise<void> {
   const [row] = await ctx.db
     .select({ id: m.id })
     .from(m)
-    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
+    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), eq(m.enrolled, true)))
     .limit(1);
   if (!row) throw notFound("Member");
 }
@@ -155,7 +176,8 @@ export function toMemberPublic(row: ListedMember, membership: MembershipRow | un
   return {
     view: "full" as const,
     id: row.id,
-    memberNumber: row.memberNumber,
+    // A contact's stored number is their own id, a placeholder never shown.
+    memberNumber: row.enrolled ? row.memberNumber : null,
     name: row.name ?? "",
     email: row.email,
     phone: row.phone,
@@ -183,14 +205,14 @@ export function toMemberContact(row: MemberRow) {
 }
 
 /** The full view of one member, status and membership included, in one statement. */
-export async function memberView(ctx: Ctx, id: string) {
+export async function memberView(ctx: Ctx, id: string, reach: Reach = "members") {
   const { db, day } = ctx;
   const membershipId = relevantMembership("id", day);
   const [found] = await db
     .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
     .from(m)
     .leftJoin(ms, eq(ms.id, membershipId))
-    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
+    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)))
     .limit(1);
   if (!found) throw notFound("Member");
   return { row: found.row, view: toMemberPublic(found.row, found.membership ?? undefined) };

@@ -51,7 +51,7 @@ const create = defineRoute({
   tags,
   summary: "Create a member",
   description:
-    "E-mail addresses (case-insensitive) and member numbers are unique in the organisation (409). Without `memberNumber` the next number is assigned. The district follows from the postal code.",
+    "E-mail addresses (case-insensitive) and member numbers are unique in the organisation (409); an e-mail address belongs to one person, member or contact, and the 409 names them (`existingId`): a contact becomes a member through `POST /contacts/{id}/enrol`. Without `memberNumber` the next number is assigned. The district follows from the postal code.",
   security: bearerSecurity,
   middleware: [requireRole("staff")],
   request: { params: OrgParams, body: jsonBody(MemberCreate) },

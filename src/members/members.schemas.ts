@@ -59,7 +59,20 @@ export const CountryField = z
   .openapi({ type: "string", example: "SE" });
 export const PaymentReferenceField = z.string().trim().min(1, "must not be empty").max(200);
 
-const Consents = z
+export const genders = ["woman", "man", "other"] as const;
+export const personSources = ["staff", "import", "signup", "event"] as const;
+
+export const GenderField = z.enum(genders).openapi({ description: "For statistics only." });
+
+/** A plausible year of birth: none in the future, none before 1900. */
+export const BirthYearField = z
+  .number()
+  .int("must be a whole year")
+  .min(1900, "must be 1900 or later")
+  .refine((year) => year <= new Date().getUTCFullYear(), "must not be in the future")
+  .openapi({ example: 1994 });
+
+export const Consents = z
   .object({
     newsletters: z.boolean(),
     meetingSummons: z.boolean(),
@@ -96,7 +109,11 @@ export const MemberUpdate = z
   .strict()
   .openapi("MemberUpdate", { description: "Fields left out stay as they are; null clears an optional field." });
 
-export const OwnProfileUpdate = z.object(ownFields).partial().strict().openapi("OwnProfileUpdate");
+export const OwnProfileUpdate = z
+  .object({ ...ownFields, gender: GenderField.nullable(), birthYear: BirthYearField.nullable() })
+  .partial()
+  .strict()
+  .openapi("OwnProfileUpdate");
 
 export const MembershipSummary = z
   .object({
@@ -113,7 +130,10 @@ export const MemberPublic = z
   .object({
     view: z.literal("full"),
     id: z.string(),
-    memberNumber: z.string(),
+    memberNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: "Null only for a person who is not a member (a contact), as their own `/me` shows them." }),
     name: z.string(),
     email: z.string().nullable(),
     phone: z.string().nullable(),
@@ -132,6 +152,13 @@ export const MemberPublic = z
     updatedAt: Timestamp,
   })
   .openapi("Member");
+
+/** The signed-in person's own record: the member record with whether they are a member and the statistics fields. */
+export const OwnProfile = MemberPublic.extend({
+  isMember: z.boolean().openapi({ description: "On the member register; false for a contact who signed in." }),
+  gender: GenderField.nullable(),
+  birthYear: z.number().int().nullable(),
+}).openapi("OwnProfile");
 
 /** What a group's convener sees of the group's members: how to reach them, nothing more. */
 export const MemberContact = z
@@ -213,24 +240,32 @@ export const DistrictAssignmentPublic = z
   })
   .openapi("DistrictAssignment");
 
+/** What a person's export holds beside the person: the histories kept about them. */
+export const PersonExportHistory = {
+  memberships: z.array(MembershipPublic),
+  districtHistory: z.array(DistrictAssignmentPublic),
+  groupMemberships: z.array(
+    z.object({
+      groupId: z.string(),
+      groupName: z.string().nullable(),
+      role: z.string(),
+      joinedOn: z.string(),
+      leftOn: z.string().nullable(),
+    }),
+  ),
+  signInCodes: z
+    .array(z.object({ createdAt: Timestamp, expiresAt: Timestamp, usedAt: Timestamp.nullable() }))
+    .openapi({ description: "When sign-in codes were sent and used; the codes themselves are never kept." }),
+};
+
 export const MemberExport = z
   .object({
     exportedAt: Timestamp,
     member: MemberPublic,
-    memberships: z.array(MembershipPublic),
-    districtHistory: z.array(DistrictAssignmentPublic),
-    groupMemberships: z.array(
-      z.object({
-        groupId: z.string(),
-        groupName: z.string().nullable(),
-        role: z.string(),
-        joinedOn: z.string(),
-        leftOn: z.string().nullable(),
-      }),
-    ),
-    signInCodes: z
-      .array(z.object({ createdAt: Timestamp, expiresAt: Timestamp, usedAt: Timestamp.nullable() }))
-      .openapi({ description: "When sign-in codes were sent and used; the codes themselves are never kept." }),
+    statistics: z
+      .object({ gender: GenderField.nullable(), birthYear: z.number().int().nullable(), source: z.enum(personSources) })
+      .openapi({ description: "The fields kept for statistics, and how the person came." }),
+    ...PersonExportHistory,
   })
   .openapi("MemberExport", { description: "Everything held about a member (GDPR article 15)." });
 

@@ -8,7 +8,7 @@ import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
-import { listMemberRows, type MemberRow, memberRow, membershipsById, searchKey, toMemberPublic } from "./members.queries.ts";
+import { listMemberRows, type MemberRow, memberRow, membershipsById, type Reach, searchKey, toMemberPublic } from "./members.queries.ts";
 import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./members.schemas.ts";
 
 const m = schema.members;
@@ -24,7 +24,11 @@ export function nextMemberNumberSql(orgId: string, floor = 0, offset = 1): SQL<s
     FROM members AS n WHERE n.org_id = ${orgId} AND n.member_number GLOB '[0-9]*' AND n.member_number NOT GLOB '*[^0-9]*')`;
 }
 
-/** 409 naming what is taken: e-mail addresses and member numbers are unique in an organisation. */
+/**
+ * 409 naming what is taken: e-mail addresses and member numbers are unique in an
+ * organisation. An e-mail belongs to one person, member or contact: the problem carries
+ * that person's id (`existingId`), so a client can offer them instead of a duplicate.
+ */
 export async function assertUnique(db: Db, orgId: string, wanted: { emailKey?: string | null; memberNumber?: string }, exceptId?: string) {
   const clauses = [
     wanted.emailKey ? eq(m.emailKey, wanted.emailKey) : undefined,
@@ -32,17 +36,22 @@ export async function assertUnique(db: Db, orgId: string, wanted: { emailKey?: s
   ].filter((clause) => clause !== undefined);
   if (clauses.length === 0) return;
   const taken = await db
-    .select({ emailKey: m.emailKey, memberNumber: m.memberNumber })
+    .select({ id: m.id, emailKey: m.emailKey, memberNumber: m.memberNumber, enrolled: m.enrolled })
     .from(m)
     .where(and(eq(m.orgId, orgId), or(...clauses), exceptId ? ne(m.id, exceptId) : undefined))
     .limit(2);
-  if (taken.some((row) => wanted.emailKey && row.emailKey === wanted.emailKey)) {
-    throw conflict("Another member already has this e-mail address.", { field: "email" });
+  const owner = taken.find((row) => wanted.emailKey && row.emailKey === wanted.emailKey);
+  if (owner) {
+    const who = owner.enrolled ? "Another member" : "A contact";
+    throw conflict(`${who} already has this e-mail address.`, { field: "email", existingId: owner.id });
   }
   if (taken.length > 0) throw conflict(`Member number ${wanted.memberNumber} is already taken.`, { field: "memberNumber" });
 }
 
-type Personal = Omit<MemberUpdateInput, "memberNumber">;
+type Personal = Omit<MemberUpdateInput, "memberNumber"> & {
+  gender?: MemberRow["gender"];
+  birthYear?: number | null;
+};
 
 /** The columns a change of personal fields sets; keys and postal-code key follow their fields. */
 export function personalColumns(input: Personal): Partial<MemberRow> {
@@ -55,6 +64,8 @@ export function personalColumns(input: Personal): Partial<MemberRow> {
     ...(input.city !== undefined && { city: input.city }),
     ...(input.country !== undefined && { country: input.country }),
     ...(input.preferredLanguage !== undefined && { preferredLanguage: input.preferredLanguage }),
+    ...(input.gender !== undefined && { gender: input.gender }),
+    ...(input.birthYear !== undefined && { birthYear: input.birthYear }),
     ...(input.consents?.newsletters !== undefined && { consentNewsletters: input.consents.newsletters }),
     ...(input.consents?.meetingSummons !== undefined && { consentMeetingSummons: input.consents.meetingSummons }),
     ...(input.consents?.campaignNews !== undefined && { consentCampaignNews: input.consents.campaignNews }),
@@ -74,10 +85,24 @@ export const noContactDetails = {
   preferredLanguage: null,
 } satisfies Partial<MemberRow>;
 
+/** The organisation's default of a consent (its `consentDefaults` setting), as SQL read inside the INSERT. */
+const consentDefault = (orgId: string, column: string) =>
+  sql<boolean>`(SELECT ${sql.identifier(column)} FROM ${schema.organisations} WHERE ${schema.organisations.id} = ${orgId})`;
+
+/** The consent columns a new person starts with: those given, else the organisation's defaults. */
+export function consentDefaultColumns(orgId: string) {
+  return {
+    consentNewsletters: consentDefault(orgId, "consent_default_newsletters"),
+    consentMeetingSummons: consentDefault(orgId, "consent_default_meeting_summons"),
+    consentCampaignNews: consentDefault(orgId, "consent_default_campaign_news"),
+  };
+}
+
 /**
  * The statements that add a person, member or contact, with their first district
  * assignment, for one batch. A contact (not enrolled) has no member number of their own:
- * the column holds their id (see the schema).
+ * the column holds their id (see the schema). Consents not given take the organisation's
+ * defaults. Only members are assigned to districts: a contact stays in no district group.
  */
 export function personInsertStatements(
   ctx: Ctx,
@@ -93,12 +118,13 @@ export function personInsertStatements(
     memberNumber: enrolled ? (options.memberNumber ?? nextMemberNumberSql(orgId)) : id,
     source: options.source,
     ...noContactDetails,
+    ...consentDefaultColumns(orgId),
     ...options.columns,
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   });
-  return [insert, ...reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now })] as const;
+  return [insert, ...(enrolled ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }) : [])] as const;
 }
 
 /** Creates a member and their first district assignment in one batch; returns the new id. */
@@ -127,11 +153,14 @@ export async function createMember(ctx: Ctx, options: { input: MemberCreateInput
  * code reassigns the district in the same batch, so the address and the assignment
  * never disagree.
  */
-export async function updateMember(ctx: Ctx, options: { id: string; input: MemberUpdateInput; expected: Expected }) {
+export async function updateMember(
+  ctx: Ctx,
+  options: { id: string; input: Personal & { memberNumber?: string }; expected: Expected; reach?: Reach },
+) {
   const { db, now } = ctx;
   const orgId = ctx.org.id;
   const { id, input, expected } = options;
-  const current = await memberRow(ctx, id);
+  const current = await memberRow(ctx, id, options.reach);
   requireVersion(expected, current.version);
   const columns = personalColumns(input);
   const emailKey = columns.emailKey !== undefined && columns.emailKey !== current.emailKey ? columns.emailKey : undefined;
@@ -153,7 +182,7 @@ export async function updateMember(ctx: Ctx, options: { id: string; input: Membe
   // The event right after the update, so it is recorded only if the update took.
   const [updated] = await db.batch([
     update,
-    ...webhookEvent({ db, orgId, now }, "member.updated", id, { ifChanged: true }),
+    ...webhookEvent({ db, orgId, now }, current.enrolled ? "member.updated" : "contact.updated", id, { ifChanged: true }),
     ...(columns.postalCodeKey !== undefined
       ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "address_changed", now })
       : []),

@@ -1,9 +1,10 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
+import { contactView } from "../contacts/contacts.queries.ts";
 import { schema } from "../db/index.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { webhookEvent } from "../webhooks/events.ts";
-import { memberRow, memberView } from "./members.queries.ts";
+import { memberRow, memberView, type Reach } from "./members.queries.ts";
 import { noContactDetails } from "./members.service.ts";
 import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.service.ts";
 
@@ -14,10 +15,10 @@ import { toDistrictAssignmentPublic, toMembershipPublic } from "./memberships.se
  * and removes everything that identifies the person.
  */
 
-export async function exportMember(ctx: Ctx, memberId: string) {
-  const { db, now } = ctx;
+/** The histories held about a person, member or contact: periods, district moves, groups, sign-in codes. */
+async function historiesOf(ctx: Ctx, memberId: string) {
+  const { db } = ctx;
   const orgId = ctx.org.id;
-  const { view } = await memberView(ctx, memberId);
   const gm = schema.groupMemberships;
   const [memberships, districtHistory, groupMemberships, signInCodes] = await Promise.all([
     db.select().from(schema.memberships).where(eq(schema.memberships.memberId, memberId)).orderBy(asc(schema.memberships.startsOn)),
@@ -39,8 +40,6 @@ export async function exportMember(ctx: Ctx, memberId: string) {
       .orderBy(asc(schema.signInCodes.createdAt)),
   ]);
   return {
-    exportedAt: now.toISOString(),
-    member: view,
     memberships: memberships.map(toMembershipPublic),
     districtHistory: districtHistory.map(toDistrictAssignmentPublic),
     groupMemberships,
@@ -48,16 +47,33 @@ export async function exportMember(ctx: Ctx, memberId: string) {
   };
 }
 
+/** Everything held about a member, statistics fields included; `reach: "people"` for a contact's own export. */
+export async function exportMember(ctx: Ctx, memberId: string, reach: Reach = "members") {
+  const { row, view } = await memberView(ctx, memberId, reach);
+  return {
+    exportedAt: ctx.now.toISOString(),
+    member: view,
+    statistics: { gender: row.gender, birthYear: row.birthYear, source: row.source },
+    ...(await historiesOf(ctx, memberId)),
+  };
+}
+
+/** Everything held about a person, member or contact, in the contact's shape with the statistics fields. */
+export async function exportPerson(ctx: Ctx, personId: string) {
+  const { view } = await contactView(ctx, personId, { statistics: true });
+  return { exportedAt: ctx.now.toISOString(), person: view, ...(await historiesOf(ctx, personId)) };
+}
+
 /**
- * Erases a member's personal data in one batch. The row stays (memberships and group
+ * Erases a person's personal data in one batch (a member, or with `reach: "people"` anyone). The row stays (memberships and group
  * histories point at it) under a number that identifies nobody: `erased-` and the member's
  * id — not a prefix of it, as time-ordered ids share their first characters for a minute.
  */
-export async function eraseMember(ctx: Ctx, options: { id: string; expected: Expected }) {
+export async function eraseMember(ctx: Ctx, options: { id: string; expected: Expected; reach?: Reach }) {
   const { db, now, day } = ctx;
   const orgId = ctx.org.id;
   const { id: memberId, expected } = options;
-  requireVersion(expected, (await memberRow(ctx, memberId)).version);
+  requireVersion(expected, (await memberRow(ctx, memberId, options.reach)).version);
   const at = now.toISOString();
   const m = schema.members;
   const da = schema.districtAssignments;
@@ -73,6 +89,9 @@ export async function eraseMember(ctx: Ctx, options: { id: string; expected: Exp
       consentNewsletters: false,
       consentMeetingSummons: false,
       consentCampaignNews: false,
+      gender: null,
+      birthYear: null,
+      partnerId: null,
       areaId: null,
       districtGroupId: null,
       erasedAt: at,

@@ -42,9 +42,9 @@ const patchOrg = defineRoute({
   path: "/v1/orgs/{org}",
   operationId: "updateOrganisation",
   tags,
-  summary: "Update an organisation's name, time zone, locale or contact",
+  summary: "Update an organisation's name, time zone, locale, contact or consent defaults",
   description:
-    "Changes the fields sent; the slug never changes. The time zone decides the organisation's local day (membership status, cut-off days, schedules of automatic mailings). Admin keys only; If-Match is honoured.",
+    "Changes the fields sent; the slug never changes. The time zone decides the organisation's local day (membership status, cut-off days, schedules of automatic mailings). `consentDefaults` are the consents a person created without them starts with (members and contacts, through the API or an import); people already stored keep theirs. Admin keys only; If-Match is honoured.",
   security: bearerSecurity,
   middleware: [requireRole("admin")],
   request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(OrganisationUpdate) },
@@ -61,7 +61,7 @@ const createOrg = defineRoute({
   tags,
   summary: "Create an organisation (deployment operator)",
   description:
-    "Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once.",
+    "Needs the operator key (GRASROT_OPERATOR_KEY). Creates the organisation and its first admin API key, whose secret is shown once. Without `consentDefaults` the organisation opts in: people created without consents consent to meeting summons only, not to newsletters or campaign news.",
   security: bearerSecurity,
   middleware: [requireOperator],
   request: { body: jsonBody(OrganisationCreate) },

@@ -10,6 +10,20 @@ const Contact = z.object({
   website: z.url().max(500).nullable(),
 });
 
+/** What a person created without consents consents to, per mailing category. */
+export const ConsentDefaults = z
+  .object({
+    newsletters: z.boolean(),
+    meetingSummons: z.boolean(),
+    campaignNews: z.boolean(),
+  })
+  .openapi("ConsentDefaults", {
+    description:
+      "The consent each mailing category starts with for a person (member or contact) created through the API or a CSV import without that consent given. " +
+      "A new organisation starts opting in: `newsletters` and `campaignNews` false, `meetingSummons` true (members are summoned to their meetings). " +
+      "Organisations that existed before this setting keep consent to all three.",
+  });
+
 export const OrganisationPublic = z
   .object({
     id: z.string(),
@@ -18,6 +32,7 @@ export const OrganisationPublic = z
     timeZone: z.string(),
     locale: z.string(),
     contact: Contact,
+    consentDefaults: ConsentDefaults,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -29,6 +44,7 @@ export const OrganisationUpdate = z
     timeZone: TimeZoneField,
     locale: LocaleField,
     contact: Contact.partial(),
+    consentDefaults: ConsentDefaults.partial().strict(),
   })
   .partial()
   .strict()
@@ -41,6 +57,7 @@ export const OrganisationCreate = z
     timeZone: TimeZoneField.default("UTC"),
     locale: LocaleField.default("en"),
     contact: Contact.partial().optional(),
+    consentDefaults: ConsentDefaults.partial().strict().optional(),
     adminKeyName: NameField.default("Initial admin key").openapi({
       description: "Name of the admin API key created with the organisation.",
     }),

@@ -19,6 +19,11 @@ export function toOrganisationPublic(row: OrgRow) {
     timeZone: row.timeZone,
     locale: row.locale,
     contact: { email: row.contactEmail, phone: row.contactPhone, address: row.contactAddress, website: row.website },
+    consentDefaults: {
+      newsletters: row.consentDefaultNewsletters,
+      meetingSummons: row.consentDefaultMeetingSummons,
+      campaignNews: row.consentDefaultCampaignNews,
+    },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -41,6 +46,15 @@ function contactColumns(contact: OrganisationUpdateInput["contact"]) {
   };
 }
 
+function consentDefaultColumns(defaults: OrganisationUpdateInput["consentDefaults"]) {
+  if (!defaults) return {};
+  return {
+    ...(defaults.newsletters !== undefined && { consentDefaultNewsletters: defaults.newsletters }),
+    ...(defaults.meetingSummons !== undefined && { consentDefaultMeetingSummons: defaults.meetingSummons }),
+    ...(defaults.campaignNews !== undefined && { consentDefaultCampaignNews: defaults.campaignNews }),
+  };
+}
+
 /** Applies a partial update; with `expected` set, only if the version is still that one (If-Match). */
 export async function updateOrganisation(ctx: Ctx, options: { input: OrganisationUpdateInput; expected: Expected }) {
   const { db, now } = ctx;
@@ -53,6 +67,7 @@ export async function updateOrganisation(ctx: Ctx, options: { input: Organisatio
       ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
       ...(input.locale !== undefined && { locale: input.locale }),
       ...contactColumns(input.contact),
+      ...consentDefaultColumns(input.consentDefaults),
       version: sql`${schema.organisations.version} + 1`,
       updatedAt: now.toISOString(),
     })
@@ -79,6 +94,10 @@ export async function createOrganisation(db: Db, input: OrganisationCreateInput 
     contactPhone: input.contact?.phone ?? null,
     contactAddress: input.contact?.address ?? null,
     website: input.contact?.website ?? null,
+    // A new organisation asks before it sends news: opt-in, unless its creator says otherwise.
+    consentDefaultNewsletters: input.consentDefaults?.newsletters ?? false,
+    consentDefaultMeetingSummons: input.consentDefaults?.meetingSummons ?? true,
+    consentDefaultCampaignNews: input.consentDefaults?.campaignNews ?? false,
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -5,7 +5,8 @@ import { webhookEventTypes } from "./events.ts";
 export const WebhookEventType = z.enum(webhookEventTypes).openapi("WebhookEventType", {
   description:
     "What happened. `data` carries the resource in the shape a key of the organisation reads it: a member " +
-    "(`member.*`; `member.erased` only the id), a membership (`membership.started`, `membership.lapsed`: the day after " +
+    "(`member.*`; `member.erased` only the id, also of an erased contact), a person who is not a member, as a contact " +
+    "(`contact.created`, `contact.updated`; enrolling one is `member.created`), a membership (`membership.started`, `membership.lapsed`: the day after " +
     "its grace period ended with no later period), a group roster entry " +
     "(`group_membership.changed`: joined, role changed or left), a registration (`registration.*`), an event " +
     "(`event.*`), an election (`election.*`, never its ballots) or a mailing (`mailing.sent`).",

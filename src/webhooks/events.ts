@@ -12,6 +12,8 @@ export const webhookEventTypes = [
   "member.created",
   "member.updated",
   "member.erased",
+  "contact.created",
+  "contact.updated",
   "membership.started",
   "membership.lapsed",
   "group_membership.changed",

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { contextOf } from "../access/context.ts";
 import type { Viewer } from "../access/viewer.ts";
+import { contactView } from "../contacts/contacts.queries.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { toElectionPublic } from "../elections/elections.service.ts";
@@ -46,6 +47,15 @@ async function member(scope: RenderScope, id: string) {
     return (await memberView(readerContext(scope), id)).view;
   } catch {
     // Erased meanwhile: nothing of them is sent but the id.
+    return null;
+  }
+}
+
+/** A contact as a readonly key reads it: without the statistics fields. */
+async function contact(scope: RenderScope, id: string) {
+  try {
+    return (await contactView(readerContext(scope), id, { statistics: false })).view;
+  } catch {
     return null;
   }
 }
@@ -109,6 +119,8 @@ const renderers: Record<WebhookEventType, Render> = {
   "member.created": member,
   "member.updated": member,
   "member.erased": async () => null,
+  "contact.created": contact,
+  "contact.updated": contact,
   "membership.started": membership,
   "membership.lapsed": membership,
   "group_membership.changed": groupMembership,

@@ -20,7 +20,8 @@ describe("creating members", () => {
       postalCode: "11455",
       status: "none",
       membership: null,
-      consents: { newsletters: true, meetingSummons: true, campaignNews: true },
+      // A new organisation opts in: summoned to meetings, no news until the member asks for it.
+      consents: { newsletters: false, meetingSummons: true, campaignNews: false },
       areaId: null,
       districtGroupId: null,
     });

@@ -64,6 +64,8 @@ const area = (t: TestApp, code = "A1", postalCodes = ["11455"]) =>
   created(t, `${v1(t)}/areas`, { name: `Area ${code}`, code, postalCodes });
 const group = (t: TestApp) => created(t, `${v1(t)}/groups`, { name: "Study circle", kind: "interest" });
 const campaign = (t: TestApp) => created(t, `${v1(t)}/campaigns`, { name: "Summer", startsOn: "2026-12-01", endsOn: "2026-12-31" });
+let contacts = 0;
+const contact = (t: TestApp) => created(t, `${v1(t)}/contacts`, { name: "Guest", email: `guest-${++contacts}@example.org` });
 const mailing = (t: TestApp) =>
   created(t, `${v1(t)}/mailings`, { subject: "News", text: "Hello", category: "newsletters", audience: { type: "all_members" } });
 
@@ -217,6 +219,12 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
   revokeApiKey: async (t) => writeAt(t, `${v1(t)}/api-keys/${(await apiKey(t)).id}`, "DELETE"),
   updateMember: async (t) => writeAt(t, `${v1(t)}/members/${await createMember(t)}`, "PATCH", { name: "Renamed" }),
   eraseMember: async (t) => writeAt(t, `${v1(t)}/members/${await createMember(t)}`, "DELETE", undefined, true),
+  updateContact: async (t) => writeAt(t, `${v1(t)}/contacts/${(await contact(t)).id}`, "PATCH", { name: "Renamed" }),
+  eraseContact: async (t) => writeAt(t, `${v1(t)}/contacts/${(await contact(t)).id}`, "DELETE", undefined, true),
+  enrolContact: async (t) => {
+    const path = `${v1(t)}/contacts/${(await contact(t)).id}`;
+    return write(t, { path }, { method: "POST", path: `${path}/enrol` });
+  },
   updateOwnProfile: async (t) => {
     const { token } = await memberWithToken(t);
     return writeAt(t, `${v1(t)}/me`, "PATCH", { phone: "+46 70 123 45 67" }, false, token);
@@ -397,7 +405,9 @@ export const unconditionalPosts: Record<string, string> = {
   requestSignInLink: "sends a sign-in code; no resource of the caller's",
   exchangeSignInCode: "exchanges a code for a token",
   importMembers: "a whole CSV applied all or nothing, and repeatable: it compares rows, not versions",
+  importContacts: "a whole CSV applied all or nothing, and repeatable: it compares rows, not versions",
   createMember: "creates",
+  createContact: "creates",
   createMembership: "creates",
   createMembershipType: "creates",
   createArea: "creates",
@@ -445,6 +455,8 @@ export const readsWithoutEtag: Record<string, string> = {
   getOpenApiYaml: "this document",
   getOpenApiJson: "this document",
   exportMembersCsv: "an export of many members",
+  exportContactsCsv: "an export of many people",
+  exportContact: "an export of everything held about a person",
   exportMember: "an export of everything held about a member",
   exportOwnData: "an export of everything held about the member",
   getAttendance: "counts over an event's registrations",
@@ -518,6 +530,7 @@ export async function world(t: TestApp): Promise<World> {
       getApiKey: { path: `${o}/api-keys/${keyId}` },
       getWebhookEndpoint: { path: `${o}/webhooks/${webhookId}` },
       getMember: { path: `${o}/members/${memberId}` },
+      getContact: { path: `${o}/contacts/${memberId}` },
       getMembership: { path: membershipPath },
       getMembershipType: { path: `${o}/membership-types/${typeId}` },
       getOwnProfile: { path: `${o}/me`, key: freshToken },

@@ -18,6 +18,7 @@ const webLayer: Record<string, string> = {
   "src/worker.ts": "the Workers entry answers a bad configuration with a problem",
   "src/abuse/requests.ts": "middleware that limits requests",
   "src/members/index.ts": "builds the members domain's router",
+  "src/contacts/index.ts": "builds the contacts domain's router",
   "src/groups/index.ts": "builds the groups domain's router",
   "src/events/index.ts": "builds the events domain's router",
   "src/elections/index.ts": "builds the elections domain's router",

@@ -64,6 +64,12 @@ describe("webhook events", () => {
     );
     const erased = await createActiveMember(t);
     expect((await t.request("DELETE", `${o}/members/${erased}`)).status).toBe(204);
+    // A person who is not a member, created and changed.
+    const contact = await json<{ id: string }>(
+      await t.request("POST", `${o}/contacts`, { body: { name: "Guest", email: "guest@example.org", gender: "woman" } }),
+      201,
+    );
+    await json(await t.request("PATCH", `${o}/contacts/${contact.id}`, { body: { phone: "+46 70 111 11 11" } }), 200);
     // Several minutes' ticks: the first sends the mailing; the later ones retry any delivery a busy machine let fail.
     for (let i = 0; i < 6; i++) {
       const reports = await runScheduled("* * * * *", t.clock.now(), {
@@ -102,6 +108,10 @@ describe("webhook events", () => {
     // The election calls are mailings too; ours is among those sent.
     expect(of("mailing.sent").find((m) => m.data.id === mailing.id)?.data).toMatchObject({ id: mailing.id, status: "sent" });
     expect(of("member.erased").map((m) => m.data)).toEqual([{ id: erased }]);
+    // A contact as a readonly key reads one: never the statistics fields.
+    expect(of("contact.created")[0]?.data).toMatchObject({ id: contact.id, isMember: false, memberNumber: null });
+    expect(of("contact.updated")[0]?.data).toMatchObject({ id: contact.id, phone: "+46 70 111 11 11" });
+    for (const message of [...of("contact.created"), ...of("contact.updated")]) expect(message.data).not.toHaveProperty("gender");
 
     // Nothing of a ballot is ever in a message.
     for (const r of receiver.accepted) expect(r.body).not.toMatch(/ranking|receipt|ballot/i);

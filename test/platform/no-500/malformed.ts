@@ -121,6 +121,7 @@ const domainOfSegment: Record<string, Domain> = {
   members: "members",
   "members.csv": "members",
   "membership-types": "members",
+  contacts: "members",
   me: "members",
   groups: "groups",
   areas: "groups",

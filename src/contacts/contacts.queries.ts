@@ -1,0 +1,108 @@
+import { and, eq, getTableColumns, isNull, type SQL } from "drizzle-orm";
+import type { Ctx } from "../access/context.ts";
+import { decodeCursor, page } from "../db/cursors.ts";
+import { schema } from "../db/index.ts";
+import { notFound } from "../lib/problems.ts";
+import {
+  type ListedMember,
+  listPeopleRows,
+  type MembershipRow,
+  membershipsById,
+  relevantMembership,
+  toMembershipSummary,
+} from "../members/members.queries.ts";
+import { statusSql } from "../members/status.ts";
+import type { ContactFilter } from "./contacts.schemas.ts";
+
+/**
+ * Reading people as contacts: every person of the organisation, members and contacts alike,
+ * in the same (name_key, id) order and with the same index strategy as the member list.
+ */
+
+const m = schema.members;
+
+/**
+ * Whether the caller sees the statistics fields (gender, birth year): staff and admin keys,
+ * and the person themselves. Readonly keys, other members and webhooks never do.
+ */
+export function seesStatistics(ctx: Ctx, personId: string): boolean {
+  const { principal } = ctx;
+  if (principal.kind === "api_key") return principal.role === "staff" || principal.role === "admin";
+  return principal.kind === "member" && principal.memberId === personId;
+}
+
+export function toContactPublic(row: ListedMember, membership: MembershipRow | undefined, options: { statistics: boolean }) {
+  return {
+    id: row.id,
+    isMember: row.enrolled,
+    // A contact's stored number is their own id, a placeholder that is never shown.
+    memberNumber: row.enrolled ? row.memberNumber : null,
+    name: row.name ?? "",
+    email: row.email,
+    phone: row.phone,
+    street: row.street,
+    postalCode: row.postalCode,
+    city: row.city,
+    country: row.country,
+    preferredLanguage: row.preferredLanguage,
+    consents: { newsletters: row.consentNewsletters, meetingSummons: row.consentMeetingSummons, campaignNews: row.consentCampaignNews },
+    status: row.status,
+    membership: toMembershipSummary(membership),
+    source: row.source,
+    partnerId: row.partnerId,
+    ...(options.statistics && { gender: row.gender, birthYear: row.birthYear }),
+    areaId: row.areaId,
+    districtGroupId: row.districtGroupId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export type ContactView = ReturnType<typeof toContactPublic>;
+
+/** One person of the organisation (member or contact), not erased, as a contact; 404 otherwise. */
+export async function contactView(ctx: Ctx, id: string, options: { statistics?: boolean } = {}) {
+  const { db, day } = ctx;
+  const ms = schema.memberships;
+  const membershipId = relevantMembership("id", day);
+  const [found] = await db
+    .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
+    .from(m)
+    .leftJoin(ms, eq(ms.id, membershipId))
+    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
+    .limit(1);
+  if (!found) throw notFound("Contact");
+  const statistics = options.statistics ?? seesStatistics(ctx, id);
+  return { row: found.row, view: toContactPublic(found.row, found.membership ?? undefined, { statistics }) };
+}
+
+function contactConditions(orgId: string, filter: ContactFilter): SQL {
+  return and(
+    eq(m.orgId, orgId),
+    isNull(m.erasedAt),
+    filter.member === undefined ? undefined : eq(m.enrolled, filter.member),
+    filter.source === undefined ? undefined : eq(m.source, filter.source),
+  ) as SQL;
+}
+
+export async function listContacts(ctx: Ctx, query: ContactFilter & { limit: number; cursor?: string }) {
+  const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
+  const rows = await listPeopleRows(ctx, { where: contactConditions(ctx.org.id, query), q: query.q, limit: query.limit, after });
+  const memberships = await membershipsById(
+    ctx.db,
+    rows.slice(0, query.limit).map((row) => row.membershipId),
+  );
+  const statistics = seesStatistics(ctx, "");
+  return page(
+    rows,
+    query.limit,
+    (row) => toContactPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined, { statistics }),
+    (row) => [row.nameKey ?? "", row.id],
+  );
+}
+
+/** Rows of people for the contacts CSV, a page at a time. */
+export function contactRowsPage(ctx: Ctx, options: { filter: ContactFilter; limit: number; after?: [string, string] }) {
+  const { filter, limit, after } = options;
+  return listPeopleRows(ctx, { where: contactConditions(ctx.org.id, filter), q: filter.q, limit, after, withStatus: false });
+}
