@@ -67,7 +67,9 @@ export const members = sqliteTable(
     gender: text("gender", { enum: ["woman", "man", "other"] }),
     birthYear: integer("birth_year"),
     /** How the person came to the organisation. */
-    source: text("source", { enum: ["staff", "import", "signup", "event"] }).notNull().default("staff"),
+    source: text("source", { enum: ["staff", "import", "signup", "event"] })
+      .notNull()
+      .default("staff"),
     /** The external organisation (partner) the person belongs to, if any. */
     partnerId: text("partner_id"),
     consentNewsletters: integer("consent_newsletters", { mode: "boolean" }).notNull().default(true),

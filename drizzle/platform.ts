@@ -18,6 +18,8 @@ export const organisations = sqliteTable(
     contactPhone: text("contact_phone"),
     contactAddress: text("contact_address"),
     website: text("website"),
+    /** JSON object of URL patterns of the organisation's frontend (`{"event": "https://…/events/{id}"}`), for links in mail. */
+    frontendUrls: text("frontend_urls").notNull().default("{}"),
     /** Bumped on every update; the ETag is derived from it so If-Match checks are atomic. */
     version: integer("version").notNull().default(1),
     ...timestamps,

@@ -1,9 +1,12 @@
 import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { dayInWords, localInstant } from "../i18n/dates.ts";
+import { intlLocaleFor, type Language, languageFor, languages, translate } from "../i18n/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { type FrontendUrls, parseFrontendUrls, resourceLink } from "../orgs/frontend-urls.ts";
 import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
 import { type Automation, type AutomationKind, automationOf } from "./automation-templates.ts";
 import { nextRun } from "./cron-expressions.ts";
@@ -20,21 +23,37 @@ function formatLocal(instant: string, timeZone: string, options: Intl.DateTimeFo
   return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(new Date(instant));
 }
 
-function eventVariables(event: ComingEvent, locale: string) {
-  return {
-    "event.title": event.title,
-    "event.date": formatLocal(event.startsAt, event.timeZone, { dateStyle: "full" }, locale),
-    "event.time": formatLocal(event.startsAt, event.timeZone, { timeStyle: "short" }, locale),
-    "event.startsAt": event.startsAt,
-    "event.location": event.location ?? "",
-    "event.timeZone": event.timeZone,
-    "event.url": "",
+/** Variables of one language: an automatic mailing keeps a set per language, dates written as its readers say them. */
+type LocalVariables = (language: Language, locale: string) => Record<string, string>;
+
+function eventVariables(event: ComingEvent, org: PlanOrg): LocalVariables {
+  const url = resourceLink(org, "event", event.id, event.originalStart);
+  return (_language, locale) => {
+    const when = localInstant(event.startsAt, event.timeZone, locale);
+    return {
+      "event.title": event.title,
+      "event.date": when.date,
+      "event.time": when.time,
+      "event.dateTime": when.dateTime,
+      "event.startsAt": event.startsAt,
+      "event.location": event.location ?? "",
+      "event.timeZone": event.timeZone,
+      "event.url": url,
+    };
   };
+}
+
+interface PlanOrg {
+  id: string;
+  slug: string;
+  timeZone: string;
+  locale: string;
+  frontendUrls: FrontendUrls;
 }
 
 interface PlanContext {
   db: Db;
-  org: { id: string; timeZone: string; locale: string };
+  org: PlanOrg;
   automation: Automation;
   runAt: Date;
   now: Date;
@@ -48,22 +67,37 @@ function automaticMailingRow(
     sourceKey: string;
     audienceType: MailingRow["audienceType"];
     audienceRef?: string | null;
-    variables: Record<string, string>;
+    variables: Record<string, string> | LocalVariables;
   },
 ) {
   const { automation, org, now } = ctx;
+  // The organisation's language is the mailing as written; every other language is a variant
+  // with its own template and variables, so each recipient reads their own at send time.
+  const main = languageFor(null, org.locale);
+  const { variables } = fields;
+  const of = (language: Language) =>
+    typeof variables === "function" ? variables(language, intlLocaleFor(language, org.locale)) : variables;
+  const variants = Object.fromEntries(
+    languages
+      .filter((language) => language !== main)
+      .map((language) => {
+        const { subject, text, html } = automation.templates[language];
+        return [language, { subject, text, html, variables: of(language) }];
+      }),
+  );
   return {
     id: fields.id,
     orgId: org.id,
     kind: automation.kind,
     sourceKey: fields.sourceKey,
-    subject: automation.subject,
-    text: automation.text,
-    html: automation.html,
+    subject: automation.templates[main].subject,
+    text: automation.templates[main].text,
+    html: automation.templates[main].html,
     category: automation.category,
     audienceType: fields.audienceType,
     audienceRef: fields.audienceRef ?? null,
-    variables: JSON.stringify(fields.variables),
+    variables: JSON.stringify(of(main)),
+    variants: JSON.stringify(variants),
     sendAt: iso(ctx.runAt),
     status: "scheduled" as const,
     createdBy: "automation" as const,
@@ -75,7 +109,12 @@ function automaticMailingRow(
 /** A scheduled automatic mailing, made once per source key; the tick that follows sends it. */
 function queueMailing(
   ctx: PlanContext,
-  fields: { sourceKey: string; audienceType: MailingRow["audienceType"]; audienceRef?: string | null; variables: Record<string, string> },
+  fields: {
+    sourceKey: string;
+    audienceType: MailingRow["audienceType"];
+    audienceRef?: string | null;
+    variables: Record<string, string> | LocalVariables;
+  },
 ) {
   return ctx.db
     .insert(schema.mailings)
@@ -114,7 +153,7 @@ async function planEvents(ctx: PlanContext): Promise<number> {
       sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
       audienceType: audience.type,
       audienceRef: audience.ref,
-      variables: eventVariables(event, ctx.org.locale),
+      variables: eventVariables(event, ctx.org),
     });
     queued += rows.length;
   }
@@ -154,7 +193,7 @@ async function planTrainings(ctx: PlanContext): Promise<number> {
     const { where, group } = audienceSql(org.id, audience, day);
     queued += await queueAutomaticMailing(ctx, {
       sourceKey: `training_announcement:${training.id}`,
-      variables: eventVariables(training, org.locale),
+      variables: eventVariables(training, org),
       group,
       triggers: (id) => sql`SELECT ${org.id}, ${`training:${training.id}:`} || ${m.id}, ${id}, ${m.id}, ${iso(now)}
         FROM ${m} WHERE ${where}
@@ -186,15 +225,30 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
     monthFiguresByGroup(db, { orgId: org.id, ...past }),
     openActions(db, { orgId: org.id, day: runDay }),
   ]);
-  const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
-  const common = {
-    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
+  const list = (language: Language, lines: string[]) => (lines.length > 0 ? lines.join("\n") : translate(language, "monthly.none"));
+  const common = (language: Language, locale: string) => ({
+    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, locale),
     // Noon UTC names the same month in every time zone.
-    lastMonth: formatLocal(`${past.from}T12:00:00.000Z`, "UTC", { month: "long", year: "numeric" }, org.locale),
+    lastMonth: formatLocal(`${past.from}T12:00:00.000Z`, "UTC", { month: "long", year: "numeric" }, locale),
     instructions: automation.instructions ?? "",
-    campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
-    actions: list(actions.map((a) => `- ${a.title} (${a.campaign}): ${a.target}, until ${a.endsOn}`)),
-  };
+    campaigns: list(
+      language,
+      campaigns.map((c) =>
+        translate(language, "monthly.campaign", { title: c.title, from: dayInWords(c.startsOn, locale), to: dayInWords(c.endsOn, locale) }),
+      ),
+    ),
+    actions: list(
+      language,
+      actions.map((a) =>
+        translate(language, "monthly.action", {
+          title: a.title,
+          campaign: a.campaign,
+          target: a.target,
+          endsOn: dayInWords(a.endsOn, locale),
+        }),
+      ),
+    ),
+  });
   const run = `monthly_group:${iso(ctx.runAt)}`;
   const seen = await eventsSeenBy(db, { orgId: org.id, memberIds: [...new Set(reached.flatMap((g) => g.memberIds))], events });
   let queued = 0;
@@ -207,20 +261,24 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
         triggerPrefix: `${run}:${group.groupId}:`,
         memberIds: share.memberIds,
         group: sql`${group.groupId}`,
-        variables: {
-          ...common,
+        variables: (language, locale) => ({
+          ...common(language, locale),
           "group.name": group.groupName,
-          figures: figuresText(own),
+          figures: figuresText(own, language),
           "figures.letters": String(own.letters),
           "figures.signatures": String(own.signatures),
           "figures.raised": raisedText(own),
           "figures.recruited": String(own.recruited),
           events: list(
-            share.events.map(
-              (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+            language,
+            share.events.map((e) =>
+              translate(language, "monthly.event", {
+                when: formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, locale),
+                title: e.title,
+              }),
             ),
           ),
-        },
+        }),
       });
     }
   }
@@ -249,7 +307,7 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
  */
 async function queueToMembers(
   ctx: PlanContext,
-  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> },
+  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> | LocalVariables },
 ): Promise<number> {
   const { org, now } = ctx;
   return queueAutomaticMailing(ctx, {
@@ -269,7 +327,7 @@ async function queueToMembers(
  */
 async function queueAutomaticMailing(
   ctx: PlanContext,
-  fields: { sourceKey: string; variables: Record<string, string>; group: SQL; triggers: (mailingId: string) => SQL },
+  fields: { sourceKey: string; variables: Record<string, string> | LocalVariables; group: SQL; triggers: (mailingId: string) => SQL },
 ): Promise<number> {
   const { db, org, automation, now } = ctx;
   const t = schema.mailingTriggers;
@@ -351,20 +409,26 @@ const planners: Partial<Record<AutomationKind, (ctx: PlanContext) => Promise<num
 export async function planAutomations(db: Db, now: Date): Promise<number> {
   const a = schema.mailingAutomations;
   const due = await db
-    .select({ row: a, timeZone: schema.organisations.timeZone, locale: schema.organisations.locale })
+    .select({
+      row: a,
+      slug: schema.organisations.slug,
+      timeZone: schema.organisations.timeZone,
+      locale: schema.organisations.locale,
+      frontendUrls: schema.organisations.frontendUrls,
+    })
     .from(a)
     .innerJoin(schema.organisations, eq(schema.organisations.id, a.orgId))
     .where(and(eq(a.enabled, true), lte(a.nextRunAt, iso(now))))
     .limit(50);
   let queued = 0;
-  for (const { row, timeZone, locale } of due) {
+  for (const { row, slug, timeZone, locale, frontendUrls } of due) {
     const runAt = new Date(row.nextRunAt as string);
     const planner = planners[row.kind as AutomationKind];
     if (planner && now.getTime() - runAt.getTime() <= lateLimitMs) {
       queued += await planner({
         db,
-        org: { id: row.orgId, timeZone, locale },
-        automation: automationOf(row, row.kind as AutomationKind),
+        org: { id: row.orgId, slug, timeZone, locale, frontendUrls: parseFrontendUrls(frontendUrls) },
+        automation: automationOf(row, row.kind as AutomationKind, locale),
         runAt,
         now,
       });
@@ -388,23 +452,30 @@ export async function queueElectionCall(
   election: { id: string; title: string; phase: "nominations_open" | "voting_open"; opensAt: string; closesAt: string; url?: string },
   now: Date,
 ): Promise<string | undefined> {
-  const row = await db.query.mailingAutomations.findFirst({
-    where: and(eq(schema.mailingAutomations.orgId, org.id), eq(schema.mailingAutomations.kind, "election_call")),
-  });
-  const automation = automationOf(row, "election_call");
+  const [row, orgRow] = await Promise.all([
+    db.query.mailingAutomations.findFirst({
+      where: and(eq(schema.mailingAutomations.orgId, org.id), eq(schema.mailingAutomations.kind, "election_call")),
+    }),
+    db.query.organisations.findFirst({ columns: { slug: true, frontendUrls: true }, where: eq(schema.organisations.id, org.id) }),
+  ]);
+  const automation = automationOf(row, "election_call", org.locale);
   if (row && !row.enabled) return undefined;
+  const planOrg = { ...org, slug: orgRow?.slug ?? "", frontendUrls: parseFrontendUrls(orgRow?.frontendUrls) };
+  const url = election.url ?? resourceLink(planOrg, "election", election.id);
   const [queued] = await queueMailing(
-    { db, org, automation, runAt: now, now },
+    { db, org: planOrg, automation, runAt: now, now },
     {
       sourceKey: `election_call:${election.id}:${election.phase}`,
       audienceType: "all_members",
-      variables: {
+      variables: (language, locale) => ({
         "election.title": election.title,
-        "election.phase": election.phase === "nominations_open" ? "nominations are open" : "voting is open",
+        "election.phase": translate(language, `election.phase.${election.phase}`),
         "election.opensAt": election.opensAt,
         "election.closesAt": election.closesAt,
-        "election.url": election.url ?? "",
-      },
+        "election.opensAtLocal": localInstant(election.opensAt, org.timeZone, locale).dateTime,
+        "election.closesAtLocal": localInstant(election.closesAt, org.timeZone, locale).dateTime,
+        "election.url": url,
+      }),
     },
   );
   return queued?.id;

@@ -110,7 +110,13 @@ export async function createMember(ctx: Ctx, options: { input: MemberCreateInput
   await assertUnique(db, orgId, { emailKey, memberNumber: input.memberNumber });
   const id = newId(now);
   await db.batch([
-    ...personInsertStatements(ctx, { id, enrolled: true, source: "staff", columns: personalColumns(input), memberNumber: input.memberNumber }),
+    ...personInsertStatements(ctx, {
+      id,
+      enrolled: true,
+      source: "staff",
+      columns: personalColumns(input),
+      memberNumber: input.memberNumber,
+    }),
     ...webhookEvent({ db, orgId, now }, "member.created", id),
   ]);
   return id;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiKeyCreated } from "../keys/keys.schemas.ts";
 import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { FrontendUrlsField } from "./frontend-urls.ts";
 
 const Contact = z.object({
   email: EmailField.nullable(),
@@ -18,6 +19,7 @@ export const OrganisationPublic = z
     timeZone: z.string(),
     locale: z.string(),
     contact: Contact,
+    frontendUrls: FrontendUrlsField,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -29,6 +31,7 @@ export const OrganisationUpdate = z
     timeZone: TimeZoneField,
     locale: LocaleField,
     contact: Contact.partial(),
+    frontendUrls: FrontendUrlsField,
   })
   .partial()
   .strict()
@@ -41,6 +44,7 @@ export const OrganisationCreate = z
     timeZone: TimeZoneField.default("UTC"),
     locale: LocaleField.default("en"),
     contact: Contact.partial().optional(),
+    frontendUrls: FrontendUrlsField.optional(),
     adminKeyName: NameField.default("Initial admin key").openapi({
       description: "Name of the admin API key created with the organisation.",
     }),
