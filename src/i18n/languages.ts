@@ -26,13 +26,15 @@ export function languageFor(preferred: string | null | undefined, orgLocale: str
 
 /**
  * The locale dates are formatted in for a language: the recipient's own tag (`en-GB`), or the
- * organisation's (`sv-FI`) when it is of that language, else the language alone.
+ * organisation's (`sv-FI`) when it is of that language, else the language in the organisation's
+ * region (`en-SE`: English words, the 24-hour clock of Sweden), else the language alone.
  */
 export function intlLocaleFor(language: Language, orgLocale: string, preferred?: string | null): string {
   for (const tag of [preferred, orgLocale]) {
     if (tag && primaryLanguage(tag) === language && isValidLocale(tag)) return tag;
   }
-  return language;
+  const region = isValidLocale(orgLocale) ? new Intl.Locale(orgLocale).region : undefined;
+  return region && isValidLocale(`${language}-${region}`) ? `${language}-${region}` : language;
 }
 
 function isValidLocale(tag: string): boolean {
