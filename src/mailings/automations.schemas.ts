@@ -5,6 +5,19 @@ import { Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
 import { type AutomationKind, automationKinds } from "./automation-templates.ts";
 
+/** The variables templates may use, documented once for the API reference. */
+const variablesDoc =
+  "Templates use `{{variable}}`. Every kind: `member.name`, `member.firstName`, `member.email`, `member.number`, `org.name`, `group.name`, `unsubscribeUrl`. " +
+  "Events (meeting_summons, member_meeting_notice, event_reminder, training_announcement): `event.title`, `event.location`, `event.timeZone`, " +
+  "`event.startsAt` (the raw instant, ISO 8601 UTC), and beside it, written in the event's time zone and the reader's language: `event.date` " +
+  '("tisdag 8 december 2026"), `event.time` ("18:30"), `event.dateTime` ("tisdag 8 december 2026 kl. 18:30"); `event.url`. ' +
+  "election_call: `election.title`, `election.phase` (in the reader's language), `election.opensAt` and `election.closesAt` (raw instants), " +
+  "`election.opensAtLocal` and `election.closesAtLocal` (in the organisation's time zone and the reader's language), `election.url`. " +
+  "renewal_reminder: `membership.endsOn` and `membership.graceUntil` (YYYY-MM-DD), `membership.endsOnLocal` and `membership.graceUntilLocal` " +
+  '("15 december 2026"), `membership.stage`. monthly_group: `month`, `lastMonth`, `instructions`, `campaigns`, `actions`, `events`, `figures`, ' +
+  "`figures.letters`, `figures.signatures`, `figures.raised`, `figures.recruited`. Links (`event.url`, `election.url`) follow the organisation's " +
+  "`frontendUrls`; without a pattern they point to the resource in this API, so they are never empty.";
+
 const TemplatePublic = z.object({
   subject: z.string(),
   text: z.string(),
@@ -50,7 +63,8 @@ export const AutomationPublic = z
     templates: z.object({ sv: TemplatePublic, en: TemplatePublic } satisfies Record<Language, unknown>).openapi({
       description:
         "The template of each language Grasrot writes in. Each recipient gets the one of their `preferredLanguage`, else the organisation's `locale`'s, else English. " +
-        "`custom: false`: the built-in template of that language, which follows Grasrot's catalogue.",
+        "`custom: false`: the built-in template of that language, which follows Grasrot's catalogue. " +
+        variablesDoc,
     }),
     instructions: z
       .string()
@@ -90,7 +104,8 @@ export const AutomationUpdate = z
       .strict()
       .openapi({
         description:
-          "The organisation's own template per language: fields left out keep the current template of that language; `null` returns the language to the built-in template.",
+          "The organisation's own template per language: fields left out keep the current template of that language; `null` returns the language to the built-in template. " +
+          variablesDoc,
         example: { sv: { subject: "Kallelse: {{event.title}}, {{event.date}}" } },
       }),
     instructions: multiline(z.string().max(100_000)).nullable(),

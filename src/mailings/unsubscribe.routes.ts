@@ -38,7 +38,9 @@ const show = defineRoute({
   operationId: "showUnsubscribe",
   tags,
   summary: "Unsubscribe page (the link in every consent-based e-mail)",
-  description: "Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too).",
+  description:
+    "Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too). " +
+    "In the member's preferred language when Grasrot speaks it (Swedish, English), else the organisation's.",
   security: [],
   request: { params: Params },
   responses: { 200: html("A confirmation page."), ...problems("not_found", "validation_failed") },

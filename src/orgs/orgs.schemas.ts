@@ -17,7 +17,10 @@ export const OrganisationPublic = z
     slug: z.string(),
     name: z.string(),
     timeZone: z.string(),
-    locale: z.string(),
+    locale: z.string().openapi({
+      description:
+        "The organisation's language and conventions (BCP 47): mail to members without a preferred language Grasrot speaks is in its language.",
+    }),
     contact: Contact,
     frontendUrls: FrontendUrlsField,
     createdAt: Timestamp,
