@@ -1,9 +1,12 @@
+import type { Client } from "@libsql/client";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/index.ts";
+import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { queueElectionCall } from "../../src/mailings/automation-planners.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
-import { createMailing, tick } from "./helpers.ts";
+import { createMailing, mailConfig, tick } from "./helpers.ts";
 import { orgIdOf, seedMembers } from "./seed.ts";
 
 /**
@@ -231,5 +234,86 @@ describe("mail in the organisation's language and each member's", () => {
     // English in a Swedish organisation: the organisation's region's conventions (en-SE), a 24-hour clock.
     expect(to("eve@")?.text).toMatch(/from Saturday,? 21 November 2026 at 10:00 to Saturday,? 28 November 2026 at 18:00/);
     expect(to("eve@")?.text).toContain(`https://api.example.org/v1/orgs/demo/elections/${electionId}`);
+  });
+});
+
+describe("rendering each recipient in their language", () => {
+  it("costs no database statement more than a mailing in one language", async () => {
+    const t = await testApp();
+    const orgId = await orgIdOf(t.database.client);
+    const ids = await seedMembers(
+      t.database.client,
+      orgId,
+      Array.from({ length: 40 }, (_, i) => ({ name: `Member ${i}`, email: `m${i}@example.org` })),
+    );
+    let statements = 0;
+    const counted = createDb(
+      new Proxy(t.database.client, {
+        get(target, property, receiver) {
+          if (property === "execute") return (...args: Parameters<Client["execute"]>) => ((statements += 1), target.execute(...args));
+          if (property === "batch")
+            return (batch: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) => (
+              (statements += batch.length), target.batch(batch, mode)
+            );
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    );
+    const send = async (at: string, mailer: ReturnType<typeof createMemoryMailer>) => {
+      statements = 0;
+      for (const minute of ["00", "01"]) {
+        const reports = await runScheduled("* * * * *", new Date(`${at}:${minute}:00Z`), {
+          db: counted,
+          mailer,
+          clock: t.clock,
+          config: mailConfig,
+        });
+        for (const report of reports) if (!report.ok) throw new Error(`${report.job}: ${report.error}`);
+      }
+      return statements;
+    };
+
+    // A first mailing pays what happens once (the signing key is made, the first plans run): not counted.
+    await createMailing(t, {
+      subject: "Först",
+      text: "Hej!",
+      category: "statutory",
+      audience: { type: "all_members" },
+      sendAt: "2026-11-21T08:00:00Z",
+    });
+    await send("2026-11-21T08", createMemoryMailer());
+
+    await createMailing(t, {
+      subject: "Ett språk",
+      text: "Hej!",
+      category: "statutory",
+      audience: { type: "all_members" },
+      sendAt: "2026-11-21T09:00:00Z",
+    });
+    const oneLanguage = createMemoryMailer();
+    const inOne = await send("2026-11-21T09", oneLanguage);
+
+    // Half of them now prefer English, and the next mailing has an English variant.
+    await t.database.client.execute({
+      sql: `UPDATE members SET preferred_language = 'en' WHERE id IN (SELECT value FROM json_each(?))`,
+      args: [JSON.stringify(ids.slice(0, 20))],
+    });
+    await createMailing(t, {
+      subject: "Två språk",
+      text: "Hej!",
+      variants: { en: { subject: "Two languages", text: "Hello!" } },
+      category: "statutory",
+      audience: { type: "all_members" },
+      sendAt: "2026-11-21T10:00:00Z",
+    });
+    const twoLanguages = createMemoryMailer();
+    const inTwo = await send("2026-11-21T10", twoLanguages);
+
+    expect(oneLanguage.sent).toHaveLength(40);
+    expect(twoLanguages.sent.filter((m) => m.subject === "Two languages")).toHaveLength(20);
+    expect(twoLanguages.sent.filter((m) => m.subject === "Två språk")).toHaveLength(20);
+    expect(inOne).toBeGreaterThan(0);
+    expect(inTwo).toBe(inOne);
   });
 });
