@@ -250,11 +250,18 @@ describe("rendering each recipient in their language", () => {
     const counted = createDb(
       new Proxy(t.database.client, {
         get(target, property, receiver) {
-          if (property === "execute") return (...args: Parameters<Client["execute"]>) => ((statements += 1), target.execute(...args));
-          if (property === "batch")
-            return (batch: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) => (
-              (statements += batch.length), target.batch(batch, mode)
-            );
+          if (property === "execute") {
+            return (...args: Parameters<Client["execute"]>) => {
+              statements += 1;
+              return target.execute(...args);
+            };
+          }
+          if (property === "batch") {
+            return (batch: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) => {
+              statements += batch.length;
+              return target.batch(batch, mode);
+            };
+          }
           const value = Reflect.get(target, property, receiver);
           return typeof value === "function" ? value.bind(target) : value;
         },
