@@ -47,6 +47,11 @@ export const mailings = sqliteTable(
     audienceRef: text("audience_ref"),
     /** JSON object of extra template variables fixed when the mailing was made (event details, instructions). */
     variables: text("variables").notNull().default("{}"),
+    /**
+     * JSON object of the mailing in other languages, by language (`{"en": {"subject", "text", "html", "variables"}}`):
+     * each recipient gets the variant of their preferred language, else the mailing as written above.
+     */
+    variants: text("variants").notNull().default("{}"),
     sendAt: text("send_at"),
     /** Cron expression in the organisation's time zone; a mailing with one is a series that never sends itself. */
     recurrence: text("recurrence"),
@@ -125,6 +130,8 @@ export const mailingAutomations = sqliteTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html"),
+    /** JSON object of the organisation's own templates by language (`{"sv": {"subject", "text", "html"}}`); other languages use the catalogue's. */
+    templates: text("templates").notNull().default("{}"),
     /** The monthly group mailing: the staff-written instructions of the month. */
     instructions: text("instructions"),
     /** The monthly group mailing: each group's conveners (contact persons when it has none), or all its members. */

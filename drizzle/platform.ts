@@ -26,6 +26,8 @@ export const organisations = sqliteTable(
     consentDefaultNewsletters: integer("consent_default_newsletters", { mode: "boolean" }).notNull().default(true),
     consentDefaultMeetingSummons: integer("consent_default_meeting_summons", { mode: "boolean" }).notNull().default(true),
     consentDefaultCampaignNews: integer("consent_default_campaign_news", { mode: "boolean" }).notNull().default(true),
+    /** JSON object of URL patterns of the organisation's frontend (`{"event": "https://…/events/{id}"}`), for links in mail. */
+    frontendUrls: text("frontend_urls").notNull().default("{}"),
     /** Bumped on every update; the ETag is derived from it so If-Match checks are atomic. */
     version: integer("version").notNull().default(1),
     ...timestamps,

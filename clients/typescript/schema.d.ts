@@ -2549,7 +2549,7 @@ export interface paths {
         };
         /**
          * Unsubscribe page (the link in every consent-based e-mail)
-         * @description Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too).
+         * @description Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too). In the member's preferred language when Grasrot speaks it (Swedish, English), else the organisation's.
          */
         get: operations["showUnsubscribe"];
         put?: never;
@@ -3259,6 +3259,7 @@ export interface components {
             slug: string;
             name: string;
             timeZone: string;
+            /** @description The organisation's language and conventions (BCP 47): mail to members without a preferred language Grasrot speaks is in its language. */
             locale: string;
             contact: {
                 /** @example info@example.org */
@@ -3269,6 +3270,7 @@ export interface components {
                 website: string | null;
             };
             consentDefaults: components["schemas"]["ConsentDefaults"];
+            frontendUrls: components["schemas"]["FrontendUrls"];
             /**
              * Format: date-time
              * @example 2026-11-21T08:00:00.000Z
@@ -3285,6 +3287,19 @@ export interface components {
             newsletters: boolean;
             meetingSummons: boolean;
             campaignNews: boolean;
+        };
+        /**
+         * @description URL patterns of the organisation's frontend, for the links in mail: `{{event.url}}` in summons, notices, reminders and training announcements, `{{election.url}}` in election calls. `{id}` is replaced by the resource's id (`{start}`, for events, by the occurrence's start). Without a pattern, links point to the resource's URL in this API (`<GRASROT_PUBLIC_URL>/v1/orgs/{org}/events/{id}`). `null` removes a pattern.
+         * @example {
+         *       "event": "https://forum.example.org/calendar/{id}",
+         *       "election": "https://forum.example.org/elections/{id}"
+         *     }
+         */
+        FrontendUrls: {
+            /** @example https://forum.example.org/calendar/{id} */
+            event?: string | null;
+            /** @example https://forum.example.org/calendar/{id} */
+            election?: string | null;
         };
         OrganisationUpdate: {
             name?: string;
@@ -3305,6 +3320,7 @@ export interface components {
                 meetingSummons?: boolean;
                 campaignNews?: boolean;
             };
+            frontendUrls?: components["schemas"]["FrontendUrls"];
         };
         OrganisationCreated: {
             organisation: components["schemas"]["Organisation"];
@@ -3365,6 +3381,7 @@ export interface components {
                 meetingSummons?: boolean;
                 campaignNews?: boolean;
             };
+            frontendUrls?: components["schemas"]["FrontendUrls"];
             /**
              * @description Name of the admin API key created with the organisation.
              * @default Initial admin key
@@ -7191,6 +7208,14 @@ export interface components {
             about: components["schemas"]["MailingAbout"];
             text: string;
             html: string | null;
+            /** @description The mailing in other languages, by language code; empty for a mailing in one language. */
+            variants: {
+                [key: string]: {
+                    subject: string;
+                    text: string;
+                    html: string | null;
+                };
+            };
             /**
              * @description newsletters, meeting_summons and campaign_news follow the member's consent and carry an unsubscribe link; statutory and transactional go to everyone in the audience.
              * @enum {string}
@@ -7303,6 +7328,22 @@ export interface components {
             text: string;
             html?: string;
             /**
+             * @description The mailing in other languages, by language code (the first part of a BCP 47 tag: `sv`, `en`). Each recipient gets the variant of their `preferredLanguage`, else that of the organisation's `locale`, else `subject`/`text`/`html` as written. Variables are those of the mailing.
+             * @example {
+             *       "en": {
+             *         "subject": "{{org.name}}: autumn campaign",
+             *         "text": "Hello {{member.firstName}},\n\n…"
+             *       }
+             *     }
+             */
+            variants?: {
+                [key: string]: {
+                    subject: string;
+                    text: string;
+                    html?: string | null;
+                };
+            };
+            /**
              * @description newsletters, meeting_summons and campaign_news follow the member's consent and carry an unsubscribe link; statutory and transactional go to everyone in the audience.
              * @enum {string}
              */
@@ -7362,6 +7403,22 @@ export interface components {
              */
             text?: string;
             html?: string;
+            /**
+             * @description The mailing in other languages, by language code (the first part of a BCP 47 tag: `sv`, `en`). Each recipient gets the variant of their `preferredLanguage`, else that of the organisation's `locale`, else `subject`/`text`/`html` as written. Variables are those of the mailing.
+             * @example {
+             *       "en": {
+             *         "subject": "{{org.name}}: autumn campaign",
+             *         "text": "Hello {{member.firstName}},\n\n…"
+             *       }
+             *     }
+             */
+            variants?: {
+                [key: string]: {
+                    subject: string;
+                    text: string;
+                    html?: string | null;
+                };
+            };
             /**
              * @description newsletters, meeting_summons and campaign_news follow the member's consent and carry an unsubscribe link; statutory and transactional go to everyone in the audience.
              * @enum {string}
@@ -7450,9 +7507,27 @@ export interface components {
             graceDays: number | null;
             /** @enum {string} */
             category: "newsletters" | "meeting_summons" | "campaign_news" | "statutory" | "transactional";
+            /** @description The template in the organisation's language (its `locale`): `templates` of that language. */
             subject: string;
             text: string;
             html: string | null;
+            /** @description The template of each language Grasrot writes in. Each recipient gets the one of their `preferredLanguage`, else the organisation's `locale`'s, else English. `custom: false`: the built-in template of that language, which follows Grasrot's catalogue. Templates use `{{variable}}`. Every kind: `member.name`, `member.firstName`, `member.email`, `member.number`, `org.name`, `group.name`, `unsubscribeUrl`. Events (meeting_summons, member_meeting_notice, event_reminder, training_announcement): `event.title`, `event.location`, `event.timeZone`, `event.startsAt` (the raw instant, ISO 8601 UTC), and beside it, written in the event's time zone and the reader's language: `event.date` ("tisdag 8 december 2026"), `event.time` ("18:30"), `event.dateTime` ("tisdag 8 december 2026 kl. 18:30"); `event.url`. election_call: `election.title`, `election.phase` (in the reader's language), `election.opensAt` and `election.closesAt` (raw instants), `election.opensAtLocal` and `election.closesAtLocal` (in the organisation's time zone and the reader's language), `election.url`. renewal_reminder: `membership.endsOn` and `membership.graceUntil` (YYYY-MM-DD), `membership.endsOnLocal` and `membership.graceUntilLocal` ("15 december 2026"), `membership.stage`. monthly_group: `month`, `lastMonth`, `instructions`, `campaigns`, `actions`, `events`, `figures`, `figures.letters`, `figures.signatures`, `figures.raised`, `figures.recruited`. Links (`event.url`, `election.url`) follow the organisation's `frontendUrls`; without a pattern they point to the resource in this API, so they are never empty. */
+            templates: {
+                sv: {
+                    subject: string;
+                    text: string;
+                    html: string | null;
+                    /** @description True: the organisation's own; false: the built-in template. */
+                    custom: boolean;
+                };
+                en: {
+                    subject: string;
+                    text: string;
+                    html: string | null;
+                    /** @description True: the organisation's own; false: the built-in template. */
+                    custom: boolean;
+                };
+            };
             /** @description The monthly group mailing: the staff-written instructions of the month ({{instructions}}). */
             instructions: string | null;
             /**
@@ -7478,9 +7553,30 @@ export interface components {
             schedule?: string;
             leadDays?: number;
             graceDays?: number | null;
+            /** @description The template of the organisation's own language; `templates` sets any language's. */
             subject?: string;
             text?: string;
             html?: string | null;
+            /**
+             * @description The organisation's own template per language: fields left out keep the current template of that language; `null` returns the language to the built-in template. Templates use `{{variable}}`. Every kind: `member.name`, `member.firstName`, `member.email`, `member.number`, `org.name`, `group.name`, `unsubscribeUrl`. Events (meeting_summons, member_meeting_notice, event_reminder, training_announcement): `event.title`, `event.location`, `event.timeZone`, `event.startsAt` (the raw instant, ISO 8601 UTC), and beside it, written in the event's time zone and the reader's language: `event.date` ("tisdag 8 december 2026"), `event.time` ("18:30"), `event.dateTime` ("tisdag 8 december 2026 kl. 18:30"); `event.url`. election_call: `election.title`, `election.phase` (in the reader's language), `election.opensAt` and `election.closesAt` (raw instants), `election.opensAtLocal` and `election.closesAtLocal` (in the organisation's time zone and the reader's language), `election.url`. renewal_reminder: `membership.endsOn` and `membership.graceUntil` (YYYY-MM-DD), `membership.endsOnLocal` and `membership.graceUntilLocal` ("15 december 2026"), `membership.stage`. monthly_group: `month`, `lastMonth`, `instructions`, `campaigns`, `actions`, `events`, `figures`, `figures.letters`, `figures.signatures`, `figures.raised`, `figures.recruited`. Links (`event.url`, `election.url`) follow the organisation's `frontendUrls`; without a pattern they point to the resource in this API, so they are never empty.
+             * @example {
+             *       "sv": {
+             *         "subject": "Kallelse: {{event.title}}, {{event.date}}"
+             *       }
+             *     }
+             */
+            templates?: {
+                sv?: {
+                    subject?: string;
+                    text?: string;
+                    html?: string | null;
+                } | null;
+                en?: {
+                    subject?: string;
+                    text?: string;
+                    html?: string | null;
+                } | null;
+            };
             instructions?: string | null;
             /** @enum {string} */
             recipients?: "conveners" | "members";

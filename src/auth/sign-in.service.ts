@@ -2,6 +2,7 @@ import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import type { AppConfig } from "../deps.ts";
+import { languageFor, translate } from "../i18n/index.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
 import type { Mailer } from "../mail/mailer.ts";
@@ -78,22 +79,30 @@ export async function mailSignInCode(ctx: Ctx, options: { mailer: Mailer; issued
   const { db, org } = ctx;
   const { mailer, issued, returnTo } = options;
   const [found] = await db
-    .select({ name: schema.members.name, email: schema.members.email, organisation: schema.organisations.name })
+    .select({
+      name: schema.members.name,
+      email: schema.members.email,
+      preferredLanguage: schema.members.preferredLanguage,
+      organisation: schema.organisations.name,
+      orgLocale: schema.organisations.locale,
+    })
     .from(schema.members)
     .innerJoin(schema.organisations, eq(schema.organisations.id, schema.members.orgId))
     .where(and(eq(schema.members.id, issued.memberId), eq(schema.members.orgId, org.id), isNull(schema.members.erasedAt)));
   if (!found?.email) return;
+  const language = languageFor(found.preferredLanguage, found.orgLocale);
   let link = "";
   if (returnTo) {
     const url = new URL(returnTo);
     url.searchParams.set("code", issued.code);
-    link = `\n\nOpen this link to sign in:\n${url}\n`;
+    link = translate(language, "signIn.link", { url: url.toString() });
   }
+  const variables = { "org.name": found.organisation, "member.name": found.name ?? "", code: issued.code, link };
   await mailer.send({
     to: found.email,
     orgId: org.id,
-    subject: `Sign in to ${found.organisation}`,
-    text: `Hello ${found.name ?? ""},${link}\n\nYour sign-in code: ${issued.code}\n\nIt works once, for 15 minutes. If you did not ask to sign in, ignore this message.\n`,
+    subject: translate(language, "signIn.subject", variables).replace(/[\r\n]+/g, " "),
+    text: translate(language, "signIn.text", variables),
     // The code is the member's key: whoever reads it can act as them.
     secrets: [issued.code],
   });

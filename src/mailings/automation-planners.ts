@@ -1,15 +1,18 @@
 import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { dayInWords, localInstant } from "../i18n/dates.ts";
+import { intlLocaleFor, type Language, languageFor, languages, translate } from "../i18n/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import { iso, localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
+import { type FrontendUrls, parseFrontendUrls, resourceLink } from "../orgs/frontend-urls.ts";
 import { type Audience, audienceSql, suppressionReasonSql } from "./audience.ts";
 import { type Automation, type AutomationKind, automationOf } from "./automation-templates.ts";
 import { nextRun } from "./cron-expressions.ts";
 import { lateLimitMs } from "./dispatch.ts";
 import { type ComingEvent, comingCampaigns, comingEvents, type EventMailKind } from "./events.ts";
-import { agendaElections } from "./meeting-agenda.ts";
+import { agendaElections, agendaText } from "./meeting-agenda.ts";
 import { emptyMonthFigures, figuresText, monthFiguresByGroup, openActions, pastMonth, raisedText } from "./monthly-figures.ts";
 import { monthlyRecipientsOf } from "./monthly-recipients.ts";
 import { audiencesWhoMaySee, eventsSeenBy, sharesOf } from "./sight.ts";
@@ -21,21 +24,37 @@ function formatLocal(instant: string, timeZone: string, options: Intl.DateTimeFo
   return new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(new Date(instant));
 }
 
-function eventVariables(event: ComingEvent, locale: string) {
-  return {
-    "event.title": event.title,
-    "event.date": formatLocal(event.startsAt, event.timeZone, { dateStyle: "full" }, locale),
-    "event.time": formatLocal(event.startsAt, event.timeZone, { timeStyle: "short" }, locale),
-    "event.startsAt": event.startsAt,
-    "event.location": event.location ?? "",
-    "event.timeZone": event.timeZone,
-    "event.url": "",
+/** Variables of one language: an automatic mailing keeps a set per language, dates written as its readers say them. */
+type LocalVariables = (language: Language, locale: string) => Record<string, string>;
+
+function eventVariables(event: ComingEvent, org: PlanOrg): LocalVariables {
+  const url = resourceLink(org, "event", event.id, event.originalStart);
+  return (_language, locale) => {
+    const when = localInstant(event.startsAt, event.timeZone, locale);
+    return {
+      "event.title": event.title,
+      "event.date": when.date,
+      "event.time": when.time,
+      "event.dateTime": when.dateTime,
+      "event.startsAt": event.startsAt,
+      "event.location": event.location ?? "",
+      "event.timeZone": event.timeZone,
+      "event.url": url,
+    };
   };
+}
+
+interface PlanOrg {
+  id: string;
+  slug: string;
+  timeZone: string;
+  locale: string;
+  frontendUrls: FrontendUrls;
 }
 
 interface PlanContext {
   db: Db;
-  org: { id: string; timeZone: string; locale: string };
+  org: PlanOrg;
   automation: Automation;
   runAt: Date;
   now: Date;
@@ -49,22 +68,37 @@ function automaticMailingRow(
     sourceKey: string;
     audienceType: MailingRow["audienceType"];
     audienceRef?: string | null;
-    variables: Record<string, string>;
+    variables: Record<string, string> | LocalVariables;
   },
 ) {
   const { automation, org, now } = ctx;
+  // The organisation's language is the mailing as written; every other language is a variant
+  // with its own template and variables, so each recipient reads their own at send time.
+  const main = languageFor(null, org.locale);
+  const { variables } = fields;
+  const of = (language: Language) =>
+    typeof variables === "function" ? variables(language, intlLocaleFor(language, org.locale)) : variables;
+  const variants = Object.fromEntries(
+    languages
+      .filter((language) => language !== main)
+      .map((language) => {
+        const { subject, text, html } = automation.templates[language];
+        return [language, { subject, text, html, variables: of(language) }];
+      }),
+  );
   return {
     id: fields.id,
     orgId: org.id,
     kind: automation.kind,
     sourceKey: fields.sourceKey,
-    subject: automation.subject,
-    text: automation.text,
-    html: automation.html,
+    subject: automation.templates[main].subject,
+    text: automation.templates[main].text,
+    html: automation.templates[main].html,
     category: automation.category,
     audienceType: fields.audienceType,
     audienceRef: fields.audienceRef ?? null,
-    variables: JSON.stringify(fields.variables),
+    variables: JSON.stringify(of(main)),
+    variants: JSON.stringify(variants),
     sendAt: iso(ctx.runAt),
     status: "scheduled" as const,
     createdBy: "automation" as const,
@@ -76,13 +110,26 @@ function automaticMailingRow(
 /** A scheduled automatic mailing, made once per source key; the tick that follows sends it. */
 function queueMailing(
   ctx: PlanContext,
-  fields: { sourceKey: string; audienceType: MailingRow["audienceType"]; audienceRef?: string | null; variables: Record<string, string> },
+  fields: {
+    sourceKey: string;
+    audienceType: MailingRow["audienceType"];
+    audienceRef?: string | null;
+    variables: Record<string, string> | LocalVariables;
+  },
 ) {
   return ctx.db
     .insert(schema.mailings)
     .values(automaticMailingRow(ctx, { id: newId(ctx.now), ...fields }))
     .onConflictDoNothing()
     .returning({ id: schema.mailings.id });
+}
+
+/** An event's variables; a member meeting's notice also lists the elections on its agenda. */
+async function noticeVariables(ctx: PlanContext, event: ComingEvent): Promise<LocalVariables> {
+  const local = eventVariables(event, ctx.org);
+  if (ctx.automation.kind !== "member_meeting_notice") return local;
+  const agenda = await agendaElections(ctx.db, event);
+  return (language, locale) => ({ ...local(language, locale), elections: agendaText(agenda, language) });
 }
 
 /** Who each kind of event mailing is for; narrowed afterwards to those who may see the event. */
@@ -115,10 +162,7 @@ async function planEvents(ctx: PlanContext): Promise<number> {
       sourceKey: `${ctx.automation.kind}:${event.id}:${event.startsAt}`,
       audienceType: audience.type,
       audienceRef: audience.ref,
-      variables: {
-        ...eventVariables(event, ctx.org.locale),
-        ...(ctx.automation.kind === "member_meeting_notice" && { elections: await agendaElections(ctx.db, event) }),
-      },
+      variables: await noticeVariables(ctx, event),
     });
     queued += rows.length;
   }
@@ -158,7 +202,7 @@ async function planTrainings(ctx: PlanContext): Promise<number> {
     const { where, group } = audienceSql(org.id, audience, day);
     queued += await queueAutomaticMailing(ctx, {
       sourceKey: `training_announcement:${training.id}`,
-      variables: eventVariables(training, org.locale),
+      variables: eventVariables(training, org),
       group,
       triggers: (id) => sql`SELECT ${org.id}, ${`training:${training.id}:`} || ${m.id}, ${id}, ${m.id}, ${iso(now)}
         FROM ${m} WHERE ${where}
@@ -190,15 +234,30 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
     monthFiguresByGroup(db, { orgId: org.id, ...past }),
     openActions(db, { orgId: org.id, day: runDay }),
   ]);
-  const list = (lines: string[]) => (lines.length > 0 ? lines.join("\n") : "–");
-  const common = {
-    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, org.locale),
+  const list = (language: Language, lines: string[]) => (lines.length > 0 ? lines.join("\n") : translate(language, "monthly.none"));
+  const common = (language: Language, locale: string) => ({
+    month: formatLocal(iso(ctx.runAt), org.timeZone, { month: "long", year: "numeric" }, locale),
     // Noon UTC names the same month in every time zone.
-    lastMonth: formatLocal(`${past.from}T12:00:00.000Z`, "UTC", { month: "long", year: "numeric" }, org.locale),
+    lastMonth: formatLocal(`${past.from}T12:00:00.000Z`, "UTC", { month: "long", year: "numeric" }, locale),
     instructions: automation.instructions ?? "",
-    campaigns: list(campaigns.map((c) => `- ${c.title} (${c.startsOn} – ${c.endsOn})`)),
-    actions: list(actions.map((a) => `- ${a.title} (${a.campaign}): ${a.target}, until ${a.endsOn}`)),
-  };
+    campaigns: list(
+      language,
+      campaigns.map((c) =>
+        translate(language, "monthly.campaign", { title: c.title, from: dayInWords(c.startsOn, locale), to: dayInWords(c.endsOn, locale) }),
+      ),
+    ),
+    actions: list(
+      language,
+      actions.map((a) =>
+        translate(language, "monthly.action", {
+          title: a.title,
+          campaign: a.campaign,
+          target: a.target,
+          endsOn: dayInWords(a.endsOn, locale),
+        }),
+      ),
+    ),
+  });
   const run = `monthly_group:${iso(ctx.runAt)}`;
   const seen = await eventsSeenBy(db, { orgId: org.id, memberIds: [...new Set(reached.flatMap((g) => g.memberIds))], events });
   let queued = 0;
@@ -211,20 +270,24 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
         triggerPrefix: `${run}:${group.groupId}:`,
         memberIds: share.memberIds,
         group: sql`${group.groupId}`,
-        variables: {
-          ...common,
+        variables: (language, locale) => ({
+          ...common(language, locale),
           "group.name": group.groupName,
-          figures: figuresText(own),
+          figures: figuresText(own, language),
           "figures.letters": String(own.letters),
           "figures.signatures": String(own.signatures),
           "figures.raised": raisedText(own),
           "figures.recruited": String(own.recruited),
           events: list(
-            share.events.map(
-              (e) => `- ${formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, org.locale)} ${e.title}`,
+            language,
+            share.events.map((e) =>
+              translate(language, "monthly.event", {
+                when: formatLocal(e.startsAt, e.timeZone, { dateStyle: "medium", timeStyle: "short" }, locale),
+                title: e.title,
+              }),
             ),
           ),
-        },
+        }),
       });
     }
   }
@@ -253,7 +316,7 @@ async function planMonthly(ctx: PlanContext): Promise<number> {
  */
 async function queueToMembers(
   ctx: PlanContext,
-  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> },
+  fields: { sourceKey: string; triggerPrefix: string; memberIds: string[]; group: SQL; variables: Record<string, string> | LocalVariables },
 ): Promise<number> {
   const { org, now } = ctx;
   return queueAutomaticMailing(ctx, {
@@ -273,7 +336,7 @@ async function queueToMembers(
  */
 async function queueAutomaticMailing(
   ctx: PlanContext,
-  fields: { sourceKey: string; variables: Record<string, string>; group: SQL; triggers: (mailingId: string) => SQL },
+  fields: { sourceKey: string; variables: Record<string, string> | LocalVariables; group: SQL; triggers: (mailingId: string) => SQL },
 ): Promise<number> {
   const { db, org, automation, now } = ctx;
   const t = schema.mailingTriggers;
@@ -355,20 +418,26 @@ const planners: Partial<Record<AutomationKind, (ctx: PlanContext) => Promise<num
 export async function planAutomations(db: Db, now: Date): Promise<number> {
   const a = schema.mailingAutomations;
   const due = await db
-    .select({ row: a, timeZone: schema.organisations.timeZone, locale: schema.organisations.locale })
+    .select({
+      row: a,
+      slug: schema.organisations.slug,
+      timeZone: schema.organisations.timeZone,
+      locale: schema.organisations.locale,
+      frontendUrls: schema.organisations.frontendUrls,
+    })
     .from(a)
     .innerJoin(schema.organisations, eq(schema.organisations.id, a.orgId))
     .where(and(eq(a.enabled, true), lte(a.nextRunAt, iso(now))))
     .limit(50);
   let queued = 0;
-  for (const { row, timeZone, locale } of due) {
+  for (const { row, slug, timeZone, locale, frontendUrls } of due) {
     const runAt = new Date(row.nextRunAt as string);
     const planner = planners[row.kind as AutomationKind];
     if (planner && now.getTime() - runAt.getTime() <= lateLimitMs) {
       queued += await planner({
         db,
-        org: { id: row.orgId, timeZone, locale },
-        automation: automationOf(row, row.kind as AutomationKind),
+        org: { id: row.orgId, slug, timeZone, locale, frontendUrls: parseFrontendUrls(frontendUrls) },
+        automation: automationOf(row, row.kind as AutomationKind, locale),
         runAt,
         now,
       });
@@ -399,13 +468,18 @@ export async function queueElectionCall(
     sourceKey: `election_call:${election.id}:${election.phase}`,
     recipients,
     now,
-    variables: {
-      "election.title": election.title,
-      "election.phase": election.phase === "nominations_open" ? "nominations are open" : "voting is open",
-      "election.opensAt": election.opensAt,
-      "election.closesAt": election.closesAt,
-      "election.url": election.url ?? "",
-      elections: `- ${election.title}`,
+    variables: (planOrg) => {
+      const url = election.url ?? resourceLink(planOrg, "election", election.id);
+      return (language, locale) => ({
+        "election.title": election.title,
+        "election.phase": translate(language, `election.phase.${election.phase}`),
+        "election.opensAt": election.opensAt,
+        "election.closesAt": election.closesAt,
+        "election.opensAtLocal": localInstant(election.opensAt, org.timeZone, locale).dateTime,
+        "election.closesAtLocal": localInstant(election.closesAt, org.timeZone, locale).dateTime,
+        "election.url": url,
+        elections: `- ${election.title}`,
+      });
     },
   });
 }
@@ -438,13 +512,26 @@ export async function queueMeetingElectionCall(
     recipients,
     now,
     refreshUnsent: true,
-    variables: {
-      "election.title": `${meeting.title}: ${meeting.elections.map((e) => e.title).join(", ")}`,
-      "election.phase": "nominations are open",
-      "election.opensAt": opensAt,
-      "election.closesAt": closesAt,
-      "election.url": "",
-      elections: meeting.elections.map((e) => `- ${e.title} (${e.seats}): nominations until ${e.nominationClosesAt}`).join("\n"),
+    variables: (planOrg) => {
+      const url = resourceLink(planOrg, "event", meeting.eventId, meeting.occurrenceStart);
+      return (language, locale) => ({
+        "election.title": `${meeting.title}: ${meeting.elections.map((e) => e.title).join(", ")}`,
+        "election.phase": translate(language, "election.phase.nominations_open"),
+        "election.opensAt": opensAt,
+        "election.closesAt": closesAt,
+        "election.opensAtLocal": opensAt && localInstant(opensAt, org.timeZone, locale).dateTime,
+        "election.closesAtLocal": closesAt && localInstant(closesAt, org.timeZone, locale).dateTime,
+        "election.url": url,
+        elections: meeting.elections
+          .map((e) =>
+            translate(language, "election_call.meetingElection", {
+              title: e.title,
+              seats: String(e.seats),
+              until: localInstant(e.nominationClosesAt, org.timeZone, locale).dateTime,
+            }),
+          )
+          .join("\n"),
+      });
     },
   });
 }
@@ -453,24 +540,30 @@ export async function queueMeetingElectionCall(
 async function queueCall(
   db: Db,
   org: { id: string; timeZone: string; locale: string },
-  call: { sourceKey: string; recipients: SQL; variables: Record<string, string>; now: Date; refreshUnsent?: boolean },
+  call: { sourceKey: string; recipients: SQL; variables: (org: PlanOrg) => LocalVariables; now: Date; refreshUnsent?: boolean },
 ): Promise<string | undefined> {
   const { now } = call;
   const ma = schema.mailingAutomations;
-  const row = await db.query.mailingAutomations.findFirst({ where: and(eq(ma.orgId, org.id), eq(ma.kind, "election_call")) });
+  const [row, orgRow] = await Promise.all([
+    db.query.mailingAutomations.findFirst({ where: and(eq(ma.orgId, org.id), eq(ma.kind, "election_call")) }),
+    db.query.organisations.findFirst({ columns: { slug: true, frontendUrls: true }, where: eq(schema.organisations.id, org.id) }),
+  ]);
   if (row && !row.enabled) return undefined;
-  const ctx: PlanContext = { db, org, automation: automationOf(row, "election_call"), runAt: now, now };
+  const planOrg = { ...org, slug: orgRow?.slug ?? "", frontendUrls: parseFrontendUrls(orgRow?.frontendUrls) };
+  const ctx: PlanContext = { db, org: planOrg, automation: automationOf(row, "election_call", org.locale), runAt: now, now };
+  const variables = call.variables(planOrg);
   const m = schema.mailings;
   const queued = await queueAutomaticMailing(ctx, {
     sourceKey: call.sourceKey,
-    variables: call.variables,
+    variables,
     group: sql`${schema.members.districtGroupId}`,
     triggers: (id) => sql`SELECT ${org.id}, ${`${call.sourceKey}:`} || member_id, ${id}, member_id, ${iso(now)} FROM (${call.recipients})`,
   });
   if (queued === 0 && call.refreshUnsent) {
-    // Still unsent to anyone: the mailing says what is now known.
+    // Still unsent to anyone: the mailing says what is now known, in every language.
+    const fresh = automaticMailingRow(ctx, { id: "", sourceKey: call.sourceKey, audienceType: "member_list", variables });
     const d = schema.mailingDeliveries;
-    await db.run(sql`UPDATE ${m} SET variables = ${JSON.stringify(call.variables)}, updated_at = ${iso(now)}
+    await db.run(sql`UPDATE ${m} SET variables = ${fresh.variables}, variants = ${fresh.variants}, updated_at = ${iso(now)}
       WHERE ${m.orgId} = ${org.id} AND ${m.sourceKey} = ${call.sourceKey}
         AND NOT EXISTS (SELECT 1 FROM ${d} WHERE ${d.mailingId} = ${m.id} AND (${d.attempts} > 0 OR ${d.status} NOT IN ('pending', 'suppressed')))`);
   }

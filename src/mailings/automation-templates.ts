@@ -1,6 +1,7 @@
 /** The kinds of automatic mailing, the templates and settings each starts with, and an organisation's choices over them. */
 import { mailingKinds } from "../../drizzle/mailings.ts";
 import type { schema } from "../db/index.ts";
+import { type Language, languageFor, languages, message } from "../i18n/index.ts";
 
 type AutomationRow = typeof schema.mailingAutomations.$inferSelect;
 type MailingRow = typeof schema.mailings.$inferSelect;
@@ -14,75 +15,64 @@ interface KindDefaults {
   leadDays: number;
   graceDays: number | null;
   category: MailingRow["category"];
-  subject: string;
-  text: string;
 }
 
-const eventText = "{{event.title}}\n{{event.date}} {{event.time}} ({{event.timeZone}})\n{{event.location}}\n\n{{event.url}}";
-
-/** What each automatic mailing does until the organisation says otherwise. */
+/** What each automatic mailing does until the organisation says otherwise; its texts are the catalogue's (src/i18n). */
 export const automationDefaults: Record<AutomationKind, KindDefaults> = {
-  monthly_group: {
-    schedule: "0 7 1 * *",
-    leadDays: 35,
-    graceDays: null,
-    category: "statutory",
-    subject: "{{org.name}}: {{month}} for {{group.name}}",
-    text: "Hello {{member.firstName}},\n\n{{instructions}}\n\nComing campaigns:\n{{campaigns}}\n\nOpen actions:\n{{actions}}\n\nComing events:\n{{events}}\n\n{{group.name}} in {{lastMonth}}:\n{{figures}}\n",
-  },
-  meeting_summons: {
-    schedule: "0 8 * * *",
-    leadDays: 7,
-    graceDays: null,
-    category: "meeting_summons",
-    subject: "Summons: {{event.title}}, {{event.date}}",
-    text: `Hello {{member.firstName}},\n\nYou are summoned to the meeting of {{group.name}}:\n\n${eventText}\n\nUnsubscribe from summons: {{unsubscribeUrl}}\n`,
-  },
-  member_meeting_notice: {
-    schedule: "0 8 * * *",
-    leadDays: 21,
-    graceDays: null,
-    category: "statutory",
-    subject: "Notice of the member meeting, {{event.date}}",
-    text: `Hello {{member.firstName}},\n\nNotice is given of the member meeting of {{org.name}}:\n\n${eventText}\n\nElections on the agenda, with the nominating committee's proposal:\n{{elections}}\n`,
-  },
-  event_reminder: {
-    schedule: "0 8 * * *",
-    leadDays: 1,
-    graceDays: null,
-    category: "transactional",
-    subject: "Reminder: {{event.title}}, {{event.date}}",
-    text: `Hello {{member.firstName}},\n\nA reminder of what you registered for:\n\n${eventText}\n`,
-  },
-  training_announcement: {
-    schedule: "0 8 * * 1",
-    leadDays: 28,
-    graceDays: null,
-    category: "newsletters",
-    subject: "Training: {{event.title}}",
-    text: `Hello {{member.firstName}},\n\nA training you can apply for:\n\n${eventText}\n\nUnsubscribe from newsletters: {{unsubscribeUrl}}\n`,
-  },
-  election_call: {
-    // Triggered by the elections module, not by a schedule; this one only keeps the row valid.
-    schedule: "0 0 1 1 *",
-    leadDays: 0,
-    graceDays: null,
-    category: "statutory",
-    subject: "{{election.title}}: {{election.phase}}",
-    text: "Hello {{member.firstName}},\n\n{{election.title}}: {{election.phase}} from {{election.opensAt}} to {{election.closesAt}}.\n\n{{election.url}}\n",
-  },
-  renewal_reminder: {
-    schedule: "0 9 * * *",
-    leadDays: 30,
-    graceDays: 7,
-    category: "transactional",
-    subject: "Your membership of {{org.name}}",
-    text: "Hello {{member.firstName}},\n\nYour membership ends (or ended) on {{membership.endsOn}}. Renew it by {{membership.graceUntil}} to keep your rights as a member.\n",
-  },
+  monthly_group: { schedule: "0 7 1 * *", leadDays: 35, graceDays: null, category: "statutory" },
+  meeting_summons: { schedule: "0 8 * * *", leadDays: 7, graceDays: null, category: "meeting_summons" },
+  member_meeting_notice: { schedule: "0 8 * * *", leadDays: 21, graceDays: null, category: "statutory" },
+  event_reminder: { schedule: "0 8 * * *", leadDays: 1, graceDays: null, category: "transactional" },
+  training_announcement: { schedule: "0 8 * * 1", leadDays: 28, graceDays: null, category: "newsletters" },
+  // Triggered by the elections module, not by a schedule; this one only keeps the row valid.
+  election_call: { schedule: "0 0 1 1 *", leadDays: 0, graceDays: null, category: "statutory" },
+  renewal_reminder: { schedule: "0 9 * * *", leadDays: 30, graceDays: 7, category: "transactional" },
 };
 
-export function automationOf(row: AutomationRow | undefined, kind: AutomationKind) {
+export interface Template {
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+/** The organisation's own templates, by language, as stored. */
+export function storedTemplates(row: Pick<AutomationRow, "templates"> | undefined): Partial<Record<Language, Template>> {
+  if (!row) return {};
+  try {
+    const parsed = JSON.parse(row.templates) as Record<string, Template | undefined>;
+    const out: Partial<Record<Language, Template>> = {};
+    for (const language of languages) {
+      const t = parsed[language];
+      if (t && typeof t.subject === "string" && typeof t.text === "string")
+        out[language] = { subject: t.subject, text: t.text, html: t.html ?? null };
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** The catalogue's template of a kind in a language. */
+export function defaultTemplate(kind: AutomationKind, language: Language): Template {
+  return { subject: message(language, `${kind}.subject`), text: message(language, `${kind}.text`), html: null };
+}
+
+/** The template of each language: the organisation's own where it wrote one, else the catalogue's. */
+export function templatesOf(row: AutomationRow | undefined, kind: AutomationKind) {
+  const own = storedTemplates(row);
+  return Object.fromEntries(
+    languages.map((language) => {
+      const custom = own[language];
+      return [language, { ...(custom ?? defaultTemplate(kind, language)), custom: custom !== undefined }];
+    }),
+  ) as Record<Language, Template & { custom: boolean }>;
+}
+
+/** An automation as the organisation has it; `orgLocale` chooses which language's template is `subject`/`text`/`html`. */
+export function automationOf(row: AutomationRow | undefined, kind: AutomationKind, orgLocale: string) {
   const defaults = automationDefaults[kind];
+  const templates = templatesOf(row, kind);
+  const own = templates[languageFor(null, orgLocale)];
   return {
     kind,
     configured: row !== undefined,
@@ -91,9 +81,10 @@ export function automationOf(row: AutomationRow | undefined, kind: AutomationKin
     leadDays: row?.leadDays ?? defaults.leadDays,
     graceDays: row ? row.graceDays : defaults.graceDays,
     category: defaults.category,
-    subject: row?.subject ?? defaults.subject,
-    text: row?.text ?? defaults.text,
-    html: row?.html ?? null,
+    subject: own.subject,
+    text: own.text,
+    html: own.html,
+    templates,
     instructions: row?.instructions ?? null,
     recipients: row?.recipients ?? ("conveners" as const),
     nextRunAt: row?.nextRunAt ?? null,

@@ -90,6 +90,8 @@ async function sendingMailings(db: Db): Promise<ActiveMailing[]> {
       text: schema.mailings.text,
       html: schema.mailings.html,
       variables: schema.mailings.variables,
+      variants: schema.mailings.variants,
+      orgLocale: schema.organisations.locale,
       orgSlug: schema.organisations.slug,
       orgName: schema.organisations.name,
     })
@@ -127,6 +129,7 @@ async function loadRecipients(db: Db, ids: number[], mailing: ActiveMailing) {
       name: m.name,
       email: m.email,
       memberNumber: m.memberNumber,
+      language: m.preferredLanguage,
       erasedAt: m.erasedAt,
       consent: consent ? sql<number>`${consent}` : sql<number>`1`,
       suppressed: sql<number>`EXISTS (SELECT 1 FROM ${s} WHERE ${s.orgId} = ${d.orgId} AND ${s.emailKey} = ${m.emailKey})`,
@@ -285,6 +288,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
           email: r.email,
           memberNumber: r.memberNumber,
           groupName: r.groupName,
+          language: r.language,
           ...(mailing.kind === "renewal_reminder" && { endsOn: r.endsOn, graceUntil: r.graceUntil }),
         };
         const unsubscribeUrl = linked
@@ -301,6 +305,7 @@ export async function deliverDue(deps: DeliverDeps, now: Date, options: DeliverO
             recipientVars: vars,
             from: config.mail.from,
             unsubscribeUrl: linked ? unsubscribeUrl : undefined,
+            publicUrl: config.publicUrl,
           }),
         });
       }

@@ -46,11 +46,25 @@ const Template = (max: number) => z.string().min(1, "must not be empty").max(max
 /** Mail bodies are multi-line; the subject, a header, is one line. */
 const BodyTemplate = (max: number) => multiline(Template(max));
 
+const Variants = z
+  .record(
+    z.string().regex(/^[a-z]{2,3}$/, "must be a language code such as sv or en"),
+    z.object({ subject: Template(300), text: BodyTemplate(100_000), html: BodyTemplate(200_000).nullable().optional() }).strict(),
+  )
+  .refine((variants) => Object.keys(variants).length <= 20, "at most 20 languages")
+  .openapi({
+    description:
+      "The mailing in other languages, by language code (the first part of a BCP 47 tag: `sv`, `en`). Each recipient gets the variant of their " +
+      "`preferredLanguage`, else that of the organisation's `locale`, else `subject`/`text`/`html` as written. Variables are those of the mailing.",
+    example: { en: { subject: "{{org.name}}: autumn campaign", text: "Hello {{member.firstName}},\n\n…" } },
+  });
+
 export const MailingCreate = z
   .object({
     subject: Template(300).openapi({ example: "{{org.name}}: autumn campaign" }),
     text: BodyTemplate(100_000).openapi({ example: "Hello {{member.firstName}},\n\n…\n\nUnsubscribe: {{unsubscribeUrl}}" }),
     html: BodyTemplate(200_000).optional(),
+    variants: Variants.optional(),
     category: Category,
     audience: AudienceSchema,
     sendAt: z.iso
@@ -116,6 +130,9 @@ export const MailingPublic = z
     about: About.nullable().openapi({ description: "What the mailing is about; null for a mailing to all members or an area." }),
     text: z.string(),
     html: z.string().nullable(),
+    variants: z
+      .record(z.string(), z.object({ subject: z.string(), text: z.string(), html: z.string().nullable() }))
+      .openapi({ description: "The mailing in other languages, by language code; empty for a mailing in one language." }),
     category: Category,
     audience: AudienceShownSchema,
     sendAt: Timestamp.nullable(),

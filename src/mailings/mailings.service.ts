@@ -30,6 +30,7 @@ export function toMailingPublic(row: MailingRow, progress: Progress | null, view
     about: aboutOf(row, view),
     text: row.text,
     html: row.html,
+    variants: variantsShown(row.variants),
     category: row.category,
     audience: audienceJson(row),
     sendAt: row.sendAt,
@@ -42,6 +43,30 @@ export function toMailingPublic(row: MailingRow, progress: Progress | null, view
     updatedAt: row.updatedAt,
     completedAt: row.completedAt,
   };
+}
+
+/** The variants as the API shows them: their templates, not the variables an automatic mailing keeps with each. */
+function variantsShown(json: string) {
+  const parsed = parseVariables(json) as unknown as Record<string, { subject: string; text: string; html?: string | null }>;
+  return Object.fromEntries(
+    Object.entries(parsed).map(([language, v]) => [language, { subject: v.subject, text: v.text, html: v.html ?? null }]),
+  );
+}
+
+type VariantsInput = Record<string, { subject: string; text: string; html?: string | null | undefined }>;
+
+function variantsJson(variants: VariantsInput): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(variants).map(([language, v]) => [language, { subject: v.subject, text: v.text, html: v.html ?? null }]),
+    ),
+  );
+}
+
+function variantErrors(kind: Kind, audienceType: string, variants: VariantsInput | undefined): FieldError[] {
+  return Object.entries(variants ?? {}).flatMap(([language, v]) =>
+    templateErrors(kind, audienceType, v).map((e) => ({ ...e, field: e.field.replace("body.", `body.variants.${language}.`) })),
+  );
 }
 
 async function audienceErrors(db: Db, orgId: string, audience: Audience): Promise<FieldError[]> {
@@ -88,6 +113,7 @@ export async function createMailing(ctx: Ctx, options: { input: MailingCreateInp
   const audience = audienceOf(input.audience);
   throwIfAny([
     ...templateErrors("manual", audience.type, { subject: input.subject, text: input.text, html: input.html }),
+    ...variantErrors("manual", audience.type, input.variants),
     ...(await audienceErrors(db, org.id, audience)),
   ]);
   const sendAt = iso(input.sendAt);
@@ -105,6 +131,7 @@ export async function createMailing(ctx: Ctx, options: { input: MailingCreateInp
     audienceType: audience.type,
     audienceRef: audience.ref,
     variables: "{}",
+    variants: variantsJson(input.variants ?? {}),
     sendAt,
     recurrence,
     ...scheduleFields(sendAt, recurrence, org.timeZone, now),
@@ -186,6 +213,7 @@ export async function updateMailing(ctx: Ctx, options: { id: string; input: Mail
   };
   throwIfAny([
     ...templateErrors(current.kind, audience.type, merged),
+    ...variantErrors(current.kind, audience.type, input.variants),
     ...(input.audience ? await audienceErrors(db, org.id, audience) : []),
   ]);
   const sendAt = input.sendAt !== undefined ? iso(input.sendAt) : current.sendAt;
@@ -198,6 +226,7 @@ export async function updateMailing(ctx: Ctx, options: { id: string; input: Mail
     .update(schema.mailings)
     .set({
       ...merged,
+      ...(input.variants !== undefined && { variants: variantsJson(input.variants) }),
       category: input.category ?? current.category,
       audienceType: audience.type,
       audienceRef: audience.ref,
@@ -296,7 +325,10 @@ export async function previewMailing(ctx: Ctx, options: { row: MailingRow; confi
   const group = sample.group_id
     ? await db.query.groups.findFirst({ columns: { name: true }, where: eq(schema.groups.id, sample.group_id) })
     : undefined;
-  const orgRow = await db.query.organisations.findFirst({ columns: { name: true }, where: eq(schema.organisations.id, org.id) });
+  const orgRow = await db.query.organisations.findFirst({
+    columns: { name: true, locale: true },
+    where: eq(schema.organisations.id, org.id),
+  });
   const unsubscribeUrl = hasUnsubscribeLink(row.category) ? `${config.publicUrl}/v1/orgs/${org.slug}/unsubscribe/preview` : undefined;
   const recipient = {
     deliveryId: 0,
@@ -304,14 +336,19 @@ export async function previewMailing(ctx: Ctx, options: { row: MailingRow; confi
     email: member?.email ?? "",
     memberNumber: member?.memberNumber ?? "",
     groupName: group?.name ?? null,
+    language: member?.preferredLanguage ?? null,
   };
-  const message = messageFor(row, {
-    own: parseVariables(row.variables),
-    recipient,
-    recipientVars: recipientVariables({ name: orgRow?.name ?? "" }, recipient, unsubscribeUrl ?? ""),
-    from: config.mail.from,
-    unsubscribeUrl,
-  });
+  const message = messageFor(
+    { ...row, orgLocale: orgRow?.locale ?? "en" },
+    {
+      own: parseVariables(row.variables),
+      recipient,
+      recipientVars: recipientVariables({ name: orgRow?.name ?? "" }, recipient, unsubscribeUrl ?? ""),
+      from: config.mail.from,
+      unsubscribeUrl,
+      publicUrl: config.publicUrl,
+    },
+  );
   return {
     recipients: counts.mailed,
     audienceSize: counts.total,

@@ -5,14 +5,22 @@
 import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Language, translate } from "../i18n/index.ts";
 import type { ComingEvent } from "./events.ts";
 
 const e = schema.elections;
 const pr = schema.electionProposals;
 const m = schema.members;
 
-/** One line per election announced for this meeting (drafts are not on the agenda yet); "–" when there is none. */
-export async function agendaElections(db: Db, event: Pick<ComingEvent, "id" | "originalStart" | "recurring">): Promise<string> {
+export interface AgendaElection {
+  title: string;
+  seats: number;
+  /** The nominating committee's proposal, names in its order; empty while there is none. */
+  proposed: string[];
+}
+
+/** The elections announced for this meeting (drafts are not on the agenda yet), in the order they were made. */
+export async function agendaElections(db: Db, event: Pick<ComingEvent, "id" | "originalStart" | "recurring">): Promise<AgendaElection[]> {
   const occurrence = event.recurring ? event.originalStart : "";
   const elections = await db
     .select({ id: e.id, title: e.title, seats: e.seats })
@@ -26,7 +34,7 @@ export async function agendaElections(db: Db, event: Pick<ComingEvent, "id" | "o
       ),
     )
     .orderBy(asc(e.createdAt), sql`${e}.rowid`);
-  if (elections.length === 0) return "–";
+  if (elections.length === 0) return [];
   const proposed = await db
     .select({ electionId: pr.electionId, name: m.name })
     .from(pr)
@@ -38,11 +46,21 @@ export async function agendaElections(db: Db, event: Pick<ComingEvent, "id" | "o
       ),
     )
     .orderBy(asc(pr.electionId), asc(pr.place));
-  return elections
+  return elections.map((election) => ({
+    title: election.title,
+    seats: election.seats,
+    proposed: proposed.filter((p) => p.electionId === election.id).map((p) => p.name ?? "–"),
+  }));
+}
+
+/** The agenda as the notice lists it, one line per election, in the reader's language; "–" when there is none. */
+export function agendaText(agenda: AgendaElection[], language: Language): string {
+  if (agenda.length === 0) return translate(language, "monthly.none");
+  return agenda
     .map((election) => {
-      const names = proposed.filter((p) => p.electionId === election.id).map((p) => p.name ?? "–");
-      const proposal = names.length > 0 ? `proposed: ${names.join(", ")}` : "no proposal from the nominating committee yet";
-      return `- ${election.title} (${election.seats} ${election.seats === 1 ? "seat" : "seats"}): ${proposal}`;
+      const variables = { title: election.title, seats: String(election.seats), names: election.proposed.join(", ") };
+      if (election.proposed.length === 0) return translate(language, "agenda.noProposal", variables);
+      return translate(language, election.seats === 1 ? "agenda.proposalOneSeat" : "agenda.proposal", variables);
     })
     .join("\n");
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { formatMinor } from "../groupwork/amounts.ts";
+import { type Language, type MessageKey, translate } from "../i18n/index.ts";
 import { addDays, addMonthsClamped } from "../lib/dates.ts";
 
 /**
@@ -89,17 +90,18 @@ export async function monthFiguresByGroup(
 export const raisedText = (figures: GroupMonthFigures) =>
   figures.raised.length > 0 ? figures.raised.map((m) => `${formatMinor(m.minor, m.currency)} ${m.currency}`).join(", ") : "0";
 
-/** The figures as lines for the template; a group that recorded nothing reads so, in one line. */
-export function figuresText(figures: GroupMonthFigures): string {
+/** The figures as lines for the template, in the reader's language; a group that recorded nothing reads so, in one line. */
+export function figuresText(figures: GroupMonthFigures, language: Language = "en"): string {
+  const line = (key: MessageKey, n: number | string) => translate(language, key, { n });
   const lines = [
-    figures.letters > 0 ? `- Letters written: ${figures.letters}` : null,
-    figures.signatures > 0 ? `- Signatures collected: ${figures.signatures}` : null,
-    figures.politicianMeetings > 0 ? `- Meetings with politicians: ${figures.politicianMeetings}` : null,
-    figures.streetActivities > 0 ? `- Street activities: ${figures.streetActivities}` : null,
-    figures.raised.length > 0 ? `- Money raised: ${raisedText(figures)}` : null,
-    figures.recruited > 0 ? `- New members recruited: ${figures.recruited}` : null,
-  ].filter((line): line is string => line !== null);
-  return lines.length > 0 ? lines.join("\n") : "- Nothing recorded";
+    figures.letters > 0 ? line("figures.letters", figures.letters) : null,
+    figures.signatures > 0 ? line("figures.signatures", figures.signatures) : null,
+    figures.politicianMeetings > 0 ? line("figures.politicianMeetings", figures.politicianMeetings) : null,
+    figures.streetActivities > 0 ? line("figures.streetActivities", figures.streetActivities) : null,
+    figures.raised.length > 0 ? line("figures.raised", raisedText(figures)) : null,
+    figures.recruited > 0 ? line("figures.recruited", figures.recruited) : null,
+  ].filter((l): l is string => l !== null);
+  return lines.length > 0 ? lines.join("\n") : translate(language, "figures.nothing");
 }
 
 /** The section's actions whose period includes `day`, soonest ending first. */

@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ctxOf } from "../http/context.ts";
 import { createRouter, defineRoute, OrgParams, problems } from "../http/openapi.ts";
+import { translate } from "../i18n/index.ts";
 import { notFound } from "../lib/problems.ts";
 import { escapeHtml } from "../mail/template.ts";
-import { unsubscribe, unsubscribeSecret, unsubscribeTarget } from "./unsubscribe.service.ts";
+import { type UnsubscribeTarget, unsubscribe, unsubscribeSecret, unsubscribeTarget } from "./unsubscribe.service.ts";
 
 const tags = ["Mail"];
 const Params = OrgParams.extend({
@@ -15,15 +16,21 @@ const Params = OrgParams.extend({
 const OneClick = z.object({ "List-Unsubscribe": z.string().optional().openapi({ example: "One-Click" }) });
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
 
-const categoryNames: Record<string, string> = {
-  newsletters: "newsletters",
-  meeting_summons: "meeting summons",
-  campaign_news: "campaign news",
-};
-
-function pageHtml(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
+/** The page in the reader's language, every value escaped. */
+function page(target: UnsubscribeTarget, state: "ask" | "done"): string {
+  const { language } = target;
+  const what = isConsentCategory(target.category) ? translate(language, `category.${target.category}`) : target.category;
+  const vars = { what, "org.name": target.orgName };
+  const title = translate(language, state === "ask" ? "unsubscribe.title" : "unsubscribe.doneTitle");
+  const body =
+    state === "ask"
+      ? `<h1>${escapeHtml(title)}</h1><p>${translate(language, "unsubscribe.question", vars, { html: true })}</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${escapeHtml(translate(language, "unsubscribe.button"))}</button></form>`
+      : `<h1>${escapeHtml(title)}</h1><p>${translate(language, "unsubscribe.done", vars, { html: true })}</p>`;
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
 }
+
+const isConsentCategory = (category: string): category is "newsletters" | "meeting_summons" | "campaign_news" =>
+  category === "newsletters" || category === "meeting_summons" || category === "campaign_news";
 
 const show = defineRoute({
   method: "get",
@@ -31,7 +38,9 @@ const show = defineRoute({
   operationId: "showUnsubscribe",
   tags,
   summary: "Unsubscribe page (the link in every consent-based e-mail)",
-  description: "Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too).",
+  description:
+    "Shows what the link unsubscribes from, with a button; opening it changes nothing (link scanners open links too). " +
+    "In the member's preferred language when Grasrot speaks it (Swedish, English), else the organisation's.",
   security: [],
   request: { params: Params },
   responses: { 200: html("A confirmation page."), ...problems("not_found", "validation_failed") },
@@ -62,11 +71,7 @@ export const unsubscribeRoutes = createRouter()
     const secret = await unsubscribeSecret(ctx.db, c.get("deps").config.tokenSecret);
     const target = await unsubscribeTarget(ctx, { secret, token: c.req.valid("param").token });
     if (!target) throw notFound("Unsubscribe link");
-    const what = categoryNames[target.category] ?? target.category;
-    const body = target.consented
-      ? `<h1>Unsubscribe</h1><p>Stop receiving ${escapeHtml(what)} from ${escapeHtml(target.orgName)}?</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`
-      : `<h1>Unsubscribed</h1><p>You no longer receive ${escapeHtml(what)} from ${escapeHtml(target.orgName)}.</p>`;
-    return c.html(pageHtml("Unsubscribe", body), 200) as never;
+    return c.html(page(target, target.consented ? "ask" : "done"), 200) as never;
   })
   .openapi(oneClick, async (c) => {
     const ctx = ctxOf(c);
@@ -77,9 +82,5 @@ export const unsubscribeRoutes = createRouter()
       const via = (c.req.header("Content-Type") ?? "").includes("multipart") || c.req.header("Origin") === undefined ? "one_click" : "page";
       await unsubscribe(ctx, { target, via });
     }
-    const what = categoryNames[target.category] ?? target.category;
-    return c.html(
-      pageHtml("Unsubscribed", `<h1>Unsubscribed</h1><p>You no longer receive ${escapeHtml(what)} from ${escapeHtml(target.orgName)}.</p>`),
-      200,
-    ) as never;
+    return c.html(page(target, "done"), 200) as never;
   });

@@ -3,6 +3,7 @@ import type { Ctx } from "../access/context.ts";
 import { tokenSecret } from "../auth/member-tokens.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { type Language, languageFor } from "../i18n/index.ts";
 import { newId } from "../lib/ids.ts";
 import { type Category, consentColumn } from "./audience.ts";
 
@@ -59,6 +60,8 @@ export interface UnsubscribeTarget {
   category: Category;
   orgName: string;
   consented: boolean;
+  /** The language the page speaks to them in: theirs, else the organisation's. */
+  language: Language;
 }
 
 /** What a token unsubscribes from, if it is genuine and belongs to this organisation. */
@@ -73,7 +76,13 @@ export async function unsubscribeTarget(
   if (deliveryId === undefined) return undefined;
   const d = schema.mailingDeliveries;
   const [row] = await db
-    .select({ memberId: d.memberId, category: schema.mailings.category, orgName: schema.organisations.name, member: schema.members })
+    .select({
+      memberId: d.memberId,
+      category: schema.mailings.category,
+      orgName: schema.organisations.name,
+      orgLocale: schema.organisations.locale,
+      member: schema.members,
+    })
     .from(d)
     .innerJoin(schema.mailings, eq(schema.mailings.id, d.mailingId))
     .innerJoin(schema.organisations, eq(schema.organisations.id, d.orgId))
@@ -87,7 +96,8 @@ export async function unsubscribeTarget(
       : row.category === "meeting_summons"
         ? row.member.consentMeetingSummons
         : row.member.consentCampaignNews;
-  return { deliveryId, memberId: row.memberId, category: row.category, orgName: row.orgName, consented };
+  const language = languageFor(row.member.preferredLanguage, row.orgLocale);
+  return { deliveryId, memberId: row.memberId, category: row.category, orgName: row.orgName, consented, language };
 }
 
 const flagOf = {

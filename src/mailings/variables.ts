@@ -19,6 +19,7 @@ export const eventVariables = [
   "event.title",
   "event.date",
   "event.time",
+  "event.dateTime",
   "event.startsAt",
   "event.location",
   "event.timeZone",
@@ -44,8 +45,23 @@ const byKind: Record<Kind, readonly string[]> = {
   member_meeting_notice: [...eventVariables, "elections"],
   event_reminder: eventVariables,
   training_announcement: eventVariables,
-  election_call: ["election.title", "election.phase", "election.opensAt", "election.closesAt", "election.url", "elections"],
-  renewal_reminder: ["membership.endsOn", "membership.graceUntil", "membership.stage"],
+  election_call: [
+    "election.title",
+    "election.phase",
+    "election.opensAt",
+    "election.closesAt",
+    "election.opensAtLocal",
+    "election.closesAtLocal",
+    "election.url",
+    "elections",
+  ],
+  renewal_reminder: [
+    "membership.endsOn",
+    "membership.graceUntil",
+    "membership.endsOnLocal",
+    "membership.graceUntilLocal",
+    "membership.stage",
+  ],
 };
 
 /** The variables a template of this kind (and, for manual mailings, audience) may use; anything else is a 422. */

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiKeyCreated } from "../keys/keys.schemas.ts";
 import { EmailField, LocaleField, NameField, SlugField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { FrontendUrlsField } from "./frontend-urls.ts";
 
 const Contact = z.object({
   email: EmailField.nullable(),
@@ -30,9 +31,13 @@ export const OrganisationPublic = z
     slug: z.string(),
     name: z.string(),
     timeZone: z.string(),
-    locale: z.string(),
+    locale: z.string().openapi({
+      description:
+        "The organisation's language and conventions (BCP 47): mail to members without a preferred language Grasrot speaks is in its language.",
+    }),
     contact: Contact,
     consentDefaults: ConsentDefaults,
+    frontendUrls: FrontendUrlsField,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -45,6 +50,7 @@ export const OrganisationUpdate = z
     locale: LocaleField,
     contact: Contact.partial(),
     consentDefaults: ConsentDefaults.partial().strict(),
+    frontendUrls: FrontendUrlsField,
   })
   .partial()
   .strict()
@@ -58,6 +64,7 @@ export const OrganisationCreate = z
     locale: LocaleField.default("en"),
     contact: Contact.partial().optional(),
     consentDefaults: ConsentDefaults.partial().strict().optional(),
+    frontendUrls: FrontendUrlsField.optional(),
     adminKeyName: NameField.default("Initial admin key").openapi({
       description: "Name of the admin API key created with the organisation.",
     }),

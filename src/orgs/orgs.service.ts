@@ -7,6 +7,7 @@ import { type Expected, staleVersion, versionMatches } from "../db/versions.ts";
 import { newApiKey, toApiKeyPublic } from "../keys/keys.service.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, notFound } from "../lib/problems.ts";
+import { mergeFrontendUrls, parseFrontendUrls } from "./frontend-urls.ts";
 import type { OrganisationCreateInput, OrganisationUpdateInput } from "./orgs.schemas.ts";
 
 type OrgRow = typeof schema.organisations.$inferSelect;
@@ -24,6 +25,7 @@ export function toOrganisationPublic(row: OrgRow) {
       meetingSummons: row.consentDefaultMeetingSummons,
       campaignNews: row.consentDefaultCampaignNews,
     },
+    frontendUrls: parseFrontendUrls(row.frontendUrls),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -55,6 +57,26 @@ function consentDefaultColumns(defaults: OrganisationUpdateInput["consentDefault
   };
 }
 
+/** The stored patterns with the update applied, in SQL: the update reads no row first. */
+function mergedFrontendUrlsSql(update: Partial<Record<string, string | null>>) {
+  const set = Object.entries(update).filter((e): e is [string, string] => typeof e[1] === "string");
+  const removed = Object.entries(update)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
+  let value = sql`${schema.organisations.frontendUrls}`;
+  if (removed.length > 0)
+    value = sql`json_remove(${value}, ${sql.join(
+      removed.map((k) => sql`${`$.${k}`}`),
+      sql`, `,
+    )})`;
+  if (set.length > 0)
+    value = sql`json_set(${value}, ${sql.join(
+      set.map(([k, v]) => sql`${`$.${k}`}, ${v}`),
+      sql`, `,
+    )})`;
+  return value;
+}
+
 /** Applies a partial update; with `expected` set, only if the version is still that one (If-Match). */
 export async function updateOrganisation(ctx: Ctx, options: { input: OrganisationUpdateInput; expected: Expected }) {
   const { db, now } = ctx;
@@ -68,6 +90,9 @@ export async function updateOrganisation(ctx: Ctx, options: { input: Organisatio
       ...(input.locale !== undefined && { locale: input.locale }),
       ...contactColumns(input.contact),
       ...consentDefaultColumns(input.consentDefaults),
+      ...(input.frontendUrls !== undefined && {
+        frontendUrls: sql`${mergedFrontendUrlsSql(input.frontendUrls)}`,
+      }),
       version: sql`${schema.organisations.version} + 1`,
       updatedAt: now.toISOString(),
     })
@@ -98,6 +123,7 @@ export async function createOrganisation(db: Db, input: OrganisationCreateInput 
     consentDefaultNewsletters: input.consentDefaults?.newsletters ?? false,
     consentDefaultMeetingSummons: input.consentDefaults?.meetingSummons ?? true,
     consentDefaultCampaignNews: input.consentDefaults?.campaignNews ?? false,
+    frontendUrls: mergeFrontendUrls("{}", input.frontendUrls ?? {}),
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -41,7 +41,8 @@ export const exchange = (t: Pick<TestApp, "app">, code: string, from = "198.51.1
 /** The code of the last sign-in mail to `email` that the capturing mailer holds. */
 export function codeMailedTo(mailer: { sent: { to: string; text: string }[] }, email: string): string {
   const mail = mailer.sent.filter((m) => m.to.toLowerCase() === email.toLowerCase()).at(-1);
-  const code = /sign-in code: (\S+)/.exec(mail?.text ?? "")?.[1];
+  // The demo organisation speaks Swedish (sv-SE); an organisation made with the defaults, English.
+  const code = /(?:inloggningskod|sign-in code): (\S+)/.exec(mail?.text ?? "")?.[1];
   expect(code, `a sign-in code mailed to ${email}`).toBeDefined();
   return code as string;
 }

@@ -68,7 +68,7 @@ describe("sign-in codes in the outbox", () => {
       body: { email: member.email, returnTo: `https://api.forum.example/${"members/".repeat(8)}sign-in` },
     });
     expect(asked.status).toBe(202);
-    const code = /sign-in code: (\S+)/.exec(t.handed[0]?.text ?? "")?.[1] as string;
+    const code = /inloggningskod: (\S+)/.exec(t.handed[0]?.text ?? "")?.[1] as string;
     expect(code).toMatch(/^[0-9A-Za-z]{32}$/);
 
     const seen = await outboxAsSeenBy(t, await keyWithRole(t, "staff"));
@@ -76,9 +76,9 @@ describe("sign-in codes in the outbox", () => {
     expect(JSON.stringify(seen)).not.toContain(code);
     // Unfolded from quoted-printable, the raw message holds no code either.
     expect(seen.messages[0]?.raw.replace(/=\r\n/g, "")).not.toContain(code);
-    expect(seen.messages[0]?.text).toContain("Your sign-in code: [hidden]");
+    expect(seen.messages[0]?.text).toContain("Din inloggningskod: [hidden]");
     expect(seen.messages[0]?.text).toContain("sign-in?code=[hidden]");
-    expect(seen.messages[0]?.subject).toBe("Sign in to Demo organisation");
+    expect(seen.messages[0]?.subject).toBe("Logga in hos Demo organisation");
 
     // A readonly key does not read the outbox at all.
     const readonly = await keyWithRole(t, "readonly");
@@ -100,7 +100,7 @@ describe("sign-in codes in the outbox", () => {
     await createMember(t, member);
     await t.request("POST", "/v1/orgs/demo/auth/magic-link", { key: null, body: { email: member.email } });
     const seen = await outboxAsSeenBy(t, t.adminKey);
-    const code = /sign-in code: (\S+)/.exec(seen.messages[0]?.text ?? "")?.[1] as string;
+    const code = /inloggningskod: (\S+)/.exec(seen.messages[0]?.text ?? "")?.[1] as string;
     expect(code).toMatch(/^[0-9A-Za-z]{32}$/);
     expect(seen.messages[0]?.raw).toContain(code);
     expect((await exchange(t, code)).status).toBe(200);

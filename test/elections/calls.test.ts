@@ -74,7 +74,7 @@ describe("election calls", () => {
       sql: "SELECT member_id FROM election_voters WHERE election_id = ?",
       args: [election.id],
     });
-    const votingCall = calls.find((c) => c.resolvedSubject.endsWith("voting is open"));
+    const votingCall = calls.find((c) => c.resolvedSubject.endsWith("röstningen är öppen"));
     expect(await recipientsOf(t, votingCall?.id as string)).toEqual(written.rows.map((row) => String(row.member_id)).sort());
   });
 
@@ -103,7 +103,7 @@ describe("election calls", () => {
     const calls = await electionCalls(t);
     expect(calls).toHaveLength(1);
     const [call] = calls;
-    expect(call?.resolvedSubject).toBe("Annual meeting: Chair, Board, Auditors: nominations are open");
+    expect(call?.resolvedSubject).toBe("Annual meeting: Chair, Board, Auditors: nomineringen är öppen");
     expect(call?.about).toMatchObject({ type: "event", id: meeting.id });
     expect(await recipientsOf(t, call?.id as string)).toEqual([active]);
     expect(await recipientsOf(t, call?.id as string)).not.toContain(supporting);

@@ -95,15 +95,17 @@ describe("the monthly group mailing's figures and open actions", () => {
     const south = mailTo(mailer, "bo@example.org").text;
     const quiet = mailTo(mailer, "cy@example.org").text;
     expect(north).toContain(
-      "North in november 2026:\n- Letters written: 15\n- Signatures collected: 40\n- Money raised: 1434.50 SEK\n- New members recruited: 1\n",
+      "North i november 2026:\n- Skrivna brev: 15\n- Insamlade namnunderskrifter: 40\n- Insamlade pengar: 1434.50 SEK\n- Nya medlemmar som värvats: 1\n",
     );
-    expect(south).toContain("South in november 2026:\n- Letters written: 5\n- Street activities: 2\n");
-    expect(south).not.toContain("Signatures collected");
-    expect(south).not.toContain("Money raised");
-    expect(south).not.toContain("New members recruited");
-    expect(quiet).toContain("Quiet in november 2026:\n- Nothing recorded\n");
+    expect(south).toContain("South i november 2026:\n- Skrivna brev: 5\n- Gatuaktiviteter: 2\n");
+    expect(south).not.toContain("Insamlade namnunderskrifter");
+    expect(south).not.toContain("Insamlade pengar");
+    expect(south).not.toContain("Nya medlemmar");
+    expect(quiet).toContain("Quiet i november 2026:\n- Inget registrerat\n");
     for (const text of [north, south, quiet]) {
-      expect(text).toContain("Open actions:\n- Free the prisoner (Stop torture): The minister of justice, until 2026-12-31\n");
+      expect(text).toContain(
+        "Pågående aktioner:\n- Free the prisoner (Stop torture): The minister of justice, till och med 31 december 2026\n",
+      );
       expect(text).not.toContain("Close the camp");
     }
   });

@@ -60,10 +60,10 @@ describe("the monthly group mailing", () => {
         .map((m) => m.subject)
         .sort();
     expect(subjects("ada@example.org")).toEqual([
-      "Demo organisation: december 2026 for Climate network",
-      "Demo organisation: december 2026 for Local North",
+      "Demo organisation: december 2026 för Climate network",
+      "Demo organisation: december 2026 för Local North",
     ]);
-    expect(subjects("bo@example.org")).toEqual(["Demo organisation: december 2026 for Climate network"]);
+    expect(subjects("bo@example.org")).toEqual(["Demo organisation: december 2026 för Climate network"]);
     expect(mailer.sent).toHaveLength(3);
   });
 
@@ -91,8 +91,8 @@ describe("the monthly group mailing", () => {
 
     const mailer = await runMonth(t, "2026-12-01T06:00:00Z");
     expect(mailer.sent.map((m) => `${to(m)}: ${m.subject}`).sort()).toEqual([
-      "cia@example.org: Demo organisation: december 2026 for Lapsed conveners",
-      "dan@example.org: Demo organisation: december 2026 for Convener left",
+      "cia@example.org: Demo organisation: december 2026 för Lapsed conveners",
+      "dan@example.org: Demo organisation: december 2026 för Convener left",
     ]);
 
     const response = await t.request("GET", "/v1/orgs/demo/mailing-automations/monthly_group/report");
@@ -142,7 +142,7 @@ describe("the monthly group mailing", () => {
     };
     expect(listed("ada@example.org")).toEqual(["Open street stall", "Door knocking", "North's closed meeting"]);
     expect(listed("bo@example.org")).toEqual(["Open street stall", "Door knocking", "South's closed meeting"]);
-    expect(mailer.sent[0]?.text).toContain("- Winter doors (2026-12-01 – 2027-01-31)");
+    expect(mailer.sent[0]?.text).toContain("- Winter doors (1 december 2026 – 31 januari 2027)");
   });
 
   it("goes to every member of every group when staff choose, from the one automation", async () => {
@@ -172,9 +172,9 @@ describe("the monthly group mailing", () => {
 
     const mailer = await runMonth(t, "2026-12-01T06:00:00Z");
     expect(mailer.sent.map((m) => `${to(m)}: ${m.subject}`).sort()).toEqual([
-      "ada@example.org: Demo organisation: december 2026 for North",
-      "bo@example.org: Demo organisation: december 2026 for Network",
-      "cai@example.org: Demo organisation: december 2026 for North",
+      "ada@example.org: Demo organisation: december 2026 för North",
+      "bo@example.org: Demo organisation: december 2026 för Network",
+      "cai@example.org: Demo organisation: december 2026 för North",
     ]);
     const automations = await t.request("GET", "/v1/orgs/demo/mailing-automations");
     const mailings = await t.request("GET", "/v1/orgs/demo/mailings?kind=monthly_group");
@@ -239,13 +239,13 @@ describe("the monthly group mailing", () => {
       await tick(t, runAt, mailer);
       await runMonth(t, runAt, mailer);
       const month = mailer.sent.slice(before);
-      const pairs = month.map((m) => `${to(m)} ${m.subject.replace(/^.* for /, "")}`);
+      const pairs = month.map((m) => `${to(m)} ${m.subject.replace(/^.* för /, "")}`);
       expect(new Set(pairs).size, `${runAt}: nobody twice`).toBe(pairs.length);
       expect(pairs.sort()).toEqual(
         [...groups.map((g, i) => `convener${i + 1}@example.org ${g.name}`), "convener1@example.org Climate network"].sort(),
       );
       for (const mail of month) {
-        const group = mail.subject.replace(/^.* for /, "");
+        const group = mail.subject.replace(/^.* för /, "");
         const meetings = [...mail.text.matchAll(/Meeting of ([^\n]+)/g)].map((match) => match[1]);
         const own = to(mail) === "convener1@example.org" ? ["Local 01", "Climate network"] : [group];
         expect(meetings.sort(), `${runAt}: ${to(mail)} for ${group}`).toEqual(own.sort());

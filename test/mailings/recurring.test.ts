@@ -83,9 +83,9 @@ describe("recurring and automatic mailings", () => {
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(["Ada Convener <ada@example.org>", "Bo Convener <bo@example.org>"]);
     const ada1 = mailer.sent.find((m) => m.to.includes("ada@"));
     // The month is named in the organisation's locale (sv-SE for the demo organisation).
-    expect(ada1?.subject).toBe("Demo organisation: december 2026 for North");
+    expect(ada1?.subject).toBe("Demo organisation: december 2026 för North");
     expect(ada1?.text).toContain("Book the room for January.");
-    expect(ada1?.text).toContain("- Winter aid (2026-12-05 – 2026-12-20)");
+    expect(ada1?.text).toContain("- Winter aid (5 december 2026 – 20 december 2026)");
   });
 
   it("summons each member to their own group's meeting N days before, once", async () => {
@@ -115,7 +115,7 @@ describe("recurring and automatic mailings", () => {
     await tick(t, "2026-12-01T07:00:00Z", mailer);
     await tick(t, "2026-12-02T07:00:00Z", mailer);
     expect(mailer.sent.map((m) => m.to)).toEqual(["Ada <ada@example.org>"]);
-    expect(mailer.sent[0]?.subject).toContain("Summons: District meeting");
+    expect(mailer.sent[0]?.subject).toContain("Kallelse: District meeting");
     expect(mailer.sent[0]?.text).toContain("District 1");
     expect(mailer.sent[0]?.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
   });
@@ -135,7 +135,7 @@ describe("recurring and automatic mailings", () => {
     await tick(t, "2026-11-23T08:00:00Z", mailer);
     await tick(t, "2026-11-24T08:00:00Z", mailer);
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(["Ends soon <soon@example.org>", "In grace <grace@example.org>"]);
-    expect(mailer.sent.find((m) => m.to.includes("soon@"))?.text).toContain("ends (or ended) on 2026-12-15");
+    expect(mailer.sent.find((m) => m.to.includes("soon@"))?.text).toContain("upphör (eller upphörde) 15 december 2026");
   });
 
   it("queues one election call per election and phase, to the recipients the elections module names, through its hook", async () => {
@@ -158,6 +158,6 @@ describe("recurring and automatic mailings", () => {
     const mailer = createMemoryMailer();
     await tick(t, "2026-11-21T09:00:00Z", mailer);
     // Statutory: sent whatever the newsletter consent.
-    expect(mailer.sent.map((m) => m.subject)).toEqual(["Board election: nominations are open"]);
+    expect(mailer.sent.map((m) => m.subject)).toEqual(["Board election: nomineringen är öppen"]);
   });
 });

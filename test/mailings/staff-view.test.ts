@@ -66,12 +66,12 @@ describe("GET /mailings", () => {
 
     const [monthly] = await mailings(t, "monthly_group");
     expect(monthly).toMatchObject({
-      subject: "{{org.name}}: {{month}} for {{group.name}}",
-      resolvedSubject: "Demo organisation: december 2026 for North",
+      subject: "{{org.name}}: {{month}} för {{group.name}}",
+      resolvedSubject: "Demo organisation: december 2026 för North",
       about: { type: "group", id: north, month: "2026-12", href: `/v1/orgs/demo/groups/${north}` },
     });
     const [summons] = await mailings(t, "meeting_summons");
-    expect(summons?.resolvedSubject).toMatch(/^Summons: Board meeting, .*3 dec.*2026$/);
+    expect(summons?.resolvedSubject).toMatch(/^Kallelse: Board meeting, .*3 december 2026$/);
     expect(summons?.about).toEqual({
       type: "event",
       id: meeting,

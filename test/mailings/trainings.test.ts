@@ -50,6 +50,6 @@ describe("training announcements", () => {
     for (const at of ["2026-11-23T07:00:00Z", "2026-11-23T07:01:00Z", "2026-11-30T07:00:00Z", "2026-11-30T07:01:00Z"]) {
       await tick(t, at, mailer);
     }
-    expect(mailer.sent.map((m) => `${m.to}: ${m.subject}`)).toEqual(["Ada Member <ada@example.org>: Training: Organising course"]);
+    expect(mailer.sent.map((m) => `${m.to}: ${m.subject}`)).toEqual(["Ada Member <ada@example.org>: Utbildning: Organising course"]);
   });
 });

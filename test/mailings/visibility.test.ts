@@ -58,7 +58,7 @@ describe("mailings that name events", () => {
     expect(listed("bo@")).toEqual(["Public lecture", "Members' lecture", "South's closed meeting"]);
     expect(listed("cai@")).toEqual(["Public lecture", "Members' lecture", "North's closed meeting", "South's closed meeting"]);
     expect(mailer.sent).toHaveLength(3);
-    expect(mailer.sent.find((m) => m.to.includes("ada@"))?.subject).toBe("Demo organisation: december 2026 for North");
+    expect(mailer.sent.find((m) => m.to.includes("ada@"))?.subject).toBe("Demo organisation: december 2026 för North");
   });
 
   it("announces a training only its group may see to that group's members, and an open one to all members", async () => {
@@ -86,7 +86,7 @@ describe("mailings that name events", () => {
         .filter((m) => m.subject === subject)
         .map((m) => m.to)
         .sort();
-    expect(to("Training: North's own training")).toEqual(["Ada North <ada@example.org>"]);
-    expect(to("Training: Training for everyone")).toEqual(["Ada North <ada@example.org>", "Bo Elsewhere <bo@example.org>"]);
+    expect(to("Utbildning: North's own training")).toEqual(["Ada North <ada@example.org>"]);
+    expect(to("Utbildning: Training for everyone")).toEqual(["Ada North <ada@example.org>", "Bo Elsewhere <bo@example.org>"]);
   });
 });

@@ -25,7 +25,8 @@ async function meetingElection(t: TestApp, eventId: string, title: string, seats
 describe("the notice of the member meeting", () => {
   it("lists the elections on its agenda with the nominating committee's proposal, names in its order", async () => {
     const t = await testApp();
-    const anna = await createActiveMember(t, { name: "Anna Berg" });
+    // The organisation is Swedish; Anna reads English.
+    const anna = await createActiveMember(t, { name: "Anna Berg", email: "anna@example.org", preferredLanguage: "en" });
     const bo = await createActiveMember(t, { name: "Bo Ek" });
     const cleo = await createActiveMember(t, { name: "Cleo Lind" });
     const meeting = await createMeeting(t, { startsAt: "2026-12-05T13:00:00.000Z", endsAt: "2026-12-05T17:00:00.000Z" });
@@ -43,14 +44,24 @@ describe("the notice of the member meeting", () => {
     const mailer = createMemoryMailer();
     // 08:00 in Stockholm.
     await tick(t, "2026-11-22T07:00:00Z", mailer);
-    const notices = mailer.sent.filter((m) => m.subject.startsWith("Notice of the member meeting"));
-    expect(notices).toHaveLength(3);
+    const notices = mailer.sent.filter((m) => m.subject.startsWith("Kallelse till medlemsmöte"));
+    expect(notices).toHaveLength(2);
     expect(notices[0]?.text).toContain(
+      [
+        "Val på dagordningen, med valberedningens förslag:",
+        "- Chair (1 plats): förslag: Anna Berg",
+        "- Board (2 platser): förslag: Cleo Lind, Bo Ek",
+        "- Auditors (1): valberedningen har inte lämnat något förslag än",
+      ].join("\n"),
+    );
+    const english = mailer.sent.filter((m) => m.subject.startsWith("Notice of the member meeting"));
+    expect(english.map((m) => m.to)).toEqual(["Anna Berg <anna@example.org>"]);
+    expect(english[0]?.text).toContain(
       [
         "Elections on the agenda, with the nominating committee's proposal:",
         "- Chair (1 seat): proposed: Anna Berg",
         "- Board (2 seats): proposed: Cleo Lind, Bo Ek",
-        "- Auditors (1 seat): no proposal from the nominating committee yet",
+        "- Auditors (1): no proposal from the nominating committee yet",
       ].join("\n"),
     );
   });

@@ -69,7 +69,7 @@ describe("members and elections in workerd", () => {
     await call("POST", "/orgs/demo/auth/magic-link", { key: null, body: { email: "anna@example.org" }, status: 202 });
     const outbox = await call<{ data: { id: string; to: string }[] }>("GET", "/orgs/demo/outbox", { status: 200 });
     const message = await call<{ text: string }>("GET", `/orgs/demo/outbox/${outbox.body.data[0]?.id}`, { status: 200 });
-    const code = /sign-in code: (\S+)/.exec(message.body.text)?.[1];
+    const code = /inloggningskod: (\S+)/.exec(message.body.text)?.[1];
     const token = await call<{ token: string }>("POST", "/orgs/demo/auth/token", { key: null, body: { code }, status: 200 });
     await call("POST", "/orgs/demo/auth/token", { key: null, body: { code }, status: 401 });
     const me = await call<{ email: string; districtGroupId: string }>("GET", "/orgs/demo/me", { key: token.body.token, status: 200 });
@@ -98,7 +98,7 @@ describe("members and elections in workerd", () => {
       const mail = await call<{ data: { id: string; to: string }[] }>("GET", "/orgs/demo/outbox?limit=200");
       const mine = mail.body.data.find((m) => m.to.toLowerCase() === `${name.toLowerCase()}@example.org`);
       const text = (await call<{ text: string }>("GET", `/orgs/demo/outbox/${mine?.id}`)).body.text;
-      const code = /sign-in code: (\S+)/.exec(text)?.[1];
+      const code = /inloggningskod: (\S+)/.exec(text)?.[1];
       const { token } = (await call<{ token: string }>("POST", "/orgs/demo/auth/token", { key: null, body: { code }, status: 200 })).body;
       members.push({ id: member.body.id, token });
     }
