@@ -189,7 +189,7 @@ export function createWorker(openClient: OpenClient = createClient) {
      * batch. A message that fails outright is retried by the queue, and after its last retry
      * goes to the dead-letter queue; its rows go back to the tick once their lease runs out.
      */
-    async queue(batch, env) {
+    async queue(batch, env, _ctx) {
       const { client, deps } = openInvocation(appFor(env).config);
       try {
         for (const message of batch.messages) {
