@@ -99,7 +99,7 @@ export type ActiveMailing = MailingContent & { kind: string; category: Category;
  * statutory notices and election calls, then meeting summons, then newsletters and
  * campaign news; within a rank, the oldest first.
  */
-const priority = sql`CASE
+export const mailPriority = sql`CASE
   WHEN ${schema.mailings.category} = 'transactional' THEN 0
   WHEN ${schema.mailings.category} = 'statutory' OR ${schema.mailings.kind} IN ('election_call', 'member_meeting_notice') THEN 1
   WHEN ${schema.mailings.category} = 'meeting_summons' THEN 2
@@ -122,7 +122,7 @@ export async function sendingMailings(db: Db, mailingId?: string): Promise<Activ
     .from(schema.mailings)
     .innerJoin(schema.organisations, eq(schema.organisations.id, schema.mailings.orgId))
     .where(and(eq(schema.mailings.status, "sending"), mailingId ? eq(schema.mailings.id, mailingId) : undefined))
-    .orderBy(priority, schema.mailings.sendAt, schema.mailings.id)
+    .orderBy(mailPriority, schema.mailings.sendAt, schema.mailings.id)
     .limit(50);
 }
 
@@ -400,7 +400,7 @@ export async function sendRound(
 }
 
 /** The clock every process shares, never behind the trigger's time. */
-function leaseClock(deps: DeliverDeps, now: Date): Date {
+export function leaseClock(deps: DeliverDeps, now: Date): Date {
   // Leases run on the clock every process shares: a tick re-run for a past instant (`npm run tick -- --at`)
   // beside the running server must not hold rows under leases the server already counts as run out.
   return new Date(Math.max(now.getTime(), deps.clock.now().getTime()));
@@ -473,7 +473,11 @@ export async function drainDue(deps: DeliverDeps, options: { lanes?: number; sho
         exhausted.add(mailing.id);
         continue;
       }
+      const before = { sent: report.sent, retrying: report.retrying };
       await sendRound(deps, await contextOf(mailing), claimed, { holder, now, report });
+      // A round the transport took none of, to be tried again, stops this lane: a provider that is down is
+      // not asked for every round of the mailing; the next tick wakes the sender again.
+      if (report.sent === before.sent && report.retrying > before.retrying) return;
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? drainLanes) }, lane));

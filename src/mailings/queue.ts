@@ -9,6 +9,7 @@ import {
   type DeliverDeps,
   type DeliverReport,
   emptyReport,
+  leaseClock,
   roundContext,
   roundSize,
   sendingMailings,
@@ -75,7 +76,7 @@ export async function enqueueDue(deps: DeliverDeps, queue: MailQueue, now: Date)
     while (statements > 0) {
       statements -= 1;
       const token = `queue:${newId(now)}`;
-      const ids = await handOver(db, { mailingId: mailing.id, n: handOverRows, token, now });
+      const ids = await handOver(db, { mailingId: mailing.id, n: handOverRows, token, now: leaseClock(deps, now) });
       if (ids.length === 0) {
         if (await completeIfDone(db, mailing, now)) report.completedMailings += 1;
         break;

@@ -99,6 +99,32 @@ describe("Node's in-process sender", () => {
     expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 300 });
   });
 
+  it("stops asking a transport that is down after one round per lane; the rest waits for the next tick", async () => {
+    const t = await testApp();
+    await seed(t, 100);
+    const mailing = await createMailing(t, { ...newsletter, sendAt: "2026-11-21T09:00:00Z" });
+    let batches = 0;
+    const mailer: Mailer = {
+      batchSize: 10,
+      send: async () => ({ messageId: "unused" }),
+      async sendBatch() {
+        batches += 1;
+        throw new Error("503 Service Unavailable");
+      },
+    };
+    await mailingJobsPlan(t, mailer);
+    const sender = createMailSender({ db: t.db, mailer, clock: t.clock, config: mailConfig }, { lanes: 2 });
+    sender.wake();
+    await sender.idle();
+    expect(batches).toBe(2);
+    const retrying = await t.database.client.execute({
+      sql: "SELECT count(*) AS n FROM mailing_deliveries WHERE mailing_id = ? AND next_attempt_at IS NOT NULL",
+      args: [mailing.id],
+    });
+    expect(Number(retrying.rows[0]?.n)).toBe(20);
+    expect(await deliveryCounts(t, mailing.id)).toEqual({ pending: 100 });
+  });
+
   it("takes a mailing started while it sends: woken again, it looks for it", async () => {
     const t = await testApp();
     await seed(t, 50);
