@@ -5,16 +5,7 @@ import { type RetryPolicy, retryWhileBusy, writeRetry } from "../db/retry.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
-import {
-  errorText,
-  type Mailer,
-  type MailMessage,
-  MailSendError,
-  parallelSends,
-  type SendOutcome,
-  sendAll,
-  sendOne,
-} from "../mail/mailer.ts";
+import { errorText, type Mailer, MailSendError, parallelSends, type SendOutcome, sendAll, sendOne } from "../mail/mailer.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { type Category, consentColumn, hasUnsubscribeLink } from "./audience.ts";
 import { type MailingContent, messageFor, parseVariables, type Recipient, recipientVariables } from "./render.ts";
@@ -320,7 +311,7 @@ export async function sendRound(
   // Eligibility is checked again at send time: an unsubscribe or a bounce since the
   // mailing was scheduled is obeyed.
   const skipped = new Map<string, number[]>();
-  const ready: { deliveryId: number; email: string; attempts: number; message: MailMessage }[] = [];
+  const eligible: { row: ClaimedRow; recipient: Recipient }[] = [];
   for (const row of claimed) {
     const id = Number(row.id);
     const r = (row.recipient ? JSON.parse(row.recipient) : null) as ClaimedRecipient | null;
@@ -333,29 +324,42 @@ export async function sendRound(
       skipped.set(why, ids);
       continue;
     }
-    const recipient: Recipient = {
-      deliveryId: id,
-      name: r.name,
-      email: r.email,
-      memberNumber: r.memberNumber,
-      groupName: r.groupName,
-      ...(mailing.kind === "renewal_reminder" && { endsOn: r.endsOn, graceUntil: r.graceUntil }),
-    };
-    const unsubscribeUrl = linked ? `${config.publicUrl}/v1/orgs/${mailing.orgSlug}/unsubscribe/${await unsubscribeToken(secret, id)}` : "";
-    const vars = recipientVariables({ name: mailing.orgName }, recipient, unsubscribeUrl);
-    ready.push({
-      deliveryId: id,
-      email: r.email,
+    eligible.push({
+      row,
+      recipient: {
+        deliveryId: id,
+        name: r.name,
+        email: r.email,
+        memberNumber: r.memberNumber,
+        groupName: r.groupName,
+        ...(mailing.kind === "renewal_reminder" && { endsOn: r.endsOn, graceUntil: r.graceUntil }),
+      },
+    });
+  }
+  // The round's unsubscribe links are signed side by side (WebCrypto works off the event loop).
+  const unsubscribeUrls = linked
+    ? await Promise.all(
+        eligible.map(
+          async ({ recipient }) =>
+            `${config.publicUrl}/v1/orgs/${mailing.orgSlug}/unsubscribe/${await unsubscribeToken(secret, recipient.deliveryId)}`,
+        ),
+      )
+    : [];
+  const ready = eligible.map(({ row, recipient }, i) => {
+    const unsubscribeUrl = unsubscribeUrls[i];
+    return {
+      deliveryId: recipient.deliveryId,
+      email: recipient.email,
       attempts: Number(row.attempts),
       message: messageFor(mailing, {
         own,
         recipient,
-        recipientVars: vars,
+        recipientVars: recipientVariables({ name: mailing.orgName }, recipient, unsubscribeUrl ?? ""),
         from: config.mail.from,
-        unsubscribeUrl: linked ? unsubscribeUrl : undefined,
+        unsubscribeUrl,
       }),
-    });
-  }
+    };
+  });
   if (skipped.size > 0) {
     // One statement per reason, not per row.
     await runBatch(
