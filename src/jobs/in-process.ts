@@ -20,9 +20,14 @@ export function cronsDueAt(crons: string[], at: Date): string[] {
 export interface MailSender {
   /** Starts sending if it is not already; if it is, makes it look again for mailings that started meanwhile. */
   wake(): void;
-  /** Settles once the sender has nothing left to do (tests, benchmarks, shutdown). */
+  /** Settles once the sender has nothing left to do (tests, benchmarks). */
   idle(): Promise<void>;
+  /** Lets the rounds in hand finish and be recorded, begins no other; settles then, or after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
+
+/** How long a shutdown waits for the rounds in hand (an SMTP round is a few messages; a provider batch one request). */
+export const stopGraceMs = 15_000;
 
 /**
  * Node's in-process sender: once woken (by the tick, or by whoever started a mailing), it
@@ -35,6 +40,7 @@ export function createMailSender(
 ): MailSender {
   let running: Promise<void> | undefined;
   let woken = false;
+  let stopping = false;
   const takeWake = () => {
     const was = woken;
     woken = false;
@@ -43,12 +49,13 @@ export function createMailSender(
   async function drainWhileWoken() {
     do {
       woken = false;
-      const report = await drainDue(deps, { lanes: options.lanes ?? drainLanes, shouldRefresh: takeWake });
+      const report = await drainDue(deps, { lanes: options.lanes ?? drainLanes, shouldRefresh: takeWake, shouldStop: () => stopping });
       options.onDrained?.(report);
-    } while (woken);
+    } while (woken && !stopping);
   }
   return {
     wake() {
+      if (stopping) return;
       if (running) {
         woken = true;
         return;
@@ -60,11 +67,24 @@ export function createMailSender(
         });
     },
     idle: () => running ?? Promise.resolve(),
+    async stop(graceMs = stopGraceMs) {
+      stopping = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([running ?? Promise.resolve(), grace]);
+      clearTimeout(timer);
+    },
   };
 }
 
-/** Runs the wrangler.toml schedule inside this process, as `scheduled` does on Workers, with the in-process mail sender. */
-export function startInProcessCron(deps: JobDeps): { stop(): void; mailSender: MailSender } {
+/**
+ * Runs the wrangler.toml schedule inside this process, as `scheduled` does on Workers, with
+ * the in-process mail sender. `stop` ends the schedule and settles once the sender's rounds
+ * in hand are recorded, so a restart sends nobody twice.
+ */
+export function startInProcessCron(deps: JobDeps): { stop(): Promise<void>; mailSender: MailSender } {
   const mailSender = createMailSender({ ...deps, config: deps.config ?? defaultConfig });
   const jobs = wranglerCrons().map(
     (cron) =>
@@ -80,6 +100,7 @@ export function startInProcessCron(deps: JobDeps): { stop(): void; mailSender: M
     mailSender,
     stop: () => {
       for (const job of jobs) job.stop();
+      return mailSender.stop();
     },
   };
 }

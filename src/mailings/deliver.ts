@@ -440,10 +440,14 @@ export const drainLanes = 4;
 /**
  * Sends until nothing is due: `lanes` rounds side by side, each lane taking the most urgent
  * mailing with work. `refresh()` tells the lanes that a new mailing may have started (the
- * tick planned one), so that an urgent one overtakes a newsletter already being sent.
+ * tick planned one), so that an urgent one overtakes a newsletter already being sent;
+ * `shouldStop()`, that no further round may begin.
  * `now` is read per round from the clock: retries come due while a long mailing drains.
  */
-export async function drainDue(deps: DeliverDeps, options: { lanes?: number; shouldRefresh?: () => boolean } = {}): Promise<DeliverReport> {
+export async function drainDue(
+  deps: DeliverDeps,
+  options: { lanes?: number; shouldRefresh?: () => boolean; shouldStop?: () => boolean } = {},
+): Promise<DeliverReport> {
   const { db, mailer } = deps;
   const size = roundSize(mailer);
   const report = emptyReport();
@@ -463,6 +467,8 @@ export async function drainDue(deps: DeliverDeps, options: { lanes?: number; sho
 
   async function lane(): Promise<void> {
     for (;;) {
+      // Stopping (the server shuts down): the round in hand was finished and recorded; none is begun.
+      if (options.shouldStop?.()) return;
       if (options.shouldRefresh?.()) {
         mailings = await sendingMailings(db);
         exhausted.clear();

@@ -125,6 +125,46 @@ describe("Node's in-process sender", () => {
     expect(await deliveryCounts(t, mailing.id)).toEqual({ pending: 100 });
   });
 
+  it("on shutdown finishes and records the rounds in hand, begins none, and a restart sends the rest: nobody twice", async () => {
+    const t = await testApp();
+    await seed(t, 100);
+    const mailing = await createMailing(t, { ...newsletter, sendAt: "2026-11-21T09:00:00Z" });
+    const accepted: MailMessage[] = [];
+    let started: () => void = () => {};
+    const firstBatch = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const mailer: Mailer = {
+      batchSize: 10,
+      send: async () => ({ messageId: "unused" }),
+      async sendBatch(messages) {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        accepted.push(...messages);
+        return messages.map((message) => ({ ok: true as const, messageId: message.messageId ?? "" }));
+      },
+    };
+    await mailingJobsPlan(t, mailer);
+    const deps = { db: t.db, mailer, clock: t.clock, config: mailConfig };
+    const sender = createMailSender(deps, { lanes: 2 });
+    sender.wake();
+    await firstBatch;
+    await sender.stop();
+    const stopped = await deliveryCounts(t, mailing.id);
+    // Nothing is left `sending` (which a restart would send again after the lease) …
+    expect(stopped.sending).toBeUndefined();
+    expect(stopped.sent).toBe(accepted.length);
+    expect(accepted.length).toBeLessThan(100);
+
+    // … so the restarted server sends each of the rest once, at once.
+    const restarted = createMailSender(deps, { lanes: 2 });
+    restarted.wake();
+    await restarted.idle();
+    expect(accepted).toHaveLength(100);
+    expect(new Set(accepted.map((message) => message.to)).size).toBe(100);
+    expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 100 });
+  });
+
   it("takes a mailing started while it sends: woken again, it looks for it", async () => {
     const t = await testApp();
     await seed(t, 50);
