@@ -75,13 +75,14 @@ async function main() {
   const boot = leading
     ? await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() })
     : undefined;
-  const cron = leading ? startInProcessCron({ db, mailer, clock, config: appConfig, counter }) : { stop() {} };
+  const cron = leading ? startInProcessCron({ db, mailer, clock, config: appConfig, counter }) : { stop: async () => {} };
   if (leading && workers > 1) {
     if (boot)
       console.log(`\n  First start: created organisation '${boot.slug}' with an admin API key, shown only now:\n\n    ${boot.adminKey}\n`);
     console.log(`Grasrot: ${workers} worker processes over ${url}`);
-    runWorkers(workers, () => {
-      cron.stop();
+    runWorkers(workers, async () => {
+      // The mail rounds in hand are finished and recorded first.
+      await cron.stop();
       mailer.close?.();
       void counter.close();
       client.close();
@@ -103,8 +104,9 @@ async function main() {
     }
   });
 
-  const shutdown = () => {
-    cron.stop();
+  const shutdown = async () => {
+    // The mail rounds in hand are finished and recorded first.
+    await cron.stop();
     mailer.close?.();
     void counter.close();
     server.close(() => {

@@ -14,6 +14,7 @@ import { problemBody } from "./http/problem.ts";
 import { runScheduled } from "./jobs/cron-triggers.ts";
 import { ApiError } from "./lib/problems.ts";
 import { createMailer } from "./mail/transports.ts";
+import { deliverQueuedRound, type MailRound } from "./mailings/queue.ts";
 
 export interface Env {
   LIBSQL_URL?: string;
@@ -33,6 +34,8 @@ export interface Env {
   /** Rate Limiting bindings of wrangler.toml; without them the limits are counted in the database. */
   RATE_LIMIT_SIGN_IN_MAIL?: RateLimit;
   RATE_LIMIT_TALLY?: RateLimit;
+  /** The mail queue of wrangler.toml (producer and consumer); without it the tick sends budgeted chunks itself. */
+  MAIL_QUEUE?: Queue<MailRound>;
 }
 
 function configOf(env: Env): RuntimeConfig {
@@ -172,7 +175,7 @@ export function createWorker(openClient: OpenClient = createClient) {
     async scheduled(controller, env, ctx) {
       const { client, deps } = openInvocation(appFor(env).config);
       ctx.waitUntil(
-        runScheduled(controller.cron, new Date(controller.scheduledTime), deps)
+        runScheduled(controller.cron, new Date(controller.scheduledTime), { ...deps, mailQueue: env.MAIL_QUEUE })
           .then((reports) => {
             const failed = reports.filter((report) => !report.ok);
             if (failed.length > 0) throw new Error(`${failed.length} scheduled job(s) failed: ${failed.map((r) => r.job).join(", ")}`);
@@ -180,7 +183,29 @@ export function createWorker(openClient: OpenClient = createClient) {
           .finally(() => client.close()),
       );
     },
-  } satisfies ExportedHandler<Env>;
+
+    /**
+     * The mail queue's consumer: each message is one round of a mailing, sent as one provider
+     * batch. A message that fails outright is retried by the queue, and after its last retry
+     * goes to the dead-letter queue; its rows go back to the tick once their lease runs out.
+     */
+    async queue(batch, env, _ctx) {
+      const { client, deps } = openInvocation(appFor(env).config);
+      try {
+        for (const message of batch.messages) {
+          try {
+            await deliverQueuedRound(deps, message.body, deps.clock.now());
+            message.ack();
+          } catch (error) {
+            console.error(`mail round of mailing ${message.body.mailingId} failed; the queue retries it`, error);
+            message.retry();
+          }
+        }
+      } finally {
+        client.close();
+      }
+    },
+  } satisfies ExportedHandler<Env, MailRound>;
 }
 
 export default createWorker();

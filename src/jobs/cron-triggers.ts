@@ -5,6 +5,7 @@ import type { AppConfig, Clock } from "../deps.ts";
 import { electionClockJob } from "../elections/job.ts";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { MailQueue } from "../mailings/queue.ts";
 import { purgeSignups } from "../signups/signups.service.ts";
 import type { CountRunner } from "../tally/runner.ts";
 import { mailingJobs } from "./mailings.ts";
@@ -18,6 +19,10 @@ export interface JobDeps {
   config?: AppConfig;
   /** Where elections are counted: Node's worker threads; absent (Workers), in line within the tick's budget. */
   counter?: CountRunner;
+  /** Workers with a queue binding: the tick hands mail to the queue, whose consumer sends it. */
+  mailQueue?: MailQueue;
+  /** Node: the in-process sender, which the tick wakes to send until nothing is due. */
+  mailSender?: { wake(): void };
 }
 
 /** A scheduled job. It gets the trigger's time, never reads a clock of its own, and may run twice safely. */
@@ -51,7 +56,8 @@ const plannerStatistics: Job = {
  * (a test holds them together); the Node runtime schedules exactly these.
  */
 export const schedule: Record<string, Job[]> = {
-  // Every minute: plan what is due, then send one budgeted chunk; big mailings go on next minute. Then webhooks.
+  // Every minute: plan what is due, then send: hand it to the queue (Workers with a queue), wake the in-process
+  // sender (Node), or else send one budgeted chunk, big mailings going on next minute. Then webhooks.
   "* * * * *": [electionClockJob, mailingJobs.plan, mailingJobs.deliver, webhookJobs.deliver],
   "17 3 * * *": [housekeeping],
   "23 3 * * *": [mailingJobs.purgeOutbox, plannerStatistics, webhookJobs.purge],

@@ -4,6 +4,7 @@ import { type AppConfig, defaultConfig } from "../deps.ts";
 import { planAutomations } from "../mailings/automation-planners.ts";
 import { deliverDue } from "../mailings/deliver.ts";
 import { planSeries, startDueMailings } from "../mailings/dispatch.ts";
+import { enqueueDue } from "../mailings/queue.ts";
 import type { Job, JobDeps } from "./cron-triggers.ts";
 
 const configOf = (deps: JobDeps): AppConfig => deps.config ?? defaultConfig;
@@ -28,7 +29,14 @@ export const mailingJobs = {
   deliver: {
     name: "mailings.deliver",
     async run(deps, scheduledTime) {
-      return { ...(await deliverDue({ ...deps, config: configOf(deps) }, scheduledTime)) };
+      const deliverDeps = { ...deps, config: configOf(deps) };
+      if (deps.mailQueue) return { ...(await enqueueDue(deliverDeps, deps.mailQueue, scheduledTime)) };
+      if (deps.mailSender) {
+        // It runs past the tick, for as long as anything is due; the tick does not wait for it.
+        deps.mailSender.wake();
+        return { woken: true };
+      }
+      return { ...(await deliverDue(deliverDeps, scheduledTime)) };
     },
   },
   purgeOutbox: {

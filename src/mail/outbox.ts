@@ -34,8 +34,9 @@ export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
   };
   return {
     transport: "outbox",
-    // One insert per batch: on Workers every statement is a subrequest.
-    batchSize: 100,
+    // One insert per batch (every statement counts: on Workers each is a subrequest). A row has 12 values:
+    // 1,000 rows stay well inside SQLite's 32,766 bound parameters per statement.
+    batchSize: 1000,
     async send(message) {
       const row = rowOf(message);
       await db.insert(schema.mailOutbox).values(row);

@@ -5,6 +5,7 @@ import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { materialiseSql } from "./audience.ts";
 import { nextRun } from "./cron-expressions.ts";
+import { mailPriority } from "./deliver.ts";
 
 const m = schema.mailings;
 /** A missed occurrence older than this is skipped rather than sent late (the deployment was down). */
@@ -28,7 +29,8 @@ export async function startDueMailings(db: Db, now: Date): Promise<number> {
     .from(m)
     .innerJoin(schema.organisations, eq(schema.organisations.id, m.orgId))
     .where(and(eq(m.status, "scheduled"), isNull(m.recurrence), lte(m.sendAt, now.toISOString())))
-    .orderBy(m.sendAt)
+    // When more are due than one tick starts, the most urgent start first.
+    .orderBy(mailPriority, m.sendAt)
     .limit(20);
   for (const mailing of due) {
     const day = localDay(now, mailing.timeZone);

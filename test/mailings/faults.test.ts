@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/deps.ts";
-import { type Mailer, type MailMessage, MailSendError } from "../../src/mail/mailer.ts";
-import { deliverDue, leaseMs } from "../../src/mailings/deliver.ts";
+import { type Mailer, type MailMessage, MailSendError, parallelSends } from "../../src/mail/mailer.ts";
+import { deliverDue, leaseFor } from "../../src/mailings/deliver.ts";
 import { testApp } from "../helpers/app.ts";
 import { createMailing, deliveryCounts, mailConfig, tick } from "./helpers.ts";
 import { orgIdOf, seedMembers } from "./seed.ts";
@@ -93,21 +93,23 @@ describe("delivery under faults: every eligible recipient gets exactly one messa
     expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 30 });
   });
 
-  it("after a tick that died mid-batch: its lease runs out and the next tick sends the rest", async () => {
+  it("after a tick that died mid-round: the rest of the mailing goes at once, the dead round after its short lease", async () => {
     const { t, mailing } = await setUp(40);
     const dying = capturing((_, n) => (n === 8 ? "hang" : undefined));
     // The first tick plans and starts the mailing, then hangs on the 8th send: abandoned, like a killed process.
     void tick(t, at(0), dying.mailer, 100);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // Sends go side by side in small groups: the 8th hangs, its neighbours went out, no group after it started.
+    // Sends go side by side in rounds of a few: the 8th hangs, its neighbours went out, no round after it started.
     expect(dying.accepted).toHaveLength(9);
 
     const healthy = capturing();
-    // Within the lease nobody takes the dead tick's rows …
+    // The next tick sends everything the dead tick had not taken: only its round in flight waits for the lease …
     await tick(t, at(1), healthy.mailer, 100);
-    expect(healthy.accepted).toHaveLength(0);
-    // … after it, everything left is sent once.
-    await tick(t, at(leaseMs / 60_000 + 1), healthy.mailer, 100);
+    expect(healthy.accepted).toHaveLength(30);
+    expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 39, sending: 1 });
+    // … a lease proportionate to that round, not to the mailing; after it, the hung message is sent once.
+    expect(leaseFor(parallelSends)).toBeLessThan(2 * 60_000);
+    await tick(t, at(2), healthy.mailer, 100);
     expectEachOnce([...dying.accepted, ...healthy.accepted], 40);
     expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 40 });
   });
@@ -118,7 +120,7 @@ describe("delivery under faults: every eligible recipient gets exactly one messa
     void tick(t, at(0), dying.mailer, 100);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const healthy = capturing();
-    await tick(t, at(leaseMs / 60_000 + 1), healthy.mailer, 100);
+    await tick(t, at(Math.ceil(leaseFor(parallelSends) / 60_000) + 1), healthy.mailer, 100);
     const all = [...dying.accepted, ...healthy.accepted];
     const counts = byRecipient(all);
     expect(counts.size).toBe(5);

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/index.ts";
 import { mailingJobs } from "../../src/jobs/mailings.ts";
 import type { Mailer, MailMessage } from "../../src/mail/mailer.ts";
-import { deliverDue, leaseMs } from "../../src/mailings/deliver.ts";
+import { deliverDue, leaseFor } from "../../src/mailings/deliver.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
 import { createMailing, deliveryCounts, mailConfig, tick } from "./helpers.ts";
 import { orgIdOf, seedMembers } from "./seed.ts";
@@ -73,7 +73,7 @@ describe("delivery from several processes on one database", () => {
     expect(await deliveryCounts(t, mailing.id)).toEqual({ sent: 5 });
 
     // Long after every lease, nothing is sent again.
-    await tick(t, new Date(start.getTime() + 2 * leaseMs).toISOString(), mailer);
+    await tick(t, new Date(start.getTime() + 2 * leaseFor(500)).toISOString(), mailer);
     expect(accepted.map((message) => message.to).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `Person ${i} <p${i}@example.org>`));
   });
 

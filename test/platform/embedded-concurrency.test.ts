@@ -125,13 +125,13 @@ describe("the embedded database under a server and overlapping ticks", () => {
     expect(failures).toEqual([]);
     expect(statuses.length).toBeGreaterThanOrEqual(8 * 3 * 2);
     expect(outcomes.filter((outcome) => outcome.code !== 0).map((outcome) => outcome.output)).toEqual([]);
-    // The ticks did overlapping work: between them, they sent mail (the server's cron may have sent some too).
-    const sentByTicks = outcomes
+    // Every tick planned and sent beside the others and the server. Who sent how much depends on timing: once
+    // its minute comes, the server's in-process sender sends everything still due at once.
+    const delivering = outcomes
       .flatMap((outcome) => outcome.output.trim().split("\n"))
-      .map((line) => JSON.parse(line) as { job: string; result?: { sent?: number } })
-      .filter((report) => report.job === "mailings.deliver")
-      .reduce((sum, report) => sum + (report.result?.sent ?? 0), 0);
-    expect(sentByTicks).toBeGreaterThan(0);
+      .map((line) => JSON.parse(line) as { job: string; ok: boolean })
+      .filter((report) => report.job === "mailings.deliver");
+    expect(delivering.map((report) => report.ok)).toEqual(Array(ticks.length).fill(true));
 
     // Whatever is left is sent by one more tick; then every recipient has each mailing exactly once.
     const last = await runTick(t.database.path, new Date().toISOString());
