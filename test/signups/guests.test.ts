@@ -172,6 +172,8 @@ describe("recruitment links", () => {
       200,
     );
     const recruit = String((await personByEmail(t, "recruit@example.org"))?.id);
+    // The attribution is kept with the contact and read once they are enrolled.
+    await json(await t.request("POST", `/v1/orgs/demo/contacts/${recruit}/enrol`), 200);
     const attribution = await json(await t.request("GET", `/v1/orgs/demo/members/${recruit}/recruitment`), 200);
     expect(attribution).toMatchObject({
       groupId: group,
@@ -204,6 +206,7 @@ describe("recruitment links", () => {
     const { token } = await confirmationLink(t, "late@example.org");
     await json(await t.anonymous("POST", "/v1/orgs/demo/signups/confirm", { token }), 200);
     const late = String((await personByEmail(t, "late@example.org"))?.id);
+    await json(await t.request("POST", `/v1/orgs/demo/contacts/${late}/enrol`), 200);
     expect((await t.request("GET", `/v1/orgs/demo/members/${late}/recruitment`)).status).toBe(404);
 
     // A revoked code is refused at sign-up, and the link stays listed as revoked.
