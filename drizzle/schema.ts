@@ -6,4 +6,5 @@ export * from "./mailings.ts";
 export * from "./meetings.ts";
 export * from "./members.ts";
 export * from "./platform.ts";
+export * from "./programmes.ts";
 export * from "./webhooks.ts";
