@@ -20,6 +20,8 @@ import { mailingRoutes } from "./mailings/index.ts";
 import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/index.ts";
 import { organisationRoutes } from "./orgs/index.ts";
+import { partnerRoutes } from "./partners/index.ts";
+import { programmeRoutes } from "./programmes/index.ts";
 import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
 import { deliverAfterWrites, webhookRoutes } from "./webhooks/index.ts";
 
@@ -78,6 +80,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", mailingRoutes);
   app.route("/", webhookRoutes);
   app.route("/", groupWorkRoutes);
+  app.route("/", partnerRoutes);
+  app.route("/", programmeRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

@@ -4,6 +4,8 @@ import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { NameField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { CountryField } from "../members/members.schemas.ts";
+import { LinkedPartner, PartnerIdsField, ProgrammeAreaIdsField, ProgrammeAreaQuery } from "../programmes/programme-areas.schemas.ts";
 
 /** Longest single occurrence: a weekend course or a camp, not a season. */
 export const maxDurationDays = 31;
@@ -98,6 +100,9 @@ const eventFields = {
   timeZone: TimeZoneField.openapi({ description: "IANA time zone the event happens in; recurrences keep its local time." }),
   visibility: Visibility,
   location: LocationInput.optional(),
+  country: CountryField.nullable().optional().openapi({ description: "ISO 3166-1 alpha-2 country it takes place in, for events abroad." }),
+  programmeAreaIds: ProgrammeAreaIdsField.optional(),
+  partnerIds: PartnerIdsField.optional(),
   recurrence: RecurrenceInput.nullable().optional(),
   registration: RegistrationInput.optional(),
 };
@@ -135,6 +140,9 @@ export const EventPublic = z
     endsAt: Timestamp,
     timeZone: z.string(),
     location: Location,
+    country: z.string().nullable(),
+    programmeAreaIds: z.array(z.string()),
+    partners: z.array(LinkedPartner).openapi({ description: "Co-organising partner organisations (set with `partnerIds`)." }),
     visibility: Visibility,
     status: Status,
     recurrence: z.object({ rrule: z.string(), exdates: z.array(Timestamp) }).nullable(),
@@ -181,6 +189,7 @@ export const EventListQuery = RangeQuery.extend({
   areaId: IdSchema.optional().openapi({ description: "Only events of the district group covering this area." }),
   kind: Kind.optional(),
   campaignId: IdSchema.optional(),
+  programmeArea: ProgrammeAreaQuery,
 });
 
 export const OccurrenceOverride = z

@@ -3,6 +3,7 @@ import { groupKinds, groupRoles, groupStatuses } from "../../drizzle/groups.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { EmailField, NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { ProgrammeAreaIdsField, ProgrammeAreaQuery } from "../programmes/programme-areas.schemas.ts";
 
 const Kind = z.enum(groupKinds).openapi({
   description:
@@ -37,6 +38,7 @@ export const GroupPublic = z
     politicalContactId: z.string().nullable().openapi({ description: "Networks: the member who is the political contact." }),
     status: Status,
     areaIds: z.array(z.string()).openapi({ description: "District groups: the areas covered. Empty for other kinds." }),
+    programmeAreaIds: z.array(z.string()).openapi({ description: "The programme areas the group works in." }),
     proposal: z
       .object({
         proposedById: z.string().nullable(),
@@ -62,6 +64,7 @@ export const GroupCreate = z
     parentId: IdSchema.optional(),
     politicalContactId: IdSchema.optional().openapi({ description: "Networks only: a member of the organisation." }),
     areaIds: z.array(IdSchema).max(100).optional().openapi({ description: "District groups only: the areas the group covers." }),
+    programmeAreaIds: ProgrammeAreaIdsField.optional(),
   })
   .strict()
   .openapi("GroupCreate");
@@ -75,6 +78,7 @@ export const GroupUpdate = z
     parentId: IdSchema.nullable(),
     politicalContactId: IdSchema.nullable(),
     areaIds: z.array(IdSchema).max(100).openapi({ description: "District groups only: replaces the areas covered." }),
+    programmeAreaIds: ProgrammeAreaIdsField,
     status: z.enum(["active", "closed"]).openapi({
       description: "Close a group (its open memberships end today) or reopen it. Proposals are decided with approve/decline.",
     }),
@@ -108,6 +112,7 @@ export const GroupListQuery = z.object({
   parentId: IdSchema.optional(),
   areaId: IdSchema.optional().openapi({ description: "Groups covering the area (district groups) or proposed for it." }),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name prefix, case-insensitive." }),
+  programmeArea: ProgrammeAreaQuery,
 });
 
 export const RosterEntry = z

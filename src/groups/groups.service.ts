@@ -9,6 +9,7 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
+import { checkLinks, inProgrammeArea, linkStatements, linksOf, linksOfOne } from "../programmes/links.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import type { GroupCreateInput, GroupListFilter, GroupUpdateInput } from "./groups.schemas.ts";
 
@@ -23,7 +24,7 @@ export function mayView(viewer: Viewer, row: Pick<GroupRow, "status" | "proposed
   return isKey(viewer) || row.status === "active" || isSelf(viewer, row.proposedById);
 }
 
-export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) {
+export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer, programmeAreaIds: string[]) {
   const wasProposed = row.proposedById !== null || row.proposalPurpose !== null;
   const showProposal = wasProposed && (isKey(viewer) || isSelf(viewer, row.proposedById));
   return {
@@ -37,6 +38,7 @@ export function toGroupPublic(row: GroupRow, areaIds: string[], viewer: Viewer) 
     politicalContactId: row.politicalContactId,
     status: row.status,
     areaIds,
+    programmeAreaIds,
     proposal: showProposal
       ? {
           proposedById: row.proposedById,
@@ -66,7 +68,8 @@ export async function visibleGroup(ctx: Ctx, id: string): Promise<GroupRow> {
 
 /** The group as the caller sees it. */
 export async function groupPublic(ctx: Ctx, row: GroupRow) {
-  return toGroupPublic(row, await areasOf(ctx.db, row.id), ctx.viewer);
+  const links = await linksOfOne(ctx.db, "group", row.id);
+  return toGroupPublic(row, await areasOf(ctx.db, row.id), ctx.viewer, links.programmeAreaIds);
 }
 
 /** The same for many rows, with one query for their areas. */
@@ -74,11 +77,13 @@ export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
   const viewer = ctx.viewer;
   const ids = rows.map((row) => row.id);
   const covers = ids.length === 0 ? [] : await ctx.db.select().from(ga).where(inArray(ga.groupId, ids));
+  const links = await linksOf(ctx.db, "group", ids);
   return rows.map((row) =>
     toGroupPublic(
       row,
       covers.filter((cover) => cover.groupId === row.id).map((cover) => cover.areaId),
       viewer,
+      links.get(row.id)?.programmeAreaIds ?? [],
     ),
   );
 }
@@ -106,6 +111,7 @@ export async function listGroups(ctx: Ctx, options: GroupListFilter & { limit: n
         filter.areaId
           ? sql`(${groups.id} IN (SELECT group_id FROM group_areas WHERE area_id = ${filter.areaId}) OR ${groups.proposalAreaId} = ${filter.areaId})`
           : undefined,
+        await inProgrammeArea(ctx, "group", groups.id, filter.programmeArea),
         filter.q ? sql`${groups.name} LIKE ${`${escapeLike(filter.q)}%`} ESCAPE '\\'` : undefined,
         after ? sql`(${groups.name} > ${after[0]} OR (${groups.name} = ${after[0]} AND ${groups.id} > ${after[1]}))` : undefined,
       ),
@@ -150,6 +156,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
   if (input.areaIds !== undefined && input.kind !== "district") throw invalid("body.areaIds", "only district groups cover areas");
   if (input.parentId) await requireParent(db, orgId, input.parentId);
   if (input.politicalContactId) await requirePoliticalContact(db, orgId, input.kind, input.politicalContactId);
+  await checkLinks(ctx, input);
   const areaIds = [...new Set(input.areaIds ?? [])];
   const id = newId(now);
   await checkCoverable(db, orgId, areaIds, id);
@@ -170,6 +177,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
       createdAt: at,
       updatedAt: at,
     }),
+    ...linkStatements(db, { subject: "group", id, input }),
     ...(areaIds.length > 0 ? coverStatements(db, { orgId, groupId: id, areaIds }) : []),
     // The members living in the covered areas join the new district group at once.
     ...(areaIds.length > 0 ? reassignStatements(db, { orgId, scope: { areaIds }, reason: "areas_changed", now }) : []),
@@ -196,6 +204,7 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
   if (input.politicalContactId) await requirePoliticalContact(db, org.id, row.kind, input.politicalContactId);
   const newAreas = input.areaIds === undefined ? undefined : [...new Set(input.areaIds)];
   if (newAreas) await checkCoverable(db, org.id, newAreas, id);
+  await checkLinks(ctx, input);
 
   const guard = versionIs(sql`${groups}`, id, expected);
   const closing = input.status === "closed" && row.status !== "closed";
@@ -203,6 +212,7 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
   const oldAreas = row.kind === "district" ? await areasOf(db, id) : [];
   const statements: Statement[] = [];
   if (newAreas) statements.push(...coverStatements(db, { orgId: org.id, groupId: id, areaIds: newAreas, guard }));
+  statements.push(...linkStatements(db, { subject: "group", id, input, guard }));
   if (closing) {
     statements.push(
       db
