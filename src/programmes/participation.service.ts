@@ -89,7 +89,23 @@ interface Cell {
   attendances: number;
 }
 
-/** One statement: the attendances of the period (filtered), and each breakdown grouped over them. */
+/** When an attendance happened: the session's start, or the event's first start for a registration covering every session. */
+const atText = (alias: "r" | "a") => `CASE WHEN ${alias}.occurrence_start = '' THEN h.starts_at ELSE ${alias}.occurrence_start END`;
+const atOf = (alias: "r" | "a") => sql.raw(atText(alias));
+/** What identifies an activity: the event's row number, with the session's start for a session of its own. */
+const activityOf = (alias: "r" | "a") =>
+  sql.raw(`CASE WHEN ${alias}.occurrence_start = '' THEN h.ev ELSE h.ev || '@' || ${alias}.occurrence_start END`);
+/** The activity's year (UTC), for ages. */
+const yearOf = (alias: "r" | "a") => sql.raw(`CAST(substr(${atText(alias)}, 1, 4) AS INTEGER)`);
+
+/**
+ * One statement: the attendances of the period (filtered), then each breakdown grouped over
+ * them. Activities are counted by the event's row number (with the session's start for a
+ * session of its own), which compares faster than ids. Gender and age come from the people
+ * once per person and year, not once per attendance: the attendances are first summed per
+ * person, and only those sums are joined to the people. Someone registered as attended and
+ * also checked in at the same session counts once.
+ */
 async function cells(
   ctx: Ctx,
   period: Period,
@@ -100,32 +116,32 @@ async function cells(
     ? sql`AND e.id IN (SELECT event_id FROM event_programme_areas WHERE programme_area_id = ${filter.programmeArea})`
     : sql``;
   const withPartner = filter.partner ? sql`AND e.id IN (SELECT event_id FROM event_partners WHERE partner_id = ${filter.partner})` : sql``;
+  const inPeriod = (alias: "r" | "a") => sql`${atOf(alias)} >= ${period.fromAt} AND ${atOf(alias)} < ${period.toAt}`;
   const figures = sql`count(DISTINCT activity) AS activities, count(DISTINCT person) AS participants, count(*) AS attendances`;
+  const perPerson = sql`0, count(DISTINCT person), sum(n)`;
   return ctx.db.all<Cell>(sql`
     WITH held AS MATERIALIZED (
-      SELECT e.id AS event_id, e.starts_at, e.country FROM events AS e
+      SELECT e.rowid AS ev, e.id AS event_id, e.starts_at, coalesce(e.country, '') AS country FROM events AS e
       WHERE e.org_id = ${ctx.org.id} AND e.span_start < ${period.toAt} AND e.span_end > ${period.fromAt} ${inArea} ${withPartner}
     ),
-    attended AS MATERIALIZED (
-      SELECT event_id, occ, person, at, country FROM (
-        SELECT h.event_id, r.occurrence_start AS occ, r.member_id AS person, h.country,
-          CASE WHEN r.occurrence_start = '' THEN h.starts_at ELSE r.occurrence_start END AS at
-        FROM held AS h JOIN event_registrations AS r ON r.event_id = h.event_id AND r.status = 'attended'
-        UNION
-        SELECT h.event_id, a.occurrence_start, a.member_id, h.country,
-          CASE WHEN a.occurrence_start = '' THEN h.starts_at ELSE a.occurrence_start END
-        FROM held AS h JOIN meeting_attendance AS a ON a.event_id = h.event_id
-      ) WHERE at >= ${period.fromAt} AND at < ${period.toAt}
-    ),
     facts AS MATERIALIZED (
-      SELECT t.event_id, t.event_id || '@' || t.occ AS activity, t.person, coalesce(t.country, '') AS country,
-        coalesce(m.gender, 'unknown') AS gender,
-        CASE WHEN m.birth_year IS NULL THEN NULL ELSE CAST(substr(t.at, 1, 4) AS INTEGER) - m.birth_year END AS age
-      FROM attended AS t JOIN members AS m ON m.id = t.person
+      SELECT h.event_id, ${activityOf("r")} AS activity, r.member_id AS person, h.country, ${yearOf("r")} AS year
+      FROM held AS h JOIN event_registrations AS r ON r.event_id = h.event_id AND r.status = 'attended'
+      WHERE ${inPeriod("r")}
+      UNION ALL
+      SELECT h.event_id, ${activityOf("a")}, a.member_id, h.country, ${yearOf("a")}
+      FROM held AS h JOIN meeting_attendance AS a ON a.event_id = h.event_id
+      WHERE ${inPeriod("a")} AND NOT EXISTS (SELECT 1 FROM event_registrations AS d WHERE d.event_id = a.event_id
+        AND d.occurrence_start = a.occurrence_start AND d.member_id = a.member_id AND d.status = 'attended')
+    ),
+    persons AS MATERIALIZED (
+      SELECT f.person, f.n, coalesce(m.gender, 'unknown') AS gender,
+        CASE WHEN m.birth_year IS NULL THEN NULL ELSE f.year - m.birth_year END AS age
+      FROM (SELECT person, year, count(*) AS n FROM facts GROUP BY 1, 2) AS f JOIN members AS m ON m.id = f.person
     )
     SELECT 'total' AS dim, '' AS key, ${figures} FROM facts
-    UNION ALL SELECT 'gender', gender, ${figures} FROM facts GROUP BY 2
-    UNION ALL SELECT 'age', ${bandExpression(limits)}, ${figures} FROM facts GROUP BY 2
+    UNION ALL SELECT 'gender', gender, ${perPerson} FROM persons GROUP BY 2
+    UNION ALL SELECT 'age', ${bandExpression(limits)}, ${perPerson} FROM persons GROUP BY 2
     UNION ALL SELECT 'country', country, ${figures} FROM facts GROUP BY 2
     UNION ALL SELECT 'area', l.programme_area_id, ${figures}
       FROM facts JOIN event_programme_areas AS l ON l.event_id = facts.event_id GROUP BY 2

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { json, problemOf, snapshot, type TestApp, testApp } from "../helpers/app.ts";
-import { createMember } from "../helpers/members.ts";
+import { createMember, createMembershipType, giveMembership } from "../helpers/members.ts";
 import { createPartner, createProgrammeArea, record, register, setStatistics } from "./helpers.ts";
 
 /**
@@ -114,6 +114,17 @@ async function forumYear(t: TestApp) {
     programmeAreaIds: [women],
   });
 
+  // A member meeting: one member registered and checked in (counted once), one only checked in.
+  const membership = await createMembershipType(t);
+  for (const i of [3, 8]) await giveMembership(t, p(i).id, membership, "2027-01-01");
+  const meeting = await event({
+    title: "Annual meeting",
+    kind: "member_meeting",
+    startsAt: "2027-06-12T09:00:00.000Z",
+    endsAt: "2027-06-12T15:00:00.000Z",
+    programmeAreaIds: [democracy],
+  });
+
   const schoolIds = [0, 1, 2, 3, 4, 5, 6, 7].map(p);
   const lectureIds = [0, 1, 2, 9, 11, 3].map(p);
   const sessionPeople = [[8, 9, 10].map(p), [8, 9].map(p), [10, 0].map(p)];
@@ -131,6 +142,7 @@ async function forumYear(t: TestApp) {
     noShow: await register(t, lecture, [p(4).id]),
     sessions: [] as string[][],
     nextYear: await register(t, nextYear, [p(5).id, p(6).id]),
+    meeting: await register(t, meeting, [p(3).id]),
   };
   for (const [index, start] of sessions.entries()) {
     registrations.sessions.push(
@@ -148,6 +160,9 @@ async function forumYear(t: TestApp) {
   await record(t, lecture, registrations.noShow, "no_show");
   for (const ids of registrations.sessions) await record(t, series, ids);
   await record(t, nextYear, registrations.nextYear);
+  await record(t, meeting, registrations.meeting);
+  for (const i of [3, 8])
+    await json(await t.request("POST", `/v1/orgs/${t.org}/events/${meeting}/check-ins`, { body: { memberId: p(i).id } }), 201);
 
   const attendances: Attendance[] = [
     ...schoolIds.map((person) => ({
@@ -176,6 +191,7 @@ async function forumYear(t: TestApp) {
         year: 2027,
       })),
     ),
+    ...[3, 8].map((i) => ({ activity: meeting, person: p(i), country: null, areas: [democracy], partners: [], year: 2027 })),
   ];
   return { attendances, areas: { democracy, women, capacity }, partners: { guatemala, sweden } };
 }
@@ -210,7 +226,7 @@ describe("the participation report", () => {
     const report = await json<Report>(await t.request("GET", `/v1/orgs/${t.org}/reports/participation?from=2027-01-01&to=2027-12-31`), 200);
 
     expect(report.totals).toEqual(figuresOf(attendances));
-    expect(report.totals).toEqual({ activities: 5, participants: 12, attendances: 21 });
+    expect(report.totals).toEqual({ activities: 6, participants: 12, attendances: 23 });
     const genders = { women: "woman", men: "man", other: "other", unknown: null } as const;
     expect(report.byGender).toEqual(
       Object.entries(genders).map(([gender, stored]) => ({
@@ -311,7 +327,7 @@ describe("the participation report", () => {
     expect(await byPath.text()).toBe(text);
     const lines = text.trimEnd().split("\r\n");
     expect(lines[0]).toBe("dimension,key,label,activities,participants,attendances");
-    expect(lines[1]).toBe("total,,2027-01-01 – 2027-12-31,5,12,21");
+    expect(lines[1]).toBe("total,,2027-01-01 – 2027-12-31,6,12,23");
     expect(lines).toContain("gender,other,other,,<3,<3");
     expect(lines).toContain("country,GT,GT,1,8,8");
   });
