@@ -2952,13 +2952,13 @@ export interface paths {
         get?: never;
         /**
          * Make a person a contact person of the partner
-         * @description The person (a member or a contact of the organisation) belongs to the partner from now on; a person belongs to one partner at most, so this moves them from another. Repeating it changes nothing. Staff or admin keys.
+         * @description The person (a member or a contact of the organisation) belongs to the partner from now on; a person belongs to one partner at most, so this moves them from another. Repeating it changes nothing. The link is part of the person's record: If-Match takes the person's ETag (`GET /members/{personId}`), and the answer carries their new one. Staff or admin keys.
          */
         put: operations["addPartnerContact"];
         post?: never;
         /**
          * A person is no longer a contact person of the partner
-         * @description The person stays in the organisation, belonging to no partner. 404 when they are not this partner's. Staff or admin keys.
+         * @description The person stays in the organisation, belonging to no partner. 404 when they are not this partner's. If-Match takes the person's ETag. Staff or admin keys.
          */
         delete: operations["removePartnerContact"];
         options?: never;
@@ -26480,7 +26480,10 @@ export interface operations {
     addPartnerContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
             path: {
                 org: string;
                 id: string;
@@ -26494,6 +26497,8 @@ export interface operations {
             /** @description The contact person. */
             200: {
                 headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26536,6 +26541,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -26559,7 +26582,10 @@ export interface operations {
     removePartnerContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
             path: {
                 org: string;
                 id: string;
@@ -26606,6 +26632,24 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27316,6 +27360,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

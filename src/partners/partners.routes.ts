@@ -129,11 +129,14 @@ const putContact = defineRoute({
   tags,
   summary: "Make a person a contact person of the partner",
   description:
-    "The person (a member or a contact of the organisation) belongs to the partner from now on; a person belongs to one partner at most, so this moves them from another. Repeating it changes nothing. Staff or admin keys.",
+    "The person (a member or a contact of the organisation) belongs to the partner from now on; a person belongs to one partner at most, so this moves them from another. Repeating it changes nothing. The link is part of the person's record: If-Match takes the person's ETag (`GET /members/{personId}`), and the answer carries their new one. Staff or admin keys.",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: ContactParams },
-  responses: { 200: jsonContent(PartnerContact, "The contact person."), ...problems(...authProblems) },
+  request: { params: ContactParams, headers: IfMatchHeaders },
+  responses: {
+    200: { ...jsonContent(PartnerContact, "The contact person."), headers: etagHeader },
+    ...problems(...authProblems, "conflict", "precondition_failed"),
+  },
 });
 
 const deleteContact = defineRoute({
@@ -142,11 +145,12 @@ const deleteContact = defineRoute({
   operationId: "removePartnerContact",
   tags,
   summary: "A person is no longer a contact person of the partner",
-  description: "The person stays in the organisation, belonging to no partner. 404 when they are not this partner's. Staff or admin keys.",
+  description:
+    "The person stays in the organisation, belonging to no partner. 404 when they are not this partner's. If-Match takes the person's ETag. Staff or admin keys.",
   security: bearerSecurity,
   middleware: staff,
-  request: { params: ContactParams },
-  responses: { 204: { description: "Removed." }, ...problems(...authProblems) },
+  request: { params: ContactParams, headers: IfMatchHeaders },
+  responses: { 204: { description: "Removed." }, ...problems(...authProblems, "conflict", "precondition_failed") },
 });
 
 export const partnerRoutes = createRouter()
@@ -179,10 +183,12 @@ export const partnerRoutes = createRouter()
   )
   .openapi(putContact, async (c) => {
     const { id, personId } = c.req.valid("param");
-    return c.json(await addPartnerContact(ctxOf(c), { partnerId: id, personId }), 200);
+    const added = await addPartnerContact(ctxOf(c), { partnerId: id, personId, expected: expectedVersion(c) });
+    setEtag(c, added.version);
+    return c.json(added.contact, 200);
   })
   .openapi(deleteContact, async (c) => {
     const { id, personId } = c.req.valid("param");
-    await removePartnerContact(ctxOf(c), { partnerId: id, personId });
+    await removePartnerContact(ctxOf(c), { partnerId: id, personId, expected: expectedVersion(c) });
     return c.body(null, 204);
   });

@@ -3,9 +3,9 @@ import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { runBatch } from "../db/sql.ts";
-import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
+import { type Expected, lostRace, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
-import { invalid, notFound } from "../lib/problems.ts";
+import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { checkLinks, inProgrammeArea, linkStatements, linksOf } from "../programmes/links.ts";
 import type { PartnerCreateInput, PartnerUpdateInput } from "./partners.schemas.ts";
 
@@ -193,7 +193,7 @@ export async function listPartnerContacts(ctx: Ctx, options: { partnerId: string
 
 async function personOf(ctx: Ctx, personId: string) {
   const [person] = await ctx.db
-    .select({ ...contactColumns, partnerId: people.partnerId })
+    .select({ ...contactColumns, partnerId: people.partnerId, version: people.version })
     .from(people)
     .where(and(eq(people.orgId, ctx.org.id), eq(people.id, personId), isNull(people.erasedAt)))
     .limit(1);
@@ -201,27 +201,33 @@ async function personOf(ctx: Ctx, personId: string) {
   return person;
 }
 
-/** Makes the person a contact person of the partner; a person belongs to one organisation, so this moves them from another. */
-export async function addPartnerContact(ctx: Ctx, options: { partnerId: string; personId: string }) {
-  const { db, now } = ctx;
-  await getPartner(ctx, options.partnerId);
-  const { partnerId: was, ...person } = await personOf(ctx, options.personId);
-  if (was !== options.partnerId) {
-    await db
-      .update(people)
-      .set({ partnerId: options.partnerId, version: sql`${people.version} + 1`, updatedAt: now.toISOString() })
-      .where(and(eq(people.orgId, ctx.org.id), eq(people.id, options.personId)));
-  }
-  return person;
+/**
+ * The partner a person belongs to is part of the person's record: the link is written with
+ * the person's version (their ETag, as `GET /members/{id}` gives it) and moves it on.
+ */
+async function setPartnerOf(ctx: Ctx, person: { id: string; version: number }, partnerId: string | null, expected: Expected) {
+  const [row] = await ctx.db
+    .update(people)
+    .set({ partnerId, version: sql`${people.version} + 1`, updatedAt: ctx.now.toISOString() })
+    .where(and(eq(people.orgId, ctx.org.id), eq(people.id, person.id), eq(people.version, person.version)))
+    .returning({ version: people.version });
+  if (!row) throw lostRace(expected, () => conflict("The person was changed at the same moment; read them again and retry."));
+  return row.version;
 }
 
-export async function removePartnerContact(ctx: Ctx, options: { partnerId: string; personId: string }) {
-  const { db, now } = ctx;
+/** Makes the person a contact person of the partner; a person belongs to one partner at most, so this moves them from another. */
+export async function addPartnerContact(ctx: Ctx, options: { partnerId: string; personId: string; expected: Expected }) {
+  await getPartner(ctx, options.partnerId);
+  const { partnerId: was, version, ...person } = await personOf(ctx, options.personId);
+  requireVersion(options.expected, version);
+  if (was === options.partnerId) return { contact: person, version };
+  return { contact: person, version: await setPartnerOf(ctx, { id: person.id, version }, options.partnerId, options.expected) };
+}
+
+export async function removePartnerContact(ctx: Ctx, options: { partnerId: string; personId: string; expected: Expected }) {
   await getPartner(ctx, options.partnerId);
   const person = await personOf(ctx, options.personId);
   if (person.partnerId !== options.partnerId) throw notFound("Contact person of this partner");
-  await db
-    .update(people)
-    .set({ partnerId: null, version: sql`${people.version} + 1`, updatedAt: now.toISOString() })
-    .where(and(eq(people.orgId, ctx.org.id), eq(people.id, options.personId), eq(people.partnerId, options.partnerId)));
+  requireVersion(options.expected, person.version);
+  await setPartnerOf(ctx, person, null, options.expected);
 }

@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
-import { invalid } from "../lib/problems.ts";
+import { type Expected, lostRace, requireVersion, versionMatches } from "../db/versions.ts";
+import { conflict, invalid } from "../lib/problems.ts";
 
 /**
  * How an organisation's participation report is cut: the ages where its bands begin and
@@ -55,6 +55,6 @@ export async function putParticipationSettings(
           .where(sql`${ps.orgId} = ${org.id} AND ${versionMatches(ps.version, [current.version])}`)
           .returning();
   const [row] = rows;
-  if (!row) throw staleVersion();
+  if (!row) throw lostRace(expected, () => conflict("The settings were changed at the same moment; read them again and retry."));
   return { ageLimits: JSON.parse(row.ageLimits) as number[], minimumCount: row.minimumCount, version: row.version };
 }

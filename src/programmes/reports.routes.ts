@@ -104,7 +104,7 @@ const putSettings = defineRoute({
   request: { params: OrgParams, headers: IfMatchHeaders, body: jsonBody(ParticipationSettingsBody) },
   responses: {
     200: { ...jsonContent(ParticipationSettingsBody, "The settings."), headers: etagHeader },
-    ...problems(...authProblems, ...bodyProblems, "precondition_failed"),
+    ...problems(...authProblems, ...bodyProblems, "conflict", "precondition_failed"),
   },
 });
 

@@ -64,6 +64,8 @@ const area = (t: TestApp, code = "A1", postalCodes = ["11455"]) =>
   created(t, `${v1(t)}/areas`, { name: `Area ${code}`, code, postalCodes });
 const group = (t: TestApp) => created(t, `${v1(t)}/groups`, { name: "Study circle", kind: "interest" });
 const campaign = (t: TestApp) => created(t, `${v1(t)}/campaigns`, { name: "Summer", startsOn: "2026-12-01", endsOn: "2026-12-31" });
+const programmeArea = (t: TestApp) => created(t, `${v1(t)}/programme-areas`, { name: "Democracy" });
+const partner = (t: TestApp) => created(t, `${v1(t)}/partners`, { name: "Partido Winaq", kind: "party" });
 const mailing = (t: TestApp) =>
   created(t, `${v1(t)}/mailings`, { subject: "News", text: "Hello", category: "newsletters", audience: { type: "all_members" } });
 
@@ -347,6 +349,28 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     const path = entry.headers.get("Location") as string;
     return { etag: async () => tag, send: (ifMatch) => t.request("DELETE", path, { headers: { "If-Match": ifMatch } }), removes: true };
   },
+  updateProgrammeArea: async (t) => writeAt(t, `${v1(t)}/programme-areas/${(await programmeArea(t)).id}`, "PATCH", { name: "Renamed" }),
+  deleteProgrammeArea: async (t) => writeAt(t, `${v1(t)}/programme-areas/${(await programmeArea(t)).id}`, "DELETE", undefined, true),
+  updatePartner: async (t) => writeAt(t, `${v1(t)}/partners/${(await partner(t)).id}`, "PATCH", { country: "GT" }),
+  deletePartner: async (t) => writeAt(t, `${v1(t)}/partners/${(await partner(t)).id}`, "DELETE", undefined, true),
+  // A contact person's link to the partner is part of the person's record, written with the person's ETag.
+  addPartnerContact: async (t) => {
+    const memberId = await createMember(t);
+    const { id } = await partner(t);
+    return write(t, { path: `${v1(t)}/members/${memberId}` }, { method: "PUT", path: `${v1(t)}/partners/${id}/contacts/${memberId}` });
+  },
+  removePartnerContact: async (t) => {
+    const memberId = await createMember(t);
+    const { id } = await partner(t);
+    expect((await t.request("PUT", `${v1(t)}/partners/${id}/contacts/${memberId}`)).status).toBe(200);
+    return write(
+      t,
+      { path: `${v1(t)}/members/${memberId}` },
+      { method: "DELETE", path: `${v1(t)}/partners/${id}/contacts/${memberId}` },
+      true,
+    );
+  },
+  putParticipationSettings: async (t) => writeAt(t, `${v1(t)}/reports/participation/settings`, "PUT", { ageLimits: [25], minimumCount: 5 }),
 };
 
 /** POSTs that do not honour If-Match, and why: they make something new, or change no stored resource. */
@@ -391,6 +415,8 @@ export const unconditionalPosts: Record<string, string> = {
   applyForGrant: "creates",
   recordGroupIncome: "creates an entry, never changed once made",
   recordGroupExpense: "creates an entry, never changed once made",
+  createProgrammeArea: "creates",
+  createPartner: "creates",
 };
 
 /** GETs that answer no ETag, and why: none is a stored resource one writes back. */
@@ -420,6 +446,9 @@ export const readsWithoutEtag: Record<string, string> = {
   getGroupsYearReport: "every group's figures for a year",
   getGroupsYearReportCsv: "every group's figures for a year",
   exportMoneyCsv: "an export of a year's money lines",
+  getParticipationReport: "counts over a period's attendance",
+  getParticipationReportCsv: "counts over a period's attendance",
+  getPartnerReport: "what was done with each partner in a period",
 };
 
 export interface World {
@@ -445,6 +474,8 @@ export async function world(t: TestApp): Promise<World> {
   const mailingId = (await mailing(t)).id;
   const keyId = (await apiKey(t)).id;
   const webhookId = (await webhook(t)).id;
+  const programmeAreaId = (await programmeArea(t)).id;
+  const partnerId = (await partner(t)).id;
   await t.database.client.execute({
     sql: `INSERT INTO mail_outbox (id, org_id, "to", "from", subject, message_id, headers, text, html, raw, created_at)
       SELECT '01a1fc82-9876-7000-8000-000000000001', id, 'a@example.org', 'b@example.org', 'Hi', '<m@x>', '{}', 'Hi', NULL, 'raw', ?
@@ -497,6 +528,9 @@ export async function world(t: TestApp): Promise<World> {
       getGroupIncome: { path: `${g}/income/${incomeId}` },
       getGroupExpense: { path: `${g}/expenses/${expenseId}` },
       getMemberRecruitment: { path: `${o}/members/${memberId}/recruitment` },
+      getProgrammeArea: { path: `${o}/programme-areas/${programmeAreaId}` },
+      getPartner: { path: `${o}/partners/${partnerId}` },
+      getParticipationSettings: { path: `${o}/reports/participation/settings` },
       getOutboxMessage: { path: `${o}/outbox/01a1fc82-9876-7000-8000-000000000001` },
     },
   };
