@@ -214,8 +214,11 @@ function bandOf(row: Attendance) {
   return row.year - row.person.birthYear < 30 ? "under 30" : "30 and over";
 }
 
+/** Each test makes a year of the forum's work through the API first: more requests than a test usually sends. */
+const scenario = { timeout: 30_000 };
+
 describe("the participation report", () => {
-  it("counts activities, people and attendances as the test works them out from the data it made", async () => {
+  it("counts activities, people and attendances as the test works them out from the data it made", scenario, async () => {
     const t = await testApp();
     const { attendances, areas, partners } = await forumYear(t);
     // Nothing withheld, so every figure can be compared.
@@ -282,7 +285,7 @@ describe("the participation report", () => {
     });
   });
 
-  it("withholds every count of people below the minimum, and one more where the rest would give it away", async () => {
+  it("withholds every count of people below the minimum, and one more where the rest would give it away", scenario, async () => {
     const t = await testApp();
     const { attendances } = await forumYear(t);
     const report = await json<Report>(await t.request("GET", `/v1/orgs/${t.org}/reports/participation?from=2027-01-01&to=2027-12-31`), 200);
@@ -315,7 +318,7 @@ describe("the participation report", () => {
     expect(report.suppression.note).toContain("withheld");
   });
 
-  it("answers CSV for Accept: text/csv and at .csv, a withheld count as <3", async () => {
+  it("answers CSV for Accept: text/csv and at .csv, a withheld count as <3", scenario, async () => {
     const t = await testApp();
     await forumYear(t);
     const query = "from=2027-01-01&to=2027-12-31";
@@ -358,7 +361,7 @@ describe("the participation report", () => {
     expect(await snapshot(t.database)).toBe(before);
   });
 
-  it("cuts ages into the organisation's own bands, with an ETag on the settings", async () => {
+  it("cuts ages into the organisation's own bands, with an ETag on the settings", scenario, async () => {
     const t = await testApp();
     const { attendances } = await forumYear(t);
     const path = `/v1/orgs/${t.org}/reports/participation/settings`;
