@@ -35,6 +35,10 @@ export const tagDescriptions: Record<string, string> = {
   "Group money": "A group's grant applications, fundraising income, expenses and balance, in exact minor units.",
   Recruitment: "Which group recruited a member, and what each group recruited.",
   "Group reports": "A group's year in figures, and every group's with the section's totals, as JSON and CSV.",
+  "Programme areas": "Programme areas that events, campaigns, groups and partners belong to.",
+  Partners: "Partner organisations (parties, movements, NGOs, networks, funders), their relations and contact persons.",
+  "Programme reports":
+    "The figures funders ask for: participation by gender, age band, country, programme area and partner; work done with each partner.",
   "Calendar feeds": "iCalendar feeds of public events, a group's events and a member's own calendar.",
   Mailings: "Mailings to audiences of members, recurring and automatic mailings, delivery progress.",
   Mail: "The local outbox, suppressed addresses and unsubscribing.",

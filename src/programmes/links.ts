@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
@@ -120,7 +120,7 @@ export async function linksOfOne(db: Db, subject: AreaSubject, id: string): Prom
  * A list's `?programmeArea=` filter on the subject's id column: an id that is not one of the
  * organisation's programme areas is a 422 (never an empty page that looks like an answer).
  */
-export async function inProgrammeArea(ctx: Ctx, subject: AreaSubject, idColumn: SQL | unknown, areaId: string | undefined) {
+export async function inProgrammeArea(ctx: Ctx, subject: AreaSubject, idColumn: SQLWrapper, areaId: string | undefined) {
   if (areaId === undefined) return undefined;
   const found = await ctx.db.query.programmeAreas.findFirst({
     columns: { id: true },

@@ -62,6 +62,9 @@ const sampleParams: Record<string, string> = {
   token: "cal_0123456789abcdefghijABCDEFGHIJ01",
 };
 
+/** Bodies of numbers alone: nothing in them is text. */
+const withoutText = new Set(["PUT /v1/orgs/{org}/reports/participation/settings"]);
+
 describe("text in requests", () => {
   it("refuses a NUL and a lone surrogate in every string field of every JSON body, naming the field, and changes nothing", async () => {
     const t = await testApp();
@@ -82,6 +85,7 @@ describe("text in requests", () => {
     const wrong: string[] = [];
     let sent = 0;
     for (const { method, path, schema } of operations) {
+      if (withoutText.has(`${method} ${path}`)) continue;
       const url = path.replace(/\{(\w+)\}/g, (_, name: string) => sampleParams[name] ?? member);
       const fields = stringFields(schema);
       expect(fields.length, `${method} ${path} has string fields`).toBeGreaterThan(0);
