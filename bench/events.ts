@@ -133,6 +133,7 @@ async function seedDatabase() {
           ...draft,
           locationAddress: "Folkets hus",
           onlineUrl: null,
+          country: null,
           visibility: groupId ? pick(visibilities) : pick(["public", "members"] as const),
           status: random() < 0.03 ? "cancelled" : "scheduled",
           exdates: "[]",

@@ -83,6 +83,8 @@ export const events = sqliteTable(
     endsAt: text("ends_at").notNull(),
     timeZone: text("time_zone").notNull(),
     locationAddress: text("location_address"),
+    /** ISO 3166-1 alpha-2 country the event takes place in; null: at home (the organisation's own country) or online. */
+    country: text("country"),
     onlineUrl: text("online_url"),
     visibility: text("visibility", { enum: eventVisibilities }).notNull(),
     status: text("status", { enum: eventStatuses }).notNull(),

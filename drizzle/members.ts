@@ -99,6 +99,8 @@ export const members = sqliteTable(
     // With id last, a district group's members come in id order: a roster page reads only itself.
     index("members_org_district_idx").on(t.orgId, t.districtGroupId, t.id),
     index("members_org_postal_idx").on(t.orgId, t.postalCodeKey),
+    // A partner organisation's contact persons, without walking the organisation's people.
+    index("members_partner_idx").on(t.partnerId).where(sql`partner_id IS NOT NULL`),
   ],
 );
 

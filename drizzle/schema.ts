@@ -6,5 +6,6 @@ export * from "./mailings.ts";
 export * from "./meetings.ts";
 export * from "./members.ts";
 export * from "./platform.ts";
+export * from "./programmes.ts";
 export * from "./signups.ts";
 export * from "./webhooks.ts";

@@ -21,6 +21,8 @@ import { mailingRoutes } from "./mailings/index.ts";
 import { importMaxBytes, memberRoutes } from "./members/index.ts";
 import { metaRoutes } from "./meta/index.ts";
 import { organisationRoutes } from "./orgs/index.ts";
+import { partnerRoutes } from "./partners/index.ts";
+import { programmeRoutes } from "./programmes/index.ts";
 import { signupRoutes } from "./signups/index.ts";
 import { countUploadMaxBytes, tallyRoutes } from "./tally/index.ts";
 import { deliverAfterWrites, webhookRoutes } from "./webhooks/index.ts";
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.route("/", webhookRoutes);
   app.route("/", groupWorkRoutes);
   app.route("/", signupRoutes);
+  app.route("/", partnerRoutes);
+  app.route("/", programmeRoutes);
 
   app.get("/", (c) => c.redirect("/docs"));
 

@@ -1332,7 +1332,7 @@ export interface paths {
         };
         /**
          * List campaigns by start date
-         * @description The organisation's campaigns ordered by start date, cursor-paginated. API keys.
+         * @description The organisation's campaigns ordered by start date, cursor-paginated; `programmeArea` keeps those in one programme area. API keys.
          */
         get: operations["listCampaigns"];
         put?: never;
@@ -3220,6 +3220,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List partner organisations
+         * @description External organisations (parties, movements, NGOs, networks, authorities, funders) by name, filtered by kind, country or programme area. API keys; members see partners' names on the events and campaigns they can see.
+         */
+        get: operations["listPartners"];
+        put?: never;
+        /**
+         * Create a partner organisation
+         * @description With its kind, country, website, notes, programme areas and relations (each with dates). Staff or admin keys.
+         */
+        post: operations["createPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a partner organisation
+         * @description One partner with its programme areas and relations, with its ETag. API keys.
+         */
+        get: operations["getPartner"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a partner organisation
+         * @description Events and campaigns no longer name it; its contact persons stay, belonging to no organisation. Staff or admin keys; If-Match is honoured.
+         */
+        delete: operations["deletePartner"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a partner organisation
+         * @description Changes the fields sent; `programmeAreaIds` and `relations` replace their lists. Staff or admin keys; If-Match is honoured.
+         */
+        patch: operations["updatePartner"];
+        trace?: never;
+    };
+    "/v1/orgs/{org}/partners/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A partner's contact persons
+         * @description Members and contacts who belong to the partner, by name, with their contact details. Staff or admin keys (personal data).
+         */
+        get: operations["listPartnerContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/partners/{id}/contacts/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Make a person a contact person of the partner
+         * @description The person (a member or a contact of the organisation) belongs to the partner from now on; a person belongs to one partner at most, so this moves them from another. Repeating it changes nothing. The link is part of the person's record: If-Match takes the person's ETag (`GET /members/{personId}`), and the answer carries their new one. Staff or admin keys.
+         */
+        put: operations["addPartnerContact"];
+        post?: never;
+        /**
+         * A person is no longer a contact person of the partner
+         * @description The person stays in the organisation, belonging to no partner. 404 when they are not this partner's. If-Match takes the person's ETag. Staff or admin keys.
+         */
+        delete: operations["removePartnerContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/programme-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List programme areas
+         * @description The organisation's programme areas by name, cursor-paginated. Every key and members.
+         */
+        get: operations["listProgrammeAreas"];
+        put?: never;
+        /**
+         * Create a programme area
+         * @description A programme area (extended democracy, capacity building, …) with its period. Events, campaigns, groups and partners name it in their `programmeAreaIds`. Staff or admin keys.
+         */
+        post: operations["createProgrammeArea"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/programme-areas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a programme area
+         * @description One programme area with its ETag. Every key and members.
+         */
+        get: operations["getProgrammeArea"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a programme area
+         * @description The events, campaigns, groups and partners in it stay, no longer in the area. Staff or admin keys; If-Match is honoured.
+         */
+        delete: operations["deleteProgrammeArea"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a programme area
+         * @description Changes the fields sent. Staff or admin keys; If-Match is honoured.
+         */
+        patch: operations["updateProgrammeArea"];
+        trace?: never;
+    };
+    "/v1/orgs/{org}/reports/participation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participation figures for funders, as CSV
+         * @description The same figures as one table: `dimension,key,label,activities,participants,attendances`, a line per cell; a withheld count reads `<3` (the minimum).
+         */
+        get: operations["getParticipationReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/reports/participation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the participation report is cut
+         * @description The organisation's age bands and minimum count, with an ETag (`"0"` while the defaults apply). API keys.
+         */
+        get: operations["getParticipationSettings"];
+        /**
+         * Set how the participation report is cut
+         * @description The age bands (ascending ages where a band begins) and the minimum count shown. An organisation setting: admin keys; If-Match is honoured.
+         */
+        put: operations["putParticipationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/reports/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participation figures for funders
+         * @description Counts of activities, unique participants (members and contacts alike) and attendances, from recorded attendance (registrations marked attended, check-ins at member meetings): in total, by gender, by age band (the organisation's bands), by the country events took place in, by programme area and by partner. Counts of people below the organisation's minimum (default 3) are withheld, and `suppression` says how many. Computed when asked. API keys. With `Accept: text/csv` the same as `/reports/participation.csv`.
+         */
+        get: operations["getParticipationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/reports/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was done with each partner in a period
+         * @description Per partner organisation, by name: the events it co-organised that took place in the period (not cancelled) and the campaigns it co-organised that ran then. Partners with nothing in the period are left out. API keys.
+         */
+        get: operations["getPartnerReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4070,6 +4302,8 @@ export interface components {
             }[];
             /** @description District groups: the areas covered. Empty for other kinds. */
             areaIds: string[];
+            /** @description The programme areas the group works in. */
+            programmeAreaIds: string[];
             /** @description For groups started as a member's proposal; shown to API keys and to the proposer only. */
             proposal: {
                 proposedById: string | null;
@@ -4136,6 +4370,8 @@ export interface components {
             politicalContactId?: string;
             /** @description District groups only: the areas the group covers. */
             areaIds?: string[];
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
         };
         GroupProposalCreate: {
             /**
@@ -4195,6 +4431,8 @@ export interface components {
             politicalContactId?: string | null;
             /** @description District groups only: replaces the areas covered. */
             areaIds?: string[];
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
             /**
              * @description Close a group (its open memberships end today) or reopen it. Proposals are decided with approve/decline.
              * @enum {string}
@@ -4418,6 +4656,10 @@ export interface components {
                 address: string | null;
                 onlineUrl: string | null;
             };
+            country: string | null;
+            programmeAreaIds: string[];
+            /** @description Co-organising partner organisations (set with `partnerIds`). */
+            partners: components["schemas"]["LinkedPartner"][];
             /**
              * @description public: anyone, also without a key; members: every member; group: the members of the organising group (needs `groupId`).
              * @enum {string}
@@ -4466,6 +4708,10 @@ export interface components {
              * @example 2026-11-21T08:00:00.000Z
              */
             updatedAt: string;
+        };
+        LinkedPartner: {
+            id: string;
+            name: string;
         };
         EventCreate: {
             title: string;
@@ -4535,6 +4781,15 @@ export interface components {
                 /** Format: uri */
                 onlineUrl?: string | null;
             };
+            /**
+             * @description ISO 3166-1 alpha-2 country it takes place in, for events abroad.
+             * @example SE
+             */
+            country?: string;
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Co-organising partner organisations; on an update, replaces the list. */
+            partnerIds?: string[];
             recurrence?: {
                 /**
                  * @description RFC 5545 RRULE subset: FREQ=WEEKLY|MONTHLY, INTERVAL, BYDAY (ordinals such as 1TU or -1FR for monthly rules), BYMONTH, WKST, UNTIL or COUNT (at most 1000). Expanded in the event's time zone; `startsAt` must be the first occurrence.
@@ -4647,6 +4902,15 @@ export interface components {
                 /** Format: uri */
                 onlineUrl?: string | null;
             };
+            /**
+             * @description ISO 3166-1 alpha-2 country it takes place in, for events abroad.
+             * @example SE
+             */
+            country?: string;
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Co-organising partner organisations; on an update, replaces the list. */
+            partnerIds?: string[];
             recurrence?: {
                 /**
                  * @description RFC 5545 RRULE subset: FREQ=WEEKLY|MONTHLY, INTERVAL, BYDAY (ordinals such as 1TU or -1FR for monthly rules), BYMONTH, WKST, UNTIL or COUNT (at most 1000). Expanded in the event's time zone; `startsAt` must be the first occurrence.
@@ -4967,6 +5231,9 @@ export interface components {
                 title: string;
                 url: string;
             }[];
+            programmeAreaIds: string[];
+            /** @description Co-organising partner organisations (set with `partnerIds`). */
+            partners: components["schemas"]["LinkedPartner"][];
             version: number;
             /**
              * Format: date-time
@@ -5002,6 +5269,10 @@ export interface components {
                 /** Format: uri */
                 url: string;
             }[];
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Co-organising partner organisations; on an update, replaces the list. */
+            partnerIds?: string[];
         };
         CampaignUpdate: {
             name?: string;
@@ -5026,6 +5297,10 @@ export interface components {
                 /** Format: uri */
                 url: string;
             }[];
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Co-organising partner organisations; on an update, replaces the list. */
+            partnerIds?: string[];
         };
         CampaignFigures: {
             campaignId: string;
@@ -8303,6 +8578,291 @@ export interface components {
         SignupConfirm: {
             /** @description The token of the e-mailed link. */
             token: string;
+        };
+        PartnerPage: {
+            data: components["schemas"]["Partner"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Partner: {
+            id: string;
+            name: string;
+            /**
+             * @description What sort of organisation it is.
+             * @enum {string}
+             */
+            kind: "party" | "movement" | "ngo" | "network" | "authority" | "funder" | "other";
+            country: string | null;
+            website: string | null;
+            notes: string | null;
+            programmeAreaIds: string[];
+            relations: {
+                /** @enum {string} */
+                kind: "partner" | "network_membership" | "funder";
+                from: string | null;
+                to: string | null;
+            }[];
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        PartnerCreate: {
+            name: string;
+            /**
+             * @description What sort of organisation it is.
+             * @enum {string}
+             */
+            kind: "party" | "movement" | "ngo" | "network" | "authority" | "funder" | "other";
+            /**
+             * @description ISO 3166-1 alpha-2 country code.
+             * @example SE
+             */
+            country?: string;
+            /** Format: uri */
+            website?: string | null;
+            notes?: string | null;
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Our relations with it, each with its dates; replaces the list. */
+            relations?: components["schemas"]["PartnerRelation"][];
+        };
+        PartnerRelation: {
+            /**
+             * @description partner: we work together; network_membership: a network we are a member of; funder: it funds our work.
+             * @enum {string}
+             */
+            kind: "partner" | "network_membership" | "funder";
+            /**
+             * Format: date
+             * @description First day; null: since ever.
+             * @default null
+             * @example 2027-01-01
+             */
+            from?: string | null;
+            /**
+             * Format: date
+             * @description Last day, inclusive; null: ongoing.
+             * @default null
+             * @example 2027-01-01
+             */
+            to?: string | null;
+        };
+        PartnerUpdate: {
+            name?: string;
+            /**
+             * @description What sort of organisation it is.
+             * @enum {string}
+             */
+            kind?: "party" | "movement" | "ngo" | "network" | "authority" | "funder" | "other";
+            /**
+             * @description ISO 3166-1 alpha-2 country code.
+             * @example SE
+             */
+            country?: string;
+            /** Format: uri */
+            website?: string | null;
+            notes?: string | null;
+            /** @description The programme areas it belongs to; on an update, replaces the list. */
+            programmeAreaIds?: string[];
+            /** @description Our relations with it, each with its dates; replaces the list. */
+            relations?: components["schemas"]["PartnerRelation"][];
+        };
+        PartnerContactPage: {
+            data: components["schemas"]["PartnerContact"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        PartnerContact: {
+            /** @description The person's id (a member or a contact). */
+            id: string;
+            name: string | null;
+            email: string | null;
+            phone: string | null;
+            /** @description On the member register (a member) rather than a contact. */
+            enrolled: boolean;
+        };
+        ProgrammeAreaPage: {
+            data: components["schemas"]["ProgrammeArea"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ProgrammeArea: {
+            id: string;
+            name: string;
+            description: string | null;
+            startsOn: string | null;
+            endsOn: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        ProgrammeAreaCreate: {
+            name: string;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description First day of the area's period; null: open.
+             * @example 2027-01-01
+             */
+            startsOn?: string | null;
+            /**
+             * Format: date
+             * @description Last day of the area's period, inclusive; null: open.
+             * @example 2027-01-01
+             */
+            endsOn?: string | null;
+        };
+        ProgrammeAreaUpdate: {
+            name?: string;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description First day of the area's period; null: open.
+             * @example 2027-01-01
+             */
+            startsOn?: string | null;
+            /**
+             * Format: date
+             * @description Last day of the area's period, inclusive; null: open.
+             * @example 2027-01-01
+             */
+            endsOn?: string | null;
+        };
+        ParticipationSettings: {
+            /**
+             * @description Ascending ages where an age band begins: `[30]` makes `under 30` and `30 and over`.
+             * @example [
+             *       30
+             *     ]
+             */
+            ageLimits: number[];
+            /**
+             * @description Counts of people below this are withheld from the report (1: none are).
+             * @example 3
+             */
+            minimumCount: number;
+        };
+        ParticipationReport: {
+            from: string;
+            to: string;
+            programmeAreaId: string | null;
+            partnerId: string | null;
+            /** @description Activities, unique participants (people, members or not) and attendances (a person at a session). */
+            totals: {
+                /** @description Activities with attendance in the period. */
+                activities: number;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            };
+            byGender: {
+                /** @enum {string} */
+                gender: "women" | "men" | "other" | "unknown";
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            }[];
+            /** @description Age in the activity's year (from the birth year), in the organisation's bands, then `unknown`. */
+            byAgeBand: {
+                /** @example under 30 */
+                band: string;
+                minAge: number | null;
+                maxAge: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            }[];
+            /** @description By the country the event took place in. */
+            byCountry: {
+                /** @description null: events with no country (at home). */
+                country: string | null;
+                /** @description Activities with attendance in the period. */
+                activities: number;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            }[];
+            /** @description An activity in two areas counts in both. */
+            byProgrammeArea: {
+                programmeAreaId: string;
+                name: string;
+                /** @description Activities with attendance in the period. */
+                activities: number;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            }[];
+            byPartner: {
+                partnerId: string;
+                name: string;
+                /** @description Activities with attendance in the period. */
+                activities: number;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                participants: number | null;
+                /** @description null: withheld, being below the organisation's minimum count (see `suppression`). */
+                attendances: number | null;
+            }[];
+            suppression: {
+                /** @description Counts of people below this are withheld. */
+                minimumCount: number;
+                suppressedCells: number;
+                note: string;
+            };
+        };
+        PartnerReport: {
+            from: string;
+            to: string;
+            partners: {
+                partnerId: string;
+                name: string;
+                /** @enum {string} */
+                kind: "party" | "movement" | "ngo" | "network" | "authority" | "funder" | "other";
+                country: string | null;
+                events: {
+                    eventId: string;
+                    title: string;
+                    kind: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-21T08:00:00.000Z
+                     */
+                    startsAt: string;
+                    /**
+                     * Format: date-time
+                     * @description The end of its last occurrence (a series).
+                     * @example 2026-11-21T08:00:00.000Z
+                     */
+                    endsAt: string;
+                    country: string | null;
+                }[];
+                campaigns: {
+                    campaignId: string;
+                    name: string;
+                    startsOn: string;
+                    endsOn: string;
+                }[];
+            }[];
         };
     };
     responses: never;
@@ -13248,6 +13808,8 @@ export interface operations {
                 areaId?: string;
                 /** @description Name prefix, case-insensitive. */
                 q?: string;
+                /** @description Only those in this programme area (422 if it is none of the organisation's). */
+                programmeArea?: string;
             };
             header?: never;
             path: {
@@ -14911,6 +15473,8 @@ export interface operations {
                 /** @description What sort of event it is. The kinds are one fixed list for every organisation (so filters, mailings and reports mean the same everywhere): group_meeting, member_meeting, training, campaign_activity, network_meeting, lecture, exchange (a stay with a partner, weeks or months long), politician_school (a school for politicians, often abroad), other. */
                 kind?: "group_meeting" | "member_meeting" | "training" | "campaign_activity" | "network_meeting" | "lecture" | "exchange" | "politician_school" | "other";
                 campaignId?: string;
+                /** @description Only those in this programme area (422 if it is none of the organisation's). */
+                programmeArea?: string;
             };
             header?: never;
             path: {
@@ -17377,6 +17941,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Only those in this programme area (422 if it is none of the organisation's). */
+                programmeArea?: string;
             };
             header?: never;
             path: {
@@ -28526,6 +29092,1668 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartners: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description What sort of organisation it is. */
+                kind?: "party" | "movement" | "ngo" | "network" | "authority" | "funder" | "other";
+                country?: string;
+                /** @description Only those in this programme area (422 if it is none of the organisation's). */
+                programmeArea?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Partners by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCreate"];
+            };
+        };
+        responses: {
+            /** @description The partner. */
+            201: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new partner. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated partner. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartnerContacts: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Contact persons by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerContactPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addPartnerContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+                /** @description The person's id (a member or a contact). */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact person. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerContact"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removePartnerContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+                /** @description The person's id (a member or a contact). */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProgrammeAreas: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Programme areas by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeAreaPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProgrammeArea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgrammeAreaCreate"];
+            };
+        };
+        responses: {
+            /** @description The programme area. */
+            201: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new programme area. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeArea"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed / Idempotency key reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgrammeArea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The programme area. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeArea"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProgrammeArea: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProgrammeArea: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgrammeAreaUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated programme area. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeArea"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getParticipationReportCsv: {
+        parameters: {
+            query: {
+                /** @description First local day of the period. */
+                from: string;
+                /** @description Last local day of the period, inclusive; at most five years after `from`. */
+                to: string;
+                /** @description Only activities in this programme area. */
+                programmeArea?: string;
+                /** @description Only activities this partner co-organised. */
+                partner?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getParticipationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipationSettings"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putParticipationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this request applies to (or a list of them), or `*` for any existing version. Compared strongly: a weak tag (`W/…`) never matches. 412 `precondition_failed`, and nothing changes, when it is not the current version. Without it the request applies to whatever is current. */
+                "If-Match"?: string;
+            };
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParticipationSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    /** @description Version of the resource (a strong ETag such as `"3"`), for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipationSettings"];
+                };
+            };
+            /** @description Bad request / Malformed request body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getParticipationReport: {
+        parameters: {
+            query: {
+                /** @description First local day of the period. */
+                from: string;
+                /** @description Last local day of the period, inclusive; at most five years after `from`. */
+                to: string;
+                /** @description Only activities in this programme area. */
+                programmeArea?: string;
+                /** @description Only activities this partner co-organised. */
+                partner?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipationReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerReport: {
+        parameters: {
+            query: {
+                /** @description First local day of the period. */
+                from: string;
+                /** @description Last local day of the period, inclusive; at most five years after `from`. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Activities per partner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerReport"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -23,15 +23,15 @@ import {
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { invalid } from "../lib/problems.ts";
-import { CampaignCreate, CampaignFigures, CampaignPublic, CampaignUpdate } from "./campaigns.schemas.ts";
+import { CampaignCreate, CampaignFigures, CampaignListQuery, CampaignPublic, CampaignUpdate } from "./campaigns.schemas.ts";
 import {
   campaignFigures,
+  campaignView,
   createCampaign,
   deleteCampaign,
   getCampaign,
   listCampaigns,
   periodOf,
-  toCampaignPublic,
   updateCampaign,
 } from "./campaigns.service.ts";
 
@@ -45,10 +45,11 @@ const list = defineRoute({
   operationId: "listCampaigns",
   tags,
   summary: "List campaigns by start date",
-  description: "The organisation's campaigns ordered by start date, cursor-paginated. API keys.",
+  description:
+    "The organisation's campaigns ordered by start date, cursor-paginated; `programmeArea` keeps those in one programme area. API keys.",
   security: bearerSecurity,
   middleware: readers,
-  request: { params: OrgParams, query: PageQuery },
+  request: { params: OrgParams, query: PageQuery.extend(CampaignListQuery.shape) },
   responses: { 200: jsonContent(pageOf(CampaignPublic, "CampaignPage"), "Campaigns, earliest first."), ...problems(...authProblems) },
 });
 
@@ -155,17 +156,19 @@ export const campaignRoutes = createRouter()
     const row = await createCampaign(ctx, { input: c.req.valid("json") });
     c.header("Location", `/v1/orgs/${ctx.org.slug}/campaigns/${row.id}`);
     setEtag(c, row.version);
-    return c.json(toCampaignPublic(row), 201);
+    return c.json(await campaignView(ctx, row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await getCampaign(ctxOf(c), c.req.valid("param").id);
+    const ctx = ctxOf(c);
+    const row = await getCampaign(ctx, c.req.valid("param").id);
     setEtag(c, row.version);
-    return c.json(toCampaignPublic(row), 200);
+    return c.json(await campaignView(ctx, row), 200);
   })
   .openapi(patch, async (c) => {
-    const row = await updateCampaign(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
+    const ctx = ctxOf(c);
+    const row = await updateCampaign(ctx, { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(toCampaignPublic(row), 200);
+    return c.json(await campaignView(ctx, row), 200);
   })
   .openapi(remove, async (c) => {
     await deleteCampaign(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });

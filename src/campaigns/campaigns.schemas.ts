@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { RegistrationCounts } from "../events/registrations.schemas.ts";
 import { NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { LinkedPartner, PartnerIdsField, ProgrammeAreaIdsField, ProgrammeAreaQuery } from "../programmes/programme-areas.schemas.ts";
 
 const DateField = z.iso.date("must be a date (YYYY-MM-DD)").openapi({ example: "2027-06-01" });
 
@@ -19,6 +20,8 @@ const fields = {
   startsOn: DateField.openapi({ description: "First day of the campaign (the organisation's local date)." }),
   endsOn: DateField.openapi({ description: "Last day of the campaign, inclusive." }),
   materials: z.array(Material).max(100).optional().openapi({ description: "Links to flyers, talking points, graphics." }),
+  programmeAreaIds: ProgrammeAreaIdsField.optional(),
+  partnerIds: PartnerIdsField.optional(),
 };
 
 export const CampaignCreate = z.object(fields).strict().openapi("CampaignCreate");
@@ -33,6 +36,8 @@ export const CampaignPublic = z
     startsOn: z.string(),
     endsOn: z.string(),
     materials: z.array(z.object({ title: z.string(), url: z.string() })),
+    programmeAreaIds: z.array(z.string()),
+    partners: z.array(LinkedPartner).openapi({ description: "Co-organising partner organisations (set with `partnerIds`)." }),
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -56,6 +61,8 @@ export const CampaignFigures = z
     }),
   })
   .openapi("CampaignFigures");
+
+export const CampaignListQuery = z.object({ programmeArea: ProgrammeAreaQuery });
 
 export type CampaignCreateInput = z.infer<typeof CampaignCreate>;
 export type CampaignUpdateInput = z.infer<typeof CampaignUpdate>;

@@ -2,13 +2,15 @@ import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
-import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
+import { runBatch } from "../db/sql.ts";
+import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { overridesFor } from "../events/occurrences.ts";
 import { occurrencesIn } from "../events/series.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
 import { localToUtc } from "../lib/zone.ts";
+import { checkLinks, inProgrammeArea, type Links, linkStatements, linksOf, linksOfOne } from "../programmes/links.ts";
 import type { CampaignCreateInput, CampaignUpdateInput } from "./campaigns.schemas.ts";
 
 const cp = schema.campaigns;
@@ -16,7 +18,7 @@ const ev = schema.events;
 const reg = schema.eventRegistrations;
 type CampaignRow = typeof cp.$inferSelect;
 
-export function toCampaignPublic(row: CampaignRow) {
+export function toCampaignPublic(row: CampaignRow, links: Links) {
   return {
     id: row.id,
     name: row.name,
@@ -25,10 +27,16 @@ export function toCampaignPublic(row: CampaignRow) {
     startsOn: row.startsOn,
     endsOn: row.endsOn,
     materials: JSON.parse(row.materials) as { title: string; url: string }[],
+    ...links,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The campaign as the API shows it, with its programme areas and partners. */
+export async function campaignView(ctx: Ctx, row: CampaignRow) {
+  return toCampaignPublic(row, await linksOfOne(ctx.db, "campaign", row.id));
 }
 
 function checkPeriod(startsOn: string, endsOn: string) {
@@ -46,6 +54,7 @@ export async function createCampaign(ctx: Ctx, options: { input: CampaignCreateI
   const { db, org, now } = ctx;
   const { input } = options;
   checkPeriod(input.startsOn, input.endsOn);
+  await checkLinks(ctx, input);
   const row: CampaignRow = {
     id: newId(now),
     orgId: org.id,
@@ -59,7 +68,7 @@ export async function createCampaign(ctx: Ctx, options: { input: CampaignCreateI
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await db.insert(cp).values(row);
+  await runBatch(db, [db.insert(cp).values(row), ...linkStatements(db, { subject: "campaign", id: row.id, input })]);
   return row;
 }
 
@@ -69,7 +78,7 @@ export async function getCampaign(ctx: Ctx, id: string): Promise<CampaignRow> {
   return row;
 }
 
-export async function listCampaigns(ctx: Ctx, options: { limit: number; cursor?: string }) {
+export async function listCampaigns(ctx: Ctx, options: { limit: number; cursor?: string; programmeArea?: string | undefined }) {
   const { limit, cursor } = options;
   const after = cursor ? decodeCursor(cursor, ["string", "string"]) : undefined;
   const rows = await ctx.db
@@ -78,6 +87,7 @@ export async function listCampaigns(ctx: Ctx, options: { limit: number; cursor?:
     .where(
       and(
         eq(cp.orgId, ctx.org.id),
+        await inProgrammeArea(ctx, "campaign", cp.id, options.programmeArea),
         after
           ? or(gt(cp.startsOn, after[0] as string), and(eq(cp.startsOn, after[0] as string), gt(cp.id, after[1] as string)))
           : undefined,
@@ -85,7 +95,17 @@ export async function listCampaigns(ctx: Ctx, options: { limit: number; cursor?:
     )
     .orderBy(asc(cp.startsOn), asc(cp.id))
     .limit(limit + 1);
-  return page(rows, limit, toCampaignPublic, (row) => [row.startsOn, row.id]);
+  const links = await linksOf(
+    ctx.db,
+    "campaign",
+    rows.slice(0, limit).map((row) => row.id),
+  );
+  return page(
+    rows,
+    limit,
+    (row) => toCampaignPublic(row, links.get(row.id) as Links),
+    (row) => [row.startsOn, row.id],
+  );
 }
 
 export async function updateCampaign(ctx: Ctx, options: { id: string; input: CampaignUpdateInput; expected: Expected }) {
@@ -94,7 +114,8 @@ export async function updateCampaign(ctx: Ctx, options: { id: string; input: Cam
   const current = await getCampaign(ctx, id);
   requireVersion(expected, current.version);
   checkPeriod(input.startsOn ?? current.startsOn, input.endsOn ?? current.endsOn);
-  const [row] = await db
+  await checkLinks(ctx, input);
+  const update = db
     .update(cp)
     .set({
       ...(input.name !== undefined && { name: input.name }),
@@ -108,6 +129,10 @@ export async function updateCampaign(ctx: Ctx, options: { id: string; input: Cam
     })
     .where(and(eq(cp.id, id), eq(cp.version, current.version)))
     .returning();
+  // Links change only if the update took: the version it leaves behind.
+  const guard = versionIs(sql`${cp}`, id, [current.version + 1]);
+  const [rows] = await runBatch(db, [update, ...linkStatements(db, { subject: "campaign", id, input, guard })]);
+  const [row] = rows as CampaignRow[];
   if (!row) throw staleVersion();
   return row;
 }

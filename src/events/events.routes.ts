@@ -20,6 +20,7 @@ import {
   problems,
 } from "../http/openapi.ts";
 import { pageOf } from "../http/pagination.ts";
+import { inProgrammeArea } from "../programmes/links.ts";
 import {
   EventCreate,
   EventListQuery,
@@ -31,7 +32,7 @@ import {
   OccurrencePublic,
   RangeQuery,
 } from "./events.schemas.ts";
-import { createEvent, deleteEvent, getVisibleEvent, toEventPublic, updateEvent } from "./events.service.ts";
+import { createEvent, deleteEvent, eventView, getVisibleEvent, updateEvent } from "./events.service.ts";
 import { listOccurrences, overrideOccurrence, rangeOf, toOccurrencePublic } from "./occurrences.ts";
 import { memberSight, ownCalendar, sightOf, visibleTo } from "./visibility.ts";
 
@@ -206,6 +207,7 @@ export const eventCoreRoutes = createRouter()
         : undefined,
       query.kind ? eq(ev.kind, query.kind) : undefined,
       query.campaignId ? eq(ev.campaignId, query.campaignId) : undefined,
+      await inProgrammeArea(ctx, "event", ev.id, query.programmeArea),
     );
     return c.json(await listOccurrences(ctx, { range, filter, limit: query.limit, cursor: query.cursor }), 200);
   })
@@ -214,17 +216,19 @@ export const eventCoreRoutes = createRouter()
     const row = await createEvent(ctx, { input: c.req.valid("json") });
     c.header("Location", `/v1/orgs/${ctx.org.slug}/events/${row.id}`);
     setEtag(c, row.version);
-    return c.json(toEventPublic(row), 201);
+    return c.json(await eventView(ctx.db, row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await getVisibleEvent(ctxOf(c), c.req.valid("param").id);
+    const ctx = ctxOf(c);
+    const row = await getVisibleEvent(ctx, c.req.valid("param").id);
     setEtag(c, row.version);
-    return c.json(toEventPublic(row), 200);
+    return c.json(await eventView(ctx.db, row), 200);
   })
   .openapi(patch, async (c) => {
-    const row = await updateEvent(ctxOf(c), { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
+    const ctx = ctxOf(c);
+    const row = await updateEvent(ctx, { id: c.req.valid("param").id, input: c.req.valid("json"), expected: expectedVersion(c) });
     setEtag(c, row.version);
-    return c.json(toEventPublic(row), 200);
+    return c.json(await eventView(ctx.db, row), 200);
   })
   .openapi(remove, async (c) => {
     await deleteEvent(ctxOf(c), { id: c.req.valid("param").id, expected: expectedVersion(c) });

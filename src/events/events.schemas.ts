@@ -11,6 +11,8 @@ import { IdSchema } from "../http/openapi.ts";
 import { PageQuery } from "../http/pagination.ts";
 import { NameField, Timestamp, TimeZoneField } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { CountryField } from "../members/members.schemas.ts";
+import { LinkedPartner, PartnerIdsField, ProgrammeAreaIdsField, ProgrammeAreaQuery } from "../programmes/programme-areas.schemas.ts";
 
 /**
  * Longest occurrence of a series or session of a course: a weekend course or a camp. A
@@ -145,6 +147,9 @@ const eventFields = {
   timeZone: TimeZoneField.openapi({ description: "IANA time zone the event happens in; recurrences keep its local time." }),
   visibility: Visibility,
   location: LocationInput.optional(),
+  country: CountryField.nullable().optional().openapi({ description: "ISO 3166-1 alpha-2 country it takes place in, for events abroad." }),
+  programmeAreaIds: ProgrammeAreaIdsField.optional(),
+  partnerIds: PartnerIdsField.optional(),
   recurrence: RecurrenceInput.nullable().optional(),
   registration: RegistrationInput.optional(),
 };
@@ -204,6 +209,9 @@ export const EventPublic = z
     timeZone: z.string(),
     ...AllDayFields,
     location: Location,
+    country: z.string().nullable(),
+    programmeAreaIds: z.array(z.string()),
+    partners: z.array(LinkedPartner).openapi({ description: "Co-organising partner organisations (set with `partnerIds`)." }),
     visibility: Visibility,
     status: Status,
     sessions: z.array(Session).nullable().openapi({ description: "A course's explicitly dated sessions, in order; null otherwise." }),
@@ -252,6 +260,7 @@ export const EventListQuery = RangeQuery.extend({
   areaId: IdSchema.optional().openapi({ description: "Only events of the district group covering this area." }),
   kind: Kind.optional(),
   campaignId: IdSchema.optional(),
+  programmeArea: ProgrammeAreaQuery,
 });
 
 export const OccurrenceOverride = z

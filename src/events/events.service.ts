@@ -8,6 +8,7 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import { checkLinks, type Links, linkStatements, linksOfOne } from "../programmes/links.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { liveStatuses, mostTaken, promoteWaitlisted } from "./capacity.ts";
 import { requireOwnIds } from "./eligibility.ts";
@@ -22,7 +23,7 @@ const ov = schema.eventOccurrenceOverrides;
 const reg = schema.eventRegistrations;
 const att = schema.eventSessionAttendance;
 
-export function toEventPublic(row: EventRow) {
+export function toEventPublic(row: EventRow, links: Links) {
   return {
     id: row.id,
     title: row.title,
@@ -36,6 +37,8 @@ export function toEventPublic(row: EventRow) {
     ...datesOf(row, row.startsAt, row.endsAt),
     allDay: row.allDay,
     location: { address: row.locationAddress, onlineUrl: row.onlineUrl },
+    country: row.country,
+    ...links,
     visibility: row.visibility,
     status: row.status,
     sessions: row.sessions ? (JSON.parse(row.sessions) as { startsAt: string; endsAt: string }[]) : null,
@@ -51,6 +54,11 @@ export function toEventPublic(row: EventRow) {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The event as the API shows it, with its programme areas and partners. */
+export async function eventView(db: Db, row: EventRow) {
+  return toEventPublic(row, await linksOfOne(db, "event", row.id));
 }
 
 /** The eligibility rule as stored; every position and group must be the organisation's (422 otherwise). */
@@ -141,6 +149,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
   const { db, org, now } = ctx;
   const { input } = options;
   await checkReferences(ctx, { groupId: input.groupId ?? null, campaignId: input.campaignId });
+  await checkLinks(ctx, input);
   const training = input.kind === "training";
   const draft: Draft = {
     title: input.title,
@@ -152,6 +161,7 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
     timeZone: input.timeZone,
     locationAddress: input.location?.address ?? null,
     onlineUrl: input.location?.onlineUrl ?? null,
+    country: input.country ?? null,
     visibility: input.visibility,
     status: "scheduled",
     ...recurrenceColumns(input.recurrence, input.timeZone),
@@ -172,7 +182,11 @@ export async function createEvent(ctx: Ctx, options: { input: EventCreateInput }
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await db.batch([db.insert(ev).values(row), ...webhookEvent({ db, orgId: org.id, now }, "event.created", row.id)]);
+  await db.batch([
+    db.insert(ev).values(row),
+    ...linkStatements(db, { subject: "event", id: row.id, input }),
+    ...webhookEvent({ db, orgId: org.id, now }, "event.created", row.id),
+  ]);
   return row;
 }
 
@@ -188,6 +202,7 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
   await requireOrganiser(ctx, current);
   requireVersion(expected, current.version);
   await checkReferences(ctx, { groupId: input.groupId, campaignId: input.campaignId });
+  await checkLinks(ctx, input);
 
   const timeZone = input.timeZone ?? current.timeZone;
   const recurrence =
@@ -202,6 +217,7 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
     timeZone,
     locationAddress: input.location?.address === undefined ? current.locationAddress : input.location.address,
     onlineUrl: input.location?.onlineUrl === undefined ? current.onlineUrl : input.location.onlineUrl,
+    country: input.country === undefined ? current.country : input.country,
     visibility: input.visibility ?? current.visibility,
     status: input.status ?? current.status,
     ...recurrence,
@@ -253,6 +269,8 @@ export async function updateEvent(ctx: Ctx, options: { id: string; input: EventU
   const results = await runBatch(db, [
     ...before,
     update,
+    // Links change only if the update took: the version it leaves behind.
+    ...linkStatements(db, { subject: "event", id, input, guard: versionIs(sql`${ev}`, id, [current.version + 1]) }),
     // Right after the update: recorded only if it took.
     ...webhookEvent({ db, orgId: ctx.org.id, now }, told, id, { ifChanged: true }),
     promoteWaitlisted(db, id, now),

@@ -3,6 +3,7 @@ import { groupKinds, groupRoles, groupStatuses } from "../../drizzle/groups.ts";
 import { IdSchema } from "../http/openapi.ts";
 import { EmailField, NameField, Timestamp } from "../lib/fields.ts";
 import { multiline } from "../lib/text.ts";
+import { ProgrammeAreaIdsField, ProgrammeAreaQuery } from "../programmes/programme-areas.schemas.ts";
 
 const Kind = z.enum(groupKinds).openapi({
   description:
@@ -61,6 +62,7 @@ export const GroupPublic = z
       .array(z.object({ memberId: z.string(), name: z.string().nullable() }))
       .openapi({ description: "The group's conveners now, by name." }),
     areaIds: z.array(z.string()).openapi({ description: "District groups: the areas covered. Empty for other kinds." }),
+    programmeAreaIds: z.array(z.string()).openapi({ description: "The programme areas the group works in." }),
     proposal: z
       .object({
         proposedById: z.string().nullable(),
@@ -89,6 +91,7 @@ export const GroupCreate = z
     meetingPlace: MeetingPlace.optional(),
     politicalContactId: IdSchema.optional().openapi({ description: "Networks only: a member of the organisation." }),
     areaIds: z.array(IdSchema).max(100).optional().openapi({ description: "District groups only: the areas the group covers." }),
+    programmeAreaIds: ProgrammeAreaIdsField.optional(),
   })
   .strict()
   .openapi("GroupCreate");
@@ -105,6 +108,7 @@ export const GroupUpdate = z
     meetingPlace: MeetingPlace.nullable(),
     politicalContactId: IdSchema.nullable(),
     areaIds: z.array(IdSchema).max(100).openapi({ description: "District groups only: replaces the areas covered." }),
+    programmeAreaIds: ProgrammeAreaIdsField,
     status: z.enum(["active", "closed"]).openapi({
       description: "Close a group (its open memberships end today) or reopen it. Proposals are decided with approve/decline.",
     }),
@@ -145,6 +149,7 @@ export const GroupListQuery = z.object({
   town: z.string().trim().min(1).max(200).optional().openapi({ description: "Groups in this town (any case)." }),
   areaId: IdSchema.optional().openapi({ description: "Groups covering the area (district groups), working in it, or proposed for it." }),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name prefix, case-insensitive." }),
+  programmeArea: ProgrammeAreaQuery,
 });
 
 export const RosterEntry = z

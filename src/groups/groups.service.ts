@@ -9,6 +9,7 @@ import { type Expected, requireVersion, staleVersion, versionIs, versionMatches 
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
 import { reassignStatements } from "../members/district.ts";
+import { checkLinks, inProgrammeArea, linkStatements, linksOf } from "../programmes/links.ts";
 import { leadsGroup } from "./access.ts";
 import { areasOf, checkCoverable, coverStatements } from "./district-areas.ts";
 import { convenerFields, type GroupCreateInput, type GroupListFilter, type GroupUpdateInput } from "./groups.schemas.ts";
@@ -27,6 +28,7 @@ export function mayView(viewer: Viewer, row: Pick<GroupRow, "status" | "proposed
 /** What a group shows beyond its own row: the areas it covers, and its roster's size and conveners now. */
 export interface GroupFigures {
   areaIds: string[];
+  programmeAreaIds: string[];
   memberCount: number;
   conveners: { memberId: string; name: string | null }[];
 }
@@ -50,6 +52,7 @@ export function toGroupPublic(row: GroupRow, figures: GroupFigures, viewer: View
     memberCount: figures.memberCount,
     conveners: figures.conveners,
     areaIds: figures.areaIds,
+    programmeAreaIds: figures.programmeAreaIds,
     proposal: showProposal
       ? {
           proposedById: row.proposedById,
@@ -91,6 +94,7 @@ export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
     ids.length === 0
       ? [[], new Map()]
       : await Promise.all([ctx.db.select().from(ga).where(inArray(ga.groupId, ids)), rosterFigures(ctx, ids)]);
+  const links = await linksOf(ctx.db, "group", ids);
   return rows.map((row) =>
     toGroupPublic(
       row,
@@ -98,6 +102,7 @@ export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
         areaIds: covers.filter((cover) => cover.groupId === row.id).map((cover) => cover.areaId),
         memberCount: rosters.get(row.id)?.memberCount ?? 0,
         conveners: rosters.get(row.id)?.conveners ?? [],
+        programmeAreaIds: links.get(row.id)?.programmeAreaIds ?? [],
       },
       viewer,
     ),
@@ -110,7 +115,7 @@ export async function groupsPublic(ctx: Ctx, rows: GroupRow[]) {
  * already), and who its conveners are. Each figure is a lookup along the roster's indexes
  * for the page's groups alone, never a walk of the organisation's members.
  */
-async function rosterFigures(ctx: Ctx, ids: string[]): Promise<Map<string, Omit<GroupFigures, "areaIds">>> {
+async function rosterFigures(ctx: Ctx, ids: string[]): Promise<Map<string, Omit<GroupFigures, "areaIds" | "programmeAreaIds">>> {
   const rows = await ctx.db.all<{ groupId: string; memberCount: number; conveners: string | null }>(sql`
     SELECT g.id AS groupId,
       (SELECT count(*) FROM group_memberships AS gm JOIN members AS m ON m.id = gm.member_id
@@ -171,6 +176,7 @@ export async function listGroups(ctx: Ctx, options: GroupListFilter & { limit: n
         filter.areaId
           ? sql`(${groups.id} IN (SELECT group_id FROM group_areas WHERE area_id = ${filter.areaId}) OR ${groups.proposalAreaId} = ${filter.areaId} OR ${groups.areaId} = ${filter.areaId})`
           : undefined,
+        await inProgrammeArea(ctx, "group", groups.id, filter.programmeArea),
         filter.q ? sql`${groups.name} LIKE ${`${escapeLike(filter.q)}%`} ESCAPE '\\'` : undefined,
         after ? sql`(${groups.name} > ${after[0]} OR (${groups.name} = ${after[0]} AND ${groups.id} > ${after[1]}))` : undefined,
       ),
@@ -249,6 +255,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
   if (input.parentId) await requireParent(db, orgId, input.parentId);
   if (input.politicalContactId) await requirePoliticalContact(db, orgId, input.kind, input.politicalContactId);
   if (input.areaId) await requireArea(db, orgId, input.areaId);
+  await checkLinks(ctx, input);
   const areaIds = [...new Set(input.areaIds ?? [])];
   const id = newId(now);
   await checkCoverable(db, orgId, areaIds, id);
@@ -272,6 +279,7 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
       createdAt: at,
       updatedAt: at,
     }),
+    ...linkStatements(db, { subject: "group", id, input }),
     ...(areaIds.length > 0 ? coverStatements(db, { orgId, groupId: id, areaIds }) : []),
     // The members living in the covered areas join the new district group at once.
     ...(areaIds.length > 0 ? reassignStatements(db, { orgId, scope: { areaIds }, reason: "areas_changed", now }) : []),
@@ -300,6 +308,7 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
   if (input.areaId) await requireArea(db, org.id, input.areaId);
   const newAreas = input.areaIds === undefined ? undefined : [...new Set(input.areaIds)];
   if (newAreas) await checkCoverable(db, org.id, newAreas, id);
+  await checkLinks(ctx, input);
 
   const guard = versionIs(sql`${groups}`, id, expected);
   const closing = input.status === "closed" && row.status !== "closed";
@@ -307,6 +316,7 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
   const oldAreas = row.kind === "district" ? await areasOf(db, id) : [];
   const statements: Statement[] = [];
   if (newAreas) statements.push(...coverStatements(db, { orgId: org.id, groupId: id, areaIds: newAreas, guard }));
+  statements.push(...linkStatements(db, { subject: "group", id, input, guard }));
   if (closing) {
     statements.push(
       db

@@ -38,6 +38,10 @@ export const tagDescriptions: Record<string, string> = {
   Recruitment: "Which group recruited a member, what each group recruited, and the recruitment links groups give out.",
   "Public sign-up": "Signing up without a key for the newsletter or a public event, confirmed by an e-mailed link (double opt-in).",
   "Group reports": "A group's year in figures, and every group's with the section's totals, as JSON and CSV.",
+  "Programme areas": "Programme areas that events, campaigns, groups and partners belong to.",
+  Partners: "Partner organisations (parties, movements, NGOs, networks, funders), their relations and contact persons.",
+  "Programme reports":
+    "The figures funders ask for: participation by gender, age band, country, programme area and partner; work done with each partner.",
   "Calendar feeds": "iCalendar feeds of public events, a group's events and a member's own calendar.",
   Mailings: "Mailings to audiences of members, recurring and automatic mailings, delivery progress.",
   Mail: "The local outbox, suppressed addresses and unsubscribing.",

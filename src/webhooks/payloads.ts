@@ -5,7 +5,7 @@ import { contactView } from "../contacts/contacts.queries.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { toElectionPublic } from "../elections/elections.service.ts";
-import { toEventPublic } from "../events/events.service.ts";
+import { eventView } from "../events/events.service.ts";
 import { toRegistrationPublic } from "../events/registrations.service.ts";
 import { mailingViewOf } from "../mailings/about.ts";
 import { toMailingPublic } from "../mailings/mailings.service.ts";
@@ -67,7 +67,7 @@ async function membership({ db, orgId }: RenderScope, id: string) {
 
 async function event({ db, orgId }: RenderScope, id: string) {
   const row = await db.query.events.findFirst({ where: eq(schema.events.id, id) });
-  return row && row.orgId === orgId ? toEventPublic(row) : null;
+  return row && row.orgId === orgId ? eventView(db, row) : null;
 }
 
 async function registration({ db, orgId }: RenderScope, id: string) {

@@ -196,7 +196,16 @@ async function filledLists(t: TestApp) {
     expect(changed.status, await changed.clone().text()).toBe(200);
   }
 
+  // Two programme areas, two partners, and two contact persons of the first.
+  await created(t, "POST", "/programme-areas", { name: "Democracy" });
+  await created(t, "POST", "/programme-areas", { name: "Capacity" });
+  const partner = await created(t, "POST", "/partners", { name: "Partido Winaq", kind: "party" });
+  await created(t, "POST", "/partners", { name: "Forum Syd", kind: "ngo" });
+  for (const person of [anna, bo])
+    expect((await t.request("PUT", `/v1/orgs/demo/partners/${partner}/contacts/${person}`)).status).toBe(200);
+
   const params: Record<string, string> = {
+    "/partners/{id}": partner,
     "/members/{id}": anna,
     "/areas/{id}": area,
     "/groups/{id}": group,

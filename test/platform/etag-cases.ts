@@ -66,6 +66,8 @@ const group = (t: TestApp) => created(t, `${v1(t)}/groups`, { name: "Study circl
 const campaign = (t: TestApp) => created(t, `${v1(t)}/campaigns`, { name: "Summer", startsOn: "2026-12-01", endsOn: "2026-12-31" });
 let contacts = 0;
 const contact = (t: TestApp) => created(t, `${v1(t)}/contacts`, { name: "Guest", email: `guest-${++contacts}@example.org` });
+const programmeArea = (t: TestApp) => created(t, `${v1(t)}/programme-areas`, { name: "Democracy" });
+const partner = (t: TestApp) => created(t, `${v1(t)}/partners`, { name: "Partido Winaq", kind: "party" });
 const mailing = (t: TestApp) =>
   created(t, `${v1(t)}/mailings`, { subject: "News", text: "Hello", category: "newsletters", audience: { type: "all_members" } });
 
@@ -394,6 +396,28 @@ export const conditionalWrites: Record<string, (t: TestApp) => Promise<Fixture>>
     const path = entry.headers.get("Location") as string;
     return { etag: async () => tag, send: (ifMatch) => t.request("DELETE", path, { headers: { "If-Match": ifMatch } }), removes: true };
   },
+  updateProgrammeArea: async (t) => writeAt(t, `${v1(t)}/programme-areas/${(await programmeArea(t)).id}`, "PATCH", { name: "Renamed" }),
+  deleteProgrammeArea: async (t) => writeAt(t, `${v1(t)}/programme-areas/${(await programmeArea(t)).id}`, "DELETE", undefined, true),
+  updatePartner: async (t) => writeAt(t, `${v1(t)}/partners/${(await partner(t)).id}`, "PATCH", { country: "GT" }),
+  deletePartner: async (t) => writeAt(t, `${v1(t)}/partners/${(await partner(t)).id}`, "DELETE", undefined, true),
+  // A contact person's link to the partner is part of the person's record, written with the person's ETag.
+  addPartnerContact: async (t) => {
+    const memberId = await createMember(t);
+    const { id } = await partner(t);
+    return write(t, { path: `${v1(t)}/members/${memberId}` }, { method: "PUT", path: `${v1(t)}/partners/${id}/contacts/${memberId}` });
+  },
+  removePartnerContact: async (t) => {
+    const memberId = await createMember(t);
+    const { id } = await partner(t);
+    expect((await t.request("PUT", `${v1(t)}/partners/${id}/contacts/${memberId}`)).status).toBe(200);
+    return write(
+      t,
+      { path: `${v1(t)}/members/${memberId}` },
+      { method: "DELETE", path: `${v1(t)}/partners/${id}/contacts/${memberId}` },
+      true,
+    );
+  },
+  putParticipationSettings: async (t) => writeAt(t, `${v1(t)}/reports/participation/settings`, "PUT", { ageLimits: [25], minimumCount: 5 }),
 };
 
 /** POSTs that do not honour If-Match, and why: they make something new, or change no stored resource. */
@@ -447,6 +471,8 @@ export const unconditionalPosts: Record<string, string> = {
   signUp: "creates a pending sign-up; no resource of the caller's",
   confirmSignup: "confirms what its token names, once; again changes nothing",
   confirmSignupFromPage: "the button of an e-mail link's page: browsers send no If-Match",
+  createProgrammeArea: "creates",
+  createPartner: "creates",
 };
 
 /** GETs that answer no ETag, and why: none is a stored resource one writes back. */
@@ -479,6 +505,9 @@ export const readsWithoutEtag: Record<string, string> = {
   getGroupsYearReportCsv: "every group's figures for a year",
   exportMoneyCsv: "an export of a year's money lines",
   showSignupConfirmation: "the confirmation page of an e-mail link",
+  getParticipationReport: "counts over a period's attendance",
+  getParticipationReportCsv: "counts over a period's attendance",
+  getPartnerReport: "what was done with each partner in a period",
 };
 
 export interface World {
@@ -504,6 +533,8 @@ export async function world(t: TestApp): Promise<World> {
   const mailingId = (await mailing(t)).id;
   const keyId = (await apiKey(t)).id;
   const webhookId = (await webhook(t)).id;
+  const programmeAreaId = (await programmeArea(t)).id;
+  const partnerId = (await partner(t)).id;
   await t.database.client.execute({
     sql: `INSERT INTO mail_outbox (id, org_id, "to", "from", subject, message_id, headers, text, html, raw, created_at)
       SELECT '01a1fc82-9876-7000-8000-000000000001', id, 'a@example.org', 'b@example.org', 'Hi', '<m@x>', '{}', 'Hi', NULL, 'raw', ?
@@ -559,6 +590,9 @@ export async function world(t: TestApp): Promise<World> {
       getGroupExpense: { path: `${g}/expenses/${expenseId}` },
       getMemberRecruitment: { path: `${o}/members/${memberId}/recruitment` },
       getRecruitmentLink: { path: `${g}/recruitment-links/${linkId}` },
+      getProgrammeArea: { path: `${o}/programme-areas/${programmeAreaId}` },
+      getPartner: { path: `${o}/partners/${partnerId}` },
+      getParticipationSettings: { path: `${o}/reports/participation/settings` },
       getOutboxMessage: { path: `${o}/outbox/01a1fc82-9876-7000-8000-000000000001` },
     },
   };

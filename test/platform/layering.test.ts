@@ -21,6 +21,7 @@ const webLayer: Record<string, string> = {
   "src/contacts/index.ts": "builds the contacts domain's router",
   "src/groups/index.ts": "builds the groups domain's router",
   "src/events/index.ts": "builds the events domain's router",
+  "src/programmes/index.ts": "builds the programmes domain's router",
   "src/elections/index.ts": "builds the elections domain's router",
   "src/elections/route-parts.ts": "parts shared by the election routes",
   "src/mailings/index.ts": "builds the mailings domain's router",

@@ -63,6 +63,9 @@ const sampleParams: Record<string, string> = {
   sessionStart: "2026-12-01T17:00:00.000Z",
 };
 
+/** Bodies of numbers alone: nothing in them is text. */
+const withoutText = new Set(["PUT /v1/orgs/{org}/reports/participation/settings"]);
+
 describe("text in requests", () => {
   it("refuses a NUL and a lone surrogate in every string field of every JSON body, naming the field, and changes nothing", async () => {
     const t = await testApp();
@@ -83,6 +86,7 @@ describe("text in requests", () => {
     const wrong: string[] = [];
     let sent = 0;
     for (const { method, path, schema } of operations) {
+      if (withoutText.has(`${method} ${path}`)) continue;
       const url = path.replace(/\{(\w+)\}/g, (_, name: string) => sampleParams[name] ?? member);
       const fields = stringFields(schema);
       expect(fields.length, `${method} ${path} has string fields`).toBeGreaterThan(0);

@@ -125,6 +125,8 @@ const domainOfSegment: Record<string, Domain> = {
   me: "members",
   groups: "groups",
   areas: "groups",
+  "programme-areas": "groups",
+  partners: "events",
   events: "events",
   campaigns: "events",
   actions: "events",
