@@ -6,10 +6,18 @@ import { checkReturnTo, emailKeyOf } from "../auth/sign-in.service.ts";
 import { afterResponse } from "../http/after-response.ts";
 import { ctxOf } from "../http/context.ts";
 import { bodyProblems, createRouter, defineRoute, jsonBody, jsonContent, OrgParams, problems } from "../http/openapi.ts";
+import { type Language, translate } from "../i18n/index.ts";
 import { escapeHtml } from "../mail/template.ts";
-import { type SignupLanguage, signupSubject, signupTexts } from "./messages.ts";
 import { SignupAccepted, SignupConfirm, SignupConfirmed, SignupCreate } from "./signups.schemas.ts";
-import { confirmSignup, createSignup, mailSignupConfirmation, signupExpired, signupTtlHours, viewSignup } from "./signups.service.ts";
+import {
+  confirmSignup,
+  createSignup,
+  mailSignupConfirmation,
+  signupExpired,
+  signupPurposeText,
+  signupTtlHours,
+  viewSignup,
+} from "./signups.service.ts";
 
 const tags = ["Public sign-up"];
 
@@ -93,17 +101,31 @@ const pageConfirm = defineRoute({
   },
 });
 
-function pageHtml(language: SignupLanguage, title: string, body: string): string {
+function pageHtml(language: Language, title: string, body: string): string {
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
 }
 
-function confirmedPage(view: { language: SignupLanguage; orgName: string; eventTitle: string | null }) {
-  const texts = signupTexts[view.language];
-  const what = signupSubject(view.language, view.eventTitle);
+type PageView = { language: Language; orgName: string; eventTitle: string | null };
+
+/** The variables of a page's texts; rendered with the html option, so an event's title is escaped. */
+const pageVariables = (view: PageView) => ({ what: signupPurposeText(view.language, view.eventTitle), "org.name": view.orgName });
+
+function confirmationPage(view: PageView) {
+  const { language } = view;
+  const title = translate(language, "signup.title");
+  const body =
+    `<h1>${escapeHtml(title)}</h1><p>${translate(language, "signup.question", pageVariables(view), { html: true })}</p>` +
+    `<form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(translate(language, "signup.button"))}</button></form>`;
+  return pageHtml(language, title, body);
+}
+
+function confirmedPage(view: PageView) {
+  const { language } = view;
+  const title = translate(language, "signup.doneTitle");
   return pageHtml(
-    view.language,
-    texts.confirmedTitle,
-    `<h1>${escapeHtml(texts.confirmedTitle)}</h1><p>${escapeHtml(texts.confirmed(what, view.orgName))}</p>`,
+    language,
+    title,
+    `<h1>${escapeHtml(title)}</h1><p>${translate(language, "signup.done", pageVariables(view), { html: true })}</p>`,
   );
 }
 
@@ -141,12 +163,7 @@ export const signupRoutes = createRouter()
     const view = await viewSignup(ctx, { token });
     if (view.confirmedAt !== null) return c.html(confirmedPage(view), 200) as never;
     if (view.expired) throw signupExpired();
-    const texts = signupTexts[view.language];
-    const what = signupSubject(view.language, view.eventTitle);
-    const body =
-      `<h1>${escapeHtml(texts.pageTitle)}</h1><p>${escapeHtml(texts.pageQuestion(what, view.orgName))}</p>` +
-      `<form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(texts.pageButton)}</button></form>`;
-    return c.html(pageHtml(view.language, texts.pageTitle, body), 200) as never;
+    return c.html(confirmationPage(view), 200) as never;
   })
   .openapi(pageConfirm, async (c) => {
     const ctx = ctxOf(c);

@@ -7,6 +7,7 @@ import { runBatch, type Statement } from "../db/sql.ts";
 import { getVisibleEvent } from "../events/events.service.ts";
 import { openUnit, registrableUnit, registrationInsert } from "../events/registrations.service.ts";
 import type { EventRow } from "../events/series.ts";
+import { type Language, languageFor, translate } from "../i18n/index.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
@@ -14,7 +15,6 @@ import type { Mailer } from "../mail/mailer.ts";
 import { searchKey } from "../members/members.queries.ts";
 import { personInsertStatements } from "../members/members.service.ts";
 import { webhookEvent } from "../webhooks/events.ts";
-import { type SignupLanguage, signupLanguage, signupTexts } from "./messages.ts";
 import type { SignupConsentsInput, SignupInput } from "./signups.schemas.ts";
 
 /** How long a confirmation link works. */
@@ -39,7 +39,7 @@ export interface PendingSignup {
   token: string;
   email: string;
   name: string | null;
-  language: SignupLanguage;
+  language: Language;
   orgName: string;
   eventTitle: string | null;
 }
@@ -114,22 +114,37 @@ export async function createSignup(ctx: Ctx, options: { input: SignupInput }): P
     token,
     email: input.email,
     name: asked.name,
-    language: signupLanguage(asked.preferredLanguage, organisation.locale),
+    language: languageFor(asked.preferredLanguage, organisation.locale),
     orgName: organisation.name,
     eventTitle: event?.title ?? null,
   };
 }
 
+/** What a sign-up is for, in the person's language: "the newsletter", "“Public lecture”". */
+export function signupPurposeText(language: Language, eventTitle: string | null): string {
+  return eventTitle === null
+    ? translate(language, "signup.newsletter")
+    : translate(language, "signup.event", { "event.title": eventTitle });
+}
+
 /** Mails the confirmation link; run after the response, like a sign-in code. */
 export async function mailSignupConfirmation(ctx: Ctx, options: { mailer: Mailer; pending: PendingSignup; link: string }) {
   const { mailer, pending, link } = options;
-  const texts = signupTexts[pending.language];
-  const facts = { orgName: pending.orgName, name: pending.name, eventTitle: pending.eventTitle, link, validHours: signupTtlHours };
+  const { language } = pending;
+  const variables = {
+    "org.name": pending.orgName,
+    "event.title": pending.eventTitle,
+    name: pending.name,
+    what: signupPurposeText(language, pending.eventTitle),
+    url: link,
+    hours: signupTtlHours,
+  };
+  const greeting = translate(language, pending.name ? "signup.greetingNamed" : "signup.greeting", variables);
   await mailer.send({
     to: pending.email,
     orgId: ctx.org.id,
-    subject: texts.confirmationSubject(facts),
-    text: texts.confirmationText(facts),
+    subject: translate(language, pending.eventTitle === null ? "signup.subject.newsletter" : "signup.subject.event", variables),
+    text: translate(language, "signup.text", { ...variables, greeting }),
     // Whoever holds the link confirms in the person's name: staff reading the outbox must not.
     secrets: [pending.token],
   });
@@ -149,7 +164,7 @@ async function signupOf(ctx: Ctx, token: string): Promise<SignupRow> {
 export interface SignupView {
   purpose: SignupRow["purpose"];
   orgName: string;
-  language: SignupLanguage;
+  language: Language;
   eventTitle: string | null;
   confirmedAt: string | null;
   expired: boolean;
@@ -164,7 +179,7 @@ export async function viewSignup(ctx: Ctx, options: { token: string }): Promise<
   return {
     purpose: row.purpose,
     orgName: organisation.name,
-    language: signupLanguage(asked.preferredLanguage, organisation.locale),
+    language: languageFor(asked.preferredLanguage, organisation.locale),
     eventTitle: event?.title ?? null,
     confirmedAt: row.confirmedAt,
     expired: row.confirmedAt === null && row.expiresAt <= ctx.now.toISOString(),

@@ -71,6 +71,23 @@ describe("guests at public events", () => {
     );
   });
 
+  it("shows an event's title on the confirmation pages as text, never as markup, and mails it as written", async () => {
+    const t = await signupApp();
+    const title = `<b>Tom & "Jerry's"</b> lecture`;
+    const escaped = "&lt;b&gt;Tom &amp; &quot;Jerry&#39;s&quot;&lt;/b&gt; lecture";
+    const event = await createEvent(t, { ...lecture, title });
+    await json(await signUp(t, { email: "guest@example.org", purpose: "event", eventId: event.id, preferredLanguage: "sv" }), 202);
+    const link = await confirmationLink(t, "guest@example.org");
+    expect(link.subject).toBe(`Bekräfta din anmälan till ${title}`);
+    expect(link.text).toContain(`har anmält den här adressen till ”${title}” hos Demo organisation.`);
+    const page = await (await t.anonymous("GET", link.path)).text();
+    expect(page).toContain(`<p>Bekräfta din anmälan till ”${escaped}” hos Demo organisation?</p>`);
+    expect(page).not.toContain("<b>");
+    const confirmed = await (await confirmByPage(t, link.path)).text();
+    expect(confirmed).toContain(`<p>Tack! Din anmälan till ”${escaped}” hos Demo organisation är bekräftad.</p>`);
+    expect(confirmed).not.toContain("<b>");
+  });
+
   it("does not take sign-ups for events that are not public or take no registrations, and keeps their existence hidden", async () => {
     const t = await signupApp();
     const members = await createEvent(t, { ...lecture, visibility: "members" });

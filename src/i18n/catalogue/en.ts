@@ -21,6 +21,20 @@ export const en = {
   "category.meeting_summons": "meeting summons",
   "category.campaign_news": "campaign news",
 
+  "signup.subject.newsletter": "Confirm your subscription to {{org.name}}",
+  "signup.subject.event": "Confirm your registration for {{event.title}}",
+  "signup.greeting": "Hello,",
+  "signup.greetingNamed": "Hello {{name}},",
+  "signup.text":
+    "{{greeting}}\n\nSomeone, hopefully you, signed this address up for {{what}} at {{org.name}}.\n\nOpen this link to confirm:\n{{url}}\n\nThe link works for {{hours}} hours. If you did not sign up, ignore this message: nothing is kept.\n",
+  "signup.newsletter": "the newsletter",
+  "signup.event": "“{{event.title}}”",
+  "signup.title": "Confirm your sign-up",
+  "signup.question": "Confirm your sign-up for {{what}} at {{org.name}}?",
+  "signup.button": "Confirm",
+  "signup.doneTitle": "Confirmed",
+  "signup.done": "Thank you! Your sign-up for {{what}} at {{org.name}} is confirmed.",
+
   "monthly_group.subject": "{{org.name}}: {{month}} for {{group.name}}",
   "monthly_group.text":
     "Hello {{member.firstName}},\n\n{{instructions}}\n\nComing campaigns:\n{{campaigns}}\n\nOpen actions:\n{{actions}}\n\nComing events:\n{{events}}\n\n{{group.name}} in {{lastMonth}}:\n{{figures}}\n",

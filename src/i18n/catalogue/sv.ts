@@ -19,6 +19,20 @@ export const sv: Record<MessageKey, string> = {
   "category.meeting_summons": "kallelser till möten",
   "category.campaign_news": "kampanjnyheter",
 
+  "signup.subject.newsletter": "Bekräfta din prenumeration hos {{org.name}}",
+  "signup.subject.event": "Bekräfta din anmälan till {{event.title}}",
+  "signup.greeting": "Hej,",
+  "signup.greetingNamed": "Hej {{name}},",
+  "signup.text":
+    "{{greeting}}\n\nNågon, förhoppningsvis du, har anmält den här adressen till {{what}} hos {{org.name}}.\n\nÖppna länken för att bekräfta:\n{{url}}\n\nLänken gäller i {{hours}} timmar. Har du inte anmält dig kan du bortse från det här meddelandet; då sparas ingenting.\n",
+  "signup.newsletter": "nyhetsbrevet",
+  "signup.event": "”{{event.title}}”",
+  "signup.title": "Bekräfta anmälan",
+  "signup.question": "Bekräfta din anmälan till {{what}} hos {{org.name}}?",
+  "signup.button": "Bekräfta",
+  "signup.doneTitle": "Bekräftat",
+  "signup.done": "Tack! Din anmälan till {{what}} hos {{org.name}} är bekräftad.",
+
   "monthly_group.subject": "{{org.name}}: {{month}} för {{group.name}}",
   "monthly_group.text":
     "Hej {{member.firstName}}!\n\n{{instructions}}\n\nKommande kampanjer:\n{{campaigns}}\n\nPågående aktioner:\n{{actions}}\n\nKommande aktiviteter:\n{{events}}\n\n{{group.name}} i {{lastMonth}}:\n{{figures}}\n",
