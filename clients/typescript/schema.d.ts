@@ -3421,7 +3421,7 @@ export interface paths {
         };
         /**
          * Participation figures for funders
-         * @description Counts of activities, unique participants (members and contacts alike) and attendances, from recorded attendance (registrations marked attended, check-ins at member meetings): in total, by gender, by age band (the organisation's bands), by the country events took place in, by programme area and by partner. Counts of people below the organisation's minimum (default 3) are withheld, and `suppression` says how many. Computed when asked. API keys. With `Accept: text/csv` the same as `/reports/participation.csv`.
+         * @description Counts of activities, unique participants (members and contacts alike) and attendances, from recorded attendance (registrations marked attended, attendance per session of a course, check-ins at member meetings): in total, by gender, by age band (the organisation's bands), by the country events took place in, by programme area and by partner. Counts of people below the organisation's minimum (default 3) are withheld, and `suppression` says how many. Computed when asked. API keys. With `Accept: text/csv` the same as `/reports/participation.csv`.
          */
         get: operations["getParticipationReport"];
         put?: never;

@@ -8,11 +8,12 @@ import { participationSettings } from "./participation-settings.ts";
 
 /**
  * The figures funders ask for, from recorded attendance: who attended an event
- * (`event_registrations` with status `attended`) or checked in at a member meeting
- * (`meeting_attendance`), the same person at the same session counted once. An activity is
- * an event, or one session of a series registered for session by session, with attendance
- * in the period; it happens at the session's start (a series registered for as a whole: its
- * first session). Every figure is one SQL aggregate over those attendances; nothing but one
+ * (`event_registrations` with status `attended`), a session of a course registered for as a
+ * whole (`event_session_attendance`, which then stands for that person's registration), or
+ * checked in at a member meeting (`meeting_attendance`), the same person at the same session
+ * counted once. An activity is an event, or one session of a series registered for session
+ * by session, with attendance in the period; it happens at the session's start (a series
+ * registered for as a whole without attendance per session: its first session). Every figure is one SQL aggregate over those attendances; nothing but one
  * row per cell reaches JavaScript. Counts of people below the organisation's minimum are
  * suppressed (null), so no cell points at one or two people.
  */
@@ -127,7 +128,12 @@ async function cells(
     facts AS MATERIALIZED (
       SELECT h.event_id, ${activityOf("r")} AS activity, r.member_id AS person, h.country, ${yearOf("r")} AS year
       FROM held AS h JOIN event_registrations AS r ON r.event_id = h.event_id AND r.status = 'attended'
-      WHERE ${inPeriod("r")}
+      WHERE ${inPeriod("r")} AND NOT (r.occurrence_start = '' AND EXISTS (SELECT 1 FROM event_session_attendance AS s
+        WHERE s.event_id = r.event_id AND s.member_id = r.member_id))
+      UNION ALL
+      SELECT h.event_id, h.ev, s.member_id, h.country, CAST(substr(s.session_start, 1, 4) AS INTEGER)
+      FROM held AS h JOIN event_session_attendance AS s ON s.event_id = h.event_id AND s.attended = 1
+      WHERE s.session_start >= ${period.fromAt} AND s.session_start < ${period.toAt}
       UNION ALL
       SELECT h.event_id, ${activityOf("a")}, a.member_id, h.country, ${yearOf("a")}
       FROM held AS h JOIN meeting_attendance AS a ON a.event_id = h.event_id

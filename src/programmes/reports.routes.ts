@@ -27,7 +27,7 @@ const tags = ["Programme reports"];
 const readers = [requireRole("readonly")];
 const figuresText =
   "Counts of activities, unique participants (members and contacts alike) and attendances, from recorded attendance (registrations " +
-  "marked attended, check-ins at member meetings): in total, by gender, by age band (the organisation's bands), by the country " +
+  "marked attended, attendance per session of a course, check-ins at member meetings): in total, by gender, by age band (the organisation's bands), by the country " +
   "events took place in, by programme area and by partner. Counts of people below the organisation's minimum (default 3) are " +
   "withheld, and `suppression` says how many. Computed when asked. API keys.";
 

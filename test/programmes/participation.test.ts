@@ -388,3 +388,55 @@ describe("the participation report", () => {
     ]);
   });
 });
+
+describe("attendance per session in the participation report", () => {
+  it("counts each session a person attended on a course registered for as a whole, and their registration only without such records", async () => {
+    const t = await testApp();
+    const sessions = [
+      { startsAt: "2027-09-08T16:00:00.000Z", endsAt: "2027-09-08T19:00:00.000Z" },
+      { startsAt: "2027-10-16T08:00:00.000Z", endsAt: "2027-10-16T15:00:00.000Z" },
+      { startsAt: "2028-01-12T17:00:00.000Z", endsAt: "2028-01-12T20:00:00.000Z" },
+    ];
+    const course = await json<{ id: string }>(
+      await t.request("POST", `/v1/orgs/${t.org}/events`, {
+        body: {
+          title: "Organising course",
+          kind: "training",
+          timeZone: "Europe/Stockholm",
+          visibility: "public",
+          sessions,
+          registration: { mode: "open", requiresActiveMembership: false },
+        },
+      }),
+      201,
+    );
+    const [perSession, wholeCourse, third] = [await createMember(t), await createMember(t), await createMember(t)];
+    const registrations = await register(t, course.id, [perSession, wholeCourse, third]);
+    t.clock.set("2028-02-01T10:00:00.000Z");
+    const attend = async (session: number, memberId: string, attended: boolean) =>
+      json(
+        await t.request("POST", `/v1/orgs/${t.org}/events/${course.id}/sessions/${sessions[session]?.startsAt}/attendance`, {
+          body: { memberId, attended },
+        }),
+        200,
+      );
+    // Present at the first two sessions, absent from the third (in 2028); the registration is marked attended too.
+    await attend(0, perSession, true);
+    await attend(1, perSession, true);
+    await attend(2, perSession, false);
+    await attend(0, third, true);
+    await attend(1, third, true);
+    await record(t, course.id, registrations.slice(0, 2));
+    await json(
+      await t.request("PUT", `/v1/orgs/${t.org}/reports/participation/settings`, { body: { ageLimits: [30], minimumCount: 1 } }),
+      200,
+    );
+    const report = async (from: string, to: string) =>
+      (await json<Report>(await t.request("GET", `/v1/orgs/${t.org}/reports/participation?from=${from}&to=${to}`), 200)).totals;
+
+    // 2027: two sessions each for two people, and the course counted once for the one without records.
+    expect(await report("2027-01-01", "2027-12-31")).toEqual({ activities: 1, participants: 3, attendances: 5 });
+    // 2028: nobody attended the third session.
+    expect(await report("2028-01-01", "2028-12-31")).toEqual({ activities: 0, participants: 0, attendances: 0 });
+  });
+});
