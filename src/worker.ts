@@ -3,7 +3,7 @@
  * libSQL server, or the local bridge in development and tests).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Client, createClient } from "@libsql/client/web";
+import { type Client, createClient } from "@libsql/client/http";
 import openapiJson from "../openapi.json";
 import openapiYaml from "../openapi.yaml";
 import { createApp } from "./app.ts";
@@ -43,6 +43,9 @@ function configOf(env: Env): RuntimeConfig {
   if (!config.libsql.url) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: is required (the libSQL database URL)");
   if (config.libsql.url.startsWith("file:"))
     throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
+  // The Worker speaks to the database over HTTP only (a request per statement or batch, nothing held between invocations).
+  if (/^wss?:/.test(config.libsql.url))
+    throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: the Worker connects over HTTP; use libsql://, https:// or http://");
   if (config.app.mail.transport === "smtp")
     throw new ConfigError(
       "Invalid configuration:\n  GRASROT_MAIL_TRANSPORT: smtp is available on Node only; on Workers use http (Postmark) or outbox",
