@@ -21,6 +21,11 @@
  * know that building a schema does nothing else. So the calls that build a schema in a
  * module's top-level constants are marked `/* @__PURE__ *\/` (see `schemaCallStarts`): the
  * bundler then drops the schemas nothing uses and keeps the others as they are.
+ *
+ * zod is reached as a namespace, `import * as z from "zod"`, not as the `z` object zod and
+ * @hono/zod-openapi export (see `zodNamespaceImports`): of a namespace import the bundler
+ * keeps only the members the module uses, where the object holds all of zod. The two are
+ * the same functions (src/lib/zod-lean/index.ts).
  */
 import ts from "typescript";
 
@@ -139,6 +144,36 @@ function cutRouteProperties(source: ts.SourceFile, node: ts.Expression, cuts: Cu
   visit(node);
 }
 
+/** Where a module imports zod's `z` object by name, whence it comes. */
+const zodObjectSources = new Set(["zod", "@hono/zod-openapi"]);
+
+/**
+ * `import { z } from "zod"` (or from "@hono/zod-openapi", beside other names) becomes
+ * `import * as z from "zod"`, on the same line: the edits that make it so.
+ */
+function zodNamespaceImports(source: ts.SourceFile): { start: number; end: number; insert: string }[] {
+  const edits: { start: number; end: number; insert: string }[] = [];
+  const namespaceImport = `import * as z from "zod";`;
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    const bindings = clause?.namedBindings;
+    if (!zodObjectSources.has(statement.moduleSpecifier.text) || !clause || clause.isTypeOnly || !bindings || !ts.isNamedImports(bindings))
+      continue;
+    const z = bindings.elements.find(
+      (element) => element.name.text === "z" && !element.isTypeOnly && (element.propertyName?.text ?? "z") === "z",
+    );
+    if (!z) continue;
+    if (bindings.elements.length === 1 && !clause.name) {
+      edits.push({ start: statement.getStart(source), end: statement.getEnd(), insert: namespaceImport });
+    } else {
+      edits.push({ start: z.getStart(source), end: endWithComma(source, z), insert: "" });
+      edits.push({ start: statement.getEnd(), end: statement.getEnd(), insert: ` ${namespaceImport}` });
+    }
+  }
+  return edits;
+}
+
 /** The module's text without what only the OpenAPI document uses (see above). */
 export function workerSource(text: string, fileName: string): string {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -162,7 +197,9 @@ export function workerSource(text: string, fileName: string): string {
   const pure = schemaCallStarts(source)
     .filter((start) => !cuts.some((cut) => cut.start <= start && start < cut.end))
     .map((start) => ({ start, end: start, insert: pureAnnotation }));
-  const edits = [...cuts.map((cut) => ({ ...cut, insert: "" })), ...pure].sort((a, b) => a.start - b.start || a.end - b.end);
+  const edits = [...cuts.map((cut) => ({ ...cut, insert: "" })), ...pure, ...zodNamespaceImports(source)].sort(
+    (a, b) => a.start - b.start || a.end - b.end,
+  );
   if (edits.length === 0) return text;
   let result = "";
   let at = 0;

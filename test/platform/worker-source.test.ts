@@ -93,6 +93,23 @@ describe("the Worker's source", () => {
     ]);
   });
 
+  it("imports zod as a namespace, on the same line, keeping the other names imported beside z", () => {
+    const text = [
+      `import { z } from "@hono/zod-openapi";`,
+      `import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";`,
+      `import { z } from "zod";`,
+      `import type { ZodError } from "zod";`,
+      `import { z } from "./elsewhere.ts";`,
+    ].join("\n");
+    expect(workerSource(text, "openapi.ts").split("\n")).toEqual([
+      `import * as z from "zod";`,
+      `import { createRoute, OpenAPIHono, type RouteConfig,  } from "@hono/zod-openapi"; import * as z from "zod";`,
+      `import * as z from "zod";`,
+      `import type { ZodError } from "zod";`,
+      `import { z } from "./elsewhere.ts";`,
+    ]);
+  });
+
   it("lets the bundler drop a schema nothing uses, and keep the ones in use", async () => {
     const schemas = [
       `import { z } from "zod";`,

@@ -73,12 +73,17 @@ describe("zod as the Worker has it", () => {
       if (["z", "default", "core", "iso", "coerce"].includes(name)) continue; // namespaces of their own
       expect(value, name).toBe(installed.get(name));
     }
-    expect(lean.z.iso.datetime).toBe(full.z.iso.datetime);
-    expect(lean.z.coerce.number).toBe(full.z.coerce.number);
+    expect(lean.iso.datetime).toBe(full.z.iso.datetime);
+    expect(lean.coerce.number).toBe(full.z.coerce.number);
+  });
+
+  it("has a z object of ZodType alone, which @hono/zod-openapi extends, and says what to do when asked for more", () => {
+    expect(lean.z.ZodType).toBe(full.ZodType);
+    expect(() => lean.z.object).toThrow(/import \* as z from "zod"/);
   });
 
   it("still speaks English, the language of the API's errors", () => {
-    const result = lean.z.object({ name: lean.z.string() }).safeParse({ name: 1 });
+    const result = lean.object({ name: lean.string() }).safeParse({ name: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe("Invalid input: expected string, received number");
   });
