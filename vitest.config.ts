@@ -18,12 +18,12 @@ const documentsAsText: Plugin = {
 };
 
 /** The Worker's build leaves out what only the OpenAPI document uses (scripts/worker-source.ts); so do its tests. */
-const sourceDirectory = new URL("./src/", import.meta.url).pathname;
+const sourceDirectories = [new URL("./src/", import.meta.url).pathname, new URL("./drizzle/", import.meta.url).pathname];
 const asTheWorkerBuildsIt: Plugin = {
   name: "as-the-worker-builds-it",
   enforce: "pre",
   transform(code, id) {
-    return id.startsWith(sourceDirectory) && id.endsWith(".ts") ? workerSource(code, id) : undefined;
+    return sourceDirectories.some((directory) => id.startsWith(directory)) && id.endsWith(".ts") ? workerSource(code, id) : undefined;
   },
 };
 

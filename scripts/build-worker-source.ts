@@ -14,6 +14,8 @@ import { workerSource } from "./worker-source.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const workerSourceFile = resolve(root, "dist/worker-source/worker.js");
 const sourceDirectory = resolve(root, "src");
+/** The table definitions, which lose what only drizzle-kit reads. */
+const schemaDirectory = resolve(root, "drizzle");
 
 export async function buildWorkerSource(outfile = workerSourceFile): Promise<void> {
   await build({
@@ -33,7 +35,7 @@ export async function buildWorkerSource(outfile = workerSourceFile): Promise<voi
         setup(context) {
           context.onLoad({ filter: /\.ts$/ }, async (args) => {
             const text = await readFile(args.path, "utf8");
-            const inSource = !relative(sourceDirectory, args.path).startsWith("..");
+            const inSource = [sourceDirectory, schemaDirectory].some((directory) => !relative(directory, args.path).startsWith(".."));
             return { contents: inSource ? workerSource(text, args.path) : text, loader: "ts" };
           });
         },

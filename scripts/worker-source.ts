@@ -22,6 +22,10 @@
  * module's top-level constants are marked `/* @__PURE__ *\/` (see `schemaCallStarts`): the
  * bundler then drops the schemas nothing uses and keeps the others as they are.
  *
+ * The table definitions (drizzle/) lose what only drizzle-kit reads to write migrations: the
+ * indexes and foreign keys (`index(…)`, `uniqueIndex(…)`, `.references(…)`); queries never
+ * consult them. A composite `primaryKey(…)` stays: relational queries read it.
+ *
  * zod is reached as a namespace, `import * as z from "zod"`, not as the `z` object zod and
  * @hono/zod-openapi export (see `zodNamespaceImports`): of a namespace import the bundler
  * keeps only the members the module uses, where the object holds all of zod. The two are
@@ -144,6 +148,38 @@ function cutRouteProperties(source: ts.SourceFile, node: ts.Expression, cuts: Cu
   visit(node);
 }
 
+/** What of a table definition only drizzle-kit reads: builders in its extra configuration, and a column's method. */
+const migrationOnlyBuilders = new Set(["index", "uniqueIndex"]);
+const migrationOnlyColumnMethod = "references";
+
+/** The cuts that take indexes and foreign keys out of a `sqliteTable(name, columns, extra)` call. */
+function cutTableDefinition(source: ts.SourceFile, call: ts.CallExpression, cuts: Cut[]): void {
+  const [, columns, extra] = call.arguments;
+  if (columns) {
+    const visitColumn = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === migrationOnlyColumnMethod
+      ) {
+        // `column.references(() => …)` → `column`, as for `.openapi(…)`.
+        cuts.push({ start: node.expression.expression.getEnd(), end: node.getEnd() });
+        visitColumn(node.expression.expression);
+        return;
+      }
+      ts.forEachChild(node, visitColumn);
+    };
+    visitColumn(columns);
+  }
+  if (extra && ts.isArrowFunction(extra) && ts.isArrayLiteralExpression(extra.body)) {
+    for (const element of extra.body.elements) {
+      const { root } = ts.isCallExpression(element) ? chainRoot(element) : { root: undefined };
+      if (root && migrationOnlyBuilders.has(root)) cuts.push({ start: element.getStart(source), end: endWithComma(source, element) });
+    }
+  }
+}
+
 /** Where a module imports zod's `z` object by name, whence it comes. */
 const zodObjectSources = new Set(["zod", "@hono/zod-openapi"]);
 
@@ -183,6 +219,10 @@ export function workerSource(text: string, fileName: string): string {
       // `receiver.openapi(…)` → `receiver`: cut from the dot to the closing parenthesis.
       cuts.push({ start: node.expression.expression.getEnd(), end: node.getEnd() });
       visit(node.expression.expression);
+      return;
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "sqliteTable") {
+      cutTableDefinition(source, node, cuts);
       return;
     }
     if (ts.isCallExpression(node) && isRouteDefinition(node)) {

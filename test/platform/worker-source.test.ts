@@ -93,6 +93,29 @@ describe("the Worker's source", () => {
     ]);
   });
 
+  it("takes indexes and foreign keys out of a table definition, and keeps its columns and composite primary key", () => {
+    const text = `export const votes = sqliteTable(
+      "votes",
+      {
+        orgId: text("org_id").notNull().references(() => organisations.id, { onDelete: "cascade" }),
+        memberId: text("member_id").references(() => members.id),
+        place: integer("place").notNull().default(1),
+      },
+      (t) => [primaryKey({ columns: [t.orgId, t.place] }), index("votes_member_idx").on(t.memberId), uniqueIndex("votes_place_uq").on(t.place).where(sql\`1\`)],
+    );`;
+    expect(squash(workerSource(text, "votes.ts"))).toBe(
+      squash(`export const votes = sqliteTable(
+        "votes",
+        {
+          orgId: text("org_id").notNull(),
+          memberId: text("member_id"),
+          place: integer("place").notNull().default(1),
+        },
+        (t) => [primaryKey({ columns: [t.orgId, t.place] }), ],
+      );`),
+    );
+  });
+
   it("imports zod as a namespace, on the same line, keeping the other names imported beside z", () => {
     const text = [
       `import { z } from "@hono/zod-openapi";`,
