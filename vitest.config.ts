@@ -68,7 +68,7 @@ export default defineConfig({
             },
           })),
         ],
-        // The Worker's bundle has zod without its locales and JSON Schema, and no OpenAPI registry (wrangler.toml [alias]); so do its tests.
+        // The Worker's bundle has zod without its locales and JSON Schema, no OpenAPI registry and no PostgreSQL enums (wrangler.toml [alias]); so do its tests.
         resolve: {
           alias: [
             { find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname },
@@ -77,6 +77,7 @@ export default defineConfig({
               replacement: new URL("./src/lib/zod-lean/no-json-schema.ts", import.meta.url).pathname,
             },
             { find: /^@asteasolutions\/zod-to-openapi$/, replacement: new URL("./src/lib/zod-openapi-lean.ts", import.meta.url).pathname },
+            { find: /^\.\.\/pg-core\/columns\/enum\.js$/, replacement: new URL("./src/lib/no-pg-enum.ts", import.meta.url).pathname },
           ],
         },
         test: {
