@@ -77,6 +77,25 @@ describe("zod as the Worker has it", () => {
     expect(lean.coerce.number).toBe(full.z.coerce.number);
   });
 
+  it("is imported by src/ as `z` alone, which the Worker's build turns into a namespace import", () => {
+    const renamed: string[] = [];
+    for (const file of sourceFiles(new URL("../../src/", import.meta.url).pathname)) {
+      const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+        if (!["zod", "@hono/zod-openapi"].includes(statement.moduleSpecifier.text)) continue;
+        const bindings = statement.importClause?.namedBindings;
+        if (statement.importClause?.name || (bindings && ts.isNamespaceImport(bindings)))
+          renamed.push(`${file}: ${statement.getText(source)}`);
+        if (bindings && ts.isNamedImports(bindings))
+          for (const element of bindings.elements)
+            if (element.propertyName?.text === "z" || (element.name.text === "z") !== ((element.propertyName ?? element.name).text === "z"))
+              renamed.push(`${file}: ${element.getText(source)}`);
+      }
+    }
+    expect(renamed).toEqual([]);
+  });
+
   it("has a z object of ZodType alone, which @hono/zod-openapi extends, and says what to do when asked for more", () => {
     expect(lean.z.ZodType).toBe(full.ZodType);
     expect(() => lean.z.object).toThrow(/import \* as z from "zod"/);
