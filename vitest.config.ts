@@ -18,12 +18,12 @@ const documentsAsText: Plugin = {
 };
 
 /** The Worker's build leaves out what only the OpenAPI document uses (scripts/worker-source.ts); so do its tests. */
-const sourceDirectory = new URL("./src/", import.meta.url).pathname;
+const sourceDirectories = [new URL("./src/", import.meta.url).pathname, new URL("./drizzle/", import.meta.url).pathname];
 const asTheWorkerBuildsIt: Plugin = {
   name: "as-the-worker-builds-it",
   enforce: "pre",
   transform(code, id) {
-    return id.startsWith(sourceDirectory) && id.endsWith(".ts") ? workerSource(code, id) : undefined;
+    return sourceDirectories.some((directory) => id.startsWith(directory)) && id.endsWith(".ts") ? workerSource(code, id) : undefined;
   },
 };
 
@@ -68,7 +68,7 @@ export default defineConfig({
             },
           })),
         ],
-        // The Worker's bundle has zod without its locales and JSON Schema, and no OpenAPI registry (wrangler.toml [alias]); so do its tests.
+        // The Worker's bundle has zod without its locales and JSON Schema, no OpenAPI registry and no PostgreSQL enums (wrangler.toml [alias]); so do its tests.
         resolve: {
           alias: [
             { find: /^zod$/, replacement: new URL("./src/lib/zod-lean/index.ts", import.meta.url).pathname },
@@ -77,6 +77,7 @@ export default defineConfig({
               replacement: new URL("./src/lib/zod-lean/no-json-schema.ts", import.meta.url).pathname,
             },
             { find: /^@asteasolutions\/zod-to-openapi$/, replacement: new URL("./src/lib/zod-openapi-lean.ts", import.meta.url).pathname },
+            { find: /^\.\.\/pg-core\/columns\/enum\.js$/, replacement: new URL("./src/lib/no-pg-enum.ts", import.meta.url).pathname },
           ],
         },
         test: {

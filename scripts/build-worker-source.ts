@@ -2,8 +2,8 @@
  * Writes the Worker's own code, stripped of what only the OpenAPI document uses
  * (scripts/worker-source.ts), as one module that wrangler then bundles with the libraries
  * (wrangler.toml's `main`). wrangler runs this in its [build] command, before every
- * `wrangler dev` and `wrangler deploy`. Libraries and the committed documents stay imports:
- * wrangler resolves them as it would from src/worker.ts (its [alias] and Text rules).
+ * `wrangler dev` and `wrangler deploy`. Libraries stay imports: wrangler resolves them as it
+ * would from src/worker.ts (its [alias]).
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
@@ -14,6 +14,8 @@ import { workerSource } from "./worker-source.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const workerSourceFile = resolve(root, "dist/worker-source/worker.js");
 const sourceDirectory = resolve(root, "src");
+/** The table definitions, which lose what only drizzle-kit reads. */
+const schemaDirectory = resolve(root, "drizzle");
 
 export async function buildWorkerSource(outfile = workerSourceFile): Promise<void> {
   await build({
@@ -31,14 +33,9 @@ export async function buildWorkerSource(outfile = workerSourceFile): Promise<voi
       {
         name: "worker-source",
         setup(context) {
-          // The documents are served as text; wrangler's Text rule loads them, relative to the output.
-          context.onResolve({ filter: /\.yaml$|\/openapi\.json$/ }, (args) => ({
-            path: relative(resolve(outfile, ".."), resolve(args.resolveDir, args.path)),
-            external: true,
-          }));
           context.onLoad({ filter: /\.ts$/ }, async (args) => {
             const text = await readFile(args.path, "utf8");
-            const inSource = !relative(sourceDirectory, args.path).startsWith("..");
+            const inSource = [sourceDirectory, schemaDirectory].some((directory) => !relative(directory, args.path).startsWith(".."));
             return { contents: inSource ? workerSource(text, args.path) : text, loader: "ts" };
           });
         },

@@ -39,16 +39,19 @@ export const defaultConfig: AppConfig = {
   mail: defaultMailSettings,
 };
 
+/** A committed document's text, or how to read it. */
+export type ServedDocument = string | (() => Promise<string>);
+
 /** Everything a handler or job may touch, injected so tests can fix the clock and capture mail. */
 export interface AppDeps {
   db: Db;
   mailer: Mailer;
   clock: Clock;
   config: AppConfig;
-  /** The committed openapi.yaml, served as it is. */
-  openapiYaml: string;
+  /** The committed openapi.yaml, served as it is (on Workers read from a static asset when asked for). */
+  openapiYaml: ServedDocument;
   /** The committed openapi.json, served as it is: no runtime parses YAML. */
-  openapiJson: string;
+  openapiJson: ServedDocument;
   /**
    * Where counts run. Node gives a pool of worker threads (src/tally/thread-runner.ts) so large
    * counts leave the event loop; absent (Workers, tests), counts run in line (src/tally/runner.ts).

@@ -3,9 +3,7 @@
  * libSQL server, or the local bridge in development and tests).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Client, createClient } from "@libsql/client/web";
-import openapiJson from "../openapi.json";
-import openapiYaml from "../openapi.yaml";
+import { type Client, createClient } from "@libsql/client/http";
 import { createApp } from "./app.ts";
 import { ConfigError, type RuntimeConfig, readConfig } from "./config.ts";
 import { createDb } from "./db/index.ts";
@@ -15,6 +13,7 @@ import { runScheduled } from "./jobs/cron-triggers.ts";
 import { ApiError } from "./lib/problems.ts";
 import { createMailer } from "./mail/transports.ts";
 import { deliverQueuedRound, type MailRound } from "./mailings/queue.ts";
+import { documentAssetPaths } from "./meta/document-assets.ts";
 
 export interface Env {
   LIBSQL_URL?: string;
@@ -34,6 +33,8 @@ export interface Env {
   /** Rate Limiting bindings of wrangler.toml; without them the limits are counted in the database. */
   RATE_LIMIT_SIGN_IN_MAIL?: RateLimit;
   RATE_LIMIT_TALLY?: RateLimit;
+  /** The static assets of wrangler.toml: the reference's browser bundle and the OpenAPI documents (src/meta/document-assets.ts). */
+  ASSETS?: Fetcher;
   /** The mail queue of wrangler.toml (producer and consumer); without it the tick sends budgeted chunks itself. */
   MAIL_QUEUE?: Queue<MailRound>;
 }
@@ -43,6 +44,9 @@ function configOf(env: Env): RuntimeConfig {
   if (!config.libsql.url) throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: is required (the libSQL database URL)");
   if (config.libsql.url.startsWith("file:"))
     throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: a Worker cannot open a file; use libsql://, https:// or http://");
+  // The Worker speaks to the database over HTTP only (a request per statement or batch, nothing held between invocations).
+  if (/^wss?:/.test(config.libsql.url))
+    throw new ConfigError("Invalid configuration:\n  LIBSQL_URL: the Worker connects over HTTP; use libsql://, https:// or http://");
   if (config.app.mail.transport === "smtp")
     throw new ConfigError(
       "Invalid configuration:\n  GRASROT_MAIL_TRANSPORT: smtp is available on Node only; on Workers use http (Postmark) or outbox",
@@ -122,6 +126,18 @@ function misconfigured(error: ConfigError): Response {
   );
 }
 
+/** A committed document, read from the static assets when a request asks for it. */
+function documentAsset(env: Env, path: string): () => Promise<string> {
+  return async () => {
+    const response = await env.ASSETS?.fetch(new URL(path, "https://assets.invalid"));
+    if (!response?.ok) {
+      console.error(`the static asset ${path} is missing (ASSETS binding: ${env.ASSETS ? `status ${response?.status}` : "absent"})`);
+      throw new ApiError("service_unavailable", "The service is not configured correctly; the operator has been told in the log.");
+    }
+    return response.text();
+  };
+}
+
 /** Makes the database client of one invocation (tests pass one that records what it makes). */
 export type OpenClient = (config: { url: string; authToken?: string }) => Client;
 
@@ -144,10 +160,12 @@ export function createWorker(openClient: OpenClient = createClient) {
     return entry;
   }
 
-  function openInvocation(config: RuntimeConfig): { client: Client; deps: AppDeps } {
+  function openInvocation(config: RuntimeConfig, env: Env): { client: Client; deps: AppDeps } {
     const client = openClient({ url: config.libsql.url as string, authToken: config.libsql.authToken });
     const db = createDb(client);
     const mailer = createMailer(config.app.mail, { db, clock: systemClock });
+    const openapiYaml = documentAsset(env, documentAssetPaths.yaml);
+    const openapiJson = documentAsset(env, documentAssetPaths.json);
     return { client, deps: { db, mailer, clock: systemClock, config: config.app, openapiYaml, openapiJson } };
   }
 
@@ -160,7 +178,7 @@ export function createWorker(openClient: OpenClient = createClient) {
         if (error instanceof ConfigError) return misconfigured(error);
         throw error;
       }
-      const { client, deps } = openInvocation(entry.config);
+      const { client, deps } = openInvocation(entry.config, env);
       const tasks = trackingTasks(ctx);
       let response: Response;
       try {
@@ -173,7 +191,7 @@ export function createWorker(openClient: OpenClient = createClient) {
     },
 
     async scheduled(controller, env, ctx) {
-      const { client, deps } = openInvocation(appFor(env).config);
+      const { client, deps } = openInvocation(appFor(env).config, env);
       ctx.waitUntil(
         runScheduled(controller.cron, new Date(controller.scheduledTime), { ...deps, mailQueue: env.MAIL_QUEUE })
           .then((reports) => {
@@ -190,7 +208,7 @@ export function createWorker(openClient: OpenClient = createClient) {
      * goes to the dead-letter queue; its rows go back to the tick once their lease runs out.
      */
     async queue(batch, env, _ctx) {
-      const { client, deps } = openInvocation(appFor(env).config);
+      const { client, deps } = openInvocation(appFor(env).config, env);
       try {
         for (const message of batch.messages) {
           try {

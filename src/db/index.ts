@@ -1,6 +1,6 @@
 import type { Client } from "@libsql/client";
-// The web entry only wraps the client it is given; it works the same over the embedded file client.
-import { drizzle } from "drizzle-orm/libsql/web";
+// The HTTP entry only wraps the client it is given; it works the same over the embedded file client.
+import { drizzle } from "drizzle-orm/libsql/http";
 import * as schema from "../../drizzle/schema.ts";
 
 /**

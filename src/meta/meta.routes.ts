@@ -1,11 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { migrationLevel } from "../db/migration-level.ts";
+import type { ServedDocument } from "../deps.ts";
 import { createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
 import { ApiError } from "../lib/problems.ts";
 import { docsPage } from "./docs-page.ts";
 
 const tags = ["Meta"];
+
+const documentText = (document: ServedDocument) => (typeof document === "string" ? document : document());
 
 const Health = z
   .object({
@@ -75,8 +78,13 @@ export const metaRoutes = createRouter()
     const status = migrations.applied >= migrations.expected ? "ok" : "migrations_pending";
     return c.json({ status, database: { reachable: true, migrations }, time: clock.now().toISOString() } as const, 200);
   })
-  .openapi(openapiYaml, (c) => c.body(c.get("deps").openapiYaml, 200, { "Content-Type": "application/yaml; charset=utf-8" }))
+  .openapi(openapiYaml, async (c) =>
+    c.body(await documentText(c.get("deps").openapiYaml), 200, { "Content-Type": "application/yaml; charset=utf-8" }),
+  )
   // Both documents are committed text, written by `npm run openapi`: sent as they are.
-  .openapi(openapiJson, (c) => c.body(c.get("deps").openapiJson, 200, { "Content-Type": "application/json; charset=utf-8" }) as never);
+  .openapi(
+    openapiJson,
+    async (c) => c.body(await documentText(c.get("deps").openapiJson), 200, { "Content-Type": "application/json; charset=utf-8" }) as never,
+  );
 
 metaRoutes.get("/docs", (c) => c.html(docsPage));

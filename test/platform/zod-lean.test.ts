@@ -73,12 +73,36 @@ describe("zod as the Worker has it", () => {
       if (["z", "default", "core", "iso", "coerce"].includes(name)) continue; // namespaces of their own
       expect(value, name).toBe(installed.get(name));
     }
-    expect(lean.z.iso.datetime).toBe(full.z.iso.datetime);
-    expect(lean.z.coerce.number).toBe(full.z.coerce.number);
+    expect(lean.iso.datetime).toBe(full.z.iso.datetime);
+    expect(lean.coerce.number).toBe(full.z.coerce.number);
+  });
+
+  it("is imported by src/ as `z` alone, which the Worker's build turns into a namespace import", () => {
+    const renamed: string[] = [];
+    for (const file of sourceFiles(new URL("../../src/", import.meta.url).pathname)) {
+      const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+        if (!["zod", "@hono/zod-openapi"].includes(statement.moduleSpecifier.text)) continue;
+        const bindings = statement.importClause?.namedBindings;
+        if (statement.importClause?.name || (bindings && ts.isNamespaceImport(bindings)))
+          renamed.push(`${file}: ${statement.getText(source)}`);
+        if (bindings && ts.isNamedImports(bindings))
+          for (const element of bindings.elements)
+            if (element.propertyName?.text === "z" || (element.name.text === "z") !== ((element.propertyName ?? element.name).text === "z"))
+              renamed.push(`${file}: ${element.getText(source)}`);
+      }
+    }
+    expect(renamed).toEqual([]);
+  });
+
+  it("has a z object of ZodType alone, which @hono/zod-openapi extends, and says what to do when asked for more", () => {
+    expect(lean.z.ZodType).toBe(full.ZodType);
+    expect(() => lean.z.object).toThrow(/import \* as z from "zod"/);
   });
 
   it("still speaks English, the language of the API's errors", () => {
-    const result = lean.z.object({ name: lean.z.string() }).safeParse({ name: 1 });
+    const result = lean.object({ name: lean.string() }).safeParse({ name: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe("Invalid input: expected string, received number");
   });

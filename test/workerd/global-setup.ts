@@ -1,7 +1,7 @@
 /**
  * Runs in Node before the workerd suite: starts the local bridge (Hrana over HTTP) over a
  * temporary directory and prepares a migrated, bootstrapped template database that each
- * test copies. Inside workerd the Worker reaches it with @libsql/client/web, as in production.
+ * test copies. Inside workerd the Worker reaches it with @libsql/client/http, as in production.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -121,6 +121,12 @@ describe("the Worker in workerd, over libSQL's HTTP protocol", () => {
     expect(((await response.json()) as { code: string }).code).toBe("service_unavailable");
   });
 
+  it("answers a WebSocket LIBSQL_URL with a 503 problem: the Worker connects over HTTP", async () => {
+    const response = await call({ ...(env as Env), LIBSQL_URL: "wss://db.example.org" }, "GET", "/v1/health", { key: null });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { code: string }).code).toBe("service_unavailable");
+  });
+
   it("serves the committed OpenAPI document", async () => {
     const response = await call(await freshEnv(), "GET", "/v1/openapi.yaml", { key: null });
     expect(response.status).toBe(200);
