@@ -1,33 +1,11 @@
-/**
- * The groups' year in figures at section scale: 190 groups (14 of them district groups over
- * the city's areas) and 100,000 members with a year of meetings and attendance, trainings,
- * action reports, recruits, grants and income, seeded by SQL in a temporary libSQL file,
- * then read through the real app in process. Prints the median of several runs per report;
- * asserts nothing on time.
- *
- *   npx tsx bench/group-reports.ts [members]
- *
- * BENCH_DB=/path/file.db keeps the seeded database there and reuses it on the next run.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Client, createClient } from "@libsql/client";
-import { createApp } from "../src/app.ts";
-import { bootstrapIfEmpty } from "../src/bootstrap.ts";
-import { createDb } from "../src/db/index.ts";
-import { applyMigrations } from "../src/db/migrate.ts";
-import { defaultConfig } from "../src/deps.ts";
+import type { Client } from "@libsql/client";
 import { newId } from "../src/lib/ids.ts";
-import { createMemoryMailer } from "../src/mail/mailer.ts";
 import { insertInChunks } from "../test/helpers/rows.ts";
-import { printTimes, samplesOf } from "./timing.ts";
+import { withReportBench } from "./report-bench.ts";
 
 const memberCount = Number(process.argv[2] ?? 100_000);
 const groupCount = 190;
 const districtCount = 14;
-const runs = 7;
-const adminKey = "grs_benchadminkey0123456789abcdefgh";
 const now = new Date("2026-12-31T10:00:00.000Z");
 const at = now.toISOString();
 
@@ -315,37 +293,12 @@ async function seedDatabase(client: Client, orgId: string) {
   };
 }
 
-async function time(label: string, run: () => Promise<unknown>) {
-  printTimes(label, await samplesOf(run, runs), 52);
-}
-
-async function main() {
-  const kept = process.env.BENCH_DB;
-  const directory = kept ? undefined : mkdtempSync(join(tmpdir(), "grasrot-bench-"));
-  const client = createClient({ url: `file:${kept ?? join(directory ?? "", "bench.db")}` });
-  try {
-    await applyMigrations(client);
-    const db = createDb(client);
-    const fresh = await bootstrapIfEmpty(db, { slug: "demo", adminKey, now });
-    const org = (await client.execute("SELECT id FROM organisations WHERE slug = 'demo'")).rows[0]?.id as string;
-    if (fresh) {
-      const seeding = performance.now();
-      const counts = await seedDatabase(client, org);
-      console.log(`seeded ${memberCount} members in ${((performance.now() - seeding) / 1000).toFixed(1)} s:`, counts);
-    }
-    const app = createApp({
-      db,
-      mailer: createMemoryMailer(),
-      clock: { now: () => now },
-      config: defaultConfig,
-      openapiYaml: "",
-      openapiJson: "",
-    });
-    const call = async (path: string) => {
-      const response = await app.request(path, { headers: { Authorization: `Bearer ${adminKey}` } });
-      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-      return response.text();
-    };
+await withReportBench(
+  {
+    now,
+    seed: async (client, org) => `${memberCount} members (${JSON.stringify(await seedDatabase(client, org))})`,
+  },
+  async ({ client, call, time, runs }) => {
     const district = (await client.execute("SELECT id FROM groups WHERE kind = 'district' ORDER BY name LIMIT 1")).rows[0]?.id as string;
     const local = (await client.execute("SELECT id FROM groups WHERE kind = 'local' ORDER BY name LIMIT 1")).rows[0]?.id as string;
 
@@ -362,10 +315,5 @@ async function main() {
     await time("one local group's report", () => call(`/v1/orgs/demo/groups/${local}/report?year=2026`));
     await time("the year's money lines as CSV", () => call("/v1/orgs/demo/reports/money.csv?year=2026"));
     await time("action totals of the organisation", () => call("/v1/orgs/demo/action-totals"));
-  } finally {
-    client.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-await main();
+  },
+);

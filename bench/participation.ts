@@ -1,35 +1,12 @@
-/**
- * The participation report at a forum's scale and beyond: 100,000 recorded attendances
- * (90,000 registrations marked attended, 10,000 check-ins at member meetings) of 20,000
- * people with gender and birth year, over 2,000 events of a year in three programme areas,
- * a fifth of them abroad, many co-organised by one of 30 partners. Seeded by SQL in a
- * temporary libSQL file, then read through the real app in process. Prints the median of
- * several runs per report; asserts nothing on time.
- *
- *   npx tsx bench/participation.ts [attendances]
- *
- * BENCH_DB=/path/file.db keeps the seeded database there and reuses it on the next run.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Client, createClient } from "@libsql/client";
-import { createApp } from "../src/app.ts";
-import { bootstrapIfEmpty } from "../src/bootstrap.ts";
-import { createDb } from "../src/db/index.ts";
-import { applyMigrations } from "../src/db/migrate.ts";
-import { defaultConfig } from "../src/deps.ts";
+import type { Client } from "@libsql/client";
 import { newId } from "../src/lib/ids.ts";
-import { createMemoryMailer } from "../src/mail/mailer.ts";
 import { insertInChunks } from "../test/helpers/rows.ts";
-import { printTimes, samplesOf } from "./timing.ts";
+import { withReportBench } from "./report-bench.ts";
 
 const attendanceCount = Number(process.argv[2] ?? 100_000);
 const peopleCount = Math.max(1_000, Math.round(attendanceCount / 5));
 const eventCount = Math.max(100, Math.round(attendanceCount / 50));
 const partnerCount = 30;
-const runs = 7;
-const adminKey = "grs_benchadminkey0123456789abcdefgh";
 const now = new Date("2027-01-15T10:00:00.000Z");
 const at = now.toISOString();
 const countries = ["GT", "SV", "NI", "KE", "ZA", "PS", "CO", "BO", "PH", "MZ"];
@@ -193,39 +170,17 @@ async function seedDatabase(client: Client, orgId: string) {
   };
 }
 
-async function time(label: string, run: () => Promise<unknown>) {
-  printTimes(label, await samplesOf(run, runs), 52);
-}
-
-async function main() {
-  const kept = process.env.BENCH_DB;
-  const directory = kept ? undefined : mkdtempSync(join(tmpdir(), "grasrot-bench-"));
-  const client = createClient({ url: `file:${kept ?? join(directory ?? "", "bench.db")}` });
-  try {
-    await applyMigrations(client);
-    const db = createDb(client);
-    const fresh = await bootstrapIfEmpty(db, { slug: "demo", adminKey, now });
-    const org = (await client.execute("SELECT id FROM organisations WHERE slug = 'demo'")).rows[0]?.id as string;
-    if (fresh) {
-      const seeding = performance.now();
+await withReportBench(
+  {
+    now,
+    seed: async (client, org) => {
       const { area: _, partner: __, ...counts } = await seedDatabase(client, org);
-      console.log(`seeded ${attendanceCount} attendances in ${((performance.now() - seeding) / 1000).toFixed(1)} s:`, counts);
-    }
+      return `${attendanceCount} attendances (${JSON.stringify(counts)})`;
+    },
+  },
+  async ({ client, call, time, runs }) => {
     const area = (await client.execute("SELECT id FROM programme_areas ORDER BY name LIMIT 1")).rows[0]?.id as string;
     const partner = (await client.execute("SELECT id FROM partners ORDER BY name LIMIT 1")).rows[0]?.id as string;
-    const app = createApp({
-      db,
-      mailer: createMemoryMailer(),
-      clock: { now: () => now },
-      config: defaultConfig,
-      openapiYaml: "",
-      openapiJson: "",
-    });
-    const call = async (path: string) => {
-      const response = await app.request(path, { headers: { Authorization: `Bearer ${adminKey}` } });
-      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-      return response.text();
-    };
     const year = "from=2026-01-01&to=2026-12-31";
     const report = JSON.parse(await call(`/v1/orgs/demo/reports/participation?${year}`)) as Record<string, unknown>;
     console.log("\nthe year's totals:", report.totals, "by gender:", report.byGender);
@@ -236,10 +191,5 @@ async function main() {
     await time("participation report, one partner", () => call(`/v1/orgs/demo/reports/participation?${year}&partner=${partner}`));
     await time("participation report, one month", () => call("/v1/orgs/demo/reports/participation?from=2026-03-01&to=2026-03-31"));
     await time("partner report, the year", () => call(`/v1/orgs/demo/reports/partners?${year}`));
-  } finally {
-    client.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-await main();
+  },
+);
