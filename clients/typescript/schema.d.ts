@@ -6917,9 +6917,39 @@ export interface components {
             reserves?: number;
             /** @enum {string} */
             method?: "plurality" | "approval" | "majority_runoff" | "irv" | "sequential_irv" | "scottish_stv" | "meek_stv" | "wigm_stv" | "schulze" | "schulze_repeated" | "schulze_stv" | "schulze_proportional_ranking";
-            /** @description Options of the method, as in the engine; a key the method does not take is refused. Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers). */
-            options?: {
-                [key: string]: unknown;
+            /** @description Options of the method, as in the engine; a key the method does not take is refused. The shape is that of the election's method (the one sent, else its own), as in ElectionCreate. */
+            options?: Record<string, never> | {
+                /** @description Marks a ballot may carry (default: the seats). */
+                maxMarks?: number;
+                /** @description Rounds requiring a majority (default 1). */
+                majorityRounds?: number;
+                /** @description Ballots of the runoff rounds actually held, one list per round; without it the first ballots are recounted. */
+                rounds?: {
+                    weight?: number;
+                    ranking: (string | string[])[];
+                }[][];
+            } | {
+                /**
+                 * @description droop (default) or the PRF reference rule.
+                 * @enum {string}
+                 */
+                variant?: "droop" | "prf_reference";
+                /** @description Decimal places (default 12; 9 for prf_reference). */
+                precision?: number;
+                /** @description Convergence tolerance, a decimal. */
+                omega?: string | number;
+            } | {
+                /**
+                 * @description exact (default) or fixed-point.
+                 * @enum {string}
+                 */
+                arithmetic?: "exact" | "fixed";
+                /** @description fixed: decimal places. */
+                precision?: number;
+                /** @description exact: decimals shown (default 12). */
+                display?: number;
+                /** @description Break ties by earlier stages first. */
+                lookBack?: boolean;
             };
         };
         ElectionTransition: {

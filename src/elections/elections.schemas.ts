@@ -5,7 +5,7 @@ import { PageQuery } from "../http/pagination.ts";
 import { Timestamp } from "../lib/fields.ts";
 import { DayField } from "../members/members.schemas.ts";
 import { listMethods, methodNames } from "../tally/methods.ts";
-import { electionMethodOptions, requestOptionsOf } from "../tally/parameters.schemas.ts";
+import { electionMethodOptions, methodOptionSchemas, requestOptionsOf } from "../tally/parameters.schemas.ts";
 import { CountResultSchema } from "../tally/tally.schemas.ts";
 import type { MethodName } from "../voting/types.ts";
 import { CandidatePublic } from "./candidates.schemas.ts";
@@ -107,16 +107,28 @@ export const ElectionCreate = z
   )
   .openapi("ElectionCreate");
 
+/** Each distinct shape of options once (methods without options share the empty one), for ElectionUpdate. */
+const optionShapes = [
+  ...new Map(
+    (electionMethods as MethodName[]).map((method) => [
+      Object.keys(methodOptionSchemas[method].shape).sort().join(),
+      requestOptionsOf(method),
+    ]),
+  ).values(),
+];
+
 /** Any field may change; options sent without a method are checked against the election's method. */
 export const ElectionUpdate = ElectionSettings.omit({ positionId: true })
   .partial()
   .extend({
     method: z.enum(electionMethods).optional(),
+    // One of the methods' option shapes: without `method` they are checked against the
+    // election's own method, which the document cannot know, so it names them all.
     options: z
-      .record(z.string(), z.unknown())
+      .union(optionShapes as [ReturnType<typeof requestOptionsOf>, ...ReturnType<typeof requestOptionsOf>[]])
       .optional()
       .openapi({
-        description: `${optionsDescription} Their keys per method are those of ElectionCreate (e.g. MeekStvOptions in answers).`,
+        description: `${optionsDescription} The shape is that of the election's method (the one sent, else its own), as in ElectionCreate.`,
       }),
   })
   .strict()
