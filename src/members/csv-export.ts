@@ -21,65 +21,33 @@ export const csvDialects = ["rfc4180", "excel"] as const;
 export type CsvDialectName = (typeof csvDialects)[number];
 
 /**
- * The member list as CSV in the import's columns, produced chunk by chunk as the client
- * reads (a pull stream): memory stays flat however large the organisation. The membership
- * columns describe the membership covering today, or else the most recent one.
+ * A CSV of people in (name, id) order, produced chunk by chunk as the client reads (a pull
+ * stream): memory stays flat however large the organisation. `page` reads up to `limit` + 1
+ * rows after the cursor; `cells` turns a chunk of them into records.
  */
-export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDialectName = "rfc4180"): ReadableStream<Uint8Array> {
-  const { db } = ctx;
-  const orgId = ctx.org.id;
+export function peopleCsvStream<Row extends { nameKey: string | null; id: string }>(options: {
+  dialect: CsvDialectName;
+  columns: readonly string[];
+  page: (after: [string, string] | undefined, limit: number) => Promise<Row[]>;
+  cells: (rows: Row[]) => Promise<(string | null | undefined)[][]>;
+}): ReadableStream<Uint8Array> {
+  const { dialect } = options;
   const encoder = new TextEncoder();
   const delimiter = dialect === "excel" ? ";" : ",";
   let after: [string, string] | undefined;
-  let typeNames: Map<string, string> | undefined;
   let done = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(`${dialect === "excel" ? "\uFEFF" : ""}${csvRecord([...csvColumns], delimiter)}`));
+      controller.enqueue(encoder.encode(`${dialect === "excel" ? "\uFEFF" : ""}${csvRecord([...options.columns], delimiter)}`));
     },
     async pull(controller) {
       if (done) return;
       // Between chunks, every other request waiting on this process goes first.
       await yieldToEventLoop();
-      typeNames ??= new Map(
-        (
-          await db
-            .select({ id: schema.membershipTypes.id, name: schema.membershipTypes.name })
-            .from(schema.membershipTypes)
-            .where(eq(schema.membershipTypes.orgId, orgId))
-        ).map((type) => [type.id, type.name]),
-      );
-      const rows = await listMemberRows(ctx, { filter, limit: exportChunk, after, withStatus: false });
+      const rows = await options.page(after, exportChunk);
       const shown = rows.slice(0, exportChunk);
-      const memberships = await membershipsById(
-        db,
-        shown.map((row) => row.membershipId),
-      );
       let text = "";
-      for (const row of shown) {
-        const membership = row.membershipId ? memberships.get(row.membershipId) : undefined;
-        text += csvRecord(
-          [
-            row.memberNumber,
-            row.name,
-            row.email,
-            row.phone,
-            row.street,
-            row.postalCode,
-            row.city,
-            row.country,
-            row.preferredLanguage,
-            membership ? typeNames.get(membership.typeId) : "",
-            membership?.startsOn,
-            membership?.paidAt,
-            membership?.paymentReference,
-            consentCell(row.consentNewsletters),
-            consentCell(row.consentMeetingSummons),
-            consentCell(row.consentCampaignNews),
-          ].map(guardFormula),
-          delimiter,
-        );
-      }
+      for (const record of await options.cells(shown)) text += csvRecord(record.map(guardFormula), delimiter);
       if (text) controller.enqueue(encoder.encode(text));
       const last = shown[shown.length - 1];
       if (rows.length <= exportChunk || !last) {
@@ -88,6 +56,57 @@ export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDia
         return;
       }
       after = [last.nameKey ?? "", last.id];
+    },
+  });
+}
+
+/**
+ * The member list as CSV in the import's columns. The membership columns describe the
+ * membership covering today, or else the most recent one.
+ */
+export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDialectName = "rfc4180"): ReadableStream<Uint8Array> {
+  const { db } = ctx;
+  const orgId = ctx.org.id;
+  let typeNames: Map<string, string> | undefined;
+  return peopleCsvStream({
+    dialect,
+    columns: csvColumns,
+    page: (after, limit) => listMemberRows(ctx, { filter, limit, after, withStatus: false }),
+    cells: async (shown) => {
+      typeNames ??= new Map(
+        (
+          await db
+            .select({ id: schema.membershipTypes.id, name: schema.membershipTypes.name })
+            .from(schema.membershipTypes)
+            .where(eq(schema.membershipTypes.orgId, orgId))
+        ).map((type) => [type.id, type.name]),
+      );
+      const names = typeNames;
+      const memberships = await membershipsById(
+        db,
+        shown.map((row) => row.membershipId),
+      );
+      return shown.map((row) => {
+        const membership = row.membershipId ? memberships.get(row.membershipId) : undefined;
+        return [
+          row.memberNumber,
+          row.name,
+          row.email,
+          row.phone,
+          row.street,
+          row.postalCode,
+          row.city,
+          row.country,
+          row.preferredLanguage,
+          membership ? names.get(membership.typeId) : "",
+          membership?.startsOn,
+          membership?.paidAt,
+          membership?.paymentReference,
+          consentCell(row.consentNewsletters),
+          consentCell(row.consentMeetingSummons),
+          consentCell(row.consentCampaignNews),
+        ];
+      });
     },
   });
 }
