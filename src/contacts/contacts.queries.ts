@@ -8,8 +8,9 @@ import {
   listPeopleRows,
   type MembershipRow,
   membershipsById,
+  personFields,
+  recordFields,
   relevantMembership,
-  toMembershipSummary,
 } from "../members/members.queries.ts";
 import { statusSql } from "../members/status.ts";
 import type { ContactFilter } from "./contacts.schemas.ts";
@@ -32,29 +33,15 @@ export function seesStatistics(ctx: Ctx, personId: string): boolean {
 }
 
 export function toContactPublic(row: ListedMember, membership: MembershipRow | undefined, options: { statistics: boolean }) {
+  const { id, ...person } = personFields(row, membership);
   return {
-    id: row.id,
+    id,
     isMember: row.enrolled,
-    // A contact's stored number is their own id, a placeholder that is never shown.
-    memberNumber: row.enrolled ? row.memberNumber : null,
-    name: row.name ?? "",
-    email: row.email,
-    phone: row.phone,
-    street: row.street,
-    postalCode: row.postalCode,
-    city: row.city,
-    country: row.country,
-    preferredLanguage: row.preferredLanguage,
-    consents: { newsletters: row.consentNewsletters, meetingSummons: row.consentMeetingSummons, campaignNews: row.consentCampaignNews },
-    status: row.status,
-    membership: toMembershipSummary(membership),
+    ...person,
     source: row.source,
     partnerId: row.partnerId,
     ...(options.statistics && { gender: row.gender, birthYear: row.birthYear }),
-    areaId: row.areaId,
-    districtGroupId: row.districtGroupId,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    ...recordFields(row),
   };
 }
 

@@ -172,9 +172,9 @@ export function toMembershipSummary(row: MembershipRow | undefined) {
   return { id: row.id, typeId: row.typeId, kind: row.kind, startsOn: row.startsOn, endsOn: row.endsOn, graceUntil: row.graceUntil };
 }
 
-export function toMemberPublic(row: ListedMember, membership: MembershipRow | undefined) {
+/** What every full view of a person shows, member or contact: who they are, how to reach them, their consents and status today. */
+export function personFields(row: ListedMember, membership: MembershipRow | undefined) {
   return {
-    view: "full" as const,
     id: row.id,
     // A contact's stored number is their own id, a placeholder never shown.
     memberNumber: row.enrolled ? row.memberNumber : null,
@@ -193,11 +193,16 @@ export function toMemberPublic(row: ListedMember, membership: MembershipRow | un
     },
     status: row.status,
     membership: toMembershipSummary(membership),
-    areaId: row.areaId,
-    districtGroupId: row.districtGroupId,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
+}
+
+/** The place and the record's times, which follow the fields of each full view. */
+export function recordFields(row: MemberRow) {
+  return { areaId: row.areaId, districtGroupId: row.districtGroupId, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+export function toMemberPublic(row: ListedMember, membership: MembershipRow | undefined) {
+  return { view: "full" as const, ...personFields(row, membership), ...recordFields(row) };
 }
 
 export function toMemberContact(row: MemberRow) {
