@@ -23,7 +23,7 @@ import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { newId } from "../src/lib/ids.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
-import { insertInChunks, insertRows } from "../test/helpers/rows.ts";
+import { insertInChunks, insertRows, seededEventColumns } from "../test/helpers/rows.ts";
 import { median, samplesOf } from "./timing.ts";
 
 const sizes = process.argv.slice(2).map(Number);
@@ -156,27 +156,7 @@ async function seedDatabase(client: Client, orgId: string, memberCount: number):
 
 /** 18,000 single events over three years and 2,000 weekly or monthly series, two in three open-ended. */
 async function seedEvents(client: Client, orgId: string, groups: string[]) {
-  const columns = [
-    "id",
-    "org_id",
-    "title",
-    "kind",
-    "group_id",
-    "starts_at",
-    "ends_at",
-    "time_zone",
-    "visibility",
-    "status",
-    "rrule",
-    "recurring",
-    "span_start",
-    "span_end",
-    "registration_mode",
-    "registration_scope",
-    "requires_active_membership",
-    "created_at",
-    "updated_at",
-  ];
+  const columns = seededEventColumns;
   const rows: unknown[][] = [];
   const first = Date.parse("2025-06-01T00:00:00Z");
   for (let n = 0; n < singleEvents; n++) {

@@ -16,3 +16,26 @@ export async function insertInChunks(client: Client, table: string, columns: str
   for (let start = 0; start < rows.length; start += chunk) statements.push(insertRows(table, columns, rows.slice(start, start + chunk)));
   if (statements.length > 0) await client.batch(statements, "write");
 }
+
+/** The columns in which the query-plan test and `bench:plans` write their seeded events, row by row. */
+export const seededEventColumns = [
+  "id",
+  "org_id",
+  "title",
+  "kind",
+  "group_id",
+  "starts_at",
+  "ends_at",
+  "time_zone",
+  "visibility",
+  "status",
+  "rrule",
+  "recurring",
+  "span_start",
+  "span_end",
+  "registration_mode",
+  "registration_scope",
+  "requires_active_membership",
+  "created_at",
+  "updated_at",
+];

@@ -4,7 +4,7 @@ import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
 import { memberToken } from "../helpers/members.ts";
-import { insertRows } from "../helpers/rows.ts";
+import { insertRows, seededEventColumns } from "../helpers/rows.ts";
 
 /**
  * The plans of the hot reads, as SQLite chooses them for the statements the routes really
@@ -170,27 +170,7 @@ async function seed(t: TestApp): Promise<Seeded> {
     );
   }
   const events: unknown[][] = [];
-  const eventColumns = [
-    "id",
-    "org_id",
-    "title",
-    "kind",
-    "group_id",
-    "starts_at",
-    "ends_at",
-    "time_zone",
-    "visibility",
-    "status",
-    "rrule",
-    "recurring",
-    "span_start",
-    "span_end",
-    "registration_mode",
-    "registration_scope",
-    "requires_active_membership",
-    "created_at",
-    "updated_at",
-  ];
+  const eventColumns = seededEventColumns;
   const day = 24 * 3600 * 1000;
   for (let n = 0; n < 600; n++) {
     const start = new Date(Date.parse("2025-06-02T16:00:00.000Z") + n * day).toISOString();
