@@ -15,11 +15,12 @@
  * ends everything past its budget).
  *
  *   npm run bench:http -- [--members 100000] [--connections 32] [--duration 5] [--workers 1]
- *                         [--quick] [--only-load | --only-heavy] [--cpu-prof <dir>]
+ *                         [--quick] [--only-load | --only-heavy] [--route <text>] [--cpu-prof <dir>]
  *
  * --members: 1000, 100000 (default) or 1000000, or any count from 40;
  * --quick: 1,000 members, 2 s per route, an import of 10,000 rows (a minute or so);
  * --workers: GRASROT_WORKERS of the server (processes serving one database file);
+ * --route: loads only the routes whose name contains that text (say, "member by id");
  * --cpu-prof: writes the server's CPU profile (node --cpu-prof) into that directory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -341,7 +342,8 @@ async function main() {
       const rows: { name: string; result: Awaited<ReturnType<typeof load>> }[] = [
         { name: "floor (bare Hono, static JSON)", result: floor },
       ];
-      for (const route of routes(seeded))
+      const only = textOption("route");
+      for (const route of routes(seeded).filter((r) => only === undefined || r.name.includes(only)))
         rows.push({ name: route.name, result: await load(appUrl, route.requests, connections, duration) });
       await stopChild(children.pop() as ChildProcess);
 
