@@ -7,6 +7,7 @@
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
+import { ReadConnection } from "./read-connection.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
 import { WriteGate } from "./write-gate.ts";
 
@@ -25,6 +26,14 @@ export interface EmbeddedOptions {
   retry?: RetryPolicy;
   gateTimeoutMs?: number;
 }
+
+interface ResilientOptions extends EmbeddedOptions {
+  /** Where reads outside transactions go, their statements prepared once; without it, to `inner`. */
+  reads?: ReadConnection;
+}
+
+/** A query the read connection serves: SELECT or VALUES, never EXPLAIN (see ReadConnection). */
+const plainQuery = /^\s*(select|values)\b/i;
 
 /** Whether a statement only reads: those need neither the gate nor the write lock. Anything unsure counts as a write. */
 export function isReadOnlySql(sql: string): boolean {
@@ -69,11 +78,23 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
  * - every batch and write transaction begins IMMEDIATE, taking the write lock up front with
  *   the busy timeout, rather than as a deferred transaction that reads first and then finds
  *   it cannot upgrade its snapshot to a write (which fails at once, without waiting);
+ * - reads outside transactions go to the read connection when there is one;
  * - a statement or batch that still meets a lock is tried again, a few times: it wrote
  *   nothing. A multi-statement script is not, since part of it may have been applied.
  */
-export function resilientClient(inner: Client, options: EmbeddedOptions = {}): Client {
+export function resilientClient(inner: Client, options: ResilientOptions = {}): Client {
   const policy = options.retry ?? writeRetry;
+  const { reads } = options;
+  const read = (stmt: InStatement, sql: string) =>
+    reads && plainQuery.test(sql) ? Promise.resolve().then(() => reads.execute(stmt)) : inner.execute(stmt);
+  // A change of the schema may change what a kept statement's columns are.
+  const changingSchema = async <T>(operation: Promise<T>) => {
+    try {
+      return await operation;
+    } finally {
+      reads?.forgetStatements();
+    }
+  };
   const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs);
   const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy));
 
@@ -87,14 +108,14 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
     execute: ((stmtOrSql: InStatement | string, args?: InArgs) => {
       const stmt = toStatement(stmtOrSql, args);
       const sql = typeof stmt === "string" ? stmt : stmt.sql;
-      return isReadOnlySql(sql) ? retryWhileBusy(() => inner.execute(stmt), policy) : write(() => inner.execute(stmt));
+      return isReadOnlySql(sql) ? retryWhileBusy(() => read(stmt, sql), policy) : write(() => inner.execute(stmt));
     }) as Client["execute"],
     batch(stmts, mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.batch(stmts, "read"), policy);
       return write(() => inner.batch(stmts, "write"));
     },
-    migrate: (stmts) => write(() => inner.migrate(stmts)),
-    executeMultiple: (sql) => gate.run(() => inner.executeMultiple(sql)),
+    migrate: (stmts) => changingSchema(write(() => inner.migrate(stmts))),
+    executeMultiple: (sql) => changingSchema(gate.run(() => inner.executeMultiple(sql))),
     async transaction(mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.transaction("read"), policy);
       const release = await gate.acquire();
@@ -106,7 +127,10 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
       }
     },
     sync: () => inner.sync(),
-    close: () => inner.close(),
+    close: () => {
+      reads?.close();
+      inner.close();
+    },
     reconnect: () => inner.reconnect(),
   };
   return client;
@@ -122,8 +146,18 @@ export function resilientClient(inner: Client, options: EmbeddedOptions = {}): C
  * while the write lock is held.
  */
 export async function openEmbedded(url: string, options: EmbeddedOptions = {}): Promise<Client> {
-  const inner = createClient({ url, timeout: options.busyTimeoutMs ?? embeddedBusyTimeoutMs });
-  const client = resilientClient(inner, options);
+  const busyTimeoutMs = options.busyTimeoutMs ?? embeddedBusyTimeoutMs;
+  const inner = createClient({ url, timeout: busyTimeoutMs });
+  let reads: ReadConnection | undefined;
+  try {
+    const path = embeddedFilePath(url);
+    // Opened once the client has opened the file (and created it if new).
+    if (path !== undefined) reads = new ReadConnection(path, busyTimeoutMs);
+  } catch (error) {
+    inner.close();
+    throw error;
+  }
+  const client = resilientClient(inner, { ...options, reads });
   try {
     // The journal mode is a property of the file: set once, it holds for every connection and process.
     const result = await client.execute("PRAGMA journal_mode = WAL");
@@ -133,10 +167,31 @@ export async function openEmbedded(url: string, options: EmbeddedOptions = {}): 
     const foreignKeys = await client.execute("PRAGMA foreign_keys");
     if (Number(foreignKeys.rows[0]?.[0]) !== 1) throw new Error(`${url}: this libSQL build does not enforce foreign keys by default`);
   } catch (error) {
-    inner.close();
+    client.close();
     throw error;
   }
   return client;
+}
+
+/**
+ * The file a `file:` URL names, as @libsql/client reads it (`file:data/x.db`, `file:/abs/x.db`,
+ * `file:///abs/x.db`); undefined for an in-memory database, which a second connection would
+ * not see, and for URLs with parameters, which are left to the client alone.
+ */
+export function embeddedFilePath(url: string): string | undefined {
+  if (!url.startsWith("file:") || url.includes("?") || url.includes("#")) return undefined;
+  let path = url.slice("file:".length);
+  if (path.startsWith("//")) {
+    const authority = /^\/\/(localhost)?(?=\/)/i.exec(path);
+    if (!authority) return undefined;
+    path = path.slice(authority[0].length);
+  }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  return path === "" || path === ":memory:" ? undefined : path;
 }
 
 /** The database of a Node entry: embedded for `file:` URLs, else a remote libSQL server or Turso. */

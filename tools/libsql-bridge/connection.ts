@@ -1,5 +1,6 @@
 import Database from "libsql";
 import { embeddedBusyTimeoutMs } from "../../src/db/embedded.ts";
+import { PreparedStatements, primaryCode } from "../../src/db/prepared-statements.ts";
 import { type DescribeResult, encodeValue, type ProtoError, type SqlValue, type StmtResult } from "./protocol.ts";
 import { type StatementInfo, splitSql } from "./sql.ts";
 
@@ -27,56 +28,17 @@ export interface ConnectionOptions {
   extendedErrorCodes: boolean;
 }
 
-// Indexed by the primary result code (the low byte of an extended code).
-const PRIMARY_CODES = [
-  "SQLITE_OK",
-  "SQLITE_ERROR",
-  "SQLITE_INTERNAL",
-  "SQLITE_PERM",
-  "SQLITE_ABORT",
-  "SQLITE_BUSY",
-  "SQLITE_LOCKED",
-  "SQLITE_NOMEM",
-  "SQLITE_READONLY",
-  "SQLITE_INTERRUPT",
-  "SQLITE_IOERR",
-  "SQLITE_CORRUPT",
-  "SQLITE_NOTFOUND",
-  "SQLITE_FULL",
-  "SQLITE_CANTOPEN",
-  "SQLITE_PROTOCOL",
-  "SQLITE_EMPTY",
-  "SQLITE_SCHEMA",
-  "SQLITE_TOOBIG",
-  "SQLITE_CONSTRAINT",
-  "SQLITE_MISMATCH",
-  "SQLITE_MISUSE",
-  "SQLITE_NOLFS",
-  "SQLITE_AUTH",
-  "SQLITE_FORMAT",
-  "SQLITE_RANGE",
-  "SQLITE_NOTADB",
-  "SQLITE_NOTICE",
-  "SQLITE_WARNING",
-];
-
 export function toStmtError(error: unknown, options: ConnectionOptions): StmtError {
   if (error instanceof StmtError) return error;
   const details = error as { message?: unknown; code?: unknown; rawCode?: unknown };
   const message = typeof details?.message === "string" ? details.message : String(error);
   const extended = typeof details?.code === "string" && details.code.startsWith("SQLITE_") ? details.code : undefined;
   if (extended === undefined) return new StmtError(message, "SQLITE_UNKNOWN");
-  const primary = typeof details.rawCode === "number" ? PRIMARY_CODES[details.rawCode & 0xff] : undefined;
+  const primary = typeof details.rawCode === "number" ? primaryCode(details.rawCode) : undefined;
   return new StmtError(`SQLite error: ${message}`, options.extendedErrorCodes ? extended : (primary ?? extended));
 }
 
 const STATEMENT_CACHE_SIZE = 100;
-
-interface Prepared {
-  info: StatementInfo;
-  stmt: Database.Statement;
-  reader: boolean;
-}
 
 function singleStatement(sql: string): StatementInfo {
   const statements = splitSql(sql);
@@ -127,7 +89,7 @@ export function bindArguments(info: StatementInfo, args: SqlValue[], namedArgs: 
 export class Connection {
   readonly #db: Database.Database;
   readonly #options: ConnectionOptions;
-  readonly #cache = new Map<string, Prepared>();
+  readonly #statements: PreparedStatements<StatementInfo>;
   #changes: Database.Statement | undefined;
   #temporaryObjects: Database.Statement | undefined;
   #closed = false;
@@ -137,6 +99,7 @@ export class Connection {
     // Streams of this bridge never wait here for each other (they queue at the database's lock); the busy
     // timeout is for other processes on the same file, such as `npm run tick` beside `npm run dev`.
     this.#db = new Database(path, { timeout: embeddedBusyTimeoutMs });
+    this.#statements = new PreparedStatements(this.#db, STATEMENT_CACHE_SIZE, (_stmt, sql) => singleStatement(sql));
     try {
       // WAL lets readers proceed during a write, and is persistent, so this is a no-op after the first time.
       // NORMAL skips the fsync per commit: a power cut may lose the last commits, which is fine for development.
@@ -171,28 +134,6 @@ export class Connection {
     return Number(rows[0]?.[0] ?? 0) > 0;
   }
 
-  #prepare(sql: string, info: StatementInfo): Prepared {
-    const cached = this.#cache.get(sql);
-    if (cached !== undefined) {
-      // Re-insert to keep the map in least-recently-used order.
-      this.#cache.delete(sql);
-      this.#cache.set(sql, cached);
-      return cached;
-    }
-    const stmt = this.#db.prepare(sql);
-    const reader = stmt.reader;
-    // raw() throws for statements that return no data.
-    if (reader) stmt.raw(true);
-    stmt.safeIntegers(true);
-    const prepared = { info, stmt, reader };
-    this.#cache.set(sql, prepared);
-    if (this.#cache.size > STATEMENT_CACHE_SIZE) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
-    return prepared;
-  }
-
   #changesAndRowid(): [number, bigint] {
     if (this.#changes === undefined) {
       this.#changes = this.#db.prepare("SELECT changes(), last_insert_rowid()");
@@ -204,10 +145,11 @@ export class Connection {
   }
 
   execute(sql: string, args: SqlValue[], namedArgs: { name: string; value: SqlValue }[], wantRows: boolean): StmtResult {
-    const info = this.#cache.get(sql)?.info ?? singleStatement(sql);
+    // Refuses an empty text or several statements before anything is prepared.
+    const info = this.#statements.has(sql) ? this.#statements.get(sql).facts : singleStatement(sql);
     const values = bindArguments(info, args, namedArgs);
     try {
-      const { stmt, reader } = this.#prepare(sql, info);
+      const { stmt, reader } = this.#statements.get(sql);
       let cols: StmtResult["cols"] = [];
       let rows: StmtResult["rows"] = [];
       if (reader) {
@@ -227,8 +169,7 @@ export class Connection {
       }
       return { cols, rows, affected_row_count: affected, last_insert_rowid: lastInsertRowid };
     } catch (error) {
-      // A statement that failed mid-way is in an unknown state; prepare it afresh next time.
-      this.#cache.delete(sql);
+      this.#statements.forget(sql);
       throw toStmtError(error, this.#options);
     }
   }
@@ -245,7 +186,7 @@ export class Connection {
   describe(sql: string): DescribeResult {
     const info = singleStatement(sql);
     try {
-      const { stmt } = this.#prepare(sql, info);
+      const { stmt } = this.#statements.get(sql);
       return {
         params: info.params.map((name) => ({ name })),
         cols: stmt.columns().map((col) => ({ name: col.name, decltype: col.type })),
@@ -253,7 +194,7 @@ export class Connection {
         is_readonly: this.#isReadonly(info.body),
       };
     } catch (error) {
-      this.#cache.delete(sql);
+      this.#statements.forget(sql);
       throw toStmtError(error, this.#options);
     }
   }
@@ -294,7 +235,7 @@ export class Connection {
     if (this.#closed) return;
     this.rollback();
     this.#closed = true;
-    this.#cache.clear();
+    this.#statements.clear();
     this.#changes = undefined;
     this.#temporaryObjects = undefined;
     this.#db.close();

@@ -1,0 +1,191 @@
+import { Buffer } from "node:buffer";
+import { type InStatement, type InValue, LibsqlError, type ResultSet, type Row } from "@libsql/client";
+import Database from "libsql";
+import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
+
+/** Enough for every distinct query text the API sends; lists with IN (…) of many lengths take turns at the end. */
+const preparedStatementsKept = 500;
+
+/** Where a row keeps its values, out of sight of Object.keys, JSON and spreading. */
+const valuesOfRow = Symbol("values");
+
+interface Columns {
+  names: string[];
+  types: string[];
+  /** Each distinct name with the first column that has it: a row answers to a name once, as @libsql/client's rows do. */
+  named: [string, number][];
+  /** The rows' prototype: their values by index, and their length, read from the values. */
+  rowPrototype: object;
+}
+
+/**
+ * Rows as @libsql/client shapes them (values by index and a length, neither enumerable; values
+ * by column name, enumerable), for a fraction of the cost: the index properties are getters on
+ * one prototype per statement instead of properties defined on every row.
+ */
+function rowPrototypeOf(width: number): object {
+  const prototype = {};
+  type WithValues = { [valuesOfRow]: unknown[] };
+  for (let index = 0; index < width; index++)
+    Object.defineProperty(prototype, index, {
+      get(this: WithValues) {
+        return this[valuesOfRow][index];
+      },
+    });
+  Object.defineProperty(prototype, "length", {
+    get(this: WithValues) {
+      return this[valuesOfRow].length;
+    },
+  });
+  return prototype;
+}
+
+function columnsOf(stmt: Database.Statement): Columns {
+  if (!stmt.reader) return { names: [], types: [], named: [], rowPrototype: {} };
+  const columns = stmt.columns();
+  const names = columns.map((column) => column.name);
+  const named: [string, number][] = [];
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    named.push([name, index]);
+  });
+  return { names, types: columns.map((column) => column.type ?? ""), named, rowPrototype: rowPrototypeOf(names.length) };
+}
+
+const minSafe = BigInt(Number.MIN_SAFE_INTEGER);
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+const minInteger = -9223372036854775808n;
+const maxInteger = 9223372036854775807n;
+
+/** An argument as the driver binds it, refused as @libsql/client refuses it (integers read as numbers). */
+function toSql(value: InValue | undefined): unknown {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+    return value;
+  }
+  if (typeof value === "bigint") {
+    if (value < minInteger || value > maxInteger)
+      throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
+    return value;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
+  return value;
+}
+
+function argumentsOf(stmt: InStatement): unknown[] | Record<string, unknown> {
+  if (typeof stmt === "string") return [];
+  const args = stmt.args ?? [];
+  if (Array.isArray(args)) return args.map(toSql);
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    named[name[0] === "@" || name[0] === "$" || name[0] === ":" ? name.slice(1) : name] = toSql(value);
+  }
+  return named;
+}
+
+function fromSql(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    if (value < minSafe || value > maxSafe)
+      throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    return Number(value);
+  }
+  if (value instanceof Uint8Array) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+/** A value as @libsql/client writes it in a result's JSON: blobs in base64. */
+const valueToJson = (value: unknown) => (value instanceof ArrayBuffer ? Buffer.from(value).toString("base64") : value);
+
+/** A row as @libsql/client shapes it: its values by index (not enumerable) and by column name, and a length. */
+function rowOf(values: unknown[], columns: Columns): Row {
+  for (let index = 0; index < values.length; index++) values[index] = fromSql(values[index]);
+  const row = Object.create(columns.rowPrototype) as Record<string, unknown>;
+  Object.defineProperty(row, valuesOfRow, { value: values });
+  for (const [name, index] of columns.named) row[name] = values[index];
+  return row as Row;
+}
+
+/** The driver's errors as @libsql/client reports them: the primary SQLite code, and the extended one beside it. */
+function libsqlError(error: unknown): unknown {
+  const details = error as { message?: string; code?: string; rawCode?: number };
+  if (!(error instanceof Error) || typeof details.code !== "string" || !details.code.startsWith("SQLITE_")) return error;
+  const primary = typeof details.rawCode === "number" ? primaryCode(details.rawCode) : undefined;
+  return new LibsqlError(error.message, primary ?? details.code, details.code, details.rawCode, error);
+}
+
+/**
+ * The connection this process reads the embedded file on, outside transactions: every
+ * SELECT the app sends on its own. Its statements are prepared once per text and kept
+ * (see PreparedStatements), which the client of @libsql/client does not do: it prepares every
+ * statement afresh, and for the app's short reads that was most of their cost.
+ *
+ * One connection is enough: the driver is synchronous, so only one statement runs at a time
+ * in the process anyway. In WAL mode each statement reads the latest commit, whichever
+ * connection wrote it, as long as no statement of the connection is left unfinished: so only
+ * plain queries come here, read to their last row (not EXPLAIN, which the driver leaves open
+ * for a write statement), and a failure replaces the connection.
+ */
+export class ReadConnection {
+  #db: Database.Database;
+  #statements: PreparedStatements<Columns>;
+
+  constructor(
+    private readonly path: string,
+    private readonly busyTimeoutMs: number,
+  ) {
+    this.#db = new Database(path, { timeout: busyTimeoutMs });
+    this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
+  }
+
+  execute(stmt: InStatement): ResultSet {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    try {
+      const { stmt: prepared, reader, facts: columns } = this.#statements.get(sql);
+      if (!reader) throw new TypeError(`Not a query: ${sql.slice(0, 60)}`);
+      const rows = (prepared.all(argumentsOf(stmt)) as unknown[][]).map((values) => rowOf(values, columns));
+      return {
+        columns: columns.names,
+        columnTypes: columns.types,
+        rows,
+        rowsAffected: 0,
+        lastInsertRowid: undefined,
+        toJSON: () => ({
+          columns: columns.names,
+          columnTypes: columns.types,
+          rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
+          rowsAffected: 0,
+          lastInsertRowid: null,
+        }),
+      };
+    } catch (error) {
+      this.#replace();
+      throw libsqlError(error);
+    }
+  }
+
+  /** Forgets every prepared statement, as after a change of the schema. */
+  forgetStatements(): void {
+    this.#statements.clear();
+  }
+
+  /**
+   * After a failure, a fresh connection: a statement stopped mid-way is not reset (the driver
+   * cannot be asked to), and it would keep its snapshot, so that every later read on this
+   * connection saw the database as it was then. The old connection goes with its statements.
+   */
+  #replace(): void {
+    this.#statements.clear();
+    this.#db = new Database(this.path, { timeout: this.busyTimeoutMs });
+    this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
