@@ -11,20 +11,30 @@
  * rows) while a few clients keep asking `GET /v1/health`, and prints the health check's
  * p50, p99 and worst latency during each: whether one heavy request stalls everyone.
  *
+ * The Workers column loads the same routes, at the same connections, against the Worker in
+ * workerd (wrangler's local runtime) over a copy of the same seeded file reached through the
+ * local bridge (Hrana over HTTP), both in a child process of their own; it prints req/s, p50,
+ * p99, and the database statements and round trips per request counted at the bridge, under
+ * load and for one request on a warm isolate. The bridge is not Turso: the latencies say
+ * little about production; the counts show per-request work only the Worker path does.
+ *
  * Asserts nothing; stops by itself (each route runs for --duration seconds, and a watchdog
  * ends everything past its budget).
  *
  *   npm run bench:http -- [--members 100000] [--connections 32] [--duration 5] [--workers 1]
- *                         [--quick] [--only-load | --only-heavy] [--route <text>] [--cpu-prof <dir>]
+ *                         [--runtime node|workers|both] [--quick] [--only-load | --only-heavy]
+ *                         [--route <text>] [--cpu-prof <dir>]
  *
  * --members: 1000, 100000 (default) or 1000000, or any count from 40;
  * --quick: 1,000 members, 2 s per route, an import of 10,000 rows (a minute or so);
  * --workers: GRASROT_WORKERS of the server (processes serving one database file);
+ * --runtime: node (src/server.ts and the floor), workers (the Worker in workerd, load only) or
+ *   both (the default: the Node table, then the Workers table, then the heavy part on Node);
  * --route: loads only the routes whose name contains that text (say, "member by id");
  * --cpu-prof: writes the server's CPU profile (node --cpu-prof) into that directory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +43,7 @@ import autocannon, { type Request as LoadRequest } from "autocannon";
 import { Hono } from "hono";
 import { seededRandom } from "../src/voting/lot.ts";
 import { adminKey, memberId, org, type Seeded, seed } from "./http-seed.ts";
+import { startBridgedWorker } from "./workers-runtime.ts";
 
 const host = "127.0.0.1";
 const quick = process.argv.includes("--quick");
@@ -61,13 +72,46 @@ function serveFloor() {
   process.on("disconnect", () => process.exit(0));
 }
 
+/** The Worker in workerd over the bridge, on `<directory>/bench.db`; says where on stdout; ends with its parent. */
+async function serveWorkers(directory: string) {
+  const running = await startBridgedWorker({
+    directory,
+    database: "bench",
+    bindings: { GRASROT_MAIL_TRANSPORT: "outbox", GRASROT_PUBLIC_URL: "https://api.example.org" },
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // workerd is a process of its own: dispose of it, never leave it behind.
+    running.close().finally(() => process.exit(0));
+  };
+  process.on("disconnect", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  console.log(`Worker on http://localhost:${new URL(running.url).port}, bridge on http://localhost:${running.bridge.port}`);
+}
+
 interface ServerOptions {
   workers: number;
   cpuProfileDir?: string;
 }
 
+/** Resolves with the match of `pattern` in what a child writes on stdout, once it has written it. */
+function announced(child: ChildProcess, kind: string, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) resolve(match);
+    });
+    child.on("exit", (code) => reject(new Error(`the ${kind} server stopped (${code})`)));
+  });
+}
+
 /** Starts the floor, or src/server.ts over the seeded file; resolves with its base URL once it listens. */
-function startChild(kind: "app" | "floor", path: string, options: ServerOptions, children: ChildProcess[]): Promise<string> {
+async function startChild(kind: "app" | "floor", path: string, options: ServerOptions, children: ChildProcess[]): Promise<string> {
   const self = fileURLToPath(import.meta.url);
   const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
   const profile = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
@@ -86,15 +130,19 @@ function startChild(kind: "app" | "floor", path: string, options: ServerOptions,
           },
         });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) resolve(`http://${host}:${match[1]}`);
-    });
-    child.on("exit", (code) => reject(new Error(`the ${kind} server stopped (${code})`)));
+  const [, port] = await announced(child, kind, /on http:\/\/localhost:(\d+)/);
+  return `http://${host}:${port}`;
+}
+
+/** Starts the Worker and the bridge over `<directory>/bench.db` in a child process; resolves with both base URLs. */
+async function startWorkersChild(directory: string, children: ChildProcess[]): Promise<{ url: string; bridgeUrl: string }> {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, ["--import", "tsx", self, "--serve-workers", directory], {
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
+  children.push(child);
+  const [, port, bridgePort] = await announced(child, "Worker", /Worker on http:\/\/localhost:(\d+), bridge on http:\/\/localhost:(\d+)/);
+  return { url: `http://${host}:${port}`, bridgeUrl: `http://${host}:${bridgePort}` };
 }
 
 /** Stops a child and waits for it, so a CPU profile is written before the run goes on. */
@@ -176,6 +224,67 @@ async function load(url: string, requests: LoadRequest[], connections: number, d
     total: result.requests.total,
     failed: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+// ---------------------------------------------------------------- the Workers column
+
+interface Counts {
+  statements: number;
+  roundTrips: number;
+}
+
+/** One request of a route as autocannon sends it (its setupRequest applied), by fetch; resolves once it is answered. */
+async function once(url: string, route: Route): Promise<void> {
+  const [first] = route.requests;
+  if (!first) return;
+  const request = first.setupRequest ? first.setupRequest({ ...first }) : first;
+  const response = await fetch(`${url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+  await response.arrayBuffer();
+}
+
+/**
+ * A route on the Worker: one request to warm the isolate, one more counted alone at the
+ * bridge (the work of a request on a warm isolate), then the load, its statements and round
+ * trips divided by the requests answered.
+ */
+async function loadWorker(worker: { url: string; bridgeUrl: string }, route: Route, connections: number, duration: number) {
+  const counts = async (): Promise<Counts> => (await fetch(`${worker.bridgeUrl}/_bridge/databases/bench/counts`)).json() as Promise<Counts>;
+  await once(worker.url, route);
+  const beforeOne = await counts();
+  await once(worker.url, route);
+  const afterOne = await counts();
+  const result = await load(worker.url, route.requests, connections, duration);
+  // Requests autocannon stopped waiting for may still reach the database: count them too.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const afterLoad = await counts();
+  const perRequest = (key: keyof Counts) => (afterLoad[key] - afterOne[key]) / Math.max(1, result.total);
+  return {
+    result,
+    one: { statements: afterOne.statements - beforeOne.statements, roundTrips: afterOne.roundTrips - beforeOne.roundTrips },
+    statementsPerRequest: perRequest("statements"),
+    roundTripsPerRequest: perRequest("roundTrips"),
+  };
+}
+
+function printWorkersTable(rows: { name: string; row: Awaited<ReturnType<typeof loadWorker>> }[]) {
+  console.log("\nOn Workers: the Worker in workerd (wrangler's local runtime), the same database file through the local bridge.");
+  console.log("Statements and round trips counted at the bridge: per request under load, and for one request on a warm isolate.\n");
+  console.log("| route                          |   req/s | p50 ms | p99 ms | stmts/req | trips/req | one request | requests | non-2xx |");
+  console.log("| ------------------------------ | ------: | -----: | -----: | --------: | --------: | ----------: | -------: | ------: |");
+  for (const { name, row } of rows) {
+    const { result } = row;
+    const one = `${row.one.statements} in ${row.one.roundTrips}`;
+    console.log(
+      `| ${name.padEnd(30)} | ${result.rps.toFixed(0).padStart(7)} | ${String(result.p50).padStart(6)} | ${String(result.p99).padStart(6)} | ${row.statementsPerRequest.toFixed(2).padStart(9)} | ${row.roundTripsPerRequest.toFixed(2).padStart(9)} | ${one.padStart(11)} | ${String(result.total).padStart(8)} | ${String(result.failed).padStart(7)} |`,
+    );
+  }
+}
+
+/** A copy of the seeded database for the Worker, so both runtimes start from the same rows (the Node run writes). */
+function copySeeded(path: string, directory: string): void {
+  mkdirSync(directory);
+  for (const suffix of ["", "-wal"])
+    if (existsSync(`${path}${suffix}`)) copyFileSync(`${path}${suffix}`, join(directory, `bench.db${suffix}`));
 }
 
 // ---------------------------------------------------------------- heavy requests beside the health check
@@ -306,20 +415,29 @@ async function main() {
   const connections = option("connections", 32, 1000);
   const duration = quick ? 2 : option("duration", 5, 120);
   const workers = option("workers", 1, 16);
+  const runtime = textOption("runtime") ?? "both";
+  if (!["node", "workers", "both"].includes(runtime)) throw new Error("--runtime must be node, workers or both");
+  const onNode = runtime !== "workers";
+  const onWorkers = runtime !== "node";
   const onlyLoad = process.argv.includes("--only-load");
   const onlyHeavy = process.argv.includes("--only-heavy");
   const cpuProfileDir = textOption("cpu-prof");
+  const only = textOption("route");
   const children: ChildProcess[] = [];
-  // However this process ends, its servers end with it.
+  // However this process ends, its servers end with it (the Worker's child on SIGTERM, so it takes workerd along).
+  const signalFor = (child: ChildProcess) => (child.spawnargs.includes("--serve-workers") ? "SIGTERM" : "SIGKILL");
   process.on("exit", () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    for (const child of children) if (child.exitCode === null) child.kill(signalFor(child));
   });
   const directory = mkdtempSync(join(tmpdir(), "grasrot-bench-http-"));
   const path = join(directory, "bench.db");
-  // Everything ends within this budget: seeding, eleven runs of `duration` seconds, the heavy part, start-ups and margins.
-  const budgetMs = (300 + memberCount / 2_000 + 11 * (duration + 15)) * 1000;
-  const watchdog = setTimeout(() => {
+  // Everything ends within this budget: seeding, eleven runs of `duration` seconds per runtime, the heavy part, start-ups and margins.
+  const budgetMs = (300 + memberCount / 2_000 + (onWorkers ? 60 + 11 * (duration + 15) : 0) + 11 * (duration + 15)) * 1000;
+  const watchdog = setTimeout(async () => {
     console.error(`stopped: over the time budget of ${Math.round(budgetMs / 1000)} s`);
+    for (const child of children) child.kill(signalFor(child));
+    // The Worker's child gets a few seconds to stop workerd.
+    await Promise.race([Promise.all(children.map(stopChild)), new Promise((resolve) => setTimeout(resolve, 10_000))]);
     for (const child of children) child.kill("SIGKILL");
     rmSync(directory, { recursive: true, force: true });
     process.exit(2);
@@ -330,10 +448,12 @@ async function main() {
     console.log(
       `Seeded ${memberCount} members, 190 groups with rosters of 40, 20,000 events (1,000 weekly series) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s.`,
     );
-    console.log(`Server: src/server.ts, GRASROT_WORKERS=${workers}; all on ${host}.`);
+    const workersDirectory = join(directory, "workers");
+    if (onWorkers && !onlyHeavy) copySeeded(path, workersDirectory);
+    if (onNode) console.log(`Server: src/server.ts, GRASROT_WORKERS=${workers}; all on ${host}.`);
+    if (!onlyHeavy) console.log(`autocannon: ${connections} connections, ${duration} s per route, one route at a time.\n`);
 
-    if (!onlyHeavy) {
-      console.log(`autocannon: ${connections} connections, ${duration} s per route, one route at a time.\n`);
+    if (onNode && !onlyHeavy) {
       const floorUrl = await startChild("floor", path, { workers: 1 }, children);
       const floor = await load(floorUrl, [{ method: "GET", path: "/floor" }], connections, duration);
       await stopChild(children.pop() as ChildProcess);
@@ -342,7 +462,6 @@ async function main() {
       const rows: { name: string; result: Awaited<ReturnType<typeof load>> }[] = [
         { name: "floor (bare Hono, static JSON)", result: floor },
       ];
-      const only = textOption("route");
       for (const route of routes(seeded).filter((r) => only === undefined || r.name.includes(only)))
         rows.push({ name: route.name, result: await load(appUrl, route.requests, connections, duration) });
       await stopChild(children.pop() as ChildProcess);
@@ -356,7 +475,15 @@ async function main() {
         );
       }
     }
-    if (!onlyLoad) {
+    if (onWorkers && !onlyHeavy) {
+      const worker = await startWorkersChild(workersDirectory, children);
+      const rows: { name: string; row: Awaited<ReturnType<typeof loadWorker>> }[] = [];
+      for (const route of routes(seeded).filter((r) => only === undefined || r.name.includes(only)))
+        rows.push({ name: route.name, row: await loadWorker(worker, route, connections, duration) });
+      await stopChild(children.pop() as ChildProcess);
+      printWorkersTable(rows);
+    }
+    if (onNode && !onlyLoad) {
       const appUrl = await startChild("app", path, { workers, cpuProfileDir }, children);
       await heavySection(appUrl, memberCount);
       await stopChild(children.pop() as ChildProcess);
@@ -369,4 +496,5 @@ async function main() {
 }
 
 if (process.argv.includes("--serve-floor")) serveFloor();
+else if (process.argv.includes("--serve-workers")) await serveWorkers(textOption("serve-workers") as string);
 else await main();

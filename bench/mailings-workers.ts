@@ -12,11 +12,10 @@
  * here, run fewer `--recipients`: the figures for 100,000 are then extrapolated, and say so.
  */
 
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { unstable_startWorker } from "wrangler";
 import { contextOf } from "../src/access/context.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { openEmbedded } from "../src/db/embedded.ts";
@@ -24,7 +23,7 @@ import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { createMailing } from "../src/mailings/mailings.service.ts";
 import { orgIdOf, seedMembers } from "../test/mailings/seed.ts";
-import { startHranaBridge } from "../tools/libsql-bridge/index.ts";
+import { type BridgedWorker, startBridgedWorker } from "./workers-runtime.ts";
 
 const { values } = parseArgs({ options: { recipients: { type: "string", default: "100000" } } });
 const recipientCount = Number(values.recipients);
@@ -69,55 +68,19 @@ const mailing = await createMailing(contextOf({ db: setupDb, org, principal: ben
   },
 });
 
-/**
- * Statements the Worker sends, counted where they arrive: an `execute` is one, a `batch` its
- * steps without the BEGIN/COMMIT/ROLLBACK the client wraps it in (so the count compares with
- * bench:mailings, which counts the client's statements). A round trip is one pipeline request.
- */
-const counts = { statements: 0, roundTrips: 0 };
-const transactionControl = /^\s*(BEGIN|COMMIT|ROLLBACK|END)\b/i;
-const bridge = await startHranaBridge({ directory, defaultDatabase: "bench" });
-const bridgeFetch = bridge.bridge.fetch.bind(bridge.bridge);
-bridge.bridge.fetch = async (request: Request) => {
-  if (request.method === "POST" && request.url.endsWith("/pipeline")) {
-    const body = (await request.clone().json()) as {
-      requests: { type: string; stmt?: unknown; batch?: { steps: { stmt: { sql?: string } }[] } }[];
-    };
-    let statements = 0;
-    for (const step of body.requests) {
-      if (step.type === "execute") statements += 1;
-      if (step.type === "batch") statements += step.batch?.steps.filter((s) => !transactionControl.test(s.stmt.sql ?? "")).length ?? 0;
-    }
-    if (statements > 0) {
-      counts.statements += statements;
-      counts.roundTrips += 1;
-    }
-  }
-  return bridgeFetch(request);
-};
-
-// Offline and quiet: no fetch of Cloudflare's `Request.cf` sample, no metrics, no log line per queue batch.
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-process.env.WRANGLER_SEND_METRICS ??= "false";
-process.env.WRANGLER_LOG ??= "warn";
-mkdirSync(join(directory, "wrangler-state"));
-
 // The bench's own look at the mailing goes to the file directly, not through the bridge, so it is not counted.
 const status = async () =>
   String((await seedClient.execute({ sql: "SELECT status FROM mailings WHERE id = ?", args: [mailing.id] })).rows[0]?.status);
 
-let worker: Awaited<ReturnType<typeof unstable_startWorker>> | undefined;
+let running: BridgedWorker | undefined;
 try {
-  worker = await unstable_startWorker({
-    config: "wrangler.toml",
-    bindings: {
-      LIBSQL_URL: { type: "plain_text", value: bridge.url },
-      GRASROT_MAIL_TRANSPORT: { type: "plain_text", value: "outbox" },
-      GRASROT_PUBLIC_URL: { type: "plain_text", value: "https://api.example.org" },
-    },
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, persist: join(directory, "wrangler-state") },
+  // Statements are counted where they arrive, at the bridge (comparable with bench:mailings, which counts the client's).
+  running = await startBridgedWorker({
+    directory,
+    database: "bench",
+    bindings: { GRASROT_MAIL_TRANSPORT: "outbox", GRASROT_PUBLIC_URL: "https://api.example.org" },
   });
-  await worker.ready;
+  const { worker } = running;
   started = performance.now();
   let ticks = 0;
   let firstTickMs = 0;
@@ -166,6 +129,7 @@ try {
   );
   console.log(`  recipients per second:     ${perSecond.toFixed(0)}`);
   console.log(`  per 1,000 recipients:      ${(totalMs / (recipients / 1000)).toFixed(0)} ms`);
+  const counts = running.counts();
   console.log(
     `  statements:                ${counts.statements} (${((counts.statements / recipients) * 1000).toFixed(1)} per 1,000 recipients)`,
   );
@@ -181,8 +145,7 @@ try {
     );
   }
 } finally {
-  await worker?.dispose();
-  await bridge.close();
+  await running?.close();
   seedClient.close();
   rmSync(directory, { recursive: true, force: true });
 }

@@ -32,6 +32,18 @@ type KeyCaller = { principal: Extract<Principal, { kind: "api_key" }>; org: OrgC
 export class AuthCache {
   readonly keys = new CallerCache<KeyCaller>();
   readonly orgs = new CallerCache<OrgContext>();
+  #memberTokenSecret: string | undefined;
+
+  /**
+   * The member-token key, read from the database once per app: it never changes once made.
+   * tokenSecret remembers it per Db, which on Workers is made per invocation, so without this
+   * every member-token request there would spend two statements on it. Kept as the value,
+   * never as a pending promise, so no request waits on I/O another request started.
+   */
+  async memberTokenSecret(db: Db, configured: string | undefined): Promise<string> {
+    this.#memberTokenSecret ??= await tokenSecret(db, configured);
+    return this.#memberTokenSecret;
+  }
 
   /** After a key is revoked or an organisation changed: the next request looks everything up afresh. */
   clear() {
@@ -100,7 +112,7 @@ export function orgContext(cache: AuthCache) {
         c.set("principal", { kind: "anonymous" });
         return next();
       }
-      const claims = await verifyMemberToken(await tokenSecret(db, config.tokenSecret), token, clock.now());
+      const claims = await verifyMemberToken(await cache.memberTokenSecret(db, config.tokenSecret), token, clock.now());
       if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
       if (claims.orgId !== org.id) throw orgMissing();
       // Never cached: an erased member's token stops working on the next request.

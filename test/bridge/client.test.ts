@@ -283,6 +283,29 @@ describe("databases", () => {
       reborn.close();
     }
   });
+
+  it("counts the statements and round trips each database was sent", async () => {
+    const countsOf = async (name: string) => {
+      const response = await fetch(`${bridge.url}/_bridge/databases/${name}/counts`);
+      return { status: response.status, body: await response.json() };
+    };
+    const countedUrl = await bridge.newDatabase({ name: "counted" });
+    expect(await countsOf("counted")).toEqual({ status: 200, body: { statements: 0, roundTrips: 0 } });
+    const counted = createClient({ url: countedUrl });
+    try {
+      await counted.execute("CREATE TABLE t (x)");
+      // One round trip; the client wraps the batch in BEGIN … COMMIT, which is not counted.
+      await counted.batch(["INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)", "SELECT count(*) FROM t"], "write");
+    } finally {
+      counted.close();
+    }
+    expect(await countsOf("counted")).toEqual({ status: 200, body: { statements: 4, roundTrips: 2 } });
+    // Another database's work is its own.
+    expect(Number((await client.execute("SELECT count(*) AS n FROM person")).rows[0]?.n)).toBe(0);
+    expect((await countsOf("counted")).body).toEqual({ statements: 4, roundTrips: 2 });
+    expect(bridge.bridge.counts("counted")).toEqual({ statements: 4, roundTrips: 2 });
+    expect((await countsOf("never-made")).status).toBe(404);
+  });
 });
 
 describe("the fetch handler on its own", () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { clearInterval, setInterval } from "node:timers";
 import { executeBatch, resolveSql, resolveSteps, toBatchResult, toCursorEntries } from "./batch.ts";
 import { type Connection, StmtError } from "./connection.ts";
-import { DATABASE_NAME, type DatabaseEntry, DatabaseRegistry } from "./databases.ts";
+import { DATABASE_NAME, type DatabaseCounts, type DatabaseEntry, DatabaseRegistry } from "./databases.ts";
 import { LockTimeoutError } from "./lock.ts";
 import {
   type CursorEntry,
@@ -55,6 +55,8 @@ export interface HranaBridge {
   createDatabase(options?: CreateDatabaseOptions): Promise<string>;
   /** Closes a database's streams and removes its files; false if it did not exist. */
   deleteDatabase(name: string): Promise<boolean>;
+  /** What clients have asked of a database so far (see DatabaseCounts); undefined if it does not exist. */
+  counts(name: string): DatabaseCounts | undefined;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,26 @@ const RESERVED_NAMES = new Set(["v2", "v3", "v3-protobuf"]);
 
 function validName(name: string): boolean {
   return DATABASE_NAME.test(name) && !RESERVED_NAMES.has(name);
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|END)\b/i;
+
+/** Adds one HTTP request's statements to its database's counts (see DatabaseCounts). */
+function count(database: DatabaseEntry, requests: StreamRequest[], stored: ReadonlyMap<number, string>): void {
+  let statements = 0;
+  for (const request of requests) {
+    if (request.type === "execute") statements += 1;
+    if (request.type === "batch") {
+      // A stored text not known yet is stored later in the same request, or fails it: counted all the same.
+      for (const { stmt } of request.steps) {
+        const sql = stmt.ref.sql !== undefined ? stmt.ref.sql : (stored.get(stmt.ref.sqlId) ?? "");
+        if (!TRANSACTION_CONTROL.test(sql)) statements += 1;
+      }
+    }
+  }
+  if (statements === 0) return;
+  database.counts.statements += statements;
+  database.counts.roundTrips += 1;
 }
 
 const MAX_STORED_SQL = 50;
@@ -201,6 +223,7 @@ class Bridge implements HranaBridge {
   async #pipeline(database: DatabaseEntry, version: Version, body: unknown): Promise<Response> {
     const pipeline = decodePipelineRequest(body, version);
     const stream = this.#streams.acquire(pipeline.baton, database);
+    count(database, pipeline.requests, stream.sqls);
     let completed = false;
     try {
       const context: PipelineContext = { busy: undefined };
@@ -221,6 +244,7 @@ class Bridge implements HranaBridge {
   async #cursor(database: DatabaseEntry, version: Version, body: unknown): Promise<Response> {
     const request = decodeCursorRequest(body, version);
     const stream = this.#streams.acquire(request.baton, database);
+    count(database, [{ type: "batch", steps: request.steps }], stream.sqls);
     let completed = false;
     try {
       requireConnection(stream);
@@ -334,7 +358,14 @@ class Bridge implements HranaBridge {
   }
 
   async #admin(request: Request, url: URL, parts: string[]): Promise<Response> {
-    if (parts[0] !== "databases" || parts.length > 2) return text(404, "Not found");
+    if (parts[0] !== "databases" || parts.length > 3) return text(404, "Not found");
+    if (parts.length === 3) {
+      if (parts[2] !== "counts") return text(404, "Not found");
+      if (request.method !== "GET") return text(405, "Method not allowed");
+      const counts = this.counts(parts[1] ?? "");
+      if (counts === undefined) throw new AdminError(404, `Database "${parts[1]}" does not exist`);
+      return json(200, counts);
+    }
     if (parts.length === 1) {
       if (request.method !== "POST") return text(405, "Method not allowed");
       const raw = await request.text();
@@ -377,6 +408,12 @@ class Bridge implements HranaBridge {
       throw error;
     }
     return name;
+  }
+
+  counts(name: string): DatabaseCounts | undefined {
+    if (!validName(name)) return undefined;
+    const entry = this.#databases.get(name, false);
+    return entry === undefined ? undefined : { ...entry.counts };
   }
 
   async deleteDatabase(name: string): Promise<boolean> {

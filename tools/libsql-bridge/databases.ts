@@ -8,6 +8,16 @@ import { DatabaseLock } from "./lock.ts";
 /** Letters, digits, `-` and `_`: safe as a file name and as a URL path segment, and never `..`. */
 export const DATABASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/**
+ * Statements as the client sent them: an `execute` is one, a batch its steps without the
+ * BEGIN/COMMIT/ROLLBACK a client wraps it in. A round trip is one HTTP request that carried
+ * at least one statement.
+ */
+export interface DatabaseCounts {
+  statements: number;
+  roundTrips: number;
+}
+
 export interface DatabaseSettings {
   directory: string;
   maxIdleConnections: number;
@@ -23,6 +33,8 @@ export class DatabaseEntry {
   deleted = false;
   /** When a stream last took or returned a connection; see closeIdleConnections(). */
   lastUsed = Date.now();
+  /** What clients asked of this database, for benchmarks and tests that count a request's work (`GET /_bridge/databases/<name>/counts`). */
+  readonly counts: DatabaseCounts = { statements: 0, roundTrips: 0 };
 
   constructor(
     readonly name: string,
