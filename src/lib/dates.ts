@@ -18,14 +18,23 @@ const fromUtc = (date: Date) => date.toISOString().slice(0, 10);
 /** Building a formatter costs far more than formatting with one: one per time zone, kept. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The last day worked out per time zone, with the minute it holds for: every request asks, and the answer changes once a day. */
+const lastDays = new Map<string, { minute: number; day: string }>();
+
 /** Today's date (YYYY-MM-DD) in the organisation's time zone: membership days are local days. */
 export function localDay(now: Date, timeZone: string): string {
+  // Time zones move days on whole minutes, so the day of one minute is the day of all of it.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastDays.get(timeZone);
+  if (last?.minute === minute) return last.day;
   let format = dayFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
     dayFormats.set(timeZone, format);
   }
-  return format.format(now);
+  const day = format.format(now);
+  lastDays.set(timeZone, { minute, day });
+  return day;
 }
 
 /** Whether the text is a day that exists: 2027-02-29 does not, 2028-02-29 does. */

@@ -2,9 +2,10 @@ import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sq
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { preparedQuery } from "../db/prepared-queries.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
-import { type MemberStatus, statusSql } from "./status.ts";
+import { type DayValue, type MemberStatus, statusSql } from "./status.ts";
 
 /**
  * Reading members: the one query shape behind the single read, the list, the search and
@@ -33,7 +34,7 @@ export const searchKey = (text: string) => text.trim().toLowerCase();
  * The membership that describes a member today, as SQL over `members`: the one covering
  * the day (an active one first), else the most recent that has started, else the next.
  */
-export function relevantMembership(column: "id" | "type_id", day: string): SQL<string | null> {
+export function relevantMembership(column: "id" | "type_id", day: DayValue): SQL<string | null> {
   // Qualified by hand: drizzle prints columns of a single-table query unqualified, which
   // inside this subquery would bind "id" to memberships instead of the outer members.
   const covers = sql`(ms.starts_on <= ${day} AND ms.ends_on >= ${day})`;
@@ -125,15 +126,27 @@ export async function listPeopleRows(
   return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);
 }
 
+/** The columns of a member with the status and the relevant membership on `day`. */
+const withStatus = (day: DayValue) => ({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) });
+
+/** One person of the organisation who has not been erased, by id, in a reach; the values are orgId, id and day. */
+const wherePerson = (reach: Reach) =>
+  and(eq(m.orgId, sql.placeholder("orgId")), eq(m.id, sql.placeholder("id")), isNull(m.erasedAt), reachCondition(reach));
+
+const personWithStatusIn = (reach: Reach) =>
+  preparedQuery((db) =>
+    db
+      .select(withStatus(sql.placeholder("day")))
+      .from(m)
+      .where(wherePerson(reach))
+      .limit(1)
+      .prepare(),
+  );
+const personWithStatus = { members: personWithStatusIn("members"), people: personWithStatusIn("people") };
+
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
 export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<ListedMember> {
-  const { db, day } = ctx;
-  const orgId = ctx.org.id;
-  const [row] = await db
-    .select({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) })
-    .from(m)
-    .where(and(eq(m.orgId, orgId), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)))
-    .limit(1);
+  const [row] = await personWithStatus[reach](ctx.db).all({ orgId: ctx.org.id, id, day: ctx.day });
   if (!row) throw notFound("Member");
   return row;
 }
@@ -209,16 +222,22 @@ export function toMemberContact(row: MemberRow) {
   return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
 }
 
+const personViewIn = (reach: Reach) =>
+  preparedQuery((db) => {
+    const day = sql.placeholder("day");
+    return db
+      .select({ row: withStatus(day), membership: getTableColumns(ms) })
+      .from(m)
+      .leftJoin(ms, eq(ms.id, relevantMembership("id", day)))
+      .where(wherePerson(reach))
+      .limit(1)
+      .prepare();
+  });
+const personView = { members: personViewIn("members"), people: personViewIn("people") };
+
 /** The full view of one member, status and membership included, in one statement. */
 export async function memberView(ctx: Ctx, id: string, reach: Reach = "members") {
-  const { db, day } = ctx;
-  const membershipId = relevantMembership("id", day);
-  const [found] = await db
-    .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
-    .from(m)
-    .leftJoin(ms, eq(ms.id, membershipId))
-    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)))
-    .limit(1);
+  const [found] = await personView[reach](ctx.db).all({ orgId: ctx.org.id, id, day: ctx.day });
   if (!found) throw notFound("Member");
   return { row: found.row, view: toMemberPublic(found.row, found.membership ?? undefined) };
 }

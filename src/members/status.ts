@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { ApiError } from "../lib/problems.ts";
@@ -20,12 +20,15 @@ function periodExists(memberId: SQL | string, condition: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM ${m} WHERE ${m.memberId} = ${memberId} AND ${condition})`;
 }
 
-const covers = (day: string) => sql`${m.startsOn} <= ${day} AND ${m.endsOn} >= ${day}`;
-const inGrace = (day: string) => sql`${m.endsOn} < ${day} AND ${m.graceUntil} >= ${day}`;
-const started = (day: string) => sql`${m.startsOn} <= ${day}`;
+/** A day: a value, or the placeholder of a query prepared once (see preparedQuery). */
+export type DayValue = string | Placeholder;
+
+const covers = (day: DayValue) => sql`${m.startsOn} <= ${day} AND ${m.endsOn} >= ${day}`;
+const inGrace = (day: DayValue) => sql`${m.endsOn} < ${day} AND ${m.graceUntil} >= ${day}`;
+const started = (day: DayValue) => sql`${m.startsOn} <= ${day}`;
 
 /** The status as an SQL expression over `members.id`, for lists and filters. */
-export function statusSql(day: string): SQL<MemberStatus> {
+export function statusSql(day: DayValue): SQL<MemberStatus> {
   const id = sql`${schema.members.id}`;
   return sql<MemberStatus>`CASE
     WHEN ${periodExists(id, covers(day))} THEN 'current'
