@@ -112,16 +112,16 @@ export async function listPeopleRows(
   if (options.q === undefined) return run();
   const key = searchKey(options.q);
   const upTo = `${key}\uffff`;
+  const nameMatches = sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`;
+  // Whoever the name matches too is left to the name half: past its page, they would come
+  // after the page anyway. Most addresses start with the name, so this half then sorts few.
   const emailPage = db
     .select({ id: m.id })
     .from(m)
-    .where(matching(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo}`))
+    .where(matching(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo} AND NOT coalesce(${nameMatches}, 0)`))
     .orderBy(asc(m.nameKey), asc(m.id))
     .limit(limit + 1);
-  const [byName, byEmail] = await Promise.all([
-    run(sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`),
-    db.select(columns).from(m).where(inArray(m.id, emailPage)),
-  ]);
+  const [byName, byEmail] = await Promise.all([run(nameMatches), db.select(columns).from(m).where(inArray(m.id, emailPage))]);
   const seen = new Set(byName.map((row) => row.id));
   return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);
 }

@@ -196,6 +196,33 @@ describe("listing and searching members", () => {
     expect(seen).toEqual(["Kim 0", "Kim 1", "Kim 2", "Kim 3", "Kim 4", "Zed 0", "Zed 1", "Zed 2", "Zed 3", "Zed 4"]);
   });
 
+  it("pages through people whom both the name and the address match, among those whom one of them matches", async () => {
+    const t = await testApp();
+    // Matched by name and address, by address alone (sorting before and after), and by name alone.
+    for (let i = 0; i < 7; i++) await createMember(t, { name: `Kim ${i}`, email: `kim.${i}@example.org` });
+    for (let i = 0; i < 3; i++) await createMember(t, { name: `Ada ${i}`, email: `kimura.${i}@example.org` });
+    for (let i = 0; i < 3; i++) await createMember(t, { name: `Zed ${i}`, email: `kim-z.${i}@example.org` });
+    await createMember(t, { name: "Kimberly", email: "kb@example.org" });
+    await createMember(t, { name: "Bo", email: "bo@example.org" });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await json<Page>(await t.request("GET", `${path}?q=kim&limit=3${cursor ? `&cursor=${cursor}` : ""}`), 200);
+      seen.push(...page.data.map((m) => m.name as string));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([
+      "Ada 0",
+      "Ada 1",
+      "Ada 2",
+      ...Array.from({ length: 7 }, (_, i) => `Kim ${i}`),
+      "Kimberly",
+      "Zed 0",
+      "Zed 1",
+      "Zed 2",
+    ]);
+  });
+
   it("filters by exact member number", async () => {
     const t = await testApp();
     await createMember(t, { name: "Ten", memberNumber: "10" });
