@@ -3,6 +3,7 @@ import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
+import { allRows, rowShape } from "../db/rows.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 import { type DayValue, type MemberStatus, statusSql } from "./status.ts";
@@ -57,6 +58,12 @@ export function filterConditions(orgId: string, day: string, filter: MemberFilte
 
 export type ListedMember = MemberRow & { status: MemberStatus; membershipId: string | null };
 
+/** The columns of a member with the status and the relevant membership on `day`. */
+const withStatus = (day: DayValue) => ({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) });
+
+/** How a listed member's row reads: the member's columns, then status and membership (the day does not change the shape). */
+const listedMember = rowShape<ListedMember>(withStatus("0000-01-01"));
+
 /** SQLite compares text as UTF-8 bytes, which is code point order; JavaScript's < compares UTF-16 units. */
 function compareText(a: string, b: string): number {
   const left = a[Symbol.iterator]();
@@ -99,16 +106,20 @@ export async function listPeopleRows(
 ): Promise<ListedMember[]> {
   const { db, day } = ctx;
   const { where, limit, after } = options;
-  const status = options.withStatus === false ? sql<MemberStatus>`'none'` : statusSql(day);
-  const columns = { ...getTableColumns(m), status, membershipId: relevantMembership("id", day) };
+  // The shape of `listedMember` either way: a key replaced keeps its place.
+  const columns = options.withStatus === false ? { ...withStatus(day), status: sql<MemberStatus>`'none'` } : withStatus(day);
   const matching = (range?: SQL) => and(where, range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
   const run = (range?: SQL) =>
-    db
-      .select(columns)
-      .from(m)
-      .where(matching(range))
-      .orderBy(asc(m.nameKey), asc(m.id))
-      .limit(limit + 1);
+    allRows(
+      db,
+      db
+        .select(columns)
+        .from(m)
+        .where(matching(range))
+        .orderBy(asc(m.nameKey), asc(m.id))
+        .limit(limit + 1),
+      listedMember,
+    );
   if (options.q === undefined) return run();
   const key = searchKey(options.q);
   const upTo = `${key}\uffff`;
@@ -121,13 +132,13 @@ export async function listPeopleRows(
     .where(matching(sql`${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo} AND NOT coalesce(${nameMatches}, 0)`))
     .orderBy(asc(m.nameKey), asc(m.id))
     .limit(limit + 1);
-  const [byName, byEmail] = await Promise.all([run(nameMatches), db.select(columns).from(m).where(inArray(m.id, emailPage))]);
+  const [byName, byEmail] = await Promise.all([
+    run(nameMatches),
+    allRows(db, db.select(columns).from(m).where(inArray(m.id, emailPage)), listedMember),
+  ]);
   const seen = new Set(byName.map((row) => row.id));
   return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);
 }
-
-/** The columns of a member with the status and the relevant membership on `day`. */
-const withStatus = (day: DayValue) => ({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) });
 
 /** One person of the organisation who has not been erased, by id, in a reach; the values are orgId, id and day. */
 const wherePerson = (reach: Reach) =>
