@@ -133,6 +133,7 @@ function libsqlError(error: unknown): unknown {
 export class ReadConnection {
   #db: Database.Database;
   #statements: PreparedStatements<Columns>;
+  #closed = false;
 
   constructor(
     private readonly path: string,
@@ -143,6 +144,7 @@ export class ReadConnection {
   }
 
   execute(stmt: InStatement): ResultSet {
+    if (this.#closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     try {
       const { stmt: prepared, reader, facts: columns } = this.#statements.get(sql);
@@ -185,6 +187,7 @@ export class ReadConnection {
   }
 
   close(): void {
+    this.#closed = true;
     this.#statements.clear();
     this.#db.close();
   }

@@ -1,6 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { committedOpenApi, testApp } from "../helpers/app.ts";
+import { createApp } from "../../src/app.ts";
+import { openEmbedded } from "../../src/db/embedded.ts";
+import { createDb } from "../../src/db/index.ts";
+import { defaultConfig } from "../../src/deps.ts";
+import { createMemoryMailer } from "../../src/mail/mailer.ts";
+import { committedDocuments, committedOpenApi, fixedClock, testApp } from "../helpers/app.ts";
 
 describe("health", () => {
   it("reports the database reachable and fully migrated", async () => {
@@ -21,6 +29,24 @@ describe("health", () => {
     await t.database.client.execute("DELETE FROM __drizzle_migrations WHERE rowid = (SELECT max(rowid) FROM __drizzle_migrations)");
     const body = (await (await t.request("GET", "/v1/health", { key: null })).json()) as { status: string };
     expect(body.status).toBe("migrations_pending");
+  });
+
+  it("reports a database never migrated, and one it cannot reach", async () => {
+    const client = await openEmbedded(`file:${join(mkdtempSync(join(tmpdir(), "grasrot-health-")), "empty.db")}`);
+    const app = createApp({
+      db: createDb(client),
+      mailer: createMemoryMailer(),
+      clock: fixedClock(),
+      config: defaultConfig,
+      ...committedDocuments,
+    });
+    const response = await app.request("/v1/health");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "migrations_pending", database: { migrations: { applied: 0, latest: null } } });
+    client.close();
+    const unreachable = await app.request("/v1/health");
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.headers.get("Content-Type")).toContain("application/problem+json");
   });
 });
 
