@@ -3,6 +3,7 @@ import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
+import { allRows, rowShape } from "../db/rows.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
 import type { GroupRole } from "./groups.schemas.ts";
@@ -55,6 +56,20 @@ const rosterColumns = {
   createdAt: members.createdAt,
 };
 
+interface RosterRow {
+  memberId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Null for a member the district assigns, with no row of their own. */
+  role: GroupRole | null;
+  joinedOn: string | null;
+  assignedAt: string | null;
+  createdAt: string;
+}
+
+const rosterRow = rowShape<RosterRow>(rosterColumns);
+
 /**
  * A page of a group's members now, read from the roster side: its open rows in member
  * order (the partial index on open memberships) and, for a district group, the members
@@ -70,41 +85,49 @@ export async function rosterOf(
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
   const present = and(eq(members.orgId, org.id), isNull(members.erasedAt));
   const [explicit, assigned] = await Promise.all([
-    db
-      .select(rosterColumns)
-      .from(gm)
-      .innerJoin(members, eq(members.id, gm.memberId))
-      .where(
-        and(
-          eq(gm.groupId, groupId),
-          isNull(gm.leftOn),
-          present,
-          filter.role ? eq(gm.role, filter.role) : undefined,
-          filter.memberId ? eq(gm.memberId, filter.memberId) : undefined,
-          after === undefined ? undefined : gt(gm.memberId, after),
-        ),
-      )
-      .orderBy(asc(gm.memberId))
-      .limit(limit + 1),
+    allRows(
+      db,
+      db
+        .select(rosterColumns)
+        .from(gm)
+        .innerJoin(members, eq(members.id, gm.memberId))
+        .where(
+          and(
+            eq(gm.groupId, groupId),
+            isNull(gm.leftOn),
+            present,
+            filter.role ? eq(gm.role, filter.role) : undefined,
+            filter.memberId ? eq(gm.memberId, filter.memberId) : undefined,
+            after === undefined ? undefined : gt(gm.memberId, after),
+          ),
+        )
+        .orderBy(asc(gm.memberId))
+        .limit(limit + 1),
+      rosterRow,
+    ),
     // Only members with the plain role come by address alone; others have an open row too.
     filter.role && filter.role !== "member"
       ? []
-      : db
-          .select(rosterColumns)
-          .from(members)
-          .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, groupId), isNull(gm.leftOn)))
-          .where(
-            and(
-              eq(members.orgId, org.id),
-              eq(members.districtGroupId, groupId),
-              isNull(members.erasedAt),
-              filter.role ? sql`coalesce(${gm.role}, 'member') = ${filter.role}` : undefined,
-              filter.memberId ? eq(members.id, filter.memberId) : undefined,
-              after === undefined ? undefined : gt(members.id, after),
-            ),
-          )
-          .orderBy(asc(members.id))
-          .limit(limit + 1),
+      : allRows(
+          db,
+          db
+            .select(rosterColumns)
+            .from(members)
+            .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, groupId), isNull(gm.leftOn)))
+            .where(
+              and(
+                eq(members.orgId, org.id),
+                eq(members.districtGroupId, groupId),
+                isNull(members.erasedAt),
+                filter.role ? sql`coalesce(${gm.role}, 'member') = ${filter.role}` : undefined,
+                filter.memberId ? eq(members.id, filter.memberId) : undefined,
+                after === undefined ? undefined : gt(members.id, after),
+              ),
+            )
+            .orderBy(asc(members.id))
+            .limit(limit + 1),
+          rosterRow,
+        ),
   ]);
   const rows = mergeByKey(explicit, assigned, (row) => [row.memberId], limit + 1);
   return page(
