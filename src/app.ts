@@ -1,4 +1,3 @@
-import { cors } from "hono/cors";
 import { tallyRateLimit } from "./abuse/requests.ts";
 import { areaRoutes } from "./areas/index.ts";
 import { signInRoutes } from "./auth/index.ts";
@@ -11,6 +10,7 @@ import { eventRoutes } from "./events/index.ts";
 import { groupRoutes } from "./groups/index.ts";
 import { groupWorkRoutes } from "./groupwork/index.ts";
 import { AuthCache, orgContext } from "./http/auth.ts";
+import { corsHeaders } from "./http/cors.ts";
 import { onError } from "./http/errors.ts";
 import { limitBodies, notFoundOrWrongMethod, requestContext } from "./http/middleware.ts";
 import { createRouter } from "./http/openapi.ts";
@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), config: AppConfig = (
   app.use("*", requestContext(deps));
   app.use(
     "*",
-    cors({
+    corsHeaders({
       origin: config.corsOrigins,
       allowHeaders: ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-Id"],
       exposeHeaders: ["ETag", "Location", "X-Request-Id", "Idempotent-Replayed", "Retry-After"],
