@@ -216,7 +216,7 @@ async function calendarResponse(
   const headers = { ETag: `W/"${(await sha256Hex(fingerprint)).slice(0, 32)}"`, "Cache-Control": `${cache}, max-age=300` };
   if (stillCurrent(c.req.header("If-None-Match"), headers.ETag)) return c.body(null, 304, headers);
   const rows = await feedRows(db, events.orgId, events.filter, now, events.window);
-  const body = buildFeed({ name, events: await withOverrides(db, rows), now });
+  const body = await buildFeed({ name, events: await withOverrides(db, rows), now });
   return c.body(body, 200, {
     ...headers,
     "Content-Type": "text/calendar; charset=utf-8",

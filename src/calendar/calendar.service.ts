@@ -10,6 +10,7 @@ import { maxDurationDays } from "../events/events.schemas.ts";
 import type { EventRow, OverrideRow } from "../events/series.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { notFound } from "../lib/problems.ts";
+import { yieldToEventLoop } from "../lib/yield.ts";
 import { dayMs } from "../lib/zone.ts";
 import type { FeedEvent } from "./feed.ts";
 
@@ -70,6 +71,32 @@ function inFeedOrder<Row extends { id: string; spanStart: string }>(singles: Row
   return [...singles, ...series].sort(order).slice(0, feedMaxEvents);
 }
 
+/**
+ * Single events a feed reads at a time. The embedded database answers on the event loop, so
+ * a feed's thousands of events are read a page at a time, other requests answered between.
+ */
+export const feedPage = 500;
+
+/**
+ * The single events in the feed's order, up to the bound, a page at a time: each page starts
+ * after the last row of the one before, along the same index.
+ */
+async function pagedSingles<Row extends { id: string; spanStart: string }>(
+  singles: SQL | undefined,
+  page: (where: SQL | undefined, limit: number) => Promise<Row[]>,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (;;) {
+    const last = rows.at(-1);
+    const after = last && sql`(${ev.spanStart}, ${ev.id}) > (${last.spanStart}, ${last.id})`;
+    const limit = Math.min(feedPage, feedMaxEvents - rows.length);
+    const next = await page(and(singles, after), limit);
+    rows.push(...next);
+    if (next.length < limit || rows.length >= feedMaxEvents) return rows;
+    await yieldToEventLoop();
+  }
+}
+
 /** The events a feed shows, without their overrides. */
 export async function feedRows(
   db: Db,
@@ -79,11 +106,13 @@ export async function feedRows(
   window: FeedWindow = defaultFeedWindow,
 ): Promise<EventRow[]> {
   const where = feedConditions(orgId, filter, now, window);
-  const [singles, series, long] = await Promise.all([
-    db.select().from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
-    db.select().from(ev).where(where.series).limit(feedMaxEvents),
-    db.select().from(ev).where(where.long).limit(feedMaxEvents),
-  ]);
+  const singles = await pagedSingles(where.singles, (paged, limit) =>
+    db.select().from(ev).where(paged).orderBy(asc(ev.spanStart), asc(ev.id)).limit(limit),
+  );
+  await yieldToEventLoop();
+  const series = await db.select().from(ev).where(where.series).limit(feedMaxEvents);
+  await yieldToEventLoop();
+  const long = await db.select().from(ev).where(where.long).limit(feedMaxEvents);
   return inFeedOrder([...long, ...singles], series);
 }
 
@@ -101,11 +130,13 @@ export async function feedVersions(
 ): Promise<{ id: string; version: number; spanStart: string }[]> {
   const where = feedConditions(orgId, filter, now, window);
   const columns = { id: ev.id, version: ev.version, spanStart: ev.spanStart };
-  const [singles, series, long] = await Promise.all([
-    db.select(columns).from(ev).where(where.singles).orderBy(asc(ev.spanStart), asc(ev.id)).limit(feedMaxEvents),
-    db.select(columns).from(ev).where(where.series).limit(feedMaxEvents),
-    db.select(columns).from(ev).where(where.long).limit(feedMaxEvents),
-  ]);
+  const singles = await pagedSingles(where.singles, (paged, limit) =>
+    db.select(columns).from(ev).where(paged).orderBy(asc(ev.spanStart), asc(ev.id)).limit(limit),
+  );
+  await yieldToEventLoop();
+  const series = await db.select(columns).from(ev).where(where.series).limit(feedMaxEvents);
+  await yieldToEventLoop();
+  const long = await db.select(columns).from(ev).where(where.long).limit(feedMaxEvents);
   return inFeedOrder([...long, ...singles], series);
 }
 

@@ -1,6 +1,7 @@
 import { type EventRow, type OverrideRow, type Session, sessionsOf } from "../events/series.ts";
 import { datesOf } from "../events/timing.ts";
 import { addDays, iso } from "../lib/dates.ts";
+import { pacer } from "../lib/yield.ts";
 import { isUtcZone } from "../lib/zone.ts";
 import { dateTimeListProperty, dateTimeProperty, formatUtc, IcsWriter } from "./ics.ts";
 import { writeVTimezone } from "./vtimezone.ts";
@@ -117,8 +118,11 @@ function writeEvent(w: IcsWriter, { event, overrides }: FeedEvent) {
   }
 }
 
-export function buildFeed(input: { name: string; events: FeedEvent[]; now: Date }): string {
-  const w = new IcsWriter()
+type FeedInput = { name: string; events: FeedEvent[]; now: Date };
+
+/** The feed's text in parts (the calendar's head and zones, each event, the end), which joined are the feed. */
+function* feedParts(input: FeedInput): Generator<string> {
+  const head = new IcsWriter()
     .begin("VCALENDAR")
     .line("VERSION:2.0")
     .line("PRODID:-//Grasrot//Grasrot API//EN")
@@ -128,7 +132,27 @@ export function buildFeed(input: { name: string; events: FeedEvent[]; now: Date 
     .text("X-WR-CALNAME", input.name)
     .line("REFRESH-INTERVAL;VALUE=DURATION:PT1H")
     .line("X-PUBLISHED-TTL:PT1H");
-  for (const [timeZone, { from, to }] of zoneYears(input.events, input.now)) writeVTimezone(w, timeZone, from, to);
-  for (const event of input.events) writeEvent(w, event);
-  return w.end("VCALENDAR").toString();
+  for (const [timeZone, { from, to }] of zoneYears(input.events, input.now)) writeVTimezone(head, timeZone, from, to);
+  yield head.toString();
+  for (const event of input.events) {
+    const w = new IcsWriter();
+    writeEvent(w, event);
+    yield w.toString();
+  }
+  yield new IcsWriter().end("VCALENDAR").toString();
+}
+
+/**
+ * The feed, written a few milliseconds at a time with other requests answered between: a feed
+ * of thousands of events (a megabyte) takes long enough to write that written in one go it
+ * would hold every other request of the deployment.
+ */
+export async function buildFeed(input: FeedInput): Promise<string> {
+  const pace = pacer();
+  const parts: string[] = [];
+  for (const part of feedParts(input)) {
+    parts.push(part);
+    await pace();
+  }
+  return parts.join("");
 }

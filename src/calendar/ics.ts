@@ -106,6 +106,7 @@ export class IcsWriter {
   }
 
   toString(): string {
+    if (this.lines.length === 0) return "";
     return `${this.lines.map(foldLine).join("\r\n")}\r\n`;
   }
 }

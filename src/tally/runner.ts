@@ -16,6 +16,10 @@
 import { count } from "../voting/index.ts";
 import { INLINE_WORK, planCount } from "../voting/limits.ts";
 import type { CountInput, CountResult } from "../voting/types.ts";
+import type { TallyJsonReading } from "./json-body.ts";
+
+/** A tally body counted, or why it could not be read (its count's own errors are thrown, as by `count`). */
+export type TallyJsonOutcome = { result: CountResult } | Exclude<TallyJsonReading, { input: CountInput }>;
 
 export interface CountRunner {
   /**
@@ -23,6 +27,13 @@ export interface CountRunner {
    * and counts over the limits (CountLimitError), the latter before any work starts.
    */
   count(input: CountInput): Promise<CountResult>;
+  /**
+   * Reads a POST /v1/tally JSON body (json-body.ts) and counts it, the reading too away from
+   * the event loop. Runners without it leave the reading to the caller.
+   */
+  countTallyJson?(text: string, detail: CountInput["detail"]): Promise<TallyJsonOutcome>;
+  /** The same for a BLT body, with the query that names its method and options (input.ts). */
+  countTallyBlt?(text: string, query: Record<string, string>, detail: CountInput["detail"]): Promise<CountResult>;
   /** Whether large counts run off the event loop, so a request may wait for one. */
   readonly offThread: boolean;
 }

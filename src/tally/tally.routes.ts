@@ -2,13 +2,14 @@ import { createMiddleware } from "hono/factory";
 import { apiKeyCaller, bearerToken } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
 import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
-import { ApiError } from "../lib/problems.ts";
+import { ApiError, invalidFields } from "../lib/problems.ts";
 import { CountLimitError } from "../voting/limits.ts";
 import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
-import { apiField, inputFromBlt, inputFromJson, type TallyJson } from "./input.ts";
+import { apiField, inputFromBlt } from "./input.ts";
+import { inlineTallyBodyChars, readTallyJson } from "./json-body.ts";
 import { limitsDescription } from "./limits-doc.ts";
 import { listMethods } from "./methods.ts";
-import { type CountRunner, inlineCounter } from "./runner.ts";
+import { type CountRunner, inlineCounter, type TallyJsonOutcome } from "./runner.ts";
 import { TallyQuery, TallyRequest, TallyResult } from "./tally.schemas.ts";
 
 /**
@@ -108,16 +109,60 @@ export function tallyAnswer(result: CountResult) {
   return { ...rest, seats: perList ? (result.seatsPerList as Record<string, number>) : seats, seatCount: seats };
 }
 
-export const tallyRoutes = createRouter().openapi(tally, async (c) => {
+/**
+ * A JSON body read and counted: by the runner when it reads bodies itself and the body is large
+ * (Node's counting threads), else here. Either way the body's faults are the router's own answers:
+ * 400 for JSON that does not parse, 422 listing the fields as the validation hook does.
+ */
+async function countJson(runner: CountRunner, text: string, detail: CountInput["detail"]): Promise<CountResult> {
+  let outcome: TallyJsonOutcome;
+  try {
+    if (runner.countTallyJson && text.length > inlineTallyBodyChars) outcome = await runner.countTallyJson(text, detail);
+    else {
+      const reading = readTallyJson(text, detail);
+      outcome = "input" in reading ? { result: await runner.count(reading.input) } : reading;
+    }
+  } catch (error) {
+    explain(error, false);
+  }
+  if ("malformed" in outcome) throw new ApiError("malformed_body", "The request body is not valid JSON.");
+  if ("invalid" in outcome) throw invalidFields(outcome.invalid);
+  return outcome.result;
+}
+
+/**
+ * The route as the router serves it: its JSON body is not validated by the router (no zod schema),
+ * but read by the handler (countJson), so that on Node a large one is parsed and validated in the
+ * counting thread. The document declares the body of `tally`, registered as it is.
+ */
+const { middleware: _middleware, ...documented } = tally;
+const served = {
+  ...tally,
+  hide: true,
+  request: {
+    ...tally.request,
+    body: {
+      ...tally.request.body,
+      content: { ...tally.request.body.content, "application/json": { schema: { type: "object" as const } } },
+    },
+  },
+};
+
+const router = createRouter();
+router.openAPIRegistry.registerPath(documented);
+
+export const tallyRoutes = router.openapi(served, async (c) => {
   const runner = c.get("deps").counter ?? inlineCounter;
   const { detail } = c.req.valid("query");
   const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (mediaType === "text/plain") {
     const text = await c.req.text();
-    const result = await countOrExplain(runner, () => ({ ...inputFromBlt(text, c.req.query()), detail }), true);
+    // A large file is read, as it is counted, in a counting thread where the runtime has them.
+    const result =
+      runner.countTallyBlt && text.length > inlineTallyBodyChars
+        ? await runner.countTallyBlt(text, c.req.query(), detail).catch((error: unknown) => explain(error, true))
+        : await countOrExplain(runner, () => ({ ...inputFromBlt(text, c.req.query()), detail }), true);
     return c.json(tallyAnswer(result), 200);
   }
-  // The body is declared optional (see the route), so the validated JSON is not typed on the context.
-  const body = (c.req.valid as unknown as (target: "json") => TallyJson)("json");
-  return c.json(tallyAnswer(await countOrExplain(runner, () => ({ ...inputFromJson(body), detail }), false)), 200);
+  return c.json(tallyAnswer(await countJson(runner, await c.req.text(), detail)), 200);
 });

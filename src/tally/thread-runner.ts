@@ -2,18 +2,21 @@
  * The Node runtime's CountRunner: counts estimated above INLINE_WORK (about 50 ms) run
  * in a small pool of worker threads, one count per thread at a time, the rest waiting in
  * line; smaller ones run in line, where a thread's round trip would cost more than the
- * count. Node only (src/server.ts, tests, benchmarks): the Worker bundle never imports it.
+ * count. A large POST /v1/tally body is sent as its text and read in the thread too
+ * (countTallyJson, countTallyBlt). Node only (src/server.ts, tests, benchmarks): the Worker bundle never imports it.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CountLimitError } from "../voting/limits.ts";
 import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
 import type { CountReply, CountTask } from "./count-thread.ts";
-import { type CountRunner, inlineCounter, isSmallCount } from "./runner.ts";
+import { type CountRunner, inlineCounter, isSmallCount, type TallyJsonOutcome } from "./runner.ts";
 
 export interface ThreadCounter extends CountRunner {
   /** Counts in a thread whatever its size (for tests and benchmarks). */
   countInThread(input: CountInput): Promise<CountResult>;
+  countTallyJson(text: string, detail: CountInput["detail"]): Promise<TallyJsonOutcome>;
+  countTallyBlt(text: string, query: Record<string, string>, detail: CountInput["detail"]): Promise<CountResult>;
   /** Stops the threads; counts still waiting are refused. */
   close(): Promise<void>;
 }
@@ -27,7 +30,7 @@ export interface ThreadCounterOptions {
 
 interface Pending {
   task: CountTask;
-  resolve(result: CountResult): void;
+  resolve(outcome: TallyJsonOutcome): void;
   reject(error: Error): void;
 }
 
@@ -64,7 +67,8 @@ export function createThreadCounter(options: ThreadCounterOptions = {}): ThreadC
       slot.busy = null;
       worker.unref();
       if ("error" in reply) pending.reject(rebuild(reply.error));
-      else pending.resolve(reply.result as CountResult);
+      else if ("unread" in reply) pending.resolve(reply.unread);
+      else pending.resolve({ result: reply.result as CountResult });
       dispatch();
     });
     // A thread that dies (out of memory, a crash) fails its count alone and is replaced on demand.
@@ -94,15 +98,23 @@ export function createThreadCounter(options: ThreadCounterOptions = {}): ThreadC
     }
   }
 
-  const countInThread = (input: CountInput) =>
-    new Promise<CountResult>((resolve, reject) => {
+  const inThread = (task: Omit<CountTask, "id">) =>
+    new Promise<TallyJsonOutcome>((resolve, reject) => {
       if (closed) {
         reject(new Error("the counting threads are closed"));
         return;
       }
-      queue.push({ task: { id: nextId++, input }, resolve, reject });
+      queue.push({ task: { id: nextId++, ...task } as CountTask, resolve, reject });
       dispatch();
     });
+
+  /** A task whose answer is a count (only a JSON body can come back unread). */
+  const countedInThread = async (task: Omit<CountTask, "id">) => {
+    const outcome = await inThread(task);
+    if (!("result" in outcome)) throw new Error("counting thread: answered a count as an unread body");
+    return outcome.result;
+  };
+  const countInThread = (input: CountInput) => countedInThread({ input });
 
   return {
     offThread: true,
@@ -111,6 +123,10 @@ export function createThreadCounter(options: ThreadCounterOptions = {}): ThreadC
       return isSmallCount(input) ? inlineCounter.count(input) : countInThread(input);
     },
     countInThread,
+    // The body goes as text, read in the thread: parsing, validating and copying a million ballots
+    // across would each hold the event loop for a large part of a second.
+    countTallyJson: (text, detail) => inThread({ tallyJson: text, detail }),
+    countTallyBlt: (text, query, detail) => countedInThread({ tallyBlt: text, query, detail }),
     async close() {
       closed = true;
       for (const pending of queue.splice(0)) pending.reject(new Error("the counting threads are closed"));
