@@ -1,3 +1,4 @@
+import type { Transaction } from "@libsql/client";
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { pacer } from "../lib/yield.ts";
@@ -48,9 +49,28 @@ export async function runLongBatch(db: Db, statements: Iterable<Statement>): Pro
   const transaction = await client.transaction("write");
   try {
     await runPaced(createDb(clientInTransaction(transaction, client.protocol)), statements);
-    await transaction.commit();
+    await commitLeavingTheLog(transaction);
   } finally {
     transaction.close();
+  }
+}
+
+/**
+ * Commits without copying the write-ahead log back into the file inside the commit. After a
+ * long batch the log is long, and SQLite would copy it all within the COMMIT, on the event
+ * loop (most of a large import's last second); the server's checkpoint thread copies it
+ * instead (src/db/checkpoints.ts), and without one, the next commit does.
+ */
+async function commitLeavingTheLog(transaction: Transaction) {
+  const read = Number((await transaction.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]);
+  const restore = `PRAGMA wal_autocheckpoint = ${Number.isInteger(read) ? read : 1000}`;
+  try {
+    // In one script, so that the connection, still this transaction's, gets its threshold back at once.
+    await transaction.executeMultiple(`PRAGMA wal_autocheckpoint = 0; COMMIT; ${restore};`);
+  } catch (error) {
+    // The COMMIT failed and the transaction is still open (it is rolled back on close): set the threshold back in it.
+    await transaction.execute(restore).catch(() => undefined);
+    throw error;
   }
 }
 
