@@ -4,7 +4,7 @@ import { createApp } from "../../src/app.ts";
 import { bootstrapIfEmpty } from "../../src/bootstrap.ts";
 import type { EmbeddedOptions } from "../../src/db/embedded.ts";
 import { createDb, type Db } from "../../src/db/index.ts";
-import { type AppConfig, defaultConfig } from "../../src/deps.ts";
+import { type AppConfig, type AppDeps, defaultConfig } from "../../src/deps.ts";
 import { createMemoryMailer } from "../../src/mail/mailer.ts";
 import { freshDatabase, type TestDatabase } from "./database.ts";
 
@@ -83,6 +83,18 @@ export async function testApp(config: Partial<AppConfig> = {}, databaseOptions: 
       return settledRequest(app, path, { method, headers, body }, { incoming: { url: path } });
     },
   };
+}
+
+/** Another app over a test app's database, mailer and clock, with the operator key and other dependencies given. */
+export function appBeside(t: Pick<TestApp, "db" | "mailer" | "clock">, deps: Partial<AppDeps> = {}) {
+  return createApp({
+    db: t.db,
+    mailer: t.mailer,
+    clock: t.clock,
+    config: { ...defaultConfig, operatorKey },
+    ...committedDocuments,
+    ...deps,
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { InArgs, InStatement } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { refreshPlannerStatistics } from "../../src/db/statistics.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { json, type TestApp, testApp } from "../helpers/app.ts";
 import { insertInChunks } from "../helpers/rows.ts";
+import { recordStatements } from "../helpers/statements.ts";
 
 /**
  * The import matches its rows against the organisation in look-ups of a few hundred keys each.
@@ -16,25 +16,7 @@ const memberCount = 3000;
 const at = "2026-11-21T08:00:00.000Z";
 
 /** The SELECTs the app sends from now on, with their arguments. */
-function recordSelects(t: TestApp): { sql: string; args: InArgs }[] {
-  const client = t.database.client;
-  const recorded: { sql: string; args: InArgs }[] = [];
-  const keep = (stmt: InStatement | string, args?: InArgs) => {
-    const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    if (/^\s*select/i.test(sql)) recorded.push({ sql, args: (typeof stmt === "string" ? args : stmt.args) ?? [] });
-  };
-  const execute = client.execute.bind(client);
-  const batch = client.batch.bind(client);
-  client.execute = ((stmt: InStatement | string, args?: InArgs) => {
-    keep(stmt, args);
-    return execute(stmt as InStatement);
-  }) as typeof client.execute;
-  client.batch = ((stmts: InStatement[], mode?: Parameters<typeof batch>[1]) => {
-    for (const stmt of stmts) keep(stmt);
-    return batch(stmts, mode);
-  }) as typeof client.batch;
-  return recorded;
-}
+const recordSelects = (t: TestApp) => recordStatements(t, (sql) => /^\s*select/i.test(sql));
 
 describe("CSV import: look-ups", () => {
   it("find members by number and e-mail through their indexes, never by walking the organisation", async () => {

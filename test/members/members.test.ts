@@ -147,6 +147,18 @@ describe("updating members", () => {
 });
 
 describe("listing and searching members", () => {
+  /** The names a search lists, walked page by page with its cursor. */
+  async function searchedPageByPage(t: Awaited<ReturnType<typeof testApp>>, q: string, limit: number) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await json<Page>(await t.request("GET", `${path}?q=${q}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`), 200);
+      seen.push(...page.data.map((m) => m.name as string));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return seen;
+  }
+
   async function names(t: Awaited<ReturnType<typeof testApp>>, query: string) {
     const page = await json<Page>(await t.request("GET", `${path}${query}`), 200);
     return page.data.map((m) => m.name);
@@ -186,13 +198,7 @@ describe("listing and searching members", () => {
     for (let i = 0; i < 5; i++) await createMember(t, { name: `Kim ${i}`, email: `z${i}@example.org` });
     for (let i = 0; i < 5; i++) await createMember(t, { name: `Zed ${i}`, email: `kim${i}@example.org` });
     await createMember(t, { name: "Other", email: "other@example.org" });
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page = await json<Page>(await t.request("GET", `${path}?q=kim&limit=3${cursor ? `&cursor=${cursor}` : ""}`), 200);
-      seen.push(...page.data.map((m) => m.name as string));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = await searchedPageByPage(t, "kim", 3);
     expect(seen).toEqual(["Kim 0", "Kim 1", "Kim 2", "Kim 3", "Kim 4", "Zed 0", "Zed 1", "Zed 2", "Zed 3", "Zed 4"]);
   });
 
@@ -204,13 +210,7 @@ describe("listing and searching members", () => {
     for (let i = 0; i < 3; i++) await createMember(t, { name: `Zed ${i}`, email: `kim-z.${i}@example.org` });
     await createMember(t, { name: "Kimberly", email: "kb@example.org" });
     await createMember(t, { name: "Bo", email: "bo@example.org" });
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page = await json<Page>(await t.request("GET", `${path}?q=kim&limit=3${cursor ? `&cursor=${cursor}` : ""}`), 200);
-      seen.push(...page.data.map((m) => m.name as string));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = await searchedPageByPage(t, "kim", 3);
     expect(seen).toEqual([
       "Ada 0",
       "Ada 1",

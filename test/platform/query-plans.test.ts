@@ -1,10 +1,11 @@
-import type { InArgs, InStatement } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
 import { memberToken } from "../helpers/members.ts";
 import { insertRows, seededEventColumns } from "../helpers/rows.ts";
+import { type Recorded, recordStatements } from "../helpers/statements.ts";
 
 /**
  * The plans of the hot reads, as SQLite chooses them for the statements the routes really
@@ -19,36 +20,10 @@ const watched = ["members", "events", "group_memberships", "district_assignments
 const memberCount = 1500;
 const at = "2026-11-21T08:00:00.000Z";
 
-interface Recorded {
-  sql: string;
-  args: InArgs;
-}
-
 /** Records every statement the app sends from now on. */
 function record(t: TestApp): { take(): Recorded[] } {
-  const client = t.database.client;
-  let recorded: Recorded[] = [];
-  const keep = (stmt: InStatement | string, args?: InArgs) => {
-    if (typeof stmt === "string") recorded.push({ sql: stmt, args: args ?? [] });
-    else recorded.push({ sql: stmt.sql, args: stmt.args ?? [] });
-  };
-  const execute = client.execute.bind(client);
-  const batch = client.batch.bind(client);
-  client.execute = ((stmt: InStatement | string, args?: InArgs) => {
-    keep(stmt, args);
-    return execute(stmt as InStatement);
-  }) as typeof client.execute;
-  client.batch = ((stmts: InStatement[], mode?: Parameters<typeof batch>[1]) => {
-    for (const stmt of stmts) keep(stmt);
-    return batch(stmts, mode);
-  }) as typeof client.batch;
-  return {
-    take() {
-      const out = recorded;
-      recorded = [];
-      return out;
-    },
-  };
+  const recorded = recordStatements(t);
+  return { take: () => recorded.splice(0) };
 }
 
 const firstNames = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Ali", "Fatima", "Zeynep", "Liam", "Åsa"];

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
-import { defaultConfig } from "../../src/deps.ts";
 import { inlineTallyBodyChars } from "../../src/tally/json-body.ts";
 import type { CountRunner } from "../../src/tally/runner.ts";
 import { createThreadCounter } from "../../src/tally/thread-runner.ts";
-import { committedDocuments, operatorKey, type TestApp, testApp } from "../helpers/app.ts";
+import { appBeside, type TestApp, testApp } from "../helpers/app.ts";
 
 /**
  * A large body of POST /v1/tally (JSON or BLT) is read in the counting thread on Node, not on
@@ -64,14 +62,7 @@ async function withThreads(t: TestApp) {
       return threads.countTallyBlt(text, query, detail);
     },
   };
-  const app = createApp({
-    db: t.db,
-    mailer: t.mailer,
-    clock: t.clock,
-    config: { ...defaultConfig, operatorKey },
-    ...committedDocuments,
-    counter,
-  });
+  const app = appBeside(t, { counter });
   return { app, handed };
 }
 

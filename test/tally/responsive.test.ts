@@ -1,13 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
-import { defaultConfig } from "../../src/deps.ts";
 import type { CountRunner } from "../../src/tally/runner.ts";
 import { createThreadCounter, type ThreadCounter } from "../../src/tally/thread-runner.ts";
 import { MAX_WORK, planCount } from "../../src/voting/limits.ts";
 import type { CountInput } from "../../src/voting/types.ts";
-import { committedDocuments, operatorKey, testApp } from "../helpers/app.ts";
+import { appBeside, testApp } from "../helpers/app.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -28,14 +26,7 @@ async function nodeServer(onCount: () => void) {
       return answer;
     },
   };
-  const app = createApp({
-    db: t.db,
-    mailer: t.mailer,
-    clock: t.clock,
-    config: { ...defaultConfig, operatorKey },
-    ...committedDocuments,
-    counter,
-  });
+  const app = appBeside(t, { counter });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });

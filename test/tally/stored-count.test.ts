@@ -4,13 +4,11 @@
  * on Node, whose runner counts in worker threads, a request counts any election.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
-import { defaultConfig } from "../../src/deps.ts";
 import { runScheduled } from "../../src/jobs/cron-triggers.ts";
 import { createThreadCounter } from "../../src/tally/thread-runner.ts";
 import { INLINE_WORK, MAX_WORK, planCount } from "../../src/voting/limits.ts";
 import { activeMembers, announce, base, createElection, type ElectionBody, stand } from "../elections/helpers.ts";
-import { committedDocuments, json, operatorKey, problemOf, type TestApp, testApp } from "../helpers/app.ts";
+import { appBeside, json, problemOf, type TestApp, testApp } from "../helpers/app.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -65,14 +63,7 @@ describe("a stored count too large for a request to run in line", () => {
     const election = await closedLargeElection(t);
     const threads = createThreadCounter({ threads: 1 });
     cleanup.push(() => threads.close());
-    const app = createApp({
-      db: t.db,
-      mailer: t.mailer,
-      clock: t.clock,
-      config: { ...defaultConfig, operatorKey },
-      ...committedDocuments,
-      counter: threads,
-    });
+    const app = appBeside(t, { counter: threads });
     const response = await app.request(`${base(t)}/elections/${election.id}/result`, {
       headers: { Authorization: `Bearer ${t.adminKey}` },
     });
