@@ -13,20 +13,8 @@ import { webhookEvent } from "../webhooks/events.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
 import { seriesMeeting } from "./kept-series.ts";
-import { mergeSorted } from "./merge.ts";
-import {
-  checkDuration,
-  compareOccurrences,
-  type EventCore,
-  type EventRow,
-  type Occurrence,
-  type OverrideRow,
-  occurrenceAt,
-  overriddenIn,
-  spanOf,
-  unmovedIn,
-  type Window,
-} from "./series.ts";
+import { type Candidate, candidateId, durationOf, firstCandidates, overriddenCandidates, Unmoved } from "./candidates.ts";
+import { checkDuration, type EventRow, type Occurrence, type OverrideRow, occurrenceAt, spanOf, type Window } from "./series.ts";
 import { datesOf } from "./timing.ts";
 import { requireOrganiser } from "./visibility.ts";
 
@@ -103,6 +91,9 @@ export async function overridesFor(db: Db, eventIds: string[], lower: number, to
   return byEvent;
 }
 
+/** The original starts of a series without overrides in the window. */
+const noOverrides: ReadonlySet<number> = new Set();
+
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
 const maxDurationMs = maxDurationDays * dayMs;
 
@@ -152,10 +143,12 @@ export async function listOccurrences(
   const series = await seriesMeeting(db, orgId, { lower: iso(lower), to: iso(range.to) }, filter);
 
   const window: Window = { from: range.from, to: range.to, after };
-  const fixed: Occurrence<EventCore>[] = singles.flatMap((row) => [...unmovedIn(row, [], window)]);
-  const streams: Iterable<Occurrence<EventCore>>[] = [];
+  const fixed: Candidate[] = [];
+  for (const row of singles) for (const single = new Unmoved(row, noOverrides, window); single.head; single.advance()) fixed.push(single.head);
+  const streams: Unmoved[] = [];
   if (series.length > 0) {
-    const longest = Math.max(...series.map((row) => Date.parse(row.endsAt) - Date.parse(row.startsAt)));
+    let longest = 0;
+    for (const row of series) longest = Math.max(longest, durationOf(row));
     const overrides = await overridesFor(
       db,
       series.map((row) => row.id),
@@ -163,13 +156,15 @@ export async function listOccurrences(
       range.to,
     );
     for (const row of series) {
-      const own = overrides.get(row.id) ?? [];
-      streams.push(unmovedIn(row, own, window));
-      fixed.push(...overriddenIn(row, own, window));
+      const own = overrides.get(row.id);
+      if (own === undefined) streams.push(new Unmoved(row, noOverrides, window));
+      else {
+        streams.push(new Unmoved(row, new Set(own.map((o) => Date.parse(o.originalStart))), window));
+        fixed.push(...overriddenCandidates(row, own, window));
+      }
     }
   }
-  streams.push(fixed.sort(compareOccurrences));
-  const occurrences = mergeSorted(streams, compareOccurrences, limit + 1);
+  const occurrences = firstCandidates(streams, fixed, limit + 1);
   const shown = occurrences.slice(0, limit);
   const last = shown[shown.length - 1];
   const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
@@ -181,8 +176,8 @@ export async function listOccurrences(
       .where(sql`${ev.id} IN ${jsonValues(missing)}`))
       full.set(row.id, row);
   return {
-    data: shown.map((o) => toOccurrencePublic({ ...o, event: full.get(o.event.id) as EventRow })),
-    nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), last.id]) : null,
+    data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as EventRow })),
+    nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), candidateId(last)]) : null,
   };
 }
 
