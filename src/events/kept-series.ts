@@ -16,7 +16,7 @@ import type { EventCore } from "./series.ts";
 
 const ev = schema.events;
 
-type KeptSeries = EventCore & { spanStart: string; spanEnd: string };
+export type KeptSeries = EventCore & { spanStart: string; spanEnd: string };
 
 const kept = new Map<string, { mark: string; rows: KeptSeries[] }>();
 /** Organisations kept at most; past that the map starts afresh. */
@@ -60,7 +60,8 @@ async function readRows(db: Db, orgId: string, mark: string): Promise<KeptSeries
   return rows;
 }
 
-async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
+/** The organisation's series as stored: the same array of the same rows for as long as none of them changes. */
+export async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
   const [state] = await stateOf(db).all({ orgId });
   const mark = JSON.stringify(state ?? null);
   const known = kept.get(orgId);
@@ -78,23 +79,17 @@ async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
   }
 }
 
-/**
- * The organisation's series with an occurrence that may lie in [lower, to) (by their span),
- * within `filter` (the caller's sight, a group, …): which series pass it is asked of the
- * database, by id alone.
- */
-export async function seriesMeeting(
+/** The ids of the organisation's series meeting [lower, to) by their span that pass `filter`; undefined for no filter (all pass). */
+export async function seriesPassing(
   db: Db,
   orgId: string,
   span: { lower: string; to: string },
   filter: SQL | undefined,
-): Promise<EventCore[]> {
-  const rows = (await recurringEvents(db, orgId)).filter((row) => row.spanEnd > span.lower && row.spanStart < span.to);
-  if (filter === undefined || rows.length === 0) return rows;
+): Promise<ReadonlySet<string> | undefined> {
+  if (filter === undefined) return undefined;
   const passing = await db
     .select({ id: ev.id })
     .from(ev)
     .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, span.lower), lt(ev.spanStart, span.to), filter));
-  const visible = new Set(passing.map((row) => row.id));
-  return rows.filter((row) => visible.has(row.id));
+  return new Set(passing.map((row) => row.id));
 }
