@@ -24,9 +24,13 @@ interface KeptWindow {
 /** Occurrences a kept range holds at most (a month of a thousand weekly series, and then some). */
 const maxCandidates = 8000;
 /** Ranges kept per organisation at most; past that its ranges start afresh. */
-const maxRanges = 64;
+const maxRanges = 32;
+/** Occurrences kept by the process at most, all organisations together (some tens of megabytes); past that all start afresh. */
+const maxKept = 250_000;
 
-const kept = new WeakMap<KeptSeries[], Map<string, Promise<KeptWindow>>>();
+let kept = new WeakMap<KeptSeries[], Map<string, Promise<KeptWindow>>>();
+/** Occurrences the ranges of `kept` hold (ranges dropped by an organisation are still counted: a reset comes early, never late). */
+let keptCount = 0;
 
 export type OverridesLoader = (eventIds: string[], lower: number, to: number) => Promise<Map<string, OverrideRow[]>>;
 
@@ -85,6 +89,10 @@ export async function keptSeriesOccurrences(
   take: number,
   overridesOf: OverridesLoader,
 ): Promise<Candidate<KeptSeries>[] | undefined> {
+  if (keptCount > maxKept - maxCandidates) {
+    kept = new WeakMap();
+    keptCount = 0;
+  }
   const ranges = kept.get(rows) ?? new Map<string, Promise<KeptWindow>>();
   kept.set(rows, ranges);
   const key = `${w.from}|${w.to}`;
@@ -92,7 +100,10 @@ export async function keptSeriesOccurrences(
   if (!entry) {
     if (ranges.size >= maxRanges) ranges.clear();
     // Requests for the same range meanwhile wait for this one rather than each expanding it.
-    entry = windowOf(rows, w, overridesOf);
+    entry = windowOf(rows, w, overridesOf).then((range) => {
+      keptCount += range.candidates.length + 1;
+      return range;
+    });
     ranges.set(key, entry);
     entry.catch(() => ranges.delete(key));
   }
