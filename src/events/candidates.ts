@@ -93,7 +93,8 @@ function planOf(event: EventCore): Plan {
       exdates: exdatesOf(event),
       startsKey: `${event.timeZone}|${event.rrule}|${event.startsAt}`,
     };
-    plans.set(event, plan);
+    // A single event's row is read afresh by each request: keeping its plan would cost more than making it.
+    if (series || sessions) plans.set(event, plan);
   }
   return plan;
 }

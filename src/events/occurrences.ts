@@ -46,15 +46,17 @@ export function rangeOf(query: { from: string; to: string }): Range {
 
 export function toOccurrencePublic(o: Occurrence) {
   const e = o.event;
+  const startsAt = iso(o.start);
+  const endsAt = iso(o.end);
   return {
     id: e.id,
     occurrenceId: o.id,
     originalStartsAt: iso(o.originalStart),
-    startsAt: iso(o.start),
-    endsAt: iso(o.end),
+    startsAt,
+    endsAt,
     timeZone: e.timeZone,
     allDay: e.allDay,
-    ...datesOf(e, iso(o.start), iso(o.end)),
+    ...datesOf(e, startsAt, endsAt),
     status: o.status,
     moved: o.moved,
     recurring: e.recurring,
