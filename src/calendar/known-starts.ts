@@ -11,8 +11,10 @@ import { occurrenceStarts, type Series } from "./expand.ts";
  */
 
 interface Known {
+  /** Every start from `from` on, as far as the walk has gone. */
+  from: number;
   starts: number[];
-  /** The rule's walk from its first occurrence, continued when a later window asks for more. */
+  /** The rule's walk from `from`, continued when a later window asks for more. */
   rest: Iterator<number>;
   done: boolean;
 }
@@ -38,9 +40,14 @@ function firstAtOrAfter(starts: number[], from: number): number {
 /** The series' occurrence starts from `from` on, in ascending order: what occurrenceStarts(series, from) yields. */
 export function* knownStartsFrom(key: string, series: Series, from: number): Generator<number> {
   let entry = known.get(key);
-  if (!entry) {
-    if (known.size >= maxSeries) known.clear();
-    entry = { starts: [], rest: occurrenceStarts(series), done: false };
+  if (!entry || from < entry.from) {
+    if (!entry && known.size >= maxSeries) known.clear();
+    // A rule without COUNT is walked from the window's period on: a series begun years ago
+    // costs a first calendar page no more than one begun last week. COUNT counts from
+    // DTSTART, so such a walk starts there (it ends within maxCount occurrences). A window
+    // earlier than the walk begins starts the walk again from there.
+    const walkFrom = series.rule.count === undefined ? from : Number.NEGATIVE_INFINITY;
+    entry = { from: walkFrom, starts: [], rest: occurrenceStarts(series, walkFrom), done: false };
     known.set(key, entry);
   }
   let at = firstAtOrAfter(entry.starts, from);

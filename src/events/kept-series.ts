@@ -1,6 +1,7 @@
 import { and, eq, gt, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { preparedQuery } from "../db/prepared-queries.ts";
 import type { EventCore } from "./series.ts";
 
 /**
@@ -15,15 +16,15 @@ import type { EventCore } from "./series.ts";
 
 const ev = schema.events;
 
-type KeptSeries = EventCore & { spanStart: string; spanEnd: string };
+export type KeptSeries = EventCore & { spanStart: string; spanEnd: string };
 
 const kept = new Map<string, { mark: string; rows: KeptSeries[] }>();
 /** Organisations kept at most; past that the map starts afresh. */
 const maxOrganisations = 200;
 
-async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
-  const recurring = and(eq(ev.orgId, orgId), eq(ev.recurring, true));
-  const [state] = await db
+/** Whether the kept rows are still the stored ones: one aggregate row, built once per database handle. */
+const stateOf = preparedQuery((db) =>
+  db
     .select({
       count: sql<number>`count(*)`,
       versions: sql<number>`total(${ev.version})`,
@@ -31,10 +32,14 @@ async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
       highest: sql<string | null>`max(${ev.id})`,
     })
     .from(ev)
-    .where(recurring);
-  const mark = JSON.stringify(state ?? null);
-  const known = kept.get(orgId);
-  if (known?.mark === mark) return known.rows;
+    .where(and(eq(ev.orgId, sql.placeholder("orgId")), eq(ev.recurring, true)))
+    .prepare(),
+);
+
+/** Reads of an organisation's rows under way, by the mark they were asked for. */
+const reading = new Map<string, { mark: string; rows: Promise<KeptSeries[]> }>();
+
+async function readRows(db: Db, orgId: string, mark: string): Promise<KeptSeries[]> {
   const rows = await db
     .select({
       id: ev.id,
@@ -49,29 +54,42 @@ async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
       spanEnd: ev.spanEnd,
     })
     .from(ev)
-    .where(recurring);
+    .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true)));
   if (kept.size >= maxOrganisations) kept.clear();
   kept.set(orgId, { mark, rows });
   return rows;
 }
 
-/**
- * The organisation's series with an occurrence that may lie in [lower, to) (by their span),
- * within `filter` (the caller's sight, a group, …): which series pass it is asked of the
- * database, by id alone.
- */
-export async function seriesMeeting(
+/** The organisation's series as stored: the same array of the same rows for as long as none of them changes. */
+export async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
+  const [state] = await stateOf(db).all({ orgId });
+  const mark = JSON.stringify(state ?? null);
+  const known = kept.get(orgId);
+  if (known?.mark === mark) return known.rows;
+  // Requests that arrive together after a change (or at start) share one read of the rows,
+  // rather than each reading and keeping its own copy while the others wait on the event loop.
+  const under = reading.get(orgId);
+  if (under?.mark === mark) return under.rows;
+  const rows = readRows(db, orgId, mark);
+  reading.set(orgId, { mark, rows });
+  try {
+    return await rows;
+  } finally {
+    if (reading.get(orgId)?.rows === rows) reading.delete(orgId);
+  }
+}
+
+/** The ids of the organisation's series meeting [lower, to) by their span that pass `filter`; undefined for no filter (all pass). */
+export async function seriesPassing(
   db: Db,
   orgId: string,
   span: { lower: string; to: string },
   filter: SQL | undefined,
-): Promise<EventCore[]> {
-  const rows = (await recurringEvents(db, orgId)).filter((row) => row.spanEnd > span.lower && row.spanStart < span.to);
-  if (filter === undefined || rows.length === 0) return rows;
+): Promise<ReadonlySet<string> | undefined> {
+  if (filter === undefined) return undefined;
   const passing = await db
     .select({ id: ev.id })
     .from(ev)
     .where(and(eq(ev.orgId, orgId), eq(ev.recurring, true), gt(ev.spanEnd, span.lower), lt(ev.spanStart, span.to), filter));
-  const visible = new Set(passing.map((row) => row.id));
-  return rows.filter((row) => visible.has(row.id));
+  return new Set(passing.map((row) => row.id));
 }

@@ -10,23 +10,12 @@ import { iso } from "../lib/dates.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
 import { dayMs } from "../lib/zone.ts";
 import { webhookEvent } from "../webhooks/events.ts";
+import { type Candidate, candidateId, durationOf, firstCandidates, overriddenCandidates, Unmoved } from "./candidates.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
-import { seriesMeeting } from "./kept-series.ts";
-import { mergeSorted } from "./merge.ts";
-import {
-  checkDuration,
-  compareOccurrences,
-  type EventCore,
-  type EventRow,
-  type Occurrence,
-  type OverrideRow,
-  occurrenceAt,
-  overriddenIn,
-  spanOf,
-  unmovedIn,
-  type Window,
-} from "./series.ts";
+import { recurringEvents, seriesPassing } from "./kept-series.ts";
+import { checkDuration, type EventRow, type Occurrence, type OverrideRow, occurrenceAt, spanOf, type Window } from "./series.ts";
+import { keptSeriesOccurrences } from "./series-windows.ts";
 import { datesOf } from "./timing.ts";
 import { requireOrganiser } from "./visibility.ts";
 
@@ -57,15 +46,17 @@ export function rangeOf(query: { from: string; to: string }): Range {
 
 export function toOccurrencePublic(o: Occurrence) {
   const e = o.event;
+  const startsAt = iso(o.start);
+  const endsAt = iso(o.end);
   return {
     id: e.id,
     occurrenceId: o.id,
     originalStartsAt: iso(o.originalStart),
-    startsAt: iso(o.start),
-    endsAt: iso(o.end),
+    startsAt,
+    endsAt,
     timeZone: e.timeZone,
     allDay: e.allDay,
-    ...datesOf(e, iso(o.start), iso(o.end)),
+    ...datesOf(e, startsAt, endsAt),
     status: o.status,
     moved: o.moved,
     recurring: e.recurring,
@@ -103,8 +94,54 @@ export async function overridesFor(db: Db, eventIds: string[], lower: number, to
   return byEvent;
 }
 
+/** The original starts of a series without overrides in the window. */
+const noOverrides: ReadonlySet<number> = new Set();
+
 /** The longest a series occurrence can reach back: its own duration, bounded by the maximum. */
 const maxDurationMs = maxDurationDays * dayMs;
+
+/**
+ * The first `take` occurrences of the organisation's series in the window, within `filter`:
+ * from the range kept whole while the series stay as stored, else expanded here, series by
+ * series, from the cursor on.
+ */
+async function seriesOccurrences(
+  db: Db,
+  orgId: string,
+  options: { window: Window; lower: number; filter: SQL | undefined },
+  take: number,
+): Promise<Candidate[]> {
+  const { window, lower, filter } = options;
+  const span = { lower: iso(lower), to: iso(window.to) };
+  // Only what expanding needs, kept between requests: a busy calendar has many more candidate series than a page shows.
+  const rows = await recurringEvents(db, orgId);
+  const meeting = rows.filter((row) => row.spanEnd > span.lower && row.spanStart < span.to);
+  if (meeting.length === 0) return [];
+  const visible = await seriesPassing(db, orgId, span, filter);
+  const kept = await keptSeriesOccurrences(rows, window, visible, take, (ids, from, to) => overridesFor(db, ids, from, to));
+  if (kept) return kept;
+
+  const series = visible ? meeting.filter((row) => visible.has(row.id)) : meeting;
+  const streams: Unmoved[] = [];
+  const moved: Candidate[] = [];
+  let longest = 0;
+  for (const row of series) longest = Math.max(longest, durationOf(row));
+  const overrides = await overridesFor(
+    db,
+    series.map((row) => row.id),
+    lower - longest,
+    window.to,
+  );
+  for (const row of series) {
+    const own = overrides.get(row.id);
+    if (own === undefined) streams.push(new Unmoved(row, noOverrides, window));
+    else {
+      streams.push(new Unmoved(row, new Set(own.map((o) => Date.parse(o.originalStart))), window));
+      moved.push(...overriddenCandidates(row, own, window));
+    }
+  }
+  return firstCandidates(streams, moved, take);
+}
 
 /** Occurrences of the organisation's events in a range, within `filter` (the caller's sight, a campaign, …). */
 export async function listOccurrences(
@@ -148,28 +185,12 @@ export async function listOccurrences(
     .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter));
   singles.push(...long);
 
-  // Only what expanding needs, kept between requests: a busy calendar has many more candidate series than a page shows.
-  const series = await seriesMeeting(db, orgId, { lower: iso(lower), to: iso(range.to) }, filter);
-
   const window: Window = { from: range.from, to: range.to, after };
-  const fixed: Occurrence<EventCore>[] = singles.flatMap((row) => [...unmovedIn(row, [], window)]);
-  const streams: Iterable<Occurrence<EventCore>>[] = [];
-  if (series.length > 0) {
-    const longest = Math.max(...series.map((row) => Date.parse(row.endsAt) - Date.parse(row.startsAt)));
-    const overrides = await overridesFor(
-      db,
-      series.map((row) => row.id),
-      lower - longest,
-      range.to,
-    );
-    for (const row of series) {
-      const own = overrides.get(row.id) ?? [];
-      streams.push(unmovedIn(row, own, window));
-      fixed.push(...overriddenIn(row, own, window));
-    }
-  }
-  streams.push(fixed.sort(compareOccurrences));
-  const occurrences = mergeSorted(streams, compareOccurrences, limit + 1);
+  const fixed: Candidate[] = [];
+  for (const row of singles)
+    for (const single = new Unmoved(row, noOverrides, window); single.head; single.advance()) fixed.push(single.head);
+  fixed.push(...(await seriesOccurrences(db, orgId, { window, lower, filter }, limit + 1)));
+  const occurrences = firstCandidates([], fixed, limit + 1);
   const shown = occurrences.slice(0, limit);
   const last = shown[shown.length - 1];
   const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
@@ -181,8 +202,8 @@ export async function listOccurrences(
       .where(sql`${ev.id} IN ${jsonValues(missing)}`))
       full.set(row.id, row);
   return {
-    data: shown.map((o) => toOccurrencePublic({ ...o, event: full.get(o.event.id) as EventRow })),
-    nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), last.id]) : null,
+    data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as EventRow })),
+    nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), candidateId(last)]) : null,
   };
 }
 
