@@ -7,6 +7,7 @@
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
+import { serveQueryValues } from "./query-values.ts";
 import { ReadConnection } from "./read-connection.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
 import { WriteGate } from "./write-gate.ts";
@@ -133,6 +134,9 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     },
     reconnect: () => inner.reconnect(),
   };
+  // Plain queries' values, for callers that map rows themselves (src/db/rows.ts).
+  if (reads)
+    serveQueryValues(client, (stmt) => (plainQuery.test(stmt.sql) ? retryWhileBusy(async () => reads.values(stmt), policy) : undefined));
   return client;
 }
 

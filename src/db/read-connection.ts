@@ -144,26 +144,38 @@ export class ReadConnection {
   }
 
   execute(stmt: InStatement): ResultSet {
+    const { values, columns } = this.#run(stmt);
+    const rows = values.map((row) => rowOf(row, columns));
+    return {
+      columns: columns.names,
+      columnTypes: columns.types,
+      rows,
+      rowsAffected: 0,
+      lastInsertRowid: undefined,
+      toJSON: () => ({
+        columns: columns.names,
+        columnTypes: columns.types,
+        rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
+        rowsAffected: 0,
+        lastInsertRowid: null,
+      }),
+    };
+  }
+
+  /** The rows' values alone, in column order, without making row objects: for callers that map rows themselves (src/db/rows.ts). */
+  values(stmt: InStatement): unknown[][] {
+    const { values } = this.#run(stmt);
+    for (const row of values) for (let index = 0; index < row.length; index++) row[index] = fromSql(row[index]);
+    return values;
+  }
+
+  #run(stmt: InStatement): { values: unknown[][]; columns: Columns } {
     if (this.#closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     try {
       const { stmt: prepared, reader, facts: columns } = this.#statements.get(sql);
       if (!reader) throw new TypeError(`Not a query: ${sql.slice(0, 60)}`);
-      const rows = (prepared.all(argumentsOf(stmt)) as unknown[][]).map((values) => rowOf(values, columns));
-      return {
-        columns: columns.names,
-        columnTypes: columns.types,
-        rows,
-        rowsAffected: 0,
-        lastInsertRowid: undefined,
-        toJSON: () => ({
-          columns: columns.names,
-          columnTypes: columns.types,
-          rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
-          rowsAffected: 0,
-          lastInsertRowid: null,
-        }),
-      };
+      return { values: prepared.all(argumentsOf(stmt)) as unknown[][], columns };
     } catch (error) {
       this.#replace();
       throw libsqlError(error);

@@ -1,5 +1,7 @@
+import type { InArgs } from "@libsql/client";
 import { Column, is, type SQL } from "drizzle-orm";
 import type { Db } from "./index.ts";
+import { queryValues } from "./query-values.ts";
 
 interface Decoder {
   mapFromDriverValue(value: unknown): unknown;
@@ -34,10 +36,11 @@ export function rowShape<Row>(selection: Record<string, Column | SQL>): RowShape
  */
 export async function allRows<Row>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }, shape: RowShape<Row>): Promise<Row[]> {
   const { sql, params } = query.toSQL();
-  const result = await db.$client.execute({ sql, args: params as never });
+  const stmt = { sql, args: params as InArgs };
+  const rows: ArrayLike<unknown>[] = (await queryValues(db.$client, stmt)) ?? (await db.$client.execute(stmt)).rows;
   const { keys, decoders } = shape;
   const width = keys.length;
-  return result.rows.map((row) => {
+  return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (let index = 0; index < width; index++) {
       const value = row[index];

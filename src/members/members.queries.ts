@@ -183,11 +183,13 @@ export async function assertMember(ctx: Ctx, id: string): Promise<void> {
 
 export type MembershipRow = typeof ms.$inferSelect;
 
+const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
+
 /** The memberships behind a page of members, in one query. */
 export async function membershipsById(db: Db, ids: (string | null)[]): Promise<Map<string, MembershipRow>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select().from(ms).where(inArray(ms.id, wanted));
+  const rows = await allRows(db, db.select().from(ms).where(inArray(ms.id, wanted)), membershipRow);
   return new Map(rows.map((row) => [row.id, row]));
 }
 

@@ -1,4 +1,5 @@
 import type { InArgs, InStatement } from "@libsql/client";
+import { stopServingQueryValues } from "../../src/db/query-values.ts";
 import type { TestApp } from "./app.ts";
 
 export interface Recorded {
@@ -9,6 +10,8 @@ export interface Recorded {
 /** Records every statement the app sends from now on (those `keep` accepts), executed alone or in batches. */
 export function recordStatements(t: TestApp, keep: (sql: string) => boolean = () => true): Recorded[] {
   const client = t.database.client;
+  // Lists read their values past `execute`; here they go through it, to be seen.
+  stopServingQueryValues(client);
   const recorded: Recorded[] = [];
   const note = (stmt: InStatement | string, args?: InArgs) => {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
