@@ -4,8 +4,8 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
 import { runBatch } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
+import { candidatesIn } from "../events/candidates.ts";
 import { overridesFor } from "../events/occurrences.ts";
-import { occurrencesIn } from "../events/series.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { invalid, notFound } from "../lib/problems.ts";
@@ -178,7 +178,7 @@ export async function campaignFigures(ctx: Ctx, id: string) {
   );
   const occurrences = { scheduled: 0, cancelled: 0 };
   for (const e of events) {
-    for (const o of occurrencesIn(e, overrides.get(e.id) ?? [], { from: period.from, to: period.to })) occurrences[o.status]++;
+    for (const o of candidatesIn(e, overrides.get(e.id) ?? [], { from: period.from, to: period.to })) occurrences[o.status]++;
   }
 
   const counts = await db

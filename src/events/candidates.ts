@@ -16,9 +16,8 @@ import {
  * The occurrences a range query weighs, as plain numbers until they are shown. A page of a
  * busy calendar weighs the next occurrence of every candidate series (hundreds) to show
  * fifty; making each one's id string, parsing its row again and wrapping it in generators
- * cost more than the query itself. The order is the one of `compareOccurrences` (start,
- * then occurrence id), and an id is made only where a tie between ids of unequal shape
- * needs it, or for what is shown.
+ * cost more than the query itself. The order is by start, then occurrence id, and an id is
+ * made only where a tie between ids of unequal shape needs it, or for what is shown.
  */
 
 export interface Candidate<E extends EventCore = EventCore> {
@@ -43,7 +42,7 @@ const fixedWidthTo = Date.parse("9999-12-31T23:59:59.999Z");
 const fixedWidth = (ms: number) => ms >= fixedWidthFrom && ms <= fixedWidthTo;
 
 /**
- * The order of `compareOccurrences`, without the id strings: for event ids of one length and
+ * Start, then occurrence id, without the id strings: for event ids of one length and
  * fixed-width original starts, `<eventId>:<iso>` compares as the event id, then the instant.
  */
 export function compareCandidates(a: Candidate, b: Candidate): number {
@@ -59,7 +58,7 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
   return p < q ? -1 : p > q ? 1 : 0;
 }
 
-/** As `inWindow` in series.ts: overlaps the window and, with a cursor, comes after it. */
+/** Overlaps the window and, with a cursor, comes after it. */
 function inWindow(c: Candidate, w: Window): boolean {
   if (!(c.start < w.to && c.end > w.from)) return false;
   if (!w.after) return true;
@@ -107,8 +106,8 @@ function candidateOf<E extends EventCore>(event: E, originalStart: number, start
 }
 
 /**
- * The event's occurrences that keep their original time, in start order, one at a time: what
- * `unmovedIn` yields, as candidates. `head` is the next one, undefined once there is none.
+ * The event's occurrences that keep their original time, in start order (the order of the
+ * rule), one at a time. `head` is the next one, undefined once there is none.
  */
 export class Unmoved<E extends EventCore = EventCore> {
   head: Candidate<E> | undefined;
@@ -171,7 +170,7 @@ export class Unmoved<E extends EventCore = EventCore> {
   }
 }
 
-/** The series' moved or cancelled occurrences in the window, as `overriddenIn` lists them. */
+/** The series' moved or cancelled occurrences in the window (they may lie anywhere, so they are listed apart). */
 export function overriddenCandidates<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Candidate<E>[] {
   if (!event.rrule || overrides.length === 0) return [];
   const { exdates, duration } = planOf(event);
@@ -228,5 +227,16 @@ export function firstCandidates<E extends EventCore>(streams: Unmoved<E>[], fixe
     }
     down(0);
   }
+  return out;
+}
+
+/**
+ * All of the event's occurrences overlapping the window, in no particular order. `overrides`
+ * must hold every override of the event whose original start or new time falls near the window.
+ */
+export function candidatesIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Candidate<E>[] {
+  const out = overriddenCandidates(event, overrides, w);
+  const unmoved = new Unmoved(event, new Set(overrides.map((o) => Date.parse(o.originalStart))), w);
+  for (let c = unmoved.head; c !== undefined; c = unmoved.advance()) out.push(c);
   return out;
 }

@@ -1,6 +1,5 @@
 import { openEnded } from "../../drizzle/events.ts";
 import { isOccurrence, lastStart, type Series } from "../calendar/expand.ts";
-import { knownStartsFrom } from "../calendar/known-starts.ts";
 import { parseRule, type Rule, RuleError } from "../calendar/rrule.ts";
 import type { schema } from "../db/index.ts";
 import { iso } from "../lib/dates.ts";
@@ -146,73 +145,6 @@ export interface Window {
   to: number;
   /** Only occurrences after this (start, occurrence id), for cursor pagination. */
   after?: { start: number; id: string };
-}
-
-export const compareOccurrences = (a: Occurrence<EventCore>, b: Occurrence<EventCore>) =>
-  a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function inWindow(o: Occurrence<EventCore>, w: Window): boolean {
-  if (!(o.start < w.to && o.end > w.from)) return false;
-  if (!w.after) return true;
-  return o.start > w.after.start || (o.start === w.after.start && o.id > w.after.id);
-}
-
-/**
- * The series' occurrences that keep their original time, lazily and in start order (the
- * order of the rule): a page needs only the first few of each series.
- */
-export function* unmovedIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Generator<Occurrence<E>> {
-  const sessions = sessionsOf(event);
-  if (sessions) {
-    for (const s of sessions) {
-      if (s.start >= w.to) return;
-      const session = occurrenceOf(event, { originalStart: s.start, start: s.start, end: s.end, status: "scheduled", asPlanned: true });
-      if (inWindow(session, w)) yield session;
-    }
-    return;
-  }
-  const start = Date.parse(event.startsAt);
-  const duration = Date.parse(event.endsAt) - start;
-  const series = seriesOf(event);
-  if (!series) {
-    const single = occurrenceOf(event, { originalStart: start, start, end: start + duration, status: "scheduled" });
-    if (inWindow(single, w)) yield single;
-    return;
-  }
-  const exdates = exdatesOf(event);
-  const overridden = new Set(overrides.map((o) => Date.parse(o.originalStart)));
-  const from = Math.max(w.from, w.after?.start ?? w.from) - duration;
-  for (const original of knownStartsFrom(`${event.timeZone}|${event.rrule}|${event.startsAt}`, series, from)) {
-    if (original >= w.to) return;
-    if (exdates.has(original) || overridden.has(original)) continue;
-    const occurrence = occurrenceOf(event, { originalStart: original, start: original, end: original + duration, status: "scheduled" });
-    if (inWindow(occurrence, w)) yield occurrence;
-  }
-}
-
-/** The series' moved or cancelled occurrences in the window (they may lie anywhere, so they are listed apart). */
-export function overriddenIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Occurrence<E>[] {
-  if (!event.rrule) return [];
-  const exdates = exdatesOf(event);
-  return overrides
-    .filter((o) => !exdates.has(Date.parse(o.originalStart)))
-    .map((o) =>
-      occurrenceOf(event, {
-        originalStart: Date.parse(o.originalStart),
-        start: Date.parse(o.startsAt),
-        end: Date.parse(o.endsAt),
-        status: o.status,
-      }),
-    )
-    .filter((o) => inWindow(o, w));
-}
-
-/**
- * All of the event's occurrences overlapping the window, in order. `overrides` must hold
- * every override of the event whose original start or new time falls near the window.
- */
-export function occurrencesIn<E extends EventCore>(event: E, overrides: OverrideRow[], w: Window): Occurrence<E>[] {
-  return [...unmovedIn(event, overrides, w), ...overriddenIn(event, overrides, w)].sort(compareOccurrences);
 }
 
 /** The occurrence with this original start, if the event has one (overrides applied). */
