@@ -223,6 +223,48 @@ describe("listing and searching members", () => {
     ]);
   });
 
+  it("finds exactly the people whom the text begins the name or the address of, however much the two share", async () => {
+    const t = await testApp();
+    // Names and addresses that share nothing, a little, up to the whole name, and more than eight characters.
+    const people = [
+      ["Anna Berg", "anna.berg@example.org"],
+      ["Anna Bergström", "annab@example.org"],
+      ["Annika Ek", "ek@example.org"],
+      ["Bo", "bo@example.org"],
+      ["Bo Ström", "annan.adress@example.org"],
+      ["Annamaria Lind", "annamaria.lind@example.org"],
+      ["Annamaria Lindqvist", "lindqvist@example.org"],
+      ["Åsa Öberg", "asa@example.org"],
+      ["Ek", "ekonomi@example.org"],
+      ["Annan", "annan@example.org"],
+    ];
+    for (const [name, email] of people) await createMember(t, { name, email });
+    for (const q of [
+      "a",
+      "an",
+      "ann",
+      "anna",
+      "anna.",
+      "annab",
+      "annam",
+      "annamaria",
+      "annamaria.",
+      "annamaria l",
+      "bo",
+      "bo@",
+      "ek",
+      "eko",
+      "åsa",
+      "lindq",
+    ]) {
+      const expected = people
+        .filter(([name, email]) => (name as string).toLowerCase().startsWith(q) || (email as string).startsWith(q))
+        .map(([name]) => name as string)
+        .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+      expect(await searchedPageByPage(t, encodeURIComponent(q), 2), q).toEqual(expected);
+    }
+  });
+
   it("filters by exact member number", async () => {
     const t = await testApp();
     await createMember(t, { name: "Ten", memberNumber: "10" });

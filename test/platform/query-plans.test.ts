@@ -248,15 +248,18 @@ function perRow(plan: PlanLine[], line: PlanLine): boolean {
 
 /**
  * The one sort a hot path may do: the e-mail half of a member search sorts its own matches
- * into name order, as no index holds e-mail prefixes in name order. It costs the matches of
- * the prefix typed, not the organisation, and it sorts what one covering index holds (name
- * key and id), never the members' rows: those are read for the page alone.
+ * into name order, as no index holds e-mail prefixes in name order. It costs the addresses
+ * the prefix matches whose name does not (found by their share with the name), not the
+ * organisation, and it sorts what one covering index holds (name key and id), never the
+ * members' rows: those are read for the page alone.
  */
 const sortsEmailMatches = (plan: PlanLine[], sort: PlanLine) =>
   plan.some(
     (l) =>
       l.parent === sort.parent &&
-      /^SEARCH members USING COVERING INDEX members_org_email_name_idx \(org_id=\? AND email_key>\? AND email_key<\?\)$/.test(l.detail),
+      /^SEARCH members USING COVERING INDEX members_org_share_email_idx \(org_id=\? AND <expr>=\? AND email_key>\? AND email_key<\?\)$/.test(
+        l.detail,
+      ),
   );
 
 /** What in a plan walks a watched table whole or sorts in a temporary B-tree. */
