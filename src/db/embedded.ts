@@ -7,6 +7,8 @@
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
+import { serveLongReads } from "./long-reads.ts";
+import { QueryThread } from "./query-thread-client.ts";
 import { serveQueryValues } from "./query-values.ts";
 import { ReadConnection } from "./read-connection.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
@@ -153,8 +155,8 @@ export async function openEmbedded(url: string, options: EmbeddedOptions = {}): 
   const busyTimeoutMs = options.busyTimeoutMs ?? embeddedBusyTimeoutMs;
   const inner = createClient({ url, timeout: busyTimeoutMs });
   let reads: ReadConnection | undefined;
+  const path = embeddedFilePath(url);
   try {
-    const path = embeddedFilePath(url);
     // Opened once the client has opened the file (and created it if new).
     if (path !== undefined) reads = new ReadConnection(path, busyTimeoutMs);
   } catch (error) {
@@ -162,6 +164,16 @@ export async function openEmbedded(url: string, options: EmbeddedOptions = {}): 
     throw error;
   }
   const client = resilientClient(inner, { ...options, reads });
+  if (path !== undefined) {
+    // Long reads on a thread, started at the first of them.
+    const thread = new QueryThread({ path, busyTimeoutMs });
+    serveLongReads(client, (sql, args) => thread.query(sql, args));
+    const close = client.close.bind(client);
+    client.close = () => {
+      thread.close();
+      close();
+    };
+  }
   try {
     // The journal mode is a property of the file: set once, it holds for every connection and process.
     const result = await client.execute("PRAGMA journal_mode = WAL");

@@ -19,13 +19,20 @@ export interface PreparedStatement<Facts> {
  */
 export class PreparedStatements<Facts = undefined> {
   readonly #cache = new Map<string, PreparedStatement<Facts>>();
+  readonly #db: Database.Database;
+  readonly #size: number;
+  readonly #learn: (stmt: Database.Statement, sql: string) => Facts;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly size: number,
-    /** What to learn of a statement once, when it is prepared (its columns, its parameters). */
-    private readonly learn: (stmt: Database.Statement, sql: string) => Facts,
-  ) {}
+  /**
+   * `learn` is what to learn of a statement once, when it is prepared (its columns, its
+   * parameters). No parameter properties here: the query thread loads this file with Node's
+   * own type stripping, which does not take them.
+   */
+  constructor(db: Database.Database, size: number, learn: (stmt: Database.Statement, sql: string) => Facts) {
+    this.#db = db;
+    this.#size = size;
+    this.#learn = learn;
+  }
 
   get(sql: string): PreparedStatement<Facts> {
     const cached = this.#cache.get(sql);
@@ -35,14 +42,14 @@ export class PreparedStatements<Facts = undefined> {
       this.#cache.set(sql, cached);
       return cached;
     }
-    const stmt = this.db.prepare(sql);
+    const stmt = this.#db.prepare(sql);
     const reader = stmt.reader;
     // raw() throws for statements that return no data.
     if (reader) stmt.raw(true);
     stmt.safeIntegers(true);
-    const prepared = { stmt, reader, facts: this.learn(stmt, sql) };
+    const prepared = { stmt, reader, facts: this.#learn(stmt, sql) };
     this.#cache.set(sql, prepared);
-    if (this.#cache.size > this.size) {
+    if (this.#cache.size > this.#size) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
