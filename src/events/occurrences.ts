@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { allRows, rowShape } from "../db/rows.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
@@ -29,6 +30,9 @@ import { requireOrganiser } from "./visibility.ts";
 
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
+
+/** An event row as drizzle reads `select()` of the table, mapped with a shape worked out once. */
+const eventRow = rowShape<EventRow>(getTableColumns(ev));
 
 export interface Range {
   from: number;
@@ -160,29 +164,37 @@ export async function listOccurrences(
   }
   const lower = Math.max(range.from, after?.start ?? range.from);
 
-  const singles = await db
-    .select()
-    .from(ev)
-    .where(
-      and(
-        eq(ev.orgId, orgId),
-        eq(ev.recurring, false),
-        gte(ev.spanStart, iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY))),
-        lt(ev.spanStart, iso(range.to)),
-        gt(ev.endsAt, iso(range.from)),
-        after ? or(gt(ev.spanStart, iso(after.start)), sql`${ev.id} || ':' || ${ev.startsAt} > ${after.id}`) : undefined,
-        filter,
-      ),
-    )
-    .orderBy(asc(ev.spanStart), asc(ev.id))
-    .limit(limit + 1);
+  const singles = await allRows(
+    db,
+    db
+      .select()
+      .from(ev)
+      .where(
+        and(
+          eq(ev.orgId, orgId),
+          eq(ev.recurring, false),
+          gte(ev.spanStart, iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY))),
+          lt(ev.spanStart, iso(range.to)),
+          gt(ev.endsAt, iso(range.from)),
+          after ? or(gt(ev.spanStart, iso(after.start)), sql`${ev.id} || ':' || ${ev.startsAt} > ${after.id}`) : undefined,
+          filter,
+        ),
+      )
+      .orderBy(asc(ev.spanStart), asc(ev.id))
+      .limit(limit + 1),
+    eventRow,
+  );
 
   // Single events longer than the scan above reaches back (an exchange of months) are few;
   // they are found by their end, along their own partial index.
-  const long = await db
-    .select()
-    .from(ev)
-    .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter));
+  const long = await allRows(
+    db,
+    db
+      .select()
+      .from(ev)
+      .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter)),
+    eventRow,
+  );
   singles.push(...long);
 
   const window: Window = { from: range.from, to: range.to, after };
@@ -196,10 +208,14 @@ export async function listOccurrences(
   const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
   const missing = [...new Set(shown.map((o) => o.event.id).filter((id) => !full.has(id)))];
   if (missing.length > 0)
-    for (const row of await db
-      .select()
-      .from(ev)
-      .where(sql`${ev.id} IN ${jsonValues(missing)}`))
+    for (const row of await allRows(
+      db,
+      db
+        .select()
+        .from(ev)
+        .where(sql`${ev.id} IN ${jsonValues(missing)}`),
+      eventRow,
+    ))
       full.set(row.id, row);
   return {
     data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as EventRow })),
