@@ -7,10 +7,10 @@
 import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
+import { EmbeddedConnection } from "./embedded-connection.ts";
 import { serveLongReads } from "./long-reads.ts";
 import { QueryThread } from "./query-thread-client.ts";
 import { serveQueryValues } from "./query-values.ts";
-import { ReadConnection } from "./read-connection.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
 import { WriteGate } from "./write-gate.ts";
 
@@ -31,11 +31,13 @@ export interface EmbeddedOptions {
 }
 
 interface ResilientOptions extends EmbeddedOptions {
-  /** Where reads outside transactions go, their statements prepared once; without it, to `inner`. */
-  reads?: ReadConnection;
+  /** Where plain queries outside transactions go, their statements prepared once; without it, to `inner`. */
+  reads?: EmbeddedConnection;
+  /** Where single statements and batches that write go, their statements prepared once; without it, to `inner`. */
+  writes?: EmbeddedConnection;
 }
 
-/** A query the read connection serves: SELECT or VALUES, never EXPLAIN (see ReadConnection). */
+/** A query the read connection serves: SELECT or VALUES, never EXPLAIN (see EmbeddedConnection). */
 const plainQuery = /^\s*(select|values)\b/i;
 
 /** Whether a statement only reads: those need neither the gate nor the write lock. Anything unsure counts as a write. */
@@ -87,7 +89,7 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
  */
 export function resilientClient(inner: Client, options: ResilientOptions = {}): Client {
   const policy = options.retry ?? writeRetry;
-  const { reads } = options;
+  const { reads, writes } = options;
   const read = (stmt: InStatement, sql: string) =>
     reads && plainQuery.test(sql) ? Promise.resolve().then(() => reads.execute(stmt)) : inner.execute(stmt);
   // A change of the schema may change what a kept statement's columns are.
@@ -96,6 +98,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
       return await operation;
     } finally {
       reads?.forgetStatements();
+      writes?.forgetStatements();
     }
   };
   const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs);
@@ -111,11 +114,12 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     execute: ((stmtOrSql: InStatement | string, args?: InArgs) => {
       const stmt = toStatement(stmtOrSql, args);
       const sql = typeof stmt === "string" ? stmt : stmt.sql;
-      return isReadOnlySql(sql) ? retryWhileBusy(() => read(stmt, sql), policy) : write(() => inner.execute(stmt));
+      if (isReadOnlySql(sql)) return retryWhileBusy(() => read(stmt, sql), policy);
+      return write(() => (writes ? Promise.resolve().then(() => writes.run(stmt)) : inner.execute(stmt)));
     }) as Client["execute"],
     batch(stmts, mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.batch(stmts, "read"), policy);
-      return write(() => inner.batch(stmts, "write"));
+      return write(() => (writes ? Promise.resolve().then(() => writes.batch(stmts)) : inner.batch(stmts, "write")));
     },
     migrate: (stmts) => changingSchema(write(() => inner.migrate(stmts))),
     executeMultiple: (sql) => changingSchema(gate.run(() => inner.executeMultiple(sql))),
@@ -132,6 +136,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     sync: () => inner.sync(),
     close: () => {
       reads?.close();
+      writes?.close();
       inner.close();
     },
     reconnect: () => inner.reconnect(),
@@ -154,16 +159,21 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
 export async function openEmbedded(url: string, options: EmbeddedOptions = {}): Promise<Client> {
   const busyTimeoutMs = options.busyTimeoutMs ?? embeddedBusyTimeoutMs;
   const inner = createClient({ url, timeout: busyTimeoutMs });
-  let reads: ReadConnection | undefined;
+  let reads: EmbeddedConnection | undefined;
+  let writes: EmbeddedConnection | undefined;
   const path = embeddedFilePath(url);
   try {
     // Opened once the client has opened the file (and created it if new).
-    if (path !== undefined) reads = new ReadConnection(path, busyTimeoutMs);
+    if (path !== undefined) {
+      reads = new EmbeddedConnection(path, busyTimeoutMs);
+      writes = new EmbeddedConnection(path, busyTimeoutMs);
+    }
   } catch (error) {
+    reads?.close();
     inner.close();
     throw error;
   }
-  const client = resilientClient(inner, { ...options, reads });
+  const client = resilientClient(inner, { ...options, reads, writes });
   if (path !== undefined) {
     // Long reads on a thread, started at the first of them.
     const thread = new QueryThread({ path, busyTimeoutMs });

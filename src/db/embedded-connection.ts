@@ -1,9 +1,9 @@
 import { Buffer } from "node:buffer";
-import { type InStatement, type InValue, LibsqlError, type ResultSet, type Row } from "@libsql/client";
+import { type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type ResultSet, type Row } from "@libsql/client";
 import Database from "libsql";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
 
-/** Enough for every distinct query text the API sends; lists with IN (…) of many lengths take turns at the end. */
+/** Enough for every distinct statement text the API sends; lists with IN (…) of many lengths take turns at the end. */
 const preparedStatementsKept = 500;
 
 /** Where a row keeps its values, out of sight of Object.keys, JSON and spreading. */
@@ -110,6 +110,31 @@ function rowOf(values: unknown[], columns: Columns): Row {
   return row as Row;
 }
 
+const noColumns: Columns = { names: [], types: [], named: [], rowPrototype: {} };
+
+/** A result as @libsql/client gives it. */
+function resultSetOf(columns: Columns, rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return {
+    columns: columns.names,
+    columnTypes: columns.types,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({
+      columns: columns.names,
+      columnTypes: columns.types,
+      rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid === undefined ? null : String(lastInsertRowid),
+    }),
+  };
+}
+
+/** A statement of a batch as @libsql/client takes it: text, a statement, or [text, arguments]. */
+type BatchStatement = InStatement | [string, InArgs?];
+
+const statementOf = (stmt: BatchStatement): InStatement => (Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt);
+
 /** The driver's errors as @libsql/client reports them: the primary SQLite code, and the extended one beside it. */
 function libsqlError(error: unknown): unknown {
   const details = error as { message?: string; code?: string; rawCode?: number };
@@ -119,67 +144,113 @@ function libsqlError(error: unknown): unknown {
 }
 
 /**
- * The connection this process reads the embedded file on, outside transactions: every
- * SELECT the app sends on its own. Its statements are prepared once per text and kept
- * (see PreparedStatements), which the client of @libsql/client does not do: it prepares every
- * statement afresh, and for the app's short reads that was most of their cost.
+ * A connection of this process to the embedded file whose statements are prepared once per
+ * text and kept (see PreparedStatements), which the client of @libsql/client does not do: it
+ * prepares every statement afresh, and for the app's short statements that was most of their
+ * cost. The embedded client keeps two: one for the plain queries it runs outside transactions,
+ * one for its single statements and batches of writes (which take turns at its write gate).
  *
- * One connection is enough: the driver is synchronous, so only one statement runs at a time
- * in the process anyway. In WAL mode each statement reads the latest commit, whichever
- * connection wrote it, as long as no statement of the connection is left unfinished: so only
- * plain queries come here, read to their last row (not EXPLAIN, which the driver leaves open
- * for a write statement), and a failure replaces the connection.
+ * One of each is enough: the driver is synchronous, so only one statement runs at a time in
+ * the process anyway. In WAL mode each statement reads the latest commit, whichever
+ * connection wrote it, as long as no statement of the connection is left unfinished: so
+ * queries are read to their last row, EXPLAIN is not sent here (the driver leaves it open),
+ * and after a failure the connection is replaced (a failed statement is not reset either).
  */
-export class ReadConnection {
+export class EmbeddedConnection {
   #db: Database.Database;
   #statements: PreparedStatements<Columns>;
   #closed = false;
+  readonly #path: string;
+  readonly #busyTimeoutMs: number;
 
-  constructor(
-    private readonly path: string,
-    private readonly busyTimeoutMs: number,
-  ) {
+  constructor(path: string, busyTimeoutMs: number) {
+    this.#path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
     this.#db = new Database(path, { timeout: busyTimeoutMs });
     this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
   }
 
+  /** A query's rows. */
   execute(stmt: InStatement): ResultSet {
-    const { values, columns } = this.#run(stmt);
-    const rows = values.map((row) => rowOf(row, columns));
-    return {
-      columns: columns.names,
-      columnTypes: columns.types,
-      rows,
-      rowsAffected: 0,
-      lastInsertRowid: undefined,
-      toJSON: () => ({
-        columns: columns.names,
-        columnTypes: columns.types,
-        rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
-        rowsAffected: 0,
-        lastInsertRowid: null,
-      }),
-    };
+    const { values, columns } = this.#query(stmt);
+    return resultSetOf(
+      columns,
+      values.map((row) => rowOf(row, columns)),
+      0,
+      undefined,
+    );
   }
 
   /** The rows' values alone, in column order, without making row objects: for callers that map rows themselves (src/db/rows.ts). */
   values(stmt: InStatement): unknown[][] {
-    const { values } = this.#run(stmt);
+    const { values } = this.#query(stmt);
     for (const row of values) for (let index = 0; index < row.length; index++) row[index] = fromSql(row[index]);
     return values;
   }
 
-  #run(stmt: InStatement): { values: unknown[][]; columns: Columns } {
-    if (this.#closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
-    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+  /** Any statement, on its own (it commits as it ends): rows for a query or RETURNING, else the rows it changed. */
+  run(stmt: InStatement): ResultSet {
+    try {
+      return this.#step(stmt);
+    } catch (error) {
+      this.#recover();
+      throw libsqlError(error);
+    }
+  }
+
+  /** Statements all or nothing, in one write transaction begun IMMEDIATE, as @libsql/client's batch in "write" mode. */
+  batch(stmts: BatchStatement[]): ResultSet[] {
+    this.run("BEGIN IMMEDIATE");
+    const results: ResultSet[] = [];
+    for (const [index, stmt] of stmts.entries()) {
+      try {
+        results.push(this.#step(statementOf(stmt)));
+      } catch (error) {
+        this.#recover();
+        const failure = libsqlError(error);
+        if (failure instanceof LibsqlError)
+          throw new LibsqlBatchError(failure.message, index, failure.code, failure.extendedCode, failure.rawCode, failure);
+        throw failure;
+      }
+    }
+    try {
+      this.#step("COMMIT");
+    } catch (error) {
+      this.#recover();
+      throw libsqlError(error);
+    }
+    return results;
+  }
+
+  #query(stmt: InStatement): { values: unknown[][]; columns: Columns } {
+    const sql = this.#sqlOf(stmt);
     try {
       const { stmt: prepared, reader, facts: columns } = this.#statements.get(sql);
       if (!reader) throw new TypeError(`Not a query: ${sql.slice(0, 60)}`);
       return { values: prepared.all(argumentsOf(stmt)) as unknown[][], columns };
     } catch (error) {
-      this.#replace();
+      this.#recover();
       throw libsqlError(error);
     }
+  }
+
+  #step(stmt: InStatement): ResultSet {
+    const { stmt: prepared, reader, facts: columns } = this.#statements.get(this.#sqlOf(stmt));
+    const args = argumentsOf(stmt);
+    if (reader)
+      return resultSetOf(
+        columns,
+        (prepared.all(args) as unknown[][]).map((row) => rowOf(row, columns)),
+        0,
+        undefined,
+      );
+    const info = prepared.run(args) as { changes: number; lastInsertRowid: number | bigint };
+    return resultSetOf(noColumns, [], info.changes, BigInt(info.lastInsertRowid));
+  }
+
+  #sqlOf(stmt: InStatement): string {
+    if (this.#closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+    return typeof stmt === "string" ? stmt : stmt.sql;
   }
 
   /** Forgets every prepared statement, as after a change of the schema. */
@@ -188,13 +259,20 @@ export class ReadConnection {
   }
 
   /**
-   * After a failure, a fresh connection: a statement stopped mid-way is not reset (the driver
-   * cannot be asked to), and it would keep its snapshot, so that every later read on this
-   * connection saw the database as it was then. The old connection goes with its statements.
+   * After a failure: a transaction left open is rolled back, and the connection is replaced,
+   * as a statement stopped mid-way is not reset (the driver cannot be asked to) and would keep
+   * its snapshot. The old connection goes with its statements.
    */
-  #replace(): void {
+  #recover(): void {
+    if (this.#closed) return;
+    try {
+      if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+    } catch {
+      // Closing the connection below ends the transaction too.
+    }
     this.#statements.clear();
-    this.#db = new Database(this.path, { timeout: this.busyTimeoutMs });
+    this.#db.close();
+    this.#db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
     this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The embedded client's reads (src/db/read-connection.ts): every plain query outside a
+ * The embedded client's reads (src/db/embedded-connection.ts): every plain query outside a
  * transaction runs on one connection whose statements are prepared once per text. What the
  * app relies on: the rows look exactly as @libsql/client's, a read sees every commit before
  * it whichever connection made it, a failed or unusual statement does not leave the
@@ -8,6 +8,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LibsqlBatchError } from "@libsql/client";
 import { createClient } from "@libsql/client/node";
 import Database from "libsql";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -110,6 +111,55 @@ describe("reads on the embedded file", () => {
     const prepare = vi.spyOn(Database.prototype, "prepare");
     for (let id = 0; id < 20; id++) await client.execute({ sql: "SELECT name FROM t WHERE id = ?", args: [id] });
     expect(prepare.mock.calls.filter(([sql]) => sql === "SELECT name FROM t WHERE id = ?")).toHaveLength(1);
+    client.close();
+  });
+});
+
+describe("writes on the embedded file", () => {
+  it("answer as @libsql/client: rows changed, RETURNING rows, and the same results in a batch", async () => {
+    const path = newPath();
+    const client = await table(path);
+    const plain = createClient({ url: `file:${path}` });
+    const update = { sql: "UPDATE t SET name = upper(name) WHERE id >= ?", args: [1] };
+    const returning = { sql: "UPDATE t SET ratio = 1.5 WHERE id = ? RETURNING id, name, ratio", args: [2] };
+    const ours = await client.execute(update);
+    const theirs = await plain.execute(update);
+    expect([ours.rowsAffected, ours.columns, ours.rows.length]).toEqual([theirs.rowsAffected, theirs.columns, theirs.rows.length]);
+    expect(ours.rowsAffected).toBe(2);
+    const [a, b] = await client.batch([returning, "DELETE FROM t WHERE id = 99"], "write");
+    const [c, d] = await plain.batch([returning, "DELETE FROM t WHERE id = 99"], "write");
+    expect({ ...a?.rows[0] }).toEqual({ ...c?.rows[0] });
+    expect([a?.rowsAffected, b?.rowsAffected]).toEqual([c?.rowsAffected, d?.rowsAffected]);
+    plain.close();
+    client.close();
+  });
+
+  it("apply a batch all or nothing, say which statement failed, and go on writing after", async () => {
+    const path = newPath();
+    const client = await table(path);
+    const failed = await client
+      .batch(["INSERT INTO t (id, name) VALUES (10, 'Ten')", "INSERT INTO t (id, name) VALUES (1, 'Again')", "DELETE FROM t"], "write")
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(LibsqlBatchError);
+    expect(failed).toMatchObject({ statementIndex: 1, code: "SQLITE_CONSTRAINT" });
+    expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(2);
+    await client.batch(["INSERT INTO t (id, name) VALUES (10, 'Ten')"], "write");
+    await client.execute("INSERT INTO t (id, name) VALUES (11, 'Eleven')");
+    expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(4);
+    // Another connection can write at once: nothing was left holding the write lock.
+    const other = new Database(path, { timeout: 0 });
+    other.prepare("INSERT INTO t (id, name) VALUES (12, 'Twelve')").run();
+    other.close();
+    client.close();
+  });
+
+  it("prepare a write's text once, however often it runs", async () => {
+    const path = newPath();
+    const client = await table(path);
+    const prepare = vi.spyOn(Database.prototype, "prepare");
+    const text = "UPDATE t SET ratio = ? WHERE id = ?";
+    for (let i = 0; i < 20; i++) await client.batch([{ sql: text, args: [i, 1] }], "write");
+    expect(prepare.mock.calls.filter(([sql]) => sql === text)).toHaveLength(1);
     client.close();
   });
 });
