@@ -83,7 +83,8 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
  * - every batch and write transaction begins IMMEDIATE, taking the write lock up front with
  *   the busy timeout, rather than as a deferred transaction that reads first and then finds
  *   it cannot upgrade its snapshot to a write (which fails at once, without waiting);
- * - reads outside transactions go to the read connection when there is one;
+ * - plain queries outside transactions go to the read connection, and single writes and
+ *   batches to the write connection, when there are (their statements prepared once);
  * - a statement or batch that still meets a lock is tried again, a few times: it wrote
  *   nothing. A multi-statement script is not, since part of it may have been applied.
  */
