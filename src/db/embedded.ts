@@ -35,6 +35,8 @@ interface ResilientOptions extends EmbeddedOptions {
   reads?: EmbeddedConnection;
   /** Where single statements and batches that write go, their statements prepared once; without it, to `inner`. */
   writes?: EmbeddedConnection;
+  /** Where long reads go (`allLong`), off the event loop; without it, they run in line. */
+  longReads?: QueryThread;
 }
 
 /** A query the read connection serves: SELECT or VALUES, never EXPLAIN (see EmbeddedConnection). */
@@ -90,7 +92,7 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
  */
 export function resilientClient(inner: Client, options: ResilientOptions = {}): Client {
   const policy = options.retry ?? writeRetry;
-  const { reads, writes } = options;
+  const { reads, writes, longReads } = options;
   const read = (stmt: InStatement, sql: string) =>
     reads && plainQuery.test(sql) ? Promise.resolve().then(() => reads.execute(stmt)) : inner.execute(stmt);
   // A change of the schema may change what a kept statement's columns are.
@@ -138,6 +140,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     close: () => {
       reads?.close();
       writes?.close();
+      longReads?.close();
       inner.close();
     },
     reconnect: () => inner.reconnect(),
@@ -145,6 +148,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
   // Plain queries' values, for callers that map rows themselves (src/db/rows.ts).
   if (reads)
     serveQueryValues(client, (stmt) => (plainQuery.test(stmt.sql) ? retryWhileBusy(async () => reads.values(stmt), policy) : undefined));
+  if (longReads) serveLongReads(client, (sql, args) => longReads.query(sql, args));
   return client;
 }
 
@@ -174,17 +178,9 @@ export async function openEmbedded(url: string, options: EmbeddedOptions = {}): 
     inner.close();
     throw error;
   }
-  const client = resilientClient(inner, { ...options, reads, writes });
-  if (path !== undefined) {
-    // Long reads on a thread, started at the first of them.
-    const thread = new QueryThread({ path, busyTimeoutMs });
-    serveLongReads(client, (sql, args) => thread.query(sql, args));
-    const close = client.close.bind(client);
-    client.close = () => {
-      thread.close();
-      close();
-    };
-  }
+  // Long reads on a thread, started at the first of them.
+  const longReads = path === undefined ? undefined : new QueryThread({ path, busyTimeoutMs });
+  const client = resilientClient(inner, { ...options, reads, writes, longReads });
   try {
     // The journal mode is a property of the file: set once, it holds for every connection and process.
     const result = await client.execute("PRAGMA journal_mode = WAL");
