@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { feedMaxEvents, feedPage } from "../../src/calendar/calendar.service.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { testApp } from "../helpers/app.ts";
+import { turnsWhile } from "../helpers/event-loop.ts";
 import { insertInChunks, seededEventColumns } from "../helpers/rows.ts";
 
 /**
@@ -73,15 +74,7 @@ describe("the organisation's feed, read in pages", () => {
     await insertInChunks(client, "events", seededEventColumns, rows);
 
     // Turns of the event loop while the feed is made: each is a moment another request could be answered in.
-    let turns = 0;
-    let making = true;
-    const turn = () => {
-      turns++;
-      if (making) setImmediate(turn);
-    };
-    setImmediate(turn);
-    const response = await t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null });
-    making = false;
+    const { result: response, turns } = await turnsWhile(() => t.request("GET", "/v1/orgs/demo/calendar.ics", { key: null }));
     expect(response.status).toBe(200);
     const uids = uidsOf(await response.text());
     // At least one turn after each page of the versions read for the ETag and of the events read for the feed.

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/index.ts";
 import { allLong } from "../../src/db/long-reads.ts";
 import { freshDatabase } from "../helpers/database.ts";
+import { turnsWhile } from "../helpers/event-loop.ts";
 
 describe("long reads", () => {
   it("run off the event loop and answer as db.all does, up to the latest commit", async () => {
@@ -21,19 +22,13 @@ describe("long reads", () => {
     expect(await allLong<{ x: number }>(db, query)).toHaveLength(4);
 
     // A read of some hundreds of milliseconds: the loop turns many times meanwhile.
-    let turns = 0;
-    let running = true;
-    const spin = () => {
-      turns++;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
-    const [row] = await allLong<{ n: number }>(
-      db,
-      sql`WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 3000000) SELECT count(*) AS n FROM s`,
+    const { result, turns } = await turnsWhile(() =>
+      allLong<{ n: number }>(
+        db,
+        sql`WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 3000000) SELECT count(*) AS n FROM s`,
+      ),
     );
-    running = false;
-    expect(row?.n).toBe(3_000_000);
+    expect(result[0]?.n).toBe(3_000_000);
     expect(turns).toBeGreaterThan(20);
     database.close();
   });
