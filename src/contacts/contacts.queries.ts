@@ -7,7 +7,6 @@ import {
   type ListedMember,
   listPeopleRows,
   type MembershipRow,
-  membershipsById,
   personFields,
   recordFields,
   relevantMembership,
@@ -75,15 +74,11 @@ function contactConditions(orgId: string, filter: ContactFilter): SQL {
 export async function listContacts(ctx: Ctx, query: ContactFilter & { limit: number; cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
   const rows = await listPeopleRows(ctx, { where: contactConditions(ctx.org.id, query), q: query.q, limit: query.limit, after });
-  const memberships = await membershipsById(
-    ctx.db,
-    rows.slice(0, query.limit).map((row) => row.membershipId),
-  );
   const statistics = seesStatistics(ctx, "");
   return page(
     rows,
     query.limit,
-    (row) => toContactPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined, { statistics }),
+    (row) => toContactPublic(row, row.membership, { statistics }),
     (row) => [row.nameKey ?? "", row.id],
   );
 }
@@ -91,5 +86,5 @@ export async function listContacts(ctx: Ctx, query: ContactFilter & { limit: num
 /** Rows of people for the contacts CSV, a page at a time. */
 export function contactRowsPage(ctx: Ctx, options: { filter: ContactFilter; limit: number; after?: [string, string] }) {
   const { filter, limit, after } = options;
-  return listPeopleRows(ctx, { where: contactConditions(ctx.org.id, filter), q: filter.q, limit, after, withStatus: false });
+  return listPeopleRows(ctx, { where: contactConditions(ctx.org.id, filter), q: filter.q, limit, after });
 }

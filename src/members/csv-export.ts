@@ -5,7 +5,7 @@ import { csvRecord } from "../lib/csv.ts";
 import { yieldToEventLoop } from "../lib/yield.ts";
 import { consentCell, csvColumns } from "./csv-columns.ts";
 import { guardFormula } from "./formula-guard.ts";
-import { listMemberRows, membershipsById } from "./members.queries.ts";
+import { listMemberRows } from "./members.queries.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 
 /** Members per query while streaming: small enough that other requests wait only milliseconds between chunks. */
@@ -71,7 +71,7 @@ export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDia
   return peopleCsvStream({
     dialect,
     columns: csvColumns,
-    page: (after, limit) => listMemberRows(ctx, { filter, limit, after, withStatus: false }),
+    page: (after, limit) => listMemberRows(ctx, { filter, limit, after }),
     cells: async (shown) => {
       typeNames ??= new Map(
         (
@@ -82,12 +82,8 @@ export function membersCsvStream(ctx: Ctx, filter: MemberFilter, dialect: CsvDia
         ).map((type) => [type.id, type.name]),
       );
       const names = typeNames;
-      const memberships = await membershipsById(
-        db,
-        shown.map((row) => row.membershipId),
-      );
       return shown.map((row) => {
-        const membership = row.membershipId ? memberships.get(row.membershipId) : undefined;
+        const { membership } = row;
         return [
           row.memberNumber,
           row.name,

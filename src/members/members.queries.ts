@@ -1,12 +1,11 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
-import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
 import { allRows, rowShape } from "../db/rows.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
-import { type DayValue, type MemberStatus, statusSql } from "./status.ts";
+import { type DayValue, type MemberStatus, relevantPeriod, standingFrom, statusSql } from "./status.ts";
 
 /**
  * Reading members: the one query shape behind the single read, the list, the search and
@@ -82,8 +81,10 @@ export type ListedMember = MemberRow & { status: MemberStatus; membershipId: str
 /** The columns of a member with the status and the relevant membership on `day`. */
 const withStatus = (day: DayValue) => ({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) });
 
-/** How a listed member's row reads: the member's columns, then status and membership (the day does not change the shape). */
-const listedMember = rowShape<ListedMember>(withStatus("0000-01-01"));
+/** A person of a page with their status on the day and the membership that describes them. */
+export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
+
+const memberRowShape = rowShape<MemberRow>(getTableColumns(m));
 
 /** SQLite compares text as UTF-8 bytes, which is code point order; JavaScript's < compares UTF-16 units. */
 function compareText(a: string, b: string): number {
@@ -100,14 +101,11 @@ function compareText(a: string, b: string): number {
 
 const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? "", b.nameKey ?? "") || compareText(a.id, b.id);
 
-/**
- * One page of members in (name_key, id) order after the cursor position; fetches limit + 1
- * rows. `withStatus: false` skips working out the status, for callers that do not show it.
- */
+/** One page of members in (name_key, id) order after the cursor position; fetches limit + 1 rows. */
 export async function listMemberRows(
   ctx: Ctx,
-  options: { filter: MemberFilter; limit: number; after?: [string, string]; withStatus?: boolean },
-): Promise<ListedMember[]> {
+  options: { filter: MemberFilter; limit: number; after?: [string, string] },
+): Promise<PagedMember[]> {
   const { filter, ...rest } = options;
   return listPeopleRows(ctx, { ...rest, where: filterConditions(ctx.org.id, ctx.day, filter), q: filter.q });
 }
@@ -118,30 +116,28 @@ export async function listMemberRows(
  * email_key), each limited, merged here: as one query with an OR, SQLite would walk the
  * whole organisation in name order testing each person against both prefixes. The e-mail
  * half must sort its matches into name order (no index holds e-mail prefixes in name
- * order); it sorts their ids alone and works out status and membership for the page's rows
- * only, not for every person whose address starts with what was typed.
+ * order); it sorts their ids alone and reads whole rows for the page's people only, not
+ * for every person whose address starts with what was typed.
  */
 export async function listPeopleRows(
   ctx: Ctx,
-  options: { where: SQL; q?: string; limit: number; after?: [string, string]; withStatus?: boolean },
-): Promise<ListedMember[]> {
-  const { db, day } = ctx;
+  options: { where: SQL; q?: string; limit: number; after?: [string, string] },
+): Promise<PagedMember[]> {
+  const { db } = ctx;
   const { where, limit, after } = options;
-  // The shape of `listedMember` either way: a key replaced keeps its place.
-  const columns = options.withStatus === false ? { ...withStatus(day), status: sql<MemberStatus>`'none'` } : withStatus(day);
   const matching = (range?: SQL) => and(where, range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
   const run = (range?: SQL) =>
     allRows(
       db,
       db
-        .select(columns)
+        .select()
         .from(m)
         .where(matching(range))
         .orderBy(asc(m.nameKey), asc(m.id))
         .limit(limit + 1),
-      listedMember,
+      memberRowShape,
     );
-  if (options.q === undefined) return run();
+  if (options.q === undefined) return withStandings(ctx, await run());
   const key = searchKey(options.q);
   const upTo = `${key}\uffff`;
   const nameMatches = sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`;
@@ -159,10 +155,43 @@ export async function listPeopleRows(
     .limit(limit + 1);
   const [byName, byEmail] = await Promise.all([
     run(nameMatches),
-    allRows(db, db.select(columns).from(m).where(inArray(m.id, emailPage)), listedMember),
+    allRows(db, db.select().from(m).where(inArray(m.id, emailPage)), memberRowShape),
   ]);
   const seen = new Set(byName.map((row) => row.id));
-  return [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1);
+  return withStandings(ctx, [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1));
+}
+
+/**
+ * Each person's status on the day and the membership that describes them, worked out from
+ * one read of their periods by the rules statusSql and relevantMembership state in SQL:
+ * as columns of the page's query those were four correlated subqueries per row.
+ */
+async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]> {
+  if (rows.length === 0) return [];
+  const periods = await allRows(
+    ctx.db,
+    ctx.db
+      .select()
+      .from(ms)
+      .where(
+        inArray(
+          ms.memberId,
+          rows.map((row) => row.id),
+        ),
+      ),
+    membershipRow,
+  );
+  const byMember = new Map<string, MembershipRow[]>();
+  for (const period of periods) {
+    const own = byMember.get(period.memberId);
+    if (own) own.push(period);
+    else byMember.set(period.memberId, [period]);
+  }
+  return rows.map((row) => {
+    const own = byMember.get(row.id) ?? [];
+    const membership = relevantPeriod(own, ctx.day);
+    return { ...row, status: standingFrom(own, ctx.day).status, membershipId: membership?.id ?? null, membership };
+  });
 }
 
 /** One person of the organisation who has not been erased, by id, in a reach; the values are orgId, id and day. */
@@ -209,14 +238,6 @@ export async function assertMember(ctx: Ctx, id: string): Promise<void> {
 export type MembershipRow = typeof ms.$inferSelect;
 
 const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
-
-/** The memberships behind a page of members, in one query. */
-export async function membershipsById(db: Db, ids: (string | null)[]): Promise<Map<string, MembershipRow>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await allRows(db, db.select().from(ms).where(inArray(ms.id, wanted)), membershipRow);
-  return new Map(rows.map((row) => [row.id, row]));
-}
 
 export function toMembershipSummary(row: MembershipRow | undefined) {
   if (!row) return null;

@@ -8,7 +8,7 @@ import { newId } from "../lib/ids.ts";
 import { conflict } from "../lib/problems.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { postalCodeKey, reassignStatements } from "./district.ts";
-import { listMemberRows, type MemberRow, memberRow, membershipsById, type Reach, searchKey, toMemberPublic } from "./members.queries.ts";
+import { listMemberRows, type MemberRow, memberRow, type Reach, searchKey, toMemberPublic } from "./members.queries.ts";
 import type { MemberCreateInput, MemberFilter, MemberUpdateInput } from "./members.schemas.ts";
 
 const m = schema.members;
@@ -193,14 +193,10 @@ export async function updateMember(
 export async function listMembers(ctx: Ctx, query: MemberFilter & { limit: number; cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
   const rows = await listMemberRows(ctx, { filter: query, limit: query.limit, after });
-  const memberships = await membershipsById(
-    ctx.db,
-    rows.slice(0, query.limit).map((row) => row.membershipId),
-  );
   return page(
     rows,
     query.limit,
-    (row) => toMemberPublic(row, row.membershipId ? memberships.get(row.membershipId) : undefined),
+    (row) => toMemberPublic(row, row.membership),
     (row) => [row.nameKey ?? "", row.id],
   );
 }

@@ -58,22 +58,56 @@ export interface Standing {
   graceUntil: string | null;
 }
 
+/** What decides a status: a membership period's kind and days. */
+export interface Period {
+  kind: "active" | "supporting";
+  startsOn: string;
+  endsOn: string;
+  graceUntil: string;
+}
+
+// Where several periods overlap the day, an active one counts: it gives the most rights.
+const activeFirst = (a: Period, b: Period) => (b.kind === "active" ? 1 : 0) - (a.kind === "active" ? 1 : 0);
+
+/** The status on a day from a person's periods (any order), by the rule statusSql states in SQL. */
+export function standingFrom(periods: readonly Period[], day: string): Standing {
+  const covering = periods.filter((p) => p.startsOn <= day && p.endsOn >= day).sort(activeFirst)[0];
+  if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
+  const grace = periods.filter((p) => p.endsOn < day && p.graceUntil >= day).sort(activeFirst)[0];
+  if (grace) return { status: "grace", kind: grace.kind, endsOn: grace.endsOn, graceUntil: grace.graceUntil };
+  const started = periods.filter((p) => p.startsOn <= day);
+  const last = started.sort((a, b) => (a.endsOn < b.endsOn ? 1 : a.endsOn > b.endsOn ? -1 : 0))[0];
+  return last
+    ? { status: "lapsed", kind: null, endsOn: last.endsOn, graceUntil: last.graceUntil }
+    : { status: "none", kind: null, endsOn: null, graceUntil: null };
+}
+
+/**
+ * The period that describes a person on a day, by the order relevantMembership states in
+ * SQL: one covering the day (an active one first), else the most recent that has started,
+ * else the next; ties go to the later end, then the greater id.
+ */
+export function relevantPeriod<P extends Period & { id: string }>(periods: readonly P[], day: string): P | undefined {
+  const ranks = (p: P) => {
+    const covers = p.startsOn <= day && p.endsOn >= day;
+    return [covers ? 1 : 0, covers && p.kind === "active" ? 1 : 0, p.startsOn <= day ? 1 : 0];
+  };
+  const moreRelevantFirst = (a: P, b: P) => {
+    const [ra, rb] = [ranks(a), ranks(b)];
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return (rb[i] ?? 0) - (ra[i] ?? 0);
+    if (a.endsOn !== b.endsOn) return a.endsOn < b.endsOn ? 1 : -1;
+    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  };
+  return [...periods].sort(moreRelevantFirst)[0];
+}
+
 /** One member's status on a day, with the kind of membership behind it. */
 export async function standingOf(db: Db, memberId: string, day: string): Promise<Standing> {
   const periods = await db
     .select({ kind: m.kind, startsOn: m.startsOn, endsOn: m.endsOn, graceUntil: m.graceUntil })
     .from(m)
     .where(and(eq(m.memberId, memberId), sql`${m.startsOn} <= ${day}`));
-  // Where several periods overlap the day, an active one counts: it gives the most rights.
-  const rank = (p: { kind: string }) => (p.kind === "active" ? 1 : 0);
-  const covering = periods.filter((p) => p.startsOn <= day && p.endsOn >= day).sort((a, b) => rank(b) - rank(a))[0];
-  if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
-  const grace = periods.filter((p) => p.endsOn < day && p.graceUntil >= day).sort((a, b) => rank(b) - rank(a))[0];
-  if (grace) return { status: "grace", kind: grace.kind, endsOn: grace.endsOn, graceUntil: grace.graceUntil };
-  const last = periods.sort((a, b) => b.endsOn.localeCompare(a.endsOn))[0];
-  return periods.length > 0
-    ? { status: "lapsed", kind: null, endsOn: last?.endsOn ?? null, graceUntil: last?.graceUntil ?? null }
-    : { status: "none", kind: null, endsOn: null, graceUntil: null };
+  return standingFrom(periods, day);
 }
 
 /**
