@@ -216,11 +216,12 @@ export async function findMember(ctx: Ctx, id: string, reach: Reach = "members")
   return row;
 }
 
+const storedPersonIn = (reach: Reach) => preparedQuery((db) => db.select().from(m).where(wherePerson(reach)).limit(1).prepare());
+const storedPerson = { members: storedPersonIn("members"), people: storedPersonIn("people") };
+
 /** The stored row of a member of the organisation that has not been erased; 404 otherwise. */
 export async function memberRow(ctx: Ctx, id: string, reach: Reach = "members"): Promise<MemberRow> {
-  const row = await ctx.db.query.members.findFirst({
-    where: and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), reachCondition(reach)),
-  });
+  const [row] = await storedPerson[reach](ctx.db).all({ orgId: ctx.org.id, id });
   if (!row) throw notFound("Member");
   return row;
 }
