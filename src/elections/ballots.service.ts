@@ -4,8 +4,10 @@ import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { runLongBatch, type Statement } from "../db/sql.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
+import { pacer } from "../lib/yield.ts";
 import { parseBlt } from "../voting/blt.ts";
 import { CountInputError, type MethodName, type RankEntry } from "../voting/types.ts";
 import { type BallotRules, checkBallot } from "./ballot-rules.ts";
@@ -174,6 +176,9 @@ async function fromBlt(db: Db, election: ElectionRow, text: string): Promise<{ r
 
 const enterable = ["voting", "closed", "counted"] as const;
 
+/** Paper ballots per INSERT: three values each, well inside SQLite's limit on parameters. */
+const paperChunk = 400;
+
 /**
  * Paper ballots entered by staff (JSON or BLT), all or none, while voting is open or
  * until the result is published. A counted election is counted again at once.
@@ -196,27 +201,34 @@ export async function enterPaperBallots(
       ? await fromBlt(db, election, input.blt)
       : { rows: input.json ?? [], fields: (input.json ?? []).map((_, i) => `body.ballots.${i}.ranking`) };
   const rules = await rulesOf(db, election);
-  const checked = rows.map((row, i) => ({ weight: row.weight, ranking: checkBallot(rules, row.ranking, fields[i] as string) }));
+  // Checked, built and written a slice at a time: a full upload (tens of thousands of
+  // ballots) would otherwise hold the event loop for a second, and every request with it.
+  const pace = pacer();
+  const checked: { weight: number; ranking: RankEntry[] }[] = [];
+  for (const [i, row] of rows.entries()) {
+    checked.push({ weight: row.weight, ranking: checkBallot(rules, row.ranking, fields[i] as string) });
+    const wait = pace();
+    if (wait) await wait;
+  }
   const batchId = crypto.randomUUID();
   // The first chunk follows the version bump at once and is written only if this request made it
   // (a concurrent entry read on the same version makes no bump); each later chunk only if the one before it was.
   const guards = [sql`changes() = 1`, sql`changes() > 0`];
-  const chunks: (typeof checked)[] = [];
-  for (let i = 0; i < checked.length; i += 400) chunks.push(checked.slice(i, i + 400));
-  await db.batch([
-    db
+  function* statements(): Generator<Statement> {
+    yield db
       .update(e)
       .set({ version: election.version + 1, updatedAt: now.toISOString() })
-      .where(and(eq(e.id, election.id), eq(e.version, election.version), sql`${e.status} IN ('voting', 'closed', 'counted')`)),
-    ...chunks.map((chunk, index) => {
+      .where(and(eq(e.id, election.id), eq(e.version, election.version), sql`${e.status} IN ('voting', 'closed', 'counted')`));
+    for (let start = 0; start < checked.length; start += paperChunk) {
       const values = sql.join(
-        chunk.map((row) => sql`(${crypto.randomUUID()}, ${JSON.stringify(row.ranking)}, ${row.weight})`),
+        checked.slice(start, start + paperChunk).map((row) => sql`(${crypto.randomUUID()}, ${JSON.stringify(row.ranking)}, ${row.weight})`),
         sql`, `,
       );
-      return db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
-        SELECT ${election.id}, column1, column2, column3, NULL, 'paper', ${batchId} FROM (VALUES ${values}) WHERE ${guards[Math.min(index, 1)]}`);
-    }),
-  ]);
+      yield db.run(sql`INSERT INTO ${b} (election_id, id, ranking, weight, receipt_hash, source, batch_id)
+        SELECT ${election.id}, column1, column2, column3, NULL, 'paper', ${batchId} FROM (VALUES ${values}) WHERE ${guards[start === 0 ? 0 : 1]}`);
+    }
+  }
+  await runLongBatch(db, statements());
   const [stored] = await db
     .select({ n: sql<number>`count(*)` })
     .from(b)

@@ -8,6 +8,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { votingElection } from "../elections/helpers.ts";
 import { type TestApp, testApp } from "../helpers/app.ts";
 
 type Server = ReturnType<typeof serve>;
@@ -104,6 +105,27 @@ describe("a long request does not stall the others", () => {
     const result = await imported;
     expect(result.status).toBe(200);
     expect(await result.json()).toMatchObject({ created: 5000 });
+    expect(events).toEqual(["health answered", "long request done"]);
+  }, 60_000);
+
+  it("answers the health check while twenty thousand paper ballots are checked and stored", async () => {
+    const t = await testApp();
+    const { election, candidateIds } = await votingElection(t, { candidates: 8, voters: 0 });
+    const path = `/v1/orgs/demo/elections/${election.id}/paper-ballots`;
+    const { base, events, longBegun } = await served(t, path);
+    const ballots = Array.from({ length: 20_000 }, (_, i) => ({ ranking: candidateIds.slice(i % 5, (i % 5) + 3) }));
+
+    const entered = fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { ...auth(t), "Content-Type": "application/json" },
+      body: JSON.stringify({ ballots }),
+    });
+    await longBegun;
+    const health = await fetch(`${base}/v1/health`);
+    expect(health.status).toBe(200);
+    const result = await entered;
+    expect(result.status, await result.clone().text()).toBe(201);
+    expect(await result.json()).toMatchObject({ rows: 20_000, papers: 20_000 });
     expect(events).toEqual(["health answered", "long request done"]);
   }, 60_000);
 });
