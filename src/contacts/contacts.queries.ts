@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
@@ -9,9 +9,8 @@ import {
   type MembershipRow,
   personFields,
   recordFields,
-  relevantMembership,
+  standingPerson,
 } from "../members/members.queries.ts";
-import { statusSql } from "../members/status.ts";
 import type { ContactFilter } from "./contacts.schemas.ts";
 
 /**
@@ -48,18 +47,10 @@ export type ContactView = ReturnType<typeof toContactPublic>;
 
 /** One person of the organisation (member or contact), not erased, as a contact; 404 otherwise. */
 export async function contactView(ctx: Ctx, id: string, options: { statistics?: boolean } = {}) {
-  const { db, day } = ctx;
-  const ms = schema.memberships;
-  const membershipId = relevantMembership("id", day);
-  const [found] = await db
-    .select({ row: { ...getTableColumns(m), status: statusSql(day), membershipId }, membership: getTableColumns(ms) })
-    .from(m)
-    .leftJoin(ms, eq(ms.id, membershipId))
-    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt)))
-    .limit(1);
-  if (!found) throw notFound("Contact");
+  const row = await standingPerson(ctx, id, "people");
+  if (!row) throw notFound("Contact");
   const statistics = options.statistics ?? seesStatistics(ctx, id);
-  return { row: found.row, view: toContactPublic(found.row, found.membership ?? undefined, { statistics }) };
+  return { row, view: toContactPublic(row, row.membership, { statistics }) };
 }
 
 function contactConditions(orgId: string, filter: ContactFilter): SQL {

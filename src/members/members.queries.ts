@@ -78,9 +78,6 @@ export function filterConditions(orgId: string, day: string, filter: MemberFilte
 
 export type ListedMember = MemberRow & { status: MemberStatus; membershipId: string | null };
 
-/** The columns of a member with the status and the relevant membership on `day`. */
-const withStatus = (day: DayValue) => ({ ...getTableColumns(m), status: statusSql(day), membershipId: relevantMembership("id", day) });
-
 /** A person of a page with their status on the day and the membership that describes them. */
 export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
 
@@ -187,31 +184,47 @@ async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]
     if (own) own.push(period);
     else byMember.set(period.memberId, [period]);
   }
-  return rows.map((row) => {
-    const own = byMember.get(row.id) ?? [];
-    const membership = relevantPeriod(own, ctx.day);
-    return { ...row, status: standingFrom(own, ctx.day).status, membershipId: membership?.id ?? null, membership };
-  });
+  return rows.map((row) => withStanding(row, byMember.get(row.id) ?? [], ctx.day));
 }
 
-/** One person of the organisation who has not been erased, by id, in a reach; the values are orgId, id and day. */
+/** A person with their status on `day` and the membership that describes them, from all their periods. */
+function withStanding(row: MemberRow, periods: MembershipRow[], day: string): PagedMember {
+  const membership = relevantPeriod(periods, day);
+  return { ...row, status: standingFrom(periods, day).status, membershipId: membership?.id ?? null, membership };
+}
+
+/** One person of the organisation who has not been erased, by id, in a reach; the values are orgId and id. */
 const wherePerson = (reach: Reach) =>
   and(eq(m.orgId, sql.placeholder("orgId")), eq(m.id, sql.placeholder("id")), isNull(m.erasedAt), reachCondition(reach));
 
-const personWithStatusIn = (reach: Reach) =>
+/**
+ * One person with every membership period of theirs, a row per period (or one row without),
+ * in one statement built once per database handle: their status and membership follow in
+ * JavaScript by the same rule as a page's (withStanding).
+ */
+const personWithPeriodsIn = (reach: Reach) =>
   preparedQuery((db) =>
     db
-      .select(withStatus(sql.placeholder("day")))
+      .select({ person: getTableColumns(m), period: getTableColumns(ms) })
       .from(m)
+      .leftJoin(ms, eq(ms.memberId, m.id))
       .where(wherePerson(reach))
-      .limit(1)
       .prepare(),
   );
-const personWithStatus = { members: personWithStatusIn("members"), people: personWithStatusIn("people") };
+const personWithPeriods = { members: personWithPeriodsIn("members"), people: personWithPeriodsIn("people") };
+
+/** A person of the organisation who has not been erased, in a reach, with today's status and membership; undefined otherwise. */
+export async function standingPerson(ctx: Ctx, id: string, reach: Reach): Promise<PagedMember | undefined> {
+  const rows = await personWithPeriods[reach](ctx.db).all({ orgId: ctx.org.id, id });
+  const [first] = rows;
+  if (!first) return undefined;
+  const periods = rows.flatMap((row) => (row.period ? [row.period] : []));
+  return withStanding(first.person, periods, ctx.day);
+}
 
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
-export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<ListedMember> {
-  const [row] = await personWithStatus[reach](ctx.db).all({ orgId: ctx.org.id, id, day: ctx.day });
+export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<PagedMember> {
+  const row = await standingPerson(ctx, id, reach);
   if (!row) throw notFound("Member");
   return row;
 }
@@ -282,22 +295,8 @@ export function toMemberContact(row: MemberRow) {
   return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
 }
 
-const personViewIn = (reach: Reach) =>
-  preparedQuery((db) => {
-    const day = sql.placeholder("day");
-    return db
-      .select({ row: withStatus(day), membership: getTableColumns(ms) })
-      .from(m)
-      .leftJoin(ms, eq(ms.id, relevantMembership("id", day)))
-      .where(wherePerson(reach))
-      .limit(1)
-      .prepare();
-  });
-const personView = { members: personViewIn("members"), people: personViewIn("people") };
-
 /** The full view of one member, status and membership included, in one statement. */
 export async function memberView(ctx: Ctx, id: string, reach: Reach = "members") {
-  const [found] = await personView[reach](ctx.db).all({ orgId: ctx.org.id, id, day: ctx.day });
-  if (!found) throw notFound("Member");
-  return { row: found.row, view: toMemberPublic(found.row, found.membership ?? undefined) };
+  const row = await findMember(ctx, id, reach);
+  return { row, view: toMemberPublic(row, row.membership) };
 }

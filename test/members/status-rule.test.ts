@@ -4,16 +4,16 @@ import { json, testApp } from "../helpers/app.ts";
 import { createMember, createMembershipType } from "../helpers/members.ts";
 
 /**
- * A page of members works out each status and membership from the page's periods in
- * JavaScript; a single read and the `status` filter work them out in SQL. Whatever periods
- * a member has, all three must say the same on any day.
+ * Reads work out each status and membership from the person's periods in JavaScript; the
+ * `status` and `typeId` filters work them out in SQL. Whatever periods a member has, the
+ * list, the single read and both filters must say the same on any day.
  */
 
 const members = "/v1/orgs/demo/members";
-type Listed = { id: string; status: string; membership: { id: string } | null };
+type Listed = { id: string; status: string; membership: { id: string; typeId: string } | null };
 
 describe("a member's status and membership", () => {
-  it("read the same in a list, in a single read and through the status filter, for any arrangement of periods", async () => {
+  it("read the same in a list, in a single read and through the filters, for any arrangement of periods", async () => {
     const t = await testApp();
     t.clock.set("2026-01-10T12:00:00Z");
     const types = [
@@ -51,6 +51,15 @@ describe("a member's status and membership", () => {
           membership: single.membership?.id,
         });
         statuses.add(row.status);
+      }
+      for (const typeId of types) {
+        const filtered = (await json<{ data: Listed[] }>(await t.request("GET", `${members}?limit=100&typeId=${typeId}`), 200)).data;
+        expect(filtered.map((row) => row.id).sort()).toEqual(
+          listed
+            .filter((row) => row.membership?.typeId === typeId)
+            .map((row) => row.id)
+            .sort(),
+        );
       }
       for (const status of ["current", "grace", "lapsed", "none"]) {
         const filtered = (await json<{ data: Listed[] }>(await t.request("GET", `${members}?limit=100&status=${status}`), 200)).data;
