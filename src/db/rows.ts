@@ -1,5 +1,5 @@
 import type { InArgs } from "@libsql/client";
-import { Column, is, type SQL } from "drizzle-orm";
+import { Column, fillPlaceholders, is, type SQL } from "drizzle-orm";
 import type { Db } from "./index.ts";
 import { queryValues } from "./query-values.ts";
 
@@ -30,13 +30,44 @@ export function rowShape<Row>(selection: Record<string, Column | SQL>): RowShape
   return { keys, decoders };
 }
 
+/** A query's text and parameters as drizzle builds them; a parameter may be a placeholder, filled per run. */
+export interface BuiltQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A query built once for each shape it takes (which filters, whether a cursor), its values
+ * left as placeholders (`sql.placeholder("groupId")`) and given per run to `allRows`. For a
+ * page of a hot list, drizzle's building of the SQL cost about as much as running it. The
+ * text depends on the shape alone, never on the database handle: `build` uses drizzle's
+ * standalone query builder.
+ */
+export function builtPerShape<Key extends string>(build: (key: Key) => { toSQL(): BuiltQuery }): (key: Key) => BuiltQuery {
+  const built = new Map<Key, BuiltQuery>();
+  return (key) => {
+    let query = built.get(key);
+    if (query === undefined) {
+      query = build(key).toSQL();
+      built.set(key, query);
+    }
+    return query;
+  };
+}
+
 /**
  * Runs a select built on `selection`'s shape and returns its rows as `shape` maps them, as
- * drizzle would (nulls stay null; blobs are not expected in such selections).
+ * drizzle would (nulls stay null; blobs are not expected in such selections). A query of
+ * builtPerShape takes the values of its placeholders.
  */
-export async function allRows<Row>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }, shape: RowShape<Row>): Promise<Row[]> {
-  const { sql, params } = query.toSQL();
-  const stmt = { sql, args: params as InArgs };
+export async function allRows<Row>(
+  db: Db,
+  query: { toSQL(): BuiltQuery } | BuiltQuery,
+  shape: RowShape<Row>,
+  values?: Record<string, unknown>,
+): Promise<Row[]> {
+  const { sql, params } = "toSQL" in query ? query.toSQL() : query;
+  const stmt = { sql, args: (values ? fillPlaceholders(params, values) : params) as InArgs };
   const rows: ArrayLike<unknown>[] = (await queryValues(db.$client, stmt)) ?? (await db.$client.execute(stmt)).rows;
   const { keys, decoders } = shape;
   const width = keys.length;

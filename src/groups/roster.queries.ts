@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
-import { allRows, rowShape } from "../db/rows.ts";
+import { allRows, builtPerShape, rowShape } from "../db/rows.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
 import type { GroupRole } from "./groups.schemas.ts";
@@ -70,6 +71,59 @@ interface RosterRow {
 
 const rosterRow = rowShape<RosterRow>(rosterColumns);
 
+type RosterShape = `${"role" | ""}|${"member" | ""}|${"after" | ""}`;
+const rosterShape = (given: { role: boolean; memberId: boolean; after: boolean }): RosterShape =>
+  `${given.role ? "role" : ""}|${given.memberId ? "member" : ""}|${given.after ? "after" : ""}`;
+const given = (shape: RosterShape) => {
+  const [role, memberId, after] = shape.split("|").map((part) => part !== "");
+  return { role, memberId, after };
+};
+const value = (name: string) => sql.placeholder(name);
+const qb = new QueryBuilder();
+
+/** A group's open roster rows, in member order: one query per shape, its values placeholders. */
+const explicitRoster = builtPerShape((shape: RosterShape) => {
+  const filter = given(shape);
+  return qb
+    .select(rosterColumns)
+    .from(gm)
+    .innerJoin(members, eq(members.id, gm.memberId))
+    .where(
+      and(
+        eq(gm.groupId, value("groupId")),
+        isNull(gm.leftOn),
+        eq(members.orgId, value("orgId")),
+        isNull(members.erasedAt),
+        filter.role ? eq(gm.role, value("role")) : undefined,
+        filter.memberId ? eq(gm.memberId, value("memberId")) : undefined,
+        filter.after ? gt(gm.memberId, value("after")) : undefined,
+      ),
+    )
+    .orderBy(asc(gm.memberId))
+    .limit(value("limit"));
+});
+
+/** The members a district group's areas assign, in id order, with their open row if any. */
+const assignedRoster = builtPerShape((shape: RosterShape) => {
+  const filter = given(shape);
+  return qb
+    .select(rosterColumns)
+    .from(members)
+    .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, value("groupId")), isNull(gm.leftOn)))
+    .where(
+      and(
+        eq(members.orgId, value("orgId")),
+        eq(members.districtGroupId, value("groupId")),
+        isNull(members.erasedAt),
+        filter.role ? sql`coalesce(${gm.role}, 'member') = ${value("role")}` : undefined,
+        filter.memberId ? eq(members.id, value("memberId")) : undefined,
+        filter.after ? gt(members.id, value("after")) : undefined,
+      ),
+    )
+    .orderBy(asc(members.id))
+    .limit(value("limit"));
+});
+
 /**
  * A page of a group's members now, read from the roster side: its open rows in member
  * order (the partial index on open memberships) and, for a district group, the members
@@ -83,51 +137,12 @@ export async function rosterOf(
   const { db, org } = ctx;
   const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-  const present = and(eq(members.orgId, org.id), isNull(members.erasedAt));
+  const shape = rosterShape({ role: filter.role !== undefined, memberId: filter.memberId !== undefined, after: after !== undefined });
+  const values = { orgId: org.id, groupId, role: filter.role, memberId: filter.memberId, after, limit: limit + 1 };
   const [explicit, assigned] = await Promise.all([
-    allRows(
-      db,
-      db
-        .select(rosterColumns)
-        .from(gm)
-        .innerJoin(members, eq(members.id, gm.memberId))
-        .where(
-          and(
-            eq(gm.groupId, groupId),
-            isNull(gm.leftOn),
-            present,
-            filter.role ? eq(gm.role, filter.role) : undefined,
-            filter.memberId ? eq(gm.memberId, filter.memberId) : undefined,
-            after === undefined ? undefined : gt(gm.memberId, after),
-          ),
-        )
-        .orderBy(asc(gm.memberId))
-        .limit(limit + 1),
-      rosterRow,
-    ),
+    allRows(db, explicitRoster(shape), rosterRow, values),
     // Only members with the plain role come by address alone; others have an open row too.
-    filter.role && filter.role !== "member"
-      ? []
-      : allRows(
-          db,
-          db
-            .select(rosterColumns)
-            .from(members)
-            .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, groupId), isNull(gm.leftOn)))
-            .where(
-              and(
-                eq(members.orgId, org.id),
-                eq(members.districtGroupId, groupId),
-                isNull(members.erasedAt),
-                filter.role ? sql`coalesce(${gm.role}, 'member') = ${filter.role}` : undefined,
-                filter.memberId ? eq(members.id, filter.memberId) : undefined,
-                after === undefined ? undefined : gt(members.id, after),
-              ),
-            )
-            .orderBy(asc(members.id))
-            .limit(limit + 1),
-          rosterRow,
-        ),
+    filter.role && filter.role !== "member" ? [] : allRows(db, assignedRoster(shape), rosterRow, values),
   ]);
   const rows = mergeByKey(explicit, assigned, (row) => [row.memberId], limit + 1);
   return page(
