@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
@@ -7,6 +7,7 @@ import {
   type ListedMember,
   listPeopleRows,
   type MembershipRow,
+  type PeopleConditions,
   personFields,
   recordFields,
   standingPerson,
@@ -53,18 +54,23 @@ export async function contactView(ctx: Ctx, id: string, options: { statistics?: 
   return { row, view: toContactPublic(row, row.membership, { statistics }) };
 }
 
-function contactConditions(orgId: string, filter: ContactFilter): SQL {
-  return and(
-    eq(m.orgId, orgId),
-    isNull(m.erasedAt),
-    filter.member === undefined ? undefined : eq(m.enrolled, filter.member),
-    filter.source === undefined ? undefined : eq(m.source, filter.source),
-  ) as SQL;
+function contactConditions(orgId: string, filter: ContactFilter): PeopleConditions {
+  return {
+    shape: `contacts ${filter.member ?? ""} ${filter.source === undefined ? "" : "source"}`,
+    where: () =>
+      and(
+        eq(m.orgId, sql.placeholder("orgId")),
+        isNull(m.erasedAt),
+        filter.member === undefined ? undefined : eq(m.enrolled, filter.member),
+        filter.source === undefined ? undefined : eq(m.source, sql.placeholder("source")),
+      ) as SQL,
+    values: { orgId, source: filter.source },
+  };
 }
 
 export async function listContacts(ctx: Ctx, query: ContactFilter & { limit: number; cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor, ["string", "string"]) : undefined;
-  const rows = await listPeopleRows(ctx, { where: contactConditions(ctx.org.id, query), q: query.q, limit: query.limit, after });
+  const rows = await listPeopleRows(ctx, { conditions: contactConditions(ctx.org.id, query), q: query.q, limit: query.limit, after });
   const statistics = seesStatistics(ctx, "");
   return page(
     rows,
@@ -77,5 +83,5 @@ export async function listContacts(ctx: Ctx, query: ContactFilter & { limit: num
 /** Rows of people for the contacts CSV, a page at a time. */
 export function contactRowsPage(ctx: Ctx, options: { filter: ContactFilter; limit: number; after?: [string, string] }) {
   const { filter, limit, after } = options;
-  return listPeopleRows(ctx, { where: contactConditions(ctx.org.id, filter), q: filter.q, limit, after });
+  return listPeopleRows(ctx, { conditions: contactConditions(ctx.org.id, filter), q: filter.q, limit, after });
 }

@@ -37,22 +37,28 @@ export interface BuiltQuery {
 }
 
 /**
- * A query built once for each shape it takes (which filters, whether a cursor), its values
+ * Queries built once for each shape they take (which filters, whether a cursor), their values
  * left as placeholders (`sql.placeholder("groupId")`) and given per run to `allRows`. For a
  * page of a hot list, drizzle's building of the SQL cost about as much as running it. The
- * text depends on the shape alone, never on the database handle: `build` uses drizzle's
- * standalone query builder.
+ * text must depend on the shape alone, never on a value or the database handle: `build`
+ * uses drizzle's standalone query builder, and is called once per shape.
  */
-export function builtPerShape<Key extends string>(build: (key: Key) => { toSQL(): BuiltQuery }): (key: Key) => BuiltQuery {
-  const built = new Map<Key, BuiltQuery>();
-  return (key) => {
-    let query = built.get(key);
+export function queryShapes(): (shape: string, build: () => { toSQL(): BuiltQuery }) => BuiltQuery {
+  const built = new Map<string, BuiltQuery>();
+  return (shape, build) => {
+    let query = built.get(shape);
     if (query === undefined) {
-      query = build(key).toSQL();
-      built.set(key, query);
+      query = build().toSQL();
+      built.set(shape, query);
     }
     return query;
   };
+}
+
+/** queryShapes for a query whose shape tells all its building needs to know. */
+export function builtPerShape<Shape extends string>(build: (shape: Shape) => { toSQL(): BuiltQuery }): (shape: Shape) => BuiltQuery {
+  const shapes = queryShapes();
+  return (shape) => shapes(shape, () => build(shape));
 }
 
 /**

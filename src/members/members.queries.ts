@@ -1,8 +1,9 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
-import { allRows, rowShape } from "../db/rows.ts";
+import { allRows, queryShapes, rowShape } from "../db/rows.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 import { type DayValue, type MemberStatus, relevantPeriod, standingFrom, statusSql } from "./status.ts";
@@ -42,11 +43,11 @@ const nameEmailShare = sql.raw(
     .join(" ")} ELSE 0 END)`,
 );
 
-/** The shares below the length of the search text `key` (in characters, as SQLite's substr counts them). */
-function sharesShorterThan(key: string): SQL {
-  const length = Math.min([...key].length, nameEmailShareMax + 1);
-  return sql.raw(Array.from({ length: Math.max(1, length) }, (_, share) => share).join(", "));
-}
+/** How many shares are below the length of the search text `key` (in characters, as SQLite's substr counts them). */
+const sharesBelow = (key: string) => Math.max(1, Math.min([...key].length, nameEmailShareMax + 1));
+
+/** The shares below the length of the search text `key`. */
+const sharesShorterThan = (key: string): SQL => sql.raw(Array.from({ length: sharesBelow(key) }, (_, share) => share).join(", "));
 
 /** Lower-cased keys for prefix search; JavaScript lower-cases all of Unicode, SQLite's lower() only ASCII. */
 export const searchKey = (text: string) => text.trim().toLowerCase();
@@ -64,16 +65,45 @@ export function relevantMembership(column: "id" | "type_id", day: DayValue): SQL
       (ms.starts_on <= ${day}) DESC, ms.ends_on DESC, ms.id DESC LIMIT 1)`;
 }
 
-/** The filters other than `q`, which listMemberRows turns into index ranges of its own. */
-export function filterConditions(orgId: string, day: string, filter: MemberFilter): SQL {
-  const conditions: (SQL | undefined)[] = [eq(m.orgId, orgId), isNull(m.erasedAt), eq(m.enrolled, true)];
-  if (filter.memberNumber !== undefined) conditions.push(eq(m.memberNumber, filter.memberNumber.trim()));
-  if (filter.areaId !== undefined) conditions.push(eq(m.areaId, filter.areaId));
-  if (filter.districtGroupId !== undefined) conditions.push(eq(m.districtGroupId, filter.districtGroupId));
-  if (filter.unassigned !== undefined) conditions.push(filter.unassigned ? isNull(m.areaId) : isNotNull(m.areaId));
-  if (filter.status !== undefined) conditions.push(sql`(${statusSql(day)}) = ${filter.status}`);
-  if (filter.typeId !== undefined) conditions.push(sql`${relevantMembership("type_id", day)} = ${filter.typeId}`);
-  return and(...conditions) as SQL;
+/**
+ * Which people a list reads, as a query built once per shape needs it: `shape` names the
+ * conditions given (and any value the text itself depends on), `where` builds them with
+ * placeholders, and `values` fills those per request.
+ */
+export interface PeopleConditions {
+  shape: string;
+  where: () => SQL;
+  values: Record<string, unknown>;
+}
+
+const value = (name: string) => sql.placeholder(name);
+
+/** The filters other than `q`, which listPeopleRows turns into index ranges of its own. */
+export function filterConditions(orgId: string, day: string, filter: MemberFilter): PeopleConditions {
+  const given = {
+    memberNumber: filter.memberNumber !== undefined,
+    areaId: filter.areaId !== undefined,
+    districtGroupId: filter.districtGroupId !== undefined,
+    status: filter.status !== undefined,
+    typeId: filter.typeId !== undefined,
+  };
+  const unassigned = filter.unassigned;
+  return {
+    shape: `members ${Object.keys(given).filter((name) => given[name as keyof typeof given])} ${unassigned ?? ""}`,
+    where: () =>
+      and(
+        eq(m.orgId, value("orgId")),
+        isNull(m.erasedAt),
+        eq(m.enrolled, true),
+        given.memberNumber ? eq(m.memberNumber, value("memberNumber")) : undefined,
+        given.areaId ? eq(m.areaId, value("areaId")) : undefined,
+        given.districtGroupId ? eq(m.districtGroupId, value("districtGroupId")) : undefined,
+        unassigned === undefined ? undefined : unassigned ? isNull(m.areaId) : isNotNull(m.areaId),
+        given.status ? sql`(${statusSql(value("day"))}) = ${value("status")}` : undefined,
+        given.typeId ? sql`${relevantMembership("type_id", value("day"))} = ${value("typeId")}` : undefined,
+      ) as SQL,
+    values: { ...filter, memberNumber: filter.memberNumber?.trim(), orgId, day },
+  };
 }
 
 export type ListedMember = MemberRow & { status: MemberStatus; membershipId: string | null };
@@ -81,7 +111,11 @@ export type ListedMember = MemberRow & { status: MemberStatus; membershipId: str
 /** A person of a page with their status on the day and the membership that describes them. */
 export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
 
-const memberRowShape = rowShape<MemberRow>(getTableColumns(m));
+const memberColumns = getTableColumns(m);
+const memberRowShape = rowShape<MemberRow>(memberColumns);
+const qb = new QueryBuilder();
+/** The list's queries, one per shape (see PeopleConditions). */
+const peopleQueries = queryShapes();
 
 /** SQLite compares text as UTF-8 bytes, which is code point order; JavaScript's < compares UTF-16 units. */
 function compareText(a: string, b: string): number {
@@ -104,7 +138,7 @@ export async function listMemberRows(
   options: { filter: MemberFilter; limit: number; after?: [string, string] },
 ): Promise<PagedMember[]> {
   const { filter, ...rest } = options;
-  return listPeopleRows(ctx, { ...rest, where: filterConditions(ctx.org.id, ctx.day, filter), q: filter.q });
+  return listPeopleRows(ctx, { ...rest, conditions: filterConditions(ctx.org.id, ctx.day, filter), q: filter.q });
 }
 
 /**
@@ -118,44 +152,50 @@ export async function listMemberRows(
  */
 export async function listPeopleRows(
   ctx: Ctx,
-  options: { where: SQL; q?: string; limit: number; after?: [string, string] },
+  options: { conditions: PeopleConditions; q?: string; limit: number; after?: [string, string] },
 ): Promise<PagedMember[]> {
   const { db } = ctx;
-  const { where, limit, after } = options;
-  const matching = (range?: SQL) => and(where, range, after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined);
-  const run = (range?: SQL) =>
-    allRows(
-      db,
-      db
-        .select()
-        .from(m)
-        .where(matching(range))
-        .orderBy(asc(m.nameKey), asc(m.id))
-        .limit(limit + 1),
-      memberRowShape,
-    );
-  if (options.q === undefined) return withStandings(ctx, await run());
-  const key = searchKey(options.q);
-  const upTo = `${key}\uffff`;
-  const nameMatches = sql`${m.nameKey} >= ${key} AND ${m.nameKey} < ${upTo}`;
+  const { conditions, limit, after } = options;
+  const key = options.q === undefined ? undefined : searchKey(options.q);
+  const values = {
+    ...conditions.values,
+    afterName: after?.[0],
+    afterId: after?.[1],
+    key,
+    upTo: `${key}\uffff`,
+    limit: limit + 1,
+  };
+  const shape = `${conditions.shape}|${after ? "after" : ""}|${key === undefined ? "" : sharesBelow(key)}`;
+  const matching = (range?: SQL) =>
+    and(conditions.where(), range, after ? sql`(${m.nameKey}, ${m.id}) > (${value("afterName")}, ${value("afterId")})` : undefined);
+  const nameMatches = sql`${m.nameKey} >= ${value("key")} AND ${m.nameKey} < ${value("upTo")}`;
+  const byName = peopleQueries(`name ${shape}`, () =>
+    qb
+      .select(memberColumns)
+      .from(m)
+      .where(matching(key === undefined ? undefined : nameMatches))
+      .orderBy(asc(m.nameKey), asc(m.id))
+      .limit(value("limit")),
+  );
+  if (key === undefined) return withStandings(ctx, await allRows(db, byName, memberRowShape, values));
   // Whoever the name matches too is left to the name half: past its page, they would come
   // after the page anyway. Most addresses start with the name, so this half then sorts few.
-  const emailPage = db
-    .select({ id: m.id })
-    .from(m)
-    .where(
-      matching(
-        sql`${nameEmailShare} IN (${sharesShorterThan(key)}) AND ${m.emailKey} >= ${key} AND ${m.emailKey} < ${upTo} AND NOT coalesce(${nameMatches}, 0)`,
-      ),
-    )
-    .orderBy(asc(m.nameKey), asc(m.id))
-    .limit(limit + 1);
-  const [byName, byEmail] = await Promise.all([
-    run(nameMatches),
-    allRows(db, db.select().from(m).where(inArray(m.id, emailPage)), memberRowShape),
-  ]);
-  const seen = new Set(byName.map((row) => row.id));
-  return withStandings(ctx, [...byName, ...byEmail.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1));
+  const byEmail = peopleQueries(`email ${shape}`, () => {
+    const emailPage = qb
+      .select({ id: m.id })
+      .from(m)
+      .where(
+        matching(
+          sql`${nameEmailShare} IN (${sharesShorterThan(key)}) AND ${m.emailKey} >= ${value("key")} AND ${m.emailKey} < ${value("upTo")} AND NOT coalesce(${nameMatches}, 0)`,
+        ),
+      )
+      .orderBy(asc(m.nameKey), asc(m.id))
+      .limit(value("limit"));
+    return qb.select(memberColumns).from(m).where(inArray(m.id, emailPage));
+  });
+  const [named, emailed] = await Promise.all([allRows(db, byName, memberRowShape, values), allRows(db, byEmail, memberRowShape, values)]);
+  const seen = new Set(named.map((row) => row.id));
+  return withStandings(ctx, [...named, ...emailed.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1));
 }
 
 /**
@@ -165,19 +205,7 @@ export async function listPeopleRows(
  */
 async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]> {
   if (rows.length === 0) return [];
-  const periods = await allRows(
-    ctx.db,
-    ctx.db
-      .select()
-      .from(ms)
-      .where(
-        inArray(
-          ms.memberId,
-          rows.map((row) => row.id),
-        ),
-      ),
-    membershipRow,
-  );
+  const periods = await allRows(ctx.db, periodsOfPeople, membershipRow, { ids: JSON.stringify(rows.map((row) => row.id)) });
   const byMember = new Map<string, MembershipRow[]>();
   for (const period of periods) {
     const own = byMember.get(period.memberId);
@@ -252,6 +280,13 @@ export async function assertMember(ctx: Ctx, id: string): Promise<void> {
 export type MembershipRow = typeof ms.$inferSelect;
 
 const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
+
+/** The periods of the people a JSON list of ids names: one statement for a page, whatever its size. */
+const periodsOfPeople = new QueryBuilder()
+  .select()
+  .from(ms)
+  .where(sql`${ms.memberId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+  .toSQL();
 
 export function toMembershipSummary(row: MembershipRow | undefined) {
   if (!row) return null;
