@@ -55,12 +55,6 @@ export function queryShapes(): (shape: string, build: () => { toSQL(): BuiltQuer
   };
 }
 
-/** queryShapes for a query whose shape tells all its building needs to know. */
-export function builtPerShape<Shape extends string>(build: (shape: Shape) => { toSQL(): BuiltQuery }): (shape: Shape) => BuiltQuery {
-  const shapes = queryShapes();
-  return (shape) => shapes(shape, () => build(shape));
-}
-
 /**
  * Runs a select built on `selection`'s shape and returns its rows as `shape` maps them, as
  * drizzle would (nulls stay null; blobs are not expected in such selections). A query of

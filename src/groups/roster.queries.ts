@@ -4,7 +4,7 @@ import type { Ctx } from "../access/context.ts";
 import { memberIdOf } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
-import { allRows, builtPerShape, rowShape } from "../db/rows.ts";
+import { allRows, queryShapes, rowShape } from "../db/rows.ts";
 import { localDay } from "../lib/dates.ts";
 import { notFound } from "../lib/problems.ts";
 import type { GroupRole } from "./groups.schemas.ts";
@@ -71,58 +71,10 @@ interface RosterRow {
 
 const rosterRow = rowShape<RosterRow>(rosterColumns);
 
-type RosterShape = `${"role" | ""}|${"member" | ""}|${"after" | ""}`;
-const rosterShape = (given: { role: boolean; memberId: boolean; after: boolean }): RosterShape =>
-  `${given.role ? "role" : ""}|${given.memberId ? "member" : ""}|${given.after ? "after" : ""}`;
-const given = (shape: RosterShape) => {
-  const [role, memberId, after] = shape.split("|").map((part) => part !== "");
-  return { role, memberId, after };
-};
 const value = (name: string) => sql.placeholder(name);
 const qb = new QueryBuilder();
-
-/** A group's open roster rows, in member order: one query per shape, its values placeholders. */
-const explicitRoster = builtPerShape((shape: RosterShape) => {
-  const filter = given(shape);
-  return qb
-    .select(rosterColumns)
-    .from(gm)
-    .innerJoin(members, eq(members.id, gm.memberId))
-    .where(
-      and(
-        eq(gm.groupId, value("groupId")),
-        isNull(gm.leftOn),
-        eq(members.orgId, value("orgId")),
-        isNull(members.erasedAt),
-        filter.role ? eq(gm.role, value("role")) : undefined,
-        filter.memberId ? eq(gm.memberId, value("memberId")) : undefined,
-        filter.after ? gt(gm.memberId, value("after")) : undefined,
-      ),
-    )
-    .orderBy(asc(gm.memberId))
-    .limit(value("limit"));
-});
-
-/** The members a district group's areas assign, in id order, with their open row if any. */
-const assignedRoster = builtPerShape((shape: RosterShape) => {
-  const filter = given(shape);
-  return qb
-    .select(rosterColumns)
-    .from(members)
-    .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, value("groupId")), isNull(gm.leftOn)))
-    .where(
-      and(
-        eq(members.orgId, value("orgId")),
-        eq(members.districtGroupId, value("groupId")),
-        isNull(members.erasedAt),
-        filter.role ? sql`coalesce(${gm.role}, 'member') = ${value("role")}` : undefined,
-        filter.memberId ? eq(members.id, value("memberId")) : undefined,
-        filter.after ? gt(members.id, value("after")) : undefined,
-      ),
-    )
-    .orderBy(asc(members.id))
-    .limit(value("limit"));
-});
+/** The two roster queries, one per shape: which filters are given, and whether a cursor. */
+const rosterQueries = queryShapes();
 
 /**
  * A page of a group's members now, read from the roster side: its open rows in member
@@ -137,14 +89,51 @@ export async function rosterOf(
   const { db, org } = ctx;
   const { groupId, limit, cursor, ...filter } = options;
   const after = cursor ? decodeCursor(cursor, ["string"])[0] : undefined;
-  const shape = rosterShape({ role: filter.role !== undefined, memberId: filter.memberId !== undefined, after: after !== undefined });
+  const shape = `${filter.role ? "role" : ""} ${filter.memberId ? "member" : ""} ${after === undefined ? "" : "after"}`;
   const values = { orgId: org.id, groupId, role: filter.role, memberId: filter.memberId, after, limit: limit + 1 };
-  const [explicit, assigned] = await Promise.all([
-    allRows(db, explicitRoster(shape), rosterRow, values),
+  const explicit = rosterQueries(`explicit ${shape}`, () =>
+    qb
+      .select(rosterColumns)
+      .from(gm)
+      .innerJoin(members, eq(members.id, gm.memberId))
+      .where(
+        and(
+          eq(gm.groupId, value("groupId")),
+          isNull(gm.leftOn),
+          eq(members.orgId, value("orgId")),
+          isNull(members.erasedAt),
+          filter.role ? eq(gm.role, value("role")) : undefined,
+          filter.memberId ? eq(gm.memberId, value("memberId")) : undefined,
+          after === undefined ? undefined : gt(gm.memberId, value("after")),
+        ),
+      )
+      .orderBy(asc(gm.memberId))
+      .limit(value("limit")),
+  );
+  const assigned = rosterQueries(`assigned ${shape}`, () =>
+    qb
+      .select(rosterColumns)
+      .from(members)
+      .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, value("groupId")), isNull(gm.leftOn)))
+      .where(
+        and(
+          eq(members.orgId, value("orgId")),
+          eq(members.districtGroupId, value("groupId")),
+          isNull(members.erasedAt),
+          filter.role ? sql`coalesce(${gm.role}, 'member') = ${value("role")}` : undefined,
+          filter.memberId ? eq(members.id, value("memberId")) : undefined,
+          after === undefined ? undefined : gt(members.id, value("after")),
+        ),
+      )
+      .orderBy(asc(members.id))
+      .limit(value("limit")),
+  );
+  const [explicitRows, assignedRows] = await Promise.all([
+    allRows(db, explicit, rosterRow, values),
     // Only members with the plain role come by address alone; others have an open row too.
-    filter.role && filter.role !== "member" ? [] : allRows(db, assignedRoster(shape), rosterRow, values),
+    filter.role && filter.role !== "member" ? [] : allRows(db, assigned, rosterRow, values),
   ]);
-  const rows = mergeByKey(explicit, assigned, (row) => [row.memberId], limit + 1);
+  const rows = mergeByKey(explicitRows, assignedRows, (row) => [row.memberId], limit + 1);
   return page(
     rows,
     limit,

@@ -80,29 +80,23 @@ const value = (name: string) => sql.placeholder(name);
 
 /** The filters other than `q`, which listPeopleRows turns into index ranges of its own. */
 export function filterConditions(orgId: string, day: string, filter: MemberFilter): PeopleConditions {
-  const given = {
-    memberNumber: filter.memberNumber !== undefined,
-    areaId: filter.areaId !== undefined,
-    districtGroupId: filter.districtGroupId !== undefined,
-    status: filter.status !== undefined,
-    typeId: filter.typeId !== undefined,
-  };
-  const unassigned = filter.unassigned;
+  const { memberNumber, areaId, districtGroupId, unassigned, status, typeId } = filter;
+  const given = (name: string, condition: () => SQL) => (filter[name as keyof MemberFilter] === undefined ? undefined : condition());
   return {
-    shape: `members ${Object.keys(given).filter((name) => given[name as keyof typeof given])} ${unassigned ?? ""}`,
+    shape: `members ${[memberNumber, areaId, districtGroupId, status, typeId].map((v) => (v === undefined ? 0 : 1)).join("")} ${unassigned ?? ""}`,
     where: () =>
       and(
         eq(m.orgId, value("orgId")),
         isNull(m.erasedAt),
         eq(m.enrolled, true),
-        given.memberNumber ? eq(m.memberNumber, value("memberNumber")) : undefined,
-        given.areaId ? eq(m.areaId, value("areaId")) : undefined,
-        given.districtGroupId ? eq(m.districtGroupId, value("districtGroupId")) : undefined,
+        given("memberNumber", () => eq(m.memberNumber, value("memberNumber"))),
+        given("areaId", () => eq(m.areaId, value("areaId"))),
+        given("districtGroupId", () => eq(m.districtGroupId, value("districtGroupId"))),
         unassigned === undefined ? undefined : unassigned ? isNull(m.areaId) : isNotNull(m.areaId),
-        given.status ? sql`(${statusSql(value("day"))}) = ${value("status")}` : undefined,
-        given.typeId ? sql`${relevantMembership("type_id", value("day"))} = ${value("typeId")}` : undefined,
+        given("status", () => sql`(${statusSql(value("day"))}) = ${value("status")}`),
+        given("typeId", () => sql`${relevantMembership("type_id", value("day"))} = ${value("typeId")}`),
       ) as SQL,
-    values: { ...filter, memberNumber: filter.memberNumber?.trim(), orgId, day },
+    values: { ...filter, memberNumber: memberNumber?.trim(), orgId, day },
   };
 }
 
@@ -257,24 +251,12 @@ export async function findMember(ctx: Ctx, id: string, reach: Reach = "members")
   return row;
 }
 
-const storedPersonIn = (reach: Reach) => preparedQuery((db) => db.select().from(m).where(wherePerson(reach)).limit(1).prepare());
-const storedPerson = { members: storedPersonIn("members"), people: storedPersonIn("people") };
-
-/** The stored row of a member of the organisation that has not been erased; 404 otherwise. */
-export async function memberRow(ctx: Ctx, id: string, reach: Reach = "members"): Promise<MemberRow> {
-  const [row] = await storedPerson[reach](ctx.db).all({ orgId: ctx.org.id, id });
-  if (!row) throw notFound("Member");
-  return row;
-}
+/** The stored row of a member of the organisation that has not been erased (with their standing, as read with it); 404 otherwise. */
+export const memberRow: (ctx: Ctx, id: string, reach?: Reach) => Promise<MemberRow> = findMember;
 
 /** 404 unless the member exists; for routes on what a member has. */
 export async function assertMember(ctx: Ctx, id: string): Promise<void> {
-  const [row] = await ctx.db
-    .select({ id: m.id })
-    .from(m)
-    .where(and(eq(m.orgId, ctx.org.id), eq(m.id, id), isNull(m.erasedAt), eq(m.enrolled, true)))
-    .limit(1);
-  if (!row) throw notFound("Member");
+  await findMember(ctx, id);
 }
 
 export type MembershipRow = typeof ms.$inferSelect;

@@ -71,12 +71,12 @@ const activeFirst = (a: Period, b: Period) => (b.kind === "active" ? 1 : 0) - (a
 
 /** The status on a day from a person's periods (any order), by the rule statusSql states in SQL. */
 export function standingFrom(periods: readonly Period[], day: string): Standing {
-  const covering = periods.filter((p) => p.startsOn <= day && p.endsOn >= day).sort(activeFirst)[0];
+  const first = (test: (p: Period) => boolean) => periods.filter(test).sort(activeFirst)[0];
+  const covering = first((p) => p.startsOn <= day && p.endsOn >= day);
   if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
-  const grace = periods.filter((p) => p.endsOn < day && p.graceUntil >= day).sort(activeFirst)[0];
+  const grace = first((p) => p.endsOn < day && p.graceUntil >= day);
   if (grace) return { status: "grace", kind: grace.kind, endsOn: grace.endsOn, graceUntil: grace.graceUntil };
-  const started = periods.filter((p) => p.startsOn <= day);
-  const last = started.sort((a, b) => (a.endsOn < b.endsOn ? 1 : a.endsOn > b.endsOn ? -1 : 0))[0];
+  const last = periods.filter((p) => p.startsOn <= day).sort((a, b) => (a.endsOn < b.endsOn ? 1 : a.endsOn > b.endsOn ? -1 : 0))[0];
   return last
     ? { status: "lapsed", kind: null, endsOn: last.endsOn, graceUntil: last.graceUntil }
     : { status: "none", kind: null, endsOn: null, graceUntil: null };
@@ -88,17 +88,12 @@ export function standingFrom(periods: readonly Period[], day: string): Standing 
  * else the next; ties go to the later end, then the greater id.
  */
 export function relevantPeriod<P extends Period & { id: string }>(periods: readonly P[], day: string): P | undefined {
-  const ranks = (p: P) => {
+  const rank = (p: P) => {
     const covers = p.startsOn <= day && p.endsOn >= day;
-    return [covers ? 1 : 0, covers && p.kind === "active" ? 1 : 0, p.startsOn <= day ? 1 : 0];
+    return (covers ? 4 : 0) + (covers && p.kind === "active" ? 2 : 0) + (p.startsOn <= day ? 1 : 0);
   };
-  const moreRelevantFirst = (a: P, b: P) => {
-    const [ra, rb] = [ranks(a), ranks(b)];
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return (rb[i] ?? 0) - (ra[i] ?? 0);
-    if (a.endsOn !== b.endsOn) return a.endsOn < b.endsOn ? 1 : -1;
-    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-  };
-  return [...periods].sort(moreRelevantFirst)[0];
+  const later = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+  return [...periods].sort((a, b) => rank(b) - rank(a) || later(a.endsOn, b.endsOn) || later(a.id, b.id))[0];
 }
 
 /** One member's status on a day, with the kind of membership behind it. */
