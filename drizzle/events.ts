@@ -127,6 +127,17 @@ export const events = sqliteTable(
   ],
 );
 
+/**
+ * A number per organisation that changes whenever one of its recurring events is added,
+ * changed or removed: triggers on `events` raise it (migration 0020), so no writer can
+ * forget. Processes keep the expanded series while it stays the same (src/events/kept-series.ts).
+ * No foreign key: a trigger may raise it while its organisation is being deleted.
+ */
+export const eventSeriesMarks = sqliteTable("event_series_marks", {
+  orgId: text("org_id").primaryKey(),
+  mark: integer("mark").notNull(),
+});
+
 /** One occurrence of a series moved or cancelled, keyed by its original start. */
 export const eventOccurrenceOverrides = sqliteTable(
   "event_occurrence_overrides",

@@ -8,10 +8,10 @@ import type { EventCore } from "./series.ts";
  * The organisation's recurring events as expanding needs them, kept by the process while
  * they stay as stored. A calendar page would otherwise read every series that overlaps its
  * range, row by row (hundreds of open-ended series in a busy organisation), on every
- * request. One aggregate row says whether the kept rows are still the stored ones: every
- * change of an event bumps its version and its updated_at, a new series raises the count
- * and the highest id, a deleted one lowers the count. Per process (per isolate on Workers),
- * and by organisation id, which is unique across databases.
+ * request. One row says whether the kept rows are still the stored ones: the organisation's
+ * mark in event_series_marks, which triggers on `events` raise whenever a recurring event is
+ * added, changed or removed (migration 0020). Per process (per isolate on Workers), and by
+ * organisation id, which is unique across databases.
  */
 
 const ev = schema.events;
@@ -22,17 +22,12 @@ const kept = new Map<string, { mark: string; rows: KeptSeries[] }>();
 /** Organisations kept at most; past that the map starts afresh. */
 const maxOrganisations = 200;
 
-/** Whether the kept rows are still the stored ones: one aggregate row, built once per database handle. */
+/** Whether the kept rows are still the stored ones: one row by its key, built once per database handle. */
 const stateOf = preparedQuery((db) =>
   db
-    .select({
-      count: sql<number>`count(*)`,
-      versions: sql<number>`total(${ev.version})`,
-      latest: sql<string | null>`max(${ev.updatedAt})`,
-      highest: sql<string | null>`max(${ev.id})`,
-    })
-    .from(ev)
-    .where(and(eq(ev.orgId, sql.placeholder("orgId")), eq(ev.recurring, true)))
+    .select({ mark: schema.eventSeriesMarks.mark })
+    .from(schema.eventSeriesMarks)
+    .where(eq(schema.eventSeriesMarks.orgId, sql.placeholder("orgId")))
     .prepare(),
 );
 
@@ -63,7 +58,8 @@ async function readRows(db: Db, orgId: string, mark: string): Promise<KeptSeries
 /** The organisation's series as stored: the same array of the same rows for as long as none of them changes. */
 export async function recurringEvents(db: Db, orgId: string): Promise<KeptSeries[]> {
   const [state] = await stateOf(db).all({ orgId });
-  const mark = JSON.stringify(state ?? null);
+  // No row yet: the organisation has never had a series.
+  const mark = String(state?.mark ?? 0);
   const known = kept.get(orgId);
   if (known?.mark === mark) return known.rows;
   // Requests that arrive together after a change (or at start) share one read of the rows,
