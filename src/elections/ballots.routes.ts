@@ -4,6 +4,7 @@ import { requireVersion } from "../db/versions.ts";
 import { requireMember } from "../http/auth.ts";
 import { ctxOf } from "../http/context.ts";
 import { expectedVersion, immutableVersion, setEtag } from "../http/etag.ts";
+import { readListBody } from "../http/list-body.ts";
 import {
   authProblems,
   bearerSecurity,
@@ -17,11 +18,22 @@ import {
   locationHeader,
   OrgIdParams,
   problems,
+  selfReadJson,
   withoutIdempotency,
 } from "../http/openapi.ts";
 import { PageQuery, pageOf } from "../http/pagination.ts";
 import { countUploadMaxBytes } from "../tally/tally.routes.ts";
-import { BallotCast, BallotReceipt, PaperBallots, PaperBatch, Receipt, ReceiptParams, VoterStatus } from "./ballots.schemas.ts";
+import {
+  BallotCast,
+  BallotReceipt,
+  PaperBallot,
+  PaperBallots,
+  PaperBallotsEnvelope,
+  PaperBatch,
+  Receipt,
+  ReceiptParams,
+  VoterStatus,
+} from "./ballots.schemas.ts";
 import {
   castBallot,
   deletePaperBatch,
@@ -160,29 +172,39 @@ async function electionForReceipts(c: Parameters<typeof settledElection>[0], id:
   return row;
 }
 
-export const ballotRoutes = createRouter()
-  .openapi(cast, async (c) => {
-    const ctx = ctxOf(c);
-    const memberId = memberIdOf(ctx.viewer);
-    const row = await settledElection(c, c.req.valid("param").id);
-    const receiptBody = await castBallot(ctx, { election: row, memberId, ranking: c.req.valid("json").ranking });
-    c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
-    c.header("Cache-Control", "no-store");
-    return c.json(receiptBody, 201);
-  })
-  .openapi(paper, async (c) => {
-    const ctx = ctxOf(c);
-    const row = await settledElection(c, c.req.valid("param").id);
+const castRoutes = createRouter().openapi(cast, async (c) => {
+  const ctx = ctxOf(c);
+  const memberId = memberIdOf(ctx.viewer);
+  const row = await settledElection(c, c.req.valid("param").id);
+  const receiptBody = await castBallot(ctx, { election: row, memberId, ranking: c.req.valid("json").ranking });
+  c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/receipts/${receiptBody.receiptHash}`);
+  c.header("Cache-Control", "no-store");
+  return c.json(receiptBody, 201);
+});
+
+/**
+ * The paper route's JSON body is not checked by the router but read by the handler
+ * (readListBody), a slice of the list at a time, so that a full upload does not hold the
+ * event loop.
+ */
+const { documented: paperDocumented, served: paperServed } = selfReadJson(paper);
+castRoutes.openAPIRegistry.registerPath(paperDocumented);
+
+export const ballotRoutes = castRoutes
+  .openapi(paperServed, async (c) => {
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-    const input =
+    const text = await c.req.text();
+    // The body is checked before the election is looked for, as the router checks bodies.
+    const json =
       mediaType === "text/plain"
-        ? { blt: await c.req.text() }
-        : {
-            json: (c.req.valid as unknown as (target: "json") => z.infer<typeof PaperBallots>)("json").ballots.map((b) => ({
-              weight: b.weight ?? 1,
-              ranking: b.ranking,
-            })),
-          };
+        ? undefined
+        : (await readListBody(text, { envelope: PaperBallotsEnvelope, key: "ballots", item: PaperBallot })).map((b) => ({
+            weight: b.weight ?? 1,
+            ranking: b.ranking,
+          }));
+    const ctx = ctxOf(c);
+    const row = await settledElection(c, c.req.valid("param").id);
+    const input = json ? { json } : { blt: text };
     const { election: _after, ...entered } = await enterPaperBallots(ctx, { election: row, input, policy: requestPolicy(c) });
     c.header("Location", `/v1/orgs/${ctx.org.slug}/elections/${row.id}/paper-ballots/${entered.batchId}`);
     setEtag(c, immutableVersion);

@@ -22,15 +22,18 @@ export const BallotReceipt = z
   })
   .openapi("BallotReceipt");
 
+/** One row of a bulk entry: a ranking, entered `weight` times. */
+export const PaperBallot = z.object({ weight: z.number().int().min(1).max(100_000).optional(), ranking: RankingField }).strict();
+
+const paperBallotsAtMost = 100_000;
+
 export const PaperBallots = z
-  .object({
-    ballots: z
-      .array(z.object({ weight: z.number().int().min(1).max(100_000).optional(), ranking: RankingField }).strict())
-      .min(1)
-      .max(100_000),
-  })
+  .object({ ballots: z.array(PaperBallot).min(1).max(paperBallotsAtMost) })
   .strict()
   .openapi("PaperBallots");
+
+/** PaperBallots with its list unchecked, for reading a large body a slice at a time (src/http/list-body.ts). */
+export const PaperBallotsEnvelope = z.object({ ballots: z.array(z.unknown()).min(1).max(paperBallotsAtMost) }).strict();
 
 export const PaperBatch = z
   .object({

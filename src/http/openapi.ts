@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { ZodError } from "zod";
 import { uuidPattern } from "../lib/ids.ts";
 import { ApiError, type FieldError, invalidFields, type ProblemCode, problemCatalogue } from "../lib/problems.ts";
-import { textErrors } from "../lib/text.ts";
+import { fieldErrorsWith, textErrors } from "../lib/text.ts";
 import type { AppEnv } from "./env.ts";
 import { idempotency } from "./idempotency.ts";
 import { ProblemSchema } from "./problem.ts";
@@ -68,11 +68,8 @@ export function createRouter() {
       const text = textErrors(schema, value, prefix);
       const undeclared = result.target === "query" ? undeclaredQueryErrors(schema, Object.keys(c.req.queries())) : [];
       if (result.success && text.length === 0 && undeclared.length === 0) return;
-      // A field with bad text is reported for that alone: its other complaints follow from it.
-      const flagged = new Set([...text, ...undeclared].map((error) => error.field));
-      const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix).filter((error) => !flagged.has(error.field));
-      const errors = [...undeclared, ...text, ...other];
-      throw invalidFields(errors);
+      const other = result.success ? [] : fieldErrors(result.error as ZodError, prefix);
+      throw invalidFields(fieldErrorsWith([...undeclared, ...text], other));
     },
   });
 }
@@ -187,6 +184,26 @@ export function defineRoute<R extends RouteInput>(route: R): R {
   // Idempotency needs to know the caller, so it runs after the route's own auth guard.
   const after: MiddlewareHandler[] = route.method === "post" ? [idempotency as MiddlewareHandler] : [];
   return createRoute({ ...route, middleware: [...guards, ...own, ...after] as R["middleware"] }) as R;
+}
+
+/**
+ * A route whose handler reads its JSON body itself (to do it off the event loop, or a slice at
+ * a time): `served` is the route as the router serves it, hidden from the document, its JSON
+ * schema a plain object the router does not check; `documented` is the route as the document
+ * declares it, to register with `router.openAPIRegistry.registerPath`.
+ */
+export function selfReadJson<R extends RouteInput & { request: { body: { content: Record<string, unknown> } } }>(route: R) {
+  const { middleware: _middleware, ...documented } = route;
+  const { body } = route.request;
+  const served = {
+    ...route,
+    hide: true,
+    request: {
+      ...route.request,
+      body: { ...body, content: { ...body.content, "application/json": { schema: { type: "object" as const } } } },
+    },
+  };
+  return { documented, served };
 }
 
 /**

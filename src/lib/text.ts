@@ -207,6 +207,15 @@ function fieldName(place: Place): string {
 }
 
 /**
+ * Field errors as the API lists them: bad text first, and a field with bad text reported for
+ * that alone (its other complaints follow from it), then the rest.
+ */
+export function fieldErrorsWith(badText: FieldError[], other: FieldError[]): FieldError[] {
+  const flagged = new Set(badText.map((error) => error.field));
+  return [...badText, ...other.filter((error) => !flagged.has(error.field))];
+}
+
+/**
  * Every string in `value` (a JSON body, a query or the path parameters) that is not
  * acceptable text, with the field it is in. Object keys are text too. The walk keeps its
  * own stack, so no nesting depth can overflow the call stack, and builds a field's name

@@ -7,7 +7,7 @@
  * answered. Runtime-neutral and loaded by count-thread.ts, so only erasable TypeScript.
  */
 import type { FieldError } from "../lib/problems.ts";
-import { textErrors } from "../lib/text.ts";
+import { fieldErrorsWith, textErrors } from "../lib/text.ts";
 import type { CountInput } from "../voting/types.ts";
 import { inputFromJson, type TallyJson } from "./input.ts";
 import { TallyRequest } from "./tally.schemas.ts";
@@ -36,12 +36,8 @@ export function readTallyJson(text: string, detail: CountInput["detail"]): Tally
   // The hook checks the text of what the handler would use, or of what was sent when it did not parse.
   const badText = textErrors(TallyRequest, parsed.success ? parsed.data : value, "body");
   if (parsed.success && badText.length === 0) return { input: { ...inputFromJson(parsed.data as TallyJson), detail } };
-  // A field with bad text is reported for that alone, as the hook does.
-  const flagged = new Set(badText.map((error) => error.field));
   const other = parsed.success
     ? []
-    : parsed.error.issues
-        .map((issue) => ({ field: ["body", ...issue.path.map(String)].join("."), message: issue.message }))
-        .filter((error) => !flagged.has(error.field));
-  return { invalid: [...badText, ...other] };
+    : parsed.error.issues.map((issue) => ({ field: ["body", ...issue.path.map(String)].join("."), message: issue.message }));
+  return { invalid: fieldErrorsWith(badText, other) };
 }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { apiKeyCaller, bearerToken } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
-import { bearerSecurity, createRouter, defineRoute, jsonContent, problems } from "../http/openapi.ts";
+import { bearerSecurity, createRouter, defineRoute, jsonContent, problems, selfReadJson } from "../http/openapi.ts";
 import { ApiError, invalidFields } from "../lib/problems.ts";
 import { CountLimitError } from "../voting/limits.ts";
 import { type CountInput, CountInputError, type CountResult } from "../voting/types.ts";
@@ -131,22 +131,10 @@ async function countJson(runner: CountRunner, text: string, detail: CountInput["
 }
 
 /**
- * The route as the router serves it: its JSON body is not validated by the router (no zod schema),
- * but read by the handler (countJson), so that on Node a large one is parsed and validated in the
- * counting thread. The document declares the body of `tally`, registered as it is.
+ * Its JSON body is not validated by the router but read by the handler (countJson), so that on
+ * Node a large one is parsed and validated in the counting thread.
  */
-const { middleware: _middleware, ...documented } = tally;
-const served = {
-  ...tally,
-  hide: true,
-  request: {
-    ...tally.request,
-    body: {
-      ...tally.request.body,
-      content: { ...tally.request.body.content, "application/json": { schema: { type: "object" as const } } },
-    },
-  },
-};
+const { documented, served } = selfReadJson(tally);
 
 const router = createRouter();
 router.openAPIRegistry.registerPath(documented);
