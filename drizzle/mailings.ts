@@ -156,7 +156,7 @@ export const mailingTriggers = sqliteTable(
     memberId: text("member_id"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.key] }), index("mailing_triggers_mailing_idx").on(t.mailingId)],
+  (t) => [primaryKey({ columns: [t.orgId, t.key] }), index("mailing_triggers_mailing_member_idx").on(t.mailingId, t.memberId)],
 );
 
 export const unreachedReasons = ["no_recipients", "no_address"] as const;

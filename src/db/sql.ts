@@ -26,30 +26,28 @@ export const longBatchSliceMs = 10;
  * wait their turn. `statements` may be a generator, so that building them is spread out
  * too. A remote database does the work away from the event loop, in one round trip.
  * Inside a transaction already open (a request under an Idempotency-Key runs in one), the
- * statements run in it, under a savepoint, and commit or roll back with it.
+ * statements run in it, under a savepoint, and commit or roll back with it. Returns each
+ * statement's result, as a batch does.
  */
-export async function runLongBatch(db: Db, statements: Iterable<Statement>): Promise<void> {
+export async function runLongBatch(db: Db, statements: Iterable<Statement>): Promise<unknown[]> {
   const client = db.$client;
-  if (client.protocol !== "file") {
-    await runBatch(db, [...statements]);
-    return;
-  }
+  if (client.protocol !== "file") return runBatch(db, [...statements]);
   if (isInTransaction(client)) {
     await client.execute("SAVEPOINT long_batch");
     try {
-      await runPaced(db, statements);
+      return await runPaced(db, statements);
     } catch (error) {
       await client.execute("ROLLBACK TO long_batch");
       throw error;
     } finally {
       await client.execute("RELEASE long_batch");
     }
-    return;
   }
   const transaction = await client.transaction("write");
   try {
-    await runPaced(createDb(clientInTransaction(transaction, client.protocol)), statements);
+    const results = await runPaced(createDb(clientInTransaction(transaction, client.protocol)), statements);
     await commitLeavingTheLog(transaction);
+    return results;
   } finally {
     transaction.close();
   }
@@ -75,12 +73,14 @@ async function commitLeavingTheLog(transaction: Transaction) {
 }
 
 /** One statement at a time, giving way to other requests every few milliseconds. */
-async function runPaced(db: Db, statements: Iterable<Statement>) {
+async function runPaced(db: Db, statements: Iterable<Statement>): Promise<unknown[]> {
   const pace = pacer(longBatchSliceMs);
+  const results: unknown[] = [];
   for (const statement of statements) {
-    await runBatch(db, [statement]);
+    results.push(...(await runBatch(db, [statement])));
     await pace();
   }
+  return results;
 }
 
 /** Rows a write changed, from its result (of `db.run`, or one of a batch's results); 0 when it reports none. */

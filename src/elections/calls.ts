@@ -4,11 +4,11 @@
  * elections of one member meeting share one call, sent when the first of them is announced;
  * their voting happens in the room.
  */
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, type SQL, sql } from "drizzle-orm";
 import { schema } from "../db/index.ts";
 import { queueElectionCall, queueMeetingElectionCall } from "../mailings/automation-planners.ts";
 import type { ElectionRow } from "./elections.service.ts";
-import { prospectiveElectorateSql, writtenElectorateSql } from "./electorate.ts";
+import { memberSlices, prospectiveElectorateSql, writtenElectorateSql } from "./electorate.ts";
 import type { ElectionClock } from "./lifecycle.ts";
 
 const e = schema.elections;
@@ -27,8 +27,11 @@ export async function sendElectionCall(ctx: ElectionClock, row: ElectionRow, pha
   const [opensAt, closesAt] =
     phase === "nominations_open" ? [row.nominationOpensAt, row.nominationClosesAt] : [row.votingOpensAt, row.votingClosesAt];
   // Once voting has opened the electorate is written; before, it is who would be in it.
-  const recipients = phase === "voting_open" ? writtenElectorateSql(row.id) : prospectiveElectorateSql(row, ctx.day, org.timeZone);
-  await queueElectionCall(db, org, { id: row.id, title: row.title, phase, opensAt, closesAt }, recipients, now);
+  const of = (range?: SQL) =>
+    phase === "voting_open" ? writtenElectorateSql(row, range) : prospectiveElectorateSql(row, ctx.day, org.timeZone, range);
+  // Written a slice of the organisation's members at a time: the electorate may be all of them.
+  const slices = await memberSlices(db, row.orgId);
+  await queueElectionCall(db, org, { id: row.id, title: row.title, phase, opensAt, closesAt }, { of, slices }, now);
 }
 
 /** The meeting's one call, listing every election of the meeting announced so far. */

@@ -1,8 +1,10 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import type { Statement } from "../db/sql.ts";
 import { registerMembersSql } from "../events/meetings.service.ts";
 import { endOfLocalDay } from "../lib/dates.ts";
+import { pacer } from "../lib/yield.ts";
 import { standingOf } from "../members/status.ts";
 
 /**
@@ -51,23 +53,70 @@ function scopeOf(election: ElectorateOf, timeZone: string): SQL {
   return sql`${standing} AND ${inGroup(election.electorateGroupId, cutoff, cutoffEnd)}`;
 }
 
+/** Members per slice of a long batch over an organisation's members (runLongBatch). */
+const memberSlice = 1000;
+
 /**
- * The statement that writes the electorate, guarded so it only takes effect together
- * with the status change to voting at `version` (run both in one batch).
+ * Conditions on `members` that split an organisation's members into slices of about a
+ * thousand, in name order (along members_org_name_idx), for statements over all of them that
+ * would otherwise hold the event loop: a hundred thousand members written by one statement
+ * took a second. Their bounds are read first; the first slice and the last are open-ended,
+ * so nobody added meanwhile falls between them. One condition, `undefined`, for a small
+ * organisation; else the erased (who have no name key) are in none, as no such statement
+ * wants them.
  */
-export function materialiseElectorate(db: Db, election: ElectorateOf, timeZone: string, version: number) {
+export async function memberSlices(db: Db, orgId: string): Promise<(SQL | undefined)[]> {
+  const bounds: [string, string][] = [];
+  const pace = pacer();
+  for (let after: [string, string] | undefined; ; ) {
+    const [next] = await db
+      .select({ nameKey: m.nameKey, id: m.id })
+      .from(m)
+      .where(and(eq(m.orgId, orgId), isNotNull(m.nameKey), after ? sql`(${m.nameKey}, ${m.id}) > (${after[0]}, ${after[1]})` : undefined))
+      .orderBy(asc(m.nameKey), asc(m.id))
+      .limit(1)
+      .offset(memberSlice - 1);
+    if (!next?.nameKey) break;
+    after = [next.nameKey, next.id];
+    bounds.push(after);
+    await pace();
+  }
+  if (bounds.length === 0) return [undefined];
+  const key = sql`(${m.nameKey}, ${m.id})`;
+  // Both bounds on the index: whoever has no name key (only the erased) is in no slice.
+  return [undefined, ...bounds].map((from, index) => {
+    const to = bounds[index];
+    return and(
+      from === undefined ? sql`${m.nameKey} IS NOT NULL` : sql`${key} > (${from[0]}, ${from[1]})`,
+      to === undefined ? undefined : sql`${key} <= (${to[0]}, ${to[1]})`,
+    );
+  });
+}
+
+/**
+ * The statements that write the electorate, guarded so they only take effect together with
+ * the status change to voting at `version`: run them after it, in one long batch
+ * (runLongBatch), which gives way to other requests between them. An organisation's members
+ * are written a slice at a time (memberSlices).
+ */
+export async function electorateStatements(db: Db, election: ElectorateOf, timeZone: string, version: number): Promise<Statement[]> {
   const e = schema.elections;
   const v = schema.electionVoters;
+  const opened = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.version} = ${version})`;
   if (election.electorateSource === "meeting") {
     // The register as it stands now: adjustments after this poll opened reach only later polls.
-    return db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
+    return [
+      db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
       SELECT ${election.id}, member_id, 0 FROM (${registerMembersSql(election.eventId ?? "", election.meetingOccurrenceStart ?? "")})
-      WHERE EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.version} = ${version})`);
+      WHERE ${opened}`),
+    ];
   }
-  return db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
+  return (await memberSlices(db, election.orgId)).map((range) =>
+    db.run(sql`INSERT OR IGNORE INTO ${v} (election_id, member_id, has_voted)
     SELECT ${election.id}, ${m.id}, 0 FROM ${m}
     WHERE ${m.orgId} = ${election.orgId} AND ${m.erasedAt} IS NULL AND ${scopeOf(election, timeZone)}
-      AND EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${election.id} AND ${e.status} = 'voting' AND ${e.version} = ${version})`);
+      AND ${range ?? sql`1`} AND ${opened}`),
+  );
 }
 
 /** Why a member is not in the electorate, in the words (and reason codes) of the membership rules. */
@@ -107,14 +156,18 @@ export async function whyNotInElectorate(db: Db, election: ElectorateOf, memberI
  * meeting's register is made on the day from those holding an active membership then).
  * Supporting members are never in it.
  */
-export function prospectiveElectorateSql(election: ElectorateOf, today: string, timeZone: string): SQL {
+export function prospectiveElectorateSql(election: ElectorateOf, today: string, timeZone: string, range?: SQL): SQL {
   const day = election.electorateCutoffOn < today ? election.electorateCutoffOn : today;
   return sql`SELECT ${m.id} AS member_id FROM ${m}
-    WHERE ${m.orgId} = ${election.orgId} AND ${m.erasedAt} IS NULL AND ${scopeOf({ ...election, electorateCutoffOn: day }, timeZone)}`;
+    WHERE ${m.orgId} = ${election.orgId} AND ${m.erasedAt} IS NULL AND ${scopeOf({ ...election, electorateCutoffOn: day }, timeZone)}
+      AND ${range ?? sql`1`}`;
 }
 
-/** The electorate written when voting opened. */
-export function writtenElectorateSql(electionId: string): SQL {
+/** The electorate written when voting opened; those of them within `range` (a condition on `members`). */
+export function writtenElectorateSql(election: { id: string; orgId: string }, range?: SQL): SQL {
   const v = schema.electionVoters;
-  return sql`SELECT ${v.memberId} AS member_id FROM ${v} WHERE ${v.electionId} = ${electionId}`;
+  if (!range) return sql`SELECT ${v.memberId} AS member_id FROM ${v} WHERE ${v.electionId} = ${election.id}`;
+  // The slice's members first, along their index; each is looked up in the electorate by its key.
+  return sql`SELECT ${m.id} AS member_id FROM ${m} WHERE ${m.orgId} = ${election.orgId} AND ${range}
+    AND EXISTS (SELECT 1 FROM ${v} WHERE ${v.electionId} = ${election.id} AND ${v.memberId} = ${m.id})`;
 }

@@ -9,7 +9,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { rowsAffected } from "../db/sql.ts";
+import { rowsAffected, runLongBatch } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { termEnd } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
@@ -20,7 +20,7 @@ import { sealBallots, truncateLocalLog } from "./ballot-storage.ts";
 import { sendElectionCall } from "./calls.ts";
 import { type CountPolicy, countElection, inlineRequestPolicy, type StoredResult } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
-import { materialiseElectorate } from "./electorate.ts";
+import { electorateStatements } from "./electorate.ts";
 import { advance, type ElectionStatus, statusIndex, transitionRefusal } from "./machine.ts";
 import { refuseBallotsBesideProposal, refuseDuringProposalVote } from "./proposal-vote-state.ts";
 
@@ -66,13 +66,13 @@ async function openVoting(ctx: ElectionClock, row: ElectionRow, early: boolean):
         nominationOpensAt: earlier(row.nominationOpensAt, at),
       }
     : {};
-  const [opening] = await db.batch([
+  const [opening] = await runLongBatch(db, [
     db
       .update(e)
       .set({ status: "voting", ...times, version: row.version + 1, updatedAt: at })
       .where(and(eq(e.id, row.id), eq(e.status, row.status), eq(e.version, row.version))),
     ...statusChanged(ctx, row, "voting"),
-    materialiseElectorate(db, row, ctx.org.timeZone, row.version + 1),
+    ...(await electorateStatements(db, row, ctx.org.timeZone, row.version + 1)),
   ]);
   const opened = await reload(db, row.id);
   // A meeting's poll is called in the room, not by mail.

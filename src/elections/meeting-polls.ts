@@ -5,12 +5,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
-import { rowsAffected } from "../db/sql.ts";
+import { rowsAffected, runLongBatch } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { conflict } from "../lib/problems.ts";
 import type { CountPolicy } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
-import { materialiseElectorate } from "./electorate.ts";
+import { electorateStatements } from "./electorate.ts";
 import { settle, transition } from "./lifecycle.ts";
 import { pollNotClosed } from "./meeting-electorate.ts";
 import { refuseBallotsBesideProposal } from "./proposal-vote-state.ts";
@@ -43,13 +43,13 @@ export async function openPoll(ctx: Ctx, options: { row: ElectionRow; expected: 
   const at = now.toISOString();
   const next = row.version + 1;
   const reopened = sql`EXISTS (SELECT 1 FROM ${e} WHERE ${e.id} = ${row.id} AND ${e.status} = 'voting' AND ${e.version} = ${next})`;
-  const [opening] = await db.batch([
+  const [opening] = await runLongBatch(db, [
     db.run(sql`UPDATE ${e} SET status = 'voting', voting_opens_at = ${at}, voting_closes_at = ${pollNotClosed}, result = NULL,
       count_error = NULL, counted_at = NULL, version = ${next}, updated_at = ${at}
       WHERE ${e.id} = ${row.id} AND ${e.status} IN ('closed', 'counted') AND ${e.version} = ${row.version}
         AND NOT EXISTS (SELECT 1 FROM ${b} WHERE ${b.electionId} = ${row.id})`),
     db.run(sql`DELETE FROM ${v} WHERE ${v.electionId} = ${row.id} AND ${reopened}`),
-    materialiseElectorate(db, row, ctx.org.timeZone, next),
+    ...(await electorateStatements(db, row, ctx.org.timeZone, next)),
   ]);
   if (rowsAffected(opening) === 0) {
     const [cast] = await db.select({ n: sql<number>`count(*)` }).from(b).where(eq(b.electionId, row.id));

@@ -17,7 +17,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
-import { rowsAffected } from "../db/sql.ts";
+import { rowsAffected, runLongBatch } from "../db/sql.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import { conflict } from "../lib/problems.ts";
@@ -27,7 +27,7 @@ import { clearFreedSpace, truncateLocalLog } from "./ballot-storage.ts";
 import { storeVoterBallot } from "./ballots.service.ts";
 import { type StoredResult, standingCandidates } from "./counting.ts";
 import type { ElectionRow } from "./elections.service.ts";
-import { materialiseElectorate, whyNotInElectorate } from "./electorate.ts";
+import { electorateStatements, whyNotInElectorate } from "./electorate.ts";
 import { requireRegisterFixed } from "./lifecycle.ts";
 import { pollNotClosed, pollNotOpened } from "./meeting-electorate.ts";
 import { type ProposalChoice, type ProposalVote, proposalVoteOf } from "./proposal-vote-state.ts";
@@ -78,13 +78,13 @@ export async function openProposalVote(ctx: Ctx, options: { row: ElectionRow; ex
   const next = row.version + 1;
   const scope = { db, orgId: row.orgId, now };
   const vote: ProposalVote = { status: "open", openedAt: at, closedAt: null, yes: null, no: null, abstain: null };
-  const [opening] = await db.batch([
+  const [opening] = await runLongBatch(db, [
     db.run(sql`UPDATE ${e} SET status = 'voting', proposal_vote = ${JSON.stringify(vote)}, voting_opens_at = ${at},
         voting_closes_at = ${pollNotClosed}, nomination_opens_at = min(${e.nominationOpensAt}, ${at}),
         nomination_closes_at = min(${e.nominationClosesAt}, ${at}), version = ${next}, updated_at = ${at}
       WHERE ${e.id} = ${row.id} AND ${e.status} = 'nominating' AND ${e.version} = ${row.version} AND ${e.proposalVote} IS NULL`),
     ...webhookEvent(scope, "election.status_changed", row.id, { detail: { from: "nominating", to: "voting" }, ifChanged: true }),
-    materialiseElectorate(db, row, ctx.org.timeZone, next),
+    ...(await electorateStatements(db, row, ctx.org.timeZone, next)),
   ]);
   if (rowsAffected(opening) === 0) throw lostRace(expected, () => conflict("The election changed meanwhile; read it again and retry."));
   return (await db.query.elections.findFirst({ where: eq(e.id, row.id) })) as ElectionRow;

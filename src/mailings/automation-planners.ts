@@ -1,6 +1,7 @@
 import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { runLongBatch } from "../db/sql.ts";
 import { dayInWords, localInstant } from "../i18n/dates.ts";
 import { intlLocaleFor, type Language, languageFor, languages, translate } from "../i18n/index.ts";
 import { sha256Hex } from "../lib/crypto.ts";
@@ -329,21 +330,31 @@ async function queueToMembers(
 }
 
 /**
- * One automatic mailing, in one batch: the mailing (once per `sourceKey`), a trigger row per
+ * One automatic mailing, all or nothing: the mailing (once per `sourceKey`), a trigger row per
  * recipient that `triggers` selects (org_id, key, mailing_id, member_id, created_at; a key
  * already taken skips that recipient), a delivery per new trigger, and no mailing at all
- * when nobody new is left. Answers 1 when a mailing was queued.
+ * when nobody new is left. Answers 1 when a mailing was queued. With `slices` (conditions
+ * on `members`, see memberSlices), the recipients are written a slice at a time in a long
+ * batch, giving way to other requests between slices: a call to a hundred thousand members
+ * held the event loop for a second in one batch.
  */
 async function queueAutomaticMailing(
   ctx: PlanContext,
-  fields: { sourceKey: string; variables: Record<string, string> | LocalVariables; group: SQL; triggers: (mailingId: string) => SQL },
+  fields: {
+    sourceKey: string;
+    variables: Record<string, string> | LocalVariables;
+    group: SQL;
+    triggers: (mailingId: string, range?: SQL) => SQL;
+    slices?: (SQL | undefined)[];
+  },
 ): Promise<number> {
   const { db, org, automation, now } = ctx;
   const t = schema.mailingTriggers;
   const d = schema.mailingDeliveries;
   const members = schema.members;
   const id = newId(now);
-  const [inserted] = await db.batch([
+  const slices = fields.slices ?? [undefined];
+  const [inserted] = (await runLongBatch(db, [
     db
       .insert(schema.mailings)
       .values({
@@ -354,18 +365,27 @@ async function queueAutomaticMailing(
       })
       .onConflictDoNothing()
       .returning({ id: schema.mailings.id }),
-    db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
-      SELECT * FROM (${fields.triggers(id)}) WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
+    ...slices.map((range) =>
+      db.run(sql`INSERT INTO ${t} (org_id, key, mailing_id, member_id, created_at)
+      SELECT * FROM (${fields.triggers(id, range)}) WHERE EXISTS (SELECT 1 FROM ${schema.mailings} WHERE id = ${id})
       ON CONFLICT DO NOTHING`),
-    db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
+    ),
+    ...slices.map((range) =>
+      db.run(sql`INSERT INTO ${d} (mailing_id, org_id, member_id, group_id, status, reason, attempts)
       SELECT ${id}, ${org.id}, ${members.id}, ${fields.group},
         CASE WHEN (${suppressionReasonSql(org.id, automation.category)}) IS NULL THEN 'pending' ELSE 'suppressed' END,
         ${suppressionReasonSql(org.id, automation.category)}, 0
-      FROM ${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}
+      FROM ${
+        range
+          ? // A slice: its members first, along their index, each looked up among the triggers (CROSS JOIN keeps that order).
+            sql`${members} CROSS JOIN ${t} ON ${t.mailingId} = ${id} AND ${t.memberId} = ${members.id} WHERE ${members.orgId} = ${org.id} AND ${range}`
+          : sql`${t} JOIN ${members} ON ${members.id} = ${t.memberId} WHERE ${t.mailingId} = ${id}`
+      }
       ON CONFLICT DO NOTHING`),
+    ),
     // Nobody new to tell: no empty mailing in the list.
     db.run(sql`DELETE FROM ${schema.mailings} WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM ${d} WHERE mailing_id = ${id})`),
-  ]);
+  ])) as [unknown[]];
   return inserted.length;
 }
 
@@ -461,12 +481,12 @@ export async function queueElectionCall(
   db: Db,
   org: { id: string; timeZone: string; locale: string },
   election: { id: string; title: string; phase: "nominations_open" | "voting_open"; opensAt: string; closesAt: string; url?: string },
-  recipients: SQL,
+  recipients: SQL | SlicedRecipients,
   now: Date,
 ): Promise<string | undefined> {
   return queueCall(db, org, {
     sourceKey: `election_call:${election.id}:${election.phase}`,
-    recipients,
+    recipients: "of" in recipients ? recipients : { of: () => recipients },
     now,
     variables: (planOrg) => {
       const url = election.url ?? resourceLink(planOrg, "election", election.id);
@@ -509,7 +529,7 @@ export async function queueMeetingElectionCall(
       .at(-1) ?? "";
   return queueCall(db, org, {
     sourceKey: `election_call:meeting:${meeting.eventId}:${meeting.occurrenceStart}`,
-    recipients,
+    recipients: { of: () => recipients },
     now,
     refreshUnsent: true,
     variables: (planOrg) => {
@@ -536,11 +556,23 @@ export async function queueMeetingElectionCall(
   });
 }
 
+/** Recipients a slice at a time: `of(range)` selects the `member_id`s within a condition on `members`, one of `slices`. */
+export interface SlicedRecipients {
+  of: (range?: SQL) => SQL;
+  slices?: (SQL | undefined)[];
+}
+
 /** The election call's mailing with its recipients written at once (queueAutomaticMailing); the id when this call queued it. */
 async function queueCall(
   db: Db,
   org: { id: string; timeZone: string; locale: string },
-  call: { sourceKey: string; recipients: SQL; variables: (org: PlanOrg) => LocalVariables; now: Date; refreshUnsent?: boolean },
+  call: {
+    sourceKey: string;
+    recipients: SlicedRecipients;
+    variables: (org: PlanOrg) => LocalVariables;
+    now: Date;
+    refreshUnsent?: boolean;
+  },
 ): Promise<string | undefined> {
   const { now } = call;
   const ma = schema.mailingAutomations;
@@ -557,7 +589,9 @@ async function queueCall(
     sourceKey: call.sourceKey,
     variables,
     group: sql`${schema.members.districtGroupId}`,
-    triggers: (id) => sql`SELECT ${org.id}, ${`${call.sourceKey}:`} || member_id, ${id}, member_id, ${iso(now)} FROM (${call.recipients})`,
+    triggers: (id, range) =>
+      sql`SELECT ${org.id}, ${`${call.sourceKey}:`} || member_id, ${id}, member_id, ${iso(now)} FROM (${call.recipients.of(range)})`,
+    slices: call.recipients.slices,
   });
   if (queued === 0 && call.refreshUnsent) {
     // Still unsent to anyone: the mailing says what is now known, in every language.
