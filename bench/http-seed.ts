@@ -121,6 +121,8 @@ export interface Seeded {
   month: { from: string; to: string };
   openEventId: string;
   memberToken: string;
+  /** An election in voting, with `candidateIds` standing, for bulk paper ballots. */
+  election: { id: string; candidateIds: string[] };
 }
 
 /**
@@ -212,8 +214,9 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
       registration: { mode: "open", capacity: null, requiresActiveMembership: false },
     }),
   );
-  await client.execute("ANALYZE");
   const secret = await tokenSecret(db, undefined);
+  const election = await seedElection(db, secret, orgId, now);
+  await client.execute("ANALYZE");
   const memberToken = (await signMemberToken(secret, { memberId: memberId(0), orgId }, now)).token;
   client.close();
   return {
@@ -223,5 +226,49 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
     month: { from: new Date(monthStart).toISOString(), to: new Date(monthStart + 30 * day).toISOString() },
     openEventId: openEvent.id,
     memberToken,
+    election,
   };
+}
+
+/**
+ * An election of 7 seats with 30 members standing, in voting now: made through the app on a
+ * clock four days back (nominations from then for two days, voting from three days back to
+ * a week ahead), so every step is one the app takes.
+ */
+async function seedElection(db: ReturnType<typeof createDb>, secret: Awaited<ReturnType<typeof tokenSecret>>, orgId: string, now: Date) {
+  const day = 24 * 60 * 60 * 1000;
+  const then = new Date(now.getTime() - 4 * day);
+  const at = (ms: number) => new Date(then.getTime() + ms).toISOString();
+  const app = createApp({
+    db,
+    mailer: createMemoryMailer(),
+    clock: { now: () => then },
+    config: defaultConfig,
+    openapiYaml: "",
+    openapiJson: "",
+  });
+  const call = async <T>(method: string, route: string, body: unknown, key = adminKey): Promise<T> => {
+    const response = await app.request(`/v1/orgs/${org}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`seeding ${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const position = await call<{ id: string }>("POST", "/positions", { title: "Board", seats: 7, termMonths: 24 });
+  const election = await call<{ id: string }>("POST", "/elections", {
+    positionId: position.id,
+    method: "meek_stv",
+    electorate: { cutoffOn: at(0).slice(0, 10) },
+    nomination: { opensAt: at(0), closesAt: at(2 * day) },
+    voting: { opensAt: at(3 * day), closesAt: at(11 * day) },
+  });
+  await call("POST", `/elections/${election.id}/transitions`, { to: "nominating" });
+  const candidateIds: string[] = [];
+  for (let n = 1; n <= 30; n++) {
+    const token = (await signMemberToken(secret, { memberId: memberId(n), orgId }, then)).token;
+    candidateIds.push((await call<{ id: string }>("POST", `/elections/${election.id}/candidates`, {}, token)).id);
+  }
+  return { id: election.id, candidateIds };
 }

@@ -8,7 +8,7 @@
  * Part 1 prints req/s, p50 and p99 per route, and req/s as a share of the floor's.
  * Part 2 runs the heavy requests one by one (the CSV export of every member, the
  * organisation's calendar feed, the largest count the limits allow, an import of 100,000
- * rows) while a few clients keep asking `GET /v1/health`, and prints the health check's
+ * rows, 16 MiB of paper ballots for an election) while a few clients keep asking `GET /v1/health`, and prints the health check's
  * p50, p99 and worst latency during each: whether one heavy request stalls everyone.
  *
  * The Workers column loads the same routes, at the same connections, against the Worker in
@@ -370,37 +370,47 @@ function importFile(rows: number, firstNumber: number): string {
 }
 
 /**
- * The largest count the limits take that fits in an upload: Meek STV over 30 candidates,
- * 7 seats, as many random rankings as the upload limit (16 MiB of JSON) holds. The rankings
- * are distinct enough that the count does all of its work.
+ * Random rankings of `candidates` as JSON ballots, as many as `bytes` of JSON hold (at most a
+ * million), distinct enough that a count does all of its work.
  */
-function largestCount(): string {
+function randomRankings(candidates: string[], bytes: number): string[] {
   const random = seededRandom("bench-http");
-  const candidates = Array.from({ length: 30 }, (_, i) => `C${i + 1}`);
   const ballots: string[] = [];
-  let bytes = 100;
+  let used = 100;
   for (;;) {
     const length = 1 + Math.floor(random() ** 2 * candidates.length);
     const picked = new Set<string>();
     while (picked.size < length) picked.add(candidates[Math.floor(random() ** 2 * candidates.length)] as string);
     const ballot = JSON.stringify({ weight: 1, ranking: [...picked] });
-    if (bytes + ballot.length + 1 > 15.5 * 1024 * 1024 || ballots.length >= 1_000_000) break;
-    bytes += ballot.length + 1;
+    if (used + ballot.length + 1 > bytes || ballots.length >= 1_000_000) break;
+    used += ballot.length + 1;
     ballots.push(ballot);
   }
-  return `{"method":"meek_stv","seats":7,"candidates":${JSON.stringify(candidates)},"ballots":[${ballots.join(",")}]}`;
+  return ballots;
 }
 
-async function heavySection(url: string, memberCount: number) {
+/** The largest count the limits take that fits in an upload: Meek STV over 30 candidates, 7 seats, 16 MiB of JSON. */
+function largestCount(): string {
+  const candidates = Array.from({ length: 30 }, (_, i) => `C${i + 1}`);
+  return `{"method":"meek_stv","seats":7,"candidates":${JSON.stringify(candidates)},"ballots":[${randomRankings(candidates, 15.5 * 1024 * 1024).join(",")}]}`;
+}
+
+async function heavySection(url: string, seeded: Seeded) {
+  const { memberCount, election } = seeded;
   const importRows = quick ? 10_000 : 100_000;
   const count = largestCount();
   const file = importFile(importRows, memberCount + 1_000_000);
+  const paper = `{"ballots":[${randomRankings(election.candidateIds, 15.5 * 1024 * 1024).join(",")}]}`;
   const base = `/v1/orgs/${org}`;
   const jobs: { name: string; run: () => Promise<string> }[] = [
     { name: `CSV export, ${memberCount} members`, run: () => heavyRequest(url, "GET", `${base}/members.csv`) },
     { name: "organisation calendar feed", run: () => heavyRequest(url, "GET", `${base}/calendar.ics`) },
     { name: "largest count (Meek STV, 16 MiB)", run: () => heavyRequest(url, "POST", "/v1/tally", count, "application/json") },
     { name: `import of ${importRows} rows`, run: () => heavyRequest(url, "POST", `${base}/members/import`, file, "text/csv") },
+    {
+      name: "paper ballots (16 MiB)",
+      run: () => heavyRequest(url, "POST", `${base}/elections/${election.id}/paper-ballots`, paper, "application/json"),
+    },
   ];
   console.log("\nThe health check (4 clients, one request after another) while one heavy request runs:\n");
   console.log(
@@ -495,7 +505,7 @@ async function main() {
     }
     if (onNode && !onlyLoad) {
       const appUrl = await startChild("app", path, { workers, cpuProfileDir }, children);
-      await heavySection(appUrl, memberCount);
+      await heavySection(appUrl, seeded);
       await stopChild(children.pop() as ChildProcess);
     }
   } finally {
