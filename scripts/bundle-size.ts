@@ -12,11 +12,12 @@ import { gzipSync } from "node:zlib";
  * budget was set). The libraries take about 90 KiB of it; the rest is the API's own
  * domains, without the routes' prose and schema metadata, which only the served document
  * needs (scripts/worker-source.ts). The budget is raised, on purpose and in a commit of its
- * own, when a domain is added, or when the hot paths' speed needs code: 251 KiB since lists
- * and single reads work out a person's standing in JavaScript and build their queries once
- * per shape, and calendar reads check one mark per organisation (250.2 KiB then).
+ * own, when a domain is added, or when speed needs code: 252 KiB since lists and single
+ * reads work out a person's standing in JavaScript and build their queries once per shape,
+ * calendar reads check one mark per organisation, and paper ballots, electorates and
+ * election calls are written a slice at a time (251.0 KiB then).
  */
-const codeBudgetKiB = 251;
+const codeBudgetKiB = 252;
 /**
  * The script uploaded, gzipped: the code and any module it carries besides. The OpenAPI
  * documents (which grow with the API) are static assets, outside the script
