@@ -13,7 +13,7 @@ import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
-import { defaultConfig, systemClock } from "../src/deps.ts";
+import { defaultConfig } from "../src/deps.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
 
 export const org = "bench";
@@ -126,6 +126,23 @@ export interface Seeded {
 }
 
 /**
+ * Calls the app over `db`, on the clock `now`, as the admin (or with `key`), under the
+ * organisation's path; any answer but a success stops the seeding.
+ */
+function caller(db: ReturnType<typeof createDb>, now: () => Date) {
+  const app = createApp({ db, mailer: createMemoryMailer(), clock: { now }, config: defaultConfig, openapiYaml: "", openapiJson: "" });
+  return async <T>(method: string, route: string, body?: unknown, key = adminKey): Promise<T> => {
+    const response = await app.request(`/v1/orgs/${org}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`seeding ${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+}
+
+/**
  * Seeds a fresh database file. Members, memberships, groups and rosters by SQL; one single
  * event and two weekly series (one open-ended, one of 20) through the app, then copied into
  * `eventCount` events around today (singles every 80 minutes over about three years, series
@@ -139,16 +156,7 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
   const at = now.toISOString();
   const year = now.getUTCFullYear();
   await bootstrapIfEmpty(db, { slug: org, adminKey, now });
-  const app = createApp({ db, mailer: createMemoryMailer(), clock: systemClock, config: defaultConfig, openapiYaml: "", openapiJson: "" });
-  const call = async <T>(method: string, route: string, body: unknown): Promise<T> => {
-    const response = await app.request(`/v1/orgs/${org}${route}`, {
-      method,
-      headers: { Authorization: `Bearer ${adminKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (response.status !== 201) throw new Error(`seeding ${method} ${route}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const call = caller(db, () => now);
 
   const type = await call<{ id: string }>("POST", "/membership-types", {
     name: "Active member",
@@ -233,29 +241,16 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
 /**
  * An election of 7 seats with 30 members standing, in voting now: made through the app on a
  * clock four days back (nominations from then for two days, voting from three days back to
- * a week ahead), so every step is one the app takes.
+ * a week ahead), so every step is one the app takes, and opened by reading it now, which
+ * writes its electorate of every member. Its calls to the electorate are turned off first:
+ * a hundred thousand mails being sent would weigh on every figure measured after.
  */
 async function seedElection(db: ReturnType<typeof createDb>, secret: Awaited<ReturnType<typeof tokenSecret>>, orgId: string, now: Date) {
   const day = 24 * 60 * 60 * 1000;
   const then = new Date(now.getTime() - 4 * day);
   const at = (ms: number) => new Date(then.getTime() + ms).toISOString();
-  const app = createApp({
-    db,
-    mailer: createMemoryMailer(),
-    clock: { now: () => then },
-    config: defaultConfig,
-    openapiYaml: "",
-    openapiJson: "",
-  });
-  const call = async <T>(method: string, route: string, body: unknown, key = adminKey): Promise<T> => {
-    const response = await app.request(`/v1/orgs/${org}${route}`, {
-      method,
-      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`seeding ${method} ${route}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const call = caller(db, () => then);
+  await call("PUT", "/mailing-automations/election_call", { enabled: false });
   const position = await call<{ id: string }>("POST", "/positions", { title: "Board", seats: 7, termMonths: 24 });
   const election = await call<{ id: string }>("POST", "/elections", {
     positionId: position.id,
@@ -270,5 +265,7 @@ async function seedElection(db: ReturnType<typeof createDb>, secret: Awaited<Ret
     const token = (await signMemberToken(secret, { memberId: memberId(n), orgId }, then)).token;
     candidateIds.push((await call<{ id: string }>("POST", `/elections/${election.id}/candidates`, {}, token)).id);
   }
+  const { status } = await caller(db, () => now)<{ status: string }>("GET", `/elections/${election.id}`);
+  if (status !== "voting") throw new Error(`seeding the election: it is ${status}, not voting`);
   return { id: election.id, candidateIds };
 }
