@@ -76,11 +76,27 @@ export function startOfLocalDay(day: string, timeZone: string): Date {
 export const endOfLocalDay = (day: string, timeZone: string) => startOfLocalDay(addDays(day, 1), timeZone);
 
 /**
+ * The ISO forms of instants given as numbers lately: a calendar shows the same occurrences
+ * request after request, each instant several times (its id, its start, its original start),
+ * and making the text cost a calendar page more than its query. Bounded; it starts afresh when full.
+ */
+const isoOfInstant = new Map<number, string>();
+const isoKept = 50_000;
+
+/**
  * An instant as ISO 8601 in UTC to the millisecond, the one form times are stored in, so
  * that text order is time order. No instant (null, undefined) stays none.
  */
 export function iso(at: Date | number | string): string;
 export function iso(at: Date | number | string | null | undefined): string | null;
 export function iso(at: Date | number | string | null | undefined): string | null {
-  return at === null || at === undefined ? null : new Date(at).toISOString();
+  if (at === null || at === undefined) return null;
+  if (typeof at !== "number") return new Date(at).toISOString();
+  let text = isoOfInstant.get(at);
+  if (text === undefined) {
+    text = new Date(at).toISOString();
+    if (isoOfInstant.size >= isoKept) isoOfInstant.clear();
+    isoOfInstant.set(at, text);
+  }
+  return text;
 }
