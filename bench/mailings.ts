@@ -2,18 +2,21 @@
  * `npm run bench:mailings [-- --members 100000 --lanes 4]`: fans one mailing out to 100,000
  * members on an embedded libSQL file, as the Node server does: the tick plans it, then the
  * in-process sender sends until nothing is due, through the outbox transport (every message
- * written whole to the local outbox). Prints recipients per second, the time taken, and the
+ * written whole to the local outbox). Prints recipients per second, the time taken, the
  * database statements (and round trips) per 1,000 recipients, counted by wrapping the libSQL
- * client's execute and batch.
+ * client's execute and batch, and the longest the event loop was held meanwhile (what every
+ * other request of the server would have waited). The database is the embedded client the
+ * server opens (src/db/embedded.ts).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type Client, createClient } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { contextOf } from "../src/access/context.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
+import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
@@ -55,7 +58,7 @@ function counting(client: Client): Client {
 }
 
 const directory = mkdtempSync(join(tmpdir(), "grasrot-bench-"));
-const raw = createClient({ url: `file:${join(directory, "bench.db")}` });
+const raw = await openEmbedded(`file:${join(directory, "bench.db")}`);
 await applyMigrations(raw);
 const setupDb = createDb(raw);
 const now = new Date("2026-11-21T08:00:00Z");
@@ -93,12 +96,22 @@ const deps = { db, mailer: createOutboxMailer(db, clock, defaultConfig.mail.from
 const drained: DeliverReport[] = [];
 const sender = createMailSender(deps, { lanes, onDrained: (report) => drained.push(report) });
 
+// The event loop's turns, every 5 ms while nothing holds it: a longer gap is time it was held.
+const gaps: number[] = [];
+let lastTurn = performance.now();
+const turns = setInterval(() => {
+  const now = performance.now();
+  gaps.push(now - lastTurn);
+  lastTurn = now;
+}, 5);
 started = performance.now();
 await mailingJobs.plan.run(deps, new Date("2026-11-21T09:00:00Z"));
 const planMs = performance.now() - started;
 sender.wake();
 await sender.idle();
 const totalMs = performance.now() - started;
+clearInterval(turns);
+const held = gaps.filter((gap) => gap > 50);
 
 const status = await raw.execute({
   sql: "SELECT status, count(*) AS n FROM mailing_deliveries WHERE mailing_id = ? GROUP BY status",
@@ -123,6 +136,9 @@ console.log(
 );
 console.log(
   `  round trips:               ${counts.roundTrips} (${((counts.roundTrips / recipients) * 1000).toFixed(1)} per 1,000 recipients)`,
+);
+console.log(
+  `  event loop held:           longest ${Math.max(0, ...gaps).toFixed(0)} ms; held over 50 ms ${held.length} times, ${(held.reduce((sum, gap) => sum + gap, 0) / 1000).toFixed(1)} s in all`,
 );
 console.log(`  deliveries by status:      ${status.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
 console.log(`  messages in the outbox:    ${outbox.rows[0]?.n}; mailing ${mailingStatus.rows[0]?.status}; drains: ${drained.length}`);
