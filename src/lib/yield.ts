@@ -23,3 +23,17 @@ export function pacer(sliceMs = 10): () => Promise<void> | undefined {
     });
   };
 }
+
+/**
+ * For work done side by side (the lanes of a mail sender): the function returned gives way to
+ * the event loop before each call's work, one caller per turn. Callers that each waited for
+ * an immediate of their own would all go on in the same turn, back to back, holding the loop
+ * for the sum of their work; here each waits for the one before it to have had its turn.
+ */
+export function turns(): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => {
+    last = last.then(yieldToEventLoop);
+    return last;
+  };
+}

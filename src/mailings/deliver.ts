@@ -5,6 +5,7 @@ import { type RetryPolicy, retryWhileBusy, writeRetry } from "../db/retry.ts";
 import { runBatch, type Statement } from "../db/sql.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
+import { turns } from "../lib/yield.ts";
 import { errorText, type Mailer, MailSendError, parallelSends, type SendOutcome, sendAll, sendOne } from "../mail/mailer.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { type Category, consentColumn, hasUnsubscribeLink } from "./audience.ts";
@@ -470,8 +471,13 @@ export async function drainDue(
   const exhausted = new Set<string>();
   const seen = new Map<string, ActiveMailing>();
 
+  // On the embedded database a round's claim, rendering and records run on the event loop:
+  // the lanes begin their rounds one per turn, so that other requests are answered between them.
+  const turn = turns();
+
   async function lane(): Promise<void> {
     for (;;) {
+      await turn();
       // Stopping (the server shuts down): the round in hand was finished and recorded; none is begun.
       if (options.shouldStop?.()) return;
       if (options.shouldRefresh?.()) {
