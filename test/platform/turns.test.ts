@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { turns, yieldToEventLoop } from "../../src/lib/yield.ts";
+import { turnsWhile } from "../helpers/event-loop.ts";
 
 /**
  * The mail sender's lanes give way to the event loop before each round. Each waiting for an
@@ -7,22 +8,16 @@ import { turns, yieldToEventLoop } from "../../src/lib/yield.ts";
  * taking turns, every round begins in a turn of its own, with the loop's other work between.
  */
 async function roundsSeeing(wait: () => Promise<void>) {
-  let loopTurns = 0;
-  let running = true;
-  const tick = () => {
-    loopTurns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
   const seen: number[] = [];
-  const lane = async () => {
-    for (let round = 0; round < 5; round++) {
-      await wait();
-      seen.push(loopTurns);
-    }
-  };
-  await Promise.all([lane(), lane(), lane()]);
-  running = false;
+  await turnsWhile(async (turnsSoFar) => {
+    const lane = async () => {
+      for (let round = 0; round < 5; round++) {
+        await wait();
+        seen.push(turnsSoFar());
+      }
+    };
+    await Promise.all([lane(), lane(), lane()]);
+  });
   return seen;
 }
 
