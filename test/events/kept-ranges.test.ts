@@ -5,10 +5,10 @@
  * sees only the series it may see, whoever's read kept the range; and a range too busy to
  * keep whole is listed in full all the same.
  */
-import type { InStatement } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { json, type TestApp, testApp } from "../helpers/app.ts";
 import { castOfCallers, expectSeen, idsOfPage, type Labels } from "../helpers/permission-matrix.ts";
+import { recordStatements } from "../helpers/statements.ts";
 import { allPages, createEvent, type OccurrenceBody, range } from "./helpers.ts";
 
 const january = range("2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
@@ -26,15 +26,10 @@ const lines = (list: OccurrenceBody[]) => list.map((o) => `${o.title} ${o.starts
 
 /** Counts the statements that read overrides for a range: what expanding a range reads besides the kept series. */
 function countOverrideReads(t: TestApp): () => number {
-  const client = t.database.client;
-  const execute = client.execute.bind(client);
-  let reads = 0;
-  client.execute = ((stmt: InStatement | string, args?: never) => {
-    const text = typeof stmt === "string" ? stmt : stmt.sql;
-    if (/from "event_occurrence_overrides" where \("event_occurrence_overrides"."event_id" IN/.test(text)) reads++;
-    return args === undefined ? execute(stmt as InStatement) : execute(stmt as string, args);
-  }) as typeof client.execute;
-  return () => reads;
+  const reads = recordStatements(t, (sql) =>
+    /from "event_occurrence_overrides" where \("event_occurrence_overrides"."event_id" IN/.test(sql),
+  );
+  return () => reads.length;
 }
 
 describe("a kept range of series occurrences", () => {

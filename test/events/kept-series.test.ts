@@ -4,9 +4,9 @@
  * series of another organisation or database, and reads the series' rows again only when
  * they have changed.
  */
-import type { InStatement } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { json, type TestApp, testApp } from "../helpers/app.ts";
+import { recordStatements } from "../helpers/statements.ts";
 import { createEvent, listEvents, range } from "./helpers.ts";
 
 const january = range("2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
@@ -21,15 +21,8 @@ const shown = async (t: TestApp) => (await listEvents(t, january)).data.map((o) 
 
 /** Counts the statements that read the series' rows themselves (their spans are read with them). */
 function countSeriesReads(t: TestApp): () => number {
-  const client = t.database.client;
-  const execute = client.execute.bind(client);
-  let reads = 0;
-  client.execute = ((stmt: InStatement | string, args?: never) => {
-    const text = typeof stmt === "string" ? stmt : stmt.sql;
-    if (/"span_start", "span_end" from "events"/.test(text)) reads++;
-    return args === undefined ? execute(stmt as InStatement) : execute(stmt as string, args);
-  }) as typeof client.execute;
-  return () => reads;
+  const reads = recordStatements(t, (sql) => /"span_start", "span_end" from "events"/.test(sql));
+  return () => reads.length;
 }
 
 describe("the series a listing keeps", () => {

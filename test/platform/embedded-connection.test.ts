@@ -8,7 +8,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LibsqlBatchError } from "@libsql/client";
+import { type Client, LibsqlBatchError } from "@libsql/client";
 import { createClient } from "@libsql/client/node";
 import Database from "libsql";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -30,6 +30,15 @@ async function table(path: string) {
     args: [new Uint8Array([1, 2, 3]).buffer],
   });
   return client;
+}
+
+/** How often the driver prepared `text` while `run` ran twenty times on a fresh client. */
+async function preparations(text: string, run: (client: Client, i: number) => Promise<unknown>): Promise<number> {
+  const client = await table(newPath());
+  const prepare = vi.spyOn(Database.prototype, "prepare");
+  for (let i = 0; i < 20; i++) await run(client, i);
+  client.close();
+  return prepare.mock.calls.filter(([sql]) => sql === text).length;
 }
 
 describe("reads on the embedded file", () => {
@@ -106,12 +115,8 @@ describe("reads on the embedded file", () => {
   });
 
   it("prepare a query text once, however often it runs", async () => {
-    const path = newPath();
-    const client = await table(path);
-    const prepare = vi.spyOn(Database.prototype, "prepare");
-    for (let id = 0; id < 20; id++) await client.execute({ sql: "SELECT name FROM t WHERE id = ?", args: [id] });
-    expect(prepare.mock.calls.filter(([sql]) => sql === "SELECT name FROM t WHERE id = ?")).toHaveLength(1);
-    client.close();
+    const text = "SELECT name FROM t WHERE id = ?";
+    expect(await preparations(text, (client, i) => client.execute({ sql: text, args: [i] }))).toBe(1);
   });
 });
 
@@ -154,13 +159,8 @@ describe("writes on the embedded file", () => {
   });
 
   it("prepare a write's text once, however often it runs", async () => {
-    const path = newPath();
-    const client = await table(path);
-    const prepare = vi.spyOn(Database.prototype, "prepare");
     const text = "UPDATE t SET ratio = ? WHERE id = ?";
-    for (let i = 0; i < 20; i++) await client.batch([{ sql: text, args: [i, 1] }], "write");
-    expect(prepare.mock.calls.filter(([sql]) => sql === text)).toHaveLength(1);
-    client.close();
+    expect(await preparations(text, (client, i) => client.batch([{ sql: text, args: [i, 1] }], "write"))).toBe(1);
   });
 });
 
