@@ -53,14 +53,15 @@ const sharesShorterThan = (key: string): SQL => sql.raw(Array.from({ length: sha
 export const searchKey = (text: string) => text.trim().toLowerCase();
 
 /**
- * The membership that describes a member today, as SQL over `members`: the one covering
- * the day (an active one first), else the most recent that has started, else the next.
+ * The type of the membership that describes a member today, as SQL over `members`, for the
+ * `typeId` filter: the one covering the day (an active one first), else the most recent that
+ * has started, else the next. relevantPeriod (status.ts) states the same order for reads.
  */
-export function relevantMembership(column: "id" | "type_id", day: DayValue): SQL<string | null> {
+function relevantMembershipType(day: DayValue): SQL<string | null> {
   // Qualified by hand: drizzle prints columns of a single-table query unqualified, which
   // inside this subquery would bind "id" to memberships instead of the outer members.
   const covers = sql`(ms.starts_on <= ${day} AND ms.ends_on >= ${day})`;
-  return sql<string | null>`(SELECT ms.${sql.raw(column)} FROM memberships AS ms WHERE ms.member_id = "members"."id"
+  return sql<string | null>`(SELECT ms.type_id FROM memberships AS ms WHERE ms.member_id = "members"."id"
     ORDER BY ${covers} DESC, CASE WHEN ${covers} THEN ms.kind = 'active' ELSE 0 END DESC,
       (ms.starts_on <= ${day}) DESC, ms.ends_on DESC, ms.id DESC LIMIT 1)`;
 }
@@ -94,13 +95,13 @@ export function filterConditions(orgId: string, day: string, filter: MemberFilte
         given("districtGroupId", () => eq(m.districtGroupId, value("districtGroupId"))),
         unassigned === undefined ? undefined : unassigned ? isNull(m.areaId) : isNotNull(m.areaId),
         given("status", () => sql`(${statusSql(value("day"))}) = ${value("status")}`),
-        given("typeId", () => sql`${relevantMembership("type_id", value("day"))} = ${value("typeId")}`),
+        given("typeId", () => sql`${relevantMembershipType(value("day"))} = ${value("typeId")}`),
       ) as SQL,
     values: { ...filter, memberNumber: memberNumber?.trim(), orgId, day },
   };
 }
 
-export type ListedMember = MemberRow & { status: MemberStatus; membershipId: string | null };
+export type ListedMember = MemberRow & { status: MemberStatus };
 
 /** A person of a page with their status on the day and the membership that describes them. */
 export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
@@ -194,7 +195,7 @@ export async function listPeopleRows(
 
 /**
  * Each person's status on the day and the membership that describes them, worked out from
- * one read of their periods by the rules statusSql and relevantMembership state in SQL:
+ * one read of their periods by the rules statusSql and relevantMembershipType state in SQL:
  * as columns of the page's query those were four correlated subqueries per row.
  */
 async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]> {
@@ -211,8 +212,7 @@ async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]
 
 /** A person with their status on `day` and the membership that describes them, from all their periods. */
 function withStanding(row: MemberRow, periods: MembershipRow[], day: string): PagedMember {
-  const membership = relevantPeriod(periods, day);
-  return { ...row, status: standingFrom(periods, day).status, membershipId: membership?.id ?? null, membership };
+  return { ...row, status: standingFrom(periods, day).status, membership: relevantPeriod(periods, day) };
 }
 
 /** One person of the organisation who has not been erased, by id, in a reach; the values are orgId and id. */

@@ -83,9 +83,9 @@ export function standingFrom(periods: readonly Period[], day: string): Standing 
 }
 
 /**
- * The period that describes a person on a day, by the order relevantMembership states in
- * SQL: one covering the day (an active one first), else the most recent that has started,
- * else the next; ties go to the later end, then the greater id.
+ * The period that describes a person on a day, by the order relevantMembershipType
+ * (members.queries.ts) states in SQL: one covering the day (an active one first), else the
+ * most recent that has started, else the next; ties go to the later end, then the greater id.
  */
 export function relevantPeriod<P extends Period & { id: string }>(periods: readonly P[], day: string): P | undefined {
   const rank = (p: P) => {
