@@ -66,20 +66,35 @@ export interface Period {
   graceUntil: string;
 }
 
-// Where several periods overlap the day, an active one counts: it gives the most rights.
-const activeFirst = (a: Period, b: Period) => (b.kind === "active" ? 1 : 0) - (a.kind === "active" ? 1 : 0);
-
-/** The status on a day from a person's periods (any order), by the rule statusSql states in SQL. */
+/**
+ * The status on a day from a person's periods (any order), by the rule statusSql states in
+ * SQL. Where several periods overlap the day, an active one counts: it gives the most rights;
+ * among equals, the first listed. Loops rather than filters and sorts: lists ask it of every
+ * person on a page.
+ */
 export function standingFrom(periods: readonly Period[], day: string): Standing {
-  const first = (test: (p: Period) => boolean) => periods.filter(test).sort(activeFirst)[0];
-  const covering = first((p) => p.startsOn <= day && p.endsOn >= day);
+  let covering: Period | undefined;
+  let grace: Period | undefined;
+  let last: Period | undefined;
+  for (const p of periods) {
+    if (p.startsOn <= day && p.endsOn >= day) {
+      if (!covering || (covering.kind !== "active" && p.kind === "active")) covering = p;
+    } else if (p.endsOn < day && p.graceUntil >= day) {
+      if (!grace || (grace.kind !== "active" && p.kind === "active")) grace = p;
+    }
+    if (p.startsOn <= day && (!last || p.endsOn > last.endsOn)) last = p;
+  }
   if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
-  const grace = first((p) => p.endsOn < day && p.graceUntil >= day);
   if (grace) return { status: "grace", kind: grace.kind, endsOn: grace.endsOn, graceUntil: grace.graceUntil };
-  const last = periods.filter((p) => p.startsOn <= day).sort((a, b) => (a.endsOn < b.endsOn ? 1 : a.endsOn > b.endsOn ? -1 : 0))[0];
   return last
     ? { status: "lapsed", kind: null, endsOn: last.endsOn, graceUntil: last.graceUntil }
     : { status: "none", kind: null, endsOn: null, graceUntil: null };
+}
+
+/** How well a period describes a person on a day: covering it, and active, count most. */
+function relevance(p: Period, day: string): number {
+  const covers = p.startsOn <= day && p.endsOn >= day;
+  return (covers ? 4 : 0) + (covers && p.kind === "active" ? 2 : 0) + (p.startsOn <= day ? 1 : 0);
 }
 
 /**
@@ -88,12 +103,19 @@ export function standingFrom(periods: readonly Period[], day: string): Standing 
  * most recent that has started, else the next; ties go to the later end, then the greater id.
  */
 export function relevantPeriod<P extends Period & { id: string }>(periods: readonly P[], day: string): P | undefined {
-  const rank = (p: P) => {
-    const covers = p.startsOn <= day && p.endsOn >= day;
-    return (covers ? 4 : 0) + (covers && p.kind === "active" ? 2 : 0) + (p.startsOn <= day ? 1 : 0);
-  };
-  const later = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
-  return [...periods].sort((a, b) => rank(b) - rank(a) || later(a.endsOn, b.endsOn) || later(a.id, b.id))[0];
+  let best: P | undefined;
+  let bestRank = -1;
+  for (const p of periods) {
+    const rank = relevance(p, day);
+    const better =
+      rank > bestRank ||
+      (best !== undefined && rank === bestRank && (p.endsOn > best.endsOn || (p.endsOn === best.endsOn && p.id > best.id)));
+    if (better) {
+      best = p;
+      bestRank = rank;
+    }
+  }
+  return best;
 }
 
 /** One member's status on a day, with the kind of membership behind it. */
