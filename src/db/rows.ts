@@ -1,5 +1,5 @@
 import type { InArgs } from "@libsql/client";
-import { Column, fillPlaceholders, is, type SQL } from "drizzle-orm";
+import { Column, fillPlaceholders, is, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./index.ts";
 import { queryValues } from "./query-values.ts";
 
@@ -7,8 +7,18 @@ interface Decoder {
   mapFromDriverValue(value: unknown): unknown;
 }
 
-/** How the rows of one flat selection become objects: each column's key and decoder, in the order the SQL lists them. */
+/**
+ * How the rows of one flat selection are read and become objects: the selection to query
+ * with, and each column's key and decoder, in the order the selection lists them.
+ */
 export interface RowShape<Row> {
+  /**
+   * What a query read by allRows selects: all the fields as one JSON array per row. The
+   * driver makes a JavaScript value of every field it returns, at about a tenth of a
+   * microsecond each, where JSON.parse makes a row's values in one go: for a page of fifty
+   * people with thirty columns, reading them was three fifths of the query's cost.
+   */
+  selection: { row: SQL<string> };
   keys: string[];
   decoders: Decoder[];
   /** The row type, for inference only. */
@@ -19,15 +29,17 @@ export interface RowShape<Row> {
  * The shape of a flat selection (`{ ...getTableColumns(t), extra: sql<…>`… `}`), worked out
  * once. Drizzle works out each value's decoder anew on every row (a type test per column per
  * row), which for a page of fifty people with thirty columns cost as much as the query.
+ * The fields must not be blobs (JSON cannot hold them) nor reals (JSON keeps fifteen digits
+ * of them); the schema has neither.
  */
 export function rowShape<Row>(selection: Record<string, Column | SQL>): RowShape<Row> {
   const keys = Object.keys(selection);
-  const decoders = keys.map((key) => {
-    const field = selection[key];
+  const fields = keys.map((key) => selection[key] as Column | SQL);
+  const decoders = fields.map((field) =>
     // An SQL expression's decoder is drizzle's own (`sql<T>\`…\`.mapWith(…)`), not part of its typed surface.
-    return is(field, Column) ? (field as Decoder) : (field as unknown as { decoder: Decoder }).decoder;
-  });
-  return { keys, decoders };
+    is(field, Column) ? (field as Decoder) : (field as unknown as { decoder: Decoder }).decoder,
+  );
+  return { selection: { row: sql<string>`json_array(${sql.join(fields, sql`, `)})` }, keys, decoders };
 }
 
 /** A query's text and parameters as drizzle builds them; a parameter may be a placeholder, filled per run. */
@@ -56,9 +68,8 @@ export function queryShapes(): (shape: string, build: () => { toSQL(): BuiltQuer
 }
 
 /**
- * Runs a select built on `selection`'s shape and returns its rows as `shape` maps them, as
- * drizzle would (nulls stay null; blobs are not expected in such selections). A query of
- * builtPerShape takes the values of its placeholders.
+ * Runs a select of `shape.selection` and returns its rows as `shape` maps them, as drizzle
+ * would (nulls stay null). A query of queryShapes takes the values of its placeholders.
  */
 export async function allRows<Row>(
   db: Db,
@@ -72,9 +83,10 @@ export async function allRows<Row>(
   const { keys, decoders } = shape;
   const width = keys.length;
   return rows.map((row) => {
+    const fields = JSON.parse(row[0] as string) as unknown[];
     const out: Record<string, unknown> = {};
     for (let index = 0; index < width; index++) {
-      const value = row[index];
+      const value = fields[index];
       out[keys[index] as string] = value === null || value === undefined ? null : (decoders[index] as Decoder).mapFromDriverValue(value);
     }
     return out as Row;

@@ -167,7 +167,7 @@ export async function listOccurrences(
   const singles = await allRows(
     db,
     db
-      .select()
+      .select(eventRow.selection)
       .from(ev)
       .where(
         and(
@@ -190,7 +190,7 @@ export async function listOccurrences(
   const long = await allRows(
     db,
     db
-      .select()
+      .select(eventRow.selection)
       .from(ev)
       .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter)),
     eventRow,
@@ -211,7 +211,7 @@ export async function listOccurrences(
     for (const row of await allRows(
       db,
       db
-        .select()
+        .select(eventRow.selection)
         .from(ev)
         .where(sql`${ev.id} IN ${jsonValues(missing)}`),
       eventRow,

@@ -46,17 +46,6 @@ const assignedAt = sql<
   string | null
 >`(SELECT ${da.fromAt} FROM ${da} WHERE ${da.memberId} = ${members.id} AND ${da.toAt} IS NULL ORDER BY ${da.fromAt} DESC LIMIT 1)`;
 
-const rosterColumns = {
-  memberId: members.id,
-  name: members.name,
-  email: members.email,
-  phone: members.phone,
-  role: gm.role,
-  joinedOn: gm.joinedOn,
-  assignedAt,
-  createdAt: members.createdAt,
-};
-
 interface RosterRow {
   memberId: string;
   name: string | null;
@@ -69,7 +58,16 @@ interface RosterRow {
   createdAt: string;
 }
 
-const rosterRow = rowShape<RosterRow>(rosterColumns);
+const rosterRow = rowShape<RosterRow>({
+  memberId: members.id,
+  name: members.name,
+  email: members.email,
+  phone: members.phone,
+  role: gm.role,
+  joinedOn: gm.joinedOn,
+  assignedAt,
+  createdAt: members.createdAt,
+});
 
 const value = (name: string) => sql.placeholder(name);
 const qb = new QueryBuilder();
@@ -93,7 +91,7 @@ export async function rosterOf(
   const values = { orgId: org.id, groupId, role: filter.role, memberId: filter.memberId, after, limit: limit + 1 };
   const explicit = rosterQueries(`explicit ${shape}`, () =>
     qb
-      .select(rosterColumns)
+      .select(rosterRow.selection)
       .from(gm)
       .innerJoin(members, eq(members.id, gm.memberId))
       .where(
@@ -112,7 +110,7 @@ export async function rosterOf(
   );
   const assigned = rosterQueries(`assigned ${shape}`, () =>
     qb
-      .select(rosterColumns)
+      .select(rosterRow.selection)
       .from(members)
       .leftJoin(gm, and(eq(gm.memberId, members.id), eq(gm.groupId, value("groupId")), isNull(gm.leftOn)))
       .where(

@@ -106,8 +106,7 @@ export type ListedMember = MemberRow & { status: MemberStatus };
 /** A person of a page with their status on the day and the membership that describes them. */
 export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
 
-const memberColumns = getTableColumns(m);
-const memberRowShape = rowShape<MemberRow>(memberColumns);
+const memberRowShape = rowShape<MemberRow>(getTableColumns(m));
 const qb = new QueryBuilder();
 /** The list's queries, one per shape (see PeopleConditions). */
 const peopleQueries = queryShapes();
@@ -166,7 +165,7 @@ export async function listPeopleRows(
   const nameMatches = sql`${m.nameKey} >= ${value("key")} AND ${m.nameKey} < ${value("upTo")}`;
   const byName = peopleQueries(`name ${shape}`, () =>
     qb
-      .select(memberColumns)
+      .select(memberRowShape.selection)
       .from(m)
       .where(matching(key === undefined ? undefined : nameMatches))
       .orderBy(asc(m.nameKey), asc(m.id))
@@ -186,7 +185,7 @@ export async function listPeopleRows(
       )
       .orderBy(asc(m.nameKey), asc(m.id))
       .limit(value("limit"));
-    return qb.select(memberColumns).from(m).where(inArray(m.id, emailPage));
+    return qb.select(memberRowShape.selection).from(m).where(inArray(m.id, emailPage));
   });
   const [named, emailed] = await Promise.all([allRows(db, byName, memberRowShape, values), allRows(db, byEmail, memberRowShape, values)]);
   const seen = new Set(named.map((row) => row.id));
@@ -265,7 +264,7 @@ const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
 
 /** The periods of the people a JSON list of ids names: one statement for a page, whatever its size. */
 const periodsOfPeople = new QueryBuilder()
-  .select()
+  .select(membershipRow.selection)
   .from(ms)
   .where(sql`${ms.memberId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
   .toSQL();

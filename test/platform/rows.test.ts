@@ -1,7 +1,8 @@
 /**
- * Rows read with a shape worked out once (src/db/rows.ts) are the rows drizzle itself makes:
- * booleans, nulls, text and computed columns alike, on the read connection and inside a
- * transaction.
+ * Rows read with a shape worked out once (src/db/rows.ts), through one JSON array per row,
+ * are the rows drizzle itself makes of the plain columns: booleans, nulls, integers, text
+ * that needs escaping or looks like JSON, and computed columns alike, on the read connection
+ * and inside a transaction.
  */
 import { asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -24,9 +25,12 @@ describe("rows of a shape worked out once", () => {
     const t = await testApp();
     await createMember(t, { name: "Anna Berg", consents: { newsletters: false, meetingSummons: true, campaignNews: false } });
     await createMember(t, { name: "Bo", phone: "+46 70 123 45 67", email: null });
-    const query = (db: typeof t.db) => db.select(selection).from(m).where(eq(m.enrolled, true)).orderBy(asc(m.nameKey));
-    const expected = await query(t.db);
-    expect(expected).toHaveLength(2);
+    await createMember(t, { name: 'Çelik "Ö" \\ 🌍\u2028 [1,2]', street: '{"a": 1}\n\ttab', city: "null" });
+    const plain = (db: typeof t.db) => db.select(selection).from(m).where(eq(m.enrolled, true)).orderBy(asc(m.nameKey));
+    const query = (db: typeof t.db) => db.select(shape.selection).from(m).where(eq(m.enrolled, true)).orderBy(asc(m.nameKey));
+    const expected = await plain(t.db);
+    expect(expected).toHaveLength(3);
+    expect(expected[2]?.street).toBe('{"a": 1}\n\ttab');
     expect(await allRows(t.db, query(t.db), shape)).toEqual(expected);
     const transaction = await t.database.client.transaction("read");
     try {
