@@ -4,6 +4,7 @@ import { isKey, isSelf, isStaff, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { preparedQuery } from "../db/prepared-queries.ts";
 import { jsonValues, runBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
@@ -67,8 +68,13 @@ export function toGroupPublic(row: GroupRow, figures: GroupFigures, viewer: View
   };
 }
 
+const groupOfOrg = preparedQuery((db) =>
+  db.query.groups.findFirst({ where: and(eq(groups.orgId, sql.placeholder("orgId")), eq(groups.id, sql.placeholder("id"))) }).prepare(),
+);
+
 export async function groupRow(ctx: Ctx, id: string): Promise<GroupRow> {
-  const row = await ctx.db.query.groups.findFirst({ where: and(eq(groups.orgId, ctx.org.id), eq(groups.id, id)) });
+  // Built once: every route on a group asks it first, and drizzle's building of it cost more than the read.
+  const row = await groupOfOrg(ctx.db).execute({ orgId: ctx.org.id, id });
   if (!row) throw notFound("Group");
   return row;
 }
