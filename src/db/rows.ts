@@ -1,5 +1,6 @@
 import type { InArgs } from "@libsql/client";
 import { Column, fillPlaceholders, is, type SQL, sql } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./index.ts";
 import { queryValues } from "./query-values.ts";
 
@@ -64,6 +65,30 @@ export function queryShapes(): (shape: string, build: () => { toSQL(): BuiltQuer
       built.set(shape, query);
     }
     return query;
+  };
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** Where a query of queryShapes takes a condition given per run (withCondition); true until then. */
+const conditionMark = "/* condition */ 1";
+export const conditionSlot = sql.raw(`(${conditionMark})`);
+
+/**
+ * A query of queryShapes with a condition known only per run, whose shape may vary too
+ * (what the caller may see, a campaign, a group): the condition alone is built, its text
+ * takes the place of the query's conditionSlot and its values go in among the query's own,
+ * after as many as the text before the slot has parameters (drizzle writes each as `?`).
+ */
+export function withCondition(query: BuiltQuery, condition: SQL | undefined): BuiltQuery {
+  if (condition === undefined) return query;
+  const at = query.sql.indexOf(conditionMark);
+  if (at === -1) throw new Error("This query has no place for a condition (conditionSlot).");
+  const own = dialect.sqlToQuery(condition);
+  const before = query.sql.slice(0, at).split("?").length - 1;
+  return {
+    sql: query.sql.slice(0, at) + own.sql + query.sql.slice(at + conditionMark.length),
+    params: [...query.params.slice(0, before), ...own.params, ...query.params.slice(before)],
   };
 }
 

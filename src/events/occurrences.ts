@@ -1,10 +1,11 @@
 import { and, asc, eq, getTableColumns, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { isLongSingle } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { allRows, rowShape } from "../db/rows.ts";
+import { allRows, conditionSlot, queryShapes, rowShape, withCondition } from "../db/rows.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
@@ -33,6 +34,17 @@ const ov = schema.eventOccurrenceOverrides;
 
 /** An event row as drizzle reads `select()` of the table, mapped with a shape worked out once. */
 const eventRow = rowShape<EventRow>(getTableColumns(ev));
+
+const value = (name: string) => sql.placeholder(name);
+const qb = new QueryBuilder();
+/** The range's queries, one per shape (whether a cursor); the caller's filter goes in per run (withCondition). */
+const occurrenceQueries = queryShapes();
+/** Events by id, from a JSON list of them. */
+const eventsById = qb
+  .select(eventRow.selection)
+  .from(ev)
+  .where(sql`${ev.id} IN (SELECT value FROM json_each(${value("ids")}))`)
+  .toSQL();
 
 export interface Range {
   from: number;
@@ -164,37 +176,54 @@ export async function listOccurrences(
   }
   const lower = Math.max(range.from, after?.start ?? range.from);
 
-  const singles = await allRows(
-    db,
-    db
+  const values = {
+    orgId,
+    reach: iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY)),
+    from: iso(range.from),
+    to: iso(range.to),
+    lower: iso(lower),
+    longBefore: iso(range.from - maxDurationMs),
+    afterStart: after ? iso(after.start) : undefined,
+    afterId: after?.id,
+    limit: limit + 1,
+  };
+  const singlesQuery = occurrenceQueries(after ? "singles after" : "singles", () =>
+    qb
       .select(eventRow.selection)
       .from(ev)
       .where(
         and(
-          eq(ev.orgId, orgId),
+          eq(ev.orgId, value("orgId")),
           eq(ev.recurring, false),
-          gte(ev.spanStart, iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY))),
-          lt(ev.spanStart, iso(range.to)),
-          gt(ev.endsAt, iso(range.from)),
-          after ? or(gt(ev.spanStart, iso(after.start)), sql`${ev.id} || ':' || ${ev.startsAt} > ${after.id}`) : undefined,
-          filter,
+          gte(ev.spanStart, value("reach")),
+          lt(ev.spanStart, value("to")),
+          gt(ev.endsAt, value("from")),
+          after ? or(gt(ev.spanStart, value("afterStart")), sql`${ev.id} || ':' || ${ev.startsAt} > ${value("afterId")}`) : undefined,
+          conditionSlot,
         ),
       )
       .orderBy(asc(ev.spanStart), asc(ev.id))
-      .limit(limit + 1),
-    eventRow,
+      .limit(value("limit")),
   );
+  const singles = await allRows(db, withCondition(singlesQuery, filter), eventRow, values);
 
   // Single events longer than the scan above reaches back (an exchange of months) are few;
   // they are found by their end, along their own partial index.
-  const long = await allRows(
-    db,
-    db
+  const longQuery = occurrenceQueries("long", () =>
+    qb
       .select(eventRow.selection)
       .from(ev)
-      .where(and(eq(ev.orgId, orgId), isLongSingle, gt(ev.spanEnd, iso(lower)), lt(ev.spanStart, iso(range.from - maxDurationMs)), filter)),
-    eventRow,
+      .where(
+        and(
+          eq(ev.orgId, value("orgId")),
+          isLongSingle,
+          gt(ev.spanEnd, value("lower")),
+          lt(ev.spanStart, value("longBefore")),
+          conditionSlot,
+        ),
+      ),
   );
+  const long = await allRows(db, withCondition(longQuery, filter), eventRow, values);
   singles.push(...long);
 
   const window: Window = { from: range.from, to: range.to, after };
@@ -208,15 +237,7 @@ export async function listOccurrences(
   const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
   const missing = [...new Set(shown.map((o) => o.event.id).filter((id) => !full.has(id)))];
   if (missing.length > 0)
-    for (const row of await allRows(
-      db,
-      db
-        .select(eventRow.selection)
-        .from(ev)
-        .where(sql`${ev.id} IN ${jsonValues(missing)}`),
-      eventRow,
-    ))
-      full.set(row.id, row);
+    for (const row of await allRows(db, eventsById, eventRow, { ids: JSON.stringify(missing) })) full.set(row.id, row);
   return {
     data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as EventRow })),
     nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), candidateId(last)]) : null,

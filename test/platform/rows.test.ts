@@ -2,13 +2,15 @@
  * Rows read with a shape worked out once (src/db/rows.ts), through one JSON array per row,
  * are the rows drizzle itself makes of the plain columns: booleans, nulls, integers, text
  * that needs escaping or looks like JSON, and computed columns alike, on the read connection
- * and inside a transaction.
+ * and inside a transaction. A query built once with a place for a condition given per run
+ * reads what drizzle's whole query with that condition reads.
  */
-import { asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, like, or, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { clientInTransaction } from "../../src/db/in-transaction.ts";
 import { createDb, schema } from "../../src/db/index.ts";
-import { allRows, rowShape } from "../../src/db/rows.ts";
+import { allRows, conditionSlot, rowShape, withCondition } from "../../src/db/rows.ts";
 import { testApp } from "../helpers/app.ts";
 import { createMember } from "../helpers/members.ts";
 
@@ -38,6 +40,42 @@ describe("rows of a shape worked out once", () => {
       expect(await allRows(db, query(db), shape)).toEqual(expected);
     } finally {
       transaction.close();
+    }
+  });
+
+  it("take a condition given per run where the query built once left its place, with its values among the query's", async () => {
+    const t = await testApp();
+    for (const name of ["Anna", "Anders", "Bo", "Britt", "Cecilia"])
+      await createMember(t, { name, city: name.length > 3 ? "Lund" : "Malmö" });
+    const value = (name: string) => sql.placeholder(name);
+    const built = new QueryBuilder()
+      .select(shape.selection)
+      .from(m)
+      .where(and(eq(m.enrolled, value("enrolled")), conditionSlot, gt(m.name, value("after"))))
+      .orderBy(asc(m.nameKey))
+      .limit(value("limit"))
+      .toSQL();
+    const values = { enrolled: true, after: "Anders", limit: 10 };
+    const names = async (condition?: Parameters<typeof withCondition>[1]) =>
+      (await allRows(t.db, withCondition(built, condition), shape, values)).map((row) => row.name);
+    const plainNames = async (condition?: Parameters<typeof withCondition>[1]) =>
+      (
+        await t.db
+          .select(selection)
+          .from(m)
+          .where(and(eq(m.enrolled, true), condition, gt(m.name, "Anders")))
+          .orderBy(asc(m.nameKey))
+          .limit(10)
+      ).map((row) => row.name);
+    const conditions = [undefined, eq(m.city, "Lund"), or(like(m.name, "B%"), and(eq(m.city, "Lund"), like(m.name, "%ia")))];
+    const expected = [
+      ["Anna", "Bo", "Britt", "Cecilia"],
+      ["Anna", "Britt", "Cecilia"],
+      ["Bo", "Britt", "Cecilia"],
+    ];
+    for (const [index, condition] of conditions.entries()) {
+      expect(await plainNames(condition)).toEqual(expected[index]);
+      expect(await names(condition)).toEqual(expected[index]);
     }
   });
 });
