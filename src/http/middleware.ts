@@ -40,7 +40,9 @@ export function limitBodies(generalMax: number, uploads: { path: RegExp; maxSize
   const specific = uploads.map(({ path, maxSize }) => ({ path, limit: limitBody(Math.max(maxSize, generalMax)) }));
   return (c, next) =>
     // GET and HEAD carry no body a handler reads; asking for one would build the whole Request on Node.
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : (specific.find(({ path }) => path.test(c.req.path))?.limit ?? general)(c, next);
+    c.req.method === "GET" || c.req.method === "HEAD"
+      ? next()
+      : (specific.find(({ path }) => path.test(c.req.path))?.limit ?? general)(c, next);
 }
 
 function pathPattern(path: string): RegExp {

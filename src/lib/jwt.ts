@@ -38,8 +38,34 @@ export async function signJwt(payload: Record<string, unknown>, secret: string):
   return `${unsigned}.${base64url(new Uint8Array(signature))}`;
 }
 
+/**
+ * Tokens found valid, by secret: a signature checks the same every time, and an app sends
+ * one token with each of its requests for as long as it lasts, so each is checked once.
+ * The claims (expiry above all) are still the callers' to check on every use. Bounded:
+ * past its size it starts again.
+ */
+const verified = new Map<string, Map<string, Readonly<Record<string, unknown>>>>();
+const verifiedMax = 4096;
+
 /** The payload of a token signed with this secret by HS256; undefined for anything else (malformed, another algorithm, a bad signature). */
-export async function verifyJwt(token: string, secret: string): Promise<Record<string, unknown> | undefined> {
+export async function verifyJwt(token: string, secret: string): Promise<Readonly<Record<string, unknown>> | undefined> {
+  const known = verified.get(secret)?.get(token);
+  if (known) return known;
+  const payload = await checkJwt(token, secret);
+  if (payload) {
+    let ofSecret = verified.get(secret);
+    if (!ofSecret || ofSecret.size >= verifiedMax) {
+      // Secrets are few (see hmacKey): a full set starts again.
+      if (verified.size >= 16) verified.clear();
+      ofSecret = new Map();
+      verified.set(secret, ofSecret);
+    }
+    ofSecret.set(token, Object.freeze(payload));
+  }
+  return payload;
+}
+
+async function checkJwt(token: string, secret: string): Promise<Record<string, unknown> | undefined> {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
   const [head, body, signature] = parts as [string, string, string];
