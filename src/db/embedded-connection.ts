@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type ResultSet, type Row } from "@libsql/client";
 import Database from "libsql";
+import { isDatabaseBusy } from "./errors.ts";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
 
 /** Enough for every distinct statement text the API sends; lists with IN (…) of many lengths take turns at the end. */
@@ -131,7 +132,7 @@ function resultSetOf(columns: Columns, rows: Row[], rowsAffected: number, lastIn
 }
 
 /** A statement of a batch as @libsql/client takes it: text, a statement, or [text, arguments]. */
-type BatchStatement = InStatement | [string, InArgs?];
+export type BatchStatement = InStatement | [string, InArgs?];
 
 const statementOf = (stmt: BatchStatement): InStatement => (Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt);
 
@@ -141,6 +142,14 @@ function libsqlError(error: unknown): unknown {
   if (!(error instanceof Error) || typeof details.code !== "string" || !details.code.startsWith("SQLITE_")) return error;
   const primary = typeof details.rawCode === "number" ? primaryCode(details.rawCode) : undefined;
   return new LibsqlError(error.message, primary ?? details.code, details.code, details.rawCode, error);
+}
+
+/** A batch's failure as @libsql/client reports it: which statement failed, and why. */
+function batchError(error: unknown, index: number): Error {
+  const failure = libsqlError(error);
+  if (failure instanceof LibsqlError)
+    return new LibsqlBatchError(failure.message, index, failure.code, failure.extendedCode, failure.rawCode, failure);
+  return failure instanceof Error ? failure : new Error(String(failure));
 }
 
 /**
@@ -201,23 +210,66 @@ export class EmbeddedConnection {
   /** Statements all or nothing, in one write transaction begun IMMEDIATE, as @libsql/client's batch in "write" mode. */
   batch(stmts: BatchStatement[]): ResultSet[] {
     this.run("BEGIN IMMEDIATE");
-    const results: ResultSet[] = [];
-    for (const [index, stmt] of stmts.entries()) {
-      try {
-        results.push(this.#step(statementOf(stmt)));
-      } catch (error) {
-        this.#recover();
-        const failure = libsqlError(error);
-        if (failure instanceof LibsqlError)
-          throw new LibsqlBatchError(failure.message, index, failure.code, failure.extendedCode, failure.rawCode, failure);
-        throw failure;
-      }
+    const outcome = this.#stepAll(stmts);
+    if (outcome instanceof Error) {
+      this.#recover();
+      throw outcome;
     }
     try {
       this.#step("COMMIT");
     } catch (error) {
       this.#recover();
       throw libsqlError(error);
+    }
+    return outcome;
+  }
+
+  /**
+   * Several callers' batches in one write transaction: one commit, and so one wait for the
+   * disk, for all of them (a commit's fsync cost several times a short batch's statements).
+   * Each batch runs in a savepoint of its own, so it still holds or fails alone: its results,
+   * or the error it would have met by itself (the statement that failed, and nothing of the
+   * batch applied), in the order given. Throws what fails them all: the lock (nothing is
+   * written then; a lone batch's busy statement too, to be tried again) or the commit.
+   */
+  batches(groups: BatchStatement[][]): (ResultSet[] | Error)[] {
+    if (groups.length === 1) {
+      try {
+        return [this.batch(groups[0] as BatchStatement[])];
+      } catch (error) {
+        if (error instanceof LibsqlBatchError && !isDatabaseBusy(error)) return [error];
+        throw error;
+      }
+    }
+    this.run("BEGIN IMMEDIATE");
+    const outcomes: (ResultSet[] | Error)[] = [];
+    try {
+      for (const stmts of groups) {
+        this.#step("SAVEPOINT grouped_batch");
+        const outcome = this.#stepAll(stmts);
+        if (outcome instanceof Error) this.#step("ROLLBACK TO grouped_batch");
+        this.#step("RELEASE grouped_batch");
+        outcomes.push(outcome);
+      }
+      this.#step("COMMIT");
+    } catch (error) {
+      this.#recover();
+      throw libsqlError(error);
+    }
+    // A statement that failed is left as it stopped (see #recover): the connection is renewed.
+    if (outcomes.some((outcome) => outcome instanceof Error)) this.#recover();
+    return outcomes;
+  }
+
+  /** A batch's statements in turn: their results, or the error of the first that fails (those after it do not run). */
+  #stepAll(stmts: BatchStatement[]): ResultSet[] | Error {
+    const results: ResultSet[] = [];
+    for (const [index, stmt] of stmts.entries()) {
+      try {
+        results.push(this.#step(statementOf(stmt)));
+      } catch (error) {
+        return batchError(error, index);
+      }
     }
     return results;
   }

@@ -4,10 +4,10 @@
  * processes (a tick beside the server, two ticks at once), so every connection to it must
  * wait for a lock rather than fail, and writes must not depend on luck.
  */
-import type { Client, InArgs, InStatement, Transaction, TransactionMode } from "@libsql/client";
+import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMode } from "@libsql/client";
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
-import { EmbeddedConnection } from "./embedded-connection.ts";
+import { type BatchStatement, EmbeddedConnection } from "./embedded-connection.ts";
 import { serveLongReads } from "./long-reads.ts";
 import { QueryThread } from "./query-thread-client.ts";
 import { serveQueryValues } from "./query-values.ts";
@@ -79,6 +79,74 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
   };
 }
 
+interface WaitingBatch {
+  stmts: BatchStatement[];
+  /** When it stops waiting for the gate (performance.now()). */
+  deadline: number;
+  resolve: (results: ResultSet[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Batches of writes that come in the same turn of the event loop, or while the gate is taken,
+ * wait together, and run together when it is free: in one transaction, each in a savepoint of its own (EmbeddedConnection.batches),
+ * with one commit. Under load most of a short write's time was its commit's fsync, paid once
+ * per batch. Each batch is answered as if it had run alone: its results once the commit is
+ * durable, or its own error; and it waits for the gate no longer than it would have alone.
+ */
+function groupedBatches(writes: EmbeddedConnection, gate: WriteGate, policy: RetryPolicy) {
+  const waiting: WaitingBatch[] = [];
+  let queued = false;
+
+  const runWaiting = async () => {
+    let release: () => void;
+    try {
+      release = await gate.acquire(Math.max(0, (waiting[0] as WaitingBatch).deadline - performance.now()));
+    } catch (timeout) {
+      // Those whose own wait is over are refused; the others wait on, for the time they have left.
+      queued = false;
+      const now = performance.now();
+      for (let index = waiting.length - 1; index >= 0; index--) {
+        const batch = waiting[index] as WaitingBatch;
+        if (batch.deadline <= now + 1) {
+          waiting.splice(index, 1);
+          batch.reject(timeout);
+        }
+      }
+      if (waiting.length > 0) {
+        queued = true;
+        void runWaiting();
+      }
+      return;
+    }
+    queued = false;
+    const group = waiting.splice(0);
+    try {
+      // A busy error means nothing of the group was written: it is tried again whole.
+      const outcomes = await retryWhileBusy(async () => writes.batches(group.map((batch) => batch.stmts)), policy);
+      for (const [index, batch] of group.entries()) {
+        const outcome = outcomes[index] as ResultSet[] | Error;
+        if (outcome instanceof Error) batch.reject(outcome);
+        else batch.resolve(outcome);
+      }
+    } catch (error) {
+      for (const batch of group) batch.reject(error);
+    } finally {
+      release();
+    }
+  };
+
+  return (stmts: BatchStatement[]): Promise<ResultSet[]> =>
+    new Promise((resolve, reject) => {
+      waiting.push({ stmts, deadline: performance.now() + gate.timeoutMs, resolve, reject });
+      if (queued) return;
+      queued = true;
+      // A turn of the event loop first: the driver is synchronous, so the gate is seldom seen
+      // taken, and it is the requests read in the same turn whose batches can go together.
+      setImmediate(() => void runWaiting());
+    });
+}
+
 /**
  * The embedded client as the app uses it:
  * - writes of this process take turns at a gate (see WriteGate);
@@ -106,6 +174,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
   };
   const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs);
   const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy));
+  const batchOnWrites = writes ? groupedBatches(writes, gate, policy) : undefined;
 
   const client: Client = {
     get protocol() {
@@ -122,7 +191,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     }) as Client["execute"],
     batch(stmts, mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.batch(stmts, "read"), policy);
-      return write(() => (writes ? Promise.resolve().then(() => writes.batch(stmts)) : inner.batch(stmts, "write")));
+      return batchOnWrites ? batchOnWrites(stmts) : write(() => inner.batch(stmts, "write"));
     },
     migrate: (stmts) => changingSchema(write(() => inner.migrate(stmts))),
     executeMultiple: (sql) => changingSchema(gate.run(() => inner.executeMultiple(sql))),

@@ -25,8 +25,8 @@ export class WriteGate {
 
   constructor(readonly timeoutMs: number) {}
 
-  /** Resolves with the function that frees the gate again (safe to call twice). */
-  acquire(): Promise<() => void> {
+  /** Resolves with the function that frees the gate again (safe to call twice); refuses after `timeoutMs` of waiting. */
+  acquire(timeoutMs = this.timeoutMs): Promise<() => void> {
     if (!this.#held) {
       this.#held = true;
       return Promise.resolve(this.#releaser());
@@ -38,7 +38,7 @@ export class WriteGate {
         timer: setTimeout(() => {
           this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
           reject(new WriteGateTimeout(`database is locked: another write of this process held it for more than ${this.timeoutMs} ms`));
-        }, this.timeoutMs),
+        }, timeoutMs),
       };
       this.#waiters.push(waiter);
     });
