@@ -174,6 +174,9 @@ export async function listPeopleRows(
   if (key === undefined) return withStandings(ctx, await allRows(db, byName, memberRowShape, values));
   // Whoever the name matches too is left to the name half: past its page, they would come
   // after the page anyway. Most addresses start with the name, so this half then sorts few.
+  // It sorts by the terms with a unary plus, which no index can give in order: without the
+  // planner's statistics (a new database, a large import since the daily job) SQLite would
+  // otherwise walk the whole organisation by name to find a few addresses.
   const byEmail = peopleQueries(`email ${shape}`, () => {
     const emailPage = qb
       .select({ id: m.id })
@@ -183,7 +186,7 @@ export async function listPeopleRows(
           sql`${nameEmailShare} IN (${sharesShorterThan(key)}) AND ${m.emailKey} >= ${value("key")} AND ${m.emailKey} < ${value("upTo")} AND NOT coalesce(${nameMatches}, 0)`,
         ),
       )
-      .orderBy(asc(m.nameKey), asc(m.id))
+      .orderBy(sql`+${m.nameKey}`, sql`+${m.id}`)
       .limit(value("limit"));
     return qb.select(memberRowShape.selection).from(m).where(inArray(m.id, emailPage));
   });
