@@ -56,7 +56,9 @@ export async function groupIdsOfMembers(db: Db, orgId: string, memberIds: string
     db
       .select({ memberId: schema.members.id, groupId: schema.members.districtGroupId })
       .from(schema.members)
-      .where(and(eq(schema.members.orgId, orgId), sql`${schema.members.id} IN ${jsonValues(memberIds)}`)),
+      // The organisation with a unary plus: it is checked, but cannot lead SQLite (without
+      // statistics) to walk the organisation's district index rather than look up the ids.
+      .where(and(sql`+${schema.members.orgId} = ${orgId}`, sql`${schema.members.id} IN ${jsonValues(memberIds)}`)),
   ]);
   for (const { memberId, groupId } of [...roster, ...districts]) {
     const groups = out.get(memberId);

@@ -43,7 +43,9 @@ const changed = sql`(${mem.areaId} IS NOT ${newArea} OR ${mem.districtGroupId} I
  * district roster or district mailing reaches them; enrolment assigns them.
  */
 function scopeCondition(orgId: string, scope: ReassignScope): SQL {
-  const inOrg = sql`${mem.orgId} = ${orgId} AND ${mem.erasedAt} IS NULL AND ${mem.enrolled} = 1`;
+  // Enrolment with a unary plus: without statistics SQLite would otherwise take the index on
+  // organisation and enrolment, which holds every member, over the one on postal codes.
+  const inOrg = sql`${mem.orgId} = ${orgId} AND ${mem.erasedAt} IS NULL AND +${mem.enrolled} = 1`;
   if ("all" in scope) return inOrg;
   if ("memberIds" in scope) {
     if (scope.memberIds.length === 0) return sql`0`;
