@@ -318,6 +318,10 @@ async function hotRoutes(t: TestApp, data: Seeded) {
     ["/me", `${base}/me`, member],
     ["the public calendar feed", `${base}/calendar.ics`, null],
     ["a member's groups", `${base}/me/groups`, member],
+    ["groups, first page", `${base}/groups?limit=50`, undefined],
+    ["a district group", `${base}/groups/${district}`, undefined],
+    ["members of an area", `${base}/members?areaId=${data.areaIds[1]}&limit=50`, undefined],
+    ["current members", `${base}/members?status=current&limit=50`, undefined],
   ];
   return { reads, member, base };
 }
