@@ -24,6 +24,8 @@ export const rosterSize = 40;
 export const eventCount = 20_000;
 /** Of the events, weekly series: half open-ended, half of 20 occurrences. */
 export const seriesCount = 1_000;
+/** Registrations the open lectures allow for at least: more than a run of the route makes. */
+const registrationsWanted = 100_000;
 
 const firstNames = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Ali", "Fatima", "Elin", "Oskar", "Zeynep"];
 const lastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson"];
@@ -119,7 +121,8 @@ export interface Seeded {
   prefix: string;
   groupId: string;
   month: { from: string; to: string };
-  openEventId: string;
+  /** Lectures open for registration, outside the measured month: a member and a lecture make one registration. */
+  openEventIds: string[];
   memberToken: string;
   /** An election in voting, with `candidateIds` standing, for bulk paper ballots. */
   election: { id: string; candidateIds: string[] };
@@ -212,16 +215,23 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
   );
 
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const openEvent = await call<{ id: string }>(
-    "POST",
-    "/events",
-    event(monthStart + 40 * day, {
-      title: "Open lecture",
-      kind: "lecture",
-      groupId: null,
-      registration: { mode: "open", capacity: null, requiresActiveMembership: false },
-    }),
-  );
+  // Enough lectures that the registrations measured (a member once each) never run out, however few the members.
+  const openEventIds: string[] = [];
+  for (let n = 0; n < Math.min(100, Math.ceil(registrationsWanted / memberCount)); n++)
+    openEventIds.push(
+      (
+        await call<{ id: string }>(
+          "POST",
+          "/events",
+          event(monthStart + (40 + n) * day, {
+            title: `Open lecture ${n + 1}`,
+            kind: "lecture",
+            groupId: null,
+            registration: { mode: "open", capacity: null, requiresActiveMembership: false },
+          }),
+        )
+      ).id,
+    );
   const secret = await tokenSecret(db, undefined);
   const election = await seedElection(db, secret, orgId, now);
   await client.execute("ANALYZE");
@@ -232,7 +242,7 @@ export async function seed(path: string, memberCount: number): Promise<Seeded> {
     prefix: `${firstNames[0]?.slice(0, 3).toLowerCase()}`,
     groupId: groupId(1),
     month: { from: new Date(monthStart).toISOString(), to: new Date(monthStart + 30 * day).toISOString() },
-    openEventId: openEvent.id,
+    openEventIds,
     memberToken,
     election,
   };

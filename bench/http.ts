@@ -205,10 +205,13 @@ function routes(s: Seeded): Route[] {
       requests: [
         {
           method: "POST",
-          path: `${base}/events/${s.openEventId}/registrations`,
           headers: json,
-          // Each member once; past the last member the answers are 409s, counted as non-2xx.
-          setupRequest: (request) => ({ ...request, body: JSON.stringify({ memberId: memberId(registered++ % count) }) }),
+          // Each member once per lecture, lecture after lecture: none is asked twice.
+          setupRequest: (request) => {
+            const n = registered++;
+            const lecture = s.openEventIds[Math.floor(n / count) % s.openEventIds.length];
+            return { ...request, path: `${base}/events/${lecture}/registrations`, body: JSON.stringify({ memberId: memberId(n % count) }) };
+          },
         },
       ],
     },
