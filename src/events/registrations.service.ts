@@ -5,6 +5,7 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import { constraintViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { preparedQuery } from "../db/prepared-queries.ts";
 import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
@@ -48,13 +49,35 @@ export function toRegistrationPublic({ row, name, position }: Listed) {
   };
 }
 
-async function readRegistration(db: Db, eventId: string, id: string): Promise<Listed> {
-  const [found] = await db
+/** One registration of an event, as lists show it; built once, as every registration and change answers with it. */
+const registrationOfEvent = preparedQuery((db) =>
+  db
     .select(listColumns)
     .from(reg)
     .innerJoin(schema.members, eq(schema.members.id, reg.memberId))
-    .where(and(eq(reg.eventId, eventId), eq(reg.id, id)))
-    .limit(1);
+    .where(and(eq(reg.eventId, sql.placeholder("eventId")), eq(reg.id, sql.placeholder("id"))))
+    .limit(1)
+    .prepare(),
+);
+
+/** A person of the organisation who has not been erased, by id; built once, as staff register people one after another. */
+const personOfOrg = preparedQuery((db) =>
+  db
+    .select({ id: schema.members.id })
+    .from(schema.members)
+    .where(
+      and(
+        eq(schema.members.orgId, sql.placeholder("orgId")),
+        eq(schema.members.id, sql.placeholder("id")),
+        isNull(schema.members.erasedAt),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
+
+async function readRegistration(db: Db, eventId: string, id: string): Promise<Listed> {
+  const [found] = await registrationOfEvent(db).all({ eventId, id });
   if (!found) throw notFound("Registration");
   return found;
 }
@@ -149,10 +172,7 @@ export async function register(ctx: Ctx, options: { eventId: string; input: Regi
   } else {
     if (!isStaff(viewer)) throw new ApiError("forbidden", "Registering others needs a staff key.");
     if (input.memberId === undefined) throw invalid("body.memberId", "is required when registering with an API key");
-    const member = await db.query.members.findFirst({
-      columns: { id: true },
-      where: and(eq(schema.members.orgId, org.id), eq(schema.members.id, input.memberId), isNull(schema.members.erasedAt)),
-    });
+    const [member] = await personOfOrg(db).all({ orgId: org.id, id: input.memberId });
     if (!member) throw invalid("body.memberId", "is not a member of this organisation");
     memberId = input.memberId;
   }
