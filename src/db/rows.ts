@@ -105,15 +105,29 @@ export async function allRows<Row>(
   const { sql, params } = "toSQL" in query ? query.toSQL() : query;
   const stmt = { sql, args: (values ? fillPlaceholders(params, values) : params) as InArgs };
   const rows: ArrayLike<unknown>[] = (await queryValues(db.$client, stmt)) ?? (await db.$client.execute(stmt)).rows;
+  return rows.map((row) => rowOf(shape, JSON.parse(row[0] as string) as unknown[]));
+}
+
+/** One row's fields, in the order of `shape`, as an object. */
+function rowOf<Row>(shape: RowShape<Row>, fields: unknown[]): Row {
   const { keys, decoders } = shape;
-  const width = keys.length;
-  return rows.map((row) => {
-    const fields = JSON.parse(row[0] as string) as unknown[];
-    const out: Record<string, unknown> = {};
-    for (let index = 0; index < width; index++) {
-      const value = fields[index];
-      out[keys[index] as string] = value === null || value === undefined ? null : (decoders[index] as Decoder).mapFromDriverValue(value);
-    }
-    return out as Row;
-  });
+  const out: Record<string, unknown> = {};
+  for (let index = 0; index < keys.length; index++) {
+    const value = fields[index];
+    out[keys[index] as string] = value === null || value === undefined ? null : (decoders[index] as Decoder).mapFromDriverValue(value);
+  }
+  return out as Row;
+}
+
+/**
+ * The rows of `from` (a FROM clause with its WHERE, correlated with the query around it) as
+ * one field of that query: a JSON array of `shape`'s rows, read back as objects. One
+ * statement then reads a page's people with the periods of each, where a second one looked
+ * them up again by id.
+ */
+export function nestedRows<Row>(shape: RowShape<Row>, from: SQL): SQL<Row[]> {
+  return sql<Row[]>`(SELECT json_group_array(${shape.selection.row}) ${from})`.mapWith((value: unknown) =>
+    // Embedded as JSON by SQLite, so parsed with the row; as text where a subquery loses that.
+    (typeof value === "string" ? (JSON.parse(value) as unknown[][]) : (value as unknown[][])).map((fields) => rowOf(shape, fields)),
+  );
 }

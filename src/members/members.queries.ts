@@ -3,7 +3,7 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
-import { allRows, queryShapes, rowShape } from "../db/rows.ts";
+import { allRows, nestedRows, queryShapes, rowShape } from "../db/rows.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 import { type DayValue, type MemberStatus, relevantPeriod, standingFrom, statusSql } from "./status.ts";
@@ -106,7 +106,15 @@ export type ListedMember = MemberRow & { status: MemberStatus };
 /** A person of a page with their status on the day and the membership that describes them. */
 export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
 
-const memberRowShape = rowShape<MemberRow>(getTableColumns(m));
+export type MembershipRow = typeof ms.$inferSelect;
+
+const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
+
+/** A listed person's row with all their membership periods, read in the same statement (withStandings). */
+const listedRowShape = rowShape<MemberRow & { periods: MembershipRow[] }>({
+  ...getTableColumns(m),
+  periods: nestedRows(membershipRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`),
+});
 const qb = new QueryBuilder();
 /** The list's queries, one per shape (see PeopleConditions). */
 const peopleQueries = queryShapes();
@@ -165,13 +173,13 @@ export async function listPeopleRows(
   const nameMatches = sql`${m.nameKey} >= ${value("key")} AND ${m.nameKey} < ${value("upTo")}`;
   const byName = peopleQueries(`name ${shape}`, () =>
     qb
-      .select(memberRowShape.selection)
+      .select(listedRowShape.selection)
       .from(m)
       .where(matching(key === undefined ? undefined : nameMatches))
       .orderBy(asc(m.nameKey), asc(m.id))
       .limit(value("limit")),
   );
-  if (key === undefined) return withStandings(ctx, await allRows(db, byName, memberRowShape, values));
+  if (key === undefined) return withStandings(ctx, await allRows(db, byName, listedRowShape, values));
   // Whoever the name matches too is left to the name half: past its page, they would come
   // after the page anyway. Most addresses start with the name, so this half then sorts few.
   // It sorts by the terms with a unary plus, which no index can give in order: without the
@@ -188,28 +196,20 @@ export async function listPeopleRows(
       )
       .orderBy(sql`+${m.nameKey}`, sql`+${m.id}`)
       .limit(value("limit"));
-    return qb.select(memberRowShape.selection).from(m).where(inArray(m.id, emailPage));
+    return qb.select(listedRowShape.selection).from(m).where(inArray(m.id, emailPage));
   });
-  const [named, emailed] = await Promise.all([allRows(db, byName, memberRowShape, values), allRows(db, byEmail, memberRowShape, values)]);
+  const [named, emailed] = await Promise.all([allRows(db, byName, listedRowShape, values), allRows(db, byEmail, listedRowShape, values)]);
   const seen = new Set(named.map((row) => row.id));
   return withStandings(ctx, [...named, ...emailed.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1));
 }
 
 /**
  * Each person's status on the day and the membership that describes them, worked out from
- * one read of their periods by the rules statusSql and relevantMembershipType state in SQL:
- * as columns of the page's query those were four correlated subqueries per row.
+ * their periods (read with them) by the rules statusSql and relevantMembershipType state in
+ * SQL: as columns of the page's query those were four correlated subqueries per row.
  */
-async function withStandings(ctx: Ctx, rows: MemberRow[]): Promise<PagedMember[]> {
-  if (rows.length === 0) return [];
-  const periods = await allRows(ctx.db, periodsOfPeople, membershipRow, { ids: JSON.stringify(rows.map((row) => row.id)) });
-  const byMember = new Map<string, MembershipRow[]>();
-  for (const period of periods) {
-    const own = byMember.get(period.memberId);
-    if (own) own.push(period);
-    else byMember.set(period.memberId, [period]);
-  }
-  return rows.map((row) => withStanding(row, byMember.get(row.id) ?? [], ctx.day));
+function withStandings(ctx: Ctx, rows: (MemberRow & { periods: MembershipRow[] })[]): PagedMember[] {
+  return rows.map(({ periods, ...row }) => withStanding(row, periods, ctx.day));
 }
 
 /** A person with their status on `day` and the membership that describes them, from all their periods. */
@@ -260,17 +260,6 @@ export const memberRow: (ctx: Ctx, id: string, reach?: Reach) => Promise<MemberR
 export async function assertMember(ctx: Ctx, id: string): Promise<void> {
   await findMember(ctx, id);
 }
-
-export type MembershipRow = typeof ms.$inferSelect;
-
-const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
-
-/** The periods of the people a JSON list of ids names: one statement for a page, whatever its size. */
-const periodsOfPeople = new QueryBuilder()
-  .select(membershipRow.selection)
-  .from(ms)
-  .where(sql`${ms.memberId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
-  .toSQL();
 
 export function toMembershipSummary(row: MembershipRow | undefined) {
   if (!row) return null;
