@@ -3,16 +3,17 @@
  * are the rows drizzle itself makes of the plain columns: booleans, nulls, integers, text
  * that needs escaping or looks like JSON, and computed columns alike, on the read connection
  * and inside a transaction. A query built once with a place for a condition given per run
- * reads what drizzle's whole query with that condition reads.
+ * reads what drizzle's whole query with that condition reads, and rows of another table
+ * nested in each row read as drizzle reads them in their own table.
  */
 import { and, asc, eq, getTableColumns, gt, like, or, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { clientInTransaction } from "../../src/db/in-transaction.ts";
 import { createDb, schema } from "../../src/db/index.ts";
-import { allRows, conditionSlot, rowShape, withCondition } from "../../src/db/rows.ts";
+import { allRows, conditionSlot, nestedRows, rowShape, withCondition } from "../../src/db/rows.ts";
 import { testApp } from "../helpers/app.ts";
-import { createMember } from "../helpers/members.ts";
+import { createMember, createMembershipType, giveMembership } from "../helpers/members.ts";
 
 const m = schema.members;
 const selection = {
@@ -77,5 +78,34 @@ describe("rows of a shape worked out once", () => {
       expect(await plainNames(condition)).toEqual(expected[index]);
       expect(await names(condition)).toEqual(expected[index]);
     }
+  });
+
+  it("carry the rows of another table as one field of each row, as drizzle reads them there", async () => {
+    const t = await testApp();
+    const type = await createMembershipType(t);
+    const none = await createMember(t, { name: "Ada" });
+    const one = await createMember(t, { name: "Bea" });
+    const two = await createMember(t, { name: "Cai" });
+    await giveMembership(t, one, type, "2026-01-01");
+    await giveMembership(t, two, type, "2025-01-01");
+    await giveMembership(t, two, type, "2026-01-01");
+    const ms = schema.memberships;
+    const periodShape = rowShape<typeof ms.$inferSelect>(getTableColumns(ms));
+    const withPeriods = rowShape<{ id: string; periods: (typeof ms.$inferSelect)[] }>({
+      id: m.id,
+      periods: nestedRows(periodShape, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`),
+    });
+    // The nested rows come in no promised order: compared by their start.
+    const rows = (await allRows(t.db, t.db.select(withPeriods.selection).from(m).orderBy(asc(m.nameKey)), withPeriods)).map((row) => ({
+      ...row,
+      periods: row.periods.sort((a, b) => a.startsOn.localeCompare(b.startsOn)),
+    }));
+    const own = (id: string) => t.db.select().from(ms).where(eq(ms.memberId, id)).orderBy(asc(ms.startsOn));
+    expect(rows).toEqual([
+      { id: none, periods: [] },
+      { id: one, periods: await own(one) },
+      { id: two, periods: await own(two) },
+    ]);
+    expect(rows[2]?.periods).toHaveLength(2);
   });
 });
