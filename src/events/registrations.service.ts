@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { isSelf, isStaff } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
@@ -10,6 +10,7 @@ import { type Expected, lostRace, requireVersion } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
+import { livePersonId } from "../members/members.queries.ts";
 import { requireActiveStanding } from "../members/status.ts";
 import { webhookEvent } from "../webhooks/events.ts";
 import { hasRoom, nextWaitlistSeq, promoteWaitlisted } from "./capacity.ts";
@@ -56,22 +57,6 @@ const registrationOfEvent = preparedQuery((db) =>
     .from(reg)
     .innerJoin(schema.members, eq(schema.members.id, reg.memberId))
     .where(and(eq(reg.eventId, sql.placeholder("eventId")), eq(reg.id, sql.placeholder("id"))))
-    .limit(1)
-    .prepare(),
-);
-
-/** A person of the organisation who has not been erased, by id; built once, as staff register people one after another. */
-const personOfOrg = preparedQuery((db) =>
-  db
-    .select({ id: schema.members.id })
-    .from(schema.members)
-    .where(
-      and(
-        eq(schema.members.orgId, sql.placeholder("orgId")),
-        eq(schema.members.id, sql.placeholder("id")),
-        isNull(schema.members.erasedAt),
-      ),
-    )
     .limit(1)
     .prepare(),
 );
@@ -172,7 +157,7 @@ export async function register(ctx: Ctx, options: { eventId: string; input: Regi
   } else {
     if (!isStaff(viewer)) throw new ApiError("forbidden", "Registering others needs a staff key.");
     if (input.memberId === undefined) throw invalid("body.memberId", "is required when registering with an API key");
-    const [member] = await personOfOrg(db).all({ orgId: org.id, id: input.memberId });
+    const [member] = await livePersonId(db).all({ orgId: org.id, id: input.memberId });
     if (!member) throw invalid("body.memberId", "is not a member of this organisation");
     memberId = input.memberId;
   }

@@ -1,13 +1,13 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { memberIdOf, unauthorized } from "../access/viewer.ts";
 import { looksLikeMemberToken, tokenSecret, verifyMemberToken } from "../auth/member-tokens.ts";
 import type { Principal, Role } from "../auth/principal.ts";
 import { type Db, schema } from "../db/index.ts";
-import { preparedQuery } from "../db/prepared-queries.ts";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problems.ts";
+import { livePersonId } from "../members/members.queries.ts";
 import type { OrgContext } from "../orgs/context.ts";
 import { CallerCache } from "./caller-cache.ts";
 import type { AppEnv } from "./env.ts";
@@ -90,22 +90,6 @@ async function orgBySlug(db: Db, slug: string, cache: AuthCache): Promise<OrgCon
   return org;
 }
 
-/** The member a token names, unless erased; built once, as every request of a member asks it. */
-const memberOfToken = preparedQuery((db) =>
-  db
-    .select({ id: schema.members.id })
-    .from(schema.members)
-    .where(
-      and(
-        eq(schema.members.id, sql.placeholder("memberId")),
-        eq(schema.members.orgId, sql.placeholder("orgId")),
-        isNull(schema.members.erasedAt),
-      ),
-    )
-    .limit(1)
-    .prepare(),
-);
-
 /**
  * Resolves the organisation named in the path and the caller. A key of another
  * organisation gets 404, exactly as an unknown slug does, so slugs cannot be probed.
@@ -133,7 +117,7 @@ export function orgContext(cache: AuthCache) {
       if (!claims) throw unauthorized("The member token is not valid or has expired; sign in again.");
       if (claims.orgId !== org.id) throw orgMissing();
       // Never cached: an erased member's token stops working on the next request.
-      const [member] = await memberOfToken(db).all({ memberId: claims.memberId, orgId: org.id });
+      const [member] = await livePersonId(db).all({ id: claims.memberId, orgId: org.id });
       if (!member) throw unauthorized("The member of this token no longer exists.");
       c.set("principal", { kind: "member", memberId: member.id, orgId: org.id });
       return next();

@@ -246,6 +246,19 @@ export async function standingPerson(ctx: Ctx, id: string, reach: Reach): Promis
   return withStanding(first.person, periods, ctx.day);
 }
 
+/**
+ * The id of a person of the organisation who has not been erased, or none: built once, as
+ * every request with a member token asks it, and every registration staff make.
+ */
+export const livePersonId = preparedQuery((db) =>
+  db
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.id, sql.placeholder("id")), eq(m.orgId, sql.placeholder("orgId")), isNull(m.erasedAt)))
+    .limit(1)
+    .prepare(),
+);
+
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
 export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<PagedMember> {
   const row = await standingPerson(ctx, id, reach);
