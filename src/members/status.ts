@@ -66,6 +66,10 @@ export interface Period {
   graceUntil: string;
 }
 
+/** Of the period held so far and another, the one that counts: the first, unless only the other is active. */
+const preferActive = (held: Period | undefined, other: Period): Period =>
+  !held || (held.kind !== "active" && other.kind === "active") ? other : held;
+
 /**
  * The status on a day from a person's periods (any order), by the rule statusSql states in
  * SQL. Where several periods overlap the day, an active one counts: it gives the most rights;
@@ -77,11 +81,8 @@ export function standingFrom(periods: readonly Period[], day: string): Standing 
   let grace: Period | undefined;
   let last: Period | undefined;
   for (const p of periods) {
-    if (p.startsOn <= day && p.endsOn >= day) {
-      if (!covering || (covering.kind !== "active" && p.kind === "active")) covering = p;
-    } else if (p.endsOn < day && p.graceUntil >= day) {
-      if (!grace || (grace.kind !== "active" && p.kind === "active")) grace = p;
-    }
+    if (p.startsOn <= day && p.endsOn >= day) covering = preferActive(covering, p);
+    else if (p.endsOn < day && p.graceUntil >= day) grace = preferActive(grace, p);
     if (p.startsOn <= day && (!last || p.endsOn > last.endsOn)) last = p;
   }
   if (covering) return { status: "current", kind: covering.kind, endsOn: covering.endsOn, graceUntil: covering.graceUntil };
