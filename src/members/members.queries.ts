@@ -217,33 +217,22 @@ function withStanding(row: MemberRow, periods: MembershipRow[], day: string): Pa
   return { ...row, status: standingFrom(periods, day).status, membership: relevantPeriod(periods, day) };
 }
 
-/** One person of the organisation who has not been erased, by id, in a reach; the values are orgId and id. */
-const wherePerson = (reach: Reach) =>
-  and(eq(m.orgId, sql.placeholder("orgId")), eq(m.id, sql.placeholder("id")), isNull(m.erasedAt), reachCondition(reach));
-
 /**
- * One person with every membership period of theirs, a row per period (or one row without),
- * in one statement built once per database handle: their status and membership follow in
- * JavaScript by the same rule as a page's (withStanding).
+ * One person of the organisation who has not been erased, by id, in a reach, with all their
+ * periods, in one statement built once per reach: the row a page reads (listedRowShape), so
+ * status and membership follow by the same rule (withStandings).
  */
-const personWithPeriodsIn = (reach: Reach) =>
-  preparedQuery((db) =>
-    db
-      .select({ person: getTableColumns(m), period: getTableColumns(ms) })
-      .from(m)
-      .leftJoin(ms, eq(ms.memberId, m.id))
-      .where(wherePerson(reach))
-      .prepare(),
-  );
-const personWithPeriods = { members: personWithPeriodsIn("members"), people: personWithPeriodsIn("people") };
+const personInReach = (reach: Reach) =>
+  qb
+    .select(listedRowShape.selection)
+    .from(m)
+    .where(and(eq(m.orgId, value("orgId")), eq(m.id, value("id")), isNull(m.erasedAt), reachCondition(reach)))
+    .toSQL();
+const personWithPeriods = { members: personInReach("members"), people: personInReach("people") };
 
 /** A person of the organisation who has not been erased, in a reach, with today's status and membership; undefined otherwise. */
 export async function standingPerson(ctx: Ctx, id: string, reach: Reach): Promise<PagedMember | undefined> {
-  const rows = await personWithPeriods[reach](ctx.db).all({ orgId: ctx.org.id, id });
-  const [first] = rows;
-  if (!first) return undefined;
-  const periods = rows.flatMap((row) => (row.period ? [row.period] : []));
-  return withStanding(first.person, periods, ctx.day);
+  return withStandings(ctx, await allRows(ctx.db, personWithPeriods[reach], listedRowShape, { orgId: ctx.org.id, id }))[0];
 }
 
 /**
