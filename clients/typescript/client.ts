@@ -36,11 +36,13 @@ export function createGrasrotClient(options: GrasrotClientOptions): GrasrotClien
 
 /** A problem answered by the API, thrown by `expectData`. */
 export class ProblemError extends Error {
-  constructor(
-    readonly problem: Problem,
-    readonly status: number,
-  ) {
+  readonly problem: Problem;
+  readonly status: number;
+
+  constructor(problem: Problem, status: number) {
     super(`${problem.status} ${problem.code}: ${problem.detail}`);
+    this.problem = problem;
+    this.status = status;
     this.name = "ProblemError";
   }
 }

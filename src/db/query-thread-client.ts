@@ -22,7 +22,11 @@ export class QueryThread {
   #next = 0;
   readonly #pending = new Map<number, Pending>();
 
-  constructor(private readonly data: QueryThreadData) {}
+  readonly #data: QueryThreadData;
+
+  constructor(data: QueryThreadData) {
+    this.#data = data;
+  }
 
   query(sql: string, args: unknown[]): Promise<{ columns: string[]; rows: unknown[][] }> {
     if (this.#closed) return Promise.reject(new LibsqlError("The client is closed", "CLIENT_CLOSED"));
@@ -43,7 +47,7 @@ export class QueryThread {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(threadUrl, { workerData: this.data });
+    const worker = new Worker(threadUrl, { workerData: this.#data });
     // Never keeps the process alive on its own.
     worker.unref();
     worker.on("message", (reply: QueryReply) => {

@@ -23,7 +23,11 @@ export class WriteGate {
   #held = false;
   readonly #waiters: Waiter[] = [];
 
-  constructor(readonly timeoutMs: number) {}
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+  }
 
   /** Resolves with the function that frees the gate again (safe to call twice); refuses after `timeoutMs` of waiting. */
   acquire(timeoutMs = this.timeoutMs): Promise<() => void> {

@@ -28,13 +28,14 @@ export type CharsetProblem =
   | "not_windows_1252";
 
 export class CharsetError extends Error {
-  constructor(
-    readonly problem: CharsetProblem,
-    message: string,
-    /** 1-based line of the first offending byte, where a line can be told. */
-    readonly line?: number,
-  ) {
+  readonly problem: CharsetProblem;
+  /** 1-based line of the first offending byte, where a line can be told. */
+  readonly line: number | undefined;
+
+  constructor(problem: CharsetProblem, message: string, line?: number) {
     super(message);
+    this.problem = problem;
+    this.line = line;
     this.name = "CharsetError";
   }
 }

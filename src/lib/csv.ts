@@ -9,14 +9,15 @@
  */
 
 export class CsvSyntaxError extends Error {
-  constructor(
-    /** 1-based record number; the header is record 1. */
-    readonly row: number,
-    /** 1-based field number within the record. */
-    readonly column: number,
-    message: string,
-  ) {
+  /** 1-based record number; the header is record 1. */
+  readonly row: number;
+  /** 1-based field number within the record. */
+  readonly column: number;
+
+  constructor(row: number, column: number, message: string) {
     super(message);
+    this.row = row;
+    this.column = column;
     this.name = "CsvSyntaxError";
   }
 }

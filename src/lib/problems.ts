@@ -41,12 +41,15 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly title: string;
 
-  constructor(
-    readonly code: ProblemCode,
-    readonly detail: string,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
-  ) {
+  readonly code: ProblemCode;
+  readonly detail: string;
+  readonly options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> };
+
+  constructor(code: ProblemCode, detail: string, options: ApiError["options"] = {}) {
     super(detail);
+    this.code = code;
+    this.detail = detail;
+    this.options = options;
     this.name = "ApiError";
     this.status = problemCatalogue[code].status;
     this.title = problemCatalogue[code].title;

@@ -29,13 +29,14 @@ export type SendOutcome = { ok: true; messageId: string } | { ok: false; error: 
  */
 export class MailSendError extends Error {
   override name = "MailSendError";
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    /** The address itself is bad (bounced, inactive): it goes on the suppression list. */
-    readonly suppressAddress = false,
-  ) {
+  readonly permanent: boolean;
+  /** The address itself is bad (bounced, inactive): it goes on the suppression list. */
+  readonly suppressAddress: boolean;
+
+  constructor(message: string, permanent: boolean, suppressAddress = false) {
     super(message);
+    this.permanent = permanent;
+    this.suppressAddress = suppressAddress;
   }
 }
 

@@ -61,11 +61,11 @@ export interface HranaBridge {
 }
 
 class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
   }
 }
 

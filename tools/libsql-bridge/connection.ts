@@ -8,11 +8,11 @@ import { type StatementInfo, splitSql } from "./sql.ts";
 export class StmtError extends Error {
   override name = "StmtError";
 
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
+  readonly code: string;
+
+  constructor(message: string, code: string) {
     super(message);
+    this.code = code;
   }
 
   toProto(): ProtoError {

@@ -36,11 +36,12 @@ export class DatabaseEntry {
   /** What clients asked of this database, for benchmarks and tests that count a request's work (`GET /_bridge/databases/<name>/counts`). */
   readonly counts: DatabaseCounts = { statements: 0, roundTrips: 0 };
 
-  constructor(
-    readonly name: string,
-    readonly path: string,
-    settings: DatabaseSettings,
-  ) {
+  readonly name: string;
+  readonly path: string;
+
+  constructor(name: string, path: string, settings: DatabaseSettings) {
+    this.name = name;
+    this.path = path;
     this.#settings = settings;
   }
 

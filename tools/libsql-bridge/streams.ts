@@ -21,10 +21,10 @@ export class Stream {
   busy = true;
   timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    readonly database: DatabaseEntry,
-    conn: Connection,
-  ) {
+  readonly database: DatabaseEntry;
+
+  constructor(database: DatabaseEntry, conn: Connection) {
+    this.database = database;
     this.conn = conn;
   }
 }
