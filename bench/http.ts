@@ -41,6 +41,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import autocannon, { type Request as LoadRequest } from "autocannon";
 import { Hono } from "hono";
+import { projectRoot, startArguments } from "../scripts/start-command.ts";
 import { seededRandom } from "../src/voting/lot.ts";
 import { adminKey, memberId, org, type Seeded, seed } from "./http-seed.ts";
 import { startBridgedWorker } from "./workers-runtime.ts";
@@ -113,12 +114,12 @@ function announced(child: ChildProcess, kind: string, pattern: RegExp): Promise<
 /** Starts the floor, or src/server.ts over the seeded file; resolves with its base URL once it listens. */
 async function startChild(kind: "app" | "floor", path: string, options: ServerOptions, children: ChildProcess[]): Promise<string> {
   const self = fileURLToPath(import.meta.url);
-  const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
   const profile = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
   const child =
     kind === "floor"
       ? spawn(process.execPath, ["--import", "tsx", self, "--serve-floor"], { stdio: ["ignore", "pipe", "inherit", "ipc"] })
-      : spawn(process.execPath, [...profile, "--import", "tsx", server], {
+      : spawn(process.execPath, [...profile, ...startArguments()], {
+          cwd: projectRoot,
           stdio: ["ignore", "pipe", "inherit"],
           env: {
             ...process.env,
@@ -473,7 +474,7 @@ async function main() {
     );
     const workersDirectory = join(directory, "workers");
     if (onWorkers && !onlyHeavy) copySeeded(path, workersDirectory);
-    if (onNode) console.log(`Server: src/server.ts, GRASROT_WORKERS=${workers}; all on ${host}.`);
+    if (onNode) console.log(`Server: node ${startArguments().join(" ")} (npm start), GRASROT_WORKERS=${workers}; all on ${host}.`);
     if (!onlyHeavy) console.log(`autocannon: ${connections} connections, ${duration} s per route, one route at a time.\n`);
 
     if (onNode && !onlyHeavy) {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startArguments } from "../../scripts/start-command.ts";
 import { referenceBundlePath } from "../../src/meta/reference-bundle.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -102,7 +103,7 @@ describe.skipIf(!chromium && !inCi)("/docs in a browser without internet", () =>
   it("shows the operation list, with everything loaded from the deployment", async () => {
     expect(chromium, "CI needs `chromium` on PATH (.ci/run installs it)").toBeDefined();
 
-    const server = spawn(join(root, "node_modules/.bin/tsx"), ["src/server.ts"], {
+    const server = spawn(process.execPath, startArguments(), {
       cwd: root,
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LIBSQL_URL: `file:${join(directory, "grasrot.db")}` },
       detached: true,

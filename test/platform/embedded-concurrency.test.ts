@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startArguments } from "../../scripts/start-command.ts";
 import { openEmbedded } from "../../src/db/embedded.ts";
 import { adminKey, testApp } from "../helpers/app.ts";
 import { createMailing } from "../mailings/helpers.ts";
@@ -31,7 +32,10 @@ function environment(databasePath: string): NodeJS.ProcessEnv {
 }
 
 function startServer(databasePath: string): Promise<{ base: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(tsx, ["src/server.ts"], { cwd: root, env: { ...environment(databasePath), PORT: "0", HOST: "127.0.0.1" } });
+  const child = spawn(process.execPath, startArguments(), {
+    cwd: root,
+    env: { ...environment(databasePath), PORT: "0", HOST: "127.0.0.1" },
+  });
   running.push(child);
   let output = "";
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startArguments } from "../../scripts/start-command.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "grasrot-server-"));
@@ -14,7 +15,7 @@ afterAll(() => {
 
 /** Starts the Node entry as `npm start` does and waits for its banner. */
 function start(env: Record<string, string>, startupMs = 20_000): Promise<{ base: string; output: () => string }> {
-  const child = spawn(join(root, "node_modules/.bin/tsx"), ["src/server.ts"], {
+  const child = spawn(process.execPath, startArguments(), {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
   });

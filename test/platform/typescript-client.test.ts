@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { startArguments } from "../../scripts/start-command.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const bin = (name: string) => join(root, "node_modules/.bin", name);
@@ -19,7 +20,7 @@ const adminKey = "grs_typed-client-admin-key-0123456789";
 
 /** Starts the Node entry as `npm start` does, on a free port and a fresh database, and waits for its banner. */
 function startServer(): Promise<string> {
-  const child = spawn(bin("tsx"), ["src/server.ts"], {
+  const child = spawn(process.execPath, startArguments(), {
     cwd: root,
     env: {
       ...process.env,
