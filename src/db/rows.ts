@@ -22,6 +22,15 @@ export interface RowShape<Row> {
   selection: { row: SQL<string> };
   keys: string[];
   decoders: Decoder[];
+  /**
+   * An object with every key, copied for each row and then filled: V8 keeps a copy's
+   * properties in the template's fixed layout. An object given thirty properties one by
+   * one, by computed key, turns into a dictionary unless objects made before left V8 a
+   * layout to follow, which depends on what is still alive: in some server processes every
+   * row was a dictionary, every later step (a copy, the JSON of the answer) slower, and a
+   * list page about half as fast (test/platform/row-layout.test.ts).
+   */
+  template: Record<string, unknown>;
   /** The row type, for inference only. */
   readonly row?: Row;
 }
@@ -31,16 +40,37 @@ export interface RowShape<Row> {
  * once. Drizzle works out each value's decoder anew on every row (a type test per column per
  * row), which for a page of fifty people with thirty columns cost as much as the query.
  * The fields must not be blobs (JSON cannot hold them) nor reals (JSON keeps fifteen digits
- * of them); the schema has neither.
+ * of them); the schema has neither. Keys `filledLater` are not read but set on each row
+ * after (null until then): set on the row itself, they keep its layout fixed.
  */
-export function rowShape<Row>(selection: Record<string, Column | SQL>): RowShape<Row> {
+export function rowShape<Row>(selection: Record<string, Column | SQL>, options: { filledLater?: string[] } = {}): RowShape<Row> {
   const keys = Object.keys(selection);
   const fields = keys.map((key) => selection[key] as Column | SQL);
   const decoders = fields.map((field) =>
     // An SQL expression's decoder is drizzle's own (`sql<T>\`…\`.mapWith(…)`), not part of its typed surface.
     is(field, Column) ? (field as Decoder) : (field as unknown as { decoder: Decoder }).decoder,
   );
-  return { selection: { row: sql<string>`json_array(${sql.join(fields, sql`, `)})` }, keys, decoders };
+  return {
+    selection: { row: sql<string>`json_array(${sql.join(fields, sql`, `)})` },
+    keys,
+    decoders,
+    template: rowTemplate([...keys, ...(options.filledLater ?? [])]),
+  };
+}
+
+/**
+ * An object with `keys`, each null, in V8's fixed layout. JSON.parse lays out what it
+ * makes that way, however many keys; each field then takes a number and a text once, so
+ * that the layout is general from the start and rows filled with either keep it.
+ */
+function rowTemplate(keys: string[]): Record<string, unknown> {
+  const template = JSON.parse(JSON.stringify(Object.fromEntries(keys.map((key) => [key, null])))) as Record<string, unknown>;
+  for (const key of keys) {
+    template[key] = 0;
+    template[key] = "";
+    template[key] = null;
+  }
+  return template;
 }
 
 /** A query's text and parameters as drizzle builds them; a parameter may be a placeholder, filled per run. */
@@ -111,7 +141,7 @@ export async function allRows<Row>(
 /** One row's fields, in the order of `shape`, as an object. */
 function rowOf<Row>(shape: RowShape<Row>, fields: unknown[]): Row {
   const { keys, decoders } = shape;
-  const out: Record<string, unknown> = {};
+  const out = { ...shape.template };
   for (let index = 0; index < keys.length; index++) {
     const value = fields[index];
     out[keys[index] as string] = value === null || value === undefined ? null : (decoders[index] as Decoder).mapFromDriverValue(value);

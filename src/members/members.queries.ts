@@ -111,10 +111,10 @@ export type MembershipRow = typeof ms.$inferSelect;
 const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
 
 /** A listed person's row with all their membership periods, read in the same statement (withStandings). */
-const listedRowShape = rowShape<MemberRow & { periods: MembershipRow[] }>({
-  ...getTableColumns(m),
-  periods: nestedRows(membershipRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`),
-});
+const listedRowShape = rowShape<MemberRow & { periods: MembershipRow[] }>(
+  { ...getTableColumns(m), periods: nestedRows(membershipRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`) },
+  { filledLater: ["status", "membership"] },
+);
 const qb = new QueryBuilder();
 /** The list's queries, one per shape (see PeopleConditions). */
 const peopleQueries = queryShapes();
@@ -209,12 +209,18 @@ export async function listPeopleRows(
  * SQL: as columns of the page's query those were four correlated subqueries per row.
  */
 function withStandings(ctx: Ctx, rows: (MemberRow & { periods: MembershipRow[] })[]): PagedMember[] {
-  return rows.map(({ periods, ...row }) => withStanding(row, periods, ctx.day));
+  return rows.map((row) => withStanding(row, ctx.day));
 }
 
-/** A person with their status on `day` and the membership that describes them, from all their periods. */
-function withStanding(row: MemberRow, periods: MembershipRow[], day: string): PagedMember {
-  return { ...row, status: standingFrom(periods, day).status, membership: relevantPeriod(periods, day) };
+/**
+ * A person with their status on `day` and the membership that describes them, from all
+ * their periods: set on the row read (whose shape keeps places for them), not a copy.
+ */
+function withStanding(row: MemberRow & { periods: MembershipRow[] }, day: string): PagedMember {
+  const paged = row as PagedMember & { periods: MembershipRow[] };
+  paged.status = standingFrom(row.periods, day).status;
+  paged.membership = relevantPeriod(row.periods, day);
+  return paged;
 }
 
 /**
