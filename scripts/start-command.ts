@@ -4,16 +4,16 @@
  * with the same Node options, and cannot drift from it.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("..", import.meta.url).pathname;
+/** The project's root, where `startArguments` run. */
+export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /** The Node options and the entry of `npm start`, to run with this Node (`process.execPath`) from the project's root. */
 export function startArguments(): string[] {
-  const { scripts } = JSON.parse(readFileSync(new URL("package.json", `file://${root}`), "utf8")) as { scripts: { start: string } };
+  const { scripts } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { scripts: { start: string } };
   const [program, ...args] = scripts.start.split(/\s+/);
   if (program !== "node") throw new Error(`npm start is expected to run node, not: ${scripts.start}`);
   return args;
 }
-
-/** The project's root, where `startArguments` run. */
-export const projectRoot = root;
