@@ -26,6 +26,7 @@ import { createOutboxMailer } from "../src/mail/outbox.ts";
 import { type DeliverReport, drainLanes } from "../src/mailings/deliver.ts";
 import { createMailing } from "../src/mailings/mailings.service.ts";
 import { orgIdOf, seedMembers } from "../test/mailings/seed.ts";
+import { loopHolds } from "./timing.ts";
 
 const { values } = parseArgs({
   options: { members: { type: "string", default: "100000" }, lanes: { type: "string", default: String(drainLanes) } },
@@ -96,21 +97,15 @@ const deps = { db, mailer: createOutboxMailer(db, clock, defaultConfig.mail.from
 const drained: DeliverReport[] = [];
 const sender = createMailSender(deps, { lanes, onDrained: (report) => drained.push(report) });
 
-// The event loop's turns, every 5 ms while nothing holds it: a longer gap is time it was held.
-const gaps: number[] = [];
-let lastTurn = performance.now();
-const turns = setInterval(() => {
-  const now = performance.now();
-  gaps.push(now - lastTurn);
-  lastTurn = now;
-}, 5);
 started = performance.now();
-await mailingJobs.plan.run(deps, new Date("2026-11-21T09:00:00Z"));
-const planMs = performance.now() - started;
-sender.wake();
-await sender.idle();
+const { result: planMs, gaps } = await loopHolds(async () => {
+  await mailingJobs.plan.run(deps, new Date("2026-11-21T09:00:00Z"));
+  const planned = performance.now() - started;
+  sender.wake();
+  await sender.idle();
+  return planned;
+});
 const totalMs = performance.now() - started;
-clearInterval(turns);
 const held = gaps.filter((gap) => gap > 50);
 
 const status = await raw.execute({

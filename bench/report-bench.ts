@@ -1,19 +1,21 @@
 /**
  * What the report benchmarks share: a database with the demo organisation (kept at
  * BENCH_DB between runs, else a temporary file), seeded once, the real app over it in
- * process, and a timer that prints the median of several runs of a GET.
+ * process, and a timer that prints the median of several runs of a GET and the longest the
+ * event loop was held meanwhile.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { createApp } from "../src/app.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
+import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
-import { printTimes, samplesOf } from "./timing.ts";
+import { loopHolds, printTimes, samplesOf } from "./timing.ts";
 
 const runs = 7;
 const adminKey = "grs_benchadminkey0123456789abcdefgh";
@@ -34,7 +36,8 @@ export async function withReportBench(
   const { now } = options;
   const kept = process.env.BENCH_DB;
   const directory = kept ? undefined : mkdtempSync(join(tmpdir(), "grasrot-bench-"));
-  const client = createClient({ url: `file:${kept ?? join(directory ?? "", "bench.db")}` });
+  // Opened as the server opens its file: long reads run on their own thread there.
+  const client = await openEmbedded(`file:${kept ?? join(directory ?? "", "bench.db")}`);
   try {
     await applyMigrations(client);
     const db = createDb(client);
@@ -58,7 +61,12 @@ export async function withReportBench(
       if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
       return response.text();
     };
-    const time = async (label: string, run: () => Promise<unknown>) => printTimes(label, await samplesOf(run, runs), 52);
+    const time = async (label: string, run: () => Promise<unknown>) => {
+      // A turn of the loop after each run, as between two requests: a hold is one run's, never several in a row.
+      const alone = () => run().then(() => new Promise((resolve) => setImmediate(resolve)));
+      const { result: samples, gaps } = await loopHolds(() => samplesOf(alone, runs));
+      printTimes(label, samples, 52, `   event loop held at most ${Math.max(0, ...gaps).toFixed(0)} ms`);
+    };
     await body({ client, call, time, runs });
   } finally {
     client.close();

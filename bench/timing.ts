@@ -16,9 +16,30 @@ export async function samplesOf(run: (i: number) => Promise<unknown>, runs: numb
   return samples;
 }
 
-/** One line of a benchmark's table: the median, and the fastest and slowest run. */
-export function printTimes(label: string, samples: number[], labelWidth: number) {
+/** One line of a benchmark's table: the median, and the fastest and slowest run; and what else it was given to say. */
+export function printTimes(label: string, samples: number[], labelWidth: number, more = "") {
   console.log(
-    `${label.padEnd(labelWidth)} ${median(samples).toFixed(1).padStart(8)} ms   (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)})`,
+    `${label.padEnd(labelWidth)} ${median(samples).toFixed(1).padStart(8)} ms   (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)})${more}`,
   );
+}
+
+/**
+ * Runs `work` while the event loop is asked to turn every 5 ms: each gap between turns
+ * longer than that is time the loop was held, when no other request could be answered.
+ */
+export async function loopHolds<T>(work: () => Promise<T>): Promise<{ result: T; gaps: number[] }> {
+  const gaps: number[] = [];
+  let lastTurn = performance.now();
+  const turns = setInterval(() => {
+    const now = performance.now();
+    gaps.push(now - lastTurn);
+    lastTurn = now;
+  }, 5);
+  try {
+    const result = await work();
+    gaps.push(performance.now() - lastTurn);
+    return { result, gaps };
+  } finally {
+    clearInterval(turns);
+  }
 }
