@@ -26,3 +26,12 @@ export async function allLong<Row>(db: Db, query: SQL): Promise<Row[]> {
   const { columns, rows } = await read(sql, params);
   return rows.map((values) => Object.fromEntries(columns.map((name, index) => [name, values[index]])) as Row);
 }
+
+/**
+ * A read that is long over a whole organisation and quick over a part of it (one group):
+ * a long read when `long`, in line otherwise, where a hop to the thread, and a wait there
+ * behind another long read, would cost more than the read itself.
+ */
+export function allLongIf<Row>(long: boolean, db: Db, query: SQL): Promise<Row[]> {
+  return long ? allLong<Row>(db, query) : db.all<Row>(query);
+}

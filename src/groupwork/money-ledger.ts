@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
+import { allLong } from "../db/long-reads.ts";
 import { csvRecord } from "../lib/csv.ts";
 import { guardFormula } from "../members/formula-guard.ts";
 import { formatMinor } from "./amounts.ts";
@@ -28,7 +29,8 @@ interface LedgerLine {
 
 /**
  * The year's money lines of every group as CSV: grants paid, income and expenses, by day.
- * Read in pages of a few thousand lines by day and id, so no year is read in one result.
+ * Read in pages of a few thousand lines by day and id, so no year is read in one result, as
+ * long reads (off the event loop on the embedded file).
  */
 export async function moneyLedgerCsv(ctx: Ctx, options: { year: number }): Promise<string> {
   const from = `${options.year}-01-01`;
@@ -36,7 +38,9 @@ export async function moneyLedgerCsv(ctx: Ctx, options: { year: number }): Promi
   const parts = [csvRecord(header)];
   let after: [string, string] = ["", ""];
   for (;;) {
-    const lines = await ctx.db.all<LedgerLine>(sql`
+    const lines = await allLong<LedgerLine>(
+      ctx.db,
+      sql`
       SELECT l.day, l.id, l.groupId, ${g.name} AS groupName, l.entry, l.source, ${cp.name} AS campaign, l.description,
         l.amountMinor, l.currency
       FROM (
@@ -52,7 +56,8 @@ export async function moneyLedgerCsv(ctx: Ctx, options: { year: number }): Promi
       LEFT JOIN ${cp} ON ${cp.id} = l.campaignId
       WHERE (l.day, l.id) > (${after[0]}, ${after[1]})
       ORDER BY l.day, l.id
-      LIMIT ${chunk}`);
+      LIMIT ${chunk}`,
+    );
     for (const line of lines) {
       parts.push(
         csvRecord([

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, or, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import { schema } from "../db/index.ts";
+import { allLongIf } from "../db/long-reads.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, invalid, notFound } from "../lib/problems.ts";
@@ -225,7 +226,10 @@ export async function moneyFigures(ctx: Ctx, options: { groupId?: string; from?:
   const { groupId, from = "0000-01-01", to = "9999-12-31" } = options;
   const within = (column: SQL) => sql`(${column} BETWEEN ${from} AND ${to})`;
   const ofGroup = (column: SQL) => (groupId ? sql`${column} = ${groupId}` : sql`1`);
-  const rows = await ctx.db.all<Record<string, number | string>>(sql`
+  const rows = await allLongIf<Record<string, number | string>>(
+    groupId === undefined,
+    ctx.db,
+    sql`
     SELECT group_id AS groupId, currency,
       sum(applied) AS appliedMinor, sum(granted) AS grantedMinor, sum(paid) AS paidMinor,
       sum(income) AS incomeMinor, sum(expenses) AS expensesMinor
@@ -244,7 +248,8 @@ export async function moneyFigures(ctx: Ctx, options: { groupId?: string; from?:
     )
     GROUP BY group_id, currency
     HAVING sum(applied) + sum(granted) + sum(paid) + sum(income) + sum(expenses) > 0
-    ORDER BY group_id, currency`);
+    ORDER BY group_id, currency`,
+  );
   return rows.map((row) => {
     const figures = {
       groupId: String(row.groupId),

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
+import { allLongIf } from "../db/long-reads.ts";
 import { type Expected, requireVersion, staleVersion, versionMatches } from "../db/versions.ts";
 import { invalid, notFound } from "../lib/problems.ts";
 import { memberRow } from "../members/members.queries.ts";
@@ -100,7 +101,10 @@ export async function recruitmentFigures(ctx: Ctx, options: { from: string; to: 
   const { from, to, groupId } = options;
   // Written out in full: in a query's select list the ORM leaves columns unqualified, which the
   // correlated subqueries here cannot have.
-  const rows = await ctx.db.all<Record<string, string | number>>(sql`
+  const rows = await allLongIf<Record<string, string | number>>(
+    groupId === undefined,
+    ctx.db,
+    sql`
     SELECT group_id AS groupId, count(*) AS recruited,
       coalesce(sum(kind = 'active'), 0) AS newMembers,
       coalesce(sum(kind = 'supporting'), 0) AS newSupporters,
@@ -117,7 +121,8 @@ export async function recruitmentFigures(ctx: Ctx, options: { from: string; to: 
       WHERE r.org_id = ${ctx.org.id} AND r.recruited_on BETWEEN ${from} AND ${to} ${groupId ? sql`AND r.group_id = ${groupId}` : sql``}
     )
     GROUP BY group_id
-    ORDER BY group_id`);
+    ORDER BY group_id`,
+  );
   return rows.map((row) => ({
     groupId: String(row.groupId),
     recruited: Number(row.recruited),

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
+import { allLong } from "../db/long-reads.ts";
 import { endOfLocalDay, startOfLocalDay } from "../lib/dates.ts";
 import { totalColumns } from "./actions.service.ts";
 import { groupToRead } from "./group-rights.ts";
@@ -85,6 +86,7 @@ function yearEndMembers(ctx: Ctx, y: Year, only: SQL) {
  * Members at year end, those of them with an active membership, and the trainings they
  * attended. For every group, the organisation's active members are found once, as a set the
  * query looks each member up in; for one group a lookup per member is cheaper than the set.
+ * A long read (as the meetings' count): a district's year runs over thousands of members.
  */
 async function memberCounts(ctx: Ctx, y: Year, only: SQL, oneGroup: boolean) {
   const activeAtYearEnd = oneGroup
@@ -92,7 +94,9 @@ async function memberCounts(ctx: Ctx, y: Year, only: SQL, oneGroup: boolean) {
         AND m.starts_on <= ${y.to} AND m.grace_until >= ${y.to})`
     : sql`y.member_id IN (SELECT m.member_id FROM memberships AS m WHERE m.org_id = ${ctx.org.id} AND m.kind = 'active'
         AND m.starts_on <= ${y.to} AND m.grace_until >= ${y.to})`;
-  return ctx.db.all<{ groupId: string; members: number; active: number; trainings: number }>(sql`
+  return allLong<{ groupId: string; members: number; active: number; trainings: number }>(
+    ctx.db,
+    sql`
     WITH year_end (group_id, member_id) AS (${yearEndMembers(ctx, y, only)}),
     trained (member_id, n) AS (
       SELECT r.member_id, count(*) FROM event_registrations AS r JOIN events AS e ON e.id = r.event_id
@@ -105,11 +109,14 @@ async function memberCounts(ctx: Ctx, y: Year, only: SQL, oneGroup: boolean) {
       sum(${activeAtYearEnd}) AS active,
       coalesce(sum(t.n), 0) AS trainings
     FROM year_end AS y LEFT JOIN trained AS t ON t.member_id = y.member_id
-    GROUP BY y.group_id`);
+    GROUP BY y.group_id`,
+  );
 }
 
 async function meetingCounts(ctx: Ctx, y: Year, only: SQL) {
-  return ctx.db.all<{ groupId: string; held: number; attendance: number }>(sql`
+  return allLong<{ groupId: string; held: number; attendance: number }>(
+    ctx.db,
+    sql`
     SELECT group_id AS groupId, count(DISTINCT meeting) AS held, coalesce(sum(attended), 0) AS attendance FROM (
       SELECT e.group_id, e.id AS meeting,
         (SELECT count(*) FROM event_registrations AS r WHERE r.event_id = e.id AND r.status = 'attended') AS attended
@@ -124,7 +131,8 @@ async function meetingCounts(ctx: Ctx, y: Year, only: SQL) {
         AND e.recurring = 1 AND r.status = 'attended' AND r.occurrence_start >= ${y.startAt} AND r.occurrence_start < ${y.endAt}
         AND e.group_id IN (SELECT id FROM groups WHERE ${only})
     )
-    GROUP BY group_id`);
+    GROUP BY group_id`,
+  );
 }
 
 async function actionCounts(ctx: Ctx, y: Year, groupIds: string[] | undefined) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { json, problemOf, testApp } from "../helpers/app.ts";
 import { createActiveMember, createMember, memberToken } from "../helpers/members.ts";
+import { recordStatements } from "../helpers/statements.ts";
 import { addToGroup, createAction, createCampaign, createGroup } from "./helpers.ts";
 
 const zero = {
@@ -166,6 +167,12 @@ describe("the group's year in figures", () => {
       groups: [alpha, beta],
       totals: { ...figuresOf(alpha), membersAtYearEnd: 3, activeMembersAtYearEnd: 3, trainingsAttended: 2 },
     });
+    // Figures over every group are long reads, on a thread of their own, off the event loop:
+    // the app's own connection reads the groups, and none of the figures.
+    const onTheLoop = recordStatements(t);
+    await json(await t.request("GET", `${org}/reports/groups?year=2026`), 200);
+    expect(onTheLoop.some(({ sql }) => sql.includes('from "groups"'))).toBe(true);
+    expect(onTheLoop.filter(({ sql }) => /year_end|AS held|AS recruited|AS appliedMinor/.test(sql))).toEqual([]);
     const year2025 = await json<{ groups: { recruited: number; money: unknown[] }[] }>(
       await t.request("GET", `${org}/reports/groups?year=2025`),
       200,
