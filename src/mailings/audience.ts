@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { allLong } from "../db/long-reads.ts";
 import { statusSql } from "../members/status.ts";
 import { eventAudience } from "./events.ts";
 import type { AudienceInput, AudienceShown } from "./mailings.schemas.ts";
@@ -99,23 +100,25 @@ export function materialiseSql(mailing: { id: string; orgId: string; category: C
     ON CONFLICT DO NOTHING`;
 }
 
-/** How many members the audience has today, and how many of them would be mailed. */
+/** How many members the audience has today, and how many of them would be mailed: a long read (a whole organisation's members, each checked for consent). */
 export async function countAudience(db: Db, options: { orgId: string; category: Category; audience: Audience; day: string }) {
   const { orgId, category, audience, day } = options;
   const { where } = audienceSql(orgId, audience, day);
   const reason = suppressionReasonSql(orgId, category);
-  const [row] = await db.all<{ total: number; mailed: number }>(
+  const [row] = await allLong<{ total: number; mailed: number }>(
+    db,
     sql`SELECT count(*) AS total, coalesce(sum(CASE WHEN (${reason}) IS NULL THEN 1 ELSE 0 END), 0) AS mailed FROM ${m} WHERE ${where}`,
   );
   return { total: Number(row?.total ?? 0), mailed: Number(row?.mailed ?? 0) };
 }
 
-/** A member of the audience to render the preview for: the first one who would be mailed. */
+/** A member of the audience to render the preview for: the first one who would be mailed (a long read, as the count). */
 export async function sampleRecipient(db: Db, options: { orgId: string; category: Category; audience: Audience; day: string }) {
   const { orgId, category, audience, day } = options;
   const { where, group } = audienceSql(orgId, audience, day);
   const reason = suppressionReasonSql(orgId, category);
-  const [row] = await db.all<{ id: string; group_id: string | null }>(
+  const [row] = await allLong<{ id: string; group_id: string | null }>(
+    db,
     sql`SELECT ${m.id} AS id, ${group} AS group_id FROM ${m} WHERE ${where} AND (${reason}) IS NULL ORDER BY ${m.id} LIMIT 1`,
   );
   return row;
