@@ -4,7 +4,7 @@ import { isKey, type Viewer } from "../access/viewer.ts";
 import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { runLongBatch, type Statement } from "../db/sql.ts";
+import { rowsAffected, runLongBatch, type Statement } from "../db/sql.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, conflict, type FieldError, notFound } from "../lib/problems.ts";
 import { pacer } from "../lib/yield.ts";
@@ -228,13 +228,11 @@ export async function enterPaperBallots(
         SELECT ${election.id}, column1, column2, column3, NULL, 'paper', ${batchId} FROM (VALUES ${values}) WHERE ${guards[start === 0 ? 0 : 1]}`);
     }
   }
-  await runLongBatch(db, statements());
-  const [stored] = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(b)
-    .where(and(eq(b.electionId, election.id), eq(b.batchId, batchId)));
-  if (Number(stored?.n ?? 0) !== checked.length)
-    throw conflict("The election changed while the ballots were entered; nothing was stored. Retry.");
+  // The chunks' own counts tell what was stored: each chunk is written only if the one before it
+  // was, so together they wrote the whole upload or nothing (no count of it read back afterwards).
+  const [, ...chunks] = await runLongBatch(db, statements());
+  const stored = chunks.reduce((sum: number, result) => sum + rowsAffected(result), 0);
+  if (stored !== checked.length) throw conflict("The election changed while the ballots were entered; nothing was stored. Retry.");
   let after = (await db.query.elections.findFirst({ where: eq(e.id, election.id) })) as ElectionRow;
   if (after.status === "counted") after = await countAndStore(ctx, { row: after, policy });
   return {
