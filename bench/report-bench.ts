@@ -14,6 +14,7 @@ import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
+import { yieldToEventLoop } from "../src/lib/yield.ts";
 import { createMemoryMailer } from "../src/mail/mailer.ts";
 import { loopHolds, printTimes, samplesOf } from "./timing.ts";
 
@@ -63,7 +64,7 @@ export async function withReportBench(
     };
     const time = async (label: string, run: () => Promise<unknown>) => {
       // A turn of the loop after each run, as between two requests: a hold is one run's, never several in a row.
-      const alone = () => run().then(() => new Promise((resolve) => setImmediate(resolve)));
+      const alone = () => run().then(yieldToEventLoop);
       const { result: samples, gaps } = await loopHolds(() => samplesOf(alone, runs));
       printTimes(label, samples, 52, `   event loop held at most ${Math.max(0, ...gaps).toFixed(0)} ms`);
     };
