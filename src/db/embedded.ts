@@ -8,10 +8,12 @@ import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMo
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
 import { type BatchStatement, EmbeddedConnection } from "./embedded-connection.ts";
+import { runEmbeddedLongBatch } from "./long-batches.ts";
 import { serveLongReads } from "./long-reads.ts";
 import { QueryThread } from "./query-thread-client.ts";
 import { serveQueryValues } from "./query-values.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "./retry.ts";
+import { serveEmbeddedLongBatches } from "./sql.ts";
 import { WriteGate } from "./write-gate.ts";
 
 /**
@@ -231,6 +233,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
  * while the write lock is held.
  */
 export async function openEmbedded(url: string, options: EmbeddedOptions = {}): Promise<Client> {
+  serveEmbeddedLongBatches(runEmbeddedLongBatch);
   const busyTimeoutMs = options.busyTimeoutMs ?? embeddedBusyTimeoutMs;
   const inner = createClient({ url, timeout: busyTimeoutMs });
   let reads: EmbeddedConnection | undefined;

@@ -88,6 +88,8 @@ export interface Reassignment {
   scope: ReassignScope;
   reason: AssignmentReason;
   now: Date;
+  /** Every member in scope was created with these statements: none has a history row yet. */
+  newMembers?: boolean;
 }
 
 /**
@@ -102,14 +104,15 @@ export function reassignStatements(db: Db, reassignment: Reassignment): [Stateme
   const at = now.toISOString();
   const who = scopeCondition(orgId, scope);
   const da = schema.districtAssignments;
-  return [
-    db.run(sql`UPDATE ${da} SET to_at = ${at}
-      WHERE ${da.toAt} IS NULL AND ${da.memberId} IN (SELECT ${mem.id} FROM ${mem} WHERE ${who} AND ${changed})`),
-    db.run(sql`INSERT INTO ${da} (id, org_id, member_id, area_id, district_group_id, postal_code, from_at, to_at, reason)
+  const close = db.run(sql`UPDATE ${da} SET to_at = ${at}
+      WHERE ${da.toAt} IS NULL AND ${da.memberId} IN (SELECT ${mem.id} FROM ${mem} WHERE ${who} AND ${changed})`);
+  // A member's first history row, or a new one when the member moves.
+  const opening = reassignment.newMembers ? sql`1` : sql`(${changed} OR NOT EXISTS (SELECT 1 FROM ${da} WHERE ${da.memberId} = ${mem.id}))`;
+  const open = db.run(sql`INSERT INTO ${da} (id, org_id, member_id, area_id, district_group_id, postal_code, from_at, to_at, reason)
       SELECT ${sqlUuid}, ${mem.orgId}, ${mem.id}, ${newArea}, ${newGroup}, ${mem.postalCode}, ${at}, NULL, ${reason}
-      FROM ${mem} WHERE ${who} AND (${changed} OR NOT EXISTS (SELECT 1 FROM ${da} WHERE ${da.memberId} = ${mem.id}))`),
-    db.run(sql`UPDATE ${mem} SET area_id = ${newArea}, district_group_id = ${newGroup} WHERE ${who} AND ${changed}`),
-  ];
+      FROM ${mem} WHERE ${who} AND ${opening}`);
+  const move = db.run(sql`UPDATE ${mem} SET area_id = ${newArea}, district_group_id = ${newGroup} WHERE ${who} AND ${changed}`);
+  return reassignment.newMembers ? [open, move] : [close, open, move];
 }
 
 /** Reassigns on its own, for changes that need nothing else written with them. */

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { runLongBatch, type Statement } from "../db/sql.ts";
+import { insertJsonRows, jsonField, runLongBatch, type Statement } from "../db/sql.ts";
 import { newId } from "../lib/ids.ts";
 import { pacer, yieldToEventLoop } from "../lib/yield.ts";
 import { contactCsv, memberCsv } from "./csv-columns.ts";
@@ -23,7 +23,7 @@ import { newMembershipRow } from "./memberships.service.ts";
 
 const lookupChunk = 500;
 /** Rows per INSERT, and members per reassignment: each statement a few milliseconds, so the import gives way often. */
-const insertChunk = 25;
+const insertChunk = 100;
 const reassignChunk = 100;
 
 const m = schema.members;
@@ -318,18 +318,22 @@ function* writeStatements(
       .set({ ...changes, ...enrolment, version: sql`${m.version} + 1`, updatedAt: now.toISOString() })
       .where(and(eq(m.orgId, orgId), eq(m.id, id)));
   }
+  // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
+  const memberNumber = sql`COALESCE(${jsonField("memberNumber")}, ${nextMemberNumberSql(orgId, floor, jsonField("offset"))})`;
   for (let i = 0; i < plan.created.length; i += insertChunk) {
-    // Numbers are assigned inside each INSERT (see nextMemberNumberSql): offsets count up within the statement.
     let offset = 0;
-    const values = plan.created.slice(i, i + insertChunk).map((planned) => {
+    const rows = plan.created.slice(i, i + insertChunk).map((planned) => {
       const row = newMemberRow(orgId, planned, options);
-      return { ...row, memberNumber: row.memberNumber ?? nextMemberNumberSql(orgId, floor, ++offset) };
+      return row.memberNumber === null ? { ...row, offset: ++offset } : row;
     });
-    yield db.insert(m).values(values);
+    yield insertJsonRows(db, m, rows, { memberNumber });
   }
   for (let i = 0; i < plan.newMemberships.length; i += insertChunk) {
-    const values = plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now));
-    yield db.insert(ms).values(values);
+    yield insertJsonRows(
+      db,
+      ms,
+      plan.newMemberships.slice(i, i + insertChunk).map((planned) => newMembershipRow({ orgId, ...planned }, now)),
+    );
   }
   for (const payment of plan.payments) {
     yield db
@@ -341,8 +345,14 @@ function* writeStatements(
       })
       .where(eq(ms.id, payment.id));
   }
-  const reassigned = [...plan.created.map((row) => row.id), ...plan.moved];
-  for (let i = 0; i < reassigned.length; i += reassignChunk) {
-    yield* reassignStatements(db, { orgId, scope: { memberIds: reassigned.slice(i, i + reassignChunk) }, reason: "import", now });
+  const created = plan.created.map((row) => row.id);
+  for (const [members, newMembers] of [
+    [created, true],
+    [plan.moved, false],
+  ] as const) {
+    for (let i = 0; i < members.length; i += reassignChunk) {
+      const memberIds = members.slice(i, i + reassignChunk);
+      yield* reassignStatements(db, { orgId, scope: { memberIds }, reason: "import", now, newMembers });
+    }
   }
 }

@@ -18,7 +18,7 @@ const m = schema.members;
  * writer at a time, so two concurrent creations cannot both read the same maximum. Only
  * purely numeric numbers count; `offset` numbers several new members in one statement.
  */
-export function nextMemberNumberSql(orgId: string, floor = 0, offset = 1): SQL<string> {
+export function nextMemberNumberSql(orgId: string, floor = 0, offset: number | SQL = 1): SQL<string> {
   // Bound numbers arrive as REAL from JavaScript; the casts keep the result an integer ("12", not "12.0").
   return sql<string>`(SELECT CAST(max(COALESCE(max(CAST(n.member_number AS INTEGER)), 0), CAST(${floor} AS INTEGER)) + CAST(${offset} AS INTEGER) AS TEXT)
     FROM members AS n WHERE n.org_id = ${orgId} AND n.member_number GLOB '[0-9]*' AND n.member_number NOT GLOB '*[^0-9]*')`;
@@ -124,7 +124,10 @@ export function personInsertStatements(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   });
-  return [insert, ...(enrolled ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now }) : [])] as const;
+  return [
+    insert,
+    ...(enrolled ? reassignStatements(db, { orgId, scope: { memberIds: [id] }, reason: "created", now, newMembers: true }) : []),
+  ] as const;
 }
 
 /** Creates a member and their first district assignment in one batch; returns the new id. */

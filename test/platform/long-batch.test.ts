@@ -1,8 +1,9 @@
 /**
- * A long batch on the embedded file (runLongBatch in src/db/sql.ts) commits all of its rows,
+ * A long batch on the embedded file (runLongBatch, src/db/long-batches.ts) commits all of its rows,
  * and leaves its long write-ahead log for the checkpoint thread rather than copying it into
  * the file within its commit, on the event loop: seen from outside, right after the commit
- * the database file alone does not hold the rows yet, while every reader sees them.
+ * the database file alone does not hold the rows yet, while every reader sees them. It works
+ * with a large page cache, and the pooled connection gets its own back however it ends.
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +40,32 @@ describe("a long batch", () => {
     const after = new Database(copy);
     expect(Number((after.prepare("SELECT count(*) FROM t").raw(true).all() as unknown[][])[0]?.[0])).toBe(rows);
     after.close();
+    client.close();
+  });
+
+  it("works with a page cache large enough for an import, and gives the connection its own back whether it commits or fails", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "grasrot-long-batch-"));
+    const client = await openEmbedded(`file:${join(directory, "db.db")}`);
+    await client.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+    const db = createDb(client);
+    // The connection a write transaction is given next is the one the batch gave back to the pool.
+    const cacheOfNextTransaction = async () => {
+      const transaction = await client.transaction("write");
+      try {
+        return Number((await transaction.execute("PRAGMA cache_size")).rows[0]?.[0]);
+      } finally {
+        transaction.close();
+      }
+    };
+    const before = await cacheOfNextTransaction();
+    const [, during] = await runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (1)`), db.all(sql`PRAGMA cache_size`)]);
+    expect(Number(Object.values((during as Record<string, unknown>[])[0] ?? {})[0])).toBe(-32768);
+    expect(await cacheOfNextTransaction()).toBe(before);
+    await expect(runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (2)`), db.run(sql`INSERT INTO t VALUES (1)`)])).rejects.toThrow(
+      /UNIQUE/,
+    );
+    expect(await cacheOfNextTransaction()).toBe(before);
+    expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(1);
     client.close();
   });
 });
