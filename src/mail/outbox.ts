@@ -1,7 +1,9 @@
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { insertJsonRows } from "../db/sql.ts";
 import type { Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
+import { pacer } from "../lib/yield.ts";
 import type { Mailer, MailMessage, SendOutcome } from "./mailer.ts";
 import { buildRawMessage, domainOf, messageHeaders } from "./mime.ts";
 
@@ -34,8 +36,8 @@ export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
   };
   return {
     transport: "outbox",
-    // One insert per batch (every statement counts: on Workers each is a subrequest). A row has 12 values:
-    // 1,000 rows stay well inside SQLite's 32,766 bound parameters per statement.
+    // One insert per batch (every statement counts: on Workers each is a subrequest), its rows
+    // bound as one JSON parameter: 12,000 parameters took longer to build than to write.
     batchSize: 1000,
     async send(message) {
       const row = rowOf(message);
@@ -44,8 +46,14 @@ export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
     },
     async sendBatch(messages): Promise<SendOutcome[]> {
       if (messages.length === 0) return [];
-      const rows = messages.map(rowOf);
-      await db.insert(schema.mailOutbox).values(rows);
+      // Built a slice at a time: a round's 1,000 whole messages take some 20 ms.
+      const pace = pacer();
+      const rows: ReturnType<typeof rowOf>[] = [];
+      for (const message of messages) {
+        rows.push(rowOf(message));
+        await pace();
+      }
+      await insertJsonRows(db, schema.mailOutbox, rows);
       return rows.map((row) => ({ ok: true, messageId: row.messageId }));
     },
   };
