@@ -23,13 +23,16 @@ import { WriteGate } from "./write-gate.ts";
  */
 export const embeddedBusyTimeoutMs = 1000;
 
-/** How long a write waits for the writes of its own process before it is answered as busy. */
+/** How long a write waits for a write of its own process that does nothing meanwhile, before it is answered as busy … */
 export const writeGateTimeoutMs = 5000;
+/** … and how long in all for one that keeps working (a long batch), so that it is answered rather than refused. */
+export const writeGateMaxWaitMs = 30_000;
 
 export interface EmbeddedOptions {
   busyTimeoutMs?: number;
   retry?: RetryPolicy;
   gateTimeoutMs?: number;
+  gateMaxWaitMs?: number;
 }
 
 interface ResilientOptions extends EmbeddedOptions {
@@ -53,8 +56,18 @@ export function isReadOnlySql(sql: string): boolean {
 const toStatement = (stmtOrSql: InStatement | string, args?: InArgs): InStatement =>
   typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
 
-/** A write transaction that lets the gate go when it ends, however it ends. */
-function gatedTransaction(transaction: Transaction, release: () => void): Transaction {
+/**
+ * A write transaction that lets the gate go when it ends, however it ends, and tells the gate
+ * of each statement it ran, so that writes waiting behind a long batch wait on (WriteGate).
+ */
+function gatedTransaction(transaction: Transaction, gate: WriteGate, release: () => void): Transaction {
+  const working = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } finally {
+      gate.progress();
+    }
+  };
   const settle = async <T>(end: () => Promise<T> | T): Promise<T> => {
     try {
       return await end();
@@ -63,9 +76,9 @@ function gatedTransaction(transaction: Transaction, release: () => void): Transa
     }
   };
   return {
-    execute: (stmt) => transaction.execute(stmt),
-    batch: (stmts) => transaction.batch(stmts),
-    executeMultiple: (sql) => transaction.executeMultiple(sql),
+    execute: (stmt) => working(transaction.execute(stmt)),
+    batch: (stmts) => working(transaction.batch(stmts)),
+    executeMultiple: (sql) => working(transaction.executeMultiple(sql)),
     commit: () => settle(() => transaction.commit()),
     rollback: () => settle(() => transaction.rollback()),
     close: () => {
@@ -174,7 +187,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
       writes?.forgetStatements();
     }
   };
-  const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs);
+  const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs, options.gateMaxWaitMs ?? writeGateMaxWaitMs);
   const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy));
   const batchOnWrites = writes ? groupedBatches(writes, gate, policy) : undefined;
 
@@ -201,7 +214,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
       if (mode === "read") return retryWhileBusy(() => inner.transaction("read"), policy);
       const release = await gate.acquire();
       try {
-        return gatedTransaction(await retryWhileBusy(() => inner.transaction("write"), policy), release);
+        return gatedTransaction(await retryWhileBusy(() => inner.transaction("write"), policy), gate, release);
       } catch (error) {
         release();
         throw error;
