@@ -2,7 +2,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Ctx } from "../access/context.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { jsonValues, rowsAffected, runBatch, type Statement } from "../db/sql.ts";
+import { jsonValues, rowsAffected, runLongBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { conflict, notFound } from "../lib/problems.ts";
@@ -32,7 +32,7 @@ export async function createArea(ctx: Ctx, options: { input: AreaCreateInput & {
   const held = await heldElsewhere(db, orgId, input.postalCodes, id);
   if (held.length > 0 && !move) throw heldConflict(held);
   const at = now.toISOString();
-  await runBatch(db, [
+  await runLongBatch(db, [
     db.insert(areas).values({ id, orgId, name: input.name, code: input.code, version: 1, createdAt: at, updatedAt: at }),
     insertCodes(db, orgId, id, input.postalCodes, move),
     ...reassignCodes(db, orgId, input.postalCodes, now),
@@ -80,7 +80,7 @@ export async function deleteArea(ctx: Ctx, options: { id: string; expected: Expe
     );
   }
   const gone = sql`NOT EXISTS (SELECT 1 FROM ${areas} WHERE ${areas.id} = ${id})`;
-  const [deleted] = await runBatch(db, [
+  const [deleted] = await runLongBatch(db, [
     // Cascades remove its postal codes and the cover rows of closed district groups.
     db
       .delete(areas)
@@ -144,7 +144,7 @@ export async function changePostalCodes(
   // Only the members at codes sent or taken away can change area, not the areas' other members.
   statements.push(...reassignCodes(db, orgId, [...codes, ...removedCodes], now));
 
-  const results = await runBatch(db, statements);
+  const results = await runLongBatch(db, statements);
   if ((results[bumpIndex] as unknown[]).length === 0) throw staleVersion();
   const area = await getArea(db, orgId, areaId);
   const result = {
@@ -170,7 +170,7 @@ export async function removePostalCode(ctx: Ctx, options: { areaId: string; post
   });
   if (!found) throw notFound(`Postal code ${key} in this area`);
   const guard = versionIs(sql`${areas}`, areaId, expected);
-  const results = await runBatch(db, [
+  const results = await runLongBatch(db, [
     db.delete(apc).where(and(eq(apc.orgId, orgId), eq(apc.postalCode, key), eq(apc.areaId, areaId), guard)),
     db
       .update(areas)

@@ -5,7 +5,7 @@ import { decodeCursor, page } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
-import { jsonValues, runBatch, type Statement } from "../db/sql.ts";
+import { jsonValues, runBatch, runLongBatch, type Statement } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs, versionMatches } from "../db/versions.ts";
 import { newId } from "../lib/ids.ts";
 import { ApiError, conflict, invalid, notFound } from "../lib/problems.ts";
@@ -268,7 +268,8 @@ export async function createGroup(ctx: Ctx, options: { input: GroupCreateInput }
   const id = newId(now);
   await checkCoverable(db, orgId, areaIds, id);
   const at = now.toISOString();
-  await runBatch(db, [
+  // With areas, a long batch: the members living in them may be thousands.
+  await (areaIds.length > 0 ? runLongBatch : runBatch)(db, [
     db.insert(groups).values({
       id,
       orgId,
@@ -354,12 +355,11 @@ export async function updateGroup(ctx: Ctx, options: { id: string; input: GroupU
         .where(and(eq(groups.id, id), versionMatches(groups.version, expected)))
         .returning({ id: groups.id }),
     ) - 1;
-  if (row.kind === "district" && (newAreas || statusChanges)) {
-    const affected = [...new Set([...oldAreas, ...(newAreas ?? [])])];
-    if (affected.length > 0)
-      statements.push(...reassignStatements(db, { orgId: org.id, scope: { areaIds: affected }, reason: "areas_changed", now }));
-  }
-  const results = await runBatch(db, statements);
+  const affected = row.kind === "district" && (newAreas || statusChanges) ? [...new Set([...oldAreas, ...(newAreas ?? [])])] : [];
+  if (affected.length > 0)
+    statements.push(...reassignStatements(db, { orgId: org.id, scope: { areaIds: affected }, reason: "areas_changed", now }));
+  // Reassigning whole areas is a long batch: their members may be thousands.
+  const results = await (affected.length > 0 ? runLongBatch : runBatch)(db, statements);
   if ((results[bumpIndex] as unknown[]).length === 0) throw staleVersion();
   return groupRow(ctx, id);
 }

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import type { Statement } from "../db/sql.ts";
+import { runLongBatch, type Statement } from "../db/sql.ts";
 
 /**
  * District assignment: a member's area follows from their postal code, their district
@@ -115,7 +115,7 @@ export function reassignStatements(db: Db, reassignment: Reassignment): [Stateme
   return reassignment.newMembers ? [open, move] : [close, open, move];
 }
 
-/** Reassigns on its own, for changes that need nothing else written with them. */
+/** Reassigns on its own, for changes that need nothing else written with them: a long batch, as the members in scope may be thousands. */
 export async function reassign(db: Db, reassignment: Reassignment): Promise<void> {
-  await db.batch(reassignStatements(db, reassignment));
+  await runLongBatch(db, reassignStatements(db, reassignment));
 }
