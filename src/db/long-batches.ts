@@ -48,11 +48,12 @@ export async function runEmbeddedLongBatch(db: Db, statements: Iterable<Statemen
 
 /**
  * A long batch's page cache, in KiB. A 100,000-member import touches far more pages than
- * SQLite's default 2 MiB holds, and reading them back cost it a seventh of its time. A larger
- * cache gains little more, and lengthens the COMMIT on the event loop, which writes out what
- * the cache still holds (130 ms with 2 MiB, 160 with 32, 250 with 128).
+ * SQLite's default 2 MiB holds, and reading them back cost it a sixth of its time (7.5 s
+ * alone with 2 MiB, 6.2 to 6.4 with 16). A larger cache gains nothing more and lengthens the
+ * COMMIT on the event loop, which writes out what the cache still holds (130 to 140 ms up to
+ * 16 MiB, 155 with 32, 250 with 128), and holds paper ballots' health checks longer.
  */
-const longBatchCacheKiB = 32 * 1024;
+const longBatchCacheKiB = 16 * 1024;
 
 /** Enlarges the connection's page cache for a long batch; gives the statement that sets it back. */
 async function enlargeCache(connection: Pick<Transaction, "execute">): Promise<string> {

@@ -59,7 +59,7 @@ describe("a long batch", () => {
     };
     const before = await cacheOfNextTransaction();
     const [, during] = await runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (1)`), db.all(sql`PRAGMA cache_size`)]);
-    expect(Number(Object.values((during as Record<string, unknown>[])[0] ?? {})[0])).toBe(-32768);
+    expect(Number(Object.values((during as Record<string, unknown>[])[0] ?? {})[0])).toBe(-16384);
     expect(await cacheOfNextTransaction()).toBe(before);
     await expect(runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (2)`), db.run(sql`INSERT INTO t VALUES (1)`)])).rejects.toThrow(
       /UNIQUE/,
