@@ -1,4 +1,4 @@
-import type { InArgs, InStatement } from "@libsql/client";
+import type { InArgs, InStatement, TransactionMode } from "@libsql/client";
 import { stopServingQueryValues } from "../../src/db/query-values.ts";
 import type { TestApp } from "./app.ts";
 
@@ -7,7 +7,7 @@ export interface Recorded {
   args: InArgs;
 }
 
-/** Records every statement the app sends from now on (those `keep` accepts), executed alone or in batches. */
+/** Records every statement the app sends from now on (those `keep` accepts), executed alone, in batches or in transactions. */
 export function recordStatements(t: TestApp, keep: (sql: string) => boolean = () => true): Recorded[] {
   const client = t.database.client;
   // Lists read their values past `execute`; here they go through it, to be seen.
@@ -27,5 +27,21 @@ export function recordStatements(t: TestApp, keep: (sql: string) => boolean = ()
     for (const stmt of stmts) note(stmt);
     return batch(stmts, mode);
   }) as typeof client.batch;
+  // Long batches (src/db/long-batches.ts) run their statements in a transaction of their own.
+  const transaction = client.transaction.bind(client);
+  client.transaction = (async (mode?: TransactionMode) => {
+    const opened = await transaction(mode);
+    const run = opened.execute.bind(opened);
+    const runBatch = opened.batch.bind(opened);
+    opened.execute = ((stmt: InStatement | string, args?: InArgs) => {
+      note(stmt, args);
+      return run(stmt as InStatement);
+    }) as typeof opened.execute;
+    opened.batch = ((stmts: InStatement[]) => {
+      for (const stmt of stmts) note(stmt);
+      return runBatch(stmts);
+    }) as typeof opened.batch;
+    return opened;
+  }) as typeof client.transaction;
   return recorded;
 }
