@@ -1,4 +1,4 @@
-import type { InArgs, InStatement, TransactionMode } from "@libsql/client";
+import type { Client, InArgs, InStatement, TransactionMode } from "@libsql/client";
 import { stopServingQueryValues } from "../../src/db/query-values.ts";
 import type { TestApp } from "./app.ts";
 
@@ -17,30 +17,25 @@ export function recordStatements(t: TestApp, keep: (sql: string) => boolean = ()
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     if (keep(sql)) recorded.push({ sql, args: (typeof stmt === "string" ? args : stmt.args) ?? [] });
   };
-  const execute = client.execute.bind(client);
-  const batch = client.batch.bind(client);
-  client.execute = ((stmt: InStatement | string, args?: InArgs) => {
-    note(stmt, args);
-    return execute(stmt as InStatement);
-  }) as typeof client.execute;
-  client.batch = ((stmts: InStatement[], mode?: Parameters<typeof batch>[1]) => {
-    for (const stmt of stmts) note(stmt);
-    return batch(stmts, mode);
-  }) as typeof client.batch;
+  /** Notes what `target` runs, alone or in a batch, before running it. */
+  const watch = (target: { execute: Client["execute"]; batch: (stmts: InStatement[], ...rest: never[]) => Promise<unknown> }) => {
+    const execute = target.execute.bind(target);
+    const batch = target.batch.bind(target);
+    target.execute = ((stmt: InStatement | string, args?: InArgs) => {
+      note(stmt, args);
+      return execute(stmt as InStatement);
+    }) as Client["execute"];
+    target.batch = (stmts: InStatement[], ...rest: never[]) => {
+      for (const stmt of stmts) note(stmt);
+      return batch(stmts, ...rest);
+    };
+  };
+  watch(client);
   // Long batches (src/db/long-batches.ts) run their statements in a transaction of their own.
   const transaction = client.transaction.bind(client);
   client.transaction = (async (mode?: TransactionMode) => {
     const opened = await transaction(mode);
-    const run = opened.execute.bind(opened);
-    const runBatch = opened.batch.bind(opened);
-    opened.execute = ((stmt: InStatement | string, args?: InArgs) => {
-      note(stmt, args);
-      return run(stmt as InStatement);
-    }) as typeof opened.execute;
-    opened.batch = ((stmts: InStatement[]) => {
-      for (const stmt of stmts) note(stmt);
-      return runBatch(stmts);
-    }) as typeof opened.batch;
+    watch(opened);
     return opened;
   }) as typeof client.transaction;
   return recorded;
