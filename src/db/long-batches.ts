@@ -55,11 +55,17 @@ export async function runEmbeddedLongBatch(db: Db, statements: Iterable<Statemen
  */
 const longBatchCacheKiB = 16 * 1024;
 
+/** The statement that sets a connection's integer PRAGMA back to what it is now (`otherwise` if it reads as none). */
+async function settingNow(connection: Pick<Transaction, "execute">, pragma: string, otherwise: number): Promise<string> {
+  const now = Number((await connection.execute(`PRAGMA ${pragma}`)).rows[0]?.[0]);
+  return `PRAGMA ${pragma} = ${Number.isInteger(now) ? now : otherwise}`;
+}
+
 /** Enlarges the connection's page cache for a long batch; gives the statement that sets it back. */
 async function enlargeCache(connection: Pick<Transaction, "execute">): Promise<string> {
-  const before = Number((await connection.execute("PRAGMA cache_size")).rows[0]?.[0]);
+  const restore = await settingNow(connection, "cache_size", -2000);
   await connection.execute(`PRAGMA cache_size = -${longBatchCacheKiB}`);
-  return `PRAGMA cache_size = ${Number.isInteger(before) ? before : -2000}`;
+  return restore;
 }
 
 /**
@@ -70,8 +76,7 @@ async function enlargeCache(connection: Pick<Transaction, "execute">): Promise<s
  * back what else the batch changed on the connection.
  */
 async function commitLeavingTheLog(transaction: Transaction, restore: string) {
-  const read = Number((await transaction.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]);
-  const restoreAll = `PRAGMA wal_autocheckpoint = ${Number.isInteger(read) ? read : 1000}; ${restore};`;
+  const restoreAll = `${await settingNow(transaction, "wal_autocheckpoint", 1000)}; ${restore};`;
   try {
     // In one script, so that the connection, still this transaction's, gets its settings back at once.
     await transaction.executeMultiple(`PRAGMA wal_autocheckpoint = 0; COMMIT; ${restoreAll}`);
