@@ -10,7 +10,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { bootstrapIfEmpty } from "./bootstrap.ts";
 import { ConfigError, readConfig } from "./config.ts";
-import { openDatabase } from "./db/embedded.ts";
+import { checkpointWhenWorkersAsk, startCheckpoints } from "./db/checkpoints.ts";
+import { embeddedFilePath, openDatabase } from "./db/embedded.ts";
 import { createDb } from "./db/index.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { systemClock } from "./deps.ts";
@@ -61,16 +62,17 @@ async function main() {
   }
   const client = await openDatabase(url, config.libsql.authToken);
   if (leading) await applyMigrations(client);
+  // The write-ahead log is copied back into the file from a thread, never inside a commit on the
+  // event loop: one thread for the file, in the first process, whatever the number of workers.
+  const path = embeddedFilePath(url);
+  const checkpoints = leading && path !== undefined ? startCheckpoints(path) : undefined;
   const db = createDb(client);
   const clock = systemClock;
   // Unsubscribe links of the embedded default point at this server unless told otherwise.
   const appConfig = process.env.GRASROT_PUBLIC_URL ? config.app : { ...config.app, publicUrl: `http://localhost:${port || 8787}` };
   const mailer = createNodeMailer(appConfig.mail, { db, clock });
-  const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
-  const openapiJson = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
   // Large counts (POST /v1/tally, an election's count) run in worker threads, off the event loop.
   const counter = createThreadCounter();
-  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson, counter });
 
   const boot = leading
     ? await bootstrapIfEmpty(db, { slug: process.env.GRASROT_ORG, adminKey: process.env.GRASROT_ADMIN_KEY, now: clock.now() })
@@ -80,16 +82,22 @@ async function main() {
     if (boot)
       console.log(`\n  First start: created organisation '${boot.slug}' with an admin API key, shown only now:\n\n    ${boot.adminKey}\n`);
     console.log(`Grasrot: ${workers} worker processes over ${url}`);
+    checkpointWhenWorkersAsk();
     runWorkers(workers, async () => {
       // The mail rounds in hand are finished and recorded first.
       await cron.stop();
       mailer.close?.();
       void counter.close();
+      await checkpoints?.stop();
       client.close();
       process.exit(0);
     });
     return;
   }
+  // Built only where it serves: with workers, the first process has no use for it.
+  const openapiYaml = readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8");
+  const openapiJson = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
+  const app = createApp({ db, mailer, clock, config: appConfig, openapiYaml, openapiJson, counter });
   const server = serve({ fetch: withReferenceBundle(app.fetch), port, hostname: process.env.HOST ?? "0.0.0.0" }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Grasrot API on ${base} (database ${url})`);
@@ -109,6 +117,7 @@ async function main() {
     await cron.stop();
     mailer.close?.();
     void counter.close();
+    await checkpoints?.stop();
     server.close(() => {
       client.close();
       process.exit(0);

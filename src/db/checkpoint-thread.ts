@@ -22,16 +22,19 @@ const db = new Database(path, { timeout: 0 });
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 checkpoint.raw(true);
 
-const timer = setInterval(() => {
+function runCheckpoint() {
   try {
     const [busy, log, checkpointed] = ((checkpoint.all() as unknown[][])[0] ?? []).map(Number) as [number, number, number];
     parentPort?.postMessage({ busy, log, checkpointed } satisfies CheckpointOutcome);
   } catch {
     // A locked or busy file: the next turn tries again, and SQLite's own checkpoints still run on commit.
   }
-}, intervalMs);
+}
+
+const timer = setInterval(runCheckpoint, intervalMs);
 
 parentPort?.on("message", (message) => {
+  if (message === "now") return runCheckpoint();
   if (message !== "stop") return;
   clearInterval(timer);
   db.close();

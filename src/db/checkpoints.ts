@@ -8,6 +8,7 @@
  * never reaches the threshold itself. If the thread falls behind, SQLite's own checkpoints
  * still run as before. Node only.
  */
+import cluster from "node:cluster";
 import { Worker } from "node:worker_threads";
 import type { CheckpointOutcome, CheckpointThreadData } from "./checkpoint-thread.ts";
 
@@ -22,10 +23,15 @@ export interface Checkpoints {
   stop(): Promise<void>;
 }
 
+/** The threads running in this process, for `checkpointNow`. */
+const running = new Set<Worker>();
+
 export function startCheckpoints(path: string, intervalMs = checkpointIntervalMs): Checkpoints {
   const worker = new Worker(threadUrl, { workerData: { path, intervalMs } satisfies CheckpointThreadData });
   // Never keeps the process alive on its own.
   worker.unref();
+  running.add(worker);
+  worker.on("exit", () => running.delete(worker));
   worker.on("error", (error) => console.error("the checkpoint thread stopped; SQLite checkpoints on commit again", error));
   return {
     onCheckpoint(listener) {
@@ -38,4 +44,27 @@ export function startCheckpoints(path: string, intervalMs = checkpointIntervalMs
       });
     },
   };
+}
+
+/** What a worker process of the server's cluster sends the first process, which runs the thread, for `checkpointNow`. */
+const checkpointNowMessage = "grasrot:checkpoint-now";
+
+/**
+ * Asks for a checkpoint at once rather than at the thread's next turn: a long batch has just
+ * left a long log. Otherwise the next write's commit, coming sooner than that, would find the
+ * log past SQLite's threshold and copy it all itself, on the event loop (a PATCH right after
+ * a 100,000-member import took 240 ms, and held every other request as long). While the
+ * thread copies, such a commit leaves the copy to it. In a worker process of the server's
+ * cluster, the request goes to the first process, which runs the one thread for the file.
+ */
+export function checkpointNow(): void {
+  for (const worker of running) worker.postMessage("now");
+  if (running.size === 0 && cluster.isWorker) process.send?.(checkpointNowMessage);
+}
+
+/** In the first process of the server's cluster: its workers' requests for `checkpointNow`. */
+export function checkpointWhenWorkersAsk(): void {
+  cluster.on("message", (_worker, message) => {
+    if (message === checkpointNowMessage) checkpointNow();
+  });
 }

@@ -18,10 +18,12 @@ import { WriteGate } from "./write-gate.ts";
 
 /**
  * How long one statement waits for another process's lock (SQLite's busy timeout), on every
- * connection. The wait blocks the event loop (the driver is synchronous), so it is kept short
- * and the operation is retried asynchronously instead (see `writeRetry`).
+ * connection: not at all. That wait blocks the event loop (the driver is synchronous), and
+ * another process's long batch (a worker's import, with GRASROT_WORKERS) would stall every
+ * request of this one for as long. The operation is tried again asynchronously instead
+ * (`retryWhileBusy`, `writeRetry`), while the loop goes on.
  */
-export const embeddedBusyTimeoutMs = 1000;
+export const embeddedBusyTimeoutMs = 0;
 
 /** How long a write waits for a write of its own process that does nothing meanwhile, before it is answered as busy … */
 export const writeGateTimeoutMs = 5000;
@@ -138,7 +140,7 @@ function groupedBatches(writes: EmbeddedConnection, gate: WriteGate, policy: Ret
     const group = waiting.splice(0);
     try {
       // A busy error means nothing of the group was written: it is tried again whole.
-      const outcomes = await retryWhileBusy(async () => writes.batches(group.map((batch) => batch.stmts)), policy);
+      const outcomes = await retryWhileBusy(async () => writes.batches(group.map((batch) => batch.stmts)), policy, gate.progress);
       for (const [index, batch] of group.entries()) {
         const outcome = outcomes[index] as ResultSet[] | Error;
         if (outcome instanceof Error) batch.reject(outcome);
@@ -165,13 +167,14 @@ function groupedBatches(writes: EmbeddedConnection, gate: WriteGate, policy: Ret
 /**
  * The embedded client as the app uses it:
  * - writes of this process take turns at a gate (see WriteGate);
- * - every batch and write transaction begins IMMEDIATE, taking the write lock up front with
- *   the busy timeout, rather than as a deferred transaction that reads first and then finds
- *   it cannot upgrade its snapshot to a write (which fails at once, without waiting);
+ * - every batch and write transaction begins IMMEDIATE, taking the write lock up front,
+ *   rather than as a deferred transaction that reads first and then finds it cannot upgrade
+ *   its snapshot to a write (which could not be retried: it has read);
  * - plain queries outside transactions go to the read connection, and single writes and
  *   batches to the write connection, when there are (their statements prepared once);
- * - a statement or batch that still meets a lock is tried again, a few times: it wrote
- *   nothing. A multi-statement script is not, since part of it may have been applied.
+ * - a statement, batch or BEGIN that meets another process's lock is tried again after a
+ *   pause, for up to 30 s (`writeRetry`): it wrote nothing. A multi-statement script is not,
+ *   since part of it may have been applied.
  */
 export function resilientClient(inner: Client, options: ResilientOptions = {}): Client {
   const policy = options.retry ?? writeRetry;
@@ -188,7 +191,8 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     }
   };
   const gate = new WriteGate(options.gateTimeoutMs ?? writeGateTimeoutMs, options.gateMaxWaitMs ?? writeGateMaxWaitMs);
-  const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy));
+  // Waiting for another process's lock counts as work: this process's writes wait on behind it.
+  const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy, gate.progress));
   const batchOnWrites = writes ? groupedBatches(writes, gate, policy) : undefined;
 
   const client: Client = {
@@ -214,7 +218,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
       if (mode === "read") return retryWhileBusy(() => inner.transaction("read"), policy);
       const release = await gate.acquire();
       try {
-        return gatedTransaction(await retryWhileBusy(() => inner.transaction("write"), policy), gate, release);
+        return gatedTransaction(await retryWhileBusy(() => inner.transaction("write"), policy, gate.progress), gate, release);
       } catch (error) {
         release();
         throw error;
@@ -238,7 +242,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
 
 /**
  * Opens an embedded database (`file:` URL or `:memory:`): WAL, so that readers never wait
- * for a writer and a writer waits only for another writer; a busy timeout on every
+ * for a writer and a writer waits only for another writer; the busy timeout (0) on every
  * connection the client opens (the client passes it to each new connection, including
  * those it opens after handing one to a transaction); and the write discipline of
  * `resilientClient`. Foreign keys are on by default in libSQL's build, on every connection.

@@ -1,5 +1,6 @@
 import type { Transaction } from "@libsql/client";
 import { pacer } from "../lib/yield.ts";
+import { checkpointNow } from "./checkpoints.ts";
 import { clientInTransaction, isInTransaction } from "./in-transaction.ts";
 import { createDb, type Db } from "./index.ts";
 import { runBatch, type Statement } from "./sql.ts";
@@ -72,7 +73,7 @@ async function enlargeCache(connection: Pick<Transaction, "execute">): Promise<s
  * Commits without copying the write-ahead log back into the file inside the commit. After a
  * long batch the log is long, and SQLite would copy it all within the COMMIT, on the event
  * loop (most of a large import's last second); the server's checkpoint thread copies it
- * instead (src/db/checkpoints.ts), and without one, the next commit does. `restore` sets
+ * instead, told to at once (src/db/checkpoints.ts), and without one, the next commit does. `restore` sets
  * back what else the batch changed on the connection.
  */
 async function commitLeavingTheLog(transaction: Transaction, restore: string) {
@@ -80,6 +81,7 @@ async function commitLeavingTheLog(transaction: Transaction, restore: string) {
   try {
     // In one script, so that the connection, still this transaction's, gets its settings back at once.
     await transaction.executeMultiple(`PRAGMA wal_autocheckpoint = 0; COMMIT; ${restoreAll}`);
+    checkpointNow();
   } catch (error) {
     // The COMMIT failed and the transaction is still open (it is rolled back on close): set them back in it.
     await transaction.executeMultiple(restoreAll).catch(() => undefined);

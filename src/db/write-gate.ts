@@ -17,11 +17,11 @@ interface Waiter {
 /**
  * One writer at a time within this process, waited for asynchronously.
  *
- * The embedded driver is synchronous: a connection that meets a lock waits for it in SQLite's
- * busy handler with the event loop blocked. Another process (a tick) releases its lock on its
- * own, so that wait is fine; but if the holder were a transaction of this process, waiting
- * for its next statement, it could never release it while the loop is blocked. So writers of
- * one process queue here first, and the busy timeout only ever waits for other processes.
+ * The embedded driver is synchronous, so its connections do not wait for a lock themselves
+ * (their busy timeout is 0): a write that meets one is tried again after a pause
+ * (`retryWhileBusy`). Between writes of one process, that would be polling for a lock this
+ * process holds, in no order. So writers of one process queue here first, and only the
+ * write at the head of the queue ever meets a lock: another process's.
  *
  * A waiter is refused when the holder has done nothing for `timeoutMs`: a transaction left
  * open while its request waits on something else. A holder that keeps working (a long
@@ -56,7 +56,7 @@ export class WriteGate {
   }
 
   /** The holder has just done some work: its waiters wait on, for `timeoutMs` from now (never past their `maxWaitMs`). */
-  progress(): void {
+  readonly progress = (): void => {
     const now = performance.now();
     for (const waiter of this.#waiters) {
       const deadline = Math.min(now + this.timeoutMs, waiter.giveUpAt);
@@ -66,7 +66,7 @@ export class WriteGate {
       clearTimeout(waiter.timer);
       this.#arm(waiter, deadline);
     }
-  }
+  };
 
   #arm(waiter: Waiter, deadline: number) {
     waiter.deadline = deadline;

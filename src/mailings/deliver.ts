@@ -38,7 +38,7 @@ import { unsubscribeSecret, unsubscribeToken } from "./unsubscribe.service.ts";
  * rounds to the queue with `enqueueDue`).
  */
 
-/** A round's lease: time to connect, send and record (records are retried for about half a minute) … */
+/** A round's lease: time to connect, send and record (records are retried for up to 40 s) … */
 const leaseBaseMs = 60_000;
 /** … and a little more per message of the round (a provider batch of 500: a minute more). */
 const leasePerMessageMs = 120;
@@ -48,8 +48,8 @@ export function leaseFor(messages: number): number {
   return leaseBaseMs + messages * leasePerMessageMs;
 }
 
-/** Recording messages the transport accepted: about half a minute of retries, well inside the lease. */
-export const acceptedSendRetry: RetryPolicy = { retries: 20, baseDelayMs: 50, maxDelayMs: 2000 };
+/** Recording messages the transport accepted: longer than a request would wait, and still inside the lease. */
+export const acceptedSendRetry: RetryPolicy = { waitMs: 40_000, baseDelayMs: 50, maxDelayMs: 2000 };
 export const maxAttempts = 8;
 const backoffBaseMs = 60_000;
 const backoffMaxMs = 2 * 60 * 60_000;

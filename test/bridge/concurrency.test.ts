@@ -1,6 +1,6 @@
 import { type Client, createClient, LibsqlError } from "@libsql/client/web";
 import { afterEach, describe, expect, it } from "vitest";
-import { embeddedBusyTimeoutMs } from "../../src/db/embedded.ts";
+import { bridgeBusyTimeoutMs } from "../../tools/libsql-bridge/connection.ts";
 import { settledWithin, sleep, startTestBridge, type TestBridge } from "./helpers.ts";
 
 let bridge: TestBridge | undefined;
@@ -30,13 +30,13 @@ async function entries(client: Client): Promise<string[]> {
 }
 
 describe("concurrent streams", () => {
-  it("gives its connections the embedded database's busy timeout, for other processes on the same file", async () => {
+  it("gives its connections a busy timeout, for other processes on the same file", async () => {
     const open = await setup();
     const tx = await open().transaction("write");
     const inTransaction = await tx.execute("PRAGMA busy_timeout");
     await tx.rollback();
-    expect(Number(inTransaction.rows[0]?.[0])).toBe(embeddedBusyTimeoutMs);
-    expect(Number((await open().execute("PRAGMA busy_timeout")).rows[0]?.[0])).toBe(embeddedBusyTimeoutMs);
+    expect(Number(inTransaction.rows[0]?.[0])).toBe(bridgeBusyTimeoutMs);
+    expect(Number((await open().execute("PRAGMA busy_timeout")).rows[0]?.[0])).toBe(bridgeBusyTimeoutMs);
   });
 
   it("makes a second interactive transaction wait for the first instead of deadlocking", async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "libsql";
 import { describe, expect, it } from "vitest";
-import { startCheckpoints } from "../../src/db/checkpoints.ts";
+import { checkpointNow, startCheckpoints } from "../../src/db/checkpoints.ts";
 import { openEmbedded } from "../../src/db/embedded.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "grasrot-checkpoints-"));
@@ -47,6 +47,26 @@ describe("checkpoints on a thread", () => {
     while ((rowsInFileAlone(path, copy) < 50 || !whole()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(rowsInFileAlone(path, copy)).toBe(50);
     expect(whole()).toBe(true);
+    await checkpoints.stop();
+    client.close();
+  });
+
+  it("checkpoint at once when asked, after a long batch, rather than at their next turn", async () => {
+    const path = join(directory, "now.db");
+    const client = await openEmbedded(`file:${path}`);
+    await client.execute("CREATE TABLE t (x INTEGER)");
+    // A turn far longer than the test: only the request can bring the checkpoint.
+    const checkpoints = startCheckpoints(path, 600_000);
+    const done = new Promise<{ log: number; checkpointed: number }>((resolve) =>
+      checkpoints.onCheckpoint((outcome) => {
+        if (outcome.log > 0) resolve(outcome);
+      }),
+    );
+    for (let i = 0; i < 20; i++) await client.execute({ sql: "INSERT INTO t VALUES (?)", args: [i] });
+    checkpointNow();
+    const outcome = await done;
+    expect(outcome.checkpointed).toBe(outcome.log);
+    expect(rowsInFileAlone(path, join(directory, "now-copy.db"))).toBe(20);
     await checkpoints.stop();
     client.close();
   });

@@ -109,7 +109,7 @@ describe("constraint violations", () => {
 describe("a database locked for longer than the retries wait", () => {
   it("answers a write with 503 and Retry-After, changes nothing, and serves reads meanwhile", async () => {
     // A small budget, so that the test does not wait long for the retries to run out.
-    const t = await testApp({}, { busyTimeoutMs: 10, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const t = await testApp({}, { retry: { waitMs: 20, baseDelayMs: 1, maxDelayMs: 2 } });
     // Another process's long write: a second client to the same file holding the write lock.
     const other = await openEmbedded(`file:${t.database.path}`);
     const before = await snapshot(t.database);

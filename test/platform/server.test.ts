@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "libsql";
 import { afterAll, describe, expect, it } from "vitest";
 import { startArguments } from "../../scripts/start-command.ts";
 
@@ -40,6 +41,29 @@ function start(env: Record<string, string>, startupMs = 20_000): Promise<{ base:
   });
 }
 
+/**
+ * Waits until the database file alone, copied without its write-ahead log, answers `sql` with
+ * a row: the server's checkpoint thread has copied the log back. SQLite would do it itself
+ * only once the log is 1,000 pages long, far more than these tests write.
+ */
+async function reachesTheFile(file: string, sql: string): Promise<boolean> {
+  const copy = `${file}.copy`;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    copyFileSync(file, copy);
+    const db = new Database(copy);
+    try {
+      if (db.prepare(sql).raw(true).all().length > 0) return true;
+    } catch {
+      // The table itself is still only in the log.
+    } finally {
+      db.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 describe("npm start (the embedded default)", () => {
   const url = `file:${join(directory, "grasrot.db")}`;
 
@@ -52,6 +76,7 @@ describe("npm start (the embedded default)", () => {
     expect(org.status).toBe(200);
     expect(((await org.json()) as { slug: string }).slug).toBe("e2e");
     expect((await fetch(`${server.base}/v1/orgs/e2e`)).status).toBe(401);
+    expect(await reachesTheFile(join(directory, "grasrot.db"), "SELECT 1 FROM organisations WHERE slug = 'e2e'")).toBe(true);
     running.pop()?.kill("SIGTERM");
   }, 30_000);
 
@@ -71,8 +96,9 @@ describe("npm start (the embedded default)", () => {
   }, 30_000);
 
   it("serves one port from several processes over one database with GRASROT_WORKERS", async () => {
+    const file = join(directory, "cluster.db");
     const env = {
-      LIBSQL_URL: `file:${join(directory, "cluster.db")}`,
+      LIBSQL_URL: `file:${file}`,
       GRASROT_WORKERS: "2",
       GRASROT_ORG: "many",
       GRASROT_ADMIN_KEY: "grs_cluster-admin-key-1234567890",
@@ -91,6 +117,8 @@ describe("npm start (the embedded default)", () => {
     const { id } = (await created.json()) as { id: string };
     // Whichever process answers, each reads what another wrote.
     for (let i = 0; i < 6; i++) expect((await fetch(`${server.base}/v1/orgs/many/members/${id}`, { headers: key })).status).toBe(200);
+    // The first process's checkpoint thread copies what the workers wrote into the file.
+    expect(await reachesTheFile(file, `SELECT 1 FROM members WHERE id = '${id}'`)).toBe(true);
     running.pop()?.kill("SIGTERM");
   }, 90_000);
 });

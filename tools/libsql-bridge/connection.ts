@@ -1,8 +1,10 @@
 import Database from "libsql";
-import { embeddedBusyTimeoutMs } from "../../src/db/embedded.ts";
 import { PreparedStatements, primaryCode } from "../../src/db/prepared-statements.ts";
 import { type DescribeResult, encodeValue, type ProtoError, type SqlValue, type StmtResult } from "./protocol.ts";
 import { type StatementInfo, splitSql } from "./sql.ts";
+
+/** How long a bridge connection waits for another process's lock. */
+export const bridgeBusyTimeoutMs = 1000;
 
 /** An error that belongs in a stream result (the request failed, the stream lives on), unlike a ProtocolError. */
 export class StmtError extends Error {
@@ -97,8 +99,10 @@ export class Connection {
   constructor(path: string, options: ConnectionOptions) {
     this.#options = options;
     // Streams of this bridge never wait here for each other (they queue at the database's lock); the busy
-    // timeout is for other processes on the same file, such as `npm run tick` beside `npm run dev`.
-    this.#db = new Database(path, { timeout: embeddedBusyTimeoutMs });
+    // timeout is for other processes on the same file, such as `npm run tick` beside `npm run dev`. The
+    // bridge retries nothing itself, so it waits in SQLite's busy handler, event loop and all: a tool for
+    // development, where a second's stall is better than a write refused.
+    this.#db = new Database(path, { timeout: bridgeBusyTimeoutMs });
     this.#statements = new PreparedStatements(this.#db, STATEMENT_CACHE_SIZE, (_stmt, sql) => singleStatement(sql));
     try {
       // WAL lets readers proceed during a write, and is persistent, so this is a no-op after the first time.
