@@ -18,6 +18,7 @@ import { contextOf } from "../src/access/context.ts";
 import { bootstrapIfEmpty } from "../src/bootstrap.ts";
 import { openEmbedded } from "../src/db/embedded.ts";
 import { createDb } from "../src/db/index.ts";
+import { shareLongBatchTransactions } from "../src/db/long-batches.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { defaultConfig } from "../src/deps.ts";
 import { createMailSender } from "../src/jobs/in-process.ts";
@@ -91,21 +92,25 @@ const mailing = await createMailing(contextOf({ db: setupDb, org, principal: ben
   },
 });
 
-const db = createDb(counting(raw));
+const countingClient = counting(raw);
+// Long batches (the start of the mailing) on their thread, as the server runs them; their statements go uncounted there.
+shareLongBatchTransactions(raw, countingClient);
+const db = createDb(countingClient);
 const clock = { now: () => new Date("2026-11-21T09:00:00Z") };
 const deps = { db, mailer: createOutboxMailer(db, clock, defaultConfig.mail.from), clock, config: defaultConfig };
 const drained: DeliverReport[] = [];
 const sender = createMailSender(deps, { lanes, onDrained: (report) => drained.push(report) });
 
 started = performance.now();
-const { result: planMs, gaps } = await loopHolds(async () => {
-  await mailingJobs.plan.run(deps, new Date("2026-11-21T09:00:00Z"));
-  const planned = performance.now() - started;
+// Planning writes the recipient rows (a long batch); sending writes the rounds.
+const planning = await loopHolds(() => mailingJobs.plan.run(deps, new Date("2026-11-21T09:00:00Z")));
+const planMs = performance.now() - started;
+const sending = await loopHolds(async () => {
   sender.wake();
   await sender.idle();
-  return planned;
 });
 const totalMs = performance.now() - started;
+const gaps = [...planning.gaps, ...sending.gaps];
 const held = gaps.filter((gap) => gap > 50);
 
 const status = await raw.execute({
@@ -133,7 +138,7 @@ console.log(
   `  round trips:               ${counts.roundTrips} (${((counts.roundTrips / recipients) * 1000).toFixed(1)} per 1,000 recipients)`,
 );
 console.log(
-  `  event loop held:           longest ${Math.max(0, ...gaps).toFixed(0)} ms; held over 50 ms ${held.length} times, ${(held.reduce((sum, gap) => sum + gap, 0) / 1000).toFixed(1)} s in all`,
+  `  event loop held:           longest ${Math.max(0, ...gaps).toFixed(0)} ms (planning ${Math.max(0, ...planning.gaps).toFixed(0)} ms); held over 50 ms ${held.length} times, ${(held.reduce((sum, gap) => sum + gap, 0) / 1000).toFixed(1)} s in all`,
 );
 console.log(`  deliveries by status:      ${status.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
 console.log(`  messages in the outbox:    ${outbox.rows[0]?.n}; mailing ${mailingStatus.rows[0]?.status}; drains: ${drained.length}`);

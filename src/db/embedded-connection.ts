@@ -1,8 +1,9 @@
 import { Buffer } from "node:buffer";
-import { type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type ResultSet, type Row } from "@libsql/client";
+import { type InArgs, type InStatement, LibsqlBatchError, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
 import Database from "libsql";
 import { isDatabaseBusy } from "./errors.ts";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
+import { argumentsOf } from "./statement-arguments.ts";
 
 /** Enough for every distinct statement text the API sends; lists with IN (…) of many lengths take turns at the end. */
 const preparedStatementsKept = 500;
@@ -41,10 +42,7 @@ function rowPrototypeOf(width: number): object {
   return prototype;
 }
 
-function columnsOf(stmt: Database.Statement): Columns {
-  if (!stmt.reader) return { names: [], types: [], named: [], rowPrototype: {} };
-  const columns = stmt.columns();
-  const names = columns.map((column) => column.name);
+function columnsFrom(names: string[], types: string[]): Columns {
   const named: [string, number][] = [];
   const seen = new Set<string>();
   names.forEach((name, index) => {
@@ -52,43 +50,20 @@ function columnsOf(stmt: Database.Statement): Columns {
     seen.add(name);
     named.push([name, index]);
   });
-  return { names, types: columns.map((column) => column.type ?? ""), named, rowPrototype: rowPrototypeOf(names.length) };
+  return { names, types, named, rowPrototype: rowPrototypeOf(names.length) };
+}
+
+function columnsOf(stmt: Database.Statement): Columns {
+  if (!stmt.reader) return { names: [], types: [], named: [], rowPrototype: {} };
+  const columns = stmt.columns();
+  return columnsFrom(
+    columns.map((column) => column.name),
+    columns.map((column) => column.type ?? ""),
+  );
 }
 
 const minSafe = BigInt(Number.MIN_SAFE_INTEGER);
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
-const minInteger = -9223372036854775808n;
-const maxInteger = 9223372036854775807n;
-
-/** An argument as the driver binds it, refused as @libsql/client refuses it (integers read as numbers). */
-function toSql(value: InValue | undefined): unknown {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
-    return value;
-  }
-  if (typeof value === "bigint") {
-    if (value < minInteger || value > maxInteger)
-      throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
-    return value;
-  }
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
-  if (value instanceof Date) return value.valueOf();
-  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
-  return value;
-}
-
-function argumentsOf(stmt: InStatement): unknown[] | Record<string, unknown> {
-  if (typeof stmt === "string") return [];
-  const args = stmt.args ?? [];
-  if (Array.isArray(args)) return args.map(toSql);
-  const named: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(args)) {
-    named[name[0] === "@" || name[0] === "$" || name[0] === ":" ? name.slice(1) : name] = toSql(value);
-  }
-  return named;
-}
-
 function fromSql(value: unknown): unknown {
   if (typeof value === "bigint") {
     if (value < minSafe || value > maxSafe)
@@ -129,6 +104,26 @@ function resultSetOf(columns: Columns, rows: Row[], rowsAffected: number, lastIn
       lastInsertRowid: lastInsertRowid === undefined ? null : String(lastInsertRowid),
     }),
   };
+}
+
+/** What one statement gave, as the driver gives it: rows of values (integers as bigint), or the rows it changed. */
+export interface StatementOutcome {
+  names: string[];
+  types: string[];
+  rows: unknown[][];
+  changes: number;
+  lastInsertRowid: bigint | undefined;
+}
+
+/** A statement's outcome, read on another thread, as @libsql/client gives a result. */
+export function resultSetOfOutcome({ names, types, rows, changes, lastInsertRowid }: StatementOutcome): ResultSet {
+  const columns = names.length === 0 ? noColumns : columnsFrom(names, types);
+  return resultSetOf(
+    columns,
+    rows.map((row) => rowOf(row, columns)),
+    changes,
+    lastInsertRowid,
+  );
 }
 
 /** A statement of a batch as @libsql/client takes it: text, a statement, or [text, arguments]. */
@@ -259,6 +254,80 @@ export class EmbeddedConnection {
     // A statement that failed is left as it stopped (see #recover): the connection is renewed.
     if (outcomes.some((outcome) => outcome instanceof Error)) this.#recover();
     return outcomes;
+  }
+
+  /**
+   * A write transaction on this connection, begun IMMEDIATE (the write lock up front, or
+   * SQLITE_BUSY at once, after which the connection is renewed: a BEGIN that met a lock is
+   * left unfinished, and would stop every savepoint after it). The connection is the
+   * transaction's until it ends: the caller's write gate keeps its other writes away.
+   * A statement that fails inside it leaves it open, as @libsql/client's would.
+   */
+  transaction(): Transaction {
+    this.run("BEGIN IMMEDIATE");
+    let closed = false;
+    const open = () => {
+      if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    };
+    const end = async (commit: boolean) => {
+      open();
+      closed = true;
+      this.#end(commit);
+    };
+    // Each statement on its own, so that the one that fails is known.
+    const step = (stmt: InStatement) => () => this.#step(stmt);
+    return {
+      execute: async (stmt) => {
+        open();
+        const statement = statementOf(stmt as BatchStatement);
+        return this.#inTransaction(statement, step(statement), libsqlError);
+      },
+      batch: async (stmts) => {
+        open();
+        return stmts
+          .map(statementOf)
+          .map((statement, index) => this.#inTransaction(statement, step(statement), (error) => batchError(error, index)));
+      },
+      executeMultiple: async (sql) => {
+        open();
+        this.#inTransaction(sql, () => this.#db.exec(sql), libsqlError);
+      },
+      commit: () => end(true),
+      rollback: () => end(false),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        try {
+          this.#end(false);
+        } catch {
+          // Renewed: the transaction is gone with the old connection.
+        }
+      },
+      get closed() {
+        return closed;
+      },
+    };
+  }
+
+  /** One statement (or script) of an open transaction. A failed statement is prepared afresh next time; if SQLite ended the transaction, the connection is renewed. */
+  #inTransaction<T>(stmt: InStatement, work: () => T, reported: (error: unknown) => unknown): T {
+    const sql = this.#sqlOf(stmt);
+    try {
+      return work();
+    } catch (error) {
+      this.#statements.forget(sql);
+      if (!this.#db.inTransaction) this.#recover();
+      throw reported(error);
+    }
+  }
+
+  #end(commit: boolean): void {
+    try {
+      if (this.#db.inTransaction) this.#step(commit ? "COMMIT" : "ROLLBACK");
+    } catch (error) {
+      this.#recover();
+      throw libsqlError(error);
+    }
   }
 
   /** A batch's statements in turn: their results, or the error of the first that fails (those after it do not run). */

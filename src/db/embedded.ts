@@ -8,7 +8,8 @@ import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMo
 // The Node build explicitly: this module is also loaded under workerd's resolve conditions (the workerd suite's set-up).
 import { createClient } from "@libsql/client/node";
 import { type BatchStatement, EmbeddedConnection } from "./embedded-connection.ts";
-import { runEmbeddedLongBatch } from "./long-batches.ts";
+import { LongBatchThread } from "./long-batch-thread-client.ts";
+import { longBatchCacheKiB, runEmbeddedLongBatch, serveLongBatchTransactions } from "./long-batches.ts";
 import { serveLongReads } from "./long-reads.ts";
 import { QueryThread } from "./query-thread-client.ts";
 import { serveQueryValues } from "./query-values.ts";
@@ -44,6 +45,8 @@ interface ResilientOptions extends EmbeddedOptions {
   writes?: EmbeddedConnection;
   /** Where long reads go (`allLong`), off the event loop; without it, they run in line. */
   longReads?: QueryThread;
+  /** Where long batches run (`runLongBatch`), off the event loop; without it, in a write transaction of `inner`. */
+  longBatches?: LongBatchThread;
 }
 
 /** A query the read connection serves: SELECT or VALUES, never EXPLAIN (see EmbeddedConnection). */
@@ -170,15 +173,16 @@ function groupedBatches(writes: EmbeddedConnection, gate: WriteGate, policy: Ret
  * - every batch and write transaction begins IMMEDIATE, taking the write lock up front,
  *   rather than as a deferred transaction that reads first and then finds it cannot upgrade
  *   its snapshot to a write (which could not be retried: it has read);
- * - plain queries outside transactions go to the read connection, and single writes and
- *   batches to the write connection, when there are (their statements prepared once);
+ * - plain queries outside transactions go to the read connection, and single writes,
+ *   batches and write transactions to the write connection, when there are (their
+ *   statements prepared once);
  * - a statement, batch or BEGIN that meets another process's lock is tried again after a
  *   pause, for up to 30 s (`writeRetry`): it wrote nothing. A multi-statement script is not,
  *   since part of it may have been applied.
  */
 export function resilientClient(inner: Client, options: ResilientOptions = {}): Client {
   const policy = options.retry ?? writeRetry;
-  const { reads, writes, longReads } = options;
+  const { reads, writes, longReads, longBatches } = options;
   const read = (stmt: InStatement, sql: string) =>
     reads && plainQuery.test(sql) ? Promise.resolve().then(() => reads.execute(stmt)) : inner.execute(stmt);
   // A change of the schema may change what a kept statement's columns are.
@@ -194,6 +198,16 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
   // Waiting for another process's lock counts as work: this process's writes wait on behind it.
   const write = <T>(operation: () => Promise<T>) => gate.run(() => retryWhileBusy(operation, policy, gate.progress));
   const batchOnWrites = writes ? groupedBatches(writes, gate, policy) : undefined;
+  // A write transaction holds the gate from its BEGIN to its end, whichever connection it is on.
+  const gatedWriteTransaction = async (begin: () => Promise<Transaction>) => {
+    const release = await gate.acquire();
+    try {
+      return gatedTransaction(await retryWhileBusy(begin, policy, gate.progress), gate, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
 
   const client: Client = {
     get protocol() {
@@ -216,19 +230,16 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
     executeMultiple: (sql) => changingSchema(gate.run(() => inner.executeMultiple(sql))),
     async transaction(mode?: TransactionMode) {
       if (mode === "read") return retryWhileBusy(() => inner.transaction("read"), policy);
-      const release = await gate.acquire();
-      try {
-        return gatedTransaction(await retryWhileBusy(() => inner.transaction("write"), policy, gate.progress), gate, release);
-      } catch (error) {
-        release();
-        throw error;
-      }
+      // On the write connection when there is one: its statements are kept prepared, and a BEGIN that
+      // meets another process's lock renews it, where the client's pool would keep the BEGIN unfinished.
+      return gatedWriteTransaction(async () => (writes ? writes.transaction() : inner.transaction("write")));
     },
     sync: () => inner.sync(),
     close: () => {
       reads?.close();
       writes?.close();
       longReads?.close();
+      longBatches?.close();
       inner.close();
     },
     reconnect: () => inner.reconnect(),
@@ -237,6 +248,7 @@ export function resilientClient(inner: Client, options: ResilientOptions = {}): 
   if (reads)
     serveQueryValues(client, (stmt) => (plainQuery.test(stmt.sql) ? retryWhileBusy(async () => reads.values(stmt), policy) : undefined));
   if (longReads) serveLongReads(client, (sql, args) => longReads.query(sql, args));
+  if (longBatches) serveLongBatchTransactions(client, () => gatedWriteTransaction(() => longBatches.begin()));
   return client;
 }
 
@@ -267,9 +279,10 @@ export async function openEmbedded(url: string, options: EmbeddedOptions = {}): 
     inner.close();
     throw error;
   }
-  // Long reads on a thread, started at the first of them.
+  // Long reads and long batches on threads, each started at the first of them.
   const longReads = path === undefined ? undefined : new QueryThread({ path, busyTimeoutMs });
-  const client = resilientClient(inner, { ...options, reads, writes, longReads });
+  const longBatches = path === undefined ? undefined : new LongBatchThread({ path, cacheKiB: longBatchCacheKiB });
+  const client = resilientClient(inner, { ...options, reads, writes, longReads, longBatches });
   try {
     // The journal mode is a property of the file: set once, it holds for every connection and process.
     const result = await client.execute("PRAGMA journal_mode = WAL");

@@ -1,9 +1,9 @@
 import type { Client, InArgs, InStatement, ResultSet, Transaction } from "@libsql/client";
 
-const toStatement = (stmtOrSql: InStatement | string, args?: InArgs): InStatement =>
+export const toStatement = (stmtOrSql: InStatement | string, args?: InArgs): InStatement =>
   typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
 
-const toStatements = (stmts: Array<InStatement | [string, InArgs?]>): InStatement[] =>
+export const toStatements = (stmts: Array<InStatement | [string, InArgs?]>): InStatement[] =>
   stmts.map((stmt) => (Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt));
 
 /**

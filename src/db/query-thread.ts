@@ -1,11 +1,12 @@
 /**
- * The thread behind `QueryThread` (src/db/off-loop.ts): its own connection to the file, on
+ * The thread behind `QueryThread` (src/db/query-thread-client.ts): its own connection to the file, on
  * which the few long reads (a year's participation report) run while the event loop serves
  * everyone else. Reads only.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import Database from "libsql";
 import { PreparedStatements } from "./prepared-statements.ts";
+import { answerRequests } from "./thread-replies.ts";
 
 export interface QueryThreadData {
   path: string;
@@ -13,14 +14,14 @@ export interface QueryThreadData {
 }
 
 export interface QueryRequest {
-  id: number;
   sql: string;
   args: unknown[];
 }
 
-export type QueryReply =
-  | { id: number; columns: string[]; rows: unknown[][] }
-  | { id: number; error: { message: string; code?: string; rawCode?: number } };
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+}
 
 const { path, busyTimeoutMs } = workerData as QueryThreadData;
 
@@ -37,16 +38,20 @@ let connection = open();
 
 const plain = (value: unknown) => (typeof value === "bigint" ? Number(value) : value);
 
-parentPort?.on("message", (request: QueryRequest) => {
-  try {
+answerRequests<QueryRequest, QueryResult>(
+  (request) => {
     const { stmt, reader, facts: columns } = connection.statements.get(request.sql);
     if (!reader) throw new TypeError("Not a query");
-    const rows = (stmt.all(request.args) as unknown[][]).map((row) => row.map(plain));
-    parentPort?.postMessage({ id: request.id, columns, rows } satisfies QueryReply);
-  } catch (error) {
-    connection.statements.clear();
-    connection = open();
-    const { message, code, rawCode } = error as { message?: string; code?: string; rawCode?: number };
-    parentPort?.postMessage({ id: request.id, error: { message: String(message ?? error), code, rawCode } } satisfies QueryReply);
-  }
-});
+    return { columns, rows: (stmt.all(request.args) as unknown[][]).map((row) => row.map(plain)) };
+  },
+  {
+    close: () => {
+      connection.statements.clear();
+      connection.db.close();
+    },
+    failed: () => {
+      connection.statements.clear();
+      connection = open();
+    },
+  },
+);

@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
+import { runLongBatch } from "../db/sql.ts";
 import { localDay } from "../lib/dates.ts";
 import { newId } from "../lib/ids.ts";
 import { materialiseSql } from "./audience.ts";
@@ -34,7 +35,8 @@ export async function startDueMailings(db: Db, now: Date): Promise<number> {
     .limit(20);
   for (const mailing of due) {
     const day = localDay(now, mailing.timeZone);
-    await db.batch([
+    // A long batch: writing 100,000 recipients held the event loop for 0.3 s in one statement.
+    await runLongBatch(db, [
       db.run(materialiseSql(mailing, { type: mailing.audienceType, ref: mailing.audienceRef }, day)),
       db
         .update(m)

@@ -1,4 +1,5 @@
 import type { Client, InArgs, InStatement, TransactionMode } from "@libsql/client";
+import { serveLongBatchTransactions } from "../../src/db/long-batches.ts";
 import { stopServingQueryValues } from "../../src/db/query-values.ts";
 import type { TestApp } from "./app.ts";
 
@@ -31,12 +32,14 @@ export function recordStatements(t: TestApp, keep: (sql: string) => boolean = ()
     };
   };
   watch(client);
-  // Long batches (src/db/long-batches.ts) run their statements in a transaction of their own.
+  // Long batches (src/db/long-batches.ts) run their statements in a transaction of their own:
+  // here on one of the client's connections rather than on their thread, where they could not be seen.
   const transaction = client.transaction.bind(client);
   client.transaction = (async (mode?: TransactionMode) => {
     const opened = await transaction(mode);
     watch(opened);
     return opened;
   }) as typeof client.transaction;
+  serveLongBatchTransactions(client, () => client.transaction("write"));
   return recorded;
 }

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient, LibsqlError, type ResultSet, type Transaction, type TransactionMode } from "@libsql/client";
 import { describe, expect, it } from "vitest";
-import { embeddedBusyTimeoutMs, openEmbedded, resilientClient } from "../../src/db/embedded.ts";
+import { type EmbeddedOptions, embeddedBusyTimeoutMs, openEmbedded, resilientClient } from "../../src/db/embedded.ts";
+import { turnsWhile } from "../helpers/event-loop.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "grasrot-embedded-"));
 let counter = 0;
@@ -54,58 +55,48 @@ describe("opening the embedded database", () => {
 });
 
 describe("another process's lock", () => {
-  /** Another process's write: a plain client on the same file, outside this client's gate, holding the write lock. */
-  async function otherProcessHolding(url: string) {
+  /**
+   * This client on a new file, while another process holds its write lock: a plain client on
+   * the same file, outside this client's gate, that commits after `commitAfterMs`.
+   */
+  async function whileAnotherProcessHolds(commitAfterMs: number, options: EmbeddedOptions = {}) {
+    const url = newFile();
+    const client = await openEmbedded(url, options);
+    await client.execute("CREATE TABLE t (x INTEGER)");
     const other = createClient({ url });
     const holding = await other.transaction("write");
     await holding.execute("INSERT INTO t VALUES (0)");
-    return {
-      commit: async () => {
-        await holding.commit();
-        other.close();
-      },
-    };
-  }
-
-  /** The longest the event loop went without running a timer, until `until` settles. */
-  async function longestStall(until: Promise<unknown>): Promise<number> {
-    let settled = false;
-    void until.finally(() => {
-      settled = true;
-    });
-    let longest = 0;
-    while (!settled) {
-      const asked = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      longest = Math.max(longest, performance.now() - asked);
-    }
-    return longest;
+    setTimeout(async () => {
+      await holding.commit();
+      other.close();
+    }, commitAfterMs);
+    const values = async () => (await client.execute("SELECT x FROM t ORDER BY rowid")).rows.map((row) => Number(row.x));
+    return { client, values };
   }
 
   it("is waited for without holding the event loop, and the write is made once it is free", async () => {
-    const url = newFile();
-    const client = await openEmbedded(url);
-    await client.execute("CREATE TABLE t (x INTEGER)");
-    const other = await otherProcessHolding(url);
-    const write = client.execute("INSERT INTO t VALUES (1)");
-    setTimeout(() => void other.commit(), 400);
-    // SQLite's own busy handler would hold the loop for as long as it waits.
-    expect(await longestStall(write)).toBeLessThan(250);
-    await write;
-    expect((await client.execute("SELECT x FROM t ORDER BY rowid")).rows.map((row) => Number(row.x))).toEqual([0, 1]);
+    const { client, values } = await whileAnotherProcessHolds(400);
+    const { turns } = await turnsWhile(() => client.execute("INSERT INTO t VALUES (1)"));
+    // The loop turned on while the write waited; SQLite's own busy handler would have held it, a few turns in all.
+    expect(turns).toBeGreaterThan(100);
+    expect(await values()).toEqual([0, 1]);
+    client.close();
+  });
+
+  it("opens a write transaction once it is free, whose savepoints work after the BEGINs that met the lock", async () => {
+    const { client, values } = await whileAnotherProcessHolds(200);
+    const transaction = await client.transaction("write");
+    // A BEGIN that met the lock and was left unfinished on the connection would refuse this ("SQL statements in progress").
+    await transaction.batch(["SAVEPOINT s", "INSERT INTO t VALUES (1)", "RELEASE s"]);
+    await transaction.commit();
+    expect(await values()).toEqual([0, 1]);
     client.close();
   });
 
   it("keeps the writes of this process waiting behind the one that waits for it, past the gate's idle timeout", async () => {
-    const url = newFile();
-    const client = await openEmbedded(url, { gateTimeoutMs: 100, gateMaxWaitMs: 5000 });
-    await client.execute("CREATE TABLE t (x INTEGER)");
-    const other = await otherProcessHolding(url);
-    const first = client.execute("INSERT INTO t VALUES (1)");
-    const second = client.execute("INSERT INTO t VALUES (2)");
-    setTimeout(() => void other.commit(), 400);
-    await Promise.all([first, second]);
-    expect((await client.execute("SELECT x FROM t ORDER BY rowid")).rows.map((row) => Number(row.x))).toEqual([0, 1, 2]);
+    const { client, values } = await whileAnotherProcessHolds(400, { gateTimeoutMs: 100, gateMaxWaitMs: 5000 });
+    await Promise.all([client.execute("INSERT INTO t VALUES (1)"), client.execute("INSERT INTO t VALUES (2)")]);
+    expect(await values()).toEqual([0, 1, 2]);
     client.close();
   });
 });

@@ -3,7 +3,8 @@
  * and leaves its long write-ahead log for the checkpoint thread rather than copying it into
  * the file within its commit, on the event loop: seen from outside, right after the commit
  * the database file alone does not hold the rows yet, while every reader sees them. It works
- * with a large page cache, and the pooled connection gets its own back however it ends.
+ * on a connection of its own with a large page cache (on the long batch thread), and the
+ * client's own connections keep theirs however it ends.
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,21 +15,26 @@ import { describe, expect, it } from "vitest";
 import { openEmbedded } from "../../src/db/embedded.ts";
 import { createDb } from "../../src/db/index.ts";
 import { runLongBatch } from "../../src/db/sql.ts";
+import { turnsWhile } from "../helpers/event-loop.ts";
+
+/** A new database file with table `t` as given. */
+async function fileWith(table: string) {
+  const path = join(mkdtempSync(join(tmpdir(), "grasrot-long-batch-")), "db.db");
+  const client = await openEmbedded(`file:${path}`);
+  await client.execute(`CREATE TABLE t (${table})`);
+  return { path, client, db: createDb(client) };
+}
 
 describe("a long batch", () => {
   it("commits every row and leaves copying its log into the file to a checkpoint", async () => {
-    const directory = mkdtempSync(join(tmpdir(), "grasrot-long-batch-"));
-    const path = join(directory, "db.db");
-    const client = await openEmbedded(`file:${path}`);
-    await client.execute("CREATE TABLE t (x INTEGER, pad TEXT)");
+    const { path, client, db } = await fileWith("x INTEGER, pad TEXT");
     await client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    const db = createDb(client);
     const rows = 2_000;
     // About 2 KB a row: some 1,000 pages of log, past the point where SQLite checkpoints within a commit.
     const statements = Array.from({ length: rows }, (_, i) => db.run(sql`INSERT INTO t VALUES (${i}, ${"x".repeat(2_000)})`));
     await runLongBatch(db, statements);
     expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(rows);
-    const copy = join(directory, "copy.db");
+    const copy = `${path}.copy`;
     copyFileSync(path, copy);
     const alone = new Database(copy);
     expect(Number((alone.prepare("SELECT count(*) FROM t").raw(true).all() as unknown[][])[0]?.[0])).toBe(0);
@@ -43,12 +49,9 @@ describe("a long batch", () => {
     client.close();
   });
 
-  it("works with a page cache large enough for an import, and gives the connection its own back whether it commits or fails", async () => {
-    const directory = mkdtempSync(join(tmpdir(), "grasrot-long-batch-"));
-    const client = await openEmbedded(`file:${join(directory, "db.db")}`);
-    await client.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");
-    const db = createDb(client);
-    // The connection a write transaction is given next is the one the batch gave back to the pool.
+  it("works with a page cache large enough for an import, leaving the client's connections theirs whether it commits or fails", async () => {
+    const { client, db } = await fileWith("x INTEGER PRIMARY KEY");
+    // The connection a write transaction of the client is given.
     const cacheOfNextTransaction = async () => {
       const transaction = await client.transaction("write");
       try {
@@ -66,6 +69,26 @@ describe("a long batch", () => {
     );
     expect(await cacheOfNextTransaction()).toBe(before);
     expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(1);
+    // The failure is reported as the driver reports it, and the next long batch commits.
+    await expect(runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (1)`)])).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT",
+      extendedCode: "SQLITE_CONSTRAINT_PRIMARYKEY",
+    });
+    await runLongBatch(db, [db.run(sql`INSERT INTO t VALUES (3)`)]);
+    expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(2);
+    client.close();
+  });
+
+  it("runs its statements and its commit off the event loop, which turns on meanwhile", async () => {
+    const { client, db } = await fileWith("x INTEGER");
+    // Each statement keeps SQLite busy for a while: on the event loop, the loop would turn only between them.
+    const insertMany = (from: number) =>
+      db.run(
+        sql`WITH RECURSIVE c(x) AS (SELECT ${from} UNION ALL SELECT x + 1 FROM c WHERE x < ${from + 199_999}) INSERT INTO t SELECT x FROM c`,
+      );
+    const { turns } = await turnsWhile(() => runLongBatch(db, [insertMany(0), insertMany(200_000), insertMany(400_000)]));
+    expect(turns).toBeGreaterThan(100);
+    expect(Number((await client.execute("SELECT count(*) AS n FROM t")).rows[0]?.n)).toBe(600_000);
     client.close();
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Long batches of the embedded file on a thread of their own (src/db/long-batch-thread.ts).
+ * On the event loop, a 100,000-member import's statements held every other request for 10 ms
+ * at a time, and its commit for 100 to 160 ms at once: the driver is synchronous. Here the
+ * loop only builds the statements and reads their results. Started at the first long batch,
+ * and again after a failure of the thread. Node only.
+ */
+import { LibsqlError, type ResultSet, type Transaction } from "@libsql/client";
+import { resultSetOfOutcome, type StatementOutcome } from "./embedded-connection.ts";
+import { toStatement, toStatements } from "./in-transaction.ts";
+import type { BoundStatement, LongBatchRequest, LongBatchThreadData } from "./long-batch-thread.ts";
+import { argumentsOf } from "./statement-arguments.ts";
+import { ThreadChannel } from "./thread-channel.ts";
+
+const threadUrl = new URL("./long-batch-thread.ts", import.meta.url);
+
+export class LongBatchThread {
+  readonly #channel: ThreadChannel<LongBatchRequest>;
+
+  constructor(data: LongBatchThreadData) {
+    this.#channel = new ThreadChannel(threadUrl, data);
+  }
+
+  /** A write transaction on the thread's connection, begun IMMEDIATE (the write lock up front, or SQLITE_BUSY at once). */
+  async begin(): Promise<Transaction> {
+    await this.#channel.request({ op: "begin" });
+    return threadTransaction(this.#channel);
+  }
+
+  close(): void {
+    this.#channel.close();
+  }
+}
+
+function threadTransaction(channel: ThreadChannel<LongBatchRequest>): Transaction {
+  let closed = false;
+  const end = async (commit: boolean) => {
+    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    closed = true;
+    await channel.request({ op: "end", commit });
+  };
+  const run = async (statements: BoundStatement[]): Promise<ResultSet[]> => {
+    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    const outcomes = await channel.request<StatementOutcome[]>({ op: "batch", statements });
+    return outcomes.map(resultSetOfOutcome);
+  };
+  // Bound here, so that a value the driver refuses fails where it was given.
+  const bound = (stmt: ReturnType<typeof toStatement>): BoundStatement =>
+    typeof stmt === "string" ? { sql: stmt, args: [] } : { sql: stmt.sql, args: argumentsOf(stmt) };
+  return {
+    execute: async (stmt) => (await run([bound(toStatement(stmt))]))[0] as ResultSet,
+    batch: (stmts) => run(toStatements(stmts).map(bound)),
+    executeMultiple: async (sql) => {
+      await channel.request({ op: "script", sql });
+    },
+    commit: () => end(true),
+    rollback: () => end(false),
+    close: () => {
+      if (!closed) void end(false).catch(() => undefined);
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
