@@ -322,6 +322,12 @@ export class EmbeddedConnection {
   }
 
   #end(commit: boolean): void {
+    // Closed meanwhile (the client was closed): the transaction ended with the connection, rolled back.
+    // A closed connection must not be asked anything: the driver aborts the process.
+    if (this.#closed) {
+      if (commit) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+      return;
+    }
     try {
       if (this.#db.inTransaction) this.#step(commit ? "COMMIT" : "ROLLBACK");
     } catch (error) {

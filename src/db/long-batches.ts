@@ -24,11 +24,8 @@ export function serveLongBatchTransactions(client: Client, begin: () => Promise<
   threadTransactions.set(client, begin);
 }
 
-/** Gives a client that wraps another (a benchmark's counting proxy) the other's long batch thread. */
-export function shareLongBatchTransactions(from: Client, to: Client): void {
-  const begin = threadTransactions.get(from);
-  if (begin) threadTransactions.set(to, begin);
-}
+/** How a client begins its long batches' transactions, if not as any client does: for one that wraps it (a benchmark's counting proxy). */
+export const longBatchTransactionsOf = (client: Client) => threadTransactions.get(client);
 
 /**
  * A long batch on the embedded file (see runLongBatch): in one write transaction, on the

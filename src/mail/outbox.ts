@@ -1,6 +1,6 @@
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { insertJsonRows } from "../db/sql.ts";
+import { insertJsonRows, runLongBatch } from "../db/sql.ts";
 import type { Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
 import { pacer } from "../lib/yield.ts";
@@ -53,7 +53,8 @@ export function createOutboxMailer(db: Db, clock: Clock, from: string): Mailer {
         rows.push(rowOf(message));
         await pace();
       }
-      await insertJsonRows(db, schema.mailOutbox, rows);
+      // A long batch: on the embedded file, the thousand rows are written off the event loop (40 ms on it).
+      await runLongBatch(db, [insertJsonRows(db, schema.mailOutbox, rows)]);
       return rows.map((row) => ({ ok: true, messageId: row.messageId }));
     },
   };

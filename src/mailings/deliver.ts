@@ -2,7 +2,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
 import { type RetryPolicy, retryWhileBusy, writeRetry } from "../db/retry.ts";
-import { runBatch, type Statement } from "../db/sql.ts";
+import { runBatch, runLongBatch, type Statement } from "../db/sql.ts";
 import type { AppConfig, Clock } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
 import { turns } from "../lib/yield.ts";
@@ -187,10 +187,14 @@ export async function claimRound(
     ? sql`id BETWEEN ${handedTo.from} AND ${handedTo.to} AND claimed_by = ${handedTo.token}
         AND (status = 'pending' OR (status = 'sending' AND lease_until < ${at}))`
     : claimableSql(at);
-  return db.all<ClaimedRow>(sql`
+  // A long batch: on the embedded file, reading a round's thousand recipients held the event loop for some 75 ms.
+  const [claimed] = await runLongBatch(db, [
+    db.all<ClaimedRow>(sql`
     UPDATE ${d} SET lease_until = ${until}, claimed_by = ${holder}, status = 'sending', attempts = attempts + 1
     WHERE id IN (SELECT id FROM ${d} WHERE mailing_id = ${mailing.id} AND ${which} ORDER BY id LIMIT ${n})
-    RETURNING id, attempts, ${recipientJson(mailing)} AS recipient`);
+    RETURNING id, attempts, ${recipientJson(mailing)} AS recipient`),
+  ]);
+  return claimed as ClaimedRow[];
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -266,8 +270,9 @@ async function recordOutcomes(
   if (statements.length === 0) return;
   // Once the transport has accepted a message, failing to write that down would send it again after the
   // lease: so a locked database is waited out far longer here than a request would be. The batch only sets
-  // values, so running it again is harmless.
-  await retryWhileBusy(() => runBatch(db, statements), sent.length > 0 ? acceptedSendRetry : writeRetry);
+  // values, so running it again is harmless. A long batch: on the embedded file, a round's thousand
+  // records are written off the event loop (some 40 ms on it).
+  await retryWhileBusy(() => runLongBatch(db, statements), sent.length > 0 ? acceptedSendRetry : writeRetry);
 }
 
 /** Finishes a mailing once no row is left to send. */

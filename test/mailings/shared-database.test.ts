@@ -5,7 +5,7 @@
  * `sending`, to be sent again once its lease ran out); and a tick re-run for a past instant
  * holds its rows under leases the running server respects.
  */
-import { type Client, type InStatement, LibsqlError } from "@libsql/client";
+import { type Client, type InStatement, LibsqlError, type TransactionMode } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/index.ts";
 import { mailingJobs } from "../../src/jobs/mailings.ts";
@@ -15,19 +15,36 @@ import { type TestApp, testApp } from "../helpers/app.ts";
 import { createMailing, deliveryCounts, mailConfig, tick } from "./helpers.ts";
 import { orgIdOf, seedMembers } from "./seed.ts";
 
-/** The test's client, except that the first `times` batches marking messages sent meet a locked database. */
+/**
+ * The test's client, except that the first `times` batches marking messages sent meet a
+ * locked database: alone, or inside the transaction of a long batch (runLongBatch).
+ */
 function lockedWhileRecordingSends(client: Client, times: number): Client {
   let left = times;
+  const meetsTheLock = (stmts: Array<InStatement | [string, unknown?]>) => {
+    const sql = stmts.map((stmt) => (typeof stmt === "string" ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql)).join(";");
+    if (left === 0 || !/UPDATE "mailing_deliveries" SET status = 'sent'/.test(sql)) return false;
+    left -= 1;
+    return true;
+  };
+  const locked = () => new LibsqlError("database is locked", "SQLITE_BUSY", "SQLITE_BUSY", 5);
   return {
     ...client,
     batch: async (stmts, mode) => {
-      const sql = (stmts as InStatement[]).map((stmt) => (typeof stmt === "string" ? stmt : stmt.sql)).join(";");
-      if (left > 0 && /SET status = 'sent'/.test(sql)) {
-        left -= 1;
-        throw new LibsqlError("database is locked", "SQLITE_BUSY", "SQLITE_BUSY", 5);
-      }
+      if (meetsTheLock(stmts)) throw locked();
       return client.batch(stmts, mode);
     },
+    transaction: (async (mode?: TransactionMode) => {
+      const transaction = await client.transaction(mode);
+      const batch = transaction.batch.bind(transaction);
+      transaction.batch = async (stmts) => {
+        if (!meetsTheLock(stmts)) return batch(stmts);
+        // The batch's savepoint is opened (clientInTransaction rolls back to it), then its statement meets the lock.
+        await batch(stmts.slice(0, 1));
+        throw locked();
+      };
+      return transaction;
+    }) as Client["transaction"],
   };
 }
 

@@ -162,6 +162,29 @@ describe("writes on the embedded file", () => {
     const text = "UPDATE t SET ratio = ? WHERE id = ?";
     expect(await preparations(text, (client, i) => client.batch([{ sql: text, args: [i, 1] }], "write"))).toBe(1);
   });
+
+  it("run write transactions on the write connection: its statements prepared once, a failed one leaving the transaction open", async () => {
+    const text = "UPDATE t SET name = ? WHERE id = ?";
+    const inTransaction = async (client: Client, i: number) => {
+      const transaction = await client.transaction("write");
+      await expect(transaction.execute("INSERT INTO t (id, name) VALUES (1, 'Again')")).rejects.toMatchObject({
+        code: "SQLITE_CONSTRAINT",
+      });
+      await transaction.batch([{ sql: text, args: [`Anna ${i}`, 1] }]);
+      await transaction.commit();
+    };
+    expect(await preparations(text, inTransaction)).toBe(1);
+  });
+
+  it("let a transaction end after its client was closed, without asking the closed connection anything", async () => {
+    const client = await table(newPath());
+    const transaction = await client.transaction("write");
+    await transaction.execute("INSERT INTO t (id, name) VALUES (3, 'Tove')");
+    client.close();
+    // The driver aborts the whole process when a closed connection is asked whether it is in a transaction.
+    transaction.close();
+    await expect(transaction.commit()).rejects.toMatchObject({ code: "TRANSACTION_CLOSED" });
+  });
 });
 
 describe("the file of a file: URL", () => {
