@@ -6,6 +6,7 @@
  */
 import cluster from "node:cluster";
 import { mkdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { bootstrapIfEmpty } from "./bootstrap.ts";
@@ -20,12 +21,13 @@ import { createNodeMailer } from "./mail/node.ts";
 import { withReferenceBundle } from "./meta/reference-bundle-node.ts";
 import { createThreadCounter } from "./tally/thread-runner.ts";
 
-/** GRASROT_WORKERS: processes serving the API (default 1: this one). */
+/** GRASROT_WORKERS: processes serving the API (default 1: this one; `auto`: one per core, at most 16). */
 function workerCount(): number {
   const raw = process.env.GRASROT_WORKERS ?? "1";
+  if (raw === "auto") return Math.min(16, availableParallelism());
   const count = Number(raw);
   if (!Number.isInteger(count) || count < 1 || count > 16)
-    throw new ConfigError(`GRASROT_WORKERS must be a whole number from 1 to 16, not '${raw}'`);
+    throw new ConfigError(`GRASROT_WORKERS must be a whole number from 1 to 16, or auto, not '${raw}'`);
   return count;
 }
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "libsql";
 import { afterAll, describe, expect, it } from "vitest";
@@ -93,7 +93,18 @@ describe("npm start (the embedded default)", () => {
 
   it("refuses a number of worker processes it cannot use, naming the variable", async () => {
     await expect(start({ LIBSQL_URL: url, GRASROT_WORKERS: "0" })).rejects.toThrow(/GRASROT_WORKERS/);
+    await expect(start({ LIBSQL_URL: url, GRASROT_WORKERS: "many" })).rejects.toThrow(/GRASROT_WORKERS .* or auto/);
   }, 30_000);
+
+  it("starts one worker process per core with GRASROT_WORKERS=auto", async () => {
+    const cores = Math.min(16, availableParallelism());
+    const server = await start({ LIBSQL_URL: `file:${join(directory, "auto.db")}`, GRASROT_WORKERS: "auto" }, 60_000);
+    // One core: no cluster, this process serves.
+    if (cores > 1) expect(server.output()).toContain(`${cores} worker processes`);
+    else expect(server.output()).not.toContain("worker processes");
+    expect((await fetch(`${server.base}/v1/health`)).status).toBe(200);
+    running.pop()?.kill("SIGTERM");
+  }, 90_000);
 
   it("serves one port from several processes over one database with GRASROT_WORKERS", async () => {
     const file = join(directory, "cluster.db");
