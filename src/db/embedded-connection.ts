@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { type InArgs, type InStatement, LibsqlBatchError, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
 import Database from "libsql";
 import { isDatabaseBusy } from "./errors.ts";
+import { transactionOver } from "./in-transaction.ts";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
 import { argumentsOf } from "./statement-arguments.ts";
 
@@ -265,48 +266,21 @@ export class EmbeddedConnection {
    */
   transaction(): Transaction {
     this.run("BEGIN IMMEDIATE");
-    let closed = false;
-    const open = () => {
-      if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
-    };
-    const end = async (commit: boolean) => {
-      open();
-      closed = true;
-      this.#end(commit);
-    };
-    // Each statement on its own, so that the one that fails is known.
-    const step = (stmt: InStatement) => () => this.#step(stmt);
-    return {
-      execute: async (stmt) => {
-        open();
-        const statement = statementOf(stmt as BatchStatement);
-        return this.#inTransaction(statement, step(statement), libsqlError);
-      },
-      batch: async (stmts) => {
-        open();
-        return stmts
-          .map(statementOf)
-          .map((statement, index) => this.#inTransaction(statement, step(statement), (error) => batchError(error, index)));
-      },
-      executeMultiple: async (sql) => {
-        open();
+    return transactionOver({
+      // Each statement on its own, so that the one that fails is known.
+      run: async (stmts, asBatch) =>
+        stmts.map((stmt, index) =>
+          this.#inTransaction(
+            stmt,
+            () => this.#step(stmt),
+            (error) => (asBatch ? batchError(error, index) : libsqlError(error)),
+          ),
+        ),
+      script: async (sql) => {
         this.#inTransaction(sql, () => this.#db.exec(sql), libsqlError);
       },
-      commit: () => end(true),
-      rollback: () => end(false),
-      close: () => {
-        if (closed) return;
-        closed = true;
-        try {
-          this.#end(false);
-        } catch {
-          // Renewed: the transaction is gone with the old connection.
-        }
-      },
-      get closed() {
-        return closed;
-      },
-    };
+      end: async (commit) => this.#end(commit),
+    });
   }
 
   /** One statement (or script) of an open transaction. A failed statement is prepared afresh next time; if SQLite ended the transaction, the connection is renewed. */

@@ -5,9 +5,9 @@
  * loop only builds the statements and reads their results. Started at the first long batch,
  * and again after a failure of the thread. Node only.
  */
-import { LibsqlError, type ResultSet, type Transaction } from "@libsql/client";
+import type { Transaction } from "@libsql/client";
 import { resultSetOfOutcome, type StatementOutcome } from "./embedded-connection.ts";
-import { toStatement, toStatements } from "./in-transaction.ts";
+import { transactionOver } from "./in-transaction.ts";
 import type { BoundStatement, LongBatchRequest, LongBatchThreadData } from "./long-batch-thread.ts";
 import { argumentsOf } from "./statement-arguments.ts";
 import { ThreadChannel } from "./thread-channel.ts";
@@ -33,33 +33,20 @@ export class LongBatchThread {
 }
 
 function threadTransaction(channel: ThreadChannel<LongBatchRequest>): Transaction {
-  let closed = false;
-  const end = async (commit: boolean) => {
-    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
-    closed = true;
-    await channel.request({ op: "end", commit });
-  };
-  const run = async (statements: BoundStatement[]): Promise<ResultSet[]> => {
-    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
-    const outcomes = await channel.request<StatementOutcome[]>({ op: "batch", statements });
-    return outcomes.map(resultSetOfOutcome);
-  };
-  // Bound here, so that a value the driver refuses fails where it was given.
-  const bound = (stmt: ReturnType<typeof toStatement>): BoundStatement =>
-    typeof stmt === "string" ? { sql: stmt, args: [] } : { sql: stmt.sql, args: argumentsOf(stmt) };
-  return {
-    execute: async (stmt) => (await run([bound(toStatement(stmt))]))[0] as ResultSet,
-    batch: (stmts) => run(toStatements(stmts).map(bound)),
-    executeMultiple: async (sql) => {
+  return transactionOver({
+    // Bound here, so that a value the driver refuses fails where it was given.
+    run: async (stmts) => {
+      const statements: BoundStatement[] = stmts.map((stmt) =>
+        typeof stmt === "string" ? { sql: stmt, args: [] } : { sql: stmt.sql, args: argumentsOf(stmt) },
+      );
+      const outcomes = await channel.request<StatementOutcome[]>({ op: "batch", statements });
+      return outcomes.map(resultSetOfOutcome);
+    },
+    script: async (sql) => {
       await channel.request({ op: "script", sql });
     },
-    commit: () => end(true),
-    rollback: () => end(false),
-    close: () => {
-      if (!closed) void end(false).catch(() => undefined);
+    end: async (commit) => {
+      await channel.request({ op: "end", commit });
     },
-    get closed() {
-      return closed;
-    },
-  };
+  });
 }
