@@ -1,8 +1,9 @@
 /**
  * The thread behind `LongBatchThread` (src/db/long-batch-thread-client.ts): a connection of
  * its own to the file, on which long batches (an import, a large entry of paper ballots, a
- * change of areas) run their write transaction, statements and commit, while the event loop
- * serves everyone else. One transaction at a time: the process's write gate sees to that.
+ * change of areas, a mailing's start and rounds) run their write transaction, statements and
+ * commit, while the event loop serves everyone else. One transaction at a time: the
+ * process's write gate sees to that.
  */
 import { workerData } from "node:worker_threads";
 import Database from "libsql";
