@@ -2,7 +2,6 @@ import { Buffer } from "node:buffer";
 import { type InArgs, type InStatement, LibsqlBatchError, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
 import Database from "libsql";
 import { isDatabaseBusy } from "./errors.ts";
-import { transactionOver } from "./in-transaction.ts";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
 import { argumentsOf } from "./statement-arguments.ts";
 
@@ -131,6 +130,57 @@ export function resultSetOfOutcome({ names, types, rows, changes, lastInsertRowi
 export type BatchStatement = InStatement | [string, InArgs?];
 
 const statementOf = (stmt: BatchStatement): InStatement => (Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt);
+
+/** What a transaction of the embedded file does, on whichever connection it runs (src/db/embedded-connection.ts, src/db/long-batch-thread-client.ts). */
+export interface TransactionWork {
+  /** Statements in turn: their results, or the first failure (a LibsqlBatchError naming it when `asBatch`). */
+  run(stmts: InStatement[], asBatch: boolean): Promise<ResultSet[]>;
+  script(sql: string): Promise<void>;
+  /** Commits or rolls back; called once, and at once (its synchronous part) when the transaction is closed. */
+  end(commit: boolean): Promise<void>;
+}
+
+/**
+ * A Transaction as @libsql/client gives one, over `work`: closed once it has ended, and
+ * rolled back when closed before. The end starts at once, before the caller's write gate
+ * lets the next writer of the connection in.
+ */
+export function transactionOver(work: TransactionWork): Transaction {
+  let closed = false;
+  const open = () => {
+    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+  };
+  const end = async (commit: boolean) => {
+    open();
+    closed = true;
+    await work.end(commit);
+  };
+  return {
+    execute: async (stmtOrSql: InStatement | string, args?: InArgs) => {
+      open();
+      return (await work.run([typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql], false))[0] as ResultSet;
+    },
+    batch: async (stmts) => {
+      open();
+      return work.run(stmts.map(statementOf), true);
+    },
+    executeMultiple: async (sql) => {
+      open();
+      await work.script(sql);
+    },
+    commit: () => end(true),
+    rollback: () => end(false),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      // A failure here leaves nothing behind: the transaction is gone with its connection.
+      work.end(false).catch(() => undefined);
+    },
+    get closed() {
+      return closed;
+    },
+  } as Transaction;
+}
 
 /** The driver's errors as @libsql/client reports them: the primary SQLite code, and the extended one beside it. */
 function libsqlError(error: unknown): unknown {

@@ -1,4 +1,4 @@
-import { type Client, type InArgs, type InStatement, LibsqlError, type ResultSet, type Transaction } from "@libsql/client";
+import type { Client, InArgs, InStatement, ResultSet, Transaction } from "@libsql/client";
 
 const toStatement = (stmtOrSql: InStatement | string, args?: InArgs): InStatement =>
   typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
@@ -57,54 +57,3 @@ const insideTransaction = new WeakSet<Client>();
 
 /** Whether every statement of this client already runs inside one open transaction (see clientInTransaction). */
 export const isInTransaction = (client: Client) => insideTransaction.has(client);
-
-/** What a transaction of the embedded file does, on whichever connection it runs (src/db/embedded-connection.ts, src/db/long-batch-thread-client.ts). */
-export interface TransactionWork {
-  /** Statements in turn: their results, or the first failure (a LibsqlBatchError naming it when `asBatch`). */
-  run(stmts: InStatement[], asBatch: boolean): Promise<ResultSet[]>;
-  script(sql: string): Promise<void>;
-  /** Commits or rolls back; called once, and at once (its synchronous part) when the transaction is closed. */
-  end(commit: boolean): Promise<void>;
-}
-
-/**
- * A Transaction as @libsql/client gives one, over `work`: closed once it has ended, and
- * rolled back when closed before. The end starts at once, before the caller's write gate
- * lets the next writer of the connection in.
- */
-export function transactionOver(work: TransactionWork): Transaction {
-  let closed = false;
-  const open = () => {
-    if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
-  };
-  const end = async (commit: boolean) => {
-    open();
-    closed = true;
-    await work.end(commit);
-  };
-  return {
-    execute: async (stmtOrSql: InStatement | string, args?: InArgs) => {
-      open();
-      return (await work.run([toStatement(stmtOrSql, args)], false))[0] as ResultSet;
-    },
-    batch: async (stmts) => {
-      open();
-      return work.run(toStatements(stmts), true);
-    },
-    executeMultiple: async (sql) => {
-      open();
-      await work.script(sql);
-    },
-    commit: () => end(true),
-    rollback: () => end(false),
-    close: () => {
-      if (closed) return;
-      closed = true;
-      // A failure here leaves nothing behind: the transaction is gone with its connection.
-      work.end(false).catch(() => undefined);
-    },
-    get closed() {
-      return closed;
-    },
-  } as Transaction;
-}

@@ -6,8 +6,7 @@
  * and again after a failure of the thread. Node only.
  */
 import type { Transaction } from "@libsql/client";
-import { resultSetOfOutcome, type StatementOutcome } from "./embedded-connection.ts";
-import { transactionOver } from "./in-transaction.ts";
+import { resultSetOfOutcome, type StatementOutcome, transactionOver } from "./embedded-connection.ts";
 import type { BoundStatement, LongBatchRequest, LongBatchThreadData } from "./long-batch-thread.ts";
 import { argumentsOf } from "./statement-arguments.ts";
 import { ThreadChannel } from "./thread-channel.ts";
