@@ -41,11 +41,11 @@ const { path, cacheKiB } = workerData as LongBatchThreadData;
 function open() {
   const db = new Database(path, { timeout: 0 });
   db.exec(`PRAGMA cache_size = -${cacheKiB}; PRAGMA wal_autocheckpoint = 0`);
-  const statements = new PreparedStatements(db, 100, (stmt) =>
-    stmt.reader
-      ? { names: stmt.columns().map((column) => column.name), types: stmt.columns().map((column) => column.type ?? "") }
-      : undefined,
-  );
+  const statements = new PreparedStatements(db, 100, (stmt) => {
+    if (!stmt.reader) return undefined;
+    const columns = stmt.columns();
+    return { names: columns.map((column) => column.name), types: columns.map((column) => column.type ?? "") };
+  });
   return { db, statements };
 }
 
@@ -93,13 +93,13 @@ function work(request: LongBatchRequest): unknown {
       return null;
     case "batch": {
       const results: StatementOutcome[] = [];
-      for (const [index, statement] of request.statements.entries()) {
+      for (const statement of request.statements) {
         try {
           results.push(step(statement));
         } catch (error) {
           // Prepared afresh next time: a failed statement is left as it stopped.
           connection.statements.forget(statement.sql);
-          throw Object.assign(error as object, { index });
+          throw error;
         }
       }
       return results;

@@ -4,12 +4,11 @@
  */
 import { parentPort } from "node:worker_threads";
 
-/** A failure as a thread reports it: a driver error's message and codes, and for a batch, which statement. */
+/** A failure as a thread reports it: a driver error's message and codes. */
 export interface ThreadError {
   message: string;
   code?: string;
   rawCode?: number;
-  index?: number;
 }
 
 export type ThreadReply<Result> = { id: number; result: Result } | { id: number; error: ThreadError };
@@ -17,10 +16,10 @@ export type ThreadReply<Result> = { id: number; result: Result } | { id: number;
 /** What ThreadChannel sends a thread to end it: the thread closes its connection and its port. */
 export const closeMessage = "close";
 
-/** A failure as the caller sees it: the error's message and codes (and `index`, when a batch set it), as the driver reported them. */
+/** A failure as the caller sees it: the error's message and codes, as the driver reported them. */
 function threadErrorOf(error: unknown): ThreadError {
-  const { message, code, rawCode, index } = error as { message?: string; code?: string; rawCode?: number; index?: number };
-  return { message: String(message ?? error), code, rawCode, index };
+  const { message, code, rawCode } = error as { message?: string; code?: string; rawCode?: number };
+  return { message: String(message ?? error), code, rawCode };
 }
 
 /**

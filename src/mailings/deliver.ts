@@ -187,8 +187,7 @@ export async function claimRound(
     ? sql`id BETWEEN ${handedTo.from} AND ${handedTo.to} AND claimed_by = ${handedTo.token}
         AND (status = 'pending' OR (status = 'sending' AND lease_until < ${at}))`
     : claimableSql(at);
-  // A long batch: on the embedded file, reading a round's thousand recipients held the event loop for some 75 ms.
-  const [claimed] = await runLongBatch(db, [
+  const [claimed] = await runRound(n)(db, [
     db.all<ClaimedRow>(sql`
     UPDATE ${d} SET lease_until = ${until}, claimed_by = ${holder}, status = 'sending', attempts = attempts + 1
     WHERE id IN (SELECT id FROM ${d} WHERE mailing_id = ${mailing.id} AND ${which} ORDER BY id LIMIT ${n})
@@ -196,6 +195,14 @@ export async function claimRound(
   ]);
   return claimed as ClaimedRow[];
 }
+
+/**
+ * How a round's claim and records run, by its size. A provider batch's thousand rows run as a
+ * long batch: on the embedded file, off the event loop (the claim's recipients held it for
+ * some 75 ms, the records for some 40). A few messages sent one at a time run as a plain batch,
+ * which shares its commit with the other writes of the same turn.
+ */
+const runRound = (messages: number) => (messages > parallelSends ? runLongBatch : runBatch);
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -270,9 +277,8 @@ async function recordOutcomes(
   if (statements.length === 0) return;
   // Once the transport has accepted a message, failing to write that down would send it again after the
   // lease: so a locked database is waited out far longer here than a request would be. The batch only sets
-  // values, so running it again is harmless. A long batch: on the embedded file, a round's thousand
-  // records are written off the event loop (some 40 ms on it).
-  await retryWhileBusy(() => runLongBatch(db, statements), sent.length > 0 ? acceptedSendRetry : writeRetry);
+  // values, so running it again is harmless.
+  await retryWhileBusy(() => runRound(batch.length)(db, statements), sent.length > 0 ? acceptedSendRetry : writeRetry);
 }
 
 /** Finishes a mailing once no row is left to send. */
