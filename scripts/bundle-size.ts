@@ -12,12 +12,13 @@ import { gzipSync } from "node:zlib";
  * budget was set). The libraries take about 90 KiB of it; the rest is the API's own
  * domains, without the routes' prose and schema metadata, which only the served document
  * needs (scripts/worker-source.ts). The budget is raised, on purpose and in a commit of its
- * own, when a domain is added, or when speed needs code: 252 KiB since lists and single
+ * own, when a domain is added, or when speed needs code: 253 KiB since lists and single
  * reads work out a person's standing in JavaScript and build their queries once per shape,
- * calendar reads check one mark per organisation, and paper ballots, electorates and
- * election calls are written a slice at a time (251.0 KiB then).
+ * calendar reads check one mark per organisation, paper ballots, electorates and election
+ * calls are written a slice at a time (251.0 KiB then), and a page of people is read as one
+ * text without the columns no page shows (252.1 KiB then).
  */
-const codeBudgetKiB = 252;
+const codeBudgetKiB = 253;
 /**
  * The script uploaded, gzipped: the code and any module it carries besides. The OpenAPI
  * documents (which grow with the API) are static assets, outside the script
