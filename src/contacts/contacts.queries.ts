@@ -6,8 +6,8 @@ import { notFound } from "../lib/problems.ts";
 import {
   type ListedMember,
   listPeopleRows,
-  type MembershipRow,
   type PeopleConditions,
+  type PeriodRow,
   personFields,
   recordFields,
   standingPerson,
@@ -31,7 +31,7 @@ export function seesStatistics(ctx: Ctx, personId: string): boolean {
   return principal.kind === "member" && principal.memberId === personId;
 }
 
-export function toContactPublic(row: ListedMember, membership: MembershipRow | undefined, options: { statistics: boolean }) {
+export function toContactPublic(row: ListedMember, membership: PeriodRow | undefined, options: { statistics: boolean }) {
   const { id, ...person } = personFields(row, membership);
   return {
     id,

@@ -101,18 +101,58 @@ export function filterConditions(orgId: string, day: string, filter: MemberFilte
   };
 }
 
-export type ListedMember = MemberRow & { status: MemberStatus };
+/**
+ * What no page of people shows, nor orders by: the organisation (a page is of one), the
+ * lower-cased keys the searches use, the erasure (an erased person is never read) and the
+ * record's version (for a conditional write to one person, which reads them whole).
+ */
+const unlisted = ["orgId", "emailKey", "postalCodeKey", "erasedAt", "version"] as const;
+
+/** A person as a page of people reads them (members, contacts, the CSV export). */
+export type ListedRow = Omit<MemberRow, (typeof unlisted)[number]>;
+
+export type ListedMember = ListedRow & { status: MemberStatus };
 
 /** A person of a page with their status on the day and the membership that describes them. */
-export type PagedMember = ListedMember & { membership: MembershipRow | undefined };
+export type PagedMember = ListedMember & { membership: PeriodRow | undefined };
+
+/** One person read whole, with their status and membership as a page has them. */
+export type StandingMember = MemberRow & PagedMember;
 
 export type MembershipRow = typeof ms.$inferSelect;
 
-const membershipRow = rowShape<MembershipRow>(getTableColumns(ms));
+/**
+ * What a read of people takes of each membership period: what their standing is worked out
+ * from, the summary each view shows and the CSV's payment columns. Each field more is one
+ * more value per period of every person of a page, in SQL, in its JSON and in the reading.
+ */
+const periodColumns = {
+  id: ms.id,
+  typeId: ms.typeId,
+  kind: ms.kind,
+  startsOn: ms.startsOn,
+  endsOn: ms.endsOn,
+  graceUntil: ms.graceUntil,
+  paidAt: ms.paidAt,
+  paymentReference: ms.paymentReference,
+};
+export type PeriodRow = Pick<MembershipRow, keyof typeof periodColumns>;
+
+const periodRow = rowShape<PeriodRow>(periodColumns);
+const periods = nestedRows(periodRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`);
+const memberColumns = getTableColumns(m);
+const listedColumns = Object.fromEntries(
+  Object.entries(memberColumns).filter(([key]) => !(unlisted as readonly string[]).includes(key)),
+) as Omit<typeof memberColumns, (typeof unlisted)[number]>;
 
 /** A listed person's row with all their membership periods, read in the same statement (withStandings). */
-const listedRowShape = rowShape<MemberRow & { periods: MembershipRow[] }>(
-  { ...getTableColumns(m), periods: nestedRows(membershipRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`) },
+const listedRowShape = rowShape<ListedRow & { periods: PeriodRow[] }>(
+  { ...listedColumns, periods },
+  { filledLater: ["status", "membership"] },
+);
+/** The same for one person read whole. */
+const wholeRowShape = rowShape<MemberRow & { periods: PeriodRow[] }>(
+  { ...memberColumns, periods },
   { filledLater: ["status", "membership"] },
 );
 const qb = new QueryBuilder();
@@ -132,7 +172,7 @@ function compareText(a: string, b: string): number {
   }
 }
 
-const byNameThenId = (a: MemberRow, b: MemberRow) => compareText(a.nameKey ?? "", b.nameKey ?? "") || compareText(a.id, b.id);
+const byNameThenId = (a: ListedRow, b: ListedRow) => compareText(a.nameKey ?? "", b.nameKey ?? "") || compareText(a.id, b.id);
 
 /** One page of members in (name_key, id) order after the cursor position; fetches limit + 1 rows. */
 export async function listMemberRows(
@@ -208,7 +248,7 @@ export async function listPeopleRows(
  * their periods (read with them) by the rules statusSql and relevantMembershipType state in
  * SQL: as columns of the page's query those were four correlated subqueries per row.
  */
-function withStandings(ctx: Ctx, rows: (MemberRow & { periods: MembershipRow[] })[]): PagedMember[] {
+function withStandings<Row extends ListedRow>(ctx: Ctx, rows: (Row & { periods: PeriodRow[] })[]): (Row & PagedMember)[] {
   return rows.map((row) => withStanding(row, ctx.day));
 }
 
@@ -216,8 +256,8 @@ function withStandings(ctx: Ctx, rows: (MemberRow & { periods: MembershipRow[] }
  * A person with their status on `day` and the membership that describes them, from all
  * their periods: set on the row read (whose shape keeps places for them), not a copy.
  */
-function withStanding(row: MemberRow & { periods: MembershipRow[] }, day: string): PagedMember {
-  const paged = row as PagedMember & { periods: MembershipRow[] };
+function withStanding<Row extends ListedRow>(row: Row & { periods: PeriodRow[] }, day: string): Row & PagedMember {
+  const paged = row as Row & PagedMember & { periods: PeriodRow[] };
   paged.status = standingFrom(row.periods, day).status;
   paged.membership = relevantPeriod(row.periods, day);
   return paged;
@@ -225,20 +265,20 @@ function withStanding(row: MemberRow & { periods: MembershipRow[] }, day: string
 
 /**
  * One person of the organisation who has not been erased, by id, in a reach, with all their
- * periods, in one statement built once per reach: the row a page reads (listedRowShape), so
- * status and membership follow by the same rule (withStandings).
+ * periods, in one statement built once per reach: their whole row, with the periods a page
+ * reads, so status and membership follow by the same rule (withStandings).
  */
 const personInReach = (reach: Reach) =>
   qb
-    .select(listedRowShape.selection)
+    .select(wholeRowShape.selection)
     .from(m)
     .where(and(eq(m.orgId, value("orgId")), eq(m.id, value("id")), isNull(m.erasedAt), reachCondition(reach)))
     .toSQL();
 const personWithPeriods = { members: personInReach("members"), people: personInReach("people") };
 
 /** A person of the organisation who has not been erased, in a reach, with today's status and membership; undefined otherwise. */
-export async function standingPerson(ctx: Ctx, id: string, reach: Reach): Promise<PagedMember | undefined> {
-  return withStandings(ctx, await allRows(ctx.db, personWithPeriods[reach], listedRowShape, { orgId: ctx.org.id, id }))[0];
+export async function standingPerson(ctx: Ctx, id: string, reach: Reach): Promise<StandingMember | undefined> {
+  return withStandings(ctx, await allRows(ctx.db, personWithPeriods[reach], wholeRowShape, { orgId: ctx.org.id, id }))[0];
 }
 
 /**
@@ -255,7 +295,7 @@ export const livePersonId = preparedQuery((db) =>
 );
 
 /** A member of the organisation that has not been erased, with today's status; 404 otherwise. */
-export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<PagedMember> {
+export async function findMember(ctx: Ctx, id: string, reach: Reach = "members"): Promise<StandingMember> {
   const row = await standingPerson(ctx, id, reach);
   if (!row) throw notFound("Member");
   return row;
@@ -269,13 +309,13 @@ export async function assertMember(ctx: Ctx, id: string): Promise<void> {
   await findMember(ctx, id);
 }
 
-export function toMembershipSummary(row: MembershipRow | undefined) {
+export function toMembershipSummary(row: PeriodRow | undefined) {
   if (!row) return null;
   return { id: row.id, typeId: row.typeId, kind: row.kind, startsOn: row.startsOn, endsOn: row.endsOn, graceUntil: row.graceUntil };
 }
 
 /** What every full view of a person shows, member or contact: who they are, how to reach them, their consents and status today. */
-export function personFields(row: ListedMember, membership: MembershipRow | undefined) {
+export function personFields(row: ListedMember, membership: PeriodRow | undefined) {
   return {
     id: row.id,
     // A contact's stored number is their own id, a placeholder never shown.
@@ -299,15 +339,15 @@ export function personFields(row: ListedMember, membership: MembershipRow | unde
 }
 
 /** The place and the record's times, which follow the fields of each full view. */
-export function recordFields(row: MemberRow) {
+export function recordFields(row: ListedRow) {
   return { areaId: row.areaId, districtGroupId: row.districtGroupId, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
-export function toMemberPublic(row: ListedMember, membership: MembershipRow | undefined) {
+export function toMemberPublic(row: ListedMember, membership: PeriodRow | undefined) {
   return { view: "full" as const, ...personFields(row, membership), ...recordFields(row) };
 }
 
-export function toMemberContact(row: MemberRow) {
+export function toMemberContact(row: ListedRow) {
   return { view: "contact" as const, id: row.id, memberNumber: row.memberNumber, name: row.name ?? "", email: row.email, phone: row.phone };
 }
 

@@ -4,10 +4,11 @@
  * that needs escaping or looks like JSON, and computed columns alike, on the read connection
  * and inside a transaction. A query built once with a place for a condition given per run
  * reads what drizzle's whole query with that condition reads, and rows of another table
- * nested in each row read as drizzle reads them in their own table.
+ * nested in each row read as drizzle reads them in their own table. A query's rows come in
+ * its own order, however many (they are read as one text), and a query of none reads none.
  */
 import { and, asc, eq, getTableColumns, gt, like, or, sql } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/sqlite-core";
+import { QueryBuilder, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { clientInTransaction } from "../../src/db/in-transaction.ts";
 import { createDb, schema } from "../../src/db/index.ts";
@@ -107,5 +108,22 @@ describe("rows of a shape worked out once", () => {
       { id: two, periods: await own(two) },
     ]);
     expect(rows[2]?.periods).toHaveLength(2);
+  });
+
+  it("come in the query's order, however many, and none come of a query that finds none", async () => {
+    const t = await testApp();
+    const numbered = rowShape<{ n: number; label: string }>({ n: sql<number>`n`, label: sql<string>`label` });
+    const count = 5000;
+    // An order that is neither the numbers' nor the one they are made in.
+    const query = new SQLiteAsyncDialect().sqlToQuery(
+      sql`WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${count})
+        SELECT ${numbered.json} AS row FROM (SELECT n, 'n' || n AS label FROM seq WHERE n <= ${sql.placeholder("upTo")})
+        ORDER BY (n * 7919) % ${count} DESC, n`,
+    );
+    const expected = Array.from({ length: count }, (_, index) => index + 1)
+      .sort((a, b) => ((b * 7919) % count) - ((a * 7919) % count) || a - b)
+      .map((n) => ({ n, label: `n${n}` }));
+    expect(await allRows(t.db, query, numbered, { upTo: count })).toEqual(expected);
+    expect(await allRows(t.db, query, numbered, { upTo: 0 })).toEqual([]);
   });
 });
