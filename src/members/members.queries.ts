@@ -239,6 +239,8 @@ export async function listPeopleRows(
     return qb.select(listedRowShape.selection).from(m).where(inArray(m.id, emailPage));
   });
   const [named, emailed] = await Promise.all([allRows(db, byName, listedRowShape, values), allRows(db, byEmail, listedRowShape, values)]);
+  // Mostly the e-mail half finds no one: the name half is then the page, already in order.
+  if (emailed.length === 0) return withStandings(ctx, named);
   const seen = new Set(named.map((row) => row.id));
   return withStandings(ctx, [...named, ...emailed.filter((row) => !seen.has(row.id))].sort(byNameThenId).slice(0, limit + 1));
 }
