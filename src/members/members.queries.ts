@@ -9,8 +9,9 @@ import type { MemberFilter } from "./members.schemas.ts";
 import { type DayValue, type MemberStatus, relevantPeriod, standingFrom, statusSql } from "./status.ts";
 
 /**
- * Reading members: the one query shape behind the single read, the list, the search and
- * the CSV export. Every read excludes erased members; every list walks an index in
+ * Reading members: one query shape behind the list, the search and the CSV export, and
+ * the same with the whole row for the single read; both read each person's periods with
+ * them. Every read excludes erased members; every list walks an index in
  * (name_key, id) order with a cursor and a limit, so no request loads a whole table.
  */
 
