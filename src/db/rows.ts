@@ -63,6 +63,14 @@ export function rowShape<Row>(selection: Record<string, Column | SQL>, options: 
   };
 }
 
+/** `columns` (a table's, as getTableColumns gives them) without those named in `left`: for a shape of less than the row. */
+export function columnsBut<Columns extends Record<string, Column>, Left extends keyof Columns & string>(
+  columns: Columns,
+  left: readonly Left[],
+): Omit<Columns, Left> {
+  return Object.fromEntries(Object.entries(columns).filter(([key]) => !(left as readonly string[]).includes(key))) as Omit<Columns, Left>;
+}
+
 /**
  * An object with `keys`, each null, in V8's fixed layout. JSON.parse lays out what it
  * makes that way, however many keys; each field then takes a number and a text once, so

@@ -5,7 +5,7 @@ import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
 import { schema } from "../db/index.ts";
-import { allRows, conditionSlot, queryShapes, rowShape, withCondition } from "../db/rows.ts";
+import { allRows, columnsBut, conditionSlot, queryShapes, rowShape, withCondition } from "../db/rows.ts";
 import { jsonValues } from "../db/sql.ts";
 import { type Expected, requireVersion, staleVersion, versionIs } from "../db/versions.ts";
 import { iso } from "../lib/dates.ts";
@@ -32,8 +32,17 @@ import { requireOrganiser } from "./visibility.ts";
 const ev = schema.events;
 const ov = schema.eventOccurrenceOverrides;
 
-/** An event row as drizzle reads `select()` of the table, mapped with a shape worked out once. */
-const eventRow = rowShape<EventRow>(getTableColumns(ev));
+/**
+ * What no occurrence shows of its event: the organisation (a range is of one), the country
+ * (for reports), the span the range queries walk, the version and the record's times. A
+ * range's page reads the rest of each event, as drizzle would, with a shape worked out once.
+ */
+const unlisted = ["orgId", "country", "spanStart", "spanEnd", "version", "createdAt", "updatedAt"] as const;
+
+/** An event as an occurrence shows it. */
+export type ListedEvent = Omit<EventRow, (typeof unlisted)[number]>;
+
+const eventRow = rowShape<ListedEvent>(columnsBut(getTableColumns(ev), unlisted));
 
 const value = (name: string) => sql.placeholder(name);
 const qb = new QueryBuilder();
@@ -60,7 +69,7 @@ export function rangeOf(query: { from: string; to: string }): Range {
   return { from, to };
 }
 
-export function toOccurrencePublic(o: Occurrence) {
+export function toOccurrencePublic(o: Occurrence<ListedEvent>) {
   const e = o.event;
   const startsAt = iso(o.start);
   const endsAt = iso(o.end);
@@ -234,12 +243,12 @@ export async function listOccurrences(
   const occurrences = firstCandidates([], fixed, limit + 1);
   const shown = occurrences.slice(0, limit);
   const last = shown[shown.length - 1];
-  const full = new Map<string, EventRow>(singles.map((row) => [row.id, row]));
+  const full = new Map<string, ListedEvent>(singles.map((row) => [row.id, row]));
   const missing = [...new Set(shown.map((o) => o.event.id).filter((id) => !full.has(id)))];
   if (missing.length > 0)
     for (const row of await allRows(db, eventsById, eventRow, { ids: JSON.stringify(missing) })) full.set(row.id, row);
   return {
-    data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as EventRow })),
+    data: shown.map((o) => toOccurrencePublic({ ...o, id: candidateId(o), event: full.get(o.event.id) as ListedEvent })),
     nextCursor: occurrences.length > limit && last ? encodeCursor([iso(last.start), candidateId(last)]) : null,
   };
 }

@@ -3,7 +3,7 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Ctx } from "../access/context.ts";
 import { schema } from "../db/index.ts";
 import { preparedQuery } from "../db/prepared-queries.ts";
-import { allRows, nestedRows, queryShapes, rowShape } from "../db/rows.ts";
+import { allRows, columnsBut, nestedRows, queryShapes, rowShape } from "../db/rows.ts";
 import { notFound } from "../lib/problems.ts";
 import type { MemberFilter } from "./members.schemas.ts";
 import { type DayValue, type MemberStatus, relevantPeriod, standingFrom, statusSql } from "./status.ts";
@@ -142,13 +142,10 @@ export type PeriodRow = Pick<MembershipRow, keyof typeof periodColumns>;
 const periodRow = rowShape<PeriodRow>(periodColumns);
 const periods = nestedRows(periodRow, sql`FROM ${ms} WHERE ${ms.memberId} = ${m.id}`);
 const memberColumns = getTableColumns(m);
-const listedColumns = Object.fromEntries(
-  Object.entries(memberColumns).filter(([key]) => !(unlisted as readonly string[]).includes(key)),
-) as Omit<typeof memberColumns, (typeof unlisted)[number]>;
 
 /** A listed person's row with all their membership periods, read in the same statement (withStandings). */
 const listedRowShape = rowShape<ListedRow & { periods: PeriodRow[] }>(
-  { ...listedColumns, periods },
+  { ...columnsBut(memberColumns, unlisted), periods },
   { filledLater: ["status", "membership"] },
 );
 /** The same for one person read whole. */
