@@ -90,7 +90,7 @@ function planOf(event: EventCore): Plan {
       series,
       sessions,
       exdates: exdatesOf(event),
-      startsKey: `${event.timeZone}|${event.rrule}|${event.startsAt}`,
+      startsKey: series ? `${event.timeZone}|${event.rrule}|${event.startsAt}` : "",
     };
     // A single event's row is read afresh by each request: keeping its plan would cost more than making it.
     if (series || sessions) plans.set(event, plan);

@@ -15,7 +15,7 @@ import { webhookEvent } from "../webhooks/events.ts";
 import { type Candidate, candidateId, durationOf, firstCandidates, overriddenCandidates, Unmoved } from "./candidates.ts";
 import { maxDurationDays, maxRangeDays } from "./events.schemas.ts";
 import { getVisibleEvent } from "./events.service.ts";
-import { recurringEvents, seriesPassing } from "./kept-series.ts";
+import { type KeptSeries, recurringEvents, seriesPassing } from "./kept-series.ts";
 import { checkDuration, type EventRow, type Occurrence, type OverrideRow, occurrenceAt, spanOf, type Window } from "./series.ts";
 import { keptSeriesOccurrences } from "./series-windows.ts";
 import { datesOf } from "./timing.ts";
@@ -140,13 +140,14 @@ async function seriesOccurrences(
   const span = { lower: iso(lower), to: iso(window.to) };
   // Only what expanding needs, kept between requests: a busy calendar has many more candidate series than a page shows.
   const rows = await recurringEvents(db, orgId);
-  const meeting = rows.filter((row) => row.spanEnd > span.lower && row.spanStart < span.to);
-  if (meeting.length === 0) return [];
+  const meets = (row: KeptSeries) => row.spanEnd > span.lower && row.spanStart < span.to;
+  // Whether any series meets the range is known at the first that does; which do, only if they are expanded here.
+  if (!rows.some(meets)) return [];
   const visible = await seriesPassing(db, orgId, span, filter);
   const kept = await keptSeriesOccurrences(rows, window, visible, take, (ids, from, to) => overridesFor(db, ids, from, to));
   if (kept) return kept;
 
-  const series = visible ? meeting.filter((row) => visible.has(row.id)) : meeting;
+  const series = rows.filter((row) => meets(row) && (visible === undefined || visible.has(row.id)));
   const streams: Unmoved[] = [];
   const moved: Candidate[] = [];
   let longest = 0;
