@@ -57,6 +57,14 @@ export const longEventDays = 31;
  */
 export const isLongSingle = sql.raw(`julianday(ends_at) - julianday(starts_at) > ${longEventDays}`);
 
+/**
+ * The condition of `events_multiday_idx`, repeated word for word by the query that uses it:
+ * events that last more than a day. A range finds the single events that began before it
+ * and still run among these alone, back to `longEventDays`; the others that began more than
+ * a day before it have ended.
+ */
+export const isMultiDay = sql.raw("julianday(ends_at) - julianday(starts_at) > 1");
+
 /** The far end of an open-ended series: keeps "ends after" a plain text comparison on an index. */
 export const openEnded = "9999-12-31T23:59:59.999Z";
 
@@ -126,6 +134,7 @@ export const events = sqliteTable(
     index("events_group_idx").on(t.groupId, t.recurring, t.spanStart),
     index("events_campaign_idx").on(t.campaignId, t.spanStart),
     index("events_long_idx").on(t.orgId, t.spanEnd).where(isLongSingle),
+    index("events_multiday_idx").on(t.orgId, t.spanStart, t.id, t.endsAt).where(isMultiDay),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `events_multiday_idx` ON `events` (`org_id`,`span_start`,`id`,`ends_at`) WHERE julianday(ends_at) - julianday(starts_at) > 1;
