@@ -120,19 +120,24 @@ export const conditionSlot = sql.raw(`(${conditionMark})`);
 /**
  * A query of queryShapes with a condition known only per run, whose shape may vary too
  * (what the caller may see, a campaign, a group): the condition alone is built, its text
- * takes the place of the query's conditionSlot and its values go in among the query's own,
- * after as many as the text before the slot has parameters (drizzle writes each as `?`).
+ * takes the place of each of the query's conditionSlots (one per part of a compound query)
+ * and its values go in among the query's own, after as many as the text before the slot
+ * has parameters (drizzle writes each as `?`).
  */
 export function withCondition(query: BuiltQuery, condition: SQL | undefined): BuiltQuery {
   if (condition === undefined) return query;
-  const at = query.sql.indexOf(conditionMark);
-  if (at === -1) throw new Error("This query has no place for a condition (conditionSlot).");
+  const parts = query.sql.split(conditionMark);
+  if (parts.length === 1) throw new Error("This query has no place for a condition (conditionSlot).");
   const own = dialect.sqlToQuery(condition);
-  const before = query.sql.slice(0, at).split("?").length - 1;
-  return {
-    sql: query.sql.slice(0, at) + own.sql + query.sql.slice(at + conditionMark.length),
-    params: [...query.params.slice(0, before), ...own.params, ...query.params.slice(before)],
-  };
+  const params: unknown[] = [];
+  let taken = 0;
+  for (const part of parts.slice(0, -1)) {
+    const before = part.split("?").length - 1;
+    params.push(...query.params.slice(taken, taken + before), ...own.params);
+    taken += before;
+  }
+  params.push(...query.params.slice(taken));
+  return { sql: parts.join(own.sql), params };
 }
 
 /**

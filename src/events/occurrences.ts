@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
-import { isLongSingle } from "../../drizzle/events.ts";
+import { isLongSingle, isMultiDay } from "../../drizzle/events.ts";
 import type { Ctx } from "../access/context.ts";
 import { decodeCursor, encodeCursor } from "../db/cursors.ts";
 import type { Db } from "../db/index.ts";
@@ -189,6 +189,7 @@ export async function listOccurrences(
   const values = {
     orgId,
     reach: iso(Math.max(range.from - maxDurationMs, after?.start ?? Number.NEGATIVE_INFINITY)),
+    recent: iso(Math.max(range.from - dayMs, after?.start ?? Number.NEGATIVE_INFINITY)),
     from: iso(range.from),
     to: iso(range.to),
     lower: iso(lower),
@@ -197,24 +198,31 @@ export async function listOccurrences(
     afterId: after?.id,
     limit: limit + 1,
   };
-  const singlesQuery = occurrenceQueries(after ? "singles after" : "singles", () =>
-    qb
-      .select(eventRow.selection)
-      .from(ev)
-      .where(
-        and(
-          eq(ev.orgId, value("orgId")),
-          eq(ev.recurring, false),
-          gte(ev.spanStart, value("reach")),
-          lt(ev.spanStart, value("to")),
-          gt(ev.endsAt, value("from")),
-          after ? or(gt(ev.spanStart, value("afterStart")), sql`${ev.id} || ':' || ${ev.startsAt} > ${value("afterId")}`) : undefined,
-          conditionSlot,
-        ),
-      )
+  // The single events that began up to a day before the range, and those that began up to
+  // the longest duration before it but last more than a day: the others of that month have
+  // ended. Each part walks its own index in order, and SQLite merges the two.
+  const singlesQuery = occurrenceQueries(after ? "singles after" : "singles", () => {
+    const startingIn = (since: string, until: string, ...terms: SQL[]) =>
+      qb
+        .select({ ...eventRow.selection, spanStart: ev.spanStart, id: ev.id })
+        .from(ev)
+        .where(
+          and(
+            eq(ev.orgId, value("orgId")),
+            ...terms,
+            gte(ev.spanStart, value(since)),
+            lt(ev.spanStart, value(until)),
+            gt(ev.endsAt, value("from")),
+            after ? or(gt(ev.spanStart, value("afterStart")), sql`${ev.id} || ':' || ${ev.startsAt} > ${value("afterId")}`) : undefined,
+            conditionSlot,
+          ),
+        );
+    // The unary plus keeps the second part off events_org_start_idx, which would walk the whole month.
+    return startingIn("recent", "to", eq(ev.recurring, false))
+      .unionAll(startingIn("reach", "recent", isMultiDay, sql`+${ev.recurring} = 0`))
       .orderBy(asc(ev.spanStart), asc(ev.id))
-      .limit(value("limit")),
-  );
+      .limit(value("limit"));
+  });
   const singles = await allRows(db, withCondition(singlesQuery, filter), eventRow, values);
 
   // Single events longer than the scan above reaches back (an exchange of months) are few;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { json, problemOf, snapshot, testApp } from "../helpers/app.ts";
 import { createActiveMember, memberToken } from "../helpers/members.ts";
-import { addToGroup, createEvent, createGroup, type EventBody, eventInput, keyWithRole, listEvents, range } from "./helpers.ts";
+import { addToGroup, allPages, createEvent, createGroup, type EventBody, eventInput, keyWithRole, listEvents, range } from "./helpers.ts";
 
 const week = range("2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z");
 
@@ -99,6 +99,31 @@ describe("creating events", () => {
     // A date UNTIL means the end of that day in the event's zone, stored in UTC.
     expect(meeting.recurrence?.rrule).toBe("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270630T215959Z");
     expect(meeting.registration.scope).toBe("occurrence");
+  });
+});
+
+describe("a range of single events", () => {
+  it("lists those still running at its start, however long ago they began, none that ended before it, page after page as in one", async () => {
+    const t = await testApp();
+    const single = async (title: string, startsAt: string, endsAt: string, visibility = "public") =>
+      (await createEvent(t, { title, startsAt, endsAt, visibility })).id;
+    const longAgo = await single("Exchange", "2026-10-20T10:00:00Z", "2026-12-02T10:00:00Z");
+    const twoWeeks = await single("Summer school", "2026-11-20T10:00:00Z", "2026-12-03T10:00:00Z");
+    const membersWeek = await single("Members' retreat", "2026-11-25T10:00:00Z", "2026-12-02T10:00:00Z", "members");
+    const overnight = await single("Night vigil", "2026-11-30T20:00:00Z", "2026-12-01T08:00:00Z");
+    const inside = await single("Open meeting", "2026-12-03T17:00:00Z", "2026-12-03T19:00:00Z");
+    await single("Day before", "2026-11-29T10:00:00Z", "2026-11-30T10:00:00Z");
+    await single("Ended course", "2026-11-10T10:00:00Z", "2026-11-20T10:00:00Z");
+    await single("Ends at the start", "2026-11-28T10:00:00Z", "2026-12-01T00:00:00Z");
+    const december = range("2026-12-01T00:00:00Z", "2026-12-08T00:00:00Z");
+    const ids = (occurrences: { id: string }[]) => occurrences.map((o) => o.id);
+    const everyone = [longAgo, twoWeeks, membersWeek, overnight, inside];
+    expect(ids((await listEvents(t, december)).data)).toEqual(everyone);
+    expect(ids(await allPages(t, `/v1/orgs/${t.org}/events?${december}&limit=2`))).toEqual(everyone);
+    // The caller's sight narrows both the recent events and those that began long before.
+    const seenByAll = [longAgo, twoWeeks, overnight, inside];
+    expect(ids((await listEvents(t, december, null)).data)).toEqual(seenByAll);
+    expect(ids(await allPages(t, `/v1/orgs/${t.org}/events?${december}&limit=1`, null))).toEqual(seenByAll);
   });
 });
 
