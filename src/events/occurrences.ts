@@ -22,11 +22,12 @@ import { datesOf } from "./timing.ts";
 import { requireOrganiser } from "./visibility.ts";
 
 /**
- * Range queries over the merged, time-ordered stream of occurrences. Two index range scans
- * find the candidates: single events by start (their start lies at most the longest
- * duration before the range), series by the end of their last occurrence. Single events
- * are paged in SQL; series are expanded in memory from the cursor on, at most one page of
- * occurrences each. So a page costs O(page + series meeting the range), whatever the table holds.
+ * Range queries over the merged, time-ordered stream of occurrences. Index range scans find
+ * the candidates: single events by start (from a day before the range, and among those of
+ * more than a day from the longest duration before it), series by the end of their last
+ * occurrence. Single events are paged in SQL; series are expanded in memory from the cursor
+ * on, at most one page of occurrences each. So a page costs O(page + series meeting the
+ * range), whatever the table holds.
  */
 
 const ev = schema.events;
