@@ -155,13 +155,27 @@ export async function allRows<Row>(
   shape: RowShape<Row>,
   values?: Record<string, unknown>,
 ): Promise<Row[]> {
-  const { sql, params } = "toSQL" in query ? query.toSQL() : query;
-  const stmt = {
-    sql: `select '[' || coalesce(group_concat("row", ','), '') || ']' from (${sql})`,
-    args: (values ? fillPlaceholders(params, values) : params) as InArgs,
-  };
+  const built = "toSQL" in query ? query.toSQL() : query;
+  const { params } = built;
+  const stmt = { sql: oneTextOf(built), args: (values ? fillPlaceholders(params, values) : params) as InArgs };
   const rows: ArrayLike<unknown>[] = (await queryValues(db.$client, stmt)) ?? (await db.$client.execute(stmt)).rows;
   return (JSON.parse(rows[0]?.[0] as string) as unknown[][]).map((fields) => rowOf(shape, fields));
+}
+
+/**
+ * Each query's text as allRows sends it, made once for a query built once (queryShapes): the
+ * same text object each time, whose hash the connection's kept statements have already worked
+ * out, where a text made anew is hashed whole on every request.
+ */
+const oneTexts = new WeakMap<BuiltQuery, string>();
+
+function oneTextOf(query: BuiltQuery): string {
+  let text = oneTexts.get(query);
+  if (text === undefined) {
+    text = `select '[' || coalesce(group_concat("row", ','), '') || ']' from (${query.sql})`;
+    oneTexts.set(query, text);
+  }
+  return text;
 }
 
 /** One row's fields, in the order of `shape`, as an object. */
