@@ -126,9 +126,10 @@ export const events = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
-    // Single events by start; series by end: the two halves of a range query. A range reaches
-    // back by the longest duration; the end in the index passes over the events that ended
-    // before the range without reading their rows.
+    // Single events by start; series by end: the two halves of a range query. A range reads
+    // single events from a day before it here, and from the longest duration before it among
+    // those of more than a day (events_multiday_idx); the end in both indexes passes over the
+    // events that ended before the range without reading their rows.
     index("events_org_start_idx").on(t.orgId, t.recurring, t.spanStart, t.id, t.endsAt),
     index("events_org_end_idx").on(t.orgId, t.recurring, t.spanEnd),
     index("events_group_idx").on(t.groupId, t.recurring, t.spanStart),

@@ -27,8 +27,8 @@ export function serveEmbeddedLongBatches(run: LongBatchRunner): void {
  * thousands of statements (a large import) would stall every other request until it ends:
  * there, they run in one write transaction on a thread of their own, the event loop only
  * building each statement and reading its result (src/db/long-batches.ts). `statements` may
- * be a generator, so that building them is spread out too. A remote database does the work away from the event loop, in one
- * round trip. Returns each statement's result, as a batch does.
+ * be a generator, so that building them is spread out too. A remote database does the work
+ * away from the event loop, in one round trip. Returns each statement's result, as a batch does.
  */
 export function runLongBatch(db: Db, statements: Iterable<Statement>): Promise<unknown[]> {
   if (db.$client.protocol === "file" && embeddedLongBatches) return embeddedLongBatches(db, statements);
