@@ -5,7 +5,10 @@
  * run. Server and floor each run in their own child process (neither shares an event loop
  * with autocannon, which runs in this process), one after the other, never at once.
  *
- * Part 1 prints req/s, p50 and p99 per route, and req/s as a share of the floor's.
+ * Part 1 prints req/s, p50 and p99 per route, and req/s as a share of the floor's. Beside
+ * the static floor it measures the floor with the database: the same bare app reading one
+ * member by id and a page of fifty from the seeded file with the driver alone, the least an
+ * indexed read costs on this stack and machine.
  * Part 2 runs the heavy requests one by one (the CSV export of every member, the
  * organisation's calendar feed, the largest count the limits allow, an import of 100,000
  * rows, 16 MiB of paper ballots for an election) while a few clients keep asking `GET /v1/health`, and prints the health check's
@@ -41,6 +44,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import autocannon, { type Request as LoadRequest } from "autocannon";
 import { Hono } from "hono";
+import Database from "libsql";
 import { projectRoot, startArguments } from "../scripts/start-command.ts";
 import { seededRandom } from "../src/voting/lot.ts";
 import { adminKey, memberId, org, type Seeded, seed } from "./http-seed.ts";
@@ -64,10 +68,31 @@ function textOption(name: string): string | undefined {
 
 // ---------------------------------------------------------------- the two servers (child processes)
 
-/** The floor: a bare Hono app on a free port of 127.0.0.1, saying which on stdout as the server does. */
-function serveFloor() {
+/**
+ * The floor: a bare Hono app on a free port of 127.0.0.1, saying which on stdout as the server
+ * does. Over the seeded file it also answers two reads with the stack's least work, its
+ * floor with the database: the driver under @libsql/client (libsql), each statement prepared
+ * once, SQLite making the answer's JSON text (a row by id, a page of fifty in name order, all
+ * their columns), sent as it is. No authentication, no checks, no membership periods: what
+ * an indexed read of the app can reach on this machine lies below these.
+ */
+function serveFloor(path: string) {
   const floor = new Hono();
   floor.get("/floor", (c) => c.json({ status: "ok" }));
+  const db = new Database(path);
+  const orgId = (db.prepare("SELECT id FROM organisations WHERE slug = ?").get(org) as { id: string }).id;
+  const columns = (db.prepare("SELECT name FROM pragma_table_info('members')").all() as { name: string }[]).map(({ name }) => name);
+  const row = `json_object(${columns.map((name) => `'${name}', "${name}"`).join(", ")})`;
+  // Raw: each row as an array of its one field (libsql's pluck mode leaves get() as it is).
+  const byId = db.prepare(`SELECT ${row} FROM members WHERE id = ? AND org_id = ?`).raw(true);
+  const firstPage = db
+    .prepare(
+      `SELECT json_group_array(${row}) FROM (SELECT * FROM members WHERE org_id = ? AND enrolled = 1 AND erased_at IS NULL ORDER BY name_key, id LIMIT 50)`,
+    )
+    .raw(true);
+  const json = { "Content-Type": "application/json" };
+  floor.get("/floor/members/:id", (c) => c.body((byId.get(c.req.param("id"), orgId) as [string])[0], 200, json));
+  floor.get("/floor/members", (c) => c.body(`{"items":${(firstPage.get(orgId) as [string])[0]}}`, 200, json));
   serve({ fetch: floor.fetch, port: 0, hostname: host }, (info) => console.log(`Floor on http://localhost:${info.port}`));
   // Ends with its parent, whatever happens to the parent.
   process.on("disconnect", () => process.exit(0));
@@ -117,7 +142,7 @@ async function startChild(kind: "app" | "floor", path: string, options: ServerOp
   const profile = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
   const child =
     kind === "floor"
-      ? spawn(process.execPath, ["--import", "tsx", self, "--serve-floor"], { stdio: ["ignore", "pipe", "inherit", "ipc"] })
+      ? spawn(process.execPath, ["--import", "tsx", self, "--serve-floor", path], { stdio: ["ignore", "pipe", "inherit", "ipc"] })
       : spawn(process.execPath, [...profile, ...startArguments()], {
           cwd: projectRoot,
           stdio: ["ignore", "pipe", "inherit"],
@@ -455,8 +480,9 @@ async function main() {
   });
   const directory = mkdtempSync(join(tmpdir(), "grasrot-bench-http-"));
   const path = join(directory, "bench.db");
-  // Everything ends within this budget: seeding, eleven runs of `duration` seconds per runtime, the heavy part, start-ups and margins.
-  const budgetMs = (300 + memberCount / 2_000 + (onWorkers ? 60 + 11 * (duration + 15) : 0) + 11 * (duration + 15)) * 1000;
+  // Everything ends within this budget: seeding, thirteen runs of `duration` seconds on Node (three floors, ten
+  // routes) and ten on Workers, the heavy part, start-ups and margins.
+  const budgetMs = (300 + memberCount / 2_000 + (onWorkers ? 60 + 10 * (duration + 15) : 0) + 13 * (duration + 15)) * 1000;
   const watchdog = setTimeout(async () => {
     console.error(`stopped: over the time budget of ${Math.round(budgetMs / 1000)} s`);
     for (const child of children) child.kill(signalFor(child));
@@ -480,11 +506,19 @@ async function main() {
     if (onNode && !onlyHeavy) {
       const floorUrl = await startChild("floor", path, { workers: 1 }, children);
       const floor = await warmedLoad(floorUrl, [{ method: "GET", path: "/floor" }], connections, duration);
+      const floorReads = [
+        { name: "floor + libSQL: a row by id", path: `/floor/members/${memberId(memberCount >> 1)}` },
+        { name: "floor + libSQL: 50 rows", path: "/floor/members" },
+      ];
+      const databaseFloors = [];
+      for (const { name, path: read } of floorReads)
+        databaseFloors.push({ name, result: await warmedLoad(floorUrl, [{ method: "GET", path: read }], connections, duration) });
       await stopChild(children.pop() as ChildProcess);
 
       const appUrl = await startChild("app", path, { workers, cpuProfileDir }, children);
       const rows: { name: string; result: Awaited<ReturnType<typeof load>> }[] = [
         { name: "floor (bare Hono, static JSON)", result: floor },
+        ...databaseFloors,
       ];
       for (const route of routes(seeded).filter((r) => only === undefined || r.name.includes(only)))
         rows.push({ name: route.name, result: await warmedLoad(appUrl, route.requests, connections, duration) });
@@ -519,6 +553,6 @@ async function main() {
   }
 }
 
-if (process.argv.includes("--serve-floor")) serveFloor();
+if (process.argv.includes("--serve-floor")) serveFloor(textOption("serve-floor") as string);
 else if (process.argv.includes("--serve-workers")) await serveWorkers(textOption("serve-workers") as string);
 else await main();
