@@ -1,7 +1,8 @@
 import { Buffer } from "node:buffer";
 import { type InArgs, type InStatement, LibsqlBatchError, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
-import Database from "libsql";
+import type Database from "libsql";
 import { isDatabaseBusy } from "./errors.ts";
+import { openFileConnection } from "./file-connection.ts";
 import { PreparedStatements, primaryCode } from "./prepared-statements.ts";
 import { argumentsOf } from "./statement-arguments.ts";
 
@@ -221,7 +222,7 @@ export class EmbeddedConnection {
   constructor(path: string, busyTimeoutMs: number) {
     this.#path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
-    this.#db = new Database(path, { timeout: busyTimeoutMs });
+    this.#db = openFileConnection(path, busyTimeoutMs);
     this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
   }
 
@@ -423,7 +424,7 @@ export class EmbeddedConnection {
     }
     this.#statements.clear();
     this.#db.close();
-    this.#db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
+    this.#db = openFileConnection(this.#path, this.#busyTimeoutMs);
     this.#statements = new PreparedStatements(this.#db, preparedStatementsKept, columnsOf);
   }
 

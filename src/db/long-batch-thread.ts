@@ -6,8 +6,8 @@
  * process's write gate sees to that.
  */
 import { workerData } from "node:worker_threads";
-import Database from "libsql";
 import type { StatementOutcome } from "./embedded-connection.ts";
+import { openFileConnection } from "./file-connection.ts";
 import { PreparedStatements } from "./prepared-statements.ts";
 import { answerRequests } from "./thread-replies.ts";
 
@@ -39,7 +39,7 @@ const { path, cacheKiB } = workerData as LongBatchThreadData;
  * another connection. Opened anew after a failure, as a statement stopped mid-way is not reset.
  */
 function open() {
-  const db = new Database(path, { timeout: 0 });
+  const db = openFileConnection(path, 0);
   db.exec(`PRAGMA cache_size = -${cacheKiB}; PRAGMA wal_autocheckpoint = 0`);
   const statements = new PreparedStatements(db, 100, (stmt) => {
     if (!stmt.reader) return undefined;

@@ -4,7 +4,7 @@
  * everyone else. Reads only.
  */
 import { workerData } from "node:worker_threads";
-import Database from "libsql";
+import { openFileConnection } from "./file-connection.ts";
 import { PreparedStatements } from "./prepared-statements.ts";
 import { answerRequests } from "./thread-replies.ts";
 
@@ -27,7 +27,7 @@ const { path, busyTimeoutMs } = workerData as QueryThreadData;
 
 /** The connection and its statements; opened anew after a failure, as a statement stopped mid-way may keep its snapshot. */
 function open() {
-  const db = new Database(path, { timeout: busyTimeoutMs });
+  const db = openFileConnection(path, busyTimeoutMs);
   // Reads only, whatever it is sent.
   db.exec("PRAGMA query_only = ON");
   const statements = new PreparedStatements(db, 50, (stmt) => (stmt.reader ? stmt.columns().map((column) => column.name) : []));

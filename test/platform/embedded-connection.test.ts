@@ -13,6 +13,7 @@ import { createClient } from "@libsql/client/node";
 import Database from "libsql";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { embeddedFilePath, openEmbedded } from "../../src/db/embedded.ts";
+import { mappedFileBytes, openFileConnection } from "../../src/db/file-connection.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "grasrot-reads-"));
 let counter = 0;
@@ -111,6 +112,22 @@ describe("reads on the embedded file", () => {
       expect((await names())[id - 1]).toBe(name);
     }
     other.close();
+    client.close();
+  });
+
+  it("read the file through a memory map, on a connection renewed after a failure too", async () => {
+    const path = newPath();
+    // The build maps as much as asked: one that allowed less would quietly map less.
+    const direct = openFileConnection(path, 0);
+    expect(Number((direct.prepare("PRAGMA mmap_size").raw(true).get() as unknown[])[0])).toBe(mappedFileBytes);
+    direct.close();
+    const exec = vi.spyOn(Database.prototype, "exec");
+    const mapped = () => exec.mock.calls.filter(([text]) => text === `PRAGMA mmap_size = ${mappedFileBytes}`).length;
+    const client = await table(path);
+    // The read connection and the write connection.
+    expect(mapped()).toBe(2);
+    await expect(client.execute("SELECT json_extract('not json', '$.a')")).rejects.toThrow(/json/i);
+    expect(mapped()).toBe(3);
     client.close();
   });
 
