@@ -101,6 +101,10 @@ export const members = sqliteTable(
     index("members_org_postal_idx").on(t.orgId, t.postalCodeKey),
     // A partner organisation's contact persons, without walking the organisation's people.
     index("members_partner_idx").on(t.partnerId).where(sql`partner_id IS NOT NULL`),
+    // Whether a person on a roster counts, without reading their row: a page of groups counts its
+    // rosters here. Whole, not partial on the state: a partial index whose condition names
+    // `enrolled` makes SQLite prepare every statement binding `enrolled = ?` anew at each run.
+    index("members_state_idx").on(t.id, t.enrolled, t.erasedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `members_state_idx` ON `members` (`id`,`enrolled`,`erased_at`);
