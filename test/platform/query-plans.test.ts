@@ -46,8 +46,10 @@ interface Seeded {
 async function seed(t: TestApp, { districts = true } = {}): Promise<Seeded> {
   const client = t.database.client;
   const orgId = String((await client.execute("SELECT id FROM organisations WHERE slug = 'demo'")).rows[0]?.id);
-  const areaIds = Array.from({ length: districts ? 6 : 0 }, () => newId());
-  const districtIds = Array.from({ length: districts ? 6 : 0 }, () => newId());
+  // Postal codes fall in six places, which are areas with a district group each when there are districts.
+  const places = 6;
+  const areaIds = Array.from({ length: districts ? places : 0 }, () => newId());
+  const districtIds = Array.from({ length: districts ? places : 0 }, () => newId());
   const localGroupIds = Array.from({ length: 12 }, () => newId());
   const typeId = newId();
   const areaRows = [
@@ -95,7 +97,7 @@ async function seed(t: TestApp, { districts = true } = {}): Promise<Seeded> {
       memberIds.push(id);
       const name = `${firstNames[n % firstNames.length]} ${lastNames[(n * 7) % lastNames.length]}`;
       const email = `${name.toLowerCase().replace(/\s/g, ".")}.${n}@example.org`;
-      const area = n % 6;
+      const area = n % places;
       const code = `1${area}${String(n % 10).padStart(3, "0")}`;
       members.push([
         id,
